@@ -1,0 +1,104 @@
+/*
+ * limits.h — every limit tearsheet enforces, each with the reason it
+ * exists (SQLite's sqliteLimit.h habit). Each can be overridden at
+ * compile time with -DTS_LIMIT_...=N.
+ *
+ * A limit is not a guess at what is "big enough": it names the
+ * pathological input it stops.
+ */
+#ifndef TS_BASE_LIMITS_H
+#define TS_BASE_LIMITS_H
+
+/* Longest path we build. Paths come from site folders the user owns. */
+#ifndef TS_LIMIT_PATH
+#define TS_LIMIT_PATH 4096
+#endif
+
+/* Largest photo file read into memory for metadata (a 100 MP TIFF is
+ * ~300 MB; anything larger is not a photo we publish). */
+#ifndef TS_LIMIT_PHOTO_BYTES
+#define TS_LIMIT_PHOTO_BYTES ((size_t)1 << 30)
+#endif
+
+/* Largest story.md / site.yaml / template: stops a runaway file from
+ * making every page render quadratic. */
+#ifndef TS_LIMIT_TEXT_BYTES
+#define TS_LIMIT_TEXT_BYTES ((size_t)16 << 20)
+#endif
+
+/* JPEG segments walked before giving up: a crafted file can hold
+ * millions of 4-byte empty segments. */
+#ifndef TS_LIMIT_JPEG_SEGMENTS
+#define TS_LIMIT_JPEG_SEGMENTS 4096
+#endif
+
+/* TIFF IFDs: depth of sub-IFD nesting (IFD0 → Exif → Interop is 3;
+ * cycles are caught separately by the visited set) and total entries
+ * read per file (stops a chain of huge IFDs). */
+#ifndef TS_LIMIT_IFD_DEPTH
+#define TS_LIMIT_IFD_DEPTH 8
+#endif
+#ifndef TS_LIMIT_IFD_ENTRIES
+#define TS_LIMIT_IFD_ENTRIES 20000
+#endif
+#ifndef TS_LIMIT_IFD_COUNT
+#define TS_LIMIT_IFD_COUNT 64
+#endif
+
+/* IIM datasets per file: 2:25 keywords repeat, but no newsroom file
+ * holds more than a few hundred. */
+#ifndef TS_LIMIT_IIM_DATASETS
+#define TS_LIMIT_IIM_DATASETS 4096
+#endif
+
+/* XMP: total packet size after joining Extended XMP chunks, element
+ * nesting depth, and values kept per list (keywords, creators). */
+#ifndef TS_LIMIT_XMP_BYTES
+#define TS_LIMIT_XMP_BYTES ((size_t)16 << 20)
+#endif
+#ifndef TS_LIMIT_XMP_DEPTH
+#define TS_LIMIT_XMP_DEPTH 64
+#endif
+#ifndef TS_LIMIT_LIST_ITEMS
+#define TS_LIMIT_LIST_ITEMS 1024
+#endif
+
+/* One metadata text value (a caption may be long; 64 KiB is ~30 pages). */
+#ifndef TS_LIMIT_FIELD_BYTES
+#define TS_LIMIT_FIELD_BYTES ((size_t)64 << 10)
+#endif
+
+/* Rendered page size: a story page with 200 photos is ~1 MB. */
+#ifndef TS_LIMIT_PAGE_BYTES
+#define TS_LIMIT_PAGE_BYTES ((size_t)64 << 20)
+#endif
+
+/* Mustache: partial/section nesting depth (a partial that includes
+ * itself would recurse forever). */
+#ifndef TS_LIMIT_TEMPLATE_DEPTH
+#define TS_LIMIT_TEMPLATE_DEPTH 32
+#endif
+
+/* Photos per story and stories per site. */
+#ifndef TS_LIMIT_PHOTOS_PER_STORY
+#define TS_LIMIT_PHOTOS_PER_STORY 2000
+#endif
+#ifndef TS_LIMIT_STORIES
+#define TS_LIMIT_STORIES 100000
+#endif
+
+/* Pixels a photo may decode to (libvips would happily try 1e12):
+ * 200 MP covers medium-format backs. */
+#ifndef TS_LIMIT_PIXELS
+#define TS_LIMIT_PIXELS ((unsigned long long)200 * 1000 * 1000)
+#endif
+
+/* HTTP: request body and URL length for the server. */
+#ifndef TS_LIMIT_HTTP_BODY
+#define TS_LIMIT_HTTP_BODY ((size_t)64 << 10)
+#endif
+#ifndef TS_LIMIT_HTTP_URL
+#define TS_LIMIT_HTTP_URL 2048
+#endif
+
+#endif

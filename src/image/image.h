@@ -1,0 +1,75 @@
+/*
+ * image.h — the one header of the image module, the only libvips user:
+ * load a photo from a stranger safely, decode it once with
+ * shrink-on-load, rotate it upright, convert it to sRGB, and write
+ * every derivative (widths × formats) from that one decode.
+ *
+ * Must never: parse metadata itself (the blocks to embed are handed in
+ * as opaque bytes by the caller, made by src/meta), upscale, or leave
+ * a partial output file under its final name.
+ */
+#ifndef TS_IMAGE_H
+#define TS_IMAGE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/base.h"
+
+enum image_format { IMAGE_JPEG, IMAGE_WEBP, IMAGE_AVIF, IMAGE_FORMAT_COUNT };
+const char *image_format_ext(enum image_format f);  /* "jpg", "webp", "avif" */
+const char *image_format_mime(enum image_format f); /* "image/jpeg"... */
+
+#define IMAGE_MAX_WIDTHS 16
+
+struct image_settings {
+    unsigned widths[IMAGE_MAX_WIDTHS]; /* target widths, any order */
+    size_t n_widths;
+    bool formats[IMAGE_FORMAT_COUNT];
+    int jpeg_quality; /* default 82 */
+    int webp_quality; /* default 80 */
+    int webp_effort;  /* 0..6, default 4 */
+    int avif_quality; /* default 60 */
+    int avif_effort;  /* 0..9, default 4 */
+};
+void image_settings_default(struct image_settings *s);
+
+/* Metadata blocks to embed in every output, as made by meta_write_rights. */
+struct image_embed {
+    struct span exif, xmp, iptc;
+};
+
+struct image_output {
+    enum image_format format;
+    unsigned width, height;
+    size_t bytes;
+    char path[TS_LIMIT_PATH];
+};
+
+struct image_result {
+    unsigned width, height; /* upright size of the original */
+    uint8_t dominant_rgb[3]; /* for the loading placeholder */
+    struct image_output *outputs;
+    size_t n_outputs;
+};
+void image_result_free(struct image_result *r);
+
+/*
+ * Call once per process before image_derive; `threads` is the libvips
+ * worker count per image (0 = let libvips decide). Blocks untrusted
+ * loaders (vips_block_untrusted_set).
+ */
+enum status image_init(const char *argv0, int threads, struct diag *d);
+void image_shutdown(void);
+
+/*
+ * Writes `<out_prefix>-<width>.<ext>` for each width that is not larger
+ * than the photo (the largest width is replaced by the photo's own
+ * width when the photo is smaller than all of them) and each enabled
+ * format. Safe to call from several threads at once, one photo each.
+ */
+enum status image_derive(const char *src_path, const struct image_settings *s,
+                         const struct image_embed *embed, const char *out_prefix,
+                         struct image_result *res, struct diag *d);
+
+#endif

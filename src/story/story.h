@@ -1,0 +1,96 @@
+/*
+ * story.h — the one header of the story module: site.yaml and each
+ * stories/<slug>/story.md (YAML front matter read with libyaml, then a
+ * Markdown body scanned with md4c) into plain structs.
+ *
+ * Must never: produce HTML (src/html does), touch photos' bytes, or
+ * accept a YAML alias/anchor bomb (aliases are refused).
+ */
+#ifndef TS_STORY_H
+#define TS_STORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/base.h"
+
+/* Rights defaults (site.yaml `license:`), overridable per story and per
+ * photo; a value embedded in the photo by the photographer wins. */
+struct story_license {
+    char *web_statement;  /* URL of the terms */
+    char *licensor_url;   /* where to ask for a licence */
+    char *licensor_email;
+    char *credit_line;
+    char *copyright;      /* template: "© {year} {creator}" */
+    char *usage_terms;
+};
+
+struct story_site {
+    char *dir;       /* the site folder as given */
+    char *title;
+    char *author;
+    char *base_url;  /* "https://example.com/" (always ends in '/') */
+    char *language;  /* BCP 47, default "en" */
+    char *description;
+    char *theme;     /* folder under themes/, NULL = built-in default */
+    char *iim_charset; /* legacy charset for undeclared IIM, default cp1252 */
+    struct story_license license;
+    unsigned widths[16];
+    size_t n_widths;
+    bool format_jpeg, format_webp, format_avif;
+    int jpeg_quality, webp_quality, webp_effort, avif_quality, avif_effort;
+    char *signing_key; /* path, NULL = do not sign */
+};
+
+/* A tear sheet: where a photo or story was published. */
+struct story_publication {
+    char *name;  /* "Der Spiegel" */
+    char *title; /* "Year in Pictures 2022" */
+    char *date;
+    char *url;
+    char *photo; /* file name when it is about one photo, else NULL */
+};
+
+/* One `![alt](file "title")` of the body, in order. */
+struct story_photo {
+    char *src;     /* as written, relative to the story folder */
+    char *alt;     /* Markdown alt text, NULL when empty */
+    char *title;   /* Markdown title, NULL when absent */
+    unsigned line; /* 1-based line in story.md */
+};
+
+struct story {
+    char *slug;
+    char *dir;   /* stories/<slug> */
+    char *path;  /* stories/<slug>/story.md */
+    char *title, *subtitle, *date, *lang, *cover, *summary, *place;
+    char **tags;
+    size_t n_tags;
+    struct story_publication *publications;
+    size_t n_publications;
+    struct story_license license; /* overrides; NULL fields inherit */
+    bool draft;
+    char *body;       /* the Markdown after the front matter */
+    size_t body_len;
+    unsigned body_line; /* line of story.md where body starts (1-based) */
+    struct story_photo *photos;
+    size_t n_photos;
+};
+
+/* Loads <dir>/site.yaml (missing file = all defaults). */
+enum status story_site_load(const char *dir, struct story_site **out, struct diag *d);
+void story_site_free(struct story_site *s);
+
+/* Loads <story_dir>/story.md. Front-matter errors name the line. */
+enum status story_load(const char *story_dir, const char *slug, struct story **out,
+                       struct diag *d);
+/* Same from memory (tests, fuzzing); `path` is only used in messages. */
+enum status story_parse(const char *path, const char *text, size_t len, struct story **out,
+                        struct diag *d);
+void story_free(struct story *s);
+
+/* Checks every photo the body names exists in the story folder; the
+ * first missing one is an error naming story, line and file. */
+enum status story_check_photos(const struct story *s, struct diag *d);
+
+#endif

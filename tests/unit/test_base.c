@@ -1,0 +1,127 @@
+/* test_base.c — cursor bounds, capped buffers, UTF-8, diagnostics, files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/base.h"
+
+static void cursor_stops_at_end_and_does_not_move_on_failure(void **state)
+{
+    const uint8_t bytes[] = {0x12, 0x34, 0x56};
+    struct cursor c;
+    cursor_init(&c, span_make(bytes, sizeof bytes));
+    uint16_t v16;
+    uint32_t v32;
+    assert_true(cursor_u16be(&c, &v16));
+    assert_int_equal(v16, 0x1234);
+    assert_false(cursor_u32be(&c, &v32)); /* only one byte left */
+    assert_int_equal(c.pos, 2);           /* failed read did not advance */
+    assert_false(cursor_u16le(&c, &v16));
+    uint8_t v8;
+    assert_true(cursor_u8(&c, &v8));
+    assert_int_equal(v8, 0x56);
+    assert_false(cursor_u8(&c, &v8));
+}
+
+static void span_sub_refuses_overflowing_ranges(void **state)
+{
+    const uint8_t bytes[8] = {0};
+    struct span s = span_make(bytes, sizeof bytes), out;
+    assert_true(span_sub(s, 8, 0, &out));
+    assert_false(span_sub(s, 9, 0, &out));
+    assert_false(span_sub(s, 4, SIZE_MAX, &out)); /* off + len wraps */
+    assert_false(span_sub(s, SIZE_MAX, 1, &out));
+    uint32_t v;
+    assert_false(span_u32(s, 5, true, &v));
+    assert_true(span_u32(s, 4, true, &v));
+}
+
+static void buf_refuses_to_grow_past_its_maximum(void **state)
+{
+    struct buf b;
+    buf_init(&b, 10);
+    assert_int_equal(buf_puts(&b, "0123456789"), ST_OK);
+    assert_int_equal(buf_putc(&b, 'x'), ST_LIMIT);
+    assert_int_equal(b.len, 10);
+    assert_string_equal(b.data, "0123456789"); /* old contents kept */
+    buf_reset(&b);
+    assert_int_equal(buf_printf(&b, "%d-%s", 42, "ab"), ST_OK);
+    assert_string_equal(b.data, "42-ab");
+    buf_free(&b);
+}
+
+static void utf8_validation_follows_rfc3629(void **state)
+{
+    assert_true(utf8_valid((const uint8_t *)"caf\xc3\xa9 \xea\xb9\x80", 9));
+    assert_false(utf8_valid((const uint8_t *)"\xc0\xaf", 2));         /* overlong '/' */
+    assert_false(utf8_valid((const uint8_t *)"\xed\xa0\x80", 3));     /* surrogate */
+    assert_false(utf8_valid((const uint8_t *)"\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
+    assert_false(utf8_valid((const uint8_t *)"\xe2\x82", 2));         /* cut short */
+    /* 김 is 3 bytes: clipping to 4 bytes keeps one code point, not 1.3 */
+    const uint8_t kk[] = "\xea\xb9\x80\xea\xb9\x80";
+    assert_int_equal(utf8_clip(kk, 6, 4), 3);
+    assert_int_equal(utf8_clip(kk, 6, 6), 6);
+}
+
+static void diag_names_file_line_offset_and_field(void **state)
+{
+    struct diag d;
+    diag_clear(&d);
+    diag_set_file(&d, "kim-01.jpg");
+    assert_int_equal(diag_set(&d, ST_TRUNCATED, "IPTC 2:120", 1234, "dataset runs past %s", "APP13"),
+                     ST_TRUNCATED);
+    char line[1024];
+    diag_format(&d, line, sizeof line);
+    assert_string_equal(line, "kim-01.jpg: byte 1234: IPTC 2:120: dataset runs past APP13");
+}
+
+static void files_are_written_atomically_and_read_with_a_cap(void **state)
+{
+    char dir[] = "/tmp/ts-base-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char sub[256], path[300];
+    snprintf(sub, sizeof sub, "%s/a/b", dir);
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(file_mkdirs(sub, &d), ST_OK);
+    assert_true(path_join(path, sizeof path, sub, "f.txt"));
+    assert_int_equal(file_write_atomic(path, "hello", 5, &d), ST_OK);
+    uint8_t *data;
+    size_t len;
+    assert_int_equal(file_read_all(path, 100, &data, &len, &d), ST_OK);
+    assert_int_equal(len, 5);
+    assert_memory_equal(data, "hello", 5);
+    free(data);
+    assert_int_equal(file_read_all(path, 4, &data, &len, &d), ST_LIMIT);
+    assert_null(data);
+    char missing[300];
+    snprintf(missing, sizeof missing, "%s/nope", dir);
+    assert_int_equal(file_read_all(missing, 4, &data, &len, &d), ST_NOT_FOUND);
+    char msg[1024];
+    diag_format(&d, msg, sizeof msg);
+    assert_non_null(strstr(msg, "nope"));
+    unlink(path);
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(cursor_stops_at_end_and_does_not_move_on_failure),
+        cmocka_unit_test(span_sub_refuses_overflowing_ranges),
+        cmocka_unit_test(buf_refuses_to_grow_past_its_maximum),
+        cmocka_unit_test(utf8_validation_follows_rfc3629),
+        cmocka_unit_test(diag_names_file_line_offset_and_field),
+        cmocka_unit_test(files_are_written_atomically_and_read_with_a_cap),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
