@@ -1,0 +1,258 @@
+/*
+ * build.c — `tearsheet build`: site.yaml → the stories → the photo plan
+ * → photo jobs → pages. Data flows one way (DESIGN.md "Pipeline").
+ * Must never: stop for one bad story or photo; each is reported with
+ * its file and reason and counted in the report.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "site/internal.h"
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool slug_ok(const char *s)
+{
+    if (!*s || strlen(s) > 200)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
+            return false;
+    return true;
+}
+
+/* Every stories/<slug>/story.md, in name order. */
+static enum status load_stories(struct site_build *b, struct diag *d)
+{
+    char dir[TS_LIMIT_PATH];
+    if (!path_join(dir, sizeof dir, b->opt->site_dir, "stories"))
+        return diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "site path too long");
+    DIR *dh = opendir(dir);
+    if (!dh)
+        return ST_OK; /* a site with no stories yet builds an empty index */
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(dh))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char sub[TS_LIMIT_PATH];
+        struct stat sb;
+        if (!path_join(sub, sizeof sub, dir, e->d_name) || stat(sub, &sb) != 0 || !S_ISDIR(sb.st_mode))
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            if (cap > TS_LIMIT_STORIES)
+                break;
+            char **grown = realloc(names, cap * sizeof *names);
+            if (!grown)
+                break;
+            names = grown;
+        }
+        names[n++] = str_dup(e->d_name);
+    }
+    closedir(dh);
+    qsort(names, n, sizeof *names, cmp_name);
+    b->stories = calloc(n ? n : 1, sizeof *b->stories);
+    for (size_t i = 0; i < n; i++) {
+        char sub[TS_LIMIT_PATH];
+        struct diag sd;
+        diag_clear(&sd);
+        path_join(sub, sizeof sub, dir, names[i]);
+        if (!slug_ok(names[i])) {
+            log_msg(LOG_ERROR, "%s: folder name must be lower-case letters, digits, '-' or '_' "
+                               "(it becomes the story's address)", sub);
+            b->report->errors++;
+        } else {
+            struct story *s = NULL;
+            if (story_load(sub, names[i], &s, &sd) != ST_OK) {
+                log_diag(LOG_ERROR, &sd);
+                b->report->errors++;
+            } else if (s->draft) {
+                story_free(s);
+            } else if (b->stories) {
+                b->stories[b->n_stories++] = s;
+            } else {
+                story_free(s);
+            }
+        }
+        free(names[i]);
+    }
+    free(names);
+    b->report->stories = (unsigned)b->n_stories;
+    return ST_OK;
+}
+
+/* One job per distinct photo of each story; missing files reported
+ * with story, line and file. */
+static enum status plan_photos(struct site_build *b, struct diag *d)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < b->n_stories; i++)
+        total += b->stories[i]->n_photos + (b->stories[i]->cover ? 1 : 0);
+    b->photos = calloc(total ? total : 1, sizeof *b->photos);
+    if (!b->photos)
+        return diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
+    for (size_t i = 0; i < b->n_stories; i++) {
+        const struct story *s = b->stories[i];
+        size_t first = b->n_photos;
+        for (size_t k = 0; k <= s->n_photos; k++) {
+            const char *file = k < s->n_photos ? s->photos[k].src : s->cover;
+            unsigned line = k < s->n_photos ? s->photos[k].line : 0;
+            if (!file)
+                continue;
+            bool seen = false;
+            for (size_t j = first; j < b->n_photos && !seen; j++)
+                seen = strcmp(b->photos[j].file, file) == 0;
+            if (seen)
+                continue;
+            char path[TS_LIMIT_PATH];
+            struct stat sb;
+            if (!path_join(path, sizeof path, s->dir, file) || stat(path, &sb) != 0 ||
+                !S_ISREG(sb.st_mode)) {
+                if (line)
+                    log_msg(LOG_ERROR, "%s: line %u: photo '%s' not found in %s/", s->path, line,
+                            file, s->dir);
+                else
+                    log_msg(LOG_ERROR, "%s: cover photo '%s' not found in %s/", s->path, file,
+                            s->dir);
+                b->report->errors++;
+                continue;
+            }
+            struct site_photo *p = &b->photos[b->n_photos];
+            p->src_path = str_dup(path);
+            p->file = str_dup(file);
+            p->story_slug = str_dup(s->slug);
+            p->line = line;
+            p->story = s;
+            char stem[256], id[256];
+            snprintf(stem, sizeof stem, "%s", file);
+            char *dot = strrchr(stem, '.');
+            if (dot)
+                *dot = '\0';
+            site_slugify(stem, id, sizeof id);
+            /* ids are unique within a story: kim, kim-2, ... */
+            char unique[300];
+            snprintf(unique, sizeof unique, "%s", id);
+            for (unsigned n = 2;; n++) {
+                bool clash = false;
+                for (size_t j = first; j < b->n_photos && !clash; j++)
+                    clash = strcmp(b->photos[j].id, unique) == 0;
+                if (!clash)
+                    break;
+                snprintf(unique, sizeof unique, "%s-%u", id, n);
+            }
+            p->id = str_dup(unique);
+            if (!p->src_path || !p->file || !p->story_slug || !p->id)
+                return diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
+            b->n_photos++;
+        }
+    }
+    b->report->photos = (unsigned)b->n_photos;
+    return ST_OK;
+}
+
+static void settings_from_config(struct site_build *b)
+{
+    const struct story_site *c = b->cfg;
+    struct image_settings *s = &b->image;
+    image_settings_default(s);
+    if (c->n_widths) {
+        s->n_widths = c->n_widths < IMAGE_MAX_WIDTHS ? c->n_widths : IMAGE_MAX_WIDTHS;
+        memcpy(s->widths, c->widths, s->n_widths * sizeof *s->widths);
+    }
+    s->formats[IMAGE_JPEG] = c->format_jpeg;
+    s->formats[IMAGE_WEBP] = c->format_webp;
+    s->formats[IMAGE_AVIF] = c->format_avif;
+    if (c->jpeg_quality)
+        s->jpeg_quality = c->jpeg_quality;
+    if (c->webp_quality)
+        s->webp_quality = c->webp_quality;
+    if (c->webp_effort)
+        s->webp_effort = c->webp_effort;
+    if (c->avif_quality)
+        s->avif_quality = c->avif_quality;
+    if (c->avif_effort)
+        s->avif_effort = c->avif_effort;
+    meta_keep_default(&b->keep);
+    struct buf f;
+    buf_init(&f, 4096);
+    buf_printf(&f, "tearsheet %s derivatives v1\n", TS_VERSION);
+    for (size_t i = 0; i < s->n_widths; i++)
+        buf_printf(&f, "w%u ", s->widths[i]);
+    buf_printf(&f, "\nfmt %d%d%d q %d %d %d e %d %d\n", s->formats[IMAGE_JPEG],
+               s->formats[IMAGE_WEBP], s->formats[IMAGE_AVIF], s->jpeg_quality, s->webp_quality,
+               s->avif_quality, s->webp_effort, s->avif_effort);
+    buf_printf(&f, "keep %d%d%d%d%d\n", b->keep.headline, b->keep.description, b->keep.alt_text,
+               b->keep.date_created, b->keep.location);
+    site_sha256_hex(f.data ? f.data : "", f.len, b->settings_fingerprint);
+    buf_free(&f);
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+enum status site_build(const struct site_build_options *opt, struct site_build_report *report,
+                       struct diag *d)
+{
+    double t0 = now_seconds();
+    struct site_build b;
+    memset(&b, 0, sizeof b);
+    memset(report, 0, sizeof *report);
+    b.opt = opt;
+    b.report = report;
+    pthread_mutex_init(&b.lock, NULL);
+    enum status st;
+    if ((st = story_site_load(opt->site_dir, &b.cfg, d)) != ST_OK)
+        goto abort;
+    if (opt->out_dir)
+        snprintf(b.out_dir, sizeof b.out_dir, "%s", opt->out_dir);
+    else if (!path_join(b.out_dir, sizeof b.out_dir, opt->site_dir, "public")) {
+        st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "site path too long");
+        goto abort;
+    }
+    if (!path_join(b.cache_dir, sizeof b.cache_dir, opt->site_dir, ".tearsheet/cache")) {
+        st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "site path too long");
+        goto abort;
+    }
+    if ((st = file_mkdirs(b.out_dir, d)) != ST_OK || (st = file_mkdirs(b.cache_dir, d)) != ST_OK)
+        goto abort;
+    settings_from_config(&b);
+    if ((st = site_theme_load(&b, d)) != ST_OK)
+        goto abort;
+    if ((st = load_stories(&b, d)) != ST_OK || (st = plan_photos(&b, d)) != ST_OK)
+        goto abort;
+    if ((st = site_photos_run(&b, d)) != ST_OK)
+        goto abort;
+    st = site_pages_write(&b, d);
+abort:
+    report->seconds = now_seconds() - t0;
+    for (size_t i = 0; i < b.n_photos; i++) {
+        struct site_photo *p = &b.photos[i];
+        free(p->src_path);
+        free(p->file);
+        free(p->story_slug);
+        free(p->id);
+        meta_free(p->meta);
+        image_result_free(&p->result);
+    }
+    free(b.photos);
+    for (size_t i = 0; i < b.n_stories; i++)
+        story_free(b.stories[i]);
+    free(b.stories);
+    site_theme_free(&b.theme);
+    story_site_free(b.cfg);
+    pthread_mutex_destroy(&b.lock);
+    return st;
+}

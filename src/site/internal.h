@@ -1,0 +1,90 @@
+/*
+ * internal.h — shared between the files of the site module only (never
+ * included from outside src/site): the build's in-memory plan.
+ */
+#ifndef TS_SITE_INTERNAL_H
+#define TS_SITE_INTERNAL_H
+
+#include <jansson.h>
+#include <pthread.h>
+
+#include "html/html.h"
+#include "image/image.h"
+#include "meta/meta.h"
+#include "site/site.h"
+#include "story/story.h"
+
+/* Length of the content key used in derivative names ("kim-01.3fa9c2d1e0-960.webp"):
+ * 40 bits of SHA-256 is plenty to tell versions of one photo apart. */
+#define SITE_KEY_SHORT 10
+
+struct site_photo {
+    /* plan */
+    char *src_path;  /* stories/<slug>/<file> */
+    char *file;      /* as written in Markdown */
+    char *story_slug;
+    char *id;        /* unique within the story: slug of the file stem */
+    unsigned line;   /* first reference in story.md */
+    const struct story *story;
+    /* results, written by one worker */
+    enum status status;
+    struct diag diag;
+    struct photo_meta *meta;
+    struct image_result result;
+    char key[65];    /* sha256 hex of content + settings */
+    bool cached;
+    double seconds;
+};
+
+struct site_theme {
+    struct html_template *layout, *index, *story, *figure, *page, *notfound;
+    char *css;
+    size_t css_len;
+    char css_name[64]; /* style.<hash>.css */
+};
+
+struct site_build {
+    const struct site_build_options *opt;
+    struct site_build_report *report;
+    struct story_site *cfg;
+    char out_dir[TS_LIMIT_PATH];
+    char cache_dir[TS_LIMIT_PATH];
+    struct image_settings image;
+    struct meta_keep keep;
+    char settings_fingerprint[65];
+    struct story **stories;
+    size_t n_stories;
+    struct site_photo *photos;
+    size_t n_photos;
+    struct site_theme theme;
+    /* worker pool */
+    pthread_mutex_t lock;
+    size_t next_photo;
+    size_t done_photos;
+};
+
+/* theme.c */
+enum status site_theme_load(struct site_build *b, struct diag *d);
+void site_theme_free(struct site_theme *t);
+enum status site_render(struct site_build *b, const struct html_template *t, json_t *ctx,
+                        struct buf *out, struct diag *d);
+
+/* photos.c */
+enum status site_photos_run(struct site_build *b, struct diag *d);
+const struct site_photo *site_photo_find(const struct site_build *b, const char *slug,
+                                         const char *file);
+
+/* pages.c */
+enum status site_pages_write(struct site_build *b, struct diag *d);
+
+/* util.c */
+void site_slugify(const char *in, char *out, size_t outlen);
+void site_sha256_hex(const void *p, size_t n, char out[65]);
+void site_human_date(const char *iso, char *out, size_t outlen);
+/* Writes `data` to `path` unless the file already holds exactly it;
+ * makes parent folders. */
+enum status site_write_if_changed(const char *path, const void *data, size_t len,
+                                  struct diag *d);
+bool site_url_is_safe(const char *url);
+
+#endif

@@ -1,0 +1,658 @@
+/*
+ * pages.c — every page of the site from the theme's templates: the
+ * index (stories as large covers, newest first), one page per story
+ * with its photos as figures, the pages/ folder (about, licensing),
+ * 404.html, the stylesheet under a hashed name, and sitemap.xml.
+ *
+ * Must never: put a string from a photo or story into a page except
+ * through the template engine's escaping or html_escape_* (JSON-LD goes
+ * through html_escape_json_script, URLs through site_url_is_safe).
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "site/internal.h"
+
+struct figure_ctx {
+    struct site_build *b;
+    const struct story *story;
+    const char *root;   /* from the page to the site root: "../" */
+    const char *prefix; /* from the page to the story folder: "" or "<slug>/" */
+    const char *lang;
+    unsigned figures;   /* figures written so far on this page */
+    bool captions;
+    json_t *images;     /* ImageObjects for the page's JSON-LD, or NULL */
+};
+
+static const char *photo_sizes = "(min-width: 112rem) 110rem, calc(100vw - 2rem)";
+
+static const char *first_creator(const struct photo_meta *m)
+{
+    return m && m->creator.n ? m->creator.items[0] : NULL;
+}
+
+static void set_str(json_t *o, const char *key, const char *value)
+{
+    if (value && !str_blank(value))
+        json_object_set_new(o, key, json_string(value));
+}
+
+static void set_url(json_t *o, const char *key, const char *value)
+{
+    if (value && site_url_is_safe(value))
+        json_object_set_new(o, key, json_string(value));
+}
+
+static int by_width(const void *a, const void *b)
+{
+    const struct image_output *x = *(const struct image_output *const *)a;
+    const struct image_output *y = *(const struct image_output *const *)b;
+    return (x->width > y->width) - (x->width < y->width);
+}
+
+/* "name-480.webp 480w, name-960.webp 960w" for one format. */
+static char *srcset(const struct site_photo *p, enum image_format f, const char *prefix,
+                    const struct image_output **fallback)
+{
+    const struct image_output *list[64];
+    size_t n = 0;
+    for (size_t i = 0; i < p->result.n_outputs && n < 64; i++)
+        if (p->result.outputs[i].format == f)
+            list[n++] = &p->result.outputs[i];
+    if (n == 0)
+        return NULL;
+    qsort(list, n, sizeof *list, by_width);
+    struct buf out;
+    buf_init(&out, TS_LIMIT_FIELD_BYTES);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = strrchr(list[i]->path, '/');
+        name = name ? name + 1 : list[i]->path;
+        buf_printf(&out, "%s%s%s %uw", i ? ", " : "", prefix, name, list[i]->width);
+        /* the <img src> for browsers without srcset: about 1000 px */
+        if (fallback && (!*fallback || list[i]->width <= 1000))
+            *fallback = list[i];
+    }
+    return buf_detach(&out, NULL);
+}
+
+static json_t *image_object(const struct site_build *b, const struct site_photo *p,
+                            const char *url)
+{
+    const struct photo_meta *m = p->meta;
+    json_t *o = json_pack("{s:s, s:s}", "@type", "ImageObject", "contentUrl", url);
+    set_str(o, "caption", m->description);
+    if (first_creator(m))
+        json_object_set_new(o, "creator",
+                            json_pack("{s:s, s:s}", "@type", "Person", "name", first_creator(m)));
+    set_str(o, "creditText", m->credit_line);
+    set_str(o, "copyrightNotice", m->copyright_notice);
+    set_url(o, "license", m->web_statement);
+    set_url(o, "acquireLicensePage", m->licensor_url);
+    set_str(o, "dateCreated", m->date_created);
+    return o;
+}
+
+static enum status figure_cb(void *ud, const char *src, const char *alt, const char *title,
+                             bool inline_image, struct buf *out)
+{
+    struct figure_ctx *fc = ud;
+    struct site_build *b = fc->b;
+    const struct site_photo *p = site_photo_find(b, fc->story->slug, src);
+    if (!p || p->status != ST_OK)
+        return ST_OK; /* reported when the photo failed; the page goes on without it */
+    const struct photo_meta *m = p->meta;
+    const struct image_output *fb = NULL;
+    char *jpeg = srcset(p, IMAGE_JPEG, fc->prefix, &fb);
+    char *webp = srcset(p, IMAGE_WEBP, fc->prefix, jpeg ? NULL : &fb);
+    char *avif = srcset(p, IMAGE_AVIF, fc->prefix, NULL);
+    const char *fb_name = fb ? strrchr(fb->path, '/') : NULL;
+    fb_name = fb_name ? fb_name + 1 : "";
+    char fallback[TS_LIMIT_PATH];
+    snprintf(fallback, sizeof fallback, "%s%s", fc->prefix, fb_name);
+
+    /* Alt text: the Markdown's, else the photo's IPTC Alt Text in the
+     * page's language; never the caption (a screen reader would read
+     * it twice). */
+    const char *alt_text = alt && !str_blank(alt) ? alt : meta_lang_pick(&m->alt_text_langs, fc->lang);
+    if (str_blank(alt_text))
+        alt_text = m->alt_text;
+    if (str_blank(alt_text)) {
+        log_msg(LOG_WARN, "%s: line %u: photo '%s' has no alt text (IPTC Alt Text or ![alt](...))",
+                fc->story->path, p->line, p->file);
+        b->report->warnings++;
+        alt_text = m->headline ? m->headline : "";
+    }
+    const char *caption = meta_lang_pick(&m->description_langs, fc->lang);
+    if (str_blank(caption))
+        caption = m->description;
+    char date_human[64] = "";
+    char date_iso[16] = "";
+    if (m->date_created) {
+        snprintf(date_iso, sizeof date_iso, "%.10s", m->date_created);
+        site_human_date(date_iso, date_human, sizeof date_human);
+    }
+    char place[512] = "";
+    snprintf(place, sizeof place, "%s%s%s", m->city ? m->city : "",
+             m->city && m->country ? ", " : "", m->country ? m->country : "");
+    char colour[8];
+    snprintf(colour, sizeof colour, "#%02x%02x%02x", p->result.dominant_rgb[0],
+             p->result.dominant_rgb[1], p->result.dominant_rgb[2]);
+    char license_href[TS_LIMIT_PATH];
+    snprintf(license_href, sizeof license_href, "%slicensing/?photo=%s/%s", fc->root,
+             fc->story->slug, p->id);
+
+    enum status st = ST_OK;
+    if (inline_image) {
+        st = buf_puts(out, "<img src=\"");
+        html_escape_attr(out, fallback, strlen(fallback));
+        buf_printf(out, "\" width=\"%u\" height=\"%u\" alt=\"", fb ? fb->width : 0,
+                   fb ? fb->height : 0);
+        html_escape_attr(out, alt_text, strlen(alt_text));
+        buf_puts(out, "\" loading=\"lazy\">");
+    } else {
+        const struct image_output *largest = NULL;
+        for (size_t i = 0; i < p->result.n_outputs; i++)
+            if (!largest || p->result.outputs[i].width > largest->width)
+                largest = &p->result.outputs[i];
+        json_t *ctx = json_object();
+        set_str(ctx, "id", p->id);
+        set_str(ctx, "avif", avif);
+        set_str(ctx, "webp", webp);
+        set_str(ctx, "jpeg", jpeg);
+        set_str(ctx, "fallback", fallback);
+        set_str(ctx, "sizes", photo_sizes);
+        json_object_set_new(ctx, "width", json_integer(largest ? largest->width : 0));
+        json_object_set_new(ctx, "height", json_integer(largest ? largest->height : 0));
+        json_object_set_new(ctx, "portrait", json_boolean(p->result.height > p->result.width));
+        json_object_set_new(ctx, "alt", json_string(alt_text));
+        json_object_set_new(ctx, "lazy", json_boolean(fc->figures > 0));
+        json_object_set_new(ctx, "show_caption", json_boolean(fc->captions));
+        set_str(ctx, "caption", caption);
+        set_str(ctx, "title", title);
+        set_str(ctx, "credit", m->credit_line ? m->credit_line : first_creator(m));
+        set_str(ctx, "copyright", m->copyright_notice);
+        set_str(ctx, "date", date_iso);
+        set_str(ctx, "date_human", date_human);
+        set_str(ctx, "place", place);
+        set_str(ctx, "placeholder", colour);
+        set_str(ctx, "license_href", license_href);
+        struct diag d;
+        diag_clear(&d);
+        st = site_render(b, b->theme.figure, ctx, out, &d);
+        if (st != ST_OK)
+            log_diag(LOG_ERROR, &d);
+        json_decref(ctx);
+        if (fc->images && largest) {
+            const char *name = strrchr(largest->path, '/');
+            char url[TS_LIMIT_PATH];
+            int n = snprintf(url, sizeof url, "%s%s/%s", b->cfg->base_url, fc->story->slug,
+                             name ? name + 1 : largest->path);
+            if (n > 0 && (size_t)n < sizeof url)
+                json_array_append_new(fc->images, image_object(b, p, url));
+        }
+    }
+    fc->figures++;
+    free(jpeg);
+    free(webp);
+    free(avif);
+    return st;
+}
+
+static json_t *nav(struct site_build *b, json_t *pages)
+{
+    (void)b;
+    return json_incref(pages);
+}
+
+/* Wraps page content in the layout and writes it. */
+static enum status write_page(struct site_build *b, const char *rel_path, const char *root,
+                              const char *title, const char *lang, const char *description,
+                              const char *content, const char *jsonld, json_t *pages,
+                              struct diag *d)
+{
+    json_t *ctx = json_object();
+    char page_title[1024];
+    if (title && strcmp(title, b->cfg->title ? b->cfg->title : "") != 0)
+        snprintf(page_title, sizeof page_title, "%s — %s", title, b->cfg->title ? b->cfg->title : "");
+    else
+        snprintf(page_title, sizeof page_title, "%s", b->cfg->title ? b->cfg->title : "");
+    set_str(ctx, "page_title", page_title);
+    set_str(ctx, "site_title", b->cfg->title);
+    set_str(ctx, "lang", lang ? lang : b->cfg->language);
+    set_str(ctx, "description", description);
+    set_str(ctx, "root", root);
+    set_str(ctx, "stylesheet", b->theme.css_name);
+    set_str(ctx, "version", TS_VERSION);
+    set_str(ctx, "copyright", b->cfg->license.copyright && b->cfg->author ? b->cfg->author : NULL);
+    json_object_set_new(ctx, "content", json_string(content ? content : ""));
+    if (jsonld)
+        json_object_set_new(ctx, "jsonld", json_string(jsonld));
+    json_object_set_new(ctx, "nav", nav(b, pages));
+    if (b->cfg->base_url && strncmp(b->cfg->base_url, "http", 4) == 0) {
+        char canonical[TS_LIMIT_PATH];
+        const char *slash = strrchr(rel_path, '/');
+        snprintf(canonical, sizeof canonical, "%s%.*s", b->cfg->base_url,
+                 slash ? (int)(slash - rel_path + 1) : 0, rel_path);
+        set_str(ctx, "canonical", canonical);
+    }
+    struct buf out;
+    buf_init(&out, TS_LIMIT_PAGE_BYTES);
+    enum status st = site_render(b, b->theme.layout, ctx, &out, d);
+    json_decref(ctx);
+    if (st == ST_OK) {
+        char path[TS_LIMIT_PATH];
+        if (!path_join(path, sizeof path, b->out_dir, rel_path))
+            st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "output path too long");
+        else
+            st = site_write_if_changed(path, out.data ? out.data : "", out.len, d);
+        if (st == ST_OK)
+            b->report->pages++;
+    }
+    buf_free(&out);
+    return st;
+}
+
+static char *jsonld_text(json_t *doc)
+{
+    char *raw = json_dumps(doc, JSON_COMPACT);
+    if (!raw)
+        return NULL;
+    struct buf out;
+    buf_init(&out, TS_LIMIT_PAGE_BYTES);
+    html_escape_json_script(&out, raw, strlen(raw));
+    free(raw);
+    return buf_detach(&out, NULL);
+}
+
+static json_t *publications(const struct story *s)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < s->n_publications; i++) {
+        const struct story_publication *p = &s->publications[i];
+        json_t *o = json_object();
+        set_str(o, "name", p->name);
+        set_str(o, "title", p->title);
+        set_str(o, "date", p->date);
+        set_url(o, "url", p->url);
+        set_str(o, "photo", p->photo);
+        json_array_append_new(list, o);
+    }
+    return list;
+}
+
+static enum status render_story(struct site_build *b, const struct story *s, json_t *pages,
+                                struct diag *d)
+{
+    const char *lang = s->lang ? s->lang : b->cfg->language;
+    json_t *images = json_array();
+    struct figure_ctx fc = {.b = b, .story = s, .root = "../", .prefix = "", .lang = lang,
+                            .captions = true, .images = images};
+    struct buf cover, body, content;
+    buf_init(&cover, TS_LIMIT_PAGE_BYTES);
+    buf_init(&body, TS_LIMIT_PAGE_BYTES);
+    buf_init(&content, TS_LIMIT_PAGE_BYTES);
+    enum status st = ST_OK;
+    char *ld = NULL;
+    json_t *ctx = NULL;
+    /* the cover leads the page, before the title, eagerly loaded */
+    const char *cover_file = s->cover ? s->cover : (s->n_photos ? s->photos[0].src : NULL);
+    if (cover_file) {
+        fc.captions = false;
+        fc.images = NULL;
+        if ((st = figure_cb(&fc, cover_file, NULL, NULL, false, &cover)) != ST_OK)
+            goto abort;
+        fc.captions = true;
+        fc.images = images;
+    }
+    diag_set_file(d, s->path);
+    if ((st = html_markdown(s->body, s->body_len, figure_cb, &fc, &body, d)) != ST_OK)
+        goto abort;
+    char date_human[64];
+    site_human_date(s->date, date_human, sizeof date_human);
+    ctx = json_object();
+    set_str(ctx, "slug", s->slug);
+    set_str(ctx, "title", s->title);
+    set_str(ctx, "subtitle", s->subtitle);
+    set_str(ctx, "author", b->cfg->author);
+    set_str(ctx, "date", s->date);
+    set_str(ctx, "date_human", date_human);
+    set_str(ctx, "place", s->place);
+    set_str(ctx, "lang", lang);
+    set_str(ctx, "root", "../");
+    if (cover.len)
+        json_object_set_new(ctx, "cover", json_string(cover.data));
+    json_object_set_new(ctx, "body", json_string(body.data ? body.data : ""));
+    json_object_set_new(ctx, "has_publications", json_boolean(s->n_publications > 0));
+    json_object_set_new(ctx, "publications", publications(s));
+    if ((st = site_render(b, b->theme.story, ctx, &content, d)) != ST_OK)
+        goto abort;
+
+    json_t *article = json_pack("{s:s, s:s, s:s}", "@context", "https://schema.org", "@type",
+                                "NewsArticle", "headline", s->title);
+    set_str(article, "datePublished", s->date);
+    set_str(article, "description", s->summary);
+    if (b->cfg->author)
+        json_object_set_new(article, "author",
+                            json_pack("{s:s, s:s}", "@type", "Person", "name", b->cfg->author));
+    json_object_set(article, "image", images);
+    ld = jsonld_text(article);
+    json_decref(article);
+
+    char rel[TS_LIMIT_PATH];
+    snprintf(rel, sizeof rel, "%s/index.html", s->slug);
+    st = write_page(b, rel, "../", s->title, lang, s->summary, content.data, ld, pages, d);
+abort:
+    json_decref(ctx);
+    json_decref(images);
+    free(ld);
+    buf_free(&cover);
+    buf_free(&body);
+    buf_free(&content);
+    return st;
+}
+
+static int story_newest_first(const void *a, const void *b)
+{
+    const struct story *x = *(const struct story *const *)a;
+    const struct story *y = *(const struct story *const *)b;
+    int c = strcmp(y->date ? y->date : "", x->date ? x->date : "");
+    return c ? c : strcmp(x->title, y->title);
+}
+
+static enum status render_index(struct site_build *b, json_t *pages, struct diag *d)
+{
+    struct story **sorted = calloc(b->n_stories ? b->n_stories : 1, sizeof *sorted);
+    if (!sorted)
+        return diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
+    memcpy(sorted, b->stories, b->n_stories * sizeof *sorted);
+    qsort(sorted, b->n_stories, sizeof *sorted, story_newest_first);
+    json_t *list = json_array();
+    enum status st = ST_OK;
+    unsigned figures = 0;
+    for (size_t i = 0; i < b->n_stories; i++) {
+        const struct story *s = sorted[i];
+        json_t *o = json_object();
+        char href[600], prefix[600], date_human[64];
+        snprintf(href, sizeof href, "%s/", s->slug);
+        snprintf(prefix, sizeof prefix, "%s/", s->slug);
+        site_human_date(s->date, date_human, sizeof date_human);
+        set_str(o, "href", href);
+        set_str(o, "title", s->title);
+        set_str(o, "subtitle", s->subtitle);
+        set_str(o, "date", s->date);
+        set_str(o, "date_human", date_human);
+        set_str(o, "place", s->place);
+        const char *cover_file = s->cover ? s->cover : (s->n_photos ? s->photos[0].src : NULL);
+        if (cover_file) {
+            struct figure_ctx fc = {.b = b, .story = s, .root = "", .prefix = prefix,
+                                    .lang = s->lang ? s->lang : b->cfg->language,
+                                    .figures = figures, .captions = false};
+            struct buf cover;
+            buf_init(&cover, TS_LIMIT_PAGE_BYTES);
+            figure_cb(&fc, cover_file, NULL, NULL, false, &cover);
+            figures = fc.figures;
+            if (cover.len)
+                json_object_set_new(o, "cover", json_string(cover.data));
+            buf_free(&cover);
+        }
+        json_array_append_new(list, o);
+    }
+    json_t *ctx = json_pack("{s:o, s:s}", "stories", list, "root", "");
+    struct buf content;
+    buf_init(&content, TS_LIMIT_PAGE_BYTES);
+    st = site_render(b, b->theme.index, ctx, &content, d);
+    if (st == ST_OK)
+        st = write_page(b, "index.html", "", NULL, b->cfg->language, b->cfg->description,
+                        content.data, NULL, pages, d);
+    json_decref(ctx);
+    buf_free(&content);
+    free(sorted);
+    return st;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Each pages/NAME.md becomes NAME/index.html; fills `nav` with their titles. */
+static enum status render_pages(struct site_build *b, json_t *nav_list, bool write,
+                                struct diag *d)
+{
+    char dir[TS_LIMIT_PATH];
+    if (!path_join(dir, sizeof dir, b->opt->site_dir, "pages"))
+        return ST_OK;
+    DIR *dh = opendir(dir);
+    if (!dh)
+        return ST_OK;
+    char *names[256];
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(dh)) && n < 256)
+        if (e->d_name[0] != '.' && str_ends_with(e->d_name, ".md"))
+            names[n++] = str_dup(e->d_name);
+    closedir(dh);
+    qsort(names, n, sizeof *names, cmp_str);
+    enum status result = ST_OK;
+    for (size_t i = 0; i < n; i++) {
+        char path[TS_LIMIT_PATH], stem[256], slug[256];
+        snprintf(stem, sizeof stem, "%.*s", (int)(strlen(names[i]) - 3), names[i]);
+        site_slugify(stem, slug, sizeof slug);
+        struct story *s = NULL;
+        uint8_t *text = NULL;
+        size_t len = 0;
+        struct diag pd;
+        diag_clear(&pd);
+        enum status st = ST_OK;
+        if (!path_join(path, sizeof path, dir, names[i]))
+            continue;
+        st = file_read_all(path, TS_LIMIT_TEXT_BYTES, &text, &len, &pd);
+        if (st == ST_OK)
+            st = story_parse(path, (const char *)text, len, &s, &pd);
+        if (st == ST_OK && !write) {
+            char href[300];
+            snprintf(href, sizeof href, "%s/", slug);
+            json_array_append_new(nav_list, json_pack("{s:s, s:s}", "href", href, "title", s->title));
+        } else if (st == ST_OK) {
+            struct story fake = *s;
+            fake.slug = slug;
+            struct figure_ctx fc = {.b = b, .story = &fake, .root = "../", .prefix = "",
+                                    .lang = s->lang ? s->lang : b->cfg->language,
+                                    .captions = true};
+            struct buf body, content;
+            buf_init(&body, TS_LIMIT_PAGE_BYTES);
+            buf_init(&content, TS_LIMIT_PAGE_BYTES);
+            st = html_markdown(s->body, s->body_len, figure_cb, &fc, &body, &pd);
+            if (st == ST_OK) {
+                json_t *ctx = json_pack("{s:s, s:s, s:s}", "title", s->title, "body",
+                                        body.data ? body.data : "", "root", "../");
+                set_str(ctx, "lang", s->lang);
+                st = site_render(b, b->theme.page, ctx, &content, &pd);
+                json_decref(ctx);
+            }
+            char rel[600];
+            snprintf(rel, sizeof rel, "%s/index.html", slug);
+            if (st == ST_OK)
+                st = write_page(b, rel, "../", s->title, s->lang, s->summary, content.data, NULL,
+                                nav_list, &pd);
+            buf_free(&body);
+            buf_free(&content);
+        }
+        if (st != ST_OK && write) {
+            log_diag(LOG_ERROR, &pd);
+            b->report->errors++;
+        }
+        story_free(s);
+        free(text);
+        free(names[i]);
+    }
+    (void)d;
+    return result;
+}
+
+static enum status render_404(struct site_build *b, json_t *pages, struct diag *d)
+{
+    /* served for any path: links are absolute from the site's root */
+    const char *root = "/";
+    const char *url = b->cfg->base_url ? b->cfg->base_url : "/";
+    const char *p = strstr(url, "://");
+    if (p) {
+        p = strchr(p + 3, '/');
+        root = p ? p : "/";
+    } else if (url[0] == '/')
+        root = url;
+    json_t *ctx = json_pack("{s:s}", "root", root);
+    struct buf content;
+    buf_init(&content, TS_LIMIT_PAGE_BYTES);
+    enum status st = site_render(b, b->theme.notfound, ctx, &content, d);
+    if (st == ST_OK)
+        st = write_page(b, "404.html", root, "Page not found", NULL, NULL, content.data, NULL,
+                        pages, d);
+    json_decref(ctx);
+    buf_free(&content);
+    return st;
+}
+
+static enum status write_sitemap(struct site_build *b, json_t *pages, struct diag *d)
+{
+    struct buf x;
+    buf_init(&x, TS_LIMIT_PAGE_BYTES);
+    const char *base = b->cfg->base_url ? b->cfg->base_url : "/";
+    buf_puts(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                 "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    buf_puts(&x, "<url><loc>");
+    html_escape_text(&x, base, strlen(base));
+    buf_puts(&x, "</loc></url>\n");
+    for (size_t i = 0; i < b->n_stories; i++) {
+        char loc[TS_LIMIT_PATH];
+        snprintf(loc, sizeof loc, "%s%s/", base, b->stories[i]->slug);
+        buf_puts(&x, "<url><loc>");
+        html_escape_text(&x, loc, strlen(loc));
+        buf_puts(&x, "</loc>");
+        if (b->stories[i]->date)
+            buf_printf(&x, "<lastmod>%.10s</lastmod>", b->stories[i]->date);
+        buf_puts(&x, "</url>\n");
+    }
+    size_t i;
+    json_t *pg;
+    json_array_foreach(pages, i, pg)
+    {
+        char loc[TS_LIMIT_PATH];
+        snprintf(loc, sizeof loc, "%s%s", base, json_string_value(json_object_get(pg, "href")));
+        buf_puts(&x, "<url><loc>");
+        html_escape_text(&x, loc, strlen(loc));
+        buf_puts(&x, "</loc></url>\n");
+    }
+    buf_puts(&x, "</urlset>\n");
+    char path[TS_LIMIT_PATH];
+    enum status st = path_join(path, sizeof path, b->out_dir, "sitemap.xml")
+                         ? site_write_if_changed(path, x.data, x.len, d)
+                         : ST_LIMIT;
+    buf_free(&x);
+    return st;
+}
+
+/* Our derivative names: <id>.<10 hex>-<width>.<ext>. */
+static bool is_derivative_name(const char *name)
+{
+    const char *dot = strchr(name, '.');
+    if (!dot)
+        return false;
+    const char *h = dot + 1;
+    for (int i = 0; i < SITE_KEY_SHORT; i++)
+        if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f')))
+            return false;
+    if (h[SITE_KEY_SHORT] != '-')
+        return false;
+    const char *w = h + SITE_KEY_SHORT + 1;
+    if (!(*w >= '0' && *w <= '9'))
+        return false;
+    while (*w >= '0' && *w <= '9')
+        w++;
+    return strcmp(w, ".jpg") == 0 || strcmp(w, ".webp") == 0 || strcmp(w, ".avif") == 0;
+}
+
+/* Removes derivatives of photos that are gone or changed, and old
+ * stylesheets: only files whose names we make. */
+static void prune(struct site_build *b)
+{
+    for (size_t s = 0; s < b->n_stories; s++) {
+        char dir[TS_LIMIT_PATH];
+        if (!path_join(dir, sizeof dir, b->out_dir, b->stories[s]->slug))
+            continue;
+        DIR *dh = opendir(dir);
+        if (!dh)
+            continue;
+        struct dirent *e;
+        while ((e = readdir(dh))) {
+            if (!is_derivative_name(e->d_name))
+                continue;
+            bool keep = false;
+            for (size_t i = 0; i < b->n_photos && !keep; i++) {
+                const struct site_photo *p = &b->photos[i];
+                if (p->status != ST_OK || strcmp(p->story_slug, b->stories[s]->slug) != 0)
+                    continue;
+                for (size_t k = 0; k < p->result.n_outputs && !keep; k++) {
+                    const char *name = strrchr(p->result.outputs[k].path, '/');
+                    keep = name && strcmp(name + 1, e->d_name) == 0;
+                }
+            }
+            char path[TS_LIMIT_PATH];
+            if (!keep && path_join(path, sizeof path, dir, e->d_name))
+                unlink(path);
+        }
+        closedir(dh);
+    }
+    DIR *dh = opendir(b->out_dir);
+    if (dh) {
+        struct dirent *e;
+        while ((e = readdir(dh))) {
+            if (strncmp(e->d_name, "style.", 6) == 0 && str_ends_with(e->d_name, ".css") &&
+                strlen(e->d_name) == 6 + SITE_KEY_SHORT + 4 &&
+                strcmp(e->d_name, b->theme.css_name) != 0) {
+                char path[TS_LIMIT_PATH];
+                if (path_join(path, sizeof path, b->out_dir, e->d_name))
+                    unlink(path);
+            }
+        }
+        closedir(dh);
+    }
+}
+
+enum status site_pages_write(struct site_build *b, struct diag *d)
+{
+    json_t *pages = json_array();
+    enum status st = render_pages(b, pages, false, d);
+    if (st != ST_OK)
+        goto abort;
+    char css_path[TS_LIMIT_PATH];
+    if (!path_join(css_path, sizeof css_path, b->out_dir, b->theme.css_name)) {
+        st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "output path too long");
+        goto abort;
+    }
+    if ((st = site_write_if_changed(css_path, b->theme.css, b->theme.css_len, d)) != ST_OK)
+        goto abort;
+    for (size_t i = 0; i < b->n_stories; i++) {
+        struct diag sd;
+        diag_clear(&sd);
+        if (render_story(b, b->stories[i], pages, &sd) != ST_OK) {
+            log_diag(LOG_ERROR, &sd);
+            b->report->errors++;
+        }
+    }
+    if ((st = render_index(b, pages, d)) != ST_OK)
+        goto abort;
+    if ((st = render_pages(b, pages, true, d)) != ST_OK)
+        goto abort;
+    if ((st = render_404(b, pages, d)) != ST_OK)
+        goto abort;
+    if ((st = write_sitemap(b, pages, d)) != ST_OK)
+        goto abort;
+    prune(b);
+abort:
+    json_decref(pages);
+    return st;
+}

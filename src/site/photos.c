@@ -1,0 +1,336 @@
+/*
+ * photos.c — the photo jobs of a build: read each photo once, read its
+ * metadata, fill the rights defaults it lacks, and make its derivatives
+ * (or take them from the content-hash cache under .tearsheet/cache),
+ * then link them into the output. One worker per core takes whole
+ * photos, so every core is busy with its own decode and encodes.
+ *
+ * Must never: let one photo's failure stop the others, or publish a
+ * derivative under a name that does not change with its content.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "site/internal.h"
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The first value that is set: the story's override, the site default. */
+static const char *pick(const char *story_value, const char *site_value)
+{
+    return story_value && story_value[0] ? story_value : site_value;
+}
+
+/* "© {year} {creator}" with the photo's own year and creator. */
+static char *expand_copyright(const char *tmpl, const struct photo_meta *m)
+{
+    struct buf out;
+    buf_init(&out, TS_LIMIT_FIELD_BYTES);
+    char year[8] = "";
+    if (m->date_created && strlen(m->date_created) >= 4)
+        snprintf(year, sizeof year, "%.4s", m->date_created);
+    const char *creator = m->creator.n ? m->creator.items[0] : "";
+    for (const char *p = tmpl; *p; p++) {
+        if (strncmp(p, "{year}", 6) == 0) {
+            buf_puts(&out, year);
+            p += 5;
+        } else if (strncmp(p, "{creator}", 9) == 0) {
+            buf_puts(&out, creator);
+            p += 8;
+        } else {
+            buf_putc(&out, *p);
+        }
+    }
+    return buf_detach(&out, NULL);
+}
+
+static void fill(char **field, const char *value)
+{
+    if (str_blank(*field) && value && !str_blank(value)) {
+        free(*field);
+        *field = str_dup(value);
+    }
+}
+
+/* Rights the photographer did not embed come from the story, then the
+ * site: values embedded in the photo always win. */
+static void fill_rights(struct photo_meta *m, const struct story_license *story,
+                        const struct story_license *site)
+{
+    fill(&m->web_statement, pick(story->web_statement, site->web_statement));
+    fill(&m->licensor_url, pick(story->licensor_url, site->licensor_url));
+    fill(&m->credit_line, pick(story->credit_line, site->credit_line));
+    fill(&m->usage_terms, pick(story->usage_terms, site->usage_terms));
+    const char *tmpl = pick(story->copyright, site->copyright);
+    if (str_blank(m->copyright_notice) && tmpl) {
+        free(m->copyright_notice);
+        m->copyright_notice = expand_copyright(tmpl, m);
+    }
+}
+
+static enum status load_manifest(const char *dir, struct image_result *r)
+{
+    char path[TS_LIMIT_PATH];
+    if (!path_join(path, sizeof path, dir, "manifest.json"))
+        return ST_LIMIT;
+    json_error_t err;
+    json_t *j = json_load_file(path, 0, &err);
+    if (!j)
+        return ST_NOT_FOUND;
+    enum status st = ST_MALFORMED;
+    json_t *outs = json_object_get(j, "outputs");
+    json_t *dom = json_object_get(j, "dominant");
+    if (!json_is_array(outs) || !json_is_array(dom) || json_array_size(dom) != 3)
+        goto abort;
+    memset(r, 0, sizeof *r);
+    r->width = (unsigned)json_integer_value(json_object_get(j, "width"));
+    r->height = (unsigned)json_integer_value(json_object_get(j, "height"));
+    for (int i = 0; i < 3; i++)
+        r->dominant_rgb[i] = (uint8_t)json_integer_value(json_array_get(dom, (size_t)i));
+    size_t n = json_array_size(outs);
+    r->outputs = calloc(n ? n : 1, sizeof *r->outputs);
+    if (!r->outputs) {
+        st = ST_NOMEM;
+        goto abort;
+    }
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = json_array_get(outs, i);
+        struct image_output *io = &r->outputs[r->n_outputs];
+        const char *fmt = json_string_value(json_object_get(o, "format"));
+        const char *file = json_string_value(json_object_get(o, "file"));
+        if (!fmt || !file || strchr(file, '/'))
+            goto abort;
+        bool known = false;
+        for (int f = 0; f < IMAGE_FORMAT_COUNT; f++)
+            if (strcmp(fmt, image_format_ext((enum image_format)f)) == 0) {
+                io->format = (enum image_format)f;
+                known = true;
+            }
+        if (!known)
+            goto abort;
+        io->width = (unsigned)json_integer_value(json_object_get(o, "width"));
+        io->height = (unsigned)json_integer_value(json_object_get(o, "height"));
+        io->bytes = (size_t)json_integer_value(json_object_get(o, "bytes"));
+        if (!path_join(io->path, sizeof io->path, dir, file) || !file_exists(io->path))
+            goto abort;
+        r->n_outputs++;
+    }
+    st = r->n_outputs ? ST_OK : ST_MALFORMED;
+abort:
+    if (st != ST_OK)
+        image_result_free(r);
+    json_decref(j);
+    return st;
+}
+
+static enum status save_manifest(const char *dir, const struct image_result *r, struct diag *d)
+{
+    json_t *outs = json_array();
+    for (size_t i = 0; i < r->n_outputs; i++) {
+        const struct image_output *o = &r->outputs[i];
+        const char *slash = strrchr(o->path, '/');
+        json_array_append_new(outs, json_pack("{s:s, s:i, s:i, s:I, s:s}", "format",
+                                              image_format_ext(o->format), "width", o->width,
+                                              "height", o->height, "bytes", (json_int_t)o->bytes,
+                                              "file", slash ? slash + 1 : o->path));
+    }
+    json_t *j = json_pack("{s:i, s:i, s:[i,i,i], s:o}", "width", r->width, "height", r->height,
+                          "dominant", r->dominant_rgb[0], r->dominant_rgb[1], r->dominant_rgb[2],
+                          "outputs", outs);
+    char *text = json_dumps(j, JSON_INDENT(1));
+    json_decref(j);
+    if (!text)
+        return diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
+    char path[TS_LIMIT_PATH];
+    enum status st = path_join(path, sizeof path, dir, "manifest.json")
+                         ? file_write_atomic(path, text, strlen(text), d)
+                         : ST_LIMIT;
+    free(text);
+    return st;
+}
+
+/* Hard-links a cached derivative into the output (copying across file
+ * systems); an identical file already there is left alone. */
+static enum status publish(const char *from, const char *to, struct diag *d)
+{
+    struct stat a, b;
+    if (stat(to, &b) == 0 && stat(from, &a) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+        return ST_OK;
+    unlink(to);
+    if (link(from, to) == 0)
+        return ST_OK;
+    uint8_t *data;
+    size_t len;
+    enum status st = file_read_all(from, TS_LIMIT_PHOTO_BYTES, &data, &len, d);
+    if (st != ST_OK)
+        return st;
+    st = file_write_atomic(to, data, len, d);
+    free(data);
+    return st;
+}
+
+static enum status process_photo(struct site_build *b, struct site_photo *p)
+{
+    struct diag *d = &p->diag;
+    uint8_t *data = NULL;
+    size_t len = 0;
+    struct meta_blobs blobs = {0};
+    enum status st = file_read_all(p->src_path, TS_LIMIT_PHOTO_BYTES, &data, &len, d);
+    if (st != ST_OK)
+        goto abort;
+    diag_set_file(d, p->src_path);
+    struct meta_options mo = {.iim_charset = b->cfg->iim_charset};
+    st = meta_read(data, len, &mo, &p->meta, d);
+    if (st != ST_OK)
+        goto abort;
+    fill_rights(p->meta, &p->story->license, &b->cfg->license);
+
+    /* The key changes with the photo's bytes, the derivative settings
+     * and the rights written into the files. */
+    char content[65];
+    site_sha256_hex(data, len, content);
+    free(data);
+    data = NULL;
+    struct buf k;
+    buf_init(&k, TS_LIMIT_FIELD_BYTES * 8);
+    buf_printf(&k, "%s\n%s\n", content, b->settings_fingerprint);
+    const char *rights[] = {p->meta->web_statement, p->meta->licensor_url,
+                            p->meta->credit_line, p->meta->usage_terms,
+                            p->meta->copyright_notice};
+    for (size_t i = 0; i < sizeof rights / sizeof *rights; i++)
+        buf_printf(&k, "%s\n", rights[i] ? rights[i] : "");
+    site_sha256_hex(k.data ? k.data : "", k.len, p->key);
+    buf_free(&k);
+
+    char dir[TS_LIMIT_PATH], prefix[TS_LIMIT_PATH];
+    if (!path_join(dir, sizeof dir, b->cache_dir, p->key) || !path_join(prefix, sizeof prefix, dir, "d")) {
+        st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "cache path too long");
+        goto abort;
+    }
+    if (load_manifest(dir, &p->result) == ST_OK) {
+        p->cached = true;
+    } else {
+        if ((st = file_mkdirs(dir, d)) != ST_OK)
+            goto abort;
+        diag_set_file(d, p->src_path);
+        if ((st = meta_write_rights(p->meta, &b->keep, &blobs, d)) != ST_OK)
+            goto abort;
+        struct image_embed embed = {
+            .exif = span_make(blobs.exif, blobs.exif_len),
+            .xmp = span_make(blobs.xmp, blobs.xmp_len),
+            .iptc = span_make(blobs.iptc, blobs.iptc_len),
+        };
+        if ((st = image_derive(p->src_path, &b->image, &embed, prefix, &p->result, d)) != ST_OK)
+            goto abort;
+        if ((st = save_manifest(dir, &p->result, d)) != ST_OK)
+            goto abort;
+    }
+
+    /* publish as <out>/<slug>/<id>.<key10>-<width>.<ext> */
+    char story_out[TS_LIMIT_PATH];
+    if (!path_join(story_out, sizeof story_out, b->out_dir, p->story_slug)) {
+        st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "output path too long");
+        goto abort;
+    }
+    if ((st = file_mkdirs(story_out, d)) != ST_OK)
+        goto abort;
+    for (size_t i = 0; i < p->result.n_outputs; i++) {
+        struct image_output *o = &p->result.outputs[i];
+        char name[512], to[TS_LIMIT_PATH];
+        snprintf(name, sizeof name, "%s.%.*s-%u.%s", p->id, SITE_KEY_SHORT, p->key, o->width,
+                 image_format_ext(o->format));
+        if (!path_join(to, sizeof to, story_out, name)) {
+            st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "output path too long");
+            goto abort;
+        }
+        if ((st = publish(o->path, to, d)) != ST_OK)
+            goto abort;
+        snprintf(o->path, sizeof o->path, "%s", to);
+    }
+    st = ST_OK;
+abort:
+    meta_blobs_free(&blobs);
+    free(data);
+    return st;
+}
+
+static void *worker(void *arg)
+{
+    struct site_build *b = arg;
+    for (;;) {
+        pthread_mutex_lock(&b->lock);
+        size_t i = b->next_photo++;
+        pthread_mutex_unlock(&b->lock);
+        if (i >= b->n_photos)
+            break;
+        struct site_photo *p = &b->photos[i];
+        double t0 = now_seconds();
+        diag_clear(&p->diag);
+        diag_set_file(&p->diag, p->src_path);
+        p->status = process_photo(b, p);
+        p->seconds = now_seconds() - t0;
+        pthread_mutex_lock(&b->lock);
+        size_t done = ++b->done_photos;
+        if (p->status != ST_OK)
+            log_diag(LOG_ERROR, &p->diag);
+        else if (b->opt->progress)
+            log_msg(LOG_INFO, "[%zu/%zu] %s/%s %s %.2f s", done, b->n_photos, p->story_slug,
+                    p->file, p->cached ? "cached" : "built", p->seconds);
+        pthread_mutex_unlock(&b->lock);
+    }
+    return NULL;
+}
+
+enum status site_photos_run(struct site_build *b, struct diag *d)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned jobs = b->opt->jobs ? b->opt->jobs : (cores > 0 ? (unsigned)cores : 1);
+    if (jobs > 64)
+        jobs = 64;
+    if (jobs > b->n_photos)
+        jobs = b->n_photos ? (unsigned)b->n_photos : 1;
+    pthread_t threads[64];
+    unsigned started = 0;
+    b->next_photo = 0;
+    b->done_photos = 0;
+    for (unsigned i = 1; i < jobs; i++) {
+        if (pthread_create(&threads[started], NULL, worker, b) != 0)
+            break;
+        started++;
+    }
+    worker(b); /* this thread works too */
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    for (size_t i = 0; i < b->n_photos; i++) {
+        struct site_photo *p = &b->photos[i];
+        if (p->status != ST_OK) {
+            b->report->errors++;
+            continue;
+        }
+        if (p->cached)
+            b->report->photos_cached++;
+        else
+            b->report->photos_built++;
+        b->report->outputs += (unsigned)p->result.n_outputs;
+    }
+    return ST_OK;
+}
+
+const struct site_photo *site_photo_find(const struct site_build *b, const char *slug,
+                                         const char *file)
+{
+    for (size_t i = 0; i < b->n_photos; i++)
+        if (strcmp(b->photos[i].story_slug, slug) == 0 && strcmp(b->photos[i].file, file) == 0)
+            return &b->photos[i];
+    return NULL;
+}

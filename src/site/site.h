@@ -1,0 +1,59 @@
+/*
+ * site.h — the one header of the site module: the build plan (which
+ * stories, which photos, which pages), the photo cache, the parallel
+ * photo jobs and the pages; the only module that writes the output
+ * tree, always through a temporary file and a rename.
+ *
+ * Must never: stop the whole build for one bad photo or story (it is
+ * reported with its file and reason, the rest is built, and the report
+ * counts it), or delete a file it did not make.
+ */
+#ifndef TS_SITE_H
+#define TS_SITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/base.h"
+
+/* A file of a built-in theme (generated from themes/default/). */
+struct site_theme_file {
+    const char *name;
+    const char *data;
+    size_t len;
+};
+extern const struct site_theme_file site_default_theme[];
+
+struct site_build_options {
+    const char *site_dir; /* the site folder */
+    const char *out_dir;  /* NULL = <site_dir>/public */
+    unsigned jobs;        /* photo workers; 0 = one per core */
+    bool progress;        /* a per-photo line on stderr (a terminal) */
+};
+
+struct site_build_report {
+    unsigned stories;
+    unsigned pages;
+    unsigned photos;
+    unsigned photos_built;  /* decoded and encoded this time */
+    unsigned photos_cached; /* same content and settings as before */
+    unsigned outputs;       /* derivative files in the output */
+    unsigned errors;        /* stories or photos that could not be built */
+    unsigned warnings;
+    double seconds;
+};
+
+/*
+ * Builds the site. Returns ST_OK when the site was built, even if some
+ * stories or photos failed (report->errors says how many, each was
+ * logged with its file and reason); ST_CONFIG when site.yaml or the
+ * theme is unusable; other statuses when the output cannot be written.
+ */
+enum status site_build(const struct site_build_options *opt, struct site_build_report *report,
+                       struct diag *d);
+
+/* Scaffolds a new site: site.yaml, an example story, pages. Refuses a
+ * folder that already has a site.yaml. */
+enum status site_new(const char *dir, struct diag *d);
+
+#endif

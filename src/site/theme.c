@@ -1,0 +1,145 @@
+/*
+ * theme.c — the page templates and stylesheet: a site's own
+ * themes/<name>/ files where present, else the built-in default theme
+ * (themes/default/ compiled into the binary). Partials ({{> name}})
+ * resolve to <name>.mustache of the same theme.
+ * Must never: read a template from outside the site's themes folder.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "site/internal.h"
+
+struct theme_source {
+    const char *dir; /* NULL = built-in only */
+    /* files read from dir, kept alive while rendering (for partials) */
+    char *names[32];
+    char *data[32];
+    size_t lens[32];
+    size_t n;
+};
+
+static struct theme_source theme_src; /* one build per process */
+
+static const char *builtin_file(const char *name, size_t *len)
+{
+    for (const struct site_theme_file *f = site_default_theme; f->name; f++)
+        if (strcmp(f->name, name) == 0) {
+            *len = f->len;
+            return f->data;
+        }
+    return NULL;
+}
+
+/* The theme's file `name`: the site's version first, then the built-in. */
+static const char *theme_file(const char *name, size_t *len, struct diag *d)
+{
+    for (size_t i = 0; i < theme_src.n; i++)
+        if (strcmp(theme_src.names[i], name) == 0) {
+            *len = theme_src.lens[i];
+            return theme_src.data[i];
+        }
+    if (theme_src.dir && theme_src.n < 32 && !strchr(name, '/')) {
+        char path[TS_LIMIT_PATH];
+        if (path_join(path, sizeof path, theme_src.dir, name) && file_exists(path)) {
+            uint8_t *data;
+            size_t n;
+            if (file_read_all(path, TS_LIMIT_TEXT_BYTES, &data, &n, d) != ST_OK)
+                return NULL;
+            theme_src.names[theme_src.n] = str_dup(name);
+            theme_src.data[theme_src.n] = (char *)data;
+            theme_src.lens[theme_src.n] = n;
+            theme_src.n++;
+            *len = n;
+            return (const char *)data;
+        }
+    }
+    return builtin_file(name, len);
+}
+
+static const char *partial_lookup(void *ud, const char *name, size_t *len)
+{
+    char file[256];
+    if ((size_t)snprintf(file, sizeof file, "%s.mustache", name) >= sizeof file)
+        return NULL;
+    struct diag ignore;
+    diag_clear(&ignore);
+    return theme_file(file, len, &ignore);
+}
+
+static enum status compile(const char *name, struct html_template **out, struct diag *d)
+{
+    char file[128];
+    snprintf(file, sizeof file, "%s.mustache", name);
+    size_t len = 0;
+    const char *src = theme_file(file, &len, d);
+    if (!src) {
+        if (d->status != ST_OK)
+            return d->status;
+        return diag_set(d, ST_CONFIG, "theme", DIAG_NO_OFFSET, "template %s is missing", file);
+    }
+    return html_template_compile(file, src, len, out, d);
+}
+
+enum status site_theme_load(struct site_build *b, struct diag *d)
+{
+    static char dir[TS_LIMIT_PATH];
+    struct site_theme *t = &b->theme;
+    memset(&theme_src, 0, sizeof theme_src);
+    if (b->cfg->theme && b->cfg->theme[0]) {
+        char themes[TS_LIMIT_PATH];
+        char name[128];
+        site_slugify(b->cfg->theme, name, sizeof name);
+        if (!path_join(themes, sizeof themes, b->opt->site_dir, "themes") ||
+            !path_join(dir, sizeof dir, themes, name))
+            return diag_set(d, ST_CONFIG, "theme", DIAG_NO_OFFSET, "theme path too long");
+        if (!file_exists(dir))
+            return diag_set(d, ST_CONFIG, "theme", DIAG_NO_OFFSET,
+                            "theme '%s' not found: expected the folder %s", b->cfg->theme, dir);
+        theme_src.dir = dir;
+    }
+    enum status st;
+    if ((st = compile("layout", &t->layout, d)) != ST_OK ||
+        (st = compile("index", &t->index, d)) != ST_OK ||
+        (st = compile("story", &t->story, d)) != ST_OK ||
+        (st = compile("figure", &t->figure, d)) != ST_OK ||
+        (st = compile("page", &t->page, d)) != ST_OK ||
+        (st = compile("404", &t->notfound, d)) != ST_OK)
+        return st;
+    size_t len = 0;
+    const char *css = theme_file("style.css", &len, d);
+    if (!css)
+        return diag_set(d, ST_CONFIG, "theme", DIAG_NO_OFFSET, "style.css is missing");
+    t->css = str_ndup(css, len);
+    if (!t->css)
+        return diag_set(d, ST_NOMEM, "theme", DIAG_NO_OFFSET, "out of memory");
+    t->css_len = len;
+    char hash[65];
+    site_sha256_hex(css, len, hash);
+    snprintf(t->css_name, sizeof t->css_name, "style.%.*s.css", SITE_KEY_SHORT, hash);
+    return ST_OK;
+}
+
+void site_theme_free(struct site_theme *t)
+{
+    html_template_free(t->layout);
+    html_template_free(t->index);
+    html_template_free(t->story);
+    html_template_free(t->figure);
+    html_template_free(t->page);
+    html_template_free(t->notfound);
+    free(t->css);
+    memset(t, 0, sizeof *t);
+    for (size_t i = 0; i < theme_src.n; i++) {
+        free(theme_src.names[i]);
+        free(theme_src.data[i]);
+    }
+    memset(&theme_src, 0, sizeof theme_src);
+}
+
+enum status site_render(struct site_build *b, const struct html_template *t, json_t *ctx,
+                        struct buf *out, struct diag *d)
+{
+    return html_render(t, ctx, partial_lookup, b, out, d);
+}

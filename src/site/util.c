@@ -1,0 +1,106 @@
+/*
+ * util.c — small helpers of the site module: slugs for file names and
+ * anchors, SHA-256 keys, human dates, write-if-changed.
+ * Must never: produce a slug with anything but [a-z0-9-].
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/evp.h>
+
+#include "site/internal.h"
+
+void site_slugify(const char *in, char *out, size_t outlen)
+{
+    size_t o = 0;
+    bool dash = false;
+    for (const unsigned char *p = (const unsigned char *)in; *p && o + 1 < outlen; p++) {
+        unsigned char c = *p;
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c - 'A' + 'a');
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            if (dash && o > 0 && o + 2 < outlen)
+                out[o++] = '-';
+            out[o++] = (char)c;
+            dash = false;
+        } else {
+            dash = true;
+        }
+    }
+    out[o] = '\0';
+    if (o == 0)
+        snprintf(out, outlen, "photo");
+}
+
+void site_sha256_hex(const void *p, size_t n, char out[65])
+{
+    unsigned char md[32];
+    unsigned int len = sizeof md;
+    if (EVP_Digest(p, n, md, &len, EVP_sha256(), NULL) != 1)
+        memset(md, 0, sizeof md);
+    for (int i = 0; i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+void site_human_date(const char *iso, char *out, size_t outlen)
+{
+    static const char *months[] = {"January", "February", "March",     "April",
+                                   "May",     "June",     "July",      "August",
+                                   "September", "October", "November", "December"};
+    int y, m, d;
+    out[0] = '\0';
+    if (!iso)
+        return;
+    if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) == 3 && m >= 1 && m <= 12 && d >= 1 && d <= 31)
+        snprintf(out, outlen, "%d %s %d", d, months[m - 1], y);
+    else if (sscanf(iso, "%4d-%2d", &y, &m) == 2 && m >= 1 && m <= 12)
+        snprintf(out, outlen, "%s %d", months[m - 1], y);
+    else
+        snprintf(out, outlen, "%s", iso);
+}
+
+enum status site_write_if_changed(const char *path, const void *data, size_t len,
+                                  struct diag *d)
+{
+    uint8_t *old = NULL;
+    size_t old_len = 0;
+    struct diag ignore;
+    diag_clear(&ignore);
+    if (file_read_all(path, len + 1, &old, &old_len, &ignore) == ST_OK && old_len == len &&
+        memcmp(old, data, len) == 0) {
+        free(old);
+        return ST_OK;
+    }
+    free(old);
+    char dir[TS_LIMIT_PATH];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash && slash != dir) {
+        *slash = '\0';
+        enum status st = file_mkdirs(dir, d);
+        if (st != ST_OK)
+            return st;
+    }
+    return file_write_atomic(path, data, len, d);
+}
+
+bool site_url_is_safe(const char *url)
+{
+    if (!url)
+        return false;
+    if (strncasecmp(url, "https://", 8) == 0 || strncasecmp(url, "http://", 7) == 0 ||
+        strncasecmp(url, "mailto:", 7) == 0)
+        return true;
+    /* relative: no scheme before the first '/', '?' or '#' */
+    for (const char *p = url; *p; p++) {
+        if (*p == '/' || *p == '?' || *p == '#')
+            return true;
+        if (*p == ':')
+            return false;
+        if ((unsigned char)*p < 0x20)
+            return false;
+    }
+    return true;
+}

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# End-to-end: what a newcomer does. Builds the project's example site
+# from a copy (stand-in photos made by tools/standin), checks the story
+# page reads like the seed and the derivatives keep rights but drop
+# private data, rebuilds from the cache, and checks that bad input
+# (missing photo, truncated JPEG, a text file named .jpg) is reported
+# with file and reason while the rest of the site still builds.
+#
+# usage: example_site.sh TEARSHEET STANDIN SOURCE_DIR SHARED_DIR
+set -u
+ts=$1 standin=$2 src=$3 shared=$4
+tmp=$(mktemp -d /tmp/ts-e2e-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+check() { # check NAME COMMAND...
+  local name=$1; shift
+  if "$@" >/dev/null 2>&1; then pass=$((pass + 1)); echo "ok   $name"
+  else fail=$((fail + 1)); echo "FAIL $name"; fi
+}
+has() { grep -qF -- "$2" "$1"; }
+hasnt() { ! grep -qF -- "$2" "$1"; }
+
+cp -r "$src/examples/site" "$tmp/site"
+rm -rf "$tmp/site/public" "$tmp/site/.tearsheet"
+"$standin" "$tmp/site/stories/kim-ryon-hui" >/dev/null
+"$ts" build "$tmp/site" >"$tmp/build1.log" 2>&1
+check "example site builds (exit 0)" test $? -eq 0
+story="$tmp/site/public/kim-ryon-hui/index.html"
+check "story page exists" test -f "$story"
+check "index page exists" test -f "$tmp/site/public/index.html"
+check "404 page exists" test -f "$tmp/site/public/404.html"
+for heading in "Introduction" "Background" "Life in South Korea" \
+               "International Attention and Human Rights Debate" \
+               "A Symbol of Complexity on a Divided Peninsula" "Personal Thoughts" \
+               "Authentic Photographs of Kim Ryon-hui"; do
+  check "story has section: $heading" has "$story" "$heading"
+done
+check "story title" has "$story" "Kim Ryon-hui: The North Korean Defector Who Wants to Go Home"
+check "caption 1 from IPTC" has "$story" "is directed to look to the left of the frame"
+check "caption 2 from IPTC" has "$story" "self-proclaimed Pyongyang citizen"
+check "credit from IPTC" has "$story" "Jun Michael Park"
+check "date from IPTC" has "$story" "27 January 2022"
+check "place from IPTC" has "$story" "Seoul, South Korea"
+check "alt text from IPTC, not the caption" has "$story" 'alt="Stand-in image:'
+check "publication note" has "$story" "Der Spiegel"
+check "licensing link" has "$story" "License this photo"
+check "picture with webp source" has "$story" 'type="image/webp"'
+check "srcset with widths" grep -qE 'srcset="[^"]*-480\.webp 480w' "$story"
+check "width and height on img" grep -qE '<img [^>]*width="[0-9]+" height="[0-9]+"' "$story"
+check "first photo not lazy" sh -c "grep -o '<img [^>]*>' '$story' | head -1 | grep -vq 'loading=\"lazy\"'"
+check "later photos lazy" sh -c "grep -o '<img [^>]*>' '$story' | tail -1 | grep -q 'loading=\"lazy\"'"
+check "NewsArticle JSON-LD" has "$story" '"@type":"NewsArticle"'
+check "lang attribute" has "$story" '<html lang="en">'
+deriv=$(ls "$tmp"/site/public/kim-ryon-hui/*-960.jpg | head -1)
+check "derivative written" test -f "$deriv"
+if command -v exiftool >/dev/null; then
+  exiftool -j -G1 "$deriv" >"$tmp/deriv.json" 2>&1
+  check "derivative keeps creator" has "$tmp/deriv.json" "Jun Michael Park"
+  check "derivative keeps copyright" has "$tmp/deriv.json" "2022 Jun Michael Park"
+  check "derivative keeps caption" has "$tmp/deriv.json" "directed to look to the left"
+  check "derivative has no GPS" hasnt "$tmp/deriv.json" "GPS"
+fi
+
+# second build: everything from the cache, same output
+"$ts" build "$tmp/site" >"$tmp/build2.log" 2>&1
+check "rebuild exit 0" test $? -eq 0
+check "rebuild takes photos from the cache" has "$tmp/build2.log" "(0 made, 2 unchanged)"
+
+# bad input: the rest of the site still builds, exit 1, messages name the files
+mkdir -p "$tmp/site/stories/broken"
+printf -- '---\ntitle: Broken\ndate: 2024-01-01\n---\n\nText.\n\n![](missing.jpg)\n\n![](cut.jpg)\n\n![](notes.jpg)\n' \
+  >"$tmp/site/stories/broken/story.md"
+head -c 2000 "$tmp/site/stories/kim-ryon-hui/kim-ryon-hui-01.jpg" >"$tmp/site/stories/broken/cut.jpg"
+echo "this is not a photo" >"$tmp/site/stories/broken/notes.jpg"
+"$ts" build "$tmp/site" >"$tmp/build3.log" 2>&1
+check "bad photos: exit 1" test $? -eq 1
+check "missing photo named with story and line" grep -qE "broken/story.md: line 8: photo 'missing.jpg' not found" "$tmp/build3.log"
+check "truncated JPEG named" has "$tmp/build3.log" "cut.jpg"
+check "non-image named" has "$tmp/build3.log" "notes.jpg"
+check "good story still built" test -f "$tmp/site/public/kim-ryon-hui/index.html"
+check "broken story page still built" test -f "$tmp/site/public/broken/index.html"
+
+# privacy: GPS and serial numbers never reach a derivative
+if [ -d "$shared/corpus/metadata" ] && command -v exiftool >/dev/null; then
+  mkdir -p "$tmp/priv/stories/privacy"
+  cp "$shared/corpus/metadata/exiftool_GPS.jpg" "$shared/corpus/metadata/exiv2_exiv2-nikon-d70.jpg" \
+     "$tmp/priv/stories/privacy/"
+  printf -- '---\ntitle: Privacy\n---\n\n![](exiftool_GPS.jpg)\n\n![](exiv2_exiv2-nikon-d70.jpg)\n' \
+    >"$tmp/priv/stories/privacy/story.md"
+  "$ts" build "$tmp/priv" >"$tmp/build4.log" 2>&1
+  check "privacy site builds" test $? -eq 0
+  for f in "$tmp"/priv/public/privacy/*.jpg "$tmp"/priv/public/privacy/*.webp; do
+    exiftool -j -G1 -a "$f" >"$tmp/p.json" 2>&1
+    n=$(basename "$f")
+    check "$n: no GPS" sh -c "! grep -q '\"GPS' '$tmp/p.json'"
+    check "$n: no serial" sh -c "! grep -qiE 'SerialNumber|MakerNote|ThumbnailImage' '$tmp/p.json'"
+    case $n in
+      exiftool-gps*) check "$n: keeps creator" has "$tmp/p.json" "Ian Britton"
+                     check "$n: keeps copyright" has "$tmp/p.json" "ian Britton - FreeFoto.com" ;;
+    esac
+  done
+else
+  echo "skipped: privacy checks need ../shared/corpus/metadata and exiftool"
+fi
+
+# tearsheet new: a newcomer's site builds as it comes
+"$ts" new "$tmp/mysite" >/dev/null 2>&1
+check "new: scaffold created" test -f "$tmp/mysite/site.yaml"
+"$ts" build "$tmp/mysite" -o "$tmp/out" >/dev/null 2>&1
+check "new: scaffold builds into -o DIR" test -f "$tmp/out/my-first-story/index.html"
+"$ts" new "$tmp/mysite" >/dev/null 2>&1
+check "new: refuses an existing site (exit 2)" test $? -eq 2
+"$ts" build --bogus >/dev/null 2>&1
+check "usage error exits 2" test $? -eq 2
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
