@@ -107,8 +107,8 @@ static enum status put_date(struct buf *b, const struct meta_wr_date *t)
     int z = t->zone_min < 0 ? -t->zone_min : t->zone_min;
     /* parse_date keeps year in 1..9999, month/day/time in range, the
      * zone within ±14:59: every field has exactly its width. */
-    snprintf(date, sizeof date, "%04d%02d%02d", t->year,
-             t->prec >= META_WR_MONTH ? t->month : 0, t->prec >= META_WR_DAY ? t->day : 0);
+    snprintf(date, sizeof date, "%04d%02d%02d", t->year, t->prec >= META_WR_MONTH ? t->month : 0,
+             t->prec >= META_WR_DAY ? t->day : 0);
     if ((st = put_dataset(b, 2, 55, date, 8)) != ST_OK)
         return st;
     if (t->prec < META_WR_MINUTE || !t->has_zone)

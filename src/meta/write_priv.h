@@ -48,15 +48,15 @@ enum meta_wr_prec {
 struct meta_wr_date {
     enum meta_wr_prec prec;
     int year, month, day, hour, minute, second;
-    char frac[10];  /* fraction-of-second digits, "" when absent */
-    bool has_zone;  /* false: local time of an unknown zone */
-    int zone_min;   /* offset east of UTC in minutes (Z = 0) */
+    char frac[10]; /* fraction-of-second digits, "" when absent */
+    bool has_zone; /* false: local time of an unknown zone */
+    int zone_min;  /* offset east of UTC in minutes (Z = 0) */
 };
 
 /* Everything the derivative keeps, cleaned: NULL / n == 0 = absent. */
 struct meta_wr {
-    char *headline, *creator_job_title, *credit, *source, *web_statement,
-        *licensor_url, *city, *sublocation, *state, *country, *country_code;
+    char *headline, *creator_job_title, *credit, *source, *web_statement, *licensor_url, *city,
+        *sublocation, *state, *country, *country_code;
     struct meta_list creators, keywords;
     struct meta_wr_alt description, alt_text, title, rights, usage_terms;
     bool has_date;

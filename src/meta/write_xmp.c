@@ -42,20 +42,16 @@ static const char packet_tail[] = "  </rdf:Description>\n"
  * of the characters XML forbids in writer.c. */
 static enum status put_escaped(struct buf *b, const char *s)
 {
+    static const char special[] = "&<>\"\r";
+    static const char *const entity[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&#xD;"};
     enum status st = ST_OK;
     const char *run = s;
     for (; *s && st == ST_OK; s++) {
-        const char *ent = NULL;
-        switch (*s) {
-        case '&': ent = "&amp;"; break;
-        case '<': ent = "&lt;"; break;
-        case '>': ent = "&gt;"; break;
-        case '"': ent = "&quot;"; break;
-        case '\r': ent = "&#xD;"; break;
-        default: continue;
-        }
+        const char *hit = strchr(special, *s);
+        if (!hit)
+            continue;
         if ((st = buf_append(b, run, (size_t)(s - run))) == ST_OK)
-            st = buf_puts(b, ent);
+            st = buf_puts(b, entity[hit - special]);
         run = s + 1;
     }
     if (st == ST_OK)
@@ -101,8 +97,8 @@ static enum status put_alt(struct buf *b, const char *name, const struct meta_wr
         return st;
     for (size_t i = 0; i < a->n && st == ST_OK; i++)
         if ((st = buf_puts(b, "     <rdf:li xml:lang=\"")) == ST_OK &&
-            (st = put_escaped(b, a->items[i].lang)) == ST_OK && (st = buf_puts(b, "\">")) == ST_OK &&
-            (st = put_escaped(b, a->items[i].value)) == ST_OK)
+            (st = put_escaped(b, a->items[i].lang)) == ST_OK &&
+            (st = buf_puts(b, "\">")) == ST_OK && (st = put_escaped(b, a->items[i].value)) == ST_OK)
             st = buf_puts(b, "</rdf:li>\n");
     if (st == ST_OK)
         st = buf_printf(b, "    </rdf:Alt>\n   </%s>\n", name);

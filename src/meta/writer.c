@@ -200,8 +200,8 @@ static enum status clean_alt(const char *primary, const struct meta_lang_alt *la
     size_t nl = langs ? langs->n : 0;
     memset(out, 0, sizeof *out);
     if (nl > TS_LIMIT_LIST_ITEMS) {
-        st = diag_set(d, ST_LIMIT, field, DIAG_NO_OFFSET, "%zu languages; at most %zu are kept",
-                      nl, (size_t)TS_LIMIT_LIST_ITEMS);
+        st = diag_set(d, ST_LIMIT, field, DIAG_NO_OFFSET, "%zu languages; at most %zu are kept", nl,
+                      (size_t)TS_LIMIT_LIST_ITEMS);
         goto abort;
     }
     if ((st = clean_text(primary, field, &v, d)) != ST_OK)
@@ -249,16 +249,16 @@ abort:
     return st;
 }
 
-static enum status clean_list(const struct meta_list *in, const char *field,
-                              struct meta_list *out, struct diag *d)
+static enum status clean_list(const struct meta_list *in, const char *field, struct meta_list *out,
+                              struct diag *d)
 {
     enum status st = ST_OK;
     memset(out, 0, sizeof *out);
     if (in->n == 0)
         goto abort;
     if (in->n > TS_LIMIT_LIST_ITEMS) {
-        st = diag_set(d, ST_LIMIT, field, DIAG_NO_OFFSET, "%zu items; at most %zu are kept",
-                      in->n, (size_t)TS_LIMIT_LIST_ITEMS);
+        st = diag_set(d, ST_LIMIT, field, DIAG_NO_OFFSET, "%zu items; at most %zu are kept", in->n,
+                      (size_t)TS_LIMIT_LIST_ITEMS);
         goto abort;
     }
     if (!(out->items = calloc(in->n, sizeof *out->items))) {
@@ -366,9 +366,9 @@ static bool parse_date(const char *s, struct meta_wr_date *dt)
 
 static void wr_free(struct meta_wr *w)
 {
-    char **strs[] = {&w->headline,     &w->creator_job_title, &w->credit, &w->source,
-                     &w->web_statement, &w->licensor_url,     &w->city,   &w->sublocation,
-                     &w->state,        &w->country,           &w->country_code};
+    char **strs[] = {&w->headline,      &w->creator_job_title, &w->credit,      &w->source,
+                     &w->web_statement, &w->licensor_url,      &w->city,        &w->sublocation,
+                     &w->state,         &w->country,           &w->country_code};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
         free(*strs[i]);
         *strs[i] = NULL;
@@ -411,8 +411,7 @@ static enum status wr_build(const struct photo_meta *m, const struct meta_keep *
         const char *field;
         struct meta_wr_alt *out;
     } alts[] = {
-        {keep->description, m->description, &m->description_langs, "description",
-         &w->description},
+        {keep->description, m->description, &m->description_langs, "description", &w->description},
         {keep->alt_text, m->alt_text, &m->alt_text_langs, "alt_text", &w->alt_text},
         {true, m->title, &m->title_langs, "title", &w->title},
         {true, m->copyright_notice, &m->rights_langs, "copyright_notice", &w->rights},
@@ -424,8 +423,8 @@ static enum status wr_build(const struct photo_meta *m, const struct meta_keep *
             (st = clean_text(plain[i].value, plain[i].field, plain[i].out, d)) != ST_OK)
             goto abort;
     for (size_t i = 0; i < sizeof alts / sizeof alts[0]; i++)
-        if (alts[i].kept && (st = clean_alt(alts[i].value, alts[i].langs, alts[i].field, alts[i].out,
-                                             d)) != ST_OK)
+        if (alts[i].kept &&
+            (st = clean_alt(alts[i].value, alts[i].langs, alts[i].field, alts[i].out, d)) != ST_OK)
             goto abort;
     if ((st = clean_list(&m->creator, "creator", &w->creators, d)) != ST_OK ||
         (st = clean_list(&m->keywords, "keywords", &w->keywords, d)) != ST_OK)
