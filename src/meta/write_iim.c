@@ -150,25 +150,16 @@ static enum status put_record2(const struct meta_wr *w, struct buf *b)
  * length 0, padded to an even size: two zero bytes). */
 static enum status put_resource(struct buf *b, uint16_t id, const void *p, size_t n)
 {
-    enum status st;
+    enum status st = ST_LIMIT;
+    uint8_t head[12] = {'8', 'B', 'I', 'M', (uint8_t)(id >> 8), (uint8_t)id, 0, 0};
     if (n > UINT32_MAX)
-        return ST_LIMIT;
-    uint8_t head[12] = {'8',
-                        'B',
-                        'I',
-                        'M',
-                        (uint8_t)(id >> 8),
-                        (uint8_t)id,
-                        0,
-                        0,
-                        (uint8_t)(n >> 24),
-                        (uint8_t)(n >> 16),
-                        (uint8_t)(n >> 8),
-                        (uint8_t)n};
-    if ((st = buf_append(b, head, sizeof head)) != ST_OK || (st = buf_append(b, p, n)) != ST_OK)
-        return st;
-    if (n % 2)
+        goto abort;
+    for (size_t i = 0; i < 4; i++)
+        head[8 + i] = (uint8_t)(n >> (24 - 8 * i));
+    if ((st = buf_append(b, head, sizeof head)) == ST_OK && (st = buf_append(b, p, n)) == ST_OK &&
+        n % 2)
         st = buf_putc(b, '\0');
+abort:
     return st;
 }
 

@@ -62,12 +62,9 @@ static enum status put_escaped(struct buf *b, const char *s)
 static enum status put_simple(struct buf *b, const char *name, const char *v)
 {
     enum status st = ST_OK;
-    if (!v)
-        return ST_OK;
-    if ((st = buf_printf(b, "   <%s>", name)) != ST_OK || (st = put_escaped(b, v)) != ST_OK ||
-        (st = buf_printf(b, "</%s>\n", name)) != ST_OK)
-        return st;
-    return ST_OK;
+    if (v && (st = buf_printf(b, "   <%s>", name)) == ST_OK && (st = put_escaped(b, v)) == ST_OK)
+        st = buf_printf(b, "</%s>\n", name);
+    return st;
 }
 
 /* kind: "Seq" (ordered: creators), "Bag" (unordered: keywords). */
@@ -75,15 +72,13 @@ static enum status put_array(struct buf *b, const char *name, const char *kind,
                              const struct meta_list *l)
 {
     enum status st = ST_OK;
-    if (!l->n)
-        return ST_OK;
-    if ((st = buf_printf(b, "   <%s>\n    <rdf:%s>\n", name, kind)) != ST_OK)
-        return st;
+    if (l->n)
+        st = buf_printf(b, "   <%s>\n    <rdf:%s>\n", name, kind);
     for (size_t i = 0; i < l->n && st == ST_OK; i++)
         if ((st = buf_puts(b, "     <rdf:li>")) == ST_OK &&
             (st = put_escaped(b, l->items[i])) == ST_OK)
             st = buf_puts(b, "</rdf:li>\n");
-    if (st == ST_OK)
+    if (l->n && st == ST_OK)
         st = buf_printf(b, "    </rdf:%s>\n   </%s>\n", kind, name);
     return st;
 }
@@ -91,16 +86,14 @@ static enum status put_array(struct buf *b, const char *name, const char *kind,
 static enum status put_alt(struct buf *b, const char *name, const struct meta_wr_alt *a)
 {
     enum status st = ST_OK;
-    if (!a->n)
-        return ST_OK;
-    if ((st = buf_printf(b, "   <%s>\n    <rdf:Alt>\n", name)) != ST_OK)
-        return st;
+    if (a->n)
+        st = buf_printf(b, "   <%s>\n    <rdf:Alt>\n", name);
     for (size_t i = 0; i < a->n && st == ST_OK; i++)
         if ((st = buf_puts(b, "     <rdf:li xml:lang=\"")) == ST_OK &&
             (st = put_escaped(b, a->items[i].lang)) == ST_OK &&
             (st = buf_puts(b, "\">")) == ST_OK && (st = put_escaped(b, a->items[i].value)) == ST_OK)
             st = buf_puts(b, "</rdf:li>\n");
-    if (st == ST_OK)
+    if (a->n && st == ST_OK)
         st = buf_printf(b, "    </rdf:Alt>\n   </%s>\n", name);
     return st;
 }

@@ -155,7 +155,7 @@ static bool lang_eq(const char *a, const char *b)
 
 static void alt_free(struct meta_wr_alt *a)
 {
-    for (size_t i = 0; i < a->n; i++) {
+    for (size_t i = 0; a->items && i < a->n; i++) {
         free(a->items[i].lang);
         free(a->items[i].value);
     }
@@ -166,7 +166,7 @@ static void alt_free(struct meta_wr_alt *a)
 
 static void list_free(struct meta_list *l)
 {
-    for (size_t i = 0; i < l->n; i++)
+    for (size_t i = 0; l->items && i < l->n; i++)
         free(l->items[i]);
     free(l->items);
     l->items = NULL;
