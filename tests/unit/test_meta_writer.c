@@ -885,6 +885,127 @@ static void broken_utf8_becomes_replacement_characters(void **state)
     meta_blobs_free(&b);
 }
 
+/* xorshift64: a fixed sequence, so a failure replays. */
+static uint64_t rnd(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+/* Random bytes weighted toward what breaks writers: markup, controls,
+ * lead and continuation bytes, whole Korean syllables. */
+static char *rnd_text(uint64_t *s, size_t max)
+{
+    static const char *pieces[] = {"<",
+                                   ">",
+                                   "&",
+                                   "\"",
+                                   "'",
+                                   "\r",
+                                   "\n",
+                                   "\x01",
+                                   "\x7f",
+                                   "\xC2\x85",
+                                   "\xEF\xBF\xBF",
+                                   GA,
+                                   "\xE2\x82",
+                                   "\xF0",
+                                   "\x80",
+                                   "]]>",
+                                   "a",
+                                   " ",
+                                   ";",
+                                   "x-default"};
+    size_t n = rnd(s) % (max + 1);
+    char *o = calloc(1, 10 * n + 1); /* the longest piece is 9 bytes */
+    assert_non_null(o);
+    for (size_t i = 0; i < n; i++) {
+        if (rnd(s) % 3 == 0) {
+            char c = (char)(rnd(s) % 255 + 1);
+            strncat(o, &c, 1);
+        } else
+            strcat(o, pieces[rnd(s) % (sizeof pieces / sizeof pieces[0])]);
+    }
+    return o;
+}
+
+static void random_values_always_give_well_formed_blocks(void **state)
+{
+    uint64_t seed = 0x9E3779B97F4A7C15u;
+    static const char *dates[] = {"2022",
+                                  "2022-02",
+                                  "2022-02-29",
+                                  "2022-02-29T23:59:60.123456789Z",
+                                  "0001-01-01T00:00-14:59",
+                                  "2022-1-1",
+                                  "",
+                                  "2022-01-27T14:05:00+0900x"};
+    for (int round = 0; round < 200; round++) {
+        struct photo_meta m;
+        char *owned[40];
+        size_t no = 0;
+        struct meta_lang_value langs[3];
+        char *list[4];
+        memset(&m, 0, sizeof m);
+        char **plain[] = {&m.headline,
+                          &m.description,
+                          &m.alt_text,
+                          &m.title,
+                          &m.credit_line,
+                          &m.source,
+                          &m.copyright_notice,
+                          &m.web_statement,
+                          &m.licensor_url,
+                          &m.usage_terms,
+                          &m.city,
+                          &m.country,
+                          &m.country_code,
+                          &m.sublocation,
+                          &m.province_state,
+                          &m.creator_job_title};
+        for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
+            *plain[i] = owned[no++] = rnd_text(&seed, i == 1 ? 3000 : 80);
+        for (size_t i = 0; i < 4; i++)
+            list[i] = owned[no++] = rnd_text(&seed, 90);
+        for (size_t i = 0; i < 3; i++) {
+            langs[i].lang = owned[no++] = rnd_text(&seed, 4);
+            langs[i].value = owned[no++] = rnd_text(&seed, 40);
+        }
+        langs[0].lang = "ko";
+        m.creator = (struct meta_list){list, 2};
+        m.keywords = (struct meta_list){list + 2, 2};
+        m.description_langs = (struct meta_lang_alt){langs, 3};
+        m.rights_langs = (struct meta_lang_alt){langs + 1, 2};
+        m.date_created = (char *)dates[round % (sizeof dates / sizeof dates[0])];
+
+        struct meta_blobs b = write_ok(&m, NULL);
+        struct xmp_read *x = xmp_parse(b.xmp, b.xmp_len);
+        if (!x->ok)
+            fail_msg("round %d: XMP not well-formed", round);
+        xmp_free(x);
+        if (b.iptc) {
+            struct iim_read *r = calloc(1, sizeof *r);
+            assert_non_null(r);
+            iim_parse(b.iptc, b.iptc_len, r);
+            for (size_t i = 2; i < r->n; i++) {
+                assert_true(r->ds[i].v.len <= iim_max(r->ds[i].num));
+                assert_true(utf8_valid(r->ds[i].v.ptr, r->ds[i].v.len));
+            }
+            free(r);
+        }
+        struct tiff_ifd ifd0, exif;
+        exif_parse(&b, &ifd0, &exif);
+        for (size_t i = 0; i < ifd0.n; i++)
+            if (ifd0.e[i].type == 2)
+                assert_true(utf8_valid(ifd0.e[i].v.ptr, ifd0.e[i].v.len - 1));
+        meta_blobs_free(&b);
+        for (size_t i = 0; i < no; i++)
+            free(owned[i]);
+    }
+}
+
 static void oversize_input_is_refused_with_a_named_field(void **state)
 {
     struct photo_meta m;
@@ -1110,6 +1231,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(same_input_same_bytes, setup, teardown),
         cmocka_unit_test(empty_meta_gives_bare_blocks),
         cmocka_unit_test(broken_utf8_becomes_replacement_characters),
+        cmocka_unit_test(random_values_always_give_well_formed_blocks),
         cmocka_unit_test(oversize_input_is_refused_with_a_named_field),
         cmocka_unit_test_setup_teardown(exiftool_reads_back_what_was_written, setup, teardown),
     };
