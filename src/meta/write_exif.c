@@ -13,8 +13,8 @@
  * Spec: CIPA DC-008-2019 (Exif 2.32) §4.5.2 (TIFF header), §4.6.2
  * (IFD structure: 12-byte entries in ascending tag order, values over
  * 4 bytes at word-aligned offsets), §4.6.4 (tags used here); MWG
- * Guidelines 2.0 §5.4/§5.5 (ASCII tags hold UTF-8; Artist is the
- * creators joined with "; ", an entry holding ";" in double quotes).
+ * Guidelines 2.0 (ASCII tags hold UTF-8; Artist is the creators
+ * joined with "; ", quoted where needed).
  */
 #include <stdio.h>
 #include <string.h>
@@ -107,7 +107,10 @@ static enum status put_ifd(struct buf *b, size_t at, const struct entry *e, size
     return ST_OK;
 }
 
-/* Artist per MWG: "A; B", an entry that holds ";" quoted ("" inside). */
+/* Artist per MWG 2.0: the creators joined with "; "; an entry that
+ * holds "; " or starts with a quote is put in quotes with its quotes
+ * doubled (the rule ExifTool's MWG.pm ListToString/StringToList
+ * implements, so a reader splits it back into the same list). */
 static enum status join_creators(const struct meta_list *l, struct buf *out)
 {
     enum status st = ST_OK;
@@ -115,7 +118,7 @@ static enum status join_creators(const struct meta_list *l, struct buf *out)
         const char *s = l->items[i];
         if (i && (st = buf_puts(out, "; ")) != ST_OK)
             break;
-        if (!strchr(s, ';')) {
+        if (s[0] != '"' && !strstr(s, "; ")) {
             st = buf_puts(out, s);
             continue;
         }
