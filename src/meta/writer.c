@@ -200,7 +200,8 @@ static enum status clean_alt(const char *primary, const struct meta_lang_alt *la
     size_t nl = langs ? langs->n : 0;
     memset(out, 0, sizeof *out);
     if (nl > TS_LIMIT_LIST_ITEMS) {
-        st = diag_set(d, ST_LIMIT, field, DIAG_NO_OFFSET, "%zu languages; at most %zu are kept", nl,
+        st = diag_set(d, ST_LIMIT, field, DIAG_NO_OFFSET,
+                      "%zu languages; a derivative carries at most %zu", nl,
                       (size_t)TS_LIMIT_LIST_ITEMS);
         goto abort;
     }
@@ -257,7 +258,8 @@ static enum status clean_list(const struct meta_list *in, const char *field, str
     if (in->n == 0)
         goto abort;
     if (in->n > TS_LIMIT_LIST_ITEMS) {
-        st = diag_set(d, ST_LIMIT, field, DIAG_NO_OFFSET, "%zu items; at most %zu are kept", in->n,
+        st = diag_set(d, ST_LIMIT, field, DIAG_NO_OFFSET,
+                      "%zu items; a derivative carries at most %zu", in->n,
                       (size_t)TS_LIMIT_LIST_ITEMS);
         goto abort;
     }
