@@ -115,9 +115,10 @@ void meta_keep_default(struct meta_keep *k);
 /*
  * The three blocks a derivative is written with, ready for libvips
  * (`exif-data`: "Exif\0\0" + TIFF; `xmp-data`: the XMP packet;
- * `iptc-data`: a Photoshop IRB with 8BIM 0x0404 (1:90 = UTF-8) and
- * 0x0425 digest). Orientation in EXIF is always 1: the pixels are
- * rotated.
+ * `iptc-data`: the whole APP13 payload, "Photoshop 3.0\0" + 8BIM
+ * 0x0404 (IIM, 1:90 = UTF-8) + 8BIM 0x0425 (its MD5), which libvips
+ * writes unchanged; NULL when there is nothing for IIM). Orientation in
+ * EXIF is always 1: the pixels are rotated.
  */
 struct meta_blobs {
     uint8_t *exif;
