@@ -50,14 +50,18 @@ struct serve {
     char start_error[256];
 };
 
+struct route;
+
 /* One request, from the request line until the response is sent. */
 struct request {
     size_t target_len;                   /* the request target as sent */
     char target[TS_LIMIT_HTTP_URL + 1];  /* its first bytes */
     char method[16];
     char client[INET6_ADDRSTRLEN];
-    unsigned status; /* 0 until a response is queued */
-    uint64_t bytes;  /* body bytes in that response */
+    const struct route *route; /* chosen on the first call */
+    size_t path_len;           /* target bytes before '?' */
+    unsigned status;           /* 0 until a response is queued */
+    uint64_t bytes;            /* body bytes in that response */
 };
 
 /* Default theme and content of a static photo site: no inline script or
@@ -265,17 +269,14 @@ static enum MHD_Result respond_file(struct MHD_Connection *c, struct request *rq
             not_modified = st->st_mtim.tv_sec <= since;
     }
     uint64_t size = (uint64_t)st->st_size;
-    if (not_modified) {
-        close(fd);
-        fd = -1;
+    if (not_modified)
         status = MHD_HTTP_NOT_MODIFIED;
-        size = 0;
-        r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-    } else {
-        r = MHD_create_response_from_fd64(size, fd);
-        if (r)
-            fd = -1; /* the response closes it */
-    }
+    /* Also for 304: MHD sends no body then, and its Content-Length is
+     * the file's, as RFC 9110 §8.6 requires if one is sent at all (an
+     * empty response would announce 0 and make caches store that). */
+    r = MHD_create_response_from_fd64(size, fd);
+    if (r)
+        fd = -1; /* the response closes it */
     if (r && (!add_header(r, "Cache-Control", cache) || !add_header(r, "ETag", etag) ||
               !add_header(r, "Last-Modified", modified) ||
               (!not_modified && !add_header(r, "Content-Type", serve_content_type(name))))) {
@@ -299,9 +300,11 @@ static enum MHD_Result respond_not_found(struct serve *s, struct MHD_Connection 
     return respond_error(c, rq, MHD_HTTP_NOT_FOUND, NULL);
 }
 
-/* Static files: GET and HEAD, no body, a path under the root. */
+/* Static files: GET and HEAD, no body (refused before this is
+ * called), a path under the root. */
 static enum MHD_Result static_route(struct serve *s, struct MHD_Connection *c,
-                                    struct request *rq, const char *path, size_t pathlen)
+                                    struct request *rq, const char *path, size_t pathlen,
+                                    const char *upload, size_t *upload_size)
 {
     enum MHD_Result res = MHD_NO;
     char rel[TS_LIMIT_HTTP_URL + 1];
@@ -311,12 +314,10 @@ static enum MHD_Result static_route(struct serve *s, struct MHD_Connection *c,
     struct stat st;
     buf_init(&loc, 3 * TS_LIMIT_HTTP_URL + 3);
     diag_clear(&d);
-    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-    const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding");
-    if (te || (cl && strcmp(cl, "0") != 0)) {
-        /* Answered before the body is read; MHD then closes the
-         * connection rather than reading what was sent. */
-        res = respond_error(c, rq, MHD_HTTP_CONTENT_TOO_LARGE, NULL);
+    if (*upload_size != 0) {
+        /* Unreachable while has_body() refuses first; never read it. */
+        *upload_size = 0;
+        res = MHD_YES;
         goto abort;
     }
     switch (serve_map_path(path, pathlen, rel, sizeof rel, &d)) {
@@ -362,18 +363,23 @@ abort:
 
 /* ---- routing --------------------------------------------------------- */
 
+/* Called once the request is complete (for a route that takes a body,
+ * also once per piece of it, as MHD hands them over). */
 typedef enum MHD_Result (*route_fn)(struct serve *s, struct MHD_Connection *c,
-                                    struct request *rq, const char *path, size_t pathlen);
+                                    struct request *rq, const char *path, size_t pathlen,
+                                    const char *upload, size_t *upload_size);
 
 /* First match on the request path's prefix wins; a method the route
- * does not take gets 405 with its Allow list. The licence-inquiry API
- * joins here, above the static fallback ("/api/", "POST", ...). */
+ * does not take gets 405 with its Allow list, a body it does not take
+ * 413. The licence-inquiry API joins here, above the static fallback
+ * ({"/api/", "POST", true, ...}). */
 static const struct route {
     const char *prefix;
     const char *allow; /* "GET, HEAD": also the Allow header */
+    bool takes_body;
     route_fn fn;
 } routes[] = {
-    {"/", "GET, HEAD", static_route},
+    {"/", "GET, HEAD", false, static_route},
 };
 
 static bool method_allowed(const char *allow, const char *method)
@@ -389,6 +395,20 @@ static bool method_allowed(const char *allow, const char *method)
     return false;
 }
 
+static bool has_body(struct MHD_Connection *c)
+{
+    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding");
+    return te || (cl && strcmp(cl, "0") != 0);
+}
+
+/*
+ * MHD calls this once when the headers are in, then (after any body)
+ * again. Refusals go out on the first call: MHD then closes the
+ * connection instead of reading a body nobody asked for. Answers go
+ * out on a later call, so the connection can be kept alive (MHD 0.9.75
+ * closes any connection whose response was queued on the first call).
+ */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -403,18 +423,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_data_size = 0;
         return MHD_YES;
     }
+    if (rq->route)
+        return rq->route->fn(s, c, rq, rq->target, rq->path_len, upload_data,
+                             upload_data_size);
     snprintf(rq->method, sizeof rq->method, "%s", method);
     if (rq->target_len > TS_LIMIT_HTTP_URL)
         return respond_error(c, rq, MHD_HTTP_URI_TOO_LONG, NULL);
-    size_t pathlen = strcspn(rq->target, "?");
+    rq->path_len = strcspn(rq->target, "?");
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
         const struct route *r = &routes[i];
         size_t pn = strlen(r->prefix);
-        if (pathlen < pn || memcmp(rq->target, r->prefix, pn) != 0)
+        if (rq->path_len < pn || memcmp(rq->target, r->prefix, pn) != 0)
             continue;
         if (!method_allowed(r->allow, method))
             return respond_error(c, rq, MHD_HTTP_METHOD_NOT_ALLOWED, r->allow);
-        return r->fn(s, c, rq, rq->target, pathlen);
+        if (!r->takes_body && has_body(c))
+            return respond_error(c, rq, MHD_HTTP_CONTENT_TOO_LARGE, NULL);
+        rq->route = r;
+        return MHD_YES;
     }
     return respond_error(c, rq, MHD_HTTP_BAD_REQUEST, NULL);
 }

@@ -503,6 +503,46 @@ static void only_get_and_head_without_bodies(void **state)
     assert_still_serving();
 }
 
+/* One response off a kept-alive connection, by its Content-Length. */
+static void read_one(int fd, struct response *r)
+{
+    size_t cap = 65536;
+    memset(r, 0, sizeof *r);
+    r->raw = malloc(cap + 1);
+    assert_non_null(r->raw);
+    size_t want = SIZE_MAX;
+    while (r->rawlen < want && r->rawlen < cap) {
+        ssize_t n = recv(fd, r->raw + r->rawlen, cap - r->rawlen, 0);
+        assert_true(n > 0);
+        r->rawlen += (size_t)n;
+        r->raw[r->rawlen] = '\0';
+        char *end = strstr(r->raw, "\r\n\r\n");
+        char len[32];
+        parse_response(r);
+        if (end && header(r, "Content-Length", len, sizeof len))
+            want = (size_t)(end + 4 - r->raw) + (size_t)atol(len);
+    }
+    parse_response(r);
+    assert_no_secret(r);
+}
+
+static void connections_are_kept_alive(void **state)
+{
+    int fd = connect_to("127.0.0.1", port);
+    static const char *const targets[] = {"/", "/story/", "/a.png"};
+    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
+        char req[256], conn[64];
+        int n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: x\r\n\r\n", targets[i]);
+        assert_int_equal(send(fd, req, (size_t)n, MSG_NOSIGNAL), n);
+        struct response r;
+        read_one(fd, &r);
+        assert_int_equal(r.status, 200);
+        assert_false(header(&r, "Connection", conn, sizeof conn) && strcmp(conn, "close") == 0);
+        response_free(&r);
+    }
+    close(fd);
+}
+
 static void a_10k_url_is_414(void **state)
 {
     char target[10241];
@@ -610,6 +650,7 @@ int main(void)
         cmocka_unit_test(missing_files_get_the_site_404_page),
         cmocka_unit_test(traversal_never_reaches_outside),
         cmocka_unit_test(only_get_and_head_without_bodies),
+        cmocka_unit_test(connections_are_kept_alive),
         cmocka_unit_test(a_10k_url_is_414),
         cmocka_unit_test(a_1mb_header_is_refused_without_growing),
         cmocka_unit_test(ipv6_loopback_serves_too),
