@@ -64,7 +64,7 @@ struct request {
     uint64_t bytes;            /* body bytes in that response */
 };
 
-/* Default theme and content of a static photo site: no inline script or
+/* For a static photo site built by tearsheet: no inline script or
  * style, images and fonts from the site itself or data: placeholders.
  * JSON-LD in <script type="application/ld+json"> is data, not script,
  * so script-src does not block it. */
@@ -136,6 +136,25 @@ static enum MHD_Result respond_error(struct MHD_Connection *c, struct request *r
     return respond(c, rq, status, r, len);
 }
 
+/* Bytes outside printable ASCII as %XX so a request cannot write
+ * terminal escapes or fake lines into the log. */
+static void log_safe(const char *in, size_t inlen, char *out, size_t outlen)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t o = 0;
+    for (size_t i = 0; i < inlen && o + 4 < outlen; i++) {
+        unsigned char ch = (unsigned char)in[i];
+        if (ch > 0x20 && ch < 0x7f && ch != '"') {
+            out[o++] = (char)ch;
+        } else {
+            out[o++] = '%';
+            out[o++] = hex[ch >> 4];
+            out[o++] = hex[ch & 15];
+        }
+    }
+    out[o] = '\0';
+}
+
 /* ---- files under the root ------------------------------------------ */
 
 enum found { FOUND_FILE, FOUND_DIR, FOUND_NONE, FOUND_ERROR };
@@ -155,8 +174,10 @@ static bool errno_means_missing(int e)
  * out. "" or a trailing '/' means that folder's index.html.
  * FOUND_FILE: *out_fd is an open regular file and *st its status.
  * FOUND_DIR: rel names a folder but has no trailing '/'.
+ * FOUND_ERROR: *err is the errno (EMFILE, EIO, ...), for the log.
  */
-static enum found open_under_root(int root_fd, const char *rel, int *out_fd, struct stat *st)
+static enum found open_under_root(int root_fd, const char *rel, int *out_fd, struct stat *st,
+                                  int *err)
 {
     enum found res = FOUND_NONE;
     int dir = root_fd, fd = -1;
@@ -179,7 +200,8 @@ static enum found open_under_root(int root_fd, const char *rel, int *out_fd, str
         if (slash) {
             fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (fd < 0) {
-                res = errno_means_missing(errno) ? FOUND_NONE : FOUND_ERROR;
+                *err = errno;
+                res = errno_means_missing(*err) ? FOUND_NONE : FOUND_ERROR;
                 goto abort;
             }
             if (dir != root_fd)
@@ -197,12 +219,14 @@ static enum found open_under_root(int root_fd, const char *rel, int *out_fd, str
             goto abort;
         fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         if (fd < 0) {
-            res = errno_means_missing(errno) ? FOUND_NONE : FOUND_ERROR;
+            *err = errno;
+            res = errno_means_missing(*err) ? FOUND_NONE : FOUND_ERROR;
             goto abort;
         }
         break;
     }
     if (fstat(fd, st) != 0) {
+        *err = errno;
         res = FOUND_ERROR;
         goto abort;
     }
@@ -291,11 +315,11 @@ static enum MHD_Result respond_file(struct MHD_Connection *c, struct request *rq
 static enum MHD_Result respond_not_found(struct serve *s, struct MHD_Connection *c,
                                          struct request *rq)
 {
-    int fd;
+    int fd, err = 0;
     struct stat st;
     /* The site's own page when it has one; served as a 404, never
      * cached as if it were the resource. */
-    if (open_under_root(s->root_fd, "404.html", &fd, &st) == FOUND_FILE)
+    if (open_under_root(s->root_fd, "404.html", &fd, &st, &err) == FOUND_FILE)
         return respond_file(c, rq, MHD_HTTP_NOT_FOUND, fd, &st, "404.html", false);
     return respond_error(c, rq, MHD_HTTP_NOT_FOUND, NULL);
 }
@@ -310,7 +334,7 @@ static enum MHD_Result static_route(struct serve *s, struct MHD_Connection *c,
     char rel[TS_LIMIT_HTTP_URL + 1];
     struct buf loc;
     struct diag d;
-    int fd = -1;
+    int fd = -1, err = 0;
     struct stat st;
     buf_init(&loc, 3 * TS_LIMIT_HTTP_URL + 3);
     diag_clear(&d);
@@ -326,7 +350,7 @@ static enum MHD_Result static_route(struct serve *s, struct MHD_Connection *c,
     case ST_LIMIT: res = respond_error(c, rq, MHD_HTTP_URI_TOO_LONG, NULL); goto abort;
     default: res = respond_error(c, rq, MHD_HTTP_BAD_REQUEST, NULL); goto abort;
     }
-    switch (open_under_root(s->root_fd, rel, &fd, &st)) {
+    switch (open_under_root(s->root_fd, rel, &fd, &st, &err)) {
     case FOUND_FILE: {
         const char *slash = strrchr(rel, '/');
         const char *name = rel[0] == '\0' || (slash && slash[1] == '\0') ? "index.html" : rel;
@@ -348,11 +372,15 @@ static enum MHD_Result static_route(struct serve *s, struct MHD_Connection *c,
         break;
     }
     case FOUND_NONE: res = respond_not_found(s, c, rq); break;
-    case FOUND_ERROR:
-        log_msg(LOG_WARN, "serve: cannot open a file for %.200s: %s", rq->target,
-                strerror(errno));
+    case FOUND_ERROR: {
+        char shown[620], why[128];
+        log_safe(rq->target, rq->path_len < 200 ? rq->path_len : 200, shown, sizeof shown);
+        if (strerror_r(err, why, sizeof why) != 0)
+            snprintf(why, sizeof why, "error %d", err);
+        log_msg(LOG_WARN, "serve: cannot open the file for %s: %s", shown, why);
         res = respond_error(c, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL);
         break;
+    }
     }
 abort:
     if (fd >= 0)
@@ -472,25 +500,6 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     return rq;
 }
 
-/* Bytes outside printable ASCII as %XX so a request cannot write
- * terminal escapes or fake lines into the log. */
-static void log_safe(const char *in, size_t inlen, char *out, size_t outlen)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    size_t o = 0;
-    for (size_t i = 0; i < inlen && o + 4 < outlen; i++) {
-        unsigned char ch = (unsigned char)in[i];
-        if (ch > 0x20 && ch < 0x7f && ch != '"') {
-            out[o++] = (char)ch;
-        } else {
-            out[o++] = '%';
-            out[o++] = hex[ch >> 4];
-            out[o++] = hex[ch & 15];
-        }
-    }
-    out[o] = '\0';
-}
-
 static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
@@ -500,7 +509,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
     if (!rq)
         return;
     if (s->access_log) {
-        char when[32], path[520], status[8];
+        char when[32], path[520], status[16];
         time_t now = time(NULL);
         struct tm tm;
         if (!gmtime_r(&now, &tm) || strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
