@@ -618,14 +618,19 @@ enum status serve_start(const struct serve_options *opt, struct serve **out,
     if (v6)
         flags |= MHD_USE_IPv6;
     s->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        /* The logger first: MHD reports options before it through its
+         * default logger. The port only names the port in its messages:
+         * MHD_OPTION_SOCK_ADDR says where to bind. */
+        flags, (uint16_t)opt->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
+        on_mhd_log, s,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)TS_LIMIT_HTTP_THREADS,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)TS_LIMIT_HTTP_CONNECTIONS,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)TS_LIMIT_HTTP_PER_IP,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)TS_LIMIT_HTTP_TIMEOUT_S,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)TS_LIMIT_HTTP_CONN_MEMORY,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s, MHD_OPTION_SIGPIPE_HANDLED_BY_APP, (int)1,
+        MHD_OPTION_SIGPIPE_HANDLED_BY_APP, (int)1,
         MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_END);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     atomic_store(&s->starting, false);

@@ -550,6 +550,38 @@ static void connections_are_kept_alive(void **state)
     close(fd);
 }
 
+static void one_client_cannot_take_every_slot(void **state)
+{
+    /* On the second server, idle since its own test: no connection of
+     * an earlier test can still hold a slot there. */
+    int held[TS_LIMIT_HTTP_PER_IP];
+    for (int i = 0; i < TS_LIMIT_HTTP_PER_IP; i++)
+        held[i] = connect_to("127.0.0.1", bare_port);
+    usleep(300000); /* let the server accept them all */
+    static const char req[] = "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    struct response r;
+    exchange_at("127.0.0.1", bare_port, req, sizeof req - 1, &r);
+    assert_int_equal(r.status, 0); /* closed without an answer */
+    response_free(&r);
+    /* The held ones are real connections that still get answers. */
+    assert_int_equal(send(held[0], req, sizeof req - 1, MSG_NOSIGNAL), (ssize_t)(sizeof req - 1));
+    read_one(held[0], &r);
+    assert_int_equal(r.status, 200);
+    response_free(&r);
+    for (int i = 0; i < TS_LIMIT_HTTP_PER_IP; i++)
+        close(held[i]);
+    /* The slots come back once the server sees them closed. */
+    for (int tries = 0; tries < 100; tries++) {
+        exchange_at("127.0.0.1", bare_port, req, sizeof req - 1, &r);
+        int status = r.status;
+        response_free(&r);
+        if (status == 200)
+            return;
+        usleep(20000);
+    }
+    fail_msg("the server did not take connections again");
+}
+
 static void a_10k_url_is_414(void **state)
 {
     char target[10241];
@@ -638,7 +670,13 @@ static void start_reports_clear_errors(void **state)
     diag_clear(&d);
     assert_int_equal(serve_start(&busy, &s, &p, &d), ST_IO);
     assert_null(s);
-    assert_non_null(strstr(d.message, "cannot listen"));
+    char where[64];
+    snprintf(where, sizeof where, "cannot listen on 127.0.0.1:%u: ", port);
+    if (!strstr(d.message, where))
+        fail_msg("unclear message: %s", d.message);
+    /* MHD's reason names the port it could not take, not another. */
+    snprintf(where, sizeof where, "port %u", port);
+    assert_non_null(strstr(d.message, where));
     struct serve_options named = {site_dir, "example.com", 0, false};
     diag_clear(&d);
     assert_int_equal(serve_start(&named, &s, &p, &d), ST_USAGE);
@@ -656,6 +694,7 @@ int main(void)
         cmocka_unit_test(traversal_never_reaches_outside),
         cmocka_unit_test(only_get_and_head_without_bodies),
         cmocka_unit_test(connections_are_kept_alive),
+        cmocka_unit_test(one_client_cannot_take_every_slot),
         cmocka_unit_test(a_10k_url_is_414),
         cmocka_unit_test(a_1mb_header_is_refused_without_growing),
         cmocka_unit_test(ipv6_loopback_serves_too),
