@@ -95,8 +95,7 @@ enum status serve_parse_listen(const char *s, char *host, size_t hostlen, unsign
     if (!(v6 ? inet_pton(AF_INET6, tmp, addr) == 1
              : (strcmp(tmp, "localhost") == 0 || inet_pton(AF_INET, tmp, addr) == 1))) {
         st = diag_set(d, ST_USAGE, "--listen", DIAG_NO_OFFSET,
-                      "'%.64s': the host must be an IP address (127.0.0.1, [::1]) or localhost",
-                      s);
+                      "'%.64s': the host must be an IP address (127.0.0.1, [::1]) or localhost", s);
         goto abort;
     }
     if (hn >= hostlen) {
@@ -135,8 +134,7 @@ static enum status check_segment(const char *seg, size_t n, bool last, struct di
     return ST_OK;
 }
 
-enum status serve_map_path(const char *raw, size_t rawlen, char *rel, size_t rellen,
-                           struct diag *d)
+enum status serve_map_path(const char *raw, size_t rawlen, char *rel, size_t rellen, struct diag *d)
 {
     enum status st = ST_OK;
     struct cursor c;

@@ -54,8 +54,8 @@ struct route;
 
 /* One request, from the request line until the response is sent. */
 struct request {
-    size_t target_len;                   /* the request target as sent */
-    char target[TS_LIMIT_HTTP_URL + 1];  /* its first bytes */
+    size_t target_len;                  /* the request target as sent */
+    char target[TS_LIMIT_HTTP_URL + 1]; /* its first bytes */
     char method[16];
     char client[INET6_ADDRSTRLEN];
     const struct route *route; /* chosen on the first call */
@@ -106,19 +106,25 @@ abort:
 static const char *status_title(unsigned status)
 {
     switch (status) {
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    default: return "Server Error";
+    case 400:
+        return "Bad Request";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 413:
+        return "Content Too Large";
+    case 414:
+        return "URI Too Long";
+    default:
+        return "Server Error";
     }
 }
 
 /* A small built-in page: the status and its title, nothing from the
  * request or the file system. */
-static enum MHD_Result respond_error(struct MHD_Connection *c, struct request *rq,
-                                     unsigned status, const char *allow)
+static enum MHD_Result respond_error(struct MHD_Connection *c, struct request *rq, unsigned status,
+                                     const char *allow)
 {
     char page[256];
     int n = snprintf(page, sizeof page,
@@ -268,9 +274,8 @@ static enum status location_for(const char *rel, struct buf *out)
 }
 
 /* A response for an open regular file (takes fd), with validators. */
-static enum MHD_Result respond_file(struct MHD_Connection *c, struct request *rq,
-                                    unsigned status, int fd, const struct stat *st,
-                                    const char *name, bool cacheable)
+static enum MHD_Result respond_file(struct MHD_Connection *c, struct request *rq, unsigned status,
+                                    int fd, const struct stat *st, const char *name, bool cacheable)
 {
     char etag[64], modified[SERVE_HTTP_DATE_SIZE];
     struct MHD_Response *r = NULL;
@@ -326,9 +331,9 @@ static enum MHD_Result respond_not_found(struct serve *s, struct MHD_Connection 
 
 /* Static files: GET and HEAD, no body (refused before this is
  * called), a path under the root. */
-static enum MHD_Result static_route(struct serve *s, struct MHD_Connection *c,
-                                    struct request *rq, const char *path, size_t pathlen,
-                                    const char *upload, size_t *upload_size)
+static enum MHD_Result static_route(struct serve *s, struct MHD_Connection *c, struct request *rq,
+                                    const char *path, size_t pathlen, const char *upload,
+                                    size_t *upload_size)
 {
     enum MHD_Result res = MHD_NO;
     char rel[TS_LIMIT_HTTP_URL + 1];
@@ -345,10 +350,17 @@ static enum MHD_Result static_route(struct serve *s, struct MHD_Connection *c,
         goto abort;
     }
     switch (serve_map_path(path, pathlen, rel, sizeof rel, &d)) {
-    case ST_OK: break;
-    case ST_NOT_FOUND: res = respond_not_found(s, c, rq); goto abort;
-    case ST_LIMIT: res = respond_error(c, rq, MHD_HTTP_URI_TOO_LONG, NULL); goto abort;
-    default: res = respond_error(c, rq, MHD_HTTP_BAD_REQUEST, NULL); goto abort;
+    case ST_OK:
+        break;
+    case ST_NOT_FOUND:
+        res = respond_not_found(s, c, rq);
+        goto abort;
+    case ST_LIMIT:
+        res = respond_error(c, rq, MHD_HTTP_URI_TOO_LONG, NULL);
+        goto abort;
+    default:
+        res = respond_error(c, rq, MHD_HTTP_BAD_REQUEST, NULL);
+        goto abort;
     }
     switch (open_under_root(s->root_fd, rel, &fd, &st, &err)) {
     case FOUND_FILE: {
@@ -371,7 +383,9 @@ static enum MHD_Result static_route(struct serve *s, struct MHD_Connection *c,
         res = respond(c, rq, MHD_HTTP_MOVED_PERMANENTLY, r, 0);
         break;
     }
-    case FOUND_NONE: res = respond_not_found(s, c, rq); break;
+    case FOUND_NONE:
+        res = respond_not_found(s, c, rq);
+        break;
     case FOUND_ERROR: {
         char shown[620], why[128];
         log_safe(rq->target, rq->path_len < 200 ? rq->path_len : 200, shown, sizeof shown);
@@ -393,9 +407,9 @@ abort:
 
 /* Called once the request is complete (for a route that takes a body,
  * also once per piece of it, as MHD hands them over). */
-typedef enum MHD_Result (*route_fn)(struct serve *s, struct MHD_Connection *c,
-                                    struct request *rq, const char *path, size_t pathlen,
-                                    const char *upload, size_t *upload_size);
+typedef enum MHD_Result (*route_fn)(struct serve *s, struct MHD_Connection *c, struct request *rq,
+                                    const char *path, size_t pathlen, const char *upload,
+                                    size_t *upload_size);
 
 /* First match on the request path's prefix wins; a method the route
  * does not take gets 405 with its Allow list, a body it does not take
@@ -438,9 +452,8 @@ static bool has_body(struct MHD_Connection *c)
  * closes any connection whose response was queued on the first call).
  */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **req_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls)
 {
     struct serve *s = cls;
     struct request *rq = *req_cls;
@@ -452,8 +465,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     if (rq->route)
-        return rq->route->fn(s, c, rq, rq->target, rq->path_len, upload_data,
-                             upload_data_size);
+        return rq->route->fn(s, c, rq, rq->target, rq->path_len, upload_data, upload_data_size);
     snprintf(rq->method, sizeof rq->method, "%s", method);
     if (rq->target_len > TS_LIMIT_HTTP_URL)
         return respond_error(c, rq, MHD_HTTP_URI_TOO_LONG, NULL);
@@ -492,7 +504,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (ci && ci->client_addr) {
         socklen_t len = ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-                                                                : sizeof(struct sockaddr_in);
+                                                               : sizeof(struct sockaddr_in);
         if (getnameinfo(ci->client_addr, len, rq->client, sizeof rq->client, NULL, 0,
                         NI_NUMERICHOST) != 0)
             snprintf(rq->client, sizeof rq->client, "-");
@@ -529,8 +541,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
     free(rq);
 }
 
-__attribute__((format(printf, 2, 0))) static void on_mhd_log(void *cls, const char *fmt,
-                                                             va_list ap)
+__attribute__((format(printf, 2, 0))) static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     struct serve *s = cls;
     char line[256];
@@ -548,8 +559,7 @@ __attribute__((format(printf, 2, 0))) static void on_mhd_log(void *cls, const ch
 
 /* ---- start, stop, run ------------------------------------------------- */
 
-static bool host_address(const char *host, unsigned port, struct sockaddr_storage *ss,
-                         bool *v6)
+static bool host_address(const char *host, unsigned port, struct sockaddr_storage *ss, bool *v6)
 {
     memset(ss, 0, sizeof *ss);
     struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
@@ -571,8 +581,8 @@ static bool host_address(const char *host, unsigned port, struct sockaddr_storag
     return false;
 }
 
-enum status serve_start(const struct serve_options *opt, struct serve **out,
-                        unsigned *bound_port, struct diag *d)
+enum status serve_start(const struct serve_options *opt, struct serve **out, unsigned *bound_port,
+                        struct diag *d)
 {
     enum status st = ST_OK;
     struct serve *s = NULL;
@@ -622,15 +632,13 @@ enum status serve_start(const struct serve_options *opt, struct serve **out,
          * default logger. The port only names the port in its messages:
          * MHD_OPTION_SOCK_ADDR says where to bind. */
         flags, (uint16_t)opt->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
-        on_mhd_log, s,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)TS_LIMIT_HTTP_THREADS,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)TS_LIMIT_HTTP_CONNECTIONS,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)TS_LIMIT_HTTP_PER_IP,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)TS_LIMIT_HTTP_TIMEOUT_S,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)TS_LIMIT_HTTP_CONN_MEMORY,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_SIGPIPE_HANDLED_BY_APP, (int)1,
+        on_mhd_log, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)TS_LIMIT_HTTP_THREADS, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)TS_LIMIT_HTTP_CONNECTIONS, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)TS_LIMIT_HTTP_PER_IP, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)TS_LIMIT_HTTP_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)TS_LIMIT_HTTP_CONN_MEMORY, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_SIGPIPE_HANDLED_BY_APP, (int)1,
         MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_END);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     atomic_store(&s->starting, false);

@@ -19,17 +19,17 @@
 #include "base/base.h"
 
 struct serve_options {
-    const char *root;  /* the built site (public/) */
-    const char *host;  /* "127.0.0.1", "::1", "localhost" (= 127.0.0.1) */
-    unsigned port;     /* 0 = an ephemeral port (tests) */
-    bool access_log;   /* one line per request on stderr */
+    const char *root; /* the built site (public/) */
+    const char *host; /* "127.0.0.1", "::1", "localhost" (= 127.0.0.1) */
+    unsigned port;    /* 0 = an ephemeral port (tests) */
+    bool access_log;  /* one line per request on stderr */
 };
 
 struct serve;
 
 /* Starts serving in background threads; *bound_port says where. */
-enum status serve_start(const struct serve_options *opt, struct serve **out,
-                        unsigned *bound_port, struct diag *d);
+enum status serve_start(const struct serve_options *opt, struct serve **out, unsigned *bound_port,
+                        struct diag *d);
 /* Stops accepting, finishes or drops open connections, frees s.
  * serve_stop(NULL) is a no-op. */
 void serve_stop(struct serve *s);

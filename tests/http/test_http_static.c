@@ -140,10 +140,10 @@ static int remove_site(void **state)
 /* ---- a tiny HTTP/1.1 client ------------------------------------------- */
 
 struct response {
-    int status;     /* 0: no status line came back */
-    char *raw;      /* everything read, NUL-terminated */
+    int status; /* 0: no status line came back */
+    char *raw;  /* everything read, NUL-terminated */
     size_t rawlen;
-    char *body;     /* inside raw */
+    char *body; /* inside raw */
     size_t bodylen;
 };
 
@@ -255,8 +255,7 @@ static void exchange(const void *req, size_t reqlen, struct response *r)
     exchange_at("127.0.0.1", port, req, reqlen, r);
 }
 
-static void request(const char *method, const char *target, const char *extra,
-                    struct response *r)
+static void request(const char *method, const char *target, const char *extra, struct response *r)
 {
     char req[16384];
     int n = snprintf(req, sizeof req,
@@ -418,8 +417,7 @@ static void hashed_names_are_immutable_others_revalidate(void **state)
     assert_int_equal(r.status, 200);
     response_free(&r);
     /* If-None-Match wins over If-Modified-Since (RFC 9110 §13.1.3). */
-    snprintf(cond, sizeof cond, "If-None-Match: \"other\"\r\nIf-Modified-Since: %s\r\n",
-             modified);
+    snprintf(cond, sizeof cond, "If-None-Match: \"other\"\r\nIf-Modified-Since: %s\r\n", modified);
     request("GET", "/index.html", cond, &r);
     assert_int_equal(r.status, 200);
     response_free(&r);

@@ -47,9 +47,21 @@ static void listen_accepts_hosts_ports_and_brackets(void **state)
 static void listen_refuses_what_it_cannot_bind(void **state)
 {
     static const char *const bad[] = {
-        "",          "8080",         "127.0.0.1",       "127.0.0.1:",   "127.0.0.1:65536",
-        "127.0.0.1:-1", "127.0.0.1:+80", "127.0.0.1:80x", "::1:8080",     "[::1]8080",
-        "[::1",      "[]:80",        "[127.0.0.1]:80",  "example.com:80", "256.0.0.1:80",
+        "",
+        "8080",
+        "127.0.0.1",
+        "127.0.0.1:",
+        "127.0.0.1:65536",
+        "127.0.0.1:-1",
+        "127.0.0.1:+80",
+        "127.0.0.1:80x",
+        "::1:8080",
+        "[::1]8080",
+        "[::1",
+        "[]:80",
+        "[127.0.0.1]:80",
+        "example.com:80",
+        "256.0.0.1:80",
         "127.0.0.1:000080",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -190,20 +202,17 @@ static void content_types_follow_the_extension(void **state)
 static void hashed_names_follow_the_generator_pattern(void **state)
 {
     static const char *const hashed[] = {
-        "style.3fa9c2d1e0.css",
-        "kim-01.3fa9c2d1e0-960.webp",
-        "story/kim-01.3fa9c2d1e0-2400.avif",
-        "a.0123456789.js",
-        "kim.01.3fa9c2d1e0-1.jpg",
+        "style.3fa9c2d1e0.css", "kim-01.3fa9c2d1e0-960.webp", "story/kim-01.3fa9c2d1e0-2400.avif",
+        "a.0123456789.js",      "kim.01.3fa9c2d1e0-1.jpg",
     };
     static const char *const plain[] = {
         "index.html",
         "style.css",
-        "style.3FA9C2D1E0.css", /* the generator writes lowercase */
-        "style.3fa9c2d1e.css",  /* 9 hex */
+        "style.3FA9C2D1E0.css",  /* the generator writes lowercase */
+        "style.3fa9c2d1e.css",   /* 9 hex */
         "style.3fa9c2d1e0f.css", /* 11 hex */
         "style.3fa9c2d1g0.css",
-        ".3fa9c2d1e0.css",       /* no name */
+        ".3fa9c2d1e0.css", /* no name */
         "kim-01.3fa9c2d1e0-.webp",
         "kim-01.3fa9c2d1e0-123456.webp", /* width past 5 digits */
         "kim-01-3fa9c2d1e0-960.webp",    /* hash needs its dot */
