@@ -506,6 +506,14 @@ static void only_get_and_head_without_bodies(void **state)
     assert_int_equal(r.status, 413);
     response_free(&r);
     assert_still_serving();
+    request("GET", "/index.html", "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n", &r);
+    assert_int_equal(r.status, 413);
+    response_free(&r);
+    assert_still_serving();
+    /* An empty body is no body. */
+    request("GET", "/index.html", "Content-Length: 0\r\n", &r);
+    assert_int_equal(r.status, 200);
+    response_free(&r);
 }
 
 /* One response off a kept-alive connection, by its Content-Length. */
