@@ -53,7 +53,8 @@ enum status serve_parse_listen(const char *s, char *host, size_t hostlen, unsign
  * NUL, control bytes, a backslash, an encoded '/', an empty, "." or
  * ".." segment, invalid UTF-8. ST_NOT_FOUND (404): a hidden name
  * (".name") other than ".well-known". ST_LIMIT (414): longer than
- * TS_LIMIT_HTTP_URL. `rel` must hold TS_LIMIT_HTTP_URL + 1 bytes.
+ * TS_LIMIT_HTTP_URL. `rel` must hold rawlen + 1 bytes (ST_INTERNAL
+ * otherwise); TS_LIMIT_HTTP_URL + 1 always does.
  */
 enum status serve_map_path(const char *raw, size_t rawlen, char *rel, size_t rellen,
                            struct diag *d);
