@@ -101,4 +101,29 @@
 #define TS_LIMIT_HTTP_URL 2048
 #endif
 
+/* serve: the HTTP server's connections. Each connection holds a socket,
+ * at most one open file and a memory pool of TS_LIMIT_HTTP_CONN_MEMORY
+ * bytes, so 256 of them stay under the usual 1024 open files and take
+ * at most 8 MiB. The pool holds the request line and headers: a 1 MiB
+ * header is answered 431 without the server growing. One address may
+ * hold TS_LIMIT_HTTP_PER_IP (a browser opens 6 per host) so that one
+ * client cannot take every slot; an idle connection is closed after
+ * TS_LIMIT_HTTP_TIMEOUT_S seconds. Worker threads: slow clients cost a
+ * slot, not a thread, so a few threads are enough. */
+#ifndef TS_LIMIT_HTTP_CONNECTIONS
+#define TS_LIMIT_HTTP_CONNECTIONS 256
+#endif
+#ifndef TS_LIMIT_HTTP_PER_IP
+#define TS_LIMIT_HTTP_PER_IP 32
+#endif
+#ifndef TS_LIMIT_HTTP_TIMEOUT_S
+#define TS_LIMIT_HTTP_TIMEOUT_S 30
+#endif
+#ifndef TS_LIMIT_HTTP_CONN_MEMORY
+#define TS_LIMIT_HTTP_CONN_MEMORY ((size_t)32 << 10)
+#endif
+#ifndef TS_LIMIT_HTTP_THREADS
+#define TS_LIMIT_HTTP_THREADS 4
+#endif
+
 #endif
