@@ -25,6 +25,20 @@ FIELDS = ["headline", "description", "alt_text", "extended_description", "creato
 FOUNDATION = ["headline", "description", "alt_text", "creator", "credit_line",
               "copyright_notice", "date_created", "city", "country", "keywords",
               "orientation", "has_gps"]
+# Expected values we believe are wrong, each with the reason. A mismatch
+# listed here is printed as a documented divergence and does not fail the
+# test; the code is not bent to match it (see docs/meta.md).
+DIVERGENCES = {
+    ("exiv2_smiley1.jpg", "copyright_notice"):
+        "IIM 2:116 is Latin-1 0xA9 with no 1:90; notes §4(c) reads it as cp1252 '©'. "
+        "The expected '?' is ExifTool's -charset iptc=UTF8 replacement character.",
+    ("exiv2_pr_9320.jpg", "serial_number"):
+        "Canon maker-note tag 0x000C holds the ASCII string 'bogus' in this Exiv2 test "
+        "file; ExifTool's '000000000' comes from its own model-specific conversion.",
+    ("exiv2_exiv2-nikon-d70.jpg", "serial_number"):
+        "Nikon tag 0x00A0 holds 'NO= 100005e5' (upper case) in the file; ExifTool prints "
+        "'No= 100005e5'. We report the bytes as written, without the padding.",
+}
 EXTS = (".jpg", ".jpeg", ".tif", ".tiff", ".png", ".webp")
 
 
@@ -54,6 +68,7 @@ def main():
     agree = {f: 0 for f in FIELDS}
     total = {f: 0 for f in FIELDS}
     mismatches = []
+    divergences = []
     passed = failed = 0
     slow = []
     for name in files:
@@ -87,6 +102,8 @@ def main():
             got = ours.get(f)
             if got == want:
                 agree[f] += 1
+            elif (name, f) in DIVERGENCES:
+                divergences.append((name, f, got, want, DIVERGENCES[(name, f)]))
             else:
                 mismatches.append((name, f, got, want))
                 if f in must:
@@ -101,12 +118,19 @@ def main():
         pct = 100.0 * agree[f] / total[f] if total[f] else 100.0
         mark = " *" if f in FOUNDATION else ""
         print(f"{f:<22} {agree[f]:>4}/{total[f]:<4}  {pct:6.1f}%{mark}")
+    ndiv = len(divergences)
+    print(f"({ndiv} documented divergences counted as mismatches in this table)")
     print("(* = foundation field: a mismatch fails the test" +
           ("; --all-fields: every field does)" if args.all_fields else ")"))
     if mismatches:
         print("\nmismatches (file, field, ours, expected):")
         for name, f, got, want in mismatches:
             print(f"  {name}  {f}\n      ours:     {short(got)}\n      expected: {short(want)}")
+    if divergences:
+        print("\ndocumented divergences (expected value believed wrong; not a failure):")
+        for name, f, got, want, why in divergences:
+            print(f"  {name}  {f}: ours {short(got, 40)}, expected {short(want, 40)}\n"
+                  f"      {why}")
     for name, secs in slow:
         print(f"slow: {name} took {secs:.2f} s")
     print(f"{passed} passed, {failed} failed")

@@ -48,6 +48,8 @@ struct container_jpeg {
     /* Whole APP11 payloads (JUMBF/C2PA), kept for the provenance reader */
     struct container_block app11[CONTAINER_MAX_BLOCKS];
     size_t n_app11;
+    /* First APP12 payload ("[picture info]" text of Agfa/Olympus/Fuji) */
+    struct container_block app12;
     uint32_t width, height; /* from the first SOFn; 0 when none was seen */
     bool have_sof, have_sos;
     size_t n_segments;

@@ -1,7 +1,7 @@
 /*
  * jpeg.c — the JPEG marker walker: from SOI to the first SOS, finds
  * the metadata segments (APP1 Exif/XMP/Extended XMP, APP2 ICC, APP11
- * JUMBF, APP13 Photoshop IRB) and the frame size (SOFn).
+ * JUMBF, APP12 picture info, APP13 Photoshop IRB) and the frame size (SOFn).
  *
  * Must never: read past the span, copy a segment, or walk entropy-coded
  * data (metadata ends at SOS). A damaged tail is reported, not fatal:
@@ -70,6 +70,11 @@ static void app_segment(uint8_t marker, struct span seg, size_t off, struct cont
     } else if (marker == 0xE2) {
         if (after_sig(seg, sig_icc, &rest))
             keep_block(out->icc, &out->n_icc, rest, off + (seg.len - rest.len), out, "APP2 ICC");
+    } else if (marker == 0xEC) {
+        if (out->app12.data.ptr == NULL) {
+            out->app12.data = seg;
+            out->app12.offset = off;
+        }
     } else if (marker == 0xEB) {
         keep_block(out->app11, &out->n_app11, seg, off, out, "APP11");
     } else if (marker == 0xED) {

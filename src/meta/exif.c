@@ -37,7 +37,8 @@ struct exif_ctx {
     char *body_serial;
     /* maker note */
     const char *maker_tag_name;
-    uint16_t maker_tag;
+    uint16_t maker_tag, maker_tag2; /* tag2: used when tag is absent */
+    bool serial_from_tag2;
 };
 
 /* Camera firmware fills ImageDescription with its own name; MWG would
@@ -68,6 +69,18 @@ static char *entry_text(const struct container_tiff_entry *e)
                          e->type != TIFF_BYTE))
         return NULL;
     return meta_text_utf8(e->value);
+}
+
+/* Cameras pad Make and Model with spaces to a fixed width (Pentax
+ * "PENTAX Corporation "); the padding is not part of the name. */
+static char *trim_right(char *s)
+{
+    if (s) {
+        size_t n = strlen(s);
+        while (n > 0 && isspace((unsigned char)s[n - 1]))
+            s[--n] = '\0';
+    }
+    return s;
 }
 
 /* Artist: MWG says several creators are joined with "; ". */
@@ -108,10 +121,10 @@ static enum status ifd0_entry(struct exif_ctx *x, struct container_tiff *t,
         meta_set_once(out, MF_DESCRIPTION, s);
         break;
     case 0x010F:
-        meta_set_once(out, MF_MAKE, entry_text(e));
+        meta_set_once(out, MF_MAKE, trim_right(entry_text(e)));
         break;
     case 0x0110:
-        meta_set_once(out, MF_MODEL, entry_text(e));
+        meta_set_once(out, MF_MODEL, trim_right(entry_text(e)));
         break;
     case 0x0112:
         if (container_tiff_uint(t, e, 0, &v) && v >= 1 && v <= 8 && !out->orientation) {
@@ -214,6 +227,33 @@ static enum status exififd_entry(struct exif_ctx *x, const struct container_tiff
     return ST_OK;
 }
 
+/* One entry of a maker-note IFD: only the serial-number tag matters. */
+static enum status maker_entry(struct exif_ctx *x, struct container_tiff *t,
+                               const struct container_tiff_entry *e)
+{
+    bool primary = e->tag == x->maker_tag;
+    bool fallback = x->maker_tag2 && e->tag == x->maker_tag2;
+    if ((primary && (!x->out->maker_serial || x->serial_from_tag2)) ||
+        (fallback && !x->out->maker_serial)) {
+        char *s = NULL;
+        uint32_t v = 0;
+        if (e->type == TIFF_ASCII || e->type == TIFF_UNDEFINED) {
+            s = trim_right(meta_text_utf8(e->value));
+        } else if (container_tiff_uint(t, e, x->maker_tag == 0x0215 ? 4 : 0, &v)) {
+            char num[16];
+            snprintf(num, sizeof num, x->maker_tag == 0x000C ? "%010u" : "%u", (unsigned)v);
+            s = str_dup(num);
+        }
+        if (!s)
+            return ST_OK;
+        free(x->out->maker_serial);
+        x->out->maker_serial = s;
+        x->out->maker_serial_from = x->maker_tag_name;
+        x->serial_from_tag2 = !primary;
+    }
+    return ST_OK;
+}
+
 static enum status on_entry(void *ctx, struct container_tiff *t,
                             const struct container_tiff_entry *e, int depth)
 {
@@ -231,20 +271,7 @@ static enum status on_entry(void *ctx, struct container_tiff *t,
         }
         return ST_OK;
     case IFD_MAKER:
-        if (e->tag == x->maker_tag && !x->out->maker_serial) {
-            char *s = NULL;
-            uint32_t v = 0;
-            if (e->type == TIFF_ASCII || e->type == TIFF_UNDEFINED) {
-                s = meta_text_utf8(e->value);
-            } else if (container_tiff_uint(t, e, x->maker_tag == 0x0215 ? 4 : 0, &v)) {
-                char num[16];
-                snprintf(num, sizeof num, x->maker_tag == 0x000C ? "%010u" : "%u", (unsigned)v);
-                s = str_dup(num);
-            }
-            x->out->maker_serial = s;
-            x->out->maker_serial_from = x->maker_tag_name;
-        }
-        return ST_OK;
+        return maker_entry(x, t, e);
     }
     return ST_OK;
 }
@@ -288,9 +315,11 @@ static void read_makernote(struct exif_ctx *x, struct container_tiff *t, int dep
         struct span inner;
         span_sub(mn, 10, mn.len - 10, &inner);
         x->maker_tag = 0x001D;
+        x->maker_tag2 = 0x00A0; /* older bodies (D70) keep it there */
         x->maker_tag_name = "Nikon:SerialNumber";
-        if (container_tiff_open(inner, t->base + mn_off + 10, &nt, &md) == ST_OK)
+        if (container_tiff_open(inner, t->base + mn_off + 10, &nt, &md) == ST_OK) {
             container_tiff_ifd(&nt, nt.ifd0, depth + 1, on_entry, x, NULL, &md);
+        }
     } else if (span_starts_with(mn, "Panasonic\0\0\0", 12)) {
         x->maker_tag = 0x0025;
         x->maker_tag_name = "Panasonic:InternalSerialNumber";
@@ -301,16 +330,18 @@ static void read_makernote(struct exif_ctx *x, struct container_tiff *t, int dep
             x->out->maker_serial = s;
         }
     } else if (span_starts_with(mn, "AOC\0", 4) && mn.len > 6) {
-        /* Pentax: offsets relative to the maker note; "MM"/"II" byte order. */
-        struct container_tiff pt;
-        memset(&pt, 0, sizeof pt);
-        size_t end = t->data.len;
-        span_sub(t->data, mn_off, end - mn_off, &pt.data);
-        pt.base = t->base + mn_off;
-        pt.big_endian = mn.ptr[4] == 'M' ? true : mn.ptr[4] == 'I' ? false : t->big_endian;
-        x->maker_tag = 0x0215;
-        x->maker_tag_name = "Pentax:InternalSerialNumber";
-        container_tiff_ifd(&pt, 6, depth + 1, on_entry, x, NULL, &md);
+        /* Pentax: the IFD follows "AOC\0" + byte order ("MM", "II", or
+         * two spaces for the EXIF order); offsets stay relative to the
+         * EXIF TIFF header. InternalSerialNumber is CameraInfo[4]. */
+        struct container_tiff *pt = malloc(sizeof *pt);
+        if (pt) {
+            *pt = *t;
+            pt->big_endian = mn.ptr[4] == 'M' ? true : mn.ptr[4] == 'I' ? false : t->big_endian;
+            x->maker_tag = 0x0215;
+            x->maker_tag_name = "Pentax:InternalSerialNumber";
+            container_tiff_ifd(pt, (uint32_t)mn_off + 6, depth + 1, on_entry, x, NULL, &md);
+            free(pt);
+        }
     }
     if (md.status != ST_OK)
         meta_note(x->notes, "maker note skipped: %s", md.message);

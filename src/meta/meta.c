@@ -166,6 +166,29 @@ static void jpeg_icc(struct reading *r, const struct container_jpeg *j)
     read_icc(r, span_make(r->icc, r->icc_len));
 }
 
+/* APP12 "[picture info]" text (Agfa, Olympus, Fuji): its "Serial#="
+ * line is a camera serial number (README rule 8: must be known). */
+static void jpeg_picture_info(struct reading *r, struct span app12)
+{
+    static const char key[] = "Serial#=";
+    if (r->exif.maker_serial || app12.len < sizeof key)
+        return;
+    for (size_t i = 0; i + sizeof key - 1 <= app12.len; i++) {
+        struct span rest = {app12.ptr + i, app12.len - i};
+        if (!span_starts_with(rest, key, sizeof key - 1))
+            continue;
+        size_t a = sizeof key - 1, b = a;
+        while (b < rest.len && rest.ptr[b] != '\r' && rest.ptr[b] != '\n' && rest.ptr[b] != 0)
+            b++;
+        struct span v;
+        if (span_sub(rest, a, b - a, &v)) {
+            r->exif.maker_serial = meta_text_utf8(v);
+            r->exif.maker_serial_from = "PictureInfo:SerialNumber";
+        }
+        return;
+    }
+}
+
 static enum status read_jpeg(struct reading *r, struct span in, struct diag *d)
 {
     enum status st = ST_OK;
@@ -206,6 +229,8 @@ static enum status read_jpeg(struct reading *r, struct span in, struct diag *d)
             note_diag(r->m, "Extended XMP", &ed);
     }
     jpeg_icc(r, j);
+    if (j->app12.data.ptr)
+        jpeg_picture_info(r, j->app12.data);
 abort:
     free(ext);
     free(j);
