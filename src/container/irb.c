@@ -25,9 +25,16 @@ enum status container_irb_next(struct cursor *c, struct container_irb *out, stru
         st = ST_NOT_FOUND;
         goto abort;
     }
-    /* Photoshop pads the last resource; a short run of NULs is a clean end. */
-    if (cursor_left(&k) < 4 && memchr(k.in.ptr + k.pos, 0xFF, cursor_left(&k)) == NULL) {
-        st = ST_NOT_FOUND;
+    /* Photoshop pads the last resource with NULs: a clean end. */
+    if (cursor_left(&k) < 4) {
+        bool zeros = true;
+        for (size_t i = k.pos; i < k.in.len; i++)
+            zeros = zeros && k.in.ptr[i] == 0;
+        if (zeros)
+            st = ST_NOT_FOUND;
+        else
+            st = diag_set(d, ST_TRUNCATED, "8BIM resource", k.pos,
+                          "%zu stray bytes after the last resource", cursor_left(&k));
         goto abort;
     }
     size_t start = k.pos;
