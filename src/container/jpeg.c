@@ -22,7 +22,7 @@ static const char sig_ps[] = "Photoshop 3.0";                           /* + NUL
 
 bool container_is_jpeg(struct span in)
 {
-    return in.len >= 3 && in.ptr[0] == 0xFF && in.ptr[1] == 0xD8 && in.ptr[2] == 0xFF;
+    return in.len >= 2 && in.ptr[0] == 0xFF && in.ptr[1] == 0xD8;
 }
 
 /* Adds a block to one of the fixed arrays; past the cap the file is

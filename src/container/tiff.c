@@ -17,10 +17,12 @@
 
 bool container_is_tiff(struct span in)
 {
-    return in.len >= 8 && ((in.ptr[0] == 'I' && in.ptr[1] == 'I' && in.ptr[2] == 42 &&
-                            in.ptr[3] == 0) ||
+    /* 42 = TIFF, 43 = BigTIFF (recognised so that it gets a clear
+     * "not supported" rather than "not an image"). */
+    return in.len >= 8 && ((in.ptr[0] == 'I' && in.ptr[1] == 'I' &&
+                            (in.ptr[2] == 42 || in.ptr[2] == 43) && in.ptr[3] == 0) ||
                            (in.ptr[0] == 'M' && in.ptr[1] == 'M' && in.ptr[2] == 0 &&
-                            in.ptr[3] == 42));
+                            (in.ptr[3] == 42 || in.ptr[3] == 43)));
 }
 
 enum status container_tiff_open(struct span in, size_t base, struct container_tiff *t,
@@ -46,6 +48,11 @@ enum status container_tiff_open(struct span in, size_t base, struct container_ti
     }
     uint16_t magic = 0;
     span_u16(in, 2, t->big_endian, &magic);
+    if (magic == 43) {
+        st = diag_set(d, ST_UNSUPPORTED, "TIFF header", base + 2,
+                      "BigTIFF (magic number 43) is not supported");
+        goto abort;
+    }
     if (magic != 42) {
         st = diag_set(d, ST_MALFORMED, "TIFF header", base + 2, "magic number %u is not 42",
                       (unsigned)magic);

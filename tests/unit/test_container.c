@@ -190,12 +190,15 @@ static void tiff_entry_table_past_end(void **state)
 static void tiff_bad_header(void **state)
 {
     (void)state;
-    const uint8_t b[] = {'I', 'I', 43, 0, 8, 0, 0, 0};
+    const uint8_t b[] = {'I', 'I', 44, 0, 8, 0, 0, 0};
+    const uint8_t big[] = {'I', 'I', 43, 0, 8, 0, 0, 0};
     struct container_tiff t;
     struct diag d;
     diag_clear(&d);
     assert_int_equal(container_tiff_open(span_make(b, sizeof b), 0, &t, &d), ST_MALFORMED);
-    assert_non_null(strstr(d.message, "magic number 43"));
+    assert_non_null(strstr(d.message, "magic number 44 is not 42"));
+    assert_int_equal(container_tiff_open(span_make(big, sizeof big), 0, &t, &d), ST_UNSUPPORTED);
+    assert_non_null(strstr(d.message, "BigTIFF"));
 }
 
 /* ---- 8BIM ---- */
