@@ -21,9 +21,8 @@
 
 #include "base/base.h"
 
-/* Blocks of one kind kept per file (APP13, APP11, ICC chunks, Extended
- * XMP chunks): ICC allows 255 chunks; more than that is a crafted file. */
-#define CONTAINER_MAX_BLOCKS 256
+/* Blocks of one kind kept per file (limits.h says why). */
+#define CONTAINER_MAX_BLOCKS TS_LIMIT_META_BLOCKS
 
 /* ---- JPEG ---------------------------------------------------------- */
 

@@ -15,8 +15,6 @@
 
 #include "meta/meta_internal.h"
 
-/* An ICC profile has a few dozen tags; 1000 stops a crafted count. */
-#define ICC_MAX_TAGS 1000
 
 static char *mluc_value(struct span tag)
 {
@@ -25,7 +23,7 @@ static char *mluc_value(struct span tag)
         return NULL;
     size_t best = SIZE_MAX;
     int best_rank = 0;
-    for (uint32_t i = 0; i < nrec && i < ICC_MAX_TAGS; i++) {
+    for (uint32_t i = 0; i < nrec && i < TS_LIMIT_ICC_TAGS; i++) {
         size_t r = 16 + (size_t)i * recsize;
         struct span rec;
         if (!span_sub(tag, r, 12, &rec))
@@ -58,7 +56,7 @@ enum status meta_icc_description(struct span profile, char **out, struct diag *d
                       profile.len);
         goto abort;
     }
-    if (ntags > ICC_MAX_TAGS) {
+    if (ntags > TS_LIMIT_ICC_TAGS) {
         st = diag_set(d, ST_LIMIT, "ICC", 128, "profile declares %u tags", (unsigned)ntags);
         goto abort;
     }

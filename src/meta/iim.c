@@ -151,7 +151,7 @@ static void choose_decoder(struct span iim, const struct meta_options *opt,
     struct diag dd;
     struct buf text; /* record 2 values joined, for the checks */
     bool all_utf8 = true, any_high = false;
-    buf_init(&text, (size_t)64 << 20);
+    buf_init(&text, TS_LIMIT_XMP_BYTES); /* as large as the joined IIM blocks may be */
     cursor_init(&c, iim);
     dec->cs = CS_UNDECLARED;
     dec->iconv_name = NULL;

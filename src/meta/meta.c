@@ -17,9 +17,6 @@
 
 #include "meta/meta_internal.h"
 
-/* The largest ICC profile we assemble or inflate: real profiles are
- * under 4 MB (a 33-point LUT); more is a decompression bomb. */
-#define META_ICC_MAX ((size_t)8 << 20)
 /* The largest inflated PNG text chunk (XMP, raw EXIF/IPTC profiles). */
 #define META_PNG_TEXT_MAX TS_LIMIT_XMP_BYTES
 
@@ -154,8 +151,11 @@ static void jpeg_icc(struct reading *r, const struct container_jpeg *j)
                       (unsigned)count);
             return;
         }
-    if (total > META_ICC_MAX)
+    if (total > TS_LIMIT_ICC_BYTES) {
+        meta_note(&r->m->notes, "ICC profile skipped: %zu bytes is over the %zu limit", total,
+                  TS_LIMIT_ICC_BYTES);
         return;
+    }
     r->icc = malloc(total ? total : 1);
     if (!r->icc)
         return;
@@ -446,7 +446,7 @@ static enum status read_png(struct reading *r, struct span in, struct diag *d)
     if (st != ST_OK)
         goto abort;
     bool have_ihdr = false;
-    for (size_t n = 0; n < TS_LIMIT_JPEG_SEGMENTS * 16; n++) {
+    for (size_t n = 0; n < TS_LIMIT_FILE_CHUNKS; n++) {
         struct container_png_chunk ch;
         struct diag cd;
         diag_clear(&cd);
@@ -476,7 +476,7 @@ static enum status read_png(struct reading *r, struct span in, struct diag *d)
             size_t pos = nul ? (size_t)(nul - ch.data.ptr) + 2 : 0;
             size_t n_icc = 0;
             if (nul && span_sub(ch.data, pos, ch.data.len - (pos <= ch.data.len ? pos : 0), &z)) {
-                uint8_t *p = inflate_capped(z, META_ICC_MAX, &n_icc);
+                uint8_t *p = inflate_capped(z, TS_LIMIT_ICC_BYTES, &n_icc);
                 if (p) {
                     keep_owned(r, p);
                     read_icc(r, span_make(p, n_icc));
@@ -507,7 +507,7 @@ static enum status read_webp(struct reading *r, struct span in, struct diag *d)
     st = container_riff_begin(in, &c, d);
     if (st != ST_OK)
         goto abort;
-    for (size_t n = 0; n < TS_LIMIT_JPEG_SEGMENTS; n++) {
+    for (size_t n = 0; n < TS_LIMIT_FILE_CHUNKS; n++) {
         struct container_riff_chunk ch;
         struct diag cd;
         diag_clear(&cd);
