@@ -15,6 +15,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <zlib.h>
+
 #include "meta/meta_internal.h"
 
 static double now_ms(void)
@@ -388,6 +390,109 @@ static void truncated_jpeg_is_an_error(void **state)
     meta_free(NULL);
 }
 
+/* ---- TIFF, PNG, WebP files ---- */
+
+static void put32(struct buf *b, uint32_t v, bool be)
+{
+    uint8_t t[4];
+    for (int i = 0; i < 4; i++)
+        t[i] = be ? (uint8_t)(v >> (24 - 8 * i)) : (uint8_t)(v >> (8 * i));
+    buf_append(b, t, 4);
+}
+
+static void tiff_file_with_iim_tag(void **state)
+{
+    (void)state;
+    struct buf iim, f;
+    buf_init(&iim, 256);
+    dataset(&iim, 2, 105, "TIFF headline", 13);
+    buf_init(&f, 4096);
+    buf_append(&f, "MM\0*", 4);
+    put32(&f, 8, true);
+    const uint8_t n[2] = {0, 4};
+    buf_append(&f, n, 2);
+    uint32_t data_off = 8 + 2 + 4 * 12 + 4;
+    const uint8_t e[4][8] = {
+        {0x01, 0x00, 0, 3, 0, 0, 0, 1}, {0x01, 0x01, 0, 3, 0, 0, 0, 1},
+        {0x01, 0x12, 0, 3, 0, 0, 0, 1}, {0x83, 0xBB, 0, 7, 0, 0, 0, 0}};
+    const uint32_t v[4] = {640u << 16, 480u << 16, 8u << 16, data_off};
+    for (int i = 0; i < 4; i++) {
+        buf_append(&f, e[i], 8);
+        if (i == 3)
+            f.data[f.len - 1] = (char)iim.len;
+        put32(&f, v[i], true);
+    }
+    put32(&f, 0, true);
+    buf_append(&f, iim.data, iim.len);
+    struct photo_meta *m = read_ok(&f, NULL);
+    assert_int_equal(m->width, 640);
+    assert_int_equal(m->height, 480);
+    assert_int_equal(m->orientation, 8);
+    assert_string_equal(m->headline, "TIFF headline");
+    meta_free(m);
+    buf_free(&f);
+    buf_free(&iim);
+}
+
+static void png_chunk(struct buf *b, const char *type, const void *p, size_t n)
+{
+    put32(b, (uint32_t)n, true);
+    buf_append(b, type, 4);
+    buf_append(b, p, n);
+    put32(b, 0, true); /* CRC: not checked by the reader */
+}
+
+static void png_with_compressed_xmp(void **state)
+{
+    (void)state;
+    struct buf f, itxt;
+    buf_init(&f, 1 << 16);
+    buf_init(&itxt, 1 << 16);
+    buf_append(&f, "\x89PNG\r\n\x1a\n", 8);
+    const uint8_t ihdr[13] = {0, 0, 0, 16, 0, 0, 0, 9, 8, 2, 0, 0, 0};
+    png_chunk(&f, "IHDR", ihdr, sizeof ihdr);
+    uLongf zlen = compressBound(sizeof xmp_city);
+    uint8_t *z = malloc(zlen);
+    assert_int_equal(compress(z, &zlen, (const Bytef *)xmp_city, sizeof xmp_city - 1), Z_OK);
+    buf_append(&itxt, "XML:com.adobe.xmp\0\1\0\0\0", 22); /* compressed, no lang */
+    buf_append(&itxt, z, zlen);
+    png_chunk(&f, "iTXt", itxt.data, itxt.len);
+    png_chunk(&f, "IEND", "", 0);
+    struct photo_meta *m = read_ok(&f, NULL);
+    assert_int_equal(m->width, 16);
+    assert_int_equal(m->height, 9);
+    assert_string_equal(m->city, "XMP City");
+    meta_free(m);
+    free(z);
+    buf_free(&itxt);
+    buf_free(&f);
+}
+
+static void webp_with_xmp(void **state)
+{
+    (void)state;
+    struct buf f;
+    buf_init(&f, 1 << 16);
+    size_t xl = sizeof xmp_city - 1;
+    buf_append(&f, "RIFF", 4);
+    put32(&f, (uint32_t)(4 + 18 + 8 + xl + (xl % 2)), false);
+    buf_append(&f, "WEBPVP8X", 8);
+    put32(&f, 10, false);
+    const uint8_t vp8x[10] = {0x04, 0, 0, 0, 99, 0, 0, 49, 0, 0}; /* 100 x 50 */
+    buf_append(&f, vp8x, 10);
+    buf_append(&f, "XMP ", 4);
+    put32(&f, (uint32_t)xl, false);
+    buf_append(&f, xmp_city, xl);
+    if (xl % 2)
+        buf_putc(&f, 0);
+    struct photo_meta *m = read_ok(&f, NULL);
+    assert_int_equal(m->width, 100);
+    assert_int_equal(m->height, 50);
+    assert_string_equal(m->description, "XMP caption");
+    meta_free(m);
+    buf_free(&f);
+}
+
 /* ---- the corpus's malformed files ---- */
 
 static void bad_corpus_files_fail_fast(void **state)
@@ -444,6 +549,9 @@ int main(void)
         cmocka_unit_test(iim_dataset_past_block_keeps_earlier_values),
         cmocka_unit_test(exif_subifd_pointing_back_to_ifd0),
         cmocka_unit_test(truncated_jpeg_is_an_error),
+        cmocka_unit_test(tiff_file_with_iim_tag),
+        cmocka_unit_test(png_with_compressed_xmp),
+        cmocka_unit_test(webp_with_xmp),
         cmocka_unit_test(bad_corpus_files_fail_fast),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
