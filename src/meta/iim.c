@@ -61,6 +61,23 @@ abort:
     return rc;
 }
 
+/* Blocks merged from several 0x0404 resources (or APP13s) may each end
+ * in NUL padding: skip it when another dataset follows. */
+static enum status next_dataset(struct cursor *c, struct container_iim *ds, struct diag *d)
+{
+    enum status st = container_iim_next(c, ds, d);
+    while (st == ST_NOT_FOUND && cursor_left(c) > 0) {
+        size_t p = c->pos;
+        while (p < c->in.len && c->in.ptr[p] == 0)
+            p++;
+        if (p == c->pos || p >= c->in.len || c->in.ptr[p] != 0x1C)
+            break;
+        cursor_seek(c, p);
+        st = container_iim_next(c, ds, d);
+    }
+    return st;
+}
+
 /* ---- charset (metadata.md §4, docs/meta.md "IIM charsets") ---- */
 
 enum iim_charset { CS_UNDECLARED, CS_UTF8, CS_LATIN1, CS_KSX1001 };
@@ -158,7 +175,7 @@ static void choose_decoder(struct span iim, const struct meta_options *opt,
     for (size_t n = 0; n < TS_LIMIT_IIM_DATASETS; n++) {
         struct container_iim ds;
         diag_clear(&dd);
-        if (container_iim_next(&c, &ds, &dd) != ST_OK)
+        if (next_dataset(&c, &ds, &dd) != ST_OK)
             break;
         if (ds.record == 1 && ds.dataset == 90 && dec->cs == CS_UNDECLARED)
             dec->cs = declared_charset(ds.data);
@@ -238,7 +255,7 @@ enum status meta_iim_read(struct span iim, size_t base, const struct meta_option
         struct container_iim ds;
         struct diag dd;
         diag_clear(&dd);
-        enum status s = container_iim_next(&c, &ds, &dd);
+        enum status s = next_dataset(&c, &ds, &dd);
         if (s == ST_NOT_FOUND)
             break;
         if (s != ST_OK) {

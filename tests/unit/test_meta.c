@@ -327,6 +327,38 @@ static void iim_charsets(void **state)
     buf_free(&iim);
 }
 
+static void two_iim_blocks_merge_in_file_order(void **state)
+{
+    (void)state;
+    struct buf a, b, irb, j;
+    buf_init(&a, 256);
+    dataset(&a, 2, 110, "Credit one", 10);
+    dataset(&a, 2, 25, "k1", 2);
+    buf_append(&a, "\0\0\0", 3); /* padding, as Photoshop writes */
+    buf_init(&b, 256);
+    dataset(&b, 2, 110, "Credit two", 10);
+    dataset(&b, 2, 90, "City two", 8);
+    dataset(&b, 2, 25, "k2", 2);
+    buf_init(&irb, 4096);
+    buf_append(&irb, "Photoshop 3.0", 14);
+    resource(&irb, 0x0404, a.data, a.len);
+    resource(&irb, 0x0404, b.data, b.len);
+    buf_init(&j, 4096);
+    buf_append(&j, "\xFF\xD8", 2);
+    seg(&j, 0xED, irb.data, irb.len);
+    buf_append(&j, "\xFF\xDA\x00\x02", 4);
+    struct photo_meta *m = read_ok(&j, NULL);
+    assert_string_equal(m->credit_line, "Credit one"); /* first statement wins */
+    assert_string_equal(m->city, "City two");          /* later blocks fill in */
+    assert_int_equal(m->keywords.n, 2);                /* repeatable: merged */
+    assert_string_equal(m->keywords.items[1], "k2");
+    meta_free(m);
+    buf_free(&a);
+    buf_free(&b);
+    buf_free(&irb);
+    buf_free(&j);
+}
+
 static void iim_dataset_past_block_keeps_earlier_values(void **state)
 {
     (void)state;
@@ -546,6 +578,7 @@ int main(void)
         cmocka_unit_test(extended_xmp_offset_past_full_length),
         cmocka_unit_test(digest_rule_stale_iim_wins_current_xmp_wins),
         cmocka_unit_test(iim_charsets),
+        cmocka_unit_test(two_iim_blocks_merge_in_file_order),
         cmocka_unit_test(iim_dataset_past_block_keeps_earlier_values),
         cmocka_unit_test(exif_subifd_pointing_back_to_ifd0),
         cmocka_unit_test(truncated_jpeg_is_an_error),
