@@ -102,6 +102,11 @@ char *meta_text_iconv(struct span s, const char *charset)
     s = strip_nuls(s);
     if (s.len == 0)
         goto abort;
+    /* Never convert more than one field's worth: the output is cut at
+     * TS_LIMIT_FIELD_BYTES anyway, and this bounds the buffer below. */
+    bool cut = s.len > TS_LIMIT_FIELD_BYTES;
+    if (cut)
+        s.len = TS_LIMIT_FIELD_BYTES;
     cd = iconv_open("UTF-8", charset);
     if (cd == (iconv_t)-1)
         goto abort;
@@ -116,7 +121,8 @@ char *meta_text_iconv(struct span s, const char *charset)
     char *inp = (char *)s.ptr; /* iconv's API is not const-correct; it does not write */
     size_t inleft = s.len, outleft = cap - 1;
     char *outp = tmp;
-    if (iconv(cd, &inp, &inleft, &outp, &outleft) == (size_t)-1)
+    /* EINVAL: a multi-byte character split by our own cut. */
+    if (iconv(cd, &inp, &inleft, &outp, &outleft) == (size_t)-1 && !(cut && errno == EINVAL))
         goto abort;
     size_t n = (size_t)(outp - tmp);
     if (!utf8_valid((const uint8_t *)tmp, n))

@@ -7,9 +7,9 @@
  *
  * Must never: expand entities or read a DTD (a DOCTYPE or an entity
  * declaration stops the parser: billion laughs, XXE), nest deeper than
- * TS_LIMIT_XMP_DEPTH, accumulate a value longer than
- * TS_LIMIT_FIELD_BYTES, or write an Extended XMP chunk outside the
- * declared full length.
+ * TS_LIMIT_XMP_DEPTH, keep more than TS_LIMIT_FIELD_BYTES of one
+ * value, or write an Extended XMP chunk outside the
+ * declared full length. A value is kept up to TS_LIMIT_FIELD_BYTES.
  *
  * Spec: XMP Specification Part 1 §7 (RDF serialisation) and Part 3
  * §1.1.3 (JPEG, Extended XMP); IPTC Photo Metadata 2024 (XMP names);
@@ -96,7 +96,6 @@ struct xctx {
     struct xnode stack[TS_LIMIT_XMP_DEPTH];
     int depth;
     struct buf text;
-    bool text_over;
     char error[200];
     bool root_closed;
     struct meta_lang_alt ext_descr;
@@ -248,7 +247,6 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
         memcpy(n->lang, x->stack[x->depth - 1].lang, sizeof n->lang);
     x->depth++;
     buf_reset(&x->text);
-    x->text_over = false;
     for (size_t i = 0; attrs[i] && attrs[i + 1]; i += 2) {
         char an[80];
         short_name(attrs[i], an, sizeof an);
@@ -297,10 +295,13 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
     struct xctx *x = ud;
     if (x->depth == 0 || len <= 0)
         return;
-    if (buf_append(&x->text, s, (size_t)len) != ST_OK && !x->text_over) {
-        x->text_over = true;
-        stop(x, "a value is longer than the field limit");
-    }
+    /* Keep at most the field limit: a long value we never show (a
+     * base64 xmp:Thumbnails, photoshop:History) must not cost memory or
+     * reject the packet; one we show is cut at a code point later. */
+    size_t room = x->text.max > x->text.len ? x->text.max - x->text.len : 0;
+    size_t n = (size_t)len < room ? (size_t)len : room;
+    if (n)
+        buf_append(&x->text, s, n);
 }
 
 static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,

@@ -192,6 +192,35 @@ static void xmp_nesting_bomb_is_refused(void **state)
     buf_free(&x);
 }
 
+static void xmp_long_private_value_does_not_reject_the_packet(void **state)
+{
+    (void)state;
+    struct buf x;
+    buf_init(&x, 1 << 20);
+    buf_puts(&x, "<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF "
+                 "xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>"
+                 "<rdf:Description xmlns:xmp='http://ns.adobe.com/xap/1.0/' "
+                 "xmlns:photoshop='http://ns.adobe.com/photoshop/1.0/'><xmp:Thumb>");
+    for (int i = 0; i < 200000; i++) /* a 200 KB base64 thumbnail */
+        buf_putc(&x, 'A');
+    buf_puts(&x, "</xmp:Thumb><photoshop:Credit>Agency</photoshop:Credit><photoshop:Source>");
+    for (int i = 0; i < 70000; i++)
+        buf_puts(&x, "é");
+    buf_puts(&x, "</photoshop:Source></rdf:Description></rdf:RDF></x:xmpmeta>");
+    struct meta_source s;
+    memset(&s, 0, sizeof s);
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(meta_xmp_read(span_make((const uint8_t *)x.data, x.len), &s, NULL, &d), ST_OK);
+    assert_string_equal(s.s[MF_CREDIT], "Agency");
+    /* cut at the field limit, on a code point */
+    assert_true(strlen(s.s[MF_SOURCE]) <= TS_LIMIT_FIELD_BYTES);
+    assert_true(strlen(s.s[MF_SOURCE]) >= TS_LIMIT_FIELD_BYTES - 1);
+    assert_true(utf8_valid((const uint8_t *)s.s[MF_SOURCE], strlen(s.s[MF_SOURCE])));
+    meta_source_clear(&s);
+    buf_free(&x);
+}
+
 static void xmp_utf16_packet(void **state)
 {
     (void)state;
@@ -574,6 +603,7 @@ int main(void)
         cmocka_unit_test(xmp_lang_alt_lists_and_shorthand),
         cmocka_unit_test(xmp_billion_laughs_fails_fast),
         cmocka_unit_test(xmp_nesting_bomb_is_refused),
+        cmocka_unit_test(xmp_long_private_value_does_not_reject_the_packet),
         cmocka_unit_test(xmp_utf16_packet),
         cmocka_unit_test(extended_xmp_offset_past_full_length),
         cmocka_unit_test(digest_rule_stale_iim_wins_current_xmp_wins),
