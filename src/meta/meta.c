@@ -265,39 +265,41 @@ abort:
 
 /* ---- PNG ---- */
 
+/* Inflates a zlib stream into at most `max` bytes; NULL past the cap
+ * (a decompression bomb or a foreign chunk) or on a damaged stream. */
 static uint8_t *inflate_capped(struct span z, size_t max, size_t *out_len)
 {
-    uint8_t *out = NULL;
-    size_t cap = 4096, len = 0;
+    size_t cap = max < 4096 ? max + 1 : 4096, len = 0;
+    uint8_t *out = malloc(cap);
     z_stream s;
     memset(&s, 0, sizeof s);
-    if (inflateInit(&s) != Z_OK)
+    if (!out || inflateInit(&s) != Z_OK) {
+        free(out);
         return NULL;
+    }
     s.next_in = (Bytef *)z.ptr; /* zlib does not write its input */
     s.avail_in = (uInt)(z.len > 0xFFFFFFFFu ? 0xFFFFFFFFu : z.len);
     for (;;) {
-        if (len == cap || !out) {
-            if (out)
-                cap *= 2;
-            if (cap > max + 1)
-                cap = max + 1;
-            if (len >= cap)
-                goto fail; /* over the cap: a bomb or a foreign chunk */
-            uint8_t *n = realloc(out, cap);
+        if (len == cap) {
+            if (cap > max)
+                goto fail; /* one byte more than allowed came out */
+            size_t ncap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+            uint8_t *n = realloc(out, ncap);
             if (!n)
                 goto fail;
             out = n;
+            cap = ncap;
         }
         s.next_out = out + len;
         s.avail_out = (uInt)(cap - len);
         int rc = inflate(&s, Z_NO_FLUSH);
         len = cap - s.avail_out;
-        if (rc == Z_STREAM_END)
+        if (rc == Z_STREAM_END && len <= max)
             break;
         if (rc != Z_OK && rc != Z_BUF_ERROR)
-            goto fail;
+            goto fail; /* damaged, or ended one byte past the cap */
         if (rc == Z_BUF_ERROR && s.avail_in == 0)
-            goto fail;
+            goto fail; /* the stream ends before its end marker */
     }
     inflateEnd(&s);
     *out_len = len;
