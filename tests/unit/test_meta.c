@@ -529,6 +529,38 @@ static void png_with_compressed_xmp(void **state)
     buf_free(&f);
 }
 
+static void png_iccp_decompression_bomb_is_refused(void **state)
+{
+    (void)state;
+    size_t big = TS_LIMIT_ICC_BYTES + 1024; /* inflates past the ICC cap */
+    uint8_t *zeros = calloc(1, big);
+    uLongf zlen = compressBound(big);
+    uint8_t *z = malloc(zlen);
+    assert_int_equal(compress2(z, &zlen, zeros, big, 9), Z_OK);
+    assert_true(zlen < 64 * 1024);
+    struct buf f, iccp;
+    buf_init(&f, 1 << 20);
+    buf_init(&iccp, 1 << 20);
+    buf_append(&f, "\x89PNG\r\n\x1a\n", 8);
+    const uint8_t ihdr[13] = {0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0};
+    png_chunk(&f, "IHDR", ihdr, sizeof ihdr);
+    buf_append(&iccp, "bomb\0\0", 6);
+    buf_append(&iccp, z, zlen);
+    png_chunk(&f, "iCCP", iccp.data, iccp.len);
+    png_chunk(&f, "IEND", "", 0);
+    double t0 = now_ms();
+    struct photo_meta *m = read_ok(&f, NULL);
+    assert_true(now_ms() - t0 < 1000.0);
+    assert_null(m->icc_description);
+    assert_int_equal(m->notes.n, 1);
+    assert_non_null(strstr(m->notes.items[0], "iCCP at byte 33: cannot inflate"));
+    meta_free(m);
+    buf_free(&iccp);
+    buf_free(&f);
+    free(z);
+    free(zeros);
+}
+
 static void webp_with_xmp(void **state)
 {
     (void)state;
@@ -614,6 +646,7 @@ int main(void)
         cmocka_unit_test(truncated_jpeg_is_an_error),
         cmocka_unit_test(tiff_file_with_iim_tag),
         cmocka_unit_test(png_with_compressed_xmp),
+        cmocka_unit_test(png_iccp_decompression_bomb_is_refused),
         cmocka_unit_test(webp_with_xmp),
         cmocka_unit_test(bad_corpus_files_fail_fast),
     };
