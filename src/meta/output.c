@@ -143,11 +143,11 @@ static enum status line(struct buf *out, const char *label, const char *v)
     enum status st = ST_OK;
     if (!v)
         return ST_OK;
-    st = buf_printf(out, "  %-22s ", label);
+    st = buf_printf(out, "  %-24s ", label);
     for (const char *p = v; st == ST_OK && *p; p++) {
         unsigned char ch = (unsigned char)*p;
         if (ch == '\n')
-            st = buf_printf(out, "\n  %-22s ", "");
+            st = buf_printf(out, "\n  %-24s ", "");
         else
             st = buf_putc(out, ch < 0x20 || ch == 0x7F ? ' ' : (char)ch);
     }
