@@ -126,4 +126,25 @@
 #define TS_LIMIT_HTTP_THREADS 4
 #endif
 
+/* ---- container + meta (metadata reading) ---- */
+
+/* Blocks of one kind kept per JPEG (APP13, APP11, ICC chunks, Extended
+ * XMP chunks): ICC allows 255 chunks; more is a crafted file. */
+#ifndef TS_LIMIT_META_BLOCKS
+#define TS_LIMIT_META_BLOCKS 256
+#endif
+/* PNG / RIFF chunks walked per file: a 1 GB PNG in 8 KB IDAT chunks has
+ * 131072; a million stops a file of empty chunks from spinning. */
+#ifndef TS_LIMIT_FILE_CHUNKS
+#define TS_LIMIT_FILE_CHUNKS ((size_t)1 << 20)
+#endif
+/* An assembled or inflated ICC profile (real ones are under 4 MB; more
+ * is a decompression bomb) and the tags its table may declare. */
+#ifndef TS_LIMIT_ICC_BYTES
+#define TS_LIMIT_ICC_BYTES ((size_t)8 << 20)
+#endif
+#ifndef TS_LIMIT_ICC_TAGS
+#define TS_LIMIT_ICC_TAGS 1000
+#endif
+
 #endif

@@ -1,0 +1,184 @@
+/*
+ * container.h — the one header of the container module: walkers that
+ * find the metadata blocks inside photo files and hand them back as
+ * spans of the caller's bytes (JPEG segments, TIFF IFD entries,
+ * Photoshop IRB resources, IPTC IIM datasets, PNG chunks, RIFF chunks).
+ *
+ * Must never: do I/O, copy or allocate the blocks it finds, trust a
+ * length or offset from the file, recurse without a depth cap, or
+ * follow an offset twice (IFD cycles are CVE-2007-6351's bug class).
+ *
+ * Specs: JPEG ITU T.81 B.1 (markers); Exif 2.32 / TIFF 6.0 §2 (IFDs);
+ * Adobe Photoshop File Formats "Image Resource Blocks"; IPTC IIM 4.2
+ * §1.5 (datasets, extended length); PNG 1.2 §5; RIFF/WebP container.
+ * Field maps live in ../shared/notes/metadata.md §1.
+ */
+#ifndef TS_CONTAINER_H
+#define TS_CONTAINER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/base.h"
+
+/* Blocks of one kind kept per file (limits.h says why). */
+#define CONTAINER_MAX_BLOCKS TS_LIMIT_META_BLOCKS
+
+/* ---- JPEG ---------------------------------------------------------- */
+
+/* One block with the file offset of its first byte, for diagnostics. */
+struct container_block {
+    struct span data;
+    size_t offset;
+};
+
+struct container_jpeg {
+    struct container_block exif;   /* TIFF bytes after "Exif\0\0" (first APP1 Exif) */
+    struct container_block xmp;    /* packet after the XMP signature (first one) */
+    /* Extended XMP payloads after the signature: GUID(32) len(4) off(4) data */
+    struct container_block ext_xmp[CONTAINER_MAX_BLOCKS];
+    size_t n_ext_xmp;
+    /* ICC chunks after "ICC_PROFILE\0": seq(1) count(1) data */
+    struct container_block icc[CONTAINER_MAX_BLOCKS];
+    size_t n_icc;
+    /* Photoshop IRB after "Photoshop 3.0\0", in file order */
+    struct container_block app13[CONTAINER_MAX_BLOCKS];
+    size_t n_app13;
+    /* Whole APP11 payloads (JUMBF/C2PA), kept for the provenance reader */
+    struct container_block app11[CONTAINER_MAX_BLOCKS];
+    size_t n_app11;
+    /* First APP12 payload ("[picture info]" text of Agfa/Olympus/Fuji) */
+    struct container_block app12;
+    uint32_t width, height; /* from the first SOFn; 0 when none was seen */
+    bool have_sof, have_sos;
+    size_t n_segments;
+    /* Set when the walk stopped early (truncated segment, limit):
+     * what was found before it is still valid. */
+    bool partial;
+    struct diag warning;
+};
+
+/* True when the bytes start with a JPEG SOI marker. */
+bool container_is_jpeg(struct span in);
+/*
+ * Walks markers from SOI to SOS. Not a JPEG: ST_MALFORMED. A file cut
+ * or damaged after SOI: ST_OK with `partial` set and the reason in
+ * `warning`, and every block found before it.
+ */
+enum status container_jpeg_walk(struct span in, struct container_jpeg *out, struct diag *d);
+
+/* ---- TIFF / IFD ---------------------------------------------------- */
+
+enum tiff_type {
+    TIFF_BYTE = 1, TIFF_ASCII = 2, TIFF_SHORT = 3, TIFF_LONG = 4, TIFF_RATIONAL = 5,
+    TIFF_SBYTE = 6, TIFF_UNDEFINED = 7, TIFF_SSHORT = 8, TIFF_SLONG = 9, TIFF_SRATIONAL = 10,
+    TIFF_FLOAT = 11, TIFF_DOUBLE = 12, TIFF_IFD = 13,
+};
+
+/* A TIFF structure being walked: header facts plus the state that
+ * bounds the walk over the whole file (visited IFDs, entry budget). */
+struct container_tiff {
+    struct span data; /* offsets are relative to data.ptr */
+    size_t base;      /* offset of data within the file, for diagnostics */
+    bool big_endian;
+    uint32_t ifd0;
+    uint32_t visited[TS_LIMIT_IFD_COUNT];
+    size_t n_visited;
+    size_t entries_read;
+};
+
+struct container_tiff_entry {
+    uint16_t tag, type;
+    uint32_t count;
+    struct span value; /* count × size bytes; empty when it does not fit */
+    bool value_ok;     /* false: the value points past the data */
+    size_t entry_offset; /* of the 12-byte entry, within data */
+};
+
+/* Parses the 8-byte header ("II*\0" / "MM\0*" + IFD0 offset). */
+enum status container_tiff_open(struct span in, size_t base, struct container_tiff *t,
+                                struct diag *d);
+
+/*
+ * Called once per entry of an IFD; a non-OK status stops the walk of
+ * that IFD and is returned from container_tiff_ifd.
+ */
+typedef enum status (*container_tiff_entry_fn)(void *ctx, struct container_tiff *t,
+                                               const struct container_tiff_entry *e, int depth);
+/*
+ * Reads the IFD at `offset` (depth 0 = IFD0) and calls `fn` for each
+ * entry. Refuses (ST_LIMIT / ST_MALFORMED, diag says which) an IFD
+ * visited before, deeper than TS_LIMIT_IFD_DEPTH, past the entry
+ * budget, or whose entry table runs past the data. `next` (may be
+ * NULL) receives the next-IFD offset (0 = none).
+ */
+enum status container_tiff_ifd(struct container_tiff *t, uint32_t offset, int depth,
+                               container_tiff_entry_fn fn, void *ctx, uint32_t *next,
+                               struct diag *d);
+/* Bytes per value of a type (0 for unknown types). */
+size_t container_tiff_type_size(uint16_t type);
+/* The index-th value of a BYTE/SHORT/LONG (or signed) entry. */
+bool container_tiff_uint(const struct container_tiff *t, const struct container_tiff_entry *e,
+                         uint32_t index, uint32_t *v);
+
+/* ---- Photoshop image resources (8BIM) ----------------------------- */
+
+struct container_irb {
+    uint16_t id;
+    struct span name; /* Pascal name, without its length byte */
+    struct span data;
+    size_t offset;    /* of the resource's "8BIM", within the walked span */
+};
+/*
+ * Next resource from the cursor. ST_NOT_FOUND at a clean end;
+ * ST_TRUNCATED / ST_MALFORMED (diag says where) for a damaged one, and
+ * the cursor stays where it was.
+ */
+enum status container_irb_next(struct cursor *c, struct container_irb *out, struct diag *d);
+
+/* ---- IPTC IIM datasets -------------------------------------------- */
+
+struct container_iim {
+    uint8_t record, dataset;
+    struct span data;
+    size_t offset; /* of the 0x1C tag, within the walked span */
+};
+/*
+ * Next dataset (tag 0x1C, record, dataset, 16-bit length or extended
+ * length when bit 15 is set). ST_NOT_FOUND at the end or at padding
+ * (NULs after the last dataset, as Photoshop writes); ST_TRUNCATED
+ * when a length runs past the block, ST_MALFORMED for a bad tag or an
+ * extended length of more than 4 bytes.
+ */
+enum status container_iim_next(struct cursor *c, struct container_iim *out, struct diag *d);
+
+/* ---- PNG ------------------------------------------------------------ */
+
+struct container_png_chunk {
+    char type[5];
+    struct span data;
+    size_t offset; /* of the chunk's length field */
+};
+bool container_is_png(struct span in);
+/* Cursor positioned after the signature: container_png_begin, then
+ * container_png_next until ST_NOT_FOUND (after IEND or at the end). */
+enum status container_png_begin(struct span in, struct cursor *c, struct diag *d);
+enum status container_png_next(struct cursor *c, struct container_png_chunk *out,
+                               struct diag *d);
+
+/* ---- RIFF (WebP) ---------------------------------------------------- */
+
+struct container_riff_chunk {
+    char fourcc[5];
+    struct span data;
+    size_t offset;
+};
+bool container_is_webp(struct span in);
+enum status container_riff_begin(struct span in, struct cursor *c, struct diag *d);
+enum status container_riff_next(struct cursor *c, struct container_riff_chunk *out,
+                                struct diag *d);
+
+/* ---- TIFF as a whole file ------------------------------------------ */
+bool container_is_tiff(struct span in);
+
+#endif
