@@ -101,4 +101,11 @@
 #define TS_LIMIT_HTTP_URL 2048
 #endif
 
+/* html: Mustache nodes visited per render call. Depth alone does not
+ * stop {{#l}}{{#l}}{{#l}}... over a 100-item list (100^depth steps
+ * that may write nothing, so the page size cap never trips). */
+#ifndef TS_LIMIT_TEMPLATE_WORK
+#define TS_LIMIT_TEMPLATE_WORK ((size_t)50 * 1000 * 1000)
+#endif
+
 #endif
