@@ -446,9 +446,12 @@ static enum status render_error(struct render *r, const struct html_template *t,
 {
     if (r->d && r->d->status != ST_OK)
         return st; /* keep the innermost, most precise message */
-    char field[64];
+    /* the tag as written with the default delimiters: "{{>self}}" */
+    static const char sigil[] = {[N_VAR] = 0, [N_RAW] = '&', [N_SECTION] = '#',
+                                 [N_INVERTED] = '^', [N_PARTIAL] = '>'};
+    char field[64], s[2] = {n->kind < sizeof sigil ? sigil[n->kind] : 0, 0};
     size_t show = utf8_clip((const uint8_t *)t->src + n->off, n->len, TAG_QUOTE_MAX);
-    snprintf(field, sizeof field, "tag %.*s", (int)show, t->src + n->off);
+    snprintf(field, sizeof field, "tag {{%s%.*s}}", s, (int)show, t->src + n->off);
     diag_set_file(r->d, t->name);
     if (r->d)
         r->d->line = n->line;
