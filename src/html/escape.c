@@ -237,3 +237,45 @@ enum status html_escape_json_script(struct buf *out, const char *json, size_t n)
     }
     return st;
 }
+
+/*
+ * data:image/<raster>;base64,<base64> — the tiny inline placeholder a
+ * page shows while a photo loads (DESIGN "No layout shift"). Only raster
+ * types: SVG can carry script. Only base64 characters after the comma,
+ * so nothing in it needs attribute escaping.
+ */
+static bool data_image_ok(struct span u)
+{
+    static const char *const types[] = {"png", "jpeg", "gif", "webp", "avif"};
+    static const char prefix[] = "data:image/";
+    struct cursor c;
+    struct span head, type;
+    uint8_t b = 0;
+    cursor_init(&c, u);
+    if (!cursor_take(&c, sizeof prefix - 1, &head) || !span_eq_str(head, prefix))
+        return false;
+    size_t start = c.pos;
+    while (cursor_u8(&c, &b) && b != ';')
+        ;
+    if (b != ';' || !span_sub(u, start, c.pos - 1 - start, &type))
+        return false;
+    bool known = false;
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        known = known || span_eq_str(type, types[i]);
+    struct span tail;
+    if (!known || !cursor_take(&c, 7, &tail) || !span_eq_str(tail, "base64,"))
+        return false;
+    while (cursor_u8(&c, &b))
+        if (!((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') ||
+              b == '+' || b == '/' || b == '='))
+            return false;
+    return true;
+}
+
+enum status html_escape_img_src(struct buf *out, const char *s, size_t n)
+{
+    struct span u = span_make((const uint8_t *)s, s ? n : 0);
+    if (data_image_ok(u))
+        return buf_append(out, s, n);
+    return html_escape_url(out, s, n);
+}

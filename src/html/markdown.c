@@ -322,7 +322,7 @@ static enum status call_figure(struct md_ctx *c, const char *src, const char *al
     /* no callback: a plain <img>, in a <figure> when it stands alone */
     st = put(c, inline_image ? "<img src=\"" : "<figure><img src=\"");
     if (st == ST_OK)
-        st = html_escape_url(c->target, src, strlen(src));
+        st = html_escape_img_src(c->target, src, strlen(src));
     if (st == ST_OK)
         st = put(c, "\" alt=\"");
     if (st == ST_OK)

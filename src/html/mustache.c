@@ -79,6 +79,13 @@ static size_t find(const char *src, size_t len, size_t from, const char *needle,
     return SIZE_MAX;
 }
 
+/* The template byte at i, or NUL past the end: every read of the
+ * source in the parser goes through here, so none can overrun it. */
+static char at(const struct parser *p, size_t i)
+{
+    return i < p->t->len ? p->t->src[i] : '\0';
+}
+
 static bool is_blank(char ch)
 {
     return ch == ' ' || ch == '\t';
@@ -166,18 +173,17 @@ static bool set_delimiters(struct parser *p, const char *s, size_t n)
  */
 static bool standalone(struct parser *p, size_t tag_off, size_t tag_end, size_t *ls, size_t *next)
 {
-    const char *s = p->t->src;
     size_t len = p->t->len, i = tag_off;
-    while (i > p->pos && is_blank(s[i - 1]))
+    while (i > p->pos && is_blank(at(p, i - 1)))
         i--;
-    if (i > 0 && s[i - 1] != '\n')
+    if (i > 0 && at(p, i - 1) != '\n')
         return false;
     size_t j = tag_end;
-    while (j < len && is_blank(s[j]))
+    while (j < len && is_blank(at(p, j)))
         j++;
-    if (j < len && s[j] == '\r' && len - j >= 2 && s[j + 1] == '\n')
+    if (at(p, j) == '\r' && at(p, j + 1) == '\n')
         j += 2;
-    else if (j < len && s[j] == '\n')
+    else if (at(p, j) == '\n')
         j++;
     else if (j != len)
         return false;
@@ -202,8 +208,8 @@ static enum status parse(struct parser *p)
         }
         size_t q = tag_off + p->olen;
         char type = 0;
-        if (q < len && strchr("#^/>!=&{", s[q]) && s[q] != '\0')
-            type = s[q++];
+        if (at(p, q) != '\0' && strchr("#^/>!=&{", at(p, q)))
+            type = at(p, q++);
         char close[DELIM_MAX + 2];
         size_t close_len = 0;
         if (type == '{' || type == '=')
@@ -231,9 +237,9 @@ static enum status parse(struct parser *p)
 
         /* the name: trimmed, non-empty, no white space inside (spec) */
         size_t a = q, b = close_off;
-        while (a < b && is_ws(s[a]))
+        while (a < b && is_ws(at(p, a)))
             a++;
-        while (b > a && is_ws(s[b - 1]))
+        while (b > a && is_ws(at(p, b - 1)))
             b--;
         if (type == '!')
             continue;
@@ -252,7 +258,7 @@ static enum status parse(struct parser *p)
             goto abort;
         }
         for (size_t i = a; i < b; i++) {
-            if (is_ws(s[i])) {
+            if (is_ws(at(p, i))) {
                 st = tag_error(p, tag_off, tag_len, ST_CONFIG, "name contains white space");
                 goto abort;
             }

@@ -130,6 +130,21 @@ static void safe_urls_are_kept_and_encoded_for_attributes(void **state)
     ESC(html_escape_url, "/a:b", "/a:b");
 }
 
+static void img_src_allows_only_raster_base64_placeholders(void **state)
+{
+    ESC(html_escape_img_src, "data:image/webp;base64,UklGRhIAAABXRUJQ/+8=",
+        "data:image/webp;base64,UklGRhIAAABXRUJQ/+8=");
+    ESC(html_escape_img_src, "data:image/svg+xml;base64,PHN2Zz4=", "#");
+    ESC(html_escape_img_src, "data:image/png;base64,AA\"onerror=\"x", "#");
+    ESC(html_escape_img_src, "data:text/html;base64,PHNjcmlwdD4=", "#");
+    ESC(html_escape_img_src, "data:image/png,raw", "#");
+    ESC(html_escape_img_src, "data:image/", "#");
+    ESC(html_escape_img_src, "javascript:alert(1)", "#");
+    ESC(html_escape_img_src, "/photos/kim 01.jpg", "/photos/kim%2001.jpg");
+    /* html_escape_url itself never lets data: through */
+    ESC(html_escape_url, "data:image/webp;base64,AAAA", "#");
+}
+
 static void json_in_script_cannot_close_the_script(void **state)
 {
     const char in[] = "{\"caption\":\"</script><script>alert(1)</script><!-- & \xE2\x80\xA8 "
@@ -524,6 +539,7 @@ int main(void)
         cmocka_unit_test(invalid_utf8_becomes_replacement_characters),
         cmocka_unit_test(active_url_schemes_become_a_hash),
         cmocka_unit_test(safe_urls_are_kept_and_encoded_for_attributes),
+        cmocka_unit_test(img_src_allows_only_raster_base64_placeholders),
         cmocka_unit_test(json_in_script_cannot_close_the_script),
         cmocka_unit_test(escapers_stop_at_the_buffer_cap),
         cmocka_unit_test(variables_are_escaped_and_triple_braces_are_not),
