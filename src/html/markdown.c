@@ -21,6 +21,9 @@
     (MD_DIALECT_COMMONMARK | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_PERMISSIVEAUTOLINKS | \
      MD_FLAG_NOHTML)
 
+/* NUL bytes after our copy of the input (see clip_to_doc). */
+#define MD_PAD 64
+
 /* Longest heading id before "-N": enough for a sentence-long heading. */
 #define SLUG_MAX 80
 
@@ -234,8 +237,8 @@ static enum status slugify(struct buf *slug, const char *text, size_t n)
     buf_reset(slug);
     cursor_init(&c, span_make((const uint8_t *)text, n));
     while (st == ST_OK && slug->len < SLUG_MAX && html_utf8_next(&c, &seq, &valid)) {
-        if (!valid)
-            continue;
+        if (!valid || span_eq_str(seq, HTML_REPLACEMENT))
+            continue; /* damage in the text leaves no trace in the id */
         if (seq.len > 1) {
             if (is_punctuation(seq))
                 dash = slug->len > 0;
@@ -267,6 +270,7 @@ static enum status slugify(struct buf *slug, const char *text, size_t n)
 /* ---- the renderer --------------------------------------------------- */
 
 struct md_ctx {
+    struct span doc; /* our padded copy of the input, without the padding */
     html_figure_fn figure;
     void *ud;
     struct buf *out;    /* the caller's buffer */
@@ -387,10 +391,35 @@ static bool all_space(const char *s, size_t n)
     return true;
 }
 
+/*
+ * md4c 0.4.8 can read a little past the end of its input on some
+ * malformed documents (found by fuzzing this module; md4c itself is not
+ * instrumented) and then report text that runs past the end. We parse a
+ * copy padded with NULs, and keep only the part of a text that lies in
+ * the document. Text outside the document is one of md4c's own one-byte
+ * literals (" " in code spans, "\n"); anything longer is dropped.
+ */
+static bool clip_to_doc(const struct md_ctx *c, const char *text, MD_SIZE *size)
+{
+    uintptr_t t = (uintptr_t)text, lo = (uintptr_t)c->doc.ptr, hi = lo + c->doc.len;
+    if (t >= lo && t <= hi + MD_PAD) {
+        if (t >= hi)
+            return false;
+        if (*size > hi - t)
+            *size = (MD_SIZE)(hi - t);
+        return *size > 0;
+    }
+    return *size <= 1;
+}
+
+/* md4c's text for MD_TEXT_NULLCHAR, BR and SOFTBR is not the input
+ * (it may be a string shorter than `size`): those types never read it. */
 static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud)
 {
     struct md_ctx *c = ud;
     enum status st = ST_OK;
+    if (!clip_to_doc(c, text, &size))
+        goto abort;
     if (c->img_depth) {
         st = text_plain(&c->alt, type, text, size);
         goto abort;
@@ -399,7 +428,7 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud
         goto abort;
     /* white space before a first image is dropped with the <p> if the
      * image stands alone; white space after it means more follows */
-    if (c->p_pending || type == MD_TEXT_BR || type == MD_TEXT_SOFTBR || !all_space(text, size))
+    if (c->p_pending || (type != MD_TEXT_NORMAL && type != MD_TEXT_CODE) || !all_space(text, size))
         st = other_content(c);
     if (st != ST_OK)
         goto abort;
@@ -637,6 +666,7 @@ enum status html_markdown(const char *md, size_t len, html_figure_fn figure, voi
                           struct buf *out, struct diag *d)
 {
     enum status st = ST_OK;
+    char *copy = NULL;
     struct md_ctx c = {.figure = figure, .ud = ud, .out = out, .target = out};
     struct buf *bufs[] = {&c.heading, &c.heading_text, &c.slug,        &c.alt,
                           &c.src,     &c.title,        &c.pending_src, &c.pending_alt,
@@ -662,7 +692,15 @@ enum status html_markdown(const char *md, size_t len, html_figure_fn figure, voi
         .leave_span = on_leave_span,
         .text = on_text,
     };
-    int rc = md_parse(md ? md : "", (MD_SIZE)len, &parser, &c);
+    size_t padded;
+    if (!size_add(len, MD_PAD, &padded) || !(copy = calloc(1, padded))) {
+        st = diag_set(d, ST_NOMEM, "markdown", DIAG_NO_OFFSET, "out of memory");
+        goto abort;
+    }
+    if (len)
+        memcpy(copy, md, len);
+    c.doc = span_make((const uint8_t *)copy, len);
+    int rc = md_parse(copy, (MD_SIZE)len, &parser, &c);
     if (c.st != ST_OK) {
         st = c.st;
         if (c.figure_failed)
@@ -675,6 +713,7 @@ enum status html_markdown(const char *md, size_t len, html_figure_fn figure, voi
         st = diag_set(d, ST_NOMEM, "markdown", DIAG_NO_OFFSET, "the Markdown parser failed (%d)", rc);
     }
 abort:
+    free(copy);
     slug_set_free(&c.slugs);
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         buf_free(bufs[i]);

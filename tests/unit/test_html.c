@@ -455,6 +455,19 @@ static void korean_text_passes_through_intact(void **state)
     buf_free(&out);
 }
 
+static void nul_bytes_in_markdown_become_replacement_characters(void **state)
+{
+    static const char text[] = "# a\0b\n\n\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0 x\0";
+    struct buf out;
+    struct diag d;
+    buf_init(&out, MAX_OUT);
+    assert_int_equal(html_markdown(text, sizeof text - 1, NULL, NULL, &out, &d), ST_OK);
+    assert_true(utf8_valid((const uint8_t *)out.data, out.len));
+    assert_int_equal(strlen(out.data), out.len); /* no NUL written */
+    assert_non_null(strstr(out.data, "<h1 id=\"ab\">a\xEF\xBF\xBD" "b</h1>"));
+    buf_free(&out);
+}
+
 static void a_failing_figure_callback_stops_rendering(void **state)
 {
     struct figure_log f = {.fail_with = ST_NOT_FOUND};
@@ -556,6 +569,7 @@ int main(void)
         cmocka_unit_test(raw_html_in_a_story_is_shown_not_run),
         cmocka_unit_test(javascript_links_are_neutralised),
         cmocka_unit_test(korean_text_passes_through_intact),
+        cmocka_unit_test(nul_bytes_in_markdown_become_replacement_characters),
         cmocka_unit_test(a_failing_figure_callback_stops_rendering),
         cmocka_unit_test(markdown_output_respects_the_cap),
         cmocka_unit_test(golden_markdown_files_match_byte_for_byte),
