@@ -147,4 +147,12 @@
 #define TS_LIMIT_ICC_TAGS 1000
 #endif
 
+/* html: Mustache nodes visited per render call. Depth alone does not
+ * stop {{#l}}{{#l}}{{#l}}... over a 100-item list (100^depth steps
+ * that may write nothing, so the page size cap never trips). A sitemap
+ * of TS_LIMIT_STORIES stories at ~30 nodes each needs 3 million. */
+#ifndef TS_LIMIT_TEMPLATE_WORK
+#define TS_LIMIT_TEMPLATE_WORK ((size_t)16 * 1000 * 1000)
+#endif
+
 #endif

@@ -27,10 +27,24 @@ enum status html_escape_text(struct buf *out, const char *s, size_t n);
 enum status html_escape_attr(struct buf *out, const char *s, size_t n);
 /* A URL in href/src: refuses javascript:, data: (except images when
  * allowed) and other active schemes by writing "#" instead; percent-
- * encodes spaces and controls; then attribute-escapes. */
+ * encodes spaces and controls; then attribute-escapes.
+ * As implemented: allowed are http:, https:, mailto: and references
+ * without a scheme (paths, "?query", "#fragment", "//host"); the scheme
+ * is read the way browsers read it (case, leading controls/spaces,
+ * tabs/newlines inside ignored), and an "&" before the first "/?#" is
+ * refused (entity tricks). Space, controls, quotes, <, >, `, \ and a
+ * stray % are percent-encoded; UTF-8 is kept; bad UTF-8 becomes
+ * %EF%BF%BD; "&" becomes &amp;. data: is always refused here. */
 enum status html_escape_url(struct buf *out, const char *s, size_t n);
+/* An <img src>: as html_escape_url, but also lets through the one
+ * data: form a placeholder needs, data:image/(png|jpeg|gif|webp|avif);
+ * base64,<base64 characters only>. Never SVG (it can carry script). */
+enum status html_escape_img_src(struct buf *out, const char *s, size_t n);
 /* A JSON document inside <script type="application/ld+json">: "<", ">",
- * "&", U+2028, U+2029 written as \u escapes so no "</script>" appears. */
+ * "&", U+2028, U+2029 written as \u escapes so no "</script>" appears.
+ * (Valid JSON has these characters only inside strings, where the
+ * escapes mean the same thing.) Every writer above turns bytes that are
+ * not well-formed UTF-8 into U+FFFD. */
 enum status html_escape_json_script(struct buf *out, const char *json, size_t n);
 
 /* ---- Mustache --------------------------------------------------- */
@@ -46,7 +60,15 @@ enum status html_template_compile(const char *name, const char *src, size_t len,
                                   struct html_template **out, struct diag *d);
 void html_template_free(struct html_template *t);
 
-/* {{x}} is escaped with html_escape_text; {{{x}}} and {{&x}} are not. */
+/* {{x}} is escaped with html_escape_text; {{{x}}} and {{&x}} are not.
+ * Falsy for sections: missing, null, false, [] and "" (the spec leaves
+ * "" to the host; we follow JavaScript so {{#subtitle}} means "has
+ * one"). 0 is truthy. Numbers interpolate in their shortest form;
+ * objects and arrays interpolate as nothing. Lambdas are not supported
+ * (JSON data has no functions). Compile errors name the template
+ * (diag.file), the line and the tag (diag.field). Nesting of sections
+ * and partials is capped by TS_LIMIT_TEMPLATE_DEPTH, total work by
+ * TS_LIMIT_TEMPLATE_WORK, output by out->max. */
 enum status html_render(const struct html_template *t, json_t *context, html_partial_fn partials,
                         void *ud, struct buf *out, struct diag *d);
 
@@ -57,10 +79,18 @@ enum status html_render(const struct html_template *t, json_t *context, html_par
  * paragraph is a figure: the callback writes the whole figure and the
  * paragraph is not wrapped in <p>. `inline_image` tells the other case.
  * Returning non-OK stops rendering with that status.
+ * src, alt and title are plain UTF-8 (entities decoded, alt text
+ * stripped of emphasis), never NULL: "" when absent. The callback
+ * escapes them for where it writes them (html_escape_img_src/attr).
+ * A NULL callback writes a plain <img> (in a <figure> when alone).
  */
 typedef enum status (*html_figure_fn)(void *ud, const char *src, const char *alt,
                                       const char *title, bool inline_image, struct buf *out);
 
+/* CommonMark + tables, strikethrough, permissive autolinks; raw HTML
+ * is escaped, not passed through (MD_FLAG_NOHTML); headings get unique
+ * slug ids ("kim-ryon-hui", "notes-2"); links go through
+ * html_escape_url. */
 enum status html_markdown(const char *md, size_t len, html_figure_fn figure, void *ud,
                           struct buf *out, struct diag *d);
 

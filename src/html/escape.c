@@ -1,0 +1,281 @@
+/*
+ * escape.c — the escaping writers, one per context a string can land in
+ * (HTML §13.1.2 text and attribute values, URLs in href/src per the
+ * WHATWG URL standard's scheme rules, JSON inside <script>). Every
+ * writer also repairs its input: bytes that are not well-formed UTF-8
+ * (RFC 3629 §4) become U+FFFD instead of passing through.
+ *
+ * Must never: let "<", "&" or a quote through unescaped, let an active
+ * URL scheme (javascript:, vbscript:, data:, file:, ...) reach an href
+ * or src, or read past the length it was given.
+ */
+#include <string.h>
+
+#include "html/html_internal.h"
+
+/* Expected length of the UTF-8 sequence that starts with lead byte b;
+ * 0 for bytes that can never start one (continuations, C0/C1, F5-FF). */
+static size_t utf8_lead_len(uint8_t b)
+{
+    if (b < 0x80)
+        return 1;
+    if (b >= 0xC2 && b <= 0xDF)
+        return 2;
+    if (b >= 0xE0 && b <= 0xEF)
+        return 3;
+    if (b >= 0xF0 && b <= 0xF4)
+        return 4;
+    return 0;
+}
+
+bool html_utf8_next(struct cursor *c, struct span *seq, bool *valid)
+{
+    size_t start = c->pos;
+    uint8_t lead;
+    if (!cursor_u8(c, &lead))
+        return false;
+    size_t want = utf8_lead_len(lead);
+    struct span whole;
+    /* utf8_valid (base) checks overlongs, surrogates and the range, so
+     * the candidate sequence is only taken when it passes. */
+    if (want > 1 && span_sub(c->in, start, want, &whole) && utf8_valid(whole.ptr, whole.len)) {
+        cursor_skip(c, want - 1);
+        *seq = whole;
+        *valid = true;
+        return true;
+    }
+    *seq = span_make(c->in.ptr + start, 1);
+    *valid = want == 1;
+    return true;
+}
+
+enum status html_put_codepoint(struct buf *out, uint32_t cp)
+{
+    uint8_t u[4];
+    size_t n;
+    if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+        return buf_puts(out, HTML_REPLACEMENT);
+    if (cp < 0x80) {
+        u[0] = (uint8_t)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        u[0] = (uint8_t)(0xC0 | (cp >> 6));
+        u[1] = (uint8_t)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else if (cp < 0x10000) {
+        u[0] = (uint8_t)(0xE0 | (cp >> 12));
+        u[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+        u[2] = (uint8_t)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        u[0] = (uint8_t)(0xF0 | (cp >> 18));
+        u[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
+        u[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+        u[3] = (uint8_t)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    return buf_append(out, u, n);
+}
+
+/* Text and attribute values share one escape set: with both quote
+ * characters escaped the result is safe between tags and inside a
+ * single- or double-quoted attribute alike. NUL is replaced because the
+ * HTML parser would replace it anyway, differently per context. */
+static enum status escape_markup(struct buf *out, const char *s, size_t n)
+{
+    enum status st = ST_OK;
+    struct cursor c;
+    struct span seq;
+    bool valid;
+    cursor_init(&c, span_make((const uint8_t *)s, s ? n : 0));
+    while (st == ST_OK && html_utf8_next(&c, &seq, &valid)) {
+        if (!valid) {
+            st = buf_puts(out, HTML_REPLACEMENT);
+            continue;
+        }
+        switch (seq.len == 1 ? seq.ptr[0] : 0x80) {
+        case '&': st = buf_puts(out, "&amp;"); break;
+        case '<': st = buf_puts(out, "&lt;"); break;
+        case '>': st = buf_puts(out, "&gt;"); break;
+        case '"': st = buf_puts(out, "&quot;"); break;
+        case '\'': st = buf_puts(out, "&#39;"); break;
+        case '\0': st = buf_puts(out, HTML_REPLACEMENT); break;
+        default: st = buf_append(out, seq.ptr, seq.len); break;
+        }
+    }
+    return st;
+}
+
+enum status html_escape_text(struct buf *out, const char *s, size_t n)
+{
+    return escape_markup(out, s, n);
+}
+
+enum status html_escape_attr(struct buf *out, const char *s, size_t n)
+{
+    return escape_markup(out, s, n);
+}
+
+static bool is_c0_or_space(uint8_t b)
+{
+    return b <= 0x20;
+}
+
+static bool is_hex(uint8_t b)
+{
+    return (b >= '0' && b <= '9') || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F');
+}
+
+/*
+ * Whether the URL in u may be written. Browsers strip leading/trailing
+ * C0 controls and spaces and drop tab/LF/CR anywhere (WHATWG URL
+ * "basic URL parser"), so "  JaVa\tScRipt:" is still javascript:; we
+ * look at the scheme the same way. A colon before the first "/", "?"
+ * or "#" means a scheme, which must be on the allow list. An "&" there
+ * is refused too: "javascript&#58;..." is an entity trick that only
+ * becomes a scheme once someone decodes it.
+ */
+static bool url_allowed(struct span u)
+{
+    static const char *const allowed[] = {"http", "https", "mailto"};
+    char scheme[8];
+    size_t slen = 0;
+    bool too_long = false;
+    struct cursor c;
+    uint8_t b;
+    cursor_init(&c, u);
+    while (cursor_u8(&c, &b)) {
+        if (b == '\t' || b == '\n' || b == '\r')
+            continue;
+        if (b == '/' || b == '?' || b == '#')
+            return true; /* relative reference or fragment */
+        if (b == '&')
+            return false;
+        if (b == ':') {
+            if (too_long)
+                return false;
+            for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++)
+                if (strlen(allowed[i]) == slen && memcmp(allowed[i], scheme, slen) == 0)
+                    return true;
+            return false;
+        }
+        if (slen < sizeof scheme)
+            scheme[slen++] = (char)((b >= 'A' && b <= 'Z') ? b + ('a' - 'A') : b);
+        else
+            too_long = true;
+    }
+    return true; /* no colon: a relative path */
+}
+
+enum status html_escape_url(struct buf *out, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    enum status st = ST_OK;
+    struct span u = span_make((const uint8_t *)s, s ? n : 0);
+    while (u.len && is_c0_or_space(u.ptr[0]))
+        u = span_make(u.ptr + 1, u.len - 1);
+    while (u.len && is_c0_or_space(u.ptr[u.len - 1]))
+        u.len--;
+    if (!url_allowed(u))
+        return buf_putc(out, '#');
+
+    struct cursor c;
+    struct span seq;
+    bool valid;
+    cursor_init(&c, u);
+    while (st == ST_OK && html_utf8_next(&c, &seq, &valid)) {
+        if (!valid) {
+            st = buf_puts(out, "%EF%BF%BD"); /* U+FFFD, percent-encoded */
+            continue;
+        }
+        if (seq.len > 1) {
+            /* UTF-8 stays readable (IRIs); browsers encode it on request. */
+            st = buf_append(out, seq.ptr, seq.len);
+            continue;
+        }
+        uint8_t b = seq.ptr[0];
+        struct span two;
+        if (b <= 0x20 || b == 0x7F || b == '"' || b == '\'' || b == '<' || b == '>' || b == '`' ||
+            b == '\\') {
+            char pct[3] = {'%', hex[b >> 4], hex[b & 15]};
+            st = buf_append(out, pct, 3);
+        } else if (b == '%') {
+            /* keep an existing escape, repair a stray percent sign */
+            bool escape = span_sub(c.in, c.pos, 2, &two) && is_hex(two.ptr[0]) && is_hex(two.ptr[1]);
+            st = buf_puts(out, escape ? "%" : "%25");
+        } else if (b == '&') {
+            st = buf_puts(out, "&amp;");
+        } else {
+            st = buf_putc(out, (char)b);
+        }
+    }
+    return st;
+}
+
+enum status html_escape_json_script(struct buf *out, const char *json, size_t n)
+{
+    enum status st = ST_OK;
+    struct cursor c;
+    struct span seq;
+    bool valid;
+    cursor_init(&c, span_make((const uint8_t *)json, json ? n : 0));
+    while (st == ST_OK && html_utf8_next(&c, &seq, &valid)) {
+        if (!valid)
+            st = buf_puts(out, HTML_REPLACEMENT);
+        else if (seq.len == 1 && seq.ptr[0] == '<')
+            st = buf_puts(out, "\\u003c");
+        else if (seq.len == 1 && seq.ptr[0] == '>')
+            st = buf_puts(out, "\\u003e");
+        else if (seq.len == 1 && seq.ptr[0] == '&')
+            st = buf_puts(out, "\\u0026");
+        else if (span_eq_str(seq, "\xE2\x80\xA8"))
+            st = buf_puts(out, "\\u2028"); /* a line terminator in pre-2019 JavaScript */
+        else if (span_eq_str(seq, "\xE2\x80\xA9"))
+            st = buf_puts(out, "\\u2029");
+        else
+            st = buf_append(out, seq.ptr, seq.len);
+    }
+    return st;
+}
+
+/*
+ * data:image/<raster>;base64,<base64> — the tiny inline placeholder a
+ * page shows while a photo loads (DESIGN "No layout shift"). Only raster
+ * types: SVG can carry script. Only base64 characters after the comma,
+ * so nothing in it needs attribute escaping.
+ */
+static bool data_image_ok(struct span u)
+{
+    static const char *const types[] = {"png", "jpeg", "gif", "webp", "avif"};
+    static const char prefix[] = "data:image/";
+    struct cursor c;
+    struct span head, type;
+    uint8_t b = 0;
+    cursor_init(&c, u);
+    if (!cursor_take(&c, sizeof prefix - 1, &head) || !span_eq_str(head, prefix))
+        return false;
+    size_t start = c.pos;
+    while (cursor_u8(&c, &b) && b != ';')
+        ;
+    if (b != ';' || !span_sub(u, start, c.pos - 1 - start, &type))
+        return false;
+    bool known = false;
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        known = known || span_eq_str(type, types[i]);
+    struct span tail;
+    if (!known || !cursor_take(&c, 7, &tail) || !span_eq_str(tail, "base64,"))
+        return false;
+    while (cursor_u8(&c, &b))
+        if (!((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') ||
+              b == '+' || b == '/' || b == '='))
+            return false;
+    return true;
+}
+
+enum status html_escape_img_src(struct buf *out, const char *s, size_t n)
+{
+    struct span u = span_make((const uint8_t *)s, s ? n : 0);
+    if (data_image_ok(u))
+        return buf_append(out, s, n);
+    return html_escape_url(out, s, n);
+}
