@@ -1,0 +1,408 @@
+/*
+ * story.c — stories/<slug>/story.md into struct story: line endings and
+ * BOM normalised, UTF-8 checked, YAML front matter between '---' lines
+ * read and checked, the Markdown body kept with the line it starts on.
+ *
+ * Must never: accept a story without a title, lose the mapping from
+ * body lines to story.md lines, or let front matter name a file
+ * outside the story folder.
+ *
+ * Spec: DESIGN.md "Site on disk"; docs/story.md "story.md".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "story/story_int.h"
+
+static void publication_clear(struct story_publication *p)
+{
+    free(p->name);
+    free(p->title);
+    free(p->date);
+    free(p->url);
+    free(p->photo);
+}
+
+void story_free(struct story *s)
+{
+    if (!s)
+        return;
+    free(s->slug);
+    free(s->dir);
+    free(s->path);
+    free(s->title);
+    free(s->subtitle);
+    free(s->date);
+    free(s->lang);
+    free(s->cover);
+    free(s->summary);
+    free(s->place);
+    for (size_t i = 0; i < s->n_tags; i++)
+        free(s->tags[i]);
+    free(s->tags);
+    for (size_t i = 0; i < s->n_publications; i++)
+        publication_clear(&s->publications[i]);
+    free(s->publications);
+    story_license_clear(&s->license);
+    free(s->body);
+    for (size_t i = 0; i < s->n_photos; i++) {
+        free(s->photos[i].src);
+        free(s->photos[i].alt);
+        free(s->photos[i].title);
+    }
+    free(s->photos);
+    free(s);
+}
+
+static enum status read_tags(struct story_ctx *c, const struct story_ynode *v, struct story *s)
+{
+    bool is_seq;
+    enum status st = story_get_seq(c, v, "tags", &is_seq);
+    if (st != ST_OK || !is_seq || v->n_items == 0)
+        return st;
+    s->tags = calloc(v->n_items, sizeof *s->tags);
+    if (!s->tags)
+        return story_config_error(c, v, "tags", "out of memory");
+    for (size_t i = 0; i < v->n_items; i++) {
+        char *t = NULL;
+        st = story_get_text(c, v->items[i], "tags", &t);
+        if (st != ST_OK)
+            return st;
+        if (!t)
+            return story_config_error(c, v->items[i], "tags", "an empty tag");
+        s->tags[s->n_tags++] = t;
+    }
+    return ST_OK;
+}
+
+static enum status read_publication(struct story_ctx *c, const struct story_ynode *v,
+                                    struct story_publication *p)
+{
+    if (v->kind != STORY_Y_MAP)
+        return story_config_error(c, v, "publications",
+                                  "each publication is a mapping with name, title, date, url, photo");
+    enum status st = ST_OK;
+    for (size_t i = 0; st == ST_OK && i < v->n_items / 2; i++) {
+        const struct story_ynode *k = v->items[2 * i], *val = v->items[2 * i + 1];
+        char name[96];
+        snprintf(name, sizeof name, "publications.%s", k->text);
+        if (strcmp(k->text, "name") == 0)
+            st = story_get_text(c, val, name, &p->name);
+        else if (strcmp(k->text, "title") == 0)
+            st = story_get_text(c, val, name, &p->title);
+        else if (strcmp(k->text, "date") == 0)
+            st = story_get_date(c, val, name, true, &p->date);
+        else if (strcmp(k->text, "url") == 0)
+            st = story_get_url(c, val, name, &p->url);
+        else if (strcmp(k->text, "photo") == 0)
+            st = story_get_file(c, val, name, &p->photo);
+        else {
+            story_warn_unknown(c, k, "publications");
+            continue;
+        }
+        if (st == ST_OK)
+            st = story_check_dup_key(c, v, i, name);
+    }
+    if (st == ST_OK && !p->name)
+        st = story_config_error(c, v, "publications.name",
+                                "a publication needs the name of the publisher");
+    return st;
+}
+
+static enum status read_publications(struct story_ctx *c, const struct story_ynode *v,
+                                     struct story *s)
+{
+    bool is_seq;
+    enum status st = story_get_seq(c, v, "publications", &is_seq);
+    if (st != ST_OK || !is_seq || v->n_items == 0)
+        return st;
+    s->publications = calloc(v->n_items, sizeof *s->publications);
+    if (!s->publications)
+        return story_config_error(c, v, "publications", "out of memory");
+    for (size_t i = 0; i < v->n_items; i++) {
+        /* counted before reading so story_free releases a half-read one */
+        s->n_publications++;
+        st = read_publication(c, v->items[i], &s->publications[i]);
+        if (st != ST_OK)
+            return st;
+    }
+    return ST_OK;
+}
+
+static enum status read_front_matter(struct story_ctx *c, const struct story_ynode *root,
+                                     struct story *s)
+{
+    enum status st = ST_OK;
+    for (size_t i = 0; st == ST_OK && i < root->n_items / 2; i++) {
+        const struct story_ynode *k = root->items[2 * i], *v = root->items[2 * i + 1];
+        const char *key = k->text;
+        if (strcmp(key, "title") == 0)
+            st = story_get_text(c, v, key, &s->title);
+        else if (strcmp(key, "subtitle") == 0)
+            st = story_get_text(c, v, key, &s->subtitle);
+        else if (strcmp(key, "date") == 0)
+            st = story_get_date(c, v, key, false, &s->date);
+        else if (strcmp(key, "lang") == 0)
+            st = story_get_lang(c, v, key, &s->lang);
+        else if (strcmp(key, "cover") == 0) {
+            st = story_get_file(c, v, key, &s->cover);
+            s->cover_line = v->line;
+        } else if (strcmp(key, "summary") == 0)
+            st = story_get_text(c, v, key, &s->summary);
+        else if (strcmp(key, "place") == 0)
+            st = story_get_text(c, v, key, &s->place);
+        else if (strcmp(key, "tags") == 0)
+            st = read_tags(c, v, s);
+        else if (strcmp(key, "draft") == 0)
+            st = story_get_bool(c, v, key, &s->draft);
+        else if (strcmp(key, "publications") == 0)
+            st = read_publications(c, v, s);
+        else if (strcmp(key, "license") == 0)
+            st = story_get_license(c, v, "license", &s->license);
+        else {
+            story_warn_unknown(c, k, "front matter");
+            continue;
+        }
+        if (st == ST_OK)
+            st = story_check_dup_key(c, root, i, key);
+    }
+    return st;
+}
+
+/* CRLF and lone CR become LF (md4c and libyaml both count a lone CR as
+ * a line break, so the line count does not change); the BOM goes. */
+static char *normalise(const char *text, size_t len, size_t *out_len)
+{
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        text += 3;
+        len -= 3;
+    }
+    char *p = malloc(len + 1);
+    if (!p)
+        return NULL;
+    size_t j = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '\r') {
+            p[j++] = '\n';
+            if (i + 1 < len && text[i + 1] == '\n')
+                i++;
+        } else
+            p[j++] = text[i];
+    }
+    p[j] = '\0';
+    *out_len = j;
+    return p;
+}
+
+/* Is the line [p, end) a front-matter fence: `mark` then only blanks? */
+static bool fence_line(const char *p, const char *end, const char *mark)
+{
+    if (end - p < 3 || memcmp(p, mark, 3) != 0)
+        return false;
+    for (p += 3; p < end; p++)
+        if (*p != ' ' && *p != '\t')
+            return false;
+    return true;
+}
+
+enum status story_parse(const char *path, const char *text, size_t len, struct story **out,
+                        struct diag *d)
+{
+    enum status st = ST_OK;
+    struct story *s = NULL;
+    struct story_ynode *root = NULL;
+    char *norm = NULL;
+    size_t n = 0;
+    const char *file = path && path[0] ? path : "story.md";
+
+    *out = NULL;
+    diag_clear(d);
+    diag_set_file(d, file);
+    if (!text && len) {
+        st = diag_set(d, ST_USAGE, NULL, DIAG_NO_OFFSET, "no text given");
+        goto abort;
+    }
+    if (len > TS_LIMIT_TEXT_BYTES) {
+        st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "story is %zu bytes, over the limit of %zu",
+                      len, TS_LIMIT_TEXT_BYTES);
+        goto abort;
+    }
+    norm = normalise(text ? text : "", len, &n);
+    s = calloc(1, sizeof *s);
+    if (!norm || !s || !(s->path = str_dup(file))) {
+        st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
+        goto abort;
+    }
+    unsigned bad = story_utf8_bad_line(norm, n);
+    if (bad) {
+        st = diag_set(d, ST_MALFORMED, NULL, DIAG_NO_OFFSET,
+                      "not valid UTF-8 (save the file as UTF-8)");
+        if (d)
+            d->line = bad;
+        goto abort;
+    }
+
+    /* front matter: line 1 is '---', it ends at a line '---' or '...' */
+    const char *end = norm + n;
+    const char *nl = memchr(norm, '\n', n);
+    const char *line_end = nl ? nl : end;
+    if (!fence_line(norm, line_end, "---")) {
+        st = diag_set(d, ST_CONFIG, "title", DIAG_NO_OFFSET,
+                      "no front matter: a story starts with a line '---', then 'title: ...', "
+                      "then '---'");
+        if (d)
+            d->line = 1;
+        goto abort;
+    }
+    const char *fm = nl ? nl + 1 : end, *p = fm, *body = NULL;
+    size_t fm_len = 0;
+    unsigned line = 2;
+    while (p < end) {
+        const char *e = memchr(p, '\n', (size_t)(end - p));
+        const char *le = e ? e : end;
+        if (fence_line(p, le, "---") || fence_line(p, le, "...")) {
+            fm_len = (size_t)(p - fm);
+            body = e ? e + 1 : end;
+            break;
+        }
+        p = e ? e + 1 : end;
+        line++;
+    }
+    if (!body) {
+        st = diag_set(d, ST_CONFIG, NULL, DIAG_NO_OFFSET,
+                      "the front matter opened by '---' on line 1 is never closed by a line '---'");
+        if (d)
+            d->line = 1;
+        goto abort;
+    }
+    s->body_line = line + 1;
+
+    st = story_yaml_parse(file, fm, fm_len, 2, &root, d);
+    if (st != ST_OK)
+        goto abort;
+    struct story_ctx c = {file, d, 0};
+    if (root && !story_yaml_is_null(root)) {
+        if (root->kind != STORY_Y_MAP) {
+            st = story_config_error(&c, root, NULL,
+                                    "front matter must be keys such as 'title: ...'");
+            goto abort;
+        }
+        st = read_front_matter(&c, root, s);
+        if (st != ST_OK)
+            goto abort;
+    }
+    s->n_warnings = c.n_warnings;
+    if (!s->title) {
+        st = diag_set(d, ST_CONFIG, "title", DIAG_NO_OFFSET,
+                      "a story needs a title: add 'title: ...' to the front matter");
+        if (d)
+            d->line = 1;
+        goto abort;
+    }
+
+    s->body_len = (size_t)(end - body);
+    s->body = str_ndup(body, s->body_len);
+    if (!s->body) {
+        st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
+        goto abort;
+    }
+    st = story_collect_photos(s, d);
+    if (st != ST_OK)
+        goto abort;
+    *out = s;
+    s = NULL;
+abort:
+    story_yaml_free(root);
+    free(norm);
+    story_free(s);
+    return st;
+}
+
+enum status story_load(const char *story_dir, const char *slug, struct story **out,
+                       struct diag *d)
+{
+    enum status st = ST_OK;
+    uint8_t *data = NULL;
+    size_t len = 0;
+    struct story *s = NULL;
+    char path[TS_LIMIT_PATH];
+
+    *out = NULL;
+    diag_clear(d);
+    if (!story_dir || !story_dir[0] || !path_join(path, sizeof path, story_dir, "story.md")) {
+        st = diag_set(d, ST_USAGE, NULL, DIAG_NO_OFFSET,
+                      "no story folder, or its path is too long");
+        goto abort;
+    }
+    st = file_read_all(path, TS_LIMIT_TEXT_BYTES, &data, &len, d);
+    if (st != ST_OK)
+        goto abort;
+    st = story_parse(path, (const char *)data, len, &s, d);
+    if (st != ST_OK)
+        goto abort;
+    if (!slug || !slug[0]) {
+        /* the folder's own name, as stories/<slug>/ says */
+        size_t k = strlen(story_dir);
+        while (k > 1 && story_dir[k - 1] == '/')
+            k--;
+        size_t b = k;
+        while (b > 0 && story_dir[b - 1] != '/')
+            b--;
+        s->slug = str_ndup(story_dir + b, k - b);
+    } else
+        s->slug = str_dup(slug);
+    s->dir = str_dup(story_dir);
+    if (!s->slug || !s->dir) {
+        st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
+        goto abort;
+    }
+    *out = s;
+    s = NULL;
+abort:
+    free(data);
+    story_free(s);
+    return st;
+}
+
+static bool regular_file(const char *dir, const char *name)
+{
+    char full[TS_LIMIT_PATH];
+    struct stat sb;
+    return path_join(full, sizeof full, dir, name) && stat(full, &sb) == 0 &&
+           S_ISREG(sb.st_mode);
+}
+
+enum status story_check_photos(const struct story *s, struct diag *d)
+{
+    diag_clear(d);
+    if (!s || !s->dir) {
+        return diag_set(d, ST_USAGE, NULL, DIAG_NO_OFFSET,
+                        "story has no folder (parsed from memory)");
+    }
+    diag_set_file(d, s->path);
+    const char *sep = str_ends_with(s->dir, "/") ? "" : "/";
+    for (size_t i = 0; i < s->n_photos; i++) {
+        const struct story_photo *ph = &s->photos[i];
+        if (!regular_file(s->dir, ph->src)) {
+            if (d)
+                d->line = ph->line;
+            return diag_set(d, ST_NOT_FOUND, NULL, DIAG_NO_OFFSET,
+                            "photo '%s' not found in %s%s", ph->src, s->dir, sep);
+        }
+    }
+    if (s->cover && !regular_file(s->dir, s->cover)) {
+        if (d)
+            d->line = s->cover_line;
+        return diag_set(d, ST_NOT_FOUND, "cover", DIAG_NO_OFFSET, "photo '%s' not found in %s%s",
+                        s->cover, s->dir, sep);
+    }
+    for (size_t i = 0; i < s->n_publications; i++) {
+        const char *photo = s->publications[i].photo;
+        if (photo && !regular_file(s->dir, photo))
+            return diag_set(d, ST_NOT_FOUND, "publications.photo", DIAG_NO_OFFSET,
+                            "photo '%s' not found in %s%s", photo, s->dir, sep);
+    }
+    return ST_OK;
+}
