@@ -207,77 +207,57 @@ static enum status read_formats(struct story_ctx *c, const struct story_ynode *v
     return ST_OK;
 }
 
-static enum status read_images(struct story_ctx *c, const struct story_ynode *v,
-                               struct story_site *s)
+/* effort ranges are libvips': webpsave 0..6, heifsave 0..9 */
+static enum status images_key(struct story_ctx *c, const char *key, const struct story_ynode *v,
+                              const char *field, void *obj)
 {
-    bool is_map;
-    enum status st = story_get_map(c, v, "images", &is_map);
-    if (st != ST_OK || !is_map)
-        return st;
-    for (size_t i = 0; st == ST_OK && i < v->n_items / 2; i++) {
-        const struct story_ynode *k = v->items[2 * i], *val = v->items[2 * i + 1];
-        char name[96];
-        snprintf(name, sizeof name, "images.%s", k->text);
-        /* effort ranges are libvips': webpsave 0..6, heifsave 0..9 */
-        if (strcmp(k->text, "widths") == 0)
-            st = read_widths(c, val, s);
-        else if (strcmp(k->text, "formats") == 0)
-            st = read_formats(c, val, s);
-        else if (strcmp(k->text, "jpeg_quality") == 0)
-            st = story_get_int(c, val, name, 1, 100, &s->jpeg_quality);
-        else if (strcmp(k->text, "webp_quality") == 0)
-            st = story_get_int(c, val, name, 1, 100, &s->webp_quality);
-        else if (strcmp(k->text, "webp_effort") == 0)
-            st = story_get_int(c, val, name, 0, 6, &s->webp_effort);
-        else if (strcmp(k->text, "avif_quality") == 0)
-            st = story_get_int(c, val, name, 1, 100, &s->avif_quality);
-        else if (strcmp(k->text, "avif_effort") == 0)
-            st = story_get_int(c, val, name, 0, 9, &s->avif_effort);
-        else {
-            story_warn_unknown(c, k, "images");
-            continue;
-        }
-        if (st == ST_OK)
-            st = story_check_dup_key(c, v, i, name);
-    }
-    return st;
+    struct story_site *s = obj;
+    if (strcmp(key, "widths") == 0)
+        return read_widths(c, v, s);
+    if (strcmp(key, "formats") == 0)
+        return read_formats(c, v, s);
+    if (strcmp(key, "jpeg_quality") == 0)
+        return story_get_int(c, v, field, 1, 100, &s->jpeg_quality);
+    if (strcmp(key, "webp_quality") == 0)
+        return story_get_int(c, v, field, 1, 100, &s->webp_quality);
+    if (strcmp(key, "webp_effort") == 0)
+        return story_get_int(c, v, field, 0, 6, &s->webp_effort);
+    if (strcmp(key, "avif_quality") == 0)
+        return story_get_int(c, v, field, 1, 100, &s->avif_quality);
+    if (strcmp(key, "avif_effort") == 0)
+        return story_get_int(c, v, field, 0, 9, &s->avif_effort);
+    return ST_NOT_FOUND;
 }
 
-static enum status read_site(struct story_ctx *c, const struct story_ynode *root,
-                             struct story_site *s)
+static enum status site_key(struct story_ctx *c, const char *key, const struct story_ynode *v,
+                            const char *field, void *obj)
 {
-    enum status st = ST_OK;
-    for (size_t i = 0; st == ST_OK && i < root->n_items / 2; i++) {
-        const struct story_ynode *k = root->items[2 * i], *v = root->items[2 * i + 1];
-        const char *key = k->text;
-        if (strcmp(key, "title") == 0)
-            st = story_get_text(c, v, key, &s->title);
-        else if (strcmp(key, "author") == 0)
-            st = story_get_text(c, v, key, &s->author);
-        else if (strcmp(key, "base_url") == 0)
-            st = read_base_url(c, v, s);
-        else if (strcmp(key, "language") == 0)
-            st = story_get_lang(c, v, key, &s->language);
-        else if (strcmp(key, "description") == 0)
-            st = story_get_text(c, v, key, &s->description);
-        else if (strcmp(key, "theme") == 0)
-            st = read_token(c, v, key, 64, &s->theme);
-        else if (strcmp(key, "iim_charset") == 0)
-            st = read_token(c, v, key, 32, &s->iim_charset);
-        else if (strcmp(key, "signing_key") == 0)
-            st = read_signing_key(c, v, s);
-        else if (strcmp(key, "license") == 0)
-            st = story_get_license(c, v, "license", &s->license);
-        else if (strcmp(key, "images") == 0)
-            st = read_images(c, v, s);
-        else {
-            story_warn_unknown(c, k, NULL);
-            continue;
-        }
-        if (st == ST_OK)
-            st = story_check_dup_key(c, root, i, key);
+    struct story_site *s = obj;
+    bool is_map;
+    enum status st;
+    if (strcmp(key, "title") == 0)
+        return story_get_text(c, v, field, &s->title);
+    if (strcmp(key, "author") == 0)
+        return story_get_text(c, v, field, &s->author);
+    if (strcmp(key, "base_url") == 0)
+        return read_base_url(c, v, s);
+    if (strcmp(key, "language") == 0)
+        return story_get_lang(c, v, field, &s->language);
+    if (strcmp(key, "description") == 0)
+        return story_get_text(c, v, field, &s->description);
+    if (strcmp(key, "theme") == 0)
+        return read_token(c, v, field, 64, &s->theme);
+    if (strcmp(key, "iim_charset") == 0)
+        return read_token(c, v, field, 32, &s->iim_charset);
+    if (strcmp(key, "signing_key") == 0)
+        return read_signing_key(c, v, s);
+    if (strcmp(key, "license") == 0)
+        return story_get_license(c, v, field, &s->license);
+    if (strcmp(key, "images") == 0) {
+        st = story_get_map(c, v, field, &is_map);
+        return st != ST_OK || !is_map ? st : story_read_map(c, v, "images", images_key, s);
     }
-    return st;
+    return ST_NOT_FOUND;
 }
 
 enum status story_site_load(const char *dir, struct story_site **out, struct diag *d)
@@ -342,7 +322,7 @@ enum status story_site_load(const char *dir, struct story_site **out, struct dia
             st = story_config_error(&c, root, NULL, "expected keys such as 'title: ...' at the top");
             goto abort;
         }
-        st = read_site(&c, root, s);
+        st = story_read_map(&c, root, NULL, site_key, s);
         if (st != ST_OK)
             goto abort;
     }

@@ -77,34 +77,30 @@ static enum status read_tags(struct story_ctx *c, const struct story_ynode *v, s
     return ST_OK;
 }
 
+static enum status publication_key(struct story_ctx *c, const char *key,
+                                   const struct story_ynode *v, const char *field, void *obj)
+{
+    struct story_publication *p = obj;
+    if (strcmp(key, "name") == 0)
+        return story_get_text(c, v, field, &p->name);
+    if (strcmp(key, "title") == 0)
+        return story_get_text(c, v, field, &p->title);
+    if (strcmp(key, "date") == 0)
+        return story_get_date(c, v, field, true, &p->date);
+    if (strcmp(key, "url") == 0)
+        return story_get_url(c, v, field, &p->url);
+    if (strcmp(key, "photo") == 0)
+        return story_get_file(c, v, field, &p->photo);
+    return ST_NOT_FOUND;
+}
+
 static enum status read_publication(struct story_ctx *c, const struct story_ynode *v,
                                     struct story_publication *p)
 {
     if (v->kind != STORY_Y_MAP)
         return story_config_error(c, v, "publications",
                                   "each publication is a mapping with name, title, date, url, photo");
-    enum status st = ST_OK;
-    for (size_t i = 0; st == ST_OK && i < v->n_items / 2; i++) {
-        const struct story_ynode *k = v->items[2 * i], *val = v->items[2 * i + 1];
-        char name[96];
-        snprintf(name, sizeof name, "publications.%s", k->text);
-        if (strcmp(k->text, "name") == 0)
-            st = story_get_text(c, val, name, &p->name);
-        else if (strcmp(k->text, "title") == 0)
-            st = story_get_text(c, val, name, &p->title);
-        else if (strcmp(k->text, "date") == 0)
-            st = story_get_date(c, val, name, true, &p->date);
-        else if (strcmp(k->text, "url") == 0)
-            st = story_get_url(c, val, name, &p->url);
-        else if (strcmp(k->text, "photo") == 0)
-            st = story_get_file(c, val, name, &p->photo);
-        else {
-            story_warn_unknown(c, k, "publications");
-            continue;
-        }
-        if (st == ST_OK)
-            st = story_check_dup_key(c, v, i, name);
-    }
+    enum status st = story_read_map(c, v, "publications", publication_key, p);
     if (st == ST_OK && !p->name)
         st = story_config_error(c, v, "publications.name",
                                 "a publication needs the name of the publisher");
@@ -131,44 +127,35 @@ static enum status read_publications(struct story_ctx *c, const struct story_yno
     return ST_OK;
 }
 
-static enum status read_front_matter(struct story_ctx *c, const struct story_ynode *root,
-                                     struct story *s)
+static enum status front_matter_key(struct story_ctx *c, const char *key,
+                                    const struct story_ynode *v, const char *field, void *obj)
 {
-    enum status st = ST_OK;
-    for (size_t i = 0; st == ST_OK && i < root->n_items / 2; i++) {
-        const struct story_ynode *k = root->items[2 * i], *v = root->items[2 * i + 1];
-        const char *key = k->text;
-        if (strcmp(key, "title") == 0)
-            st = story_get_text(c, v, key, &s->title);
-        else if (strcmp(key, "subtitle") == 0)
-            st = story_get_text(c, v, key, &s->subtitle);
-        else if (strcmp(key, "date") == 0)
-            st = story_get_date(c, v, key, false, &s->date);
-        else if (strcmp(key, "lang") == 0)
-            st = story_get_lang(c, v, key, &s->lang);
-        else if (strcmp(key, "cover") == 0) {
-            st = story_get_file(c, v, key, &s->cover);
-            s->cover_line = v->line;
-        } else if (strcmp(key, "summary") == 0)
-            st = story_get_text(c, v, key, &s->summary);
-        else if (strcmp(key, "place") == 0)
-            st = story_get_text(c, v, key, &s->place);
-        else if (strcmp(key, "tags") == 0)
-            st = read_tags(c, v, s);
-        else if (strcmp(key, "draft") == 0)
-            st = story_get_bool(c, v, key, &s->draft);
-        else if (strcmp(key, "publications") == 0)
-            st = read_publications(c, v, s);
-        else if (strcmp(key, "license") == 0)
-            st = story_get_license(c, v, "license", &s->license);
-        else {
-            story_warn_unknown(c, k, "front matter");
-            continue;
-        }
-        if (st == ST_OK)
-            st = story_check_dup_key(c, root, i, key);
+    struct story *s = obj;
+    if (strcmp(key, "title") == 0)
+        return story_get_text(c, v, field, &s->title);
+    if (strcmp(key, "subtitle") == 0)
+        return story_get_text(c, v, field, &s->subtitle);
+    if (strcmp(key, "date") == 0)
+        return story_get_date(c, v, field, false, &s->date);
+    if (strcmp(key, "lang") == 0)
+        return story_get_lang(c, v, field, &s->lang);
+    if (strcmp(key, "cover") == 0) {
+        s->cover_line = v->line;
+        return story_get_file(c, v, field, &s->cover);
     }
-    return st;
+    if (strcmp(key, "summary") == 0)
+        return story_get_text(c, v, field, &s->summary);
+    if (strcmp(key, "place") == 0)
+        return story_get_text(c, v, field, &s->place);
+    if (strcmp(key, "tags") == 0)
+        return read_tags(c, v, s);
+    if (strcmp(key, "draft") == 0)
+        return story_get_bool(c, v, field, &s->draft);
+    if (strcmp(key, "publications") == 0)
+        return read_publications(c, v, s);
+    if (strcmp(key, "license") == 0)
+        return story_get_license(c, v, field, &s->license);
+    return ST_NOT_FOUND;
 }
 
 /* CRLF and lone CR become LF (md4c and libyaml both count a lone CR as
@@ -289,7 +276,7 @@ enum status story_parse(const char *path, const char *text, size_t len, struct s
                                     "front matter must be keys such as 'title: ...'");
             goto abort;
         }
-        st = read_front_matter(&c, root, s);
+        st = story_read_map(&c, root, NULL, front_matter_key, s);
         if (st != ST_OK)
             goto abort;
     }

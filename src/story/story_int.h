@@ -88,9 +88,16 @@ enum status story_get_seq(struct story_ctx *c, const struct story_ynode *v, cons
 enum status story_get_license(struct story_ctx *c, const struct story_ynode *v,
                               const char *field, struct story_license *l);
 void story_license_clear(struct story_license *l);
-/* ST_CONFIG when the key at map->items[2i] appeared earlier in the map. */
-enum status story_check_dup_key(struct story_ctx *c, const struct story_ynode *map, size_t i,
-                                const char *field);
+/*
+ * Reads a mapping key by key: `one` reads a known key into `obj` and
+ * returns ST_NOT_FOUND for a key it does not know (warned about, then
+ * skipped). A key given twice is ST_CONFIG. `where` is the
+ * section ("images") or NULL at the top; fields are named "where.key".
+ */
+typedef enum status (*story_key_fn)(struct story_ctx *c, const char *key,
+                                    const struct story_ynode *v, const char *field, void *obj);
+enum status story_read_map(struct story_ctx *c, const struct story_ynode *map, const char *where,
+                           story_key_fn one, void *obj);
 
 /* Logs "file: line N: unknown key 'k' in <where> (ignored)" and counts it. */
 void story_warn_unknown(struct story_ctx *c, const struct story_ynode *key, const char *where);

@@ -399,14 +399,25 @@ static bool dup_key(const struct story_ynode *map, size_t i, unsigned *first_lin
     return false;
 }
 
-enum status story_check_dup_key(struct story_ctx *c, const struct story_ynode *map, size_t i,
-                                const char *field)
+enum status story_read_map(struct story_ctx *c, const struct story_ynode *map, const char *where,
+                           story_key_fn one, void *obj)
 {
-    unsigned first;
-    if (dup_key(map, i, &first))
-        return story_config_error(c, map->items[2 * i], field,
-                                  "given twice (first on line %u)", first);
-    return ST_OK;
+    enum status st = ST_OK;
+    for (size_t i = 0; st == ST_OK && i < map->n_items / 2; i++) {
+        const struct story_ynode *k = map->items[2 * i], *v = map->items[2 * i + 1];
+        char field[96];
+        snprintf(field, sizeof field, "%s%s%s", where ? where : "", where ? "." : "", k->text);
+        /* checked before reading, so a reader never overwrites its own list */
+        unsigned first;
+        if (dup_key(map, i, &first))
+            return story_config_error(c, k, field, "given twice (first on line %u)", first);
+        st = one(c, k->text, v, field, obj);
+        if (st == ST_NOT_FOUND) {
+            story_warn_unknown(c, k, where);
+            st = ST_OK;
+        }
+    }
+    return st;
 }
 
 void story_license_clear(struct story_license *l)
@@ -422,6 +433,25 @@ void story_license_clear(struct story_license *l)
     memset(l, 0, sizeof *l);
 }
 
+static enum status license_key(struct story_ctx *c, const char *key, const struct story_ynode *v,
+                               const char *field, void *obj)
+{
+    struct story_license *l = obj;
+    if (strcmp(key, "web_statement") == 0)
+        return story_get_url(c, v, field, &l->web_statement);
+    if (strcmp(key, "licensor_url") == 0)
+        return story_get_url(c, v, field, &l->licensor_url);
+    if (strcmp(key, "licensor_email") == 0)
+        return story_get_email(c, v, field, &l->licensor_email);
+    if (strcmp(key, "credit_line") == 0)
+        return story_get_text(c, v, field, &l->credit_line);
+    if (strcmp(key, "copyright") == 0)
+        return story_get_text(c, v, field, &l->copyright);
+    if (strcmp(key, "usage_terms") == 0)
+        return story_get_text(c, v, field, &l->usage_terms);
+    return ST_NOT_FOUND;
+}
+
 enum status story_get_license(struct story_ctx *c, const struct story_ynode *v,
                               const char *field, struct story_license *l)
 {
@@ -429,30 +459,7 @@ enum status story_get_license(struct story_ctx *c, const struct story_ynode *v,
     enum status st = story_get_map(c, v, field, &is_map);
     if (st != ST_OK || !is_map)
         return st;
-    for (size_t i = 0; st == ST_OK && i < v->n_items / 2; i++) {
-        const struct story_ynode *k = v->items[2 * i], *val = v->items[2 * i + 1];
-        char name[96];
-        snprintf(name, sizeof name, "%s.%s", field, k->text);
-        if (strcmp(k->text, "web_statement") == 0)
-            st = story_get_url(c, val, name, &l->web_statement);
-        else if (strcmp(k->text, "licensor_url") == 0)
-            st = story_get_url(c, val, name, &l->licensor_url);
-        else if (strcmp(k->text, "licensor_email") == 0)
-            st = story_get_email(c, val, name, &l->licensor_email);
-        else if (strcmp(k->text, "credit_line") == 0)
-            st = story_get_text(c, val, name, &l->credit_line);
-        else if (strcmp(k->text, "copyright") == 0)
-            st = story_get_text(c, val, name, &l->copyright);
-        else if (strcmp(k->text, "usage_terms") == 0)
-            st = story_get_text(c, val, name, &l->usage_terms);
-        else {
-            story_warn_unknown(c, k, field);
-            continue;
-        }
-        if (st == ST_OK)
-            st = story_check_dup_key(c, v, i, name);
-    }
-    return st;
+    return story_read_map(c, v, field, license_key, l);
 }
 
 unsigned story_utf8_bad_line(const char *p, size_t n)
