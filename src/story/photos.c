@@ -28,12 +28,17 @@ struct scan {
     struct diag *d;
     enum status st;
     size_t cap;
-    /* line_starts[i] = offset in body of line i+body_line */
-    size_t *line_starts;
-    size_t n_lines;
+    /* offs[i]: where photo i is written, as an offset into the body;
+     * turned into lines in one pass at the end (a table of every line
+     * start would cost 8 bytes per line of a 16 MB file of newlines) */
+    size_t *offs;
     /* Lower bound for where the next image starts: the end of the last
      * text md4c gave us from the body (md4c reports in document order). */
     size_t last_pos;
+    /* No "![" from here to the end of the body: a failed search is not
+     * repeated, so searching stays linear in the body however many
+     * images ask (a nested image can start before last_pos). */
+    size_t no_bang_from;
     unsigned img_depth; /* images inside an image's alt text */
     struct buf alt;     /* alt text of the outermost open image */
     size_t open_photo;  /* index of the outermost open image */
@@ -47,17 +52,52 @@ static bool in_body(const struct scan *sc, const char *p)
     return p && x >= lo && x < hi;
 }
 
+/* The line of one offset, counted from the start: only for the one
+ * error that ends the scan. */
 static unsigned line_of(const struct scan *sc, size_t off)
 {
-    size_t lo = 0, hi = sc->n_lines; /* last line start <= off */
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (sc->line_starts[mid] <= off)
-            lo = mid;
-        else
-            hi = mid;
+    struct span head;
+    if (!span_sub(span_make((const uint8_t *)sc->s->body, sc->s->body_len), 0, off, &head))
+        head = span_make((const uint8_t *)sc->s->body, sc->s->body_len);
+    return sc->s->body_line + (unsigned)story_count_newlines(head);
+}
+
+struct off_index {
+    size_t off, photo;
+};
+
+static int cmp_off(const void *a, const void *b)
+{
+    const struct off_index *x = a, *y = b;
+    return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* Every photo's line in one walk over the body, in offset order. */
+static enum status assign_lines(struct scan *sc)
+{
+    struct story *s = sc->s;
+    if (s->n_photos == 0)
+        return ST_OK;
+    struct off_index *ix = calloc(s->n_photos, sizeof *ix);
+    if (!ix)
+        return ST_NOMEM;
+    for (size_t i = 0; i < s->n_photos; i++) {
+        ix[i].off = sc->offs[i];
+        ix[i].photo = i;
     }
-    return sc->s->body_line + (unsigned)lo;
+    qsort(ix, s->n_photos, sizeof *ix, cmp_off);
+    struct span body = span_make((const uint8_t *)s->body, s->body_len), part;
+    size_t at = 0;
+    unsigned line = s->body_line;
+    for (size_t i = 0; i < s->n_photos; i++) {
+        if (span_sub(body, at, ix[i].off - at, &part)) {
+            line += (unsigned)story_count_newlines(part);
+            at = ix[i].off;
+        }
+        s->photos[ix[i].photo].line = line;
+    }
+    free(ix);
+    return ST_OK;
 }
 
 /* Appends the UTF-8 form of code point cp (U+FFFD for what HTML5 does
@@ -171,64 +211,94 @@ static int fail(struct scan *sc, enum status st, unsigned line, const char *msg)
     return 1;
 }
 
-/* Where this image is written. md4c gives no positions, but the src
- * text usually points into our body (it copies only when it had to
- * unescape); otherwise the image is the first "![" after everything md4c
- * has already reported (md4c reports in document order). */
-static unsigned image_line(struct scan *sc, const MD_SPAN_IMG_DETAIL *det)
+static int byte_at(struct span s, size_t i)
 {
-    const char *b = sc->s->body;
+    struct span one;
+    return span_sub(s, i, 1, &one) ? one.ptr[0] : -1;
+}
+
+/* Where this image is written, as an offset into the body. md4c gives
+ * no positions, but the src text usually points into our body (md4c
+ * copies it only when it had to unescape); otherwise the image is the
+ * first "![" after everything md4c has already reported (md4c reports
+ * in document order). */
+static size_t image_offset(struct scan *sc, const MD_SPAN_IMG_DETAIL *det)
+{
+    struct span body = span_make((const uint8_t *)sc->s->body, sc->s->body_len);
     if (det->src.size && in_body(sc, det->src.text)) {
-        size_t off = (size_t)((uintptr_t)det->src.text - (uintptr_t)b);
+        size_t off = (size_t)((uintptr_t)det->src.text - (uintptr_t)sc->s->body);
         /* an inline image `](src` or `](<src`: everything before it is done */
         size_t k = off;
-        while (k > 0 && (b[k - 1] == ' ' || b[k - 1] == '\t' || b[k - 1] == '\n'))
+        int ch;
+        while ((ch = byte_at(body, k - 1)) == ' ' || ch == '\t' || ch == '\n')
             k--;
-        if (k > 0 && (b[k - 1] == '(' || b[k - 1] == '<') && off > sc->last_pos)
+        if ((ch == '(' || ch == '<') && off > sc->last_pos)
             sc->last_pos = off;
-        return line_of(sc, off);
+        return off;
     }
-    size_t from = sc->last_pos;
-    for (size_t i = from; i + 1 < sc->s->body_len; i++) {
-        if (b[i] == '!' && b[i + 1] == '[') {
-            sc->last_pos = i + 2;
-            return line_of(sc, i);
+    struct span rest;
+    if (sc->last_pos < sc->no_bang_from &&
+        span_sub(body, sc->last_pos, body.len - sc->last_pos, &rest)) {
+        for (size_t i = 0; i + 1 < rest.len; i++) {
+            if (rest.ptr[i] == '!' && rest.ptr[i + 1] == '[') {
+                size_t off = sc->last_pos + i;
+                sc->last_pos = off + 2;
+                return off;
+            }
         }
+        sc->no_bang_from = sc->last_pos;
     }
-    return line_of(sc, from < sc->s->body_len ? from : sc->s->body_len);
+    return sc->last_pos < body.len ? sc->last_pos : body.len;
+}
+
+/* Room for one more photo in both s->photos and sc->offs. */
+static enum status grow(struct scan *sc)
+{
+    struct story *s = sc->s;
+    if (s->n_photos < sc->cap)
+        return ST_OK;
+    size_t cap = sc->cap ? sc->cap * 2 : 16;
+    struct story_photo *p = realloc(s->photos, cap * sizeof *p);
+    if (!p)
+        return ST_NOMEM;
+    s->photos = p;
+    size_t *o = realloc(sc->offs, cap * sizeof *o);
+    if (!o)
+        return ST_NOMEM;
+    sc->offs = o;
+    sc->cap = cap;
+    return ST_OK;
 }
 
 static int enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 {
     struct scan *sc = userdata;
+    /* md4c 0.4.8 does not always stop at once when a callback asks it
+     * to (inline spans carry on): every later call is refused cheaply */
+    if (sc->st != ST_OK)
+        return 1;
     if (type != MD_SPAN_IMG)
         return 0;
     const MD_SPAN_IMG_DETAIL *det = detail;
     struct story *s = sc->s;
-    unsigned line = image_line(sc, det);
+    size_t off = image_offset(sc, det);
     if (s->n_photos >= TS_LIMIT_PHOTOS_PER_STORY) {
         char msg[64];
         snprintf(msg, sizeof msg, "more images than the limit of %d per story",
                  TS_LIMIT_PHOTOS_PER_STORY);
-        return fail(sc, ST_LIMIT, line, msg);
+        return fail(sc, ST_LIMIT, line_of(sc, off), msg);
     }
-    if (s->n_photos == sc->cap) {
-        size_t cap = sc->cap ? sc->cap * 2 : 16;
-        struct story_photo *p = realloc(s->photos, cap * sizeof *p);
-        if (!p)
-            return fail(sc, ST_NOMEM, line, "out of memory");
-        s->photos = p;
-        sc->cap = cap;
-    }
+    if (grow(sc) != ST_OK)
+        return fail(sc, ST_NOMEM, line_of(sc, off), "out of memory");
     struct story_photo *ph = &s->photos[s->n_photos];
     memset(ph, 0, sizeof *ph);
+    sc->offs[s->n_photos] = off;
     s->n_photos++;
-    ph->line = line;
     if (attr_dup(&det->src, &ph->src) != ST_OK)
-        return fail(sc, ST_NOMEM, line, "image address too long or out of memory");
+        return fail(sc, ST_NOMEM, line_of(sc, off), "image address too long or out of memory");
     if (det->title.text && det->title.size) {
         if (attr_dup(&det->title, &ph->title) != ST_OK)
-            return fail(sc, ST_NOMEM, line, "image title too long or out of memory");
+            return fail(sc, ST_NOMEM, line_of(sc, off), "image title too long or out of memory");
     }
     const char *why = story_file_ref_problem(ph->src);
     if (why) {
@@ -243,7 +313,7 @@ static int enter_span(MD_SPANTYPE type, void *detail, void *userdata)
                  "image '%s' %s; tearsheet publishes only photos kept in the story folder, "
                  "written as ![](file.jpg)",
                  q, why);
-        return fail(sc, ST_CONFIG, line, msg);
+        return fail(sc, ST_CONFIG, line_of(sc, off), msg);
     }
     if (sc->img_depth++ == 0) {
         sc->open_photo = s->n_photos - 1;
@@ -255,6 +325,8 @@ static int enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 static int leave_span(MD_SPANTYPE type, void *detail, void *userdata)
 {
     struct scan *sc = userdata;
+    if (sc->st != ST_OK)
+        return 1;
     if (type != MD_SPAN_IMG || sc->img_depth == 0)
         return 0;
     if (--sc->img_depth > 0)
@@ -263,7 +335,7 @@ static int leave_span(MD_SPANTYPE type, void *detail, void *userdata)
     if (sc->alt.len && !str_blank(sc->alt.data)) {
         ph->alt = str_trim_dup(sc->alt.data, sc->alt.len);
         if (!ph->alt)
-            return fail(sc, ST_NOMEM, ph->line, "out of memory");
+            return fail(sc, ST_NOMEM, line_of(sc, sc->offs[sc->open_photo]), "out of memory");
     }
     return 0;
 }
@@ -271,6 +343,8 @@ static int leave_span(MD_SPANTYPE type, void *detail, void *userdata)
 static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *userdata)
 {
     struct scan *sc = userdata;
+    if (sc->st != ST_OK)
+        return 1;
     if (in_body(sc, text)) {
         size_t end = (size_t)((uintptr_t)text - (uintptr_t)sc->s->body) + size;
         if (end > sc->last_pos)
@@ -280,7 +354,7 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
         return 0;
     enum status st = put_text(&sc->alt, type, text, size);
     if (st != ST_OK)
-        return fail(sc, st, sc->s->photos[sc->open_photo].line,
+        return fail(sc, st, line_of(sc, sc->offs[sc->open_photo]),
                     "alt text longer than the limit of 64 KiB");
     return 0;
 }
@@ -296,23 +370,11 @@ enum status story_collect_photos(struct story *s, struct diag *d)
     memset(&sc, 0, sizeof sc);
     sc.s = s;
     sc.d = d;
+    sc.no_bang_from = SIZE_MAX;
     buf_init(&sc.alt, TS_LIMIT_FIELD_BYTES);
     diag_set_file(d, s->path);
 
     enum status st = ST_OK;
-    size_t lines = 1;
-    for (size_t i = 0; i < s->body_len; i++)
-        lines += s->body[i] == '\n';
-    sc.line_starts = malloc(lines * sizeof *sc.line_starts);
-    if (!sc.line_starts) {
-        st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
-        goto abort;
-    }
-    sc.line_starts[sc.n_lines++] = 0;
-    for (size_t i = 0; i < s->body_len; i++)
-        if (s->body[i] == '\n')
-            sc.line_starts[sc.n_lines++] = i + 1;
-
     MD_PARSER parser;
     memset(&parser, 0, sizeof parser);
     parser.flags = BODY_FLAGS;
@@ -330,8 +392,10 @@ enum status story_collect_photos(struct story *s, struct diag *d)
         st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "Markdown parser ran out of memory");
         goto abort;
     }
+    if (assign_lines(&sc) != ST_OK)
+        st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
 abort:
-    free(sc.line_starts);
+    free(sc.offs);
     buf_free(&sc.alt);
     return st;
 }

@@ -266,6 +266,7 @@ enum status story_site_load(const char *dir, struct story_site **out, struct dia
     struct story_site *s = NULL;
     struct story_ynode *root = NULL;
     uint8_t *data = NULL;
+    char *text = NULL;
     size_t len = 0;
     char path[TS_LIMIT_PATH];
     struct diag local;
@@ -299,10 +300,10 @@ enum status story_site_load(const char *dir, struct story_site **out, struct dia
             *d = local;
         goto abort;
     }
-    const char *text = (const char *)data;
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
-        text += 3;
-        len -= 3;
+    text = story_text_normalise((const char *)data, len, &len);
+    if (!text) {
+        st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
+        goto abort;
     }
     unsigned bad = story_utf8_bad_line(text, len);
     if (bad) {
@@ -333,6 +334,7 @@ done:
 abort:
     story_yaml_free(root);
     free(data);
+    free(text);
     story_site_free(s);
     return st;
 }

@@ -158,42 +158,6 @@ static enum status front_matter_key(struct story_ctx *c, const char *key,
     return ST_NOT_FOUND;
 }
 
-/* CRLF and lone CR become LF (md4c and libyaml both count a lone CR as
- * a line break, so the line count does not change); the BOM goes. */
-static char *normalise(const char *text, size_t len, size_t *out_len)
-{
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
-        text += 3;
-        len -= 3;
-    }
-    char *p = malloc(len + 1);
-    if (!p)
-        return NULL;
-    size_t j = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (text[i] == '\r') {
-            p[j++] = '\n';
-            if (i + 1 < len && text[i + 1] == '\n')
-                i++;
-        } else
-            p[j++] = text[i];
-    }
-    p[j] = '\0';
-    *out_len = j;
-    return p;
-}
-
-/* Is the line [p, end) a front-matter fence: `mark` then only blanks? */
-static bool fence_line(const char *p, const char *end, const char *mark)
-{
-    if (end - p < 3 || memcmp(p, mark, 3) != 0)
-        return false;
-    for (p += 3; p < end; p++)
-        if (*p != ' ' && *p != '\t')
-            return false;
-    return true;
-}
-
 enum status story_parse(const char *path, const char *text, size_t len, struct story **out,
                         struct diag *d)
 {
@@ -216,7 +180,7 @@ enum status story_parse(const char *path, const char *text, size_t len, struct s
                       len, TS_LIMIT_TEXT_BYTES);
         goto abort;
     }
-    norm = normalise(text ? text : "", len, &n);
+    norm = story_text_normalise(text ? text : "", len, &n);
     s = calloc(1, sizeof *s);
     if (!norm || !s || !(s->path = str_dup(file))) {
         st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
@@ -232,10 +196,10 @@ enum status story_parse(const char *path, const char *text, size_t len, struct s
     }
 
     /* front matter: line 1 is '---', it ends at a line '---' or '...' */
-    const char *end = norm + n;
-    const char *nl = memchr(norm, '\n', n);
-    const char *line_end = nl ? nl : end;
-    if (!fence_line(norm, line_end, "---")) {
+    struct cursor cur;
+    struct span ln;
+    cursor_init(&cur, span_make((const uint8_t *)norm, n));
+    if (!story_next_line(&cur, &ln) || !story_fence_line(ln, "---")) {
         st = diag_set(d, ST_CONFIG, "title", DIAG_NO_OFFSET,
                       "no front matter: a story starts with a line '---', then 'title: ...', "
                       "then '---'");
@@ -243,21 +207,18 @@ enum status story_parse(const char *path, const char *text, size_t len, struct s
             d->line = 1;
         goto abort;
     }
-    const char *fm = nl ? nl + 1 : end, *p = fm, *body = NULL;
-    size_t fm_len = 0;
+    size_t fm = cur.pos, fm_end = 0, body = 0;
+    bool closed = false;
     unsigned line = 2;
-    while (p < end) {
-        const char *e = memchr(p, '\n', (size_t)(end - p));
-        const char *le = e ? e : end;
-        if (fence_line(p, le, "---") || fence_line(p, le, "...")) {
-            fm_len = (size_t)(p - fm);
-            body = e ? e + 1 : end;
+    for (size_t at = cur.pos; story_next_line(&cur, &ln); at = cur.pos, line++) {
+        if (story_fence_line(ln, "---") || story_fence_line(ln, "...")) {
+            fm_end = at;
+            body = cur.pos;
+            closed = true;
             break;
         }
-        p = e ? e + 1 : end;
-        line++;
     }
-    if (!body) {
+    if (!closed) {
         st = diag_set(d, ST_CONFIG, NULL, DIAG_NO_OFFSET,
                       "the front matter opened by '---' on line 1 is never closed by a line '---'");
         if (d)
@@ -266,7 +227,7 @@ enum status story_parse(const char *path, const char *text, size_t len, struct s
     }
     s->body_line = line + 1;
 
-    st = story_yaml_parse(file, fm, fm_len, 2, &root, d);
+    st = story_yaml_parse(file, norm + fm, fm_end - fm, 2, &root, d);
     if (st != ST_OK)
         goto abort;
     struct story_ctx c = {file, d, 0};
@@ -289,8 +250,8 @@ enum status story_parse(const char *path, const char *text, size_t len, struct s
         goto abort;
     }
 
-    s->body_len = (size_t)(end - body);
-    s->body = str_ndup(body, s->body_len);
+    s->body_len = n - body;
+    s->body = str_ndup(norm + body, s->body_len);
     if (!s->body) {
         st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
         goto abort;

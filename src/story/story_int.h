@@ -112,8 +112,17 @@ const char *story_file_ref_problem(const char *src);
 /* http:// or https:// with a host and no white space or control bytes. */
 bool story_looks_like_url(const char *s);
 
+/* The next line of c without its '\n'; false at the end (a text that
+ * ends in '\n' has no empty line after it). */
+bool story_next_line(struct cursor *c, struct span *line);
+/* True when the line is the 3-byte `mark` ("---", "...") then blanks. */
+bool story_fence_line(struct span line, const char *mark);
 /* 1-based line of the first invalid UTF-8 sequence, 0 when valid. */
 unsigned story_utf8_bad_line(const char *p, size_t n);
+size_t story_count_newlines(struct span s);
+/* A malloc'd copy without a UTF-8 BOM, CRLF and lone CR made LF (same
+ * number of lines); NULL when out of memory. */
+char *story_text_normalise(const char *text, size_t len, size_t *out_len);
 
 /* Scans s->body with md4c into s->photos (story.md §3 of docs/story.md). */
 enum status story_collect_photos(struct story *s, struct diag *d);

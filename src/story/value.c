@@ -461,22 +461,3 @@ enum status story_get_license(struct story_ctx *c, const struct story_ynode *v,
         return st;
     return story_read_map(c, v, field, license_key, l);
 }
-
-unsigned story_utf8_bad_line(const char *p, size_t n)
-{
-    /* 0x0A is never part of a multi-byte sequence, so checking line by
-     * line finds the same errors as checking the whole text */
-    unsigned line = 1;
-    size_t start = 0;
-    while (start <= n) {
-        const char *nl = start < n ? memchr(p + start, '\n', n - start) : NULL;
-        size_t end = nl ? (size_t)(nl - p) : n;
-        if (!utf8_valid((const uint8_t *)p + start, end - start))
-            return line;
-        if (!nl)
-            break;
-        start = end + 1;
-        line++;
-    }
-    return 0;
-}

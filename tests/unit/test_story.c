@@ -629,6 +629,38 @@ static void story_photos_with_alt_title_and_lines(void **state)
     story_free(s);
 }
 
+static void story_photo_lines_without_text_between_images(void **state)
+{
+    /* escaped srcs (copied by md4c), no alt, one paragraph, then a
+     * linked image and a multi-line image */
+    const char *text = "---\n"
+                       "title: T\n"
+                       "---\n"
+                       "![](a\\_b.jpg)\n"                                      /* 4 */
+                       "![](a\\_b.jpg)\n"                                      /* 5 */
+                       "![](a\\_b.jpg)\n"                                      /* 6 */
+                       "\n"
+                       "[![](linked.jpg)](https://example.com/)\n"             /* 8 */
+                       "\n"
+                       "![two\n"                                               /* 10 */
+                       "lines](\n"                                             /* 11 */
+                       "multi.jpg)\n";                                         /* 12 */
+    struct story *s = NULL;
+    struct diag d;
+    assert_int_equal(parse(text, &s, &d), ST_OK);
+    assert_int_equal(s->n_photos, 5);
+    for (int i = 0; i < 3; i++) {
+        assert_string_equal(s->photos[i].src, "a_b.jpg");
+        assert_int_equal(s->photos[i].line, 4 + i);
+    }
+    assert_string_equal(s->photos[3].src, "linked.jpg");
+    assert_int_equal(s->photos[3].line, 8);
+    assert_string_equal(s->photos[4].src, "multi.jpg");
+    assert_string_equal(s->photos[4].alt, "two lines");
+    assert_int_equal(s->photos[4].line, 12); /* where the file name is written */
+    story_free(s);
+}
+
 static void story_refuses_remote_absolute_and_parent_images(void **state)
 {
     static const char *const srcs[] = {
@@ -833,6 +865,7 @@ int main(void)
         cmocka_unit_test(story_with_crlf_and_bom),
         cmocka_unit_test(story_invalid_utf8_names_the_line),
         cmocka_unit_test(story_photos_with_alt_title_and_lines),
+        cmocka_unit_test(story_photo_lines_without_text_between_images),
         cmocka_unit_test(story_refuses_remote_absolute_and_parent_images),
         cmocka_unit_test(story_check_photos_names_story_line_and_file),
         cmocka_unit_test(story_in_korean),
