@@ -155,4 +155,15 @@
 #define TS_LIMIT_TEMPLATE_WORK ((size_t)16 * 1000 * 1000)
 #endif
 
+/* story: YAML (site.yaml, front matter) nesting depth and nodes per
+ * document. Our deepest key is images.widths (depth 3); a file of
+ * 10 MB of '[' would otherwise grow libyaml's state stack without end,
+ * and a flat list of millions of items would do the same to ours. */
+#ifndef TS_LIMIT_YAML_DEPTH
+#define TS_LIMIT_YAML_DEPTH 16
+#endif
+#ifndef TS_LIMIT_YAML_NODES
+#define TS_LIMIT_YAML_NODES 20000
+#endif
+
 #endif

@@ -40,6 +40,8 @@ struct story_site {
     bool format_jpeg, format_webp, format_avif;
     int jpeg_quality, webp_quality, webp_effort, avif_quality, avif_effort;
     char *signing_key; /* path, NULL = do not sign */
+    /* added by the story module: */
+    unsigned n_warnings; /* unknown keys logged while loading (typos) */
 };
 
 /* A tear sheet: where a photo or story was published. */
@@ -75,6 +77,9 @@ struct story {
     unsigned body_line; /* line of story.md where body starts (1-based) */
     struct story_photo *photos;
     size_t n_photos;
+    /* added by the story module: */
+    unsigned cover_line; /* line of `cover:` in story.md, 0 when absent */
+    unsigned n_warnings; /* unknown front-matter keys logged (typos) */
 };
 
 /* Loads <dir>/site.yaml (missing file = all defaults). */
