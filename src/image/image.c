@@ -69,6 +69,14 @@ void image_result_free(struct image_result *r)
     memset(r, 0, sizeof *r);
 }
 
+/* libvips warns through GLib ("error in tile 0 x 264") before it fails;
+ * the failure reaches the user through the diag, so the warning is
+ * detail for --verbose, not noise on every build. Stateless. */
+static void vips_warning(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer u)
+{
+    log_msg(LOG_DEBUG, "libvips: %s", msg);
+}
+
 enum status image_init(const char *argv0, int threads, struct diag *d)
 {
     if (VIPS_INIT(argv0 ? argv0 : "tearsheet"))
@@ -76,6 +84,7 @@ enum status image_init(const char *argv0, int threads, struct diag *d)
                         vips_error_buffer());
     /* Photos come from strangers: no PDF/SVG/ImageMagick/OpenSlide... */
     vips_block_untrusted_set(TRUE);
+    g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE, vips_warning, NULL);
     if (threads > 0)
         vips_concurrency_set(threads);
     /* Each photo is decoded once; a cache would only hold memory. */
