@@ -448,21 +448,22 @@ enum status image_derive(const char *src_path, const struct image_settings *s,
         }
         colour = t[3];
     }
+    /* The one decode: every pixel is read from the file here. */
     if (!(t[4] = vips_image_copy_memory(colour))) {
         st = vips_fail(d, ST_MALFORMED, "decode", "the photo cannot be decoded");
         goto abort;
     }
-    /* Random access from here on: rotate, then keep the upright copy. */
-    if (vips_autorot(t[4], &t[5], NULL) || !(t[6] = vips_image_copy_memory(t[5]))) {
-        st = vips_fail(d, ST_INTERNAL, "rotate", "cannot rotate upright");
-        goto abort;
-    }
-    for (int i = 1; i <= 5; i++) /* only the upright copy is needed now */
+    /* The orientation is applied to each resized image, not to the
+     * decode: turning a 24 MP image costs more than the decode itself. */
+    int orientation = vips_image_get_orientation(t[4]);
+    for (int i = 1; i <= 3; i++)
         VIPS_UNREF(t[i]);
-    VipsImage *upright = t[6];
-    drop_metadata(upright);
+    drop_metadata(t[4]);
 
-    /* 4. Every width × format from the upright copy, largest first. */
+    /* 4. Widths largest first, each resampled from the one before (the
+     * first from the decode) and kept in memory while both encoders
+     * read it: the full decode is resampled once, not once per width
+     * and format. */
     size_t n_formats = 0;
     for (int f = 0; f < IMAGE_FORMAT_COUNT; f++)
         n_formats += s->formats[f];
@@ -473,27 +474,55 @@ enum status image_derive(const char *src_path, const struct image_settings *s,
     }
     res->width = up_w;
     res->height = up_h;
+    VipsImage *src = t[4];
+    bool src_stored = true; /* still in the file's stored orientation */
     for (size_t i = 0; i < n_widths; i++) {
         unsigned w = widths[i];
         unsigned long long hh = ((unsigned long long)w * up_h + up_w / 2) / up_w;
         unsigned h = hh ? (unsigned)hh : 1;
-        VipsImage *sized = NULL, *flat = NULL;
-        if ((st = resize_to(upright, w, h, &sized, d)) != ST_OK)
+        bool turn = src_stored && swap;
+        if ((st = resize_to(src, turn ? h : w, turn ? w : h, &t[7], d)) != ST_OK)
             goto abort;
-        t[7] = sized;
+        VipsImage *sized = t[7];
+        if (src_stored && orientation > 1) {
+            if (vips_copy(t[7], &t[8], NULL)) {
+                st = vips_fail(d, ST_INTERNAL, "rotate", "cannot rotate upright");
+                goto abort;
+            }
+            vips_image_set_int(t[8], VIPS_META_ORIENTATION, orientation);
+            if (vips_autorot(t[8], &t[9], NULL)) {
+                st = vips_fail(d, ST_INTERNAL, "rotate", "cannot rotate upright");
+                goto abort;
+            }
+            sized = t[9];
+        }
+        if (!(t[10] = vips_image_copy_memory(sized))) {
+            st = vips_fail(d, ST_INTERNAL, "resize", "cannot resize");
+            goto abort;
+        }
+        VIPS_UNREF(t[7]);
+        VIPS_UNREF(t[8]);
+        VIPS_UNREF(t[9]);
+        VIPS_UNREF(t[5]); /* the previous width, or the decode: done with */
+        VIPS_UNREF(t[4]);
+        t[5] = t[10];
+        t[10] = NULL;
+        src = sized = t[5];
+        src_stored = false;
+        drop_metadata(sized);
+
+        VipsImage *flat = sized;
         if (vips_image_hasalpha(sized)) {
             /* JPEG has no alpha: flatten on white, as a page would show it */
             double white[3] = {255, 255, 255};
             VipsArrayDouble *bg = vips_array_double_new(white, sized->Bands >= 3 ? 3 : 1);
-            int bad = vips_flatten(sized, &t[8], "background", bg, NULL);
+            int bad = vips_flatten(sized, &t[11], "background", bg, NULL);
             vips_area_unref(VIPS_AREA(bg));
             if (bad) {
                 st = vips_fail(d, ST_INTERNAL, "flatten", "cannot flatten transparency");
                 goto abort;
             }
-            flat = t[8];
-        } else {
-            flat = sized;
+            flat = t[11];
         }
         for (int f = 0; f < IMAGE_FORMAT_COUNT; f++) {
             if (!s->formats[f])
@@ -516,8 +545,7 @@ enum status image_derive(const char *src_path, const struct image_settings *s,
         }
         if (i + 1 == n_widths)
             dominant(flat, res->dominant_rgb);
-        VIPS_UNREF(t[8]);
-        VIPS_UNREF(t[7]);
+        VIPS_UNREF(t[11]);
     }
 
 abort:

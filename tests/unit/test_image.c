@@ -57,12 +57,12 @@ static const char our_xmp[] =
     "<rdf:li xml:lang=\"x-default\">(c) Test Rights</rdf:li></rdf:Alt></dc:rights>"
     "</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end=\"w\"?>";
 
-/* Photoshop IRB: one 8BIM 0x0404 resource holding IIM 2:120 Caption. */
+/* Photoshop IRB: one 8BIM 0x0404 resource holding IIM 2:00 and 2:120. */
 static const uint8_t our_iptc[] = {
     'P', 'h', 'o', 't', 'o', 's', 'h', 'o', 'p', ' ', '3', '.', '0', 0,
-    '8', 'B', 'I', 'M', 0x04, 0x04, 0, 0, 0, 0, 0, 18,
-    0x1c, 2, 120, 0, 13, 'T', 'e', 's', 't', ' ', 'C', 'a', 'p', 't', 'i', 'o', 'n',
-    0x1c, 2, 0, 0, 0};
+    '8', 'B', 'I', 'M', 0x04, 0x04, 0, 0, 0, 0, 0, 24,   /* IPTC-NAA, 24 bytes */
+    0x1c, 2, 0, 0, 2, 0, 4,                              /* 2:00 record version 4 */
+    0x1c, 2, 120, 0, 12, 'T', 'e', 's', 't', ' ', 'C', 'a', 'p', 't', 'i', 'o', 'n'};
 
 static struct image_embed our_embed(void)
 {
