@@ -1,9 +1,10 @@
 /*
  * image.c — the derivative pipeline (DESIGN.md "Pipeline", "Privacy and
  * rights defaults for derivatives"): read the header, refuse what is
- * too large, decode once with JPEG shrink-on-load, rotate upright,
- * convert to sRGB 8-bit, then resize and encode every width × format
- * from that one decoded image, embedding only the caller's blocks.
+ * too large, decode once with JPEG shrink-on-load, convert to sRGB
+ * 8-bit while decoding into memory, then for each width (largest
+ * first, each from the one before) resample, turn upright, and encode
+ * every format, embedding only the caller's blocks (embed.c).
  *
  * Must never: keep global mutable state (image_derive runs on several
  * threads at once), carry any metadata of the original into an output,
@@ -223,6 +224,53 @@ static enum status write_output(const char *path, const void *data, size_t len, 
     return st;
 }
 
+/*
+ * libvips rebuilds EXIF on save from the exif-ifd* fields and drops
+ * every tag of exif-data without a field, so exif-data alone comes out
+ * empty. The fields are made the way libvips makes them: by loading
+ * our block from a tiny JPEG we build in memory (header only). libexif
+ * then re-serialises our tags plus the ones EXIF requires (version,
+ * resolution, size); nothing of the original can be among them.
+ */
+static enum status avif_exif_fields(VipsImage *dst, struct span exif, struct diag *d)
+{
+    VipsImage *dot = NULL, *head = NULL;
+    void *jpg = NULL;
+    size_t jpg_len = 0;
+    struct buf with;
+    buf_init(&with, 0);
+    enum status st = ST_OK;
+    struct image_embed only = {.exif = exif};
+    if (vips_black(&dot, 8, 8, "bands", 3, NULL) ||
+        vips_jpegsave_buffer(dot, &jpg, &jpg_len, "strip", TRUE, NULL)) {
+        st = vips_fail(d, ST_INTERNAL, "AVIF", "cannot prepare EXIF");
+        goto abort;
+    }
+    if ((st = image_embed_jpeg(span_make(jpg, jpg_len), &only, &with, d)) != ST_OK)
+        goto abort;
+    if (!(head = vips_image_new_from_buffer(with.data, with.len, "", NULL))) {
+        st = vips_fail(d, ST_MALFORMED, "EXIF", "libvips cannot read the EXIF block");
+        goto abort;
+    }
+    gchar **names = vips_image_get_fields(head);
+    for (gchar **p = names; p && *p; p++) {
+        if (strncmp(*p, "exif-", 5) != 0)
+            continue;
+        GValue v = G_VALUE_INIT;
+        if (vips_image_get(head, *p, &v) == 0) {
+            vips_image_set(dst, *p, &v);
+            g_value_unset(&v);
+        }
+    }
+    g_strfreev(names);
+abort:
+    VIPS_UNREF(head); /* before the bytes it was read from */
+    VIPS_UNREF(dot);
+    buf_free(&with);
+    g_free(jpg);
+    return st;
+}
+
 /* Encodes one resized image in one format and writes it. */
 static enum status encode(VipsImage *im, enum image_format f, const struct image_settings *s,
                           const struct image_embed *e, const char *path, size_t *bytes,
@@ -259,16 +307,16 @@ static enum status encode(VipsImage *im, enum image_format f, const struct image
         break;
     case IMAGE_AVIF:
         /* heifsave has no hook for raw blocks: with strip=FALSE it writes
-         * xmp-data as given and an EXIF that libexif rebuilds from the
-         * (empty) exif-ifd fields: resolution, size, orientation 1 only.
-         * Our EXIF block cannot survive that rebuild, so AVIF carries the
-         * XMP (which holds the same rights) and no IPTC. */
+         * xmp-data as given, and EXIF rebuilt by libexif from the
+         * exif-ifd* fields (see avif_exif_fields). No IPTC in AVIF. */
         if (vips_copy(im, &t[0], NULL)) {
             st = vips_fail(d, ST_INTERNAL, "AVIF", "copy failed");
             goto abort;
         }
         if (e && e->xmp.len)
             vips_image_set_blob_copy(t[0], VIPS_META_XMP_NAME, e->xmp.ptr, e->xmp.len);
+        if (e && e->exif.len && (st = avif_exif_fields(t[0], e->exif, d)) != ST_OK)
+            goto abort;
         if (vips_heifsave_buffer(t[0], &enc, &enc_len, "Q", s->avif_quality, "effort",
                                  s->avif_effort, "compression",
                                  VIPS_FOREIGN_HEIF_COMPRESSION_AV1, "strip", FALSE, NULL)) {

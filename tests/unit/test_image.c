@@ -192,9 +192,9 @@ static bool file_contains(const char *path, const char *needle)
     return found;
 }
 
-/* True when libvips finds any metadata field on the output that we did
- * not put there (a GPS tag, a thumbnail, a profile, a serial...). */
-static void assert_only_our_metadata(const char *path, bool want_iptc)
+/* Fails when an output carries metadata we did not put there (a GPS
+ * tag, a thumbnail, a profile, a serial, a camera name) or lost ours. */
+static void assert_only_our_metadata(const char *path, enum image_format f)
 {
     VipsImage *im = vips_image_new_from_file(path, NULL);
     assert_non_null(im);
@@ -214,7 +214,9 @@ static void assert_only_our_metadata(const char *path, bool want_iptc)
     } else {
         fail_msg("%s lost our EXIF Artist", path);
     }
-    assert_true(vips_image_get_typeof(im, VIPS_META_XMP_NAME) != 0);
+    bool want_iptc = f == IMAGE_JPEG; /* WebP and AVIF have no IPTC container */
+    if (f != IMAGE_AVIF) /* libvips 8.14 heifload does not read XMP back */
+        assert_true(vips_image_get_typeof(im, VIPS_META_XMP_NAME) != 0);
     assert_int_equal(vips_image_get_typeof(im, VIPS_META_IPTC_NAME) != 0, want_iptc);
     g_object_unref(im);
     assert_true(file_contains(path, "(c) Test Rights"));
@@ -380,6 +382,7 @@ static void outputs_carry_only_our_metadata(void **state)
     struct image_settings s;
     const unsigned w[] = {160};
     settings_with(&s, w, 1);
+    s.formats[IMAGE_AVIF] = true;
     struct image_embed e = our_embed();
     struct image_result r;
     struct diag d;
@@ -387,8 +390,11 @@ static void outputs_carry_only_our_metadata(void **state)
     assert_int_equal(image_derive(src, &s, &e, prefix, &r, &d), ST_OK);
     const struct image_output *jpg = find_output(&r, IMAGE_JPEG, 160);
     const struct image_output *webp = find_output(&r, IMAGE_WEBP, 160);
-    assert_only_our_metadata(jpg->path, true);
-    assert_only_our_metadata(webp->path, false); /* WebP has no IPTC chunk */
+    assert_only_our_metadata(jpg->path, IMAGE_JPEG);
+    assert_only_our_metadata(webp->path, IMAGE_WEBP);
+    const struct image_output *avif = find_output(&r, IMAGE_AVIF, 160);
+    assert_non_null(avif);
+    assert_only_our_metadata(avif->path, IMAGE_AVIF);
 
     /* JPEG layout: SOI, then our EXIF APP1 exactly as given */
     uint8_t *data = NULL;
@@ -427,7 +433,7 @@ static void corpus_gps_photo_loses_its_gps(void **state)
     assert_int_equal(image_derive(src, &s, &e, prefix, &r, &d), ST_OK);
     assert_true(r.n_outputs >= 2);
     for (size_t i = 0; i < r.n_outputs; i++)
-        assert_only_our_metadata(r.outputs[i].path, r.outputs[i].format == IMAGE_JPEG);
+        assert_only_our_metadata(r.outputs[i].path, r.outputs[i].format);
     image_result_free(&r);
 }
 
