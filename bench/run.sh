@@ -143,10 +143,12 @@ EOF
 chmod +x "$out/vt_one.sh" "$out/vt_fair.sh" "$out/im_one.sh"
 
 # ---- measure -------------------------------------------------------------
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 results=$out/results.txt
 : > "$results"
 base_name=""
 base_wall=""
+base_cpu=""
 declare -A wall cpu rss nout mbout
 
 measure() { # name outdir command...
@@ -168,7 +170,7 @@ measure() { # name outdir command...
   rss[$name]=$((m / 1024))
   nout[$name]=$(find "$dir" -type f \( -name '*.jpg' -o -name '*.webp' \) | wc -l)
   mbout[$name]=$(find "$dir" -type f \( -name '*.jpg' -o -name '*.webp' \) -printf '%s\n' | awk '{s+=$1} END {printf "%.1f", s/1e6}')
-  [ -n "$base_name" ] || { base_name=$name; base_wall=$e; }
+  [ -n "$base_name" ] || { base_name=$name; base_wall=$e; base_cpu=${cpu[$name]}; }
   [ $keep = 1 ] || [ "$name" = tearsheet ] || rm -rf "$dir"
 }
 
@@ -204,11 +206,13 @@ fi
 # ---- report --------------------------------------------------------------
 {
   echo "photos: $photos x 6000x4000 JPEG q92 ($mb_in MB); jobs: $jobs; cores: $(nproc); $(vips --version)"
-  printf '%-20s %9s %9s %9s %8s %8s %8s %s\n' tool wall_s cpu_s s/photo rss_MB outputs out_MB "x $base_name (wall)"
+  echo "load average before: $load0 (wall times on a busy machine: compare cpu_s)"
+  printf '%-20s %8s %8s %8s %7s %7s %7s %s\n' tool wall_s cpu_s s/photo rss_MB outputs out_MB "x $base_name (wall, cpu)"
   for n in tearsheet image_derive vipsthumbnail vipsthumbnail-fair imagemagick; do
     [ -n "${wall[$n]:-}" ] || continue
-    printf '%-20s %9.2f %9.2f %9.3f %8d %8d %8s %.2f\n' "$n" "${wall[$n]}" "${cpu[$n]}" \
+    printf '%-20s %8.2f %8.2f %8.3f %7d %7d %7s %.2f, %.2f\n' "$n" "${wall[$n]}" "${cpu[$n]}" \
       "$(awk -v a="${wall[$n]}" -v b="$photos" 'BEGIN {print a / b}')" "${rss[$n]}" "${nout[$n]}" \
-      "${mbout[$n]}" "$(awk -v a="${wall[$n]}" -v b="$base_wall" 'BEGIN {print a / b}')"
+      "${mbout[$n]}" "$(awk -v a="${wall[$n]}" -v b="$base_wall" 'BEGIN {print a / b}')" \
+      "$(awk -v a="${cpu[$n]}" -v b="$base_cpu" 'BEGIN {print a / b}')"
   done
 } | tee "$results"
