@@ -184,6 +184,23 @@ enum status image_embed_webp(struct span webp, const struct image_embed *e, unsi
         flags |= VP8X_EXIF;
     if (has_block(xmp))
         flags |= VP8X_XMP;
+    if (n_keep == 0)
+        return diag_set(d, ST_INTERNAL, "WebP", DIAG_NO_OFFSET, "encoder wrote no image");
+
+    /* Nothing to add and one plain bitstream: the simple format, as
+     * small as it gets. */
+    if (flags == 0 && n_keep == 1) {
+        uint8_t simple[12];
+        memcpy(simple, "RIFF", 4);
+        memcpy(simple + 8, "WEBP", 4);
+        enum status st = buf_append(out, simple, sizeof simple);
+        if (st == ST_OK)
+            st = put_chunk(out, keep_cc[0], keep[0]);
+        if (st != ST_OK)
+            return diag_set(d, st, "WebP", DIAG_NO_OFFSET, "cannot grow the output buffer");
+        put_u32le((uint8_t *)out->data + 4, (uint32_t)(out->len - 8));
+        return ST_OK;
+    }
 
     uint8_t head[12 + 8 + 10];
     memcpy(head, "RIFF", 4);

@@ -30,6 +30,10 @@ enum status image_embed_jpeg(struct span jpeg, const struct image_embed *e, stru
  * a VP8X header whose flags name the EXIF (raw TIFF, as the WebP
  * container spec says) and XMP chunks appended at the end. IPTC has
  * no WebP chunk and is not written (the XMP carries IPTC Core).
+ * Every EXIF/XMP/ICCP chunk of the encoder is dropped first: libvips
+ * 8.14.1's webpsave ignores strip=TRUE (its own `strip` member shadows
+ * the property; fixed upstream in 8.14.2) and writes an EXIF block.
+ * Always called for WebP, with or without blocks.
  * `width`/`height` are the canvas size.
  */
 enum status image_embed_webp(struct span webp, const struct image_embed *e, unsigned width,

@@ -332,7 +332,15 @@ static enum status encode(VipsImage *im, enum image_format f, const struct image
 
     data = enc;
     len = enc_len;
-    if (has_meta) {
+    if (f == IMAGE_WEBP && !has_meta) {
+        static const struct image_embed none;
+        st = image_embed_webp(span_make(enc, enc_len), &none, (unsigned)im->Xsize,
+                              (unsigned)im->Ysize, &withmeta, d);
+        if (st != ST_OK)
+            goto abort;
+        data = withmeta.data;
+        len = withmeta.len;
+    } else if (has_meta) {
         struct span sp = span_make(enc, enc_len);
         st = f == IMAGE_JPEG ? image_embed_jpeg(sp, e, &withmeta, d)
                              : image_embed_webp(sp, e, (unsigned)im->Xsize, (unsigned)im->Ysize,

@@ -257,6 +257,13 @@ static void widths_are_never_upscaled(void **state)
         assert_non_null(back);
         assert_int_equal(back->Xsize, (int)r.outputs[i].width);
         assert_int_equal(back->Ysize, (int)r.outputs[i].height);
+        /* no blocks given: no metadata at all, not even libvips's own */
+        gchar **names = vips_image_get_fields(back);
+        for (gchar **p = names; *p; p++)
+            if (strstr(*p, "exif") || strstr(*p, "xmp") || strstr(*p, "icc") ||
+                strstr(*p, "iptc"))
+                fail_msg("%s carries %s", r.outputs[i].path, *p);
+        g_strfreev(names);
         g_object_unref(back);
     }
     /* mostly green with a red corner: the average leans green */
