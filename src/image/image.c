@@ -196,13 +196,21 @@ static enum status to_srgb(VipsImage *in, VipsImage **out, const char *src, stru
     VipsInterpretation kind = vips_image_guess_interpretation(in);
     bool grey = kind == VIPS_INTERPRETATION_B_W || kind == VIPS_INTERPRETATION_GREY16;
     *out = NULL;
-    if (!grey && vips_image_get_typeof(in, VIPS_META_ICC_NAME)) {
-        if (vips_icc_transform(in, out, "srgb", "embedded", TRUE, "intent",
+    const void *icc = NULL;
+    size_t icc_len = 0;
+    if (!grey && vips_image_get_typeof(in, VIPS_META_ICC_NAME) &&
+        vips_image_get_blob(in, VIPS_META_ICC_NAME, &icc, &icc_len) == 0) {
+        /* libvips would fall back quietly on a corrupt profile; we check
+         * first so the note names the photo. */
+        if (vips_icc_is_compatible_profile(in, icc, icc_len) &&
+            vips_icc_transform(in, out, "srgb", "embedded", TRUE, "intent",
                                VIPS_INTENT_RELATIVE, "depth", 8, NULL) == 0)
             return ST_OK;
         char why[384];
         vips_reason(why, sizeof why);
-        log_msg(LOG_WARN, "%s: embedded ICC profile is unusable (%s); taking the pixels as sRGB",
+        log_msg(LOG_WARN,
+                "%s: embedded ICC profile is corrupt or does not fit the pixels (%s); "
+                "taking them as sRGB",
                 src, why);
     }
     /* Grey stays grey: one channel is a third of the JPEG and black and
@@ -507,6 +515,8 @@ enum status image_derive(const char *src_path, const struct image_settings *s,
     /* The one decode: every pixel is read from the file here. */
     if (!(t[4] = vips_image_copy_memory(colour))) {
         st = vips_fail(d, ST_MALFORMED, "decode", "the photo cannot be decoded");
+        if (strstr(d->message, "Premature end")) /* libjpeg's word for a cut file */
+            st = d->status = ST_TRUNCATED;
         goto abort;
     }
     /* The orientation is applied to each resized image, not to the

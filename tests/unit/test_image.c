@@ -504,7 +504,7 @@ static void truncated_jpeg_is_an_error_and_leaves_nothing(void **state)
     struct image_result r;
     diag_clear(&d);
     enum status st = image_derive(src, &s, NULL, prefix, &r, &d);
-    assert_int_not_equal(st, ST_OK);
+    assert_int_equal(st, ST_TRUNCATED);
     assert_string_equal(d.file, src);
     assert_non_null(strstr(d.message, "Premature end"));
     assert_int_equal(r.n_outputs, 0);
@@ -600,6 +600,122 @@ static void transparency_is_kept_in_webp_and_flattened_in_jpeg(void **state)
     pixel(find_output(&r, IMAGE_JPEG, 100)->path, 50, 25, px); /* white, not green */
     assert_true(px[0] > 240 && px[1] > 240 && px[2] > 240);
     image_result_free(&r);
+}
+
+/* Puts an APP2 ICC_PROFILE segment of junk after SOI (libvips's own
+ * jpegsave refuses to write a profile lcms cannot read). */
+static void insert_junk_icc(const char *path)
+{
+    uint8_t *data = NULL, *out = NULL;
+    size_t len = 0;
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(file_read_all(path, 1 << 24, &data, &len, &d), ST_OK);
+    uint8_t seg[4 + 14 + 200] = {0xff, 0xe2, 0, sizeof seg - 2};
+    memcpy(seg + 4, "ICC_PROFILE", 12);
+    seg[16] = 1; /* chunk 1 of 1 */
+    seg[17] = 1;
+    memset(seg + 18, 0x5a, 200);
+    seg[18 + 3] = 200; /* declared profile size 200, then nonsense */
+    out = malloc(len + sizeof seg);
+    assert_non_null(out);
+    memcpy(out, data, 2);
+    memcpy(out + 2, seg, sizeof seg);
+    memcpy(out + 2 + sizeof seg, data + 2, len - 2);
+    assert_int_equal(file_write_atomic(path, out, len + sizeof seg, &d), ST_OK);
+    free(data);
+    free(out);
+}
+
+/* Derives `src` at width 100 (JPEG + WebP) and returns the JPEG's
+ * centre pixel and band count. */
+static void derive_centre(const char *src, const char *prefix, double px[3], int *bands)
+{
+    struct image_settings s;
+    const unsigned w[] = {100};
+    settings_with(&s, w, 1);
+    struct image_result r;
+    struct diag d;
+    diag_clear(&d);
+    if (image_derive(src, &s, NULL, prefix, &r, &d) != ST_OK)
+        fail_msg("%s: %s", d.file, d.message);
+    const struct image_output *o = find_output(&r, IMAGE_JPEG, 100);
+    assert_non_null(o);
+    pixel(o->path, 50, (int)o->height / 2, px);
+    VipsImage *back = vips_image_new_from_file(o->path, NULL);
+    *bands = back->Bands;
+    assert_int_equal(back->BandFmt, VIPS_FORMAT_UCHAR);
+    g_object_unref(back);
+    image_result_free(&r);
+}
+
+static void other_pixel_formats_come_out_as_8_bit_srgb_or_grey(void **state)
+{
+    char src[512], prefix[512];
+    double px[3];
+    int bands = 0;
+    const double orange[3] = {200, 120, 40};
+
+    /* a broken embedded profile: taken as sRGB, not a failed photo */
+    tmp_path(src, sizeof src, "badicc.jpg");
+    tmp_path(prefix, sizeof prefix, "badicc");
+    VipsImage *im = make_scene(160, 120, orange);
+    save_jpeg(im, src);
+    g_object_unref(im);
+    insert_junk_icc(src);
+    VipsImage *check = vips_image_new_from_file(src, NULL);
+    assert_true(vips_image_get_typeof(check, VIPS_META_ICC_NAME) != 0);
+    g_object_unref(check);
+    derive_centre(src, prefix, px, &bands);
+    assert_int_equal(bands, 3);
+    assert_true(px[0] > 185 && px[0] < 215 && px[1] > 105 && px[1] < 135);
+
+    /* 16 bits per channel PNG */
+    tmp_path(src, sizeof src, "deep.png");
+    tmp_path(prefix, sizeof prefix, "deep");
+    VipsImage *base = make_scene(160, 120, orange), *wide = NULL, *deep = NULL;
+    assert_int_equal(vips_linear1(base, &wide, 257.0, 0.0, NULL), 0);
+    assert_int_equal(vips_cast(wide, &deep, VIPS_FORMAT_USHORT, NULL), 0);
+    VipsImage *rgb16 = NULL;
+    assert_int_equal(vips_copy(deep, &rgb16, "interpretation", VIPS_INTERPRETATION_RGB16, NULL), 0);
+    assert_int_equal(vips_pngsave(rgb16, src, "bitdepth", 16, NULL), 0);
+    g_object_unref(base);
+    g_object_unref(wide);
+    g_object_unref(deep);
+    g_object_unref(rgb16);
+    derive_centre(src, prefix, px, &bands);
+    assert_int_equal(bands, 3);
+    assert_true(px[0] > 185 && px[0] < 215 && px[2] > 25 && px[2] < 55);
+
+    /* CMYK JPEG (no profile: libvips's built-in CMYK profile) */
+    tmp_path(src, sizeof src, "cmyk.jpg");
+    tmp_path(prefix, sizeof prefix, "cmyk");
+    VipsImage *black = NULL, *cmyk = NULL, *tagged = NULL;
+    double ink[4] = {0, 255, 255, 0}; /* magenta + yellow = red */
+    double one[4] = {1, 1, 1, 1};
+    assert_int_equal(vips_black(&black, 160, 120, "bands", 4, NULL), 0);
+    assert_int_equal(vips_linear(black, &cmyk, one, ink, 4, "uchar", TRUE, NULL), 0);
+    assert_int_equal(vips_copy(cmyk, &tagged, "interpretation", VIPS_INTERPRETATION_CMYK, NULL), 0);
+    assert_int_equal(vips_jpegsave(tagged, src, NULL), 0);
+    g_object_unref(black);
+    g_object_unref(cmyk);
+    g_object_unref(tagged);
+    derive_centre(src, prefix, px, &bands);
+    assert_int_equal(bands, 3);
+    assert_true(px[0] > 150 && px[1] < 110 && px[2] < 110);
+
+    /* greyscale stays one channel */
+    tmp_path(src, sizeof src, "grey.jpg");
+    tmp_path(prefix, sizeof prefix, "grey");
+    VipsImage *g0 = NULL, *g1 = NULL;
+    assert_int_equal(vips_black(&g0, 160, 120, NULL), 0);
+    assert_int_equal(vips_linear1(g0, &g1, 1.0, 90.0, "uchar", TRUE, NULL), 0);
+    assert_int_equal(vips_jpegsave(g1, src, NULL), 0);
+    g_object_unref(g0);
+    g_object_unref(g1);
+    derive_centre(src, prefix, px, &bands);
+    assert_int_equal(bands, 1);
+    assert_true(px[0] > 84 && px[0] < 96);
 }
 
 struct thread_job {
@@ -705,6 +821,7 @@ int main(void)
         cmocka_unit_test(non_image_and_missing_files_get_clear_errors),
         cmocka_unit_test(too_many_pixels_is_refused_before_decoding),
         cmocka_unit_test(transparency_is_kept_in_webp_and_flattened_in_jpeg),
+        cmocka_unit_test(other_pixel_formats_come_out_as_8_bit_srgb_or_grey),
         cmocka_unit_test(several_photos_at_once),
         cmocka_unit_test(bad_settings_are_refused),
     };
