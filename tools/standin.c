@@ -29,13 +29,13 @@ struct standin {
 };
 
 static const struct standin photos[] = {
-    {"kim-ryon-hui-01.jpg", 2400, 3000, {92, 104, 118},
+    {"kim-ryon-hui-01.jpg", 2400, 3000, {128, 138, 150},
      "Kim Ryon-hui at her home in Seoul",
      "North Korean defector Kim Ryon-hui is directed to look to the left of the frame by Seoul "
      "photographer Jun Michael Park in a portrait setting at her home in Seoul.",
      "Stand-in image: a blue-grey field with the words \"Stand-in photograph\". The original "
      "portrait shows Kim Ryon-hui at home, looking to the left of the frame."},
-    {"kim-ryon-hui-02.jpg", 3600, 2400, {118, 106, 96},
+    {"kim-ryon-hui-02.jpg", 3600, 2400, {150, 140, 128},
      "Portrait of Kim Ryon-hui, self-proclaimed Pyongyang citizen",
      "A portrait of North Korean defector and self-proclaimed Pyongyang citizen Kim Ryon-hui at "
      "her apartment in Seoul, South Korea, 27 Jan 2022. Ms. Kim claims that she was coerced by a "
@@ -87,56 +87,51 @@ static struct photo_meta *metadata_for(const struct standin *s)
     return m;
 }
 
-/* A soft vertical gradient in the tint, a darker ellipse where a sitter
- * would be, and the stand-in label. */
+/* A soft vertical gradient in the tint, a dark head-and-shoulders
+ * outline where the sitter was (so the frame reads as a portrait and a
+ * wrong rotation or crop shows), and the stand-in label in white. */
 static VipsImage *draw(const struct standin *s)
 {
     VipsImage *base = vips_image_new();
-    VipsImage **t = (VipsImage **)vips_object_local_array(VIPS_OBJECT(base), 12);
-    double ink[3];
-    /* gradient: y / height in 0..1 */
+    VipsImage **t = (VipsImage **)vips_object_local_array(VIPS_OBJECT(base), 16);
+    VipsImage *out = NULL;
+    double zero[3] = {0, 0, 0};
+    /* background: brightness 1.1 at the top to 0.75 at the bottom */
     if (vips_xyz(&t[0], s->width, s->height, NULL) ||
         vips_extract_band(t[0], &t[1], 1, NULL) ||
-        vips_linear1(t[1], &t[2], -0.35 / s->height, 1.1, NULL))
+        vips_linear1(t[1], &t[2], -0.35 / s->height, 1.1, NULL) ||
+        /* a one-band image times three constants gives three bands */
+        vips_linear(t[2], &t[4], (double *)s->tint, zero, 3, NULL) ||
+        vips_cast(t[4], &t[5], VIPS_FORMAT_UCHAR, NULL) ||
+        vips_copy(t[5], &t[6], "interpretation", VIPS_INTERPRETATION_sRGB, NULL) ||
+        vips_image_wio_input(t[6]))
         goto abort;
-    for (int i = 0; i < 3; i++)
-        ink[i] = s->tint[i];
-    double one[3] = {1, 1, 1};
-    if (vips_bandjoin_const(t[2], &t[3], one, 2, NULL) ||
-        vips_linear(t[3], &t[4], ink, (double[]){0, 0, 0}, 3, NULL))
+    double shade[3] = {s->tint[0] * 0.4, s->tint[1] * 0.4, s->tint[2] * 0.4};
+    int cx = s->width / 2, cy = s->height * 2 / 5;
+    int unit = (s->width < s->height ? s->width : s->height) / 9;
+    if (vips_draw_circle(t[6], shade, 3, cx, cy, unit, "fill", TRUE, NULL) ||
+        vips_draw_circle(t[6], shade, 3, cx, cy + unit * 4, unit * 3, "fill", TRUE, NULL))
         goto abort;
-    /* the label, white, centred */
-    int dpi = s->width / 8;
-    if (vips_text(&t[5], "<b>STAND-IN PHOTOGRAPH</b>\nnot the original portrait\n"
-                         "made by tearsheet for the example site",
-                  "width", s->width * 3 / 4, "dpi", dpi / 4, "align", VIPS_ALIGN_CENTRE,
-                  "font", "DejaVu Sans 12", NULL))
+    /* label: white text, antialiased, in the lower part of the frame */
+    if (vips_text(&t[7],
+                  "<b>STAND-IN PHOTOGRAPH</b>\nnot the original portrait \u00b7 "
+                  "made by tearsheet for the example site",
+                  "width", s->width * 4 / 5, "dpi", s->width / 4, "align", VIPS_ALIGN_CENTRE,
+                  "font", "DejaVu Sans 10", NULL))
         goto abort;
-    if (vips_embed(t[5], &t[6], (s->width - t[5]->Xsize) / 2, (s->height - t[5]->Ysize) / 2,
-                   s->width, s->height, NULL) ||
-        vips_linear1(t[6], &t[7], 0.9, 0, NULL) ||
-        vips_bandjoin_const1(t[7], &t[8], 0, NULL))
+    int top = s->height * 17 / 20 - t[7]->Ysize / 2;
+    if (vips_embed(t[7], &t[8], (s->width - t[7]->Xsize) / 2, top, s->width, s->height, NULL) ||
+        vips_linear1(t[8], &t[9], 1.0 / 255, 0, NULL) ||         /* alpha 0..1 */
+        vips_linear1(t[6], &t[10], -1, 255, NULL) ||              /* 255 - bg */
+        vips_multiply(t[10], t[9], &t[11], NULL) ||               /* (255 - bg) * alpha */
+        vips_add(t[6], t[11], &t[12], NULL) ||                    /* bg + that */
+        vips_cast(t[12], &out, VIPS_FORMAT_UCHAR, NULL))
         goto abort;
-    /* blend: out = bg + label * (255 - bg) / 255 */
-    if (vips_extract_band(t[8], &t[9], 0, NULL) ||
-        vips_linear1(t[9], &t[10], 1.0 / 255, 0, NULL))
-        goto abort;
-    VipsImage *inv = NULL, *mix = NULL, *sum = NULL, *out = NULL;
-    if (vips_linear1(t[4], &inv, -1, 255, NULL) || vips_multiply(inv, t[10], &mix, NULL) ||
-        vips_add(t[4], mix, &sum, NULL) || vips_cast(sum, &out, VIPS_FORMAT_UCHAR, NULL)) {
-        VIPS_UNREF(inv);
-        VIPS_UNREF(mix);
-        VIPS_UNREF(sum);
-        goto abort;
-    }
-    VIPS_UNREF(inv);
-    VIPS_UNREF(mix);
-    VIPS_UNREF(sum);
-    vips_image_set_int(out, "interpretation", VIPS_INTERPRETATION_sRGB);
     out->Type = VIPS_INTERPRETATION_sRGB;
     g_object_unref(base);
     return out;
 abort:
+    VIPS_UNREF(out);
     g_object_unref(base);
     return NULL;
 }
