@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
-# Takes a full-width screenshot of a page with Debian's headless
-# Chromium, as a reader would see it.
-# usage: screenshot.sh URL OUT.png [WIDTHxHEIGHT]
+# Takes a screenshot of a page as a reader sees it, with Debian's
+# headless Chromium driven by playwright-core (tools/browser).
+# usage: screenshot.sh URL OUT.png [WIDTH HEIGHT] [full]
 set -euo pipefail
-url=$1 out=$2 size=${3:-1280,2400}
-profile=$(mktemp -d)
-trap 'rm -rf "$profile"' EXIT
-chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-  --disable-background-networking --disable-component-update --disable-sync \
-  --hide-scrollbars --user-data-dir="$profile" --window-size="${size/x/,}" \
-  --virtual-time-budget=3000 --screenshot="$out" "$url" 2>/dev/null
-echo "$out"
+here=$(cd "$(dirname "$0")/.." && pwd)
+command -v chromium >/dev/null || bash "$here/scripts/deps.sh" --browser
+if [ ! -d "$here/tools/browser/node_modules/playwright-core" ]; then
+  (cd "$here/tools/browser" && npm ci --silent --no-audit --no-fund)
+fi
+node "$here/tools/browser/screenshot.mjs" "$@"
+echo "$2"

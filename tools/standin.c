@@ -63,7 +63,7 @@ static struct photo_meta *metadata_for(const struct standin *s)
     m->headline = dup_or_die(s->headline);
     m->description = dup_or_die(s->caption);
     m->alt_text = dup_or_die(s->alt);
-    m->title = dup_or_die(s->file);
+    m->title = dup_or_die(s->headline);
     m->creator.items = calloc(1, sizeof *m->creator.items);
     m->creator.items[0] = dup_or_die("Jun Michael Park");
     m->creator.n = 1;

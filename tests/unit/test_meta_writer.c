@@ -926,8 +926,8 @@ static char *rnd_text(uint64_t *s, size_t max)
     assert_non_null(o);
     for (size_t i = 0; i < n; i++) {
         if (rnd(s) % 3 == 0) {
-            char c = (char)(rnd(s) % 255 + 1);
-            strncat(o, &c, 1);
+            char c[2] = {(char)(rnd(s) % 255 + 1), '\0'};
+            strcat(o, c);
         } else
             strcat(o, pieces[rnd(s) % (sizeof pieces / sizeof pieces[0])]);
     }
