@@ -119,7 +119,9 @@ static VipsImage *draw(const struct standin *s)
                   "width", s->width * 4 / 5, "dpi", s->width / 4, "align", VIPS_ALIGN_CENTRE,
                   "font", "DejaVu Sans 10", NULL))
         goto abort;
-    int top = s->height * 17 / 20 - t[7]->Ysize / 2;
+    /* centred at 62% of the height: inside the 3:2 crop the index page
+     * shows of a portrait, and on the dark shoulders for contrast */
+    int top = s->height * 62 / 100 - t[7]->Ysize / 2;
     if (vips_embed(t[7], &t[8], (s->width - t[7]->Xsize) / 2, top, s->width, s->height, NULL) ||
         vips_linear1(t[8], &t[9], 1.0 / 255, 0, NULL) ||         /* alpha 0..1 */
         vips_linear1(t[6], &t[10], -1, 255, NULL) ||              /* 255 - bg */
