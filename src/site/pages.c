@@ -46,6 +46,17 @@ static void set_url(json_t *o, const char *key, const char *value)
         json_object_set_new(o, key, json_string(value));
 }
 
+/* In a list item, an absent key must be null: Mustache would otherwise
+ * look it up in the enclosing context (a publication without a date
+ * would show the story's). */
+static void set_or_null(json_t *o, const char *key, const char *value)
+{
+    if (value && !str_blank(value))
+        json_object_set_new(o, key, json_string(value));
+    else
+        json_object_set_new(o, key, json_null());
+}
+
 static int by_width(const void *a, const void *b)
 {
     const struct image_output *x = *(const struct image_output *const *)a;
@@ -275,11 +286,11 @@ static json_t *publications(const struct story *s)
     for (size_t i = 0; i < s->n_publications; i++) {
         const struct story_publication *p = &s->publications[i];
         json_t *o = json_object();
-        set_str(o, "name", p->name);
-        set_str(o, "title", p->title);
-        set_str(o, "date", p->date);
-        set_url(o, "url", p->url);
-        set_str(o, "photo", p->photo);
+        set_or_null(o, "name", p->name);
+        set_or_null(o, "title", p->title);
+        set_or_null(o, "date", p->date);
+        set_or_null(o, "url", p->url && site_url_is_safe(p->url) ? p->url : NULL);
+        set_or_null(o, "photo", p->photo);
         json_array_append_new(list, o);
     }
     return list;
@@ -339,7 +350,8 @@ static enum status render_story(struct site_build *b, const struct story *s, jso
     if (b->cfg->author)
         json_object_set_new(article, "author",
                             json_pack("{s:s, s:s}", "@type", "Person", "name", b->cfg->author));
-    json_object_set(article, "image", images);
+    if (json_array_size(images))
+        json_object_set(article, "image", images);
     ld = jsonld_text(article);
     json_decref(article);
 
@@ -381,12 +393,13 @@ static enum status render_index(struct site_build *b, json_t *pages, struct diag
         snprintf(href, sizeof href, "%s/", s->slug);
         snprintf(prefix, sizeof prefix, "%s/", s->slug);
         site_human_date(s->date, date_human, sizeof date_human);
-        set_str(o, "href", href);
-        set_str(o, "title", s->title);
-        set_str(o, "subtitle", s->subtitle);
-        set_str(o, "date", s->date);
-        set_str(o, "date_human", date_human);
-        set_str(o, "place", s->place);
+        set_or_null(o, "href", href);
+        set_or_null(o, "title", s->title);
+        set_or_null(o, "subtitle", s->subtitle);
+        set_or_null(o, "date", s->date);
+        set_or_null(o, "date_human", date_human);
+        set_or_null(o, "place", s->place);
+        json_object_set_new(o, "cover", json_null());
         const char *cover_file = s->cover ? s->cover : (s->n_photos ? s->photos[0].src : NULL);
         if (cover_file) {
             struct figure_ctx fc = {.b = b, .story = s, .root = "", .prefix = prefix,
