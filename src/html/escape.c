@@ -195,6 +195,9 @@ enum status html_escape_url(struct buf *out, const char *s, size_t n)
         }
         uint8_t b = seq.ptr[0];
         struct span two;
+        if (b == '\t' || b == '\n' || b == '\r')
+            continue; /* browsers drop them anywhere in a URL; so do we, so
+                         the scheme url_allowed judged is the one they see */
         if (b <= 0x20 || b == 0x7F || b == '"' || b == '\'' || b == '<' || b == '>' || b == '`' ||
             b == '\\') {
             char pct[3] = {'%', hex[b >> 4], hex[b & 15]};

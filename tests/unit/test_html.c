@@ -128,6 +128,9 @@ static void safe_urls_are_kept_and_encoded_for_attributes(void **state)
     ESC(html_escape_url, "%41%zz", "%41%25zz");
     /* a colon after the first slash is part of a path, not a scheme */
     ESC(html_escape_url, "/a:b", "/a:b");
+    /* tab/newline vanish as they do in the browser: the scheme we judged
+     * ("http") is the one the reader's browser will see */
+    ESC(html_escape_url, "h\nttp://x/\ty", "http://x/y");
 }
 
 static void img_src_allows_only_raster_base64_placeholders(void **state)
