@@ -284,6 +284,28 @@ static void self_including_partial_stops_with_a_clear_error(void **state)
     buf_free(&out);
 }
 
+static const char *broken_partial(void *ud, const char *name, size_t *len)
+{
+    (void)ud;
+    (void)name;
+    *len = strlen("<li>\n{{#photos}}\n{{src}}\n");
+    return "<li>\n{{#photos}}\n{{src}}\n";
+}
+
+static void an_error_in_a_partial_names_the_partial(void **state)
+{
+    struct buf out;
+    struct diag d;
+    buf_init(&out, MAX_OUT);
+    assert_int_equal(render_str("ok\n  {{>photo.mustache}}\n", "{}", broken_partial, NULL, &out, &d),
+                     ST_CONFIG);
+    assert_string_equal(d.file, "photo.mustache");
+    assert_int_equal(d.line, 2);
+    assert_non_null(strstr(d.field, "photos"));
+    assert_non_null(strstr(d.message, "never closed"));
+    buf_free(&out);
+}
+
 static void rendering_respects_the_output_cap(void **state)
 {
     struct buf out;
@@ -563,6 +585,7 @@ int main(void)
         cmocka_unit_test(template_errors_name_template_line_and_tag),
         cmocka_unit_test(section_nesting_is_capped_at_compile_time),
         cmocka_unit_test(self_including_partial_stops_with_a_clear_error),
+        cmocka_unit_test(an_error_in_a_partial_names_the_partial),
         cmocka_unit_test(rendering_respects_the_output_cap),
         cmocka_unit_test(nested_sections_over_one_list_hit_the_work_limit),
         cmocka_unit_test(a_template_renders_the_same_twice),
