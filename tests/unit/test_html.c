@@ -195,6 +195,25 @@ static void variables_are_escaped_and_triple_braces_are_not(void **state)
     buf_free(&out);
 }
 
+static void variables_that_start_a_url_attribute_are_url_checked(void **state)
+{
+    struct buf out;
+    struct diag d;
+    buf_init(&out, MAX_OUT);
+    assert_int_equal(render_str("<a href=\"{{u}}\">{{u}}</a><a HREF='{{ok}}'>x</a>"
+                                "<img src=\"{{p}}\" data-src=\"{{bad}}\" alt=\"{{u}}\">"
+                                "<form action=\"{{u}}\"></form><a href=\"/x/{{u}}\">",
+                                "{\"u\":\"javascript:alert(1)\",\"ok\":\"https://e.com/a b\","
+                                "\"p\":\"data:image/png;base64,AAAA\",\"bad\":\"data:text/html,x\"}",
+                                NULL, NULL, &out, &d),
+                     ST_OK);
+    assert_string_equal(out.data, "<a href=\"#\">javascript:alert(1)</a><a HREF='https://e.com/a%20b'>x</a>"
+                                  "<img src=\"data:image/png;base64,AAAA\" data-src=\"#\" "
+                                  "alt=\"javascript:alert(1)\"><form action=\"#\"></form>"
+                                  "<a href=\"/x/javascript:alert(1)\">");
+    buf_free(&out);
+}
+
 static void sections_lists_and_falsy_values(void **state)
 {
     struct buf out;
@@ -581,6 +600,7 @@ int main(void)
         cmocka_unit_test(json_in_script_cannot_close_the_script),
         cmocka_unit_test(escapers_stop_at_the_buffer_cap),
         cmocka_unit_test(variables_are_escaped_and_triple_braces_are_not),
+        cmocka_unit_test(variables_that_start_a_url_attribute_are_url_checked),
         cmocka_unit_test(sections_lists_and_falsy_values),
         cmocka_unit_test(template_errors_name_template_line_and_tag),
         cmocka_unit_test(section_nesting_is_capped_at_compile_time),
