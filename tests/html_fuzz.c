@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define CHECK(cond)                                                                                \
     do {                                                                                           \
         if (!(cond)) {                                                                             \
-            fprintf(stderr, "html_fuzz: invariant failed: %s (line %d)\n", #cond, __LINE__);      \
+            fprintf(stderr, "html_fuzz: invariant failed: %s (line %d)\n", #cond, __LINE__);       \
             abort();                                                                               \
         }                                                                                          \
     } while (0)
@@ -138,8 +138,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     default: {
         char *self = str_ndup(s, n);
         struct html_template *t = NULL;
-        json_t *ctx = json_pack("{s:[i,s,{s:s}],s:s,s:b,s:{s:{s:i}},s:s}", "a", 1, "<x>", "b",
-                                "\"", "c", "&'", "t", 1, "o", "p", "q", 2, "y", "\xff<i>");
+        json_t *ctx = json_pack("{s:[i,s,{s:s}],s:s,s:b,s:{s:{s:i}},s:s}", "a", 1, "<x>", "b", "\"",
+                                "c", "&'", "t", 1, "o", "p", "q", 2, "y", "\xff<i>");
         if (self && html_template_compile("fuzz", s, n, &t, &d) == ST_OK &&
             html_render(t, ctx, partial, self, &b, &d) == ST_OK)
             CHECK(utf8_ok(&b));

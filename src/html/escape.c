@@ -98,13 +98,26 @@ static enum status escape_markup(struct buf *out, const char *s, size_t n)
             rep = HTML_REPLACEMENT;
         else if (seq.len == 1) {
             switch (seq.ptr[0]) {
-            case '&': rep = "&amp;"; break;
-            case '<': rep = "&lt;"; break;
-            case '>': rep = "&gt;"; break;
-            case '"': rep = "&quot;"; break;
-            case '\'': rep = "&#39;"; break;
-            case '\0': rep = HTML_REPLACEMENT; break;
-            default: break;
+            case '&':
+                rep = "&amp;";
+                break;
+            case '<':
+                rep = "&lt;";
+                break;
+            case '>':
+                rep = "&gt;";
+                break;
+            case '"':
+                rep = "&quot;";
+                break;
+            case '\'':
+                rep = "&#39;";
+                break;
+            case '\0':
+                rep = HTML_REPLACEMENT;
+                break;
+            default:
+                break;
             }
         }
         if (!rep)
@@ -217,7 +230,8 @@ enum status html_escape_url(struct buf *out, const char *s, size_t n)
             st = buf_append(out, pct, 3);
         } else if (b == '%') {
             /* keep an existing escape, repair a stray percent sign */
-            bool escape = span_sub(c.in, c.pos, 2, &two) && is_hex(two.ptr[0]) && is_hex(two.ptr[1]);
+            bool escape =
+                span_sub(c.in, c.pos, 2, &two) && is_hex(two.ptr[0]) && is_hex(two.ptr[1]);
             st = buf_puts(out, escape ? "%" : "%25");
         } else if (b == '&') {
             st = buf_puts(out, "&amp;");

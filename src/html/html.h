@@ -87,8 +87,8 @@ enum status html_render(const struct html_template *t, json_t *context, html_par
  * escapes them for where it writes them (html_escape_img_src/attr).
  * A NULL callback writes a plain <img> (in a <figure> when alone).
  */
-typedef enum status (*html_figure_fn)(void *ud, const char *src, const char *alt,
-                                      const char *title, bool inline_image, struct buf *out);
+typedef enum status (*html_figure_fn)(void *ud, const char *src, const char *alt, const char *title,
+                                      bool inline_image, struct buf *out);
 
 /* CommonMark + tables, strikethrough, permissive autolinks; raw HTML
  * is escaped, not passed through (MD_FLAG_NOHTML); headings get unique

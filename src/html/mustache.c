@@ -277,7 +277,8 @@ static enum status parse(struct parser *p)
         unsigned line = line_at(p, tag_off) + 1;
 
         size_t text_end = tag_off, next = tag_end, ls = tag_off;
-        bool alone = type && type != '&' && type != '{' && standalone(p, tag_off, tag_end, &ls, &next);
+        bool alone =
+            type && type != '&' && type != '{' && standalone(p, tag_off, tag_end, &ls, &next);
         if (alone)
             text_end = ls;
         if (text_end > p->pos && (st = push_node(p, N_TEXT, p->pos, text_end - p->pos, 0)) != ST_OK)
@@ -323,8 +324,8 @@ static enum status parse(struct parser *p)
         case '#':
         case '^':
             if (p->depth == TS_LIMIT_TEMPLATE_DEPTH) {
-                st = tag_error(p, tag_off, tag_len, ST_LIMIT,
-                               "sections nested deeper than %d", TS_LIMIT_TEMPLATE_DEPTH);
+                st = tag_error(p, tag_off, tag_len, ST_LIMIT, "sections nested deeper than %d",
+                               TS_LIMIT_TEMPLATE_DEPTH);
                 goto abort;
             }
             st = push_node(p, type == '#' ? N_SECTION : N_INVERTED, a, b - a, line);
@@ -374,8 +375,8 @@ static enum status parse(struct parser *p)
         if (p->d)
             p->d->line = o->line;
         st = diag_set(p->d, ST_CONFIG, field, DIAG_NO_OFFSET,
-                      "section opened here is never closed (no {{/%.*s}} before the end)", (int)show,
-                      s + o->off);
+                      "section opened here is never closed (no {{/%.*s}} before the end)",
+                      (int)show, s + o->off);
     }
 abort:
     if (st == ST_NOMEM || st == ST_LIMIT) {
@@ -502,8 +503,8 @@ static enum status render_error(struct render *r, const struct html_template *t,
     if (r->d && r->d->status != ST_OK)
         return st; /* keep the innermost, most precise message */
     /* the tag as written with the default delimiters: "{{>self}}" */
-    static const char sigil[] = {[N_VAR] = 0, [N_RAW] = '&', [N_SECTION] = '#',
-                                 [N_INVERTED] = '^', [N_PARTIAL] = '>'};
+    static const char sigil[] = {
+        [N_VAR] = 0, [N_RAW] = '&', [N_SECTION] = '#', [N_INVERTED] = '^', [N_PARTIAL] = '>'};
     char field[64], s[2] = {n->kind < sizeof sigil ? sigil[n->kind] : 0, 0};
     size_t show = utf8_clip((const uint8_t *)t->src + n->off, n->len, TAG_QUOTE_MAX);
     snprintf(field, sizeof field, "tag {{%s%.*s}}", s, (int)show, t->src + n->off);
@@ -559,10 +560,14 @@ static enum status interpolate(struct render *r, const json_t *v, enum node_kind
     if (!s)
         return ST_OK;
     switch (kind) {
-    case N_URL: return html_escape_url(r->out, s, n);
-    case N_IMG_SRC: return html_escape_img_src(r->out, s, n);
-    case N_RAW: return put_raw(r->out, s, n);
-    default: return html_escape_text(r->out, s, n);
+    case N_URL:
+        return html_escape_url(r->out, s, n);
+    case N_IMG_SRC:
+        return html_escape_img_src(r->out, s, n);
+    case N_RAW:
+        return put_raw(r->out, s, n);
+    default:
+        return html_escape_text(r->out, s, n);
     }
 }
 

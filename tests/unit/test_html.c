@@ -66,9 +66,17 @@ static void invalid_utf8_becomes_replacement_characters(void **state)
 {
     /* a stray byte, a cut-short sequence, an overlong "<" (C0 BC), a
      * surrogate: each bad byte is U+FFFD, and no "<" appears */
-    ESC(html_escape_text, "a\xff" "b", "a\xEF\xBF\xBD" "b");
+    ESC(html_escape_text,
+        "a\xff"
+        "b",
+        "a\xEF\xBF\xBD"
+        "b");
     ESC(html_escape_text, "x\xe2\x82", "x\xEF\xBF\xBD\xEF\xBF\xBD");
-    ESC(html_escape_attr, "\xc0\xbc" "script", "\xEF\xBF\xBD\xEF\xBF\xBD" "script");
+    ESC(html_escape_attr,
+        "\xc0\xbc"
+        "script",
+        "\xEF\xBF\xBD\xEF\xBF\xBD"
+        "script");
     ESC(html_escape_text, "\xed\xa0\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
     ESC(html_escape_text, "nul\0x", "nul\xEF\xBF\xBDx");
     ESC(html_escape_json_script, "\"\xff\"", "\"\xEF\xBF\xBD\"");
@@ -200,17 +208,19 @@ static void variables_that_start_a_url_attribute_are_url_checked(void **state)
     struct buf out;
     struct diag d;
     buf_init(&out, MAX_OUT);
-    assert_int_equal(render_str("<a href=\"{{u}}\">{{u}}</a><a HREF='{{ok}}'>x</a>"
-                                "<img src=\"{{p}}\" data-src=\"{{bad}}\" alt=\"{{u}}\">"
-                                "<form action=\"{{u}}\"></form><a href=\"/x/{{u}}\">",
-                                "{\"u\":\"javascript:alert(1)\",\"ok\":\"https://e.com/a b\","
-                                "\"p\":\"data:image/png;base64,AAAA\",\"bad\":\"data:text/html,x\"}",
-                                NULL, NULL, &out, &d),
-                     ST_OK);
-    assert_string_equal(out.data, "<a href=\"#\">javascript:alert(1)</a><a HREF='https://e.com/a%20b'>x</a>"
-                                  "<img src=\"data:image/png;base64,AAAA\" data-src=\"#\" "
-                                  "alt=\"javascript:alert(1)\"><form action=\"#\"></form>"
-                                  "<a href=\"/x/javascript:alert(1)\">");
+    assert_int_equal(
+        render_str("<a href=\"{{u}}\">{{u}}</a><a HREF='{{ok}}'>x</a>"
+                   "<img src=\"{{p}}\" data-src=\"{{bad}}\" alt=\"{{u}}\">"
+                   "<form action=\"{{u}}\"></form><a href=\"/x/{{u}}\">",
+                   "{\"u\":\"javascript:alert(1)\",\"ok\":\"https://e.com/a b\","
+                   "\"p\":\"data:image/png;base64,AAAA\",\"bad\":\"data:text/html,x\"}",
+                   NULL, NULL, &out, &d),
+        ST_OK);
+    assert_string_equal(out.data,
+                        "<a href=\"#\">javascript:alert(1)</a><a HREF='https://e.com/a%20b'>x</a>"
+                        "<img src=\"data:image/png;base64,AAAA\" data-src=\"#\" "
+                        "alt=\"javascript:alert(1)\"><form action=\"#\"></form>"
+                        "<a href=\"/x/javascript:alert(1)\">");
     buf_free(&out);
 }
 
@@ -316,8 +326,8 @@ static void an_error_in_a_partial_names_the_partial(void **state)
     struct buf out;
     struct diag d;
     buf_init(&out, MAX_OUT);
-    assert_int_equal(render_str("ok\n  {{>photo.mustache}}\n", "{}", broken_partial, NULL, &out, &d),
-                     ST_CONFIG);
+    assert_int_equal(
+        render_str("ok\n  {{>photo.mustache}}\n", "{}", broken_partial, NULL, &out, &d), ST_CONFIG);
     assert_string_equal(d.file, "photo.mustache");
     assert_int_equal(d.line, 2);
     assert_non_null(strstr(d.field, "photos"));
@@ -330,8 +340,8 @@ static void rendering_respects_the_output_cap(void **state)
     struct buf out;
     struct diag d;
     buf_init(&out, 100);
-    assert_int_equal(render_str("{{#l}}0123456789{{/l}}", "{\"l\":[1,2,3,4,5,6,7,8,9,10,11]}",
-                                NULL, NULL, &out, &d),
+    assert_int_equal(render_str("{{#l}}0123456789{{/l}}", "{\"l\":[1,2,3,4,5,6,7,8,9,10,11]}", NULL,
+                                NULL, &out, &d),
                      ST_LIMIT);
     assert_true(out.len <= 100);
     assert_non_null(strstr(d.message, "size limit"));
@@ -450,11 +460,12 @@ static void headings_get_unique_slug_ids(void **state)
                         "#### ***\n",
                         &f, &out, &d),
                      ST_OK);
-    assert_string_equal(out.data, "<h1 id=\"kim-ryon-hui-who-is-she\">Kim Ryon-hui: Who Is She?</h1>\n"
-                                  "<h2 id=\"notes\">Notes</h2>\n"
-                                  "<h2 id=\"notes-2\">Notes</h2>\n"
-                                  "<h3 id=\"평양-pyongyang\">평양 (Pyongyang)</h3>\n"
-                                  "<h4 id=\"section\">***</h4>\n");
+    assert_string_equal(out.data,
+                        "<h1 id=\"kim-ryon-hui-who-is-she\">Kim Ryon-hui: Who Is She?</h1>\n"
+                        "<h2 id=\"notes\">Notes</h2>\n"
+                        "<h2 id=\"notes-2\">Notes</h2>\n"
+                        "<h3 id=\"평양-pyongyang\">평양 (Pyongyang)</h3>\n"
+                        "<h4 id=\"section\">***</h4>\n");
     buf_free(&out);
 }
 
@@ -463,9 +474,9 @@ static void raw_html_in_a_story_is_shown_not_run(void **state)
     struct figure_log f = {0};
     struct buf out;
     struct diag d;
-    assert_int_equal(md("<script>alert(1)</script>\n\nHi <img src=x onerror=alert(2)> there\n",
-                        &f, &out, &d),
-                     ST_OK);
+    assert_int_equal(
+        md("<script>alert(1)</script>\n\nHi <img src=x onerror=alert(2)> there\n", &f, &out, &d),
+        ST_OK);
     assert_null(strstr(out.data, "<script"));
     assert_null(strstr(out.data, "<img"));
     assert_non_null(strstr(out.data, "&lt;script&gt;alert(1)&lt;/script&gt;"));
@@ -508,7 +519,8 @@ static void nul_bytes_in_markdown_become_replacement_characters(void **state)
     assert_int_equal(html_markdown(text, sizeof text - 1, NULL, NULL, &out, &d), ST_OK);
     assert_true(utf8_valid((const uint8_t *)out.data, out.len));
     assert_int_equal(strlen(out.data), out.len); /* no NUL written */
-    assert_non_null(strstr(out.data, "<h1 id=\"ab\">a\xEF\xBF\xBD" "b</h1>"));
+    assert_non_null(strstr(out.data, "<h1 id=\"ab\">a\xEF\xBF\xBD"
+                                     "b</h1>"));
     buf_free(&out);
 }
 
