@@ -500,6 +500,20 @@ static void javascript_links_are_neutralised(void **state)
     buf_free(&out);
 }
 
+static void autolinks_and_reference_links_are_neutralised_too(void **state)
+{
+    struct figure_log f = {0};
+    struct buf out;
+    struct diag d;
+    assert_int_equal(
+        md("<javascript:alert(1)> <VBScript:x> [r][ref]\n\n[ref]: javascript:alert(2)\n", &f, &out,
+           &d),
+        ST_OK);
+    assert_string_equal(out.data, "<p><a href=\"#\">javascript:alert(1)</a> "
+                                  "<a href=\"#\">VBScript:x</a> <a href=\"#\">r</a></p>\n");
+    buf_free(&out);
+}
+
 static void korean_text_passes_through_intact(void **state)
 {
     struct figure_log f = {0};
@@ -626,6 +640,7 @@ int main(void)
         cmocka_unit_test(headings_get_unique_slug_ids),
         cmocka_unit_test(raw_html_in_a_story_is_shown_not_run),
         cmocka_unit_test(javascript_links_are_neutralised),
+        cmocka_unit_test(autolinks_and_reference_links_are_neutralised_too),
         cmocka_unit_test(korean_text_passes_through_intact),
         cmocka_unit_test(nul_bytes_in_markdown_become_replacement_characters),
         cmocka_unit_test(a_failing_figure_callback_stops_rendering),
