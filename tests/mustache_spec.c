@@ -15,8 +15,8 @@
 #include "base/base.h"
 #include "html/html.h"
 
-static const char *const spec_files[] = {"comments",    "interpolation", "sections",
-                                         "inverted",    "partials",      "delimiters"};
+static const char *const spec_files[] = {"comments", "interpolation", "sections",
+                                         "inverted", "partials",      "delimiters"};
 
 static const char *partial_from_json(void *ud, const char *name, size_t *len)
 {
@@ -50,7 +50,8 @@ static bool run_case(const char *file, json_t *tc)
         printf("  FAIL %s: %s: compile: %s\n", file, name, msg);
         goto abort;
     }
-    if (html_render(t, json_object_get(tc, "data"), partial_from_json, partials, &out, &d) != ST_OK) {
+    if (html_render(t, json_object_get(tc, "data"), partial_from_json, partials, &out, &d) !=
+        ST_OK) {
         diag_format(&d, msg, sizeof msg);
         printf("  FAIL %s: %s: render: %s\n", file, name, msg);
         goto abort;

@@ -87,22 +87,48 @@ static enum status escape_markup(struct buf *out, const char *s, size_t n)
     struct cursor c;
     struct span seq;
     bool valid;
+    size_t run = 0; /* start of the bytes that pass unchanged, written in one append */
     cursor_init(&c, span_make((const uint8_t *)s, s ? n : 0));
-    while (st == ST_OK && html_utf8_next(&c, &seq, &valid)) {
-        if (!valid) {
-            st = buf_puts(out, HTML_REPLACEMENT);
+    while (st == ST_OK) {
+        size_t at = c.pos;
+        if (!html_utf8_next(&c, &seq, &valid))
+            break;
+        const char *rep = NULL;
+        if (!valid)
+            rep = HTML_REPLACEMENT;
+        else if (seq.len == 1) {
+            switch (seq.ptr[0]) {
+            case '&':
+                rep = "&amp;";
+                break;
+            case '<':
+                rep = "&lt;";
+                break;
+            case '>':
+                rep = "&gt;";
+                break;
+            case '"':
+                rep = "&quot;";
+                break;
+            case '\'':
+                rep = "&#39;";
+                break;
+            case '\0':
+                rep = HTML_REPLACEMENT;
+                break;
+            default:
+                break;
+            }
+        }
+        if (!rep)
             continue;
-        }
-        switch (seq.len == 1 ? seq.ptr[0] : 0x80) {
-        case '&': st = buf_puts(out, "&amp;"); break;
-        case '<': st = buf_puts(out, "&lt;"); break;
-        case '>': st = buf_puts(out, "&gt;"); break;
-        case '"': st = buf_puts(out, "&quot;"); break;
-        case '\'': st = buf_puts(out, "&#39;"); break;
-        case '\0': st = buf_puts(out, HTML_REPLACEMENT); break;
-        default: st = buf_append(out, seq.ptr, seq.len); break;
-        }
+        st = buf_append(out, s + run, at - run);
+        if (st == ST_OK)
+            st = buf_puts(out, rep);
+        run = c.pos;
     }
+    if (st == ST_OK)
+        st = buf_append(out, s ? s + run : "", c.pos - run);
     return st;
 }
 
@@ -195,13 +221,17 @@ enum status html_escape_url(struct buf *out, const char *s, size_t n)
         }
         uint8_t b = seq.ptr[0];
         struct span two;
+        if (b == '\t' || b == '\n' || b == '\r')
+            continue; /* browsers drop them anywhere in a URL; so do we, so
+                         the scheme url_allowed judged is the one they see */
         if (b <= 0x20 || b == 0x7F || b == '"' || b == '\'' || b == '<' || b == '>' || b == '`' ||
             b == '\\') {
             char pct[3] = {'%', hex[b >> 4], hex[b & 15]};
             st = buf_append(out, pct, 3);
         } else if (b == '%') {
             /* keep an existing escape, repair a stray percent sign */
-            bool escape = span_sub(c.in, c.pos, 2, &two) && is_hex(two.ptr[0]) && is_hex(two.ptr[1]);
+            bool escape =
+                span_sub(c.in, c.pos, 2, &two) && is_hex(two.ptr[0]) && is_hex(two.ptr[1]);
             st = buf_puts(out, escape ? "%" : "%25");
         } else if (b == '&') {
             st = buf_puts(out, "&amp;");

@@ -64,7 +64,10 @@ void html_template_free(struct html_template *t);
  * Falsy for sections: missing, null, false, [] and "" (the spec leaves
  * "" to the host; we follow JavaScript so {{#subtitle}} means "has
  * one"). 0 is truthy. Numbers interpolate in their shortest form;
- * objects and arrays interpolate as nothing. Lambdas are not supported
+ * objects and arrays interpolate as nothing. A {{name}} that begins a
+ * quoted attribute value whose name ends in href/action/cite is written
+ * with html_escape_url, in src/poster with html_escape_img_src (a
+ * "javascript:" licensor URL from a photo becomes "#"). Lambdas are not supported
  * (JSON data has no functions). Compile errors name the template
  * (diag.file), the line and the tag (diag.field). Nesting of sections
  * and partials is capped by TS_LIMIT_TEMPLATE_DEPTH, total work by
@@ -84,8 +87,8 @@ enum status html_render(const struct html_template *t, json_t *context, html_par
  * escapes them for where it writes them (html_escape_img_src/attr).
  * A NULL callback writes a plain <img> (in a <figure> when alone).
  */
-typedef enum status (*html_figure_fn)(void *ud, const char *src, const char *alt,
-                                      const char *title, bool inline_image, struct buf *out);
+typedef enum status (*html_figure_fn)(void *ud, const char *src, const char *alt, const char *title,
+                                      bool inline_image, struct buf *out);
 
 /* CommonMark + tables, strikethrough, permissive autolinks; raw HTML
  * is escaped, not passed through (MD_FLAG_NOHTML); headings get unique

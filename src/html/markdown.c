@@ -18,8 +18,8 @@
 #include "html/html_internal.h"
 
 #define MD_FLAGS                                                                                   \
-    (MD_DIALECT_COMMONMARK | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_PERMISSIVEAUTOLINKS | \
-     MD_FLAG_NOHTML)
+    (MD_DIALECT_COMMONMARK | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH |                              \
+     MD_FLAG_PERMISSIVEAUTOLINKS | MD_FLAG_NOHTML)
 
 /* NUL bytes after our copy of the input (see clip_to_doc). */
 #define MD_PAD 64
@@ -29,7 +29,9 @@
 
 /* ---- character references -------------------------------------------- */
 
-/* U+00A0..U+00FF in order: the Latin-1 names a European caption uses. */
+/* U+00A0..U+00FF in order, 8 a row: the Latin-1 names a European
+ * caption uses. */
+/* clang-format off */
 static const char *const latin1_names[96] = {
     "nbsp",   "iexcl",  "cent",   "pound",  "curren", "yen",    "brvbar", "sect",
     "uml",    "copy",   "ordf",   "laquo",  "not",    "shy",    "reg",    "macr",
@@ -44,21 +46,22 @@ static const char *const latin1_names[96] = {
     "eth",    "ntilde", "ograve", "oacute", "ocirc",  "otilde", "ouml",   "divide",
     "oslash", "ugrave", "uacute", "ucirc",  "uuml",   "yacute", "thorn",  "yuml",
 };
+/* clang-format on */
 
 /* Punctuation and the other names that turn up in edited text. */
 static const struct {
     const char *name;
     uint32_t cp;
 } other_names[] = {
-    {"amp", '&'},       {"lt", '<'},         {"gt", '>'},         {"quot", '"'},
-    {"apos", '\''},     {"OElig", 0x152},    {"oelig", 0x153},    {"Scaron", 0x160},
-    {"scaron", 0x161},  {"Yuml", 0x178},     {"ensp", 0x2002},    {"emsp", 0x2003},
-    {"thinsp", 0x2009}, {"zwnj", 0x200C},    {"zwj", 0x200D},     {"ndash", 0x2013},
-    {"mdash", 0x2014},  {"lsquo", 0x2018},   {"rsquo", 0x2019},   {"sbquo", 0x201A},
-    {"ldquo", 0x201C},  {"rdquo", 0x201D},   {"bdquo", 0x201E},   {"dagger", 0x2020},
-    {"Dagger", 0x2021}, {"bull", 0x2022},    {"hellip", 0x2026},  {"permil", 0x2030},
-    {"prime", 0x2032},  {"Prime", 0x2033},   {"lsaquo", 0x2039},  {"rsaquo", 0x203A},
-    {"euro", 0x20AC},   {"trade", 0x2122},   {"larr", 0x2190},    {"rarr", 0x2192},
+    {"amp", '&'},       {"lt", '<'},       {"gt", '>'},        {"quot", '"'},
+    {"apos", '\''},     {"OElig", 0x152},  {"oelig", 0x153},   {"Scaron", 0x160},
+    {"scaron", 0x161},  {"Yuml", 0x178},   {"ensp", 0x2002},   {"emsp", 0x2003},
+    {"thinsp", 0x2009}, {"zwnj", 0x200C},  {"zwj", 0x200D},    {"ndash", 0x2013},
+    {"mdash", 0x2014},  {"lsquo", 0x2018}, {"rsquo", 0x2019},  {"sbquo", 0x201A},
+    {"ldquo", 0x201C},  {"rdquo", 0x201D}, {"bdquo", 0x201E},  {"dagger", 0x2020},
+    {"Dagger", 0x2021}, {"bull", 0x2022},  {"hellip", 0x2026}, {"permil", 0x2030},
+    {"prime", 0x2032},  {"Prime", 0x2033}, {"lsaquo", 0x2039}, {"rsaquo", 0x203A},
+    {"euro", 0x20AC},   {"trade", 0x2122}, {"larr", 0x2190},   {"rarr", 0x2192},
     {"minus", 0x2212},
 };
 
@@ -127,9 +130,15 @@ static enum status attribute_plain(struct buf *out, const MD_ATTRIBUTE *a)
         size_t off = a->substr_offsets[i], end = a->substr_offsets[i + 1];
         const char *p = a->text + off;
         switch (a->substr_types[i]) {
-        case MD_TEXT_ENTITY: st = entity_plain(out, p, end - off); break;
-        case MD_TEXT_NULLCHAR: st = buf_puts(out, HTML_REPLACEMENT); break;
-        default: st = buf_append(out, p, end - off); break;
+        case MD_TEXT_ENTITY:
+            st = entity_plain(out, p, end - off);
+            break;
+        case MD_TEXT_NULLCHAR:
+            st = buf_puts(out, HTML_REPLACEMENT);
+            break;
+        default:
+            st = buf_append(out, p, end - off);
+            break;
         }
     }
     if (st == ST_OK && !out->data)
@@ -252,7 +261,8 @@ static enum status slugify(struct buf *slug, const char *text, size_t n)
             continue;
         }
         uint8_t b = seq.ptr[0];
-        if ((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || (b >= 'A' && b <= 'Z') || b == '_') {
+        if ((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || (b >= 'A' && b <= 'Z') ||
+            b == '_') {
             if (dash)
                 st = buf_putc(slug, '-');
             if (st == ST_OK)
@@ -287,9 +297,9 @@ struct md_ctx {
 
     /* the current paragraph: is it one image and nothing else? */
     bool in_p;
-    size_t p_start;   /* target->len before "<p>" */
-    bool p_other;     /* something other than a first image was seen */
-    bool p_pending;   /* a first image waits to learn if it is alone */
+    size_t p_start; /* target->len before "<p>" */
+    bool p_other;   /* something other than a first image was seen */
+    bool p_pending; /* a first image waits to learn if it is alone */
     struct buf pending_src, pending_alt, pending_title;
 
     struct buf scratch;
@@ -375,11 +385,15 @@ static enum status swap_pending(struct md_ctx *c)
 static enum status text_plain(struct buf *to, MD_TEXTTYPE type, const char *s, size_t n)
 {
     switch (type) {
-    case MD_TEXT_NULLCHAR: return buf_puts(to, HTML_REPLACEMENT);
+    case MD_TEXT_NULLCHAR:
+        return buf_puts(to, HTML_REPLACEMENT);
     case MD_TEXT_BR:
-    case MD_TEXT_SOFTBR: return buf_putc(to, ' ');
-    case MD_TEXT_ENTITY: return entity_plain(to, s, n);
-    default: return buf_append(to, s, n);
+    case MD_TEXT_SOFTBR:
+        return buf_putc(to, ' ');
+    case MD_TEXT_ENTITY:
+        return entity_plain(to, s, n);
+    default:
+        return buf_append(to, s, n);
     }
 }
 
@@ -433,9 +447,15 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud
     if (st != ST_OK)
         goto abort;
     switch (type) {
-    case MD_TEXT_NULLCHAR: st = put(c, HTML_REPLACEMENT); break;
-    case MD_TEXT_BR: st = put(c, "<br>\n"); break;
-    case MD_TEXT_SOFTBR: st = put(c, "\n"); break;
+    case MD_TEXT_NULLCHAR:
+        st = put(c, HTML_REPLACEMENT);
+        break;
+    case MD_TEXT_BR:
+        st = put(c, "<br>\n");
+        break;
+    case MD_TEXT_SOFTBR:
+        st = put(c, "\n");
+        break;
     case MD_TEXT_ENTITY: {
         uint32_t cp;
         buf_reset(&c->scratch);
@@ -474,16 +494,26 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
     struct md_ctx *c = ud;
     enum status st = ST_OK;
     switch (type) {
-    case MD_BLOCK_DOC: break;
-    case MD_BLOCK_QUOTE: st = put(c, "<blockquote>\n"); break;
-    case MD_BLOCK_UL: st = put(c, "<ul>\n"); break;
+    case MD_BLOCK_DOC:
+        break;
+    case MD_BLOCK_QUOTE:
+        st = put(c, "<blockquote>\n");
+        break;
+    case MD_BLOCK_UL:
+        st = put(c, "<ul>\n");
+        break;
     case MD_BLOCK_OL: {
         const MD_BLOCK_OL_DETAIL *ol = detail;
-        st = ol->start == 1 ? put(c, "<ol>\n") : buf_printf(c->target, "<ol start=\"%u\">\n", ol->start);
+        st = ol->start == 1 ? put(c, "<ol>\n")
+                            : buf_printf(c->target, "<ol start=\"%u\">\n", ol->start);
         break;
     }
-    case MD_BLOCK_LI: st = put(c, "<li>"); break;
-    case MD_BLOCK_HR: st = put(c, "<hr>\n"); break;
+    case MD_BLOCK_LI:
+        st = put(c, "<li>");
+        break;
+    case MD_BLOCK_HR:
+        st = put(c, "<hr>\n");
+        break;
     case MD_BLOCK_H:
         buf_reset(&c->heading);
         buf_reset(&c->heading_text);
@@ -502,7 +532,9 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
             st = put(c, ">");
         break;
     }
-    case MD_BLOCK_HTML: st = put(c, "<p>"); break; /* escaped text, never markup */
+    case MD_BLOCK_HTML:
+        st = put(c, "<p>");
+        break; /* escaped text, never markup */
     case MD_BLOCK_P:
         c->in_p = true;
         c->p_start = c->target->len;
@@ -510,12 +542,24 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
         c->p_pending = false;
         st = put(c, "<p>");
         break;
-    case MD_BLOCK_TABLE: st = put(c, "<table>\n"); break;
-    case MD_BLOCK_THEAD: st = put(c, "<thead>\n"); break;
-    case MD_BLOCK_TBODY: st = put(c, "<tbody>\n"); break;
-    case MD_BLOCK_TR: st = put(c, "<tr>\n"); break;
-    case MD_BLOCK_TH: st = open_cell(c, "th", detail); break;
-    case MD_BLOCK_TD: st = open_cell(c, "td", detail); break;
+    case MD_BLOCK_TABLE:
+        st = put(c, "<table>\n");
+        break;
+    case MD_BLOCK_THEAD:
+        st = put(c, "<thead>\n");
+        break;
+    case MD_BLOCK_TBODY:
+        st = put(c, "<tbody>\n");
+        break;
+    case MD_BLOCK_TR:
+        st = put(c, "<tr>\n");
+        break;
+    case MD_BLOCK_TH:
+        st = open_cell(c, "th", detail);
+        break;
+    case MD_BLOCK_TD:
+        st = open_cell(c, "td", detail);
+        break;
     }
     return keep(c, st);
 }
@@ -555,15 +599,31 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
     struct md_ctx *c = ud;
     enum status st = ST_OK;
     switch (type) {
-    case MD_BLOCK_DOC: break;
-    case MD_BLOCK_QUOTE: st = put(c, "</blockquote>\n"); break;
-    case MD_BLOCK_UL: st = put(c, "</ul>\n"); break;
-    case MD_BLOCK_OL: st = put(c, "</ol>\n"); break;
-    case MD_BLOCK_LI: st = put(c, "</li>\n"); break;
-    case MD_BLOCK_HR: break;
-    case MD_BLOCK_H: st = close_heading(c, ((const MD_BLOCK_H_DETAIL *)detail)->level); break;
-    case MD_BLOCK_CODE: st = put(c, "</code></pre>\n"); break;
-    case MD_BLOCK_HTML: st = put(c, "</p>\n"); break;
+    case MD_BLOCK_DOC:
+        break;
+    case MD_BLOCK_QUOTE:
+        st = put(c, "</blockquote>\n");
+        break;
+    case MD_BLOCK_UL:
+        st = put(c, "</ul>\n");
+        break;
+    case MD_BLOCK_OL:
+        st = put(c, "</ol>\n");
+        break;
+    case MD_BLOCK_LI:
+        st = put(c, "</li>\n");
+        break;
+    case MD_BLOCK_HR:
+        break;
+    case MD_BLOCK_H:
+        st = close_heading(c, ((const MD_BLOCK_H_DETAIL *)detail)->level);
+        break;
+    case MD_BLOCK_CODE:
+        st = put(c, "</code></pre>\n");
+        break;
+    case MD_BLOCK_HTML:
+        st = put(c, "</p>\n");
+        break;
     case MD_BLOCK_P:
         if (c->p_pending && !c->p_other) {
             /* the image is the whole paragraph: a figure, without <p> */
@@ -581,12 +641,24 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
         }
         c->in_p = false;
         break;
-    case MD_BLOCK_TABLE: st = put(c, "</table>\n"); break;
-    case MD_BLOCK_THEAD: st = put(c, "</thead>\n"); break;
-    case MD_BLOCK_TBODY: st = put(c, "</tbody>\n"); break;
-    case MD_BLOCK_TR: st = put(c, "</tr>\n"); break;
-    case MD_BLOCK_TH: st = put(c, "</th>\n"); break;
-    case MD_BLOCK_TD: st = put(c, "</td>\n"); break;
+    case MD_BLOCK_TABLE:
+        st = put(c, "</table>\n");
+        break;
+    case MD_BLOCK_THEAD:
+        st = put(c, "</thead>\n");
+        break;
+    case MD_BLOCK_TBODY:
+        st = put(c, "</tbody>\n");
+        break;
+    case MD_BLOCK_TR:
+        st = put(c, "</tr>\n");
+        break;
+    case MD_BLOCK_TH:
+        st = put(c, "</th>\n");
+        break;
+    case MD_BLOCK_TD:
+        st = put(c, "</td>\n");
+        break;
     }
     return keep(c, st);
 }
@@ -626,12 +698,23 @@ static int on_enter_span(MD_SPANTYPE type, void *detail, void *ud)
     if ((st = other_content(c)) != ST_OK)
         goto abort;
     switch (type) {
-    case MD_SPAN_EM: st = put(c, "<em>"); break;
-    case MD_SPAN_STRONG: st = put(c, "<strong>"); break;
-    case MD_SPAN_A: st = open_link(c, detail); break;
-    case MD_SPAN_CODE: st = put(c, "<code>"); break;
-    case MD_SPAN_DEL: st = put(c, "<del>"); break;
-    default: break; /* LaTeX, wiki links, underline: not enabled */
+    case MD_SPAN_EM:
+        st = put(c, "<em>");
+        break;
+    case MD_SPAN_STRONG:
+        st = put(c, "<strong>");
+        break;
+    case MD_SPAN_A:
+        st = open_link(c, detail);
+        break;
+    case MD_SPAN_CODE:
+        st = put(c, "<code>");
+        break;
+    case MD_SPAN_DEL:
+        st = put(c, "<del>");
+        break;
+    default:
+        break; /* LaTeX, wiki links, underline: not enabled */
     }
 abort:
     return keep(c, st);
@@ -651,12 +734,23 @@ static int on_leave_span(MD_SPANTYPE type, void *detail, void *ud)
     if (c->img_depth)
         goto abort;
     switch (type) {
-    case MD_SPAN_EM: st = put(c, "</em>"); break;
-    case MD_SPAN_STRONG: st = put(c, "</strong>"); break;
-    case MD_SPAN_A: st = put(c, "</a>"); break;
-    case MD_SPAN_CODE: st = put(c, "</code>"); break;
-    case MD_SPAN_DEL: st = put(c, "</del>"); break;
-    default: break;
+    case MD_SPAN_EM:
+        st = put(c, "</em>");
+        break;
+    case MD_SPAN_STRONG:
+        st = put(c, "</strong>");
+        break;
+    case MD_SPAN_A:
+        st = put(c, "</a>");
+        break;
+    case MD_SPAN_CODE:
+        st = put(c, "</code>");
+        break;
+    case MD_SPAN_DEL:
+        st = put(c, "</del>");
+        break;
+    default:
+        break;
     }
 abort:
     return keep(c, st);
@@ -668,8 +762,8 @@ enum status html_markdown(const char *md, size_t len, html_figure_fn figure, voi
     enum status st = ST_OK;
     char *copy = NULL;
     struct md_ctx c = {.figure = figure, .ud = ud, .out = out, .target = out};
-    struct buf *bufs[] = {&c.heading, &c.heading_text, &c.slug,        &c.alt,
-                          &c.src,     &c.title,        &c.pending_src, &c.pending_alt,
+    struct buf *bufs[] = {&c.heading,       &c.heading_text, &c.slug,        &c.alt,
+                          &c.src,           &c.title,        &c.pending_src, &c.pending_alt,
                           &c.pending_title, &c.scratch};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         buf_init(bufs[i], out ? out->max : 0);
@@ -680,7 +774,8 @@ enum status html_markdown(const char *md, size_t len, html_figure_fn figure, voi
     }
     if (len > TS_LIMIT_TEXT_BYTES) {
         st = diag_set(d, ST_LIMIT, "markdown", DIAG_NO_OFFSET,
-                      "text is %zu bytes, over the %zu-byte limit", len, (size_t)TS_LIMIT_TEXT_BYTES);
+                      "text is %zu bytes, over the %zu-byte limit", len,
+                      (size_t)TS_LIMIT_TEXT_BYTES);
         goto abort;
     }
     MD_PARSER parser = {
@@ -710,7 +805,8 @@ enum status html_markdown(const char *md, size_t len, html_figure_fn figure, voi
             diag_set(d, st, "markdown", DIAG_NO_OFFSET, "%s while writing HTML%s", status_str(st),
                      st == ST_LIMIT ? " (the page passes its size limit)" : "");
     } else if (rc != 0) {
-        st = diag_set(d, ST_NOMEM, "markdown", DIAG_NO_OFFSET, "the Markdown parser failed (%d)", rc);
+        st = diag_set(d, ST_NOMEM, "markdown", DIAG_NO_OFFSET, "the Markdown parser failed (%d)",
+                      rc);
     }
 abort:
     free(copy);

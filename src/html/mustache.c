@@ -23,7 +23,9 @@
 /* How much of a tag is quoted in an error message. */
 #define TAG_QUOTE_MAX 48
 
-enum node_kind { N_TEXT, N_VAR, N_RAW, N_SECTION, N_INVERTED, N_PARTIAL };
+/* N_URL and N_IMG_SRC are {{name}} tags that begin a quoted href/src-like
+ * attribute value (see url_context). */
+enum node_kind { N_TEXT, N_VAR, N_RAW, N_SECTION, N_INVERTED, N_PARTIAL, N_URL, N_IMG_SRC };
 
 struct node {
     enum node_kind kind;
@@ -192,6 +194,53 @@ static bool standalone(struct parser *p, size_t tag_off, size_t tag_end, size_t 
     return true;
 }
 
+static bool name_ends(const char *name, size_t n, const char *suffix)
+{
+    size_t m = strlen(suffix);
+    return n >= m && memcmp(name + n - m, suffix, m) == 0;
+}
+
+/*
+ * How a {{name}} at tag_off is escaped. A value from a photo's metadata
+ * (a licensor URL, a web statement of rights) can be "javascript:...",
+ * which text escaping leaves as it is. So a variable that begins a
+ * quoted value of an attribute whose name ends in href, action or cite
+ * goes through html_escape_url, and one ending in src or poster through
+ * html_escape_img_src (srcset does not: its descriptors hold spaces).
+ * Only the start of the value decides the scheme, so only the first
+ * variable is checked; pass URLs whole.
+ */
+static enum node_kind url_context(const struct parser *p, size_t tag_off)
+{
+    const struct html_template *t = p->t;
+    if (t->count == 0)
+        return N_VAR;
+    const struct node *prev = &t->nodes[t->count - 1];
+    if (prev->kind != N_TEXT || prev->off + prev->len != tag_off || prev->len < 3)
+        return N_VAR;
+    size_t i = tag_off;
+    char quote = at(p, --i);
+    if ((quote != '"' && quote != '\'') || at(p, --i) != '=')
+        return N_VAR;
+    char name[16];
+    size_t n = 0;
+    while (i > prev->off && n < sizeof name) {
+        char ch = at(p, i - 1);
+        if (ch >= 'A' && ch <= 'Z')
+            ch = (char)(ch + ('a' - 'A'));
+        if (!((ch >= 'a' && ch <= 'z') || ch == '-' || ch == ':'))
+            break;
+        name[sizeof name - 1 - n++] = ch;
+        i--;
+    }
+    const char *attr = name + sizeof name - n;
+    if (name_ends(attr, n, "href") || name_ends(attr, n, "action") || name_ends(attr, n, "cite"))
+        return N_URL;
+    if (name_ends(attr, n, "src") || name_ends(attr, n, "poster"))
+        return N_IMG_SRC;
+    return N_VAR;
+}
+
 static enum status parse(struct parser *p)
 {
     struct html_template *t = p->t;
@@ -228,7 +277,8 @@ static enum status parse(struct parser *p)
         unsigned line = line_at(p, tag_off) + 1;
 
         size_t text_end = tag_off, next = tag_end, ls = tag_off;
-        bool alone = type && type != '&' && type != '{' && standalone(p, tag_off, tag_end, &ls, &next);
+        bool alone =
+            type && type != '&' && type != '{' && standalone(p, tag_off, tag_end, &ls, &next);
         if (alone)
             text_end = ls;
         if (text_end > p->pos && (st = push_node(p, N_TEXT, p->pos, text_end - p->pos, 0)) != ST_OK)
@@ -265,7 +315,7 @@ static enum status parse(struct parser *p)
         }
         switch (type) {
         case 0:
-            st = push_node(p, N_VAR, a, b - a, line);
+            st = push_node(p, url_context(p, tag_off), a, b - a, line);
             break;
         case '&':
         case '{':
@@ -274,8 +324,8 @@ static enum status parse(struct parser *p)
         case '#':
         case '^':
             if (p->depth == TS_LIMIT_TEMPLATE_DEPTH) {
-                st = tag_error(p, tag_off, tag_len, ST_LIMIT,
-                               "sections nested deeper than %d", TS_LIMIT_TEMPLATE_DEPTH);
+                st = tag_error(p, tag_off, tag_len, ST_LIMIT, "sections nested deeper than %d",
+                               TS_LIMIT_TEMPLATE_DEPTH);
                 goto abort;
             }
             st = push_node(p, type == '#' ? N_SECTION : N_INVERTED, a, b - a, line);
@@ -325,8 +375,8 @@ static enum status parse(struct parser *p)
         if (p->d)
             p->d->line = o->line;
         st = diag_set(p->d, ST_CONFIG, field, DIAG_NO_OFFSET,
-                      "section opened here is never closed (no {{/%.*s}} before the end)", (int)show,
-                      s + o->off);
+                      "section opened here is never closed (no {{/%.*s}} before the end)",
+                      (int)show, s + o->off);
     }
 abort:
     if (st == ST_NOMEM || st == ST_LIMIT) {
@@ -453,8 +503,8 @@ static enum status render_error(struct render *r, const struct html_template *t,
     if (r->d && r->d->status != ST_OK)
         return st; /* keep the innermost, most precise message */
     /* the tag as written with the default delimiters: "{{>self}}" */
-    static const char sigil[] = {[N_VAR] = 0, [N_RAW] = '&', [N_SECTION] = '#',
-                                 [N_INVERTED] = '^', [N_PARTIAL] = '>'};
+    static const char sigil[] = {
+        [N_VAR] = 0, [N_RAW] = '&', [N_SECTION] = '#', [N_INVERTED] = '^', [N_PARTIAL] = '>'};
     char field[64], s[2] = {n->kind < sizeof sigil ? sigil[n->kind] : 0, 0};
     size_t show = utf8_clip((const uint8_t *)t->src + n->off, n->len, TAG_QUOTE_MAX);
     snprintf(field, sizeof field, "tag {{%s%.*s}}", s, (int)show, t->src + n->off);
@@ -477,7 +527,7 @@ static enum status put_raw(struct buf *out, const char *s, size_t n)
     return st;
 }
 
-static enum status interpolate(struct render *r, const json_t *v, bool escape)
+static enum status interpolate(struct render *r, const json_t *v, enum node_kind kind)
 {
     char num[40];
     const char *s = NULL;
@@ -509,7 +559,16 @@ static enum status interpolate(struct render *r, const json_t *v, bool escape)
     /* null, missing, objects and arrays interpolate as nothing */
     if (!s)
         return ST_OK;
-    return escape ? html_escape_text(r->out, s, n) : put_raw(r->out, s, n);
+    switch (kind) {
+    case N_URL:
+        return html_escape_url(r->out, s, n);
+    case N_IMG_SRC:
+        return html_escape_img_src(r->out, s, n);
+    case N_RAW:
+        return put_raw(r->out, s, n);
+    default:
+        return html_escape_text(r->out, s, n);
+    }
 }
 
 static enum status render_range(struct render *r, const struct html_template *t, size_t from,
@@ -623,7 +682,9 @@ static enum status render_range(struct render *r, const struct html_template *t,
             break;
         case N_VAR:
         case N_RAW:
-            st = interpolate(r, lookup(r, t->src + n->off, n->len), n->kind == N_VAR);
+        case N_URL:
+        case N_IMG_SRC:
+            st = interpolate(r, lookup(r, t->src + n->off, n->len), n->kind);
             break;
         case N_SECTION:
         case N_INVERTED:

@@ -66,9 +66,17 @@ static void invalid_utf8_becomes_replacement_characters(void **state)
 {
     /* a stray byte, a cut-short sequence, an overlong "<" (C0 BC), a
      * surrogate: each bad byte is U+FFFD, and no "<" appears */
-    ESC(html_escape_text, "a\xff" "b", "a\xEF\xBF\xBD" "b");
+    ESC(html_escape_text,
+        "a\xff"
+        "b",
+        "a\xEF\xBF\xBD"
+        "b");
     ESC(html_escape_text, "x\xe2\x82", "x\xEF\xBF\xBD\xEF\xBF\xBD");
-    ESC(html_escape_attr, "\xc0\xbc" "script", "\xEF\xBF\xBD\xEF\xBF\xBD" "script");
+    ESC(html_escape_attr,
+        "\xc0\xbc"
+        "script",
+        "\xEF\xBF\xBD\xEF\xBF\xBD"
+        "script");
     ESC(html_escape_text, "\xed\xa0\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
     ESC(html_escape_text, "nul\0x", "nul\xEF\xBF\xBDx");
     ESC(html_escape_json_script, "\"\xff\"", "\"\xEF\xBF\xBD\"");
@@ -128,6 +136,9 @@ static void safe_urls_are_kept_and_encoded_for_attributes(void **state)
     ESC(html_escape_url, "%41%zz", "%41%25zz");
     /* a colon after the first slash is part of a path, not a scheme */
     ESC(html_escape_url, "/a:b", "/a:b");
+    /* tab/newline vanish as they do in the browser: the scheme we judged
+     * ("http") is the one the reader's browser will see */
+    ESC(html_escape_url, "h\nttp://x/\ty", "http://x/y");
 }
 
 static void img_src_allows_only_raster_base64_placeholders(void **state)
@@ -189,6 +200,27 @@ static void variables_are_escaped_and_triple_braces_are_not(void **state)
     assert_string_equal(out.data, "<p title=\"&quot; onmouseover=&#39;x&#39; &lt;b&gt;\">"
                                   "&quot; onmouseover=&#39;x&#39; &lt;b&gt;</p>"
                                   "\" onmouseover='x' <b>\" onmouseover='x' <b>");
+    buf_free(&out);
+}
+
+static void variables_that_start_a_url_attribute_are_url_checked(void **state)
+{
+    struct buf out;
+    struct diag d;
+    buf_init(&out, MAX_OUT);
+    assert_int_equal(
+        render_str("<a href=\"{{u}}\">{{u}}</a><a HREF='{{ok}}'>x</a>"
+                   "<img src=\"{{p}}\" data-src=\"{{bad}}\" alt=\"{{u}}\">"
+                   "<form action=\"{{u}}\"></form><a href=\"/x/{{u}}\">",
+                   "{\"u\":\"javascript:alert(1)\",\"ok\":\"https://e.com/a b\","
+                   "\"p\":\"data:image/png;base64,AAAA\",\"bad\":\"data:text/html,x\"}",
+                   NULL, NULL, &out, &d),
+        ST_OK);
+    assert_string_equal(out.data,
+                        "<a href=\"#\">javascript:alert(1)</a><a HREF='https://e.com/a%20b'>x</a>"
+                        "<img src=\"data:image/png;base64,AAAA\" data-src=\"#\" "
+                        "alt=\"javascript:alert(1)\"><form action=\"#\"></form>"
+                        "<a href=\"/x/javascript:alert(1)\">");
     buf_free(&out);
 }
 
@@ -281,13 +313,35 @@ static void self_including_partial_stops_with_a_clear_error(void **state)
     buf_free(&out);
 }
 
+static const char *broken_partial(void *ud, const char *name, size_t *len)
+{
+    (void)ud;
+    (void)name;
+    *len = strlen("<li>\n{{#photos}}\n{{src}}\n");
+    return "<li>\n{{#photos}}\n{{src}}\n";
+}
+
+static void an_error_in_a_partial_names_the_partial(void **state)
+{
+    struct buf out;
+    struct diag d;
+    buf_init(&out, MAX_OUT);
+    assert_int_equal(
+        render_str("ok\n  {{>photo.mustache}}\n", "{}", broken_partial, NULL, &out, &d), ST_CONFIG);
+    assert_string_equal(d.file, "photo.mustache");
+    assert_int_equal(d.line, 2);
+    assert_non_null(strstr(d.field, "photos"));
+    assert_non_null(strstr(d.message, "never closed"));
+    buf_free(&out);
+}
+
 static void rendering_respects_the_output_cap(void **state)
 {
     struct buf out;
     struct diag d;
     buf_init(&out, 100);
-    assert_int_equal(render_str("{{#l}}0123456789{{/l}}", "{\"l\":[1,2,3,4,5,6,7,8,9,10,11]}",
-                                NULL, NULL, &out, &d),
+    assert_int_equal(render_str("{{#l}}0123456789{{/l}}", "{\"l\":[1,2,3,4,5,6,7,8,9,10,11]}", NULL,
+                                NULL, &out, &d),
                      ST_LIMIT);
     assert_true(out.len <= 100);
     assert_non_null(strstr(d.message, "size limit"));
@@ -406,11 +460,12 @@ static void headings_get_unique_slug_ids(void **state)
                         "#### ***\n",
                         &f, &out, &d),
                      ST_OK);
-    assert_string_equal(out.data, "<h1 id=\"kim-ryon-hui-who-is-she\">Kim Ryon-hui: Who Is She?</h1>\n"
-                                  "<h2 id=\"notes\">Notes</h2>\n"
-                                  "<h2 id=\"notes-2\">Notes</h2>\n"
-                                  "<h3 id=\"평양-pyongyang\">평양 (Pyongyang)</h3>\n"
-                                  "<h4 id=\"section\">***</h4>\n");
+    assert_string_equal(out.data,
+                        "<h1 id=\"kim-ryon-hui-who-is-she\">Kim Ryon-hui: Who Is She?</h1>\n"
+                        "<h2 id=\"notes\">Notes</h2>\n"
+                        "<h2 id=\"notes-2\">Notes</h2>\n"
+                        "<h3 id=\"평양-pyongyang\">평양 (Pyongyang)</h3>\n"
+                        "<h4 id=\"section\">***</h4>\n");
     buf_free(&out);
 }
 
@@ -419,9 +474,9 @@ static void raw_html_in_a_story_is_shown_not_run(void **state)
     struct figure_log f = {0};
     struct buf out;
     struct diag d;
-    assert_int_equal(md("<script>alert(1)</script>\n\nHi <img src=x onerror=alert(2)> there\n",
-                        &f, &out, &d),
-                     ST_OK);
+    assert_int_equal(
+        md("<script>alert(1)</script>\n\nHi <img src=x onerror=alert(2)> there\n", &f, &out, &d),
+        ST_OK);
     assert_null(strstr(out.data, "<script"));
     assert_null(strstr(out.data, "<img"));
     assert_non_null(strstr(out.data, "&lt;script&gt;alert(1)&lt;/script&gt;"));
@@ -445,6 +500,20 @@ static void javascript_links_are_neutralised(void **state)
     buf_free(&out);
 }
 
+static void autolinks_and_reference_links_are_neutralised_too(void **state)
+{
+    struct figure_log f = {0};
+    struct buf out;
+    struct diag d;
+    assert_int_equal(
+        md("<javascript:alert(1)> <VBScript:x> [r][ref]\n\n[ref]: javascript:alert(2)\n", &f, &out,
+           &d),
+        ST_OK);
+    assert_string_equal(out.data, "<p><a href=\"#\">javascript:alert(1)</a> "
+                                  "<a href=\"#\">VBScript:x</a> <a href=\"#\">r</a></p>\n");
+    buf_free(&out);
+}
+
 static void korean_text_passes_through_intact(void **state)
 {
     struct figure_log f = {0};
@@ -464,7 +533,8 @@ static void nul_bytes_in_markdown_become_replacement_characters(void **state)
     assert_int_equal(html_markdown(text, sizeof text - 1, NULL, NULL, &out, &d), ST_OK);
     assert_true(utf8_valid((const uint8_t *)out.data, out.len));
     assert_int_equal(strlen(out.data), out.len); /* no NUL written */
-    assert_non_null(strstr(out.data, "<h1 id=\"ab\">a\xEF\xBF\xBD" "b</h1>"));
+    assert_non_null(strstr(out.data, "<h1 id=\"ab\">a\xEF\xBF\xBD"
+                                     "b</h1>"));
     buf_free(&out);
 }
 
@@ -556,10 +626,12 @@ int main(void)
         cmocka_unit_test(json_in_script_cannot_close_the_script),
         cmocka_unit_test(escapers_stop_at_the_buffer_cap),
         cmocka_unit_test(variables_are_escaped_and_triple_braces_are_not),
+        cmocka_unit_test(variables_that_start_a_url_attribute_are_url_checked),
         cmocka_unit_test(sections_lists_and_falsy_values),
         cmocka_unit_test(template_errors_name_template_line_and_tag),
         cmocka_unit_test(section_nesting_is_capped_at_compile_time),
         cmocka_unit_test(self_including_partial_stops_with_a_clear_error),
+        cmocka_unit_test(an_error_in_a_partial_names_the_partial),
         cmocka_unit_test(rendering_respects_the_output_cap),
         cmocka_unit_test(nested_sections_over_one_list_hit_the_work_limit),
         cmocka_unit_test(a_template_renders_the_same_twice),
@@ -568,6 +640,7 @@ int main(void)
         cmocka_unit_test(headings_get_unique_slug_ids),
         cmocka_unit_test(raw_html_in_a_story_is_shown_not_run),
         cmocka_unit_test(javascript_links_are_neutralised),
+        cmocka_unit_test(autolinks_and_reference_links_are_neutralised_too),
         cmocka_unit_test(korean_text_passes_through_intact),
         cmocka_unit_test(nul_bytes_in_markdown_become_replacement_characters),
         cmocka_unit_test(a_failing_figure_callback_stops_rendering),
