@@ -439,6 +439,29 @@ static enum status check_readable(const char *path, struct diag *d)
     return ST_OK;
 }
 
+/*
+ * Opens a photo lazily (pixels are decoded when first read). Through a
+ * VipsSource because vips_image_new_from_file would take a name such
+ * as "IMG_1[2].jpg" for a file name with options. fail_on=error: a
+ * truncated or corrupt camera file is an error, not a grey half photo;
+ * harmless warnings still pass. `shrink` > 1 only for JPEG.
+ */
+static VipsImage *open_photo(const char *path, int shrink)
+{
+    VipsSource *source = vips_source_new_from_file(path);
+    if (!source)
+        return NULL;
+    VipsImage *im = shrink > 1 ? vips_image_new_from_source(source, "", "access",
+                                                            VIPS_ACCESS_SEQUENTIAL, "shrink",
+                                                            shrink, "fail_on",
+                                                            VIPS_FAIL_ON_ERROR, NULL)
+                               : vips_image_new_from_source(source, "", "access",
+                                                            VIPS_ACCESS_SEQUENTIAL, "fail_on",
+                                                            VIPS_FAIL_ON_ERROR, NULL);
+    g_object_unref(source); /* the image keeps its own reference */
+    return im;
+}
+
 /* ---- the derive ----------------------------------------------------- */
 
 enum status image_derive(const char *src_path, const struct image_settings *s,
@@ -457,8 +480,7 @@ enum status image_derive(const char *src_path, const struct image_settings *s,
 
     /* 1. Header only: sequential access reads size and orientation
      * without decoding a pixel. */
-    VipsImage *head = t[0] = vips_image_new_from_file(src_path, "access",
-                                                      VIPS_ACCESS_SEQUENTIAL, NULL);
+    VipsImage *head = t[0] = open_photo(src_path, 0);
     if (!head) {
         st = vips_fail(d, ST_UNSUPPORTED, "format",
                        "not a photo libvips may read (unknown, damaged or blocked format)");
@@ -481,20 +503,13 @@ enum status image_derive(const char *src_path, const struct image_settings *s,
     const char *loader = NULL;
     if (vips_image_get_typeof(head, VIPS_META_LOADER))
         (void)vips_image_get_string(head, VIPS_META_LOADER, &loader);
-    VipsImage *loaded = head;
-    if (loader && strcmp(loader, "jpegload") == 0) {
-        int shrink = 8;
+    int shrink = 1;
+    if (loader && strncmp(loader, "jpegload", 8) == 0) {
+        shrink = 8;
         while (shrink > 1 && up_w / (unsigned)shrink < widths[0])
             shrink /= 2;
-        /* fail_on=error: a truncated or corrupt camera file is an error,
-         * not a grey half photo; harmless warnings still pass. */
-        loaded = t[1] = vips_image_new_from_file(src_path, "access", VIPS_ACCESS_SEQUENTIAL,
-                                                 "shrink", shrink, "fail_on",
-                                                 VIPS_FAIL_ON_ERROR, NULL);
-    } else {
-        loaded = t[1] = vips_image_new_from_file(src_path, "access", VIPS_ACCESS_SEQUENTIAL,
-                                                 "fail_on", VIPS_FAIL_ON_ERROR, NULL);
     }
+    VipsImage *loaded = t[1] = open_photo(src_path, shrink);
     if (!loaded) {
         st = vips_fail(d, ST_MALFORMED, "decode", "cannot open the photo");
         goto abort;
