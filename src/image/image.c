@@ -441,8 +441,8 @@ static enum status check_readable(const char *path, struct diag *d)
 
 /*
  * Opens a photo lazily (pixels are decoded when first read). Through a
- * VipsSource because vips_image_new_from_file would take a name such
- * as "IMG_1[2].jpg" for a file name with options. fail_on=error: a
+ * VipsSource so that the name is only ever a file name, never parsed
+ * for libvips's "name[options]" syntax. fail_on=error: a
  * truncated or corrupt camera file is an error, not a grey half photo;
  * harmless warnings still pass. `shrink` > 1 only for JPEG.
  */
