@@ -42,12 +42,12 @@ static char tmpdir[256];
 
 /* "Exif\0\0" + little-endian TIFF, IFD0 with Artist = "Test Artist". */
 static const uint8_t our_exif[] = {
-    'E', 'x', 'i', 'f', 0, 0,                          /* header */
-    'I', 'I', 42, 0, 8, 0, 0, 0,                       /* TIFF, IFD0 at 8 */
-    1, 0,                                              /* one entry */
-    0x3b, 0x01, 2, 0, 12, 0, 0, 0, 26, 0, 0, 0,        /* Artist ASCII 12 @26 */
-    0, 0, 0, 0,                                        /* no next IFD */
-    'T', 'e', 's', 't', ' ', 'A', 'r', 't', 'i', 's', 't', 0};
+    'E',  'x',  'i', 'f', 0,   0,                               /* header */
+    'I',  'I',  42,  0,   8,   0,   0,   0,                     /* TIFF, IFD0 at 8 */
+    1,    0,                                                    /* one entry */
+    0x3b, 0x01, 2,   0,   12,  0,   0,   0,   26,  0,   0,   0, /* Artist ASCII 12 @26 */
+    0,    0,    0,   0,                                         /* no next IFD */
+    'T',  'e',  's', 't', ' ', 'A', 'r', 't', 'i', 's', 't', 0};
 
 static const char our_xmp[] =
     "<?xpacket begin=\"\xef\xbb\xbf\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>"
@@ -59,10 +59,10 @@ static const char our_xmp[] =
 
 /* Photoshop IRB: one 8BIM 0x0404 resource holding IIM 2:00 and 2:120. */
 static const uint8_t our_iptc[] = {
-    'P', 'h', 'o', 't', 'o', 's', 'h', 'o', 'p', ' ', '3', '.', '0', 0,
-    '8', 'B', 'I', 'M', 0x04, 0x04, 0, 0, 0, 0, 0, 24,   /* IPTC-NAA, 24 bytes */
-    0x1c, 2, 0, 0, 2, 0, 4,                              /* 2:00 record version 4 */
-    0x1c, 2, 120, 0, 12, 'T', 'e', 's', 't', ' ', 'C', 'a', 'p', 't', 'i', 'o', 'n'};
+    'P',  'h',  'o',  't', 'o', 's', 'h', 'o', 'p', ' ', '3', '.', '0', 0,   '8', 'B', 'I',
+    'M',  0x04, 0x04, 0,   0,   0,   0,   0,   24, /* IPTC-NAA, 24 bytes */
+    0x1c, 2,    0,    0,   2,   0,   4,            /* 2:00 record version 4 */
+    0x1c, 2,    120,  0,   12,  'T', 'e', 's', 't', ' ', 'C', 'a', 'p', 't', 'i', 'o', 'n'};
 
 static struct image_embed our_embed(void)
 {
@@ -215,7 +215,7 @@ static void assert_only_our_metadata(const char *path, enum image_format f)
         fail_msg("%s lost our EXIF Artist", path);
     }
     bool want_iptc = f == IMAGE_JPEG; /* WebP and AVIF have no IPTC container */
-    if (f != IMAGE_AVIF) /* libvips 8.14 heifload does not read XMP back */
+    if (f != IMAGE_AVIF)              /* libvips 8.14 heifload does not read XMP back */
         assert_true(vips_image_get_typeof(im, VIPS_META_XMP_NAME) != 0);
     assert_int_equal(vips_image_get_typeof(im, VIPS_META_IPTC_NAME) != 0, want_iptc);
     g_object_unref(im);
@@ -260,8 +260,7 @@ static void widths_are_never_upscaled(void **state)
         /* no blocks given: no metadata at all, not even libvips's own */
         gchar **names = vips_image_get_fields(back);
         for (gchar **p = names; *p; p++)
-            if (strstr(*p, "exif") || strstr(*p, "xmp") || strstr(*p, "icc") ||
-                strstr(*p, "iptc"))
+            if (strstr(*p, "exif") || strstr(*p, "xmp") || strstr(*p, "icc") || strstr(*p, "iptc"))
                 fail_msg("%s carries %s", r.outputs[i].path, *p);
         g_strfreev(names);
         g_object_unref(back);
