@@ -761,6 +761,33 @@ static void several_photos_at_once(void **state)
     }
 }
 
+static void a_block_too_large_for_jpeg_is_refused(void **state)
+{
+    char src[512], prefix[512];
+    tmp_path(src, sizeof src, "bigxmp.jpg");
+    tmp_path(prefix, sizeof prefix, "bigxmp");
+    VipsImage *im = make_scene(64, 48, NULL);
+    save_jpeg(im, src);
+    g_object_unref(im);
+    /* one JPEG segment holds 65533 bytes; we write no Extended XMP */
+    size_t n = 70000;
+    uint8_t *xmp = malloc(n);
+    assert_non_null(xmp);
+    memset(xmp, ' ', n);
+    struct image_embed e = our_embed();
+    e.xmp = span_make(xmp, n);
+    struct image_settings s;
+    image_settings_default(&s);
+    struct image_result r;
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(image_derive(src, &s, &e, prefix, &r, &d), ST_LIMIT);
+    assert_string_equal(d.field, "XMP");
+    assert_string_equal(d.file, src);
+    assert_int_equal(count_files_with_prefix("bigxmp-"), 0);
+    free(xmp);
+}
+
 static void bad_settings_are_refused(void **state)
 {
     struct image_settings s;
@@ -822,6 +849,7 @@ int main(void)
         cmocka_unit_test(transparency_is_kept_in_webp_and_flattened_in_jpeg),
         cmocka_unit_test(other_pixel_formats_come_out_as_8_bit_srgb_or_grey),
         cmocka_unit_test(several_photos_at_once),
+        cmocka_unit_test(a_block_too_large_for_jpeg_is_refused),
         cmocka_unit_test(bad_settings_are_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
