@@ -47,8 +47,7 @@ static void *worker(void *arg)
         const char *base = strrchr(j->photos[i], '/');
         base = base ? base + 1 : j->photos[i];
         char prefix[TS_LIMIT_PATH];
-        snprintf(prefix, sizeof prefix, "%s/%.*s", j->outdir,
-                 (int)(strcspn(base, ".")), base);
+        snprintf(prefix, sizeof prefix, "%s/%.*s", j->outdir, (int)(strcspn(base, ".")), base);
         struct image_result r;
         struct diag d;
         diag_clear(&d);

@@ -18,7 +18,7 @@
 
 static const char exif_header[6] = {'E', 'x', 'i', 'f', 0, 0};
 static const char xmp_ns[] = "http://ns.adobe.com/xap/1.0/"; /* written with its NUL */
-static const char ps_header[] = "Photoshop 3.0";                 /* written with its NUL */
+static const char ps_header[] = "Photoshop 3.0";             /* written with its NUL */
 
 static bool has_block(struct span s)
 {
@@ -61,8 +61,8 @@ enum status image_embed_jpeg(struct span jpeg, const struct image_embed *e, stru
         return diag_set(d, st, "JPEG", DIAG_NO_OFFSET, "cannot grow the output buffer");
     if (has_block(e->exif)) {
         bool headed = span_starts_with(e->exif, exif_header, sizeof exif_header);
-        st = put_segment(out, 0xe1, exif_header, headed ? 0 : sizeof exif_header, e->exif,
-                         "EXIF", d);
+        st = put_segment(out, 0xe1, exif_header, headed ? 0 : sizeof exif_header, e->exif, "EXIF",
+                         d);
         if (st != ST_OK)
             return st;
     }

@@ -29,20 +29,28 @@
 const char *image_format_ext(enum image_format f)
 {
     switch (f) {
-    case IMAGE_JPEG: return "jpg";
-    case IMAGE_WEBP: return "webp";
-    case IMAGE_AVIF: return "avif";
-    default: return "bin";
+    case IMAGE_JPEG:
+        return "jpg";
+    case IMAGE_WEBP:
+        return "webp";
+    case IMAGE_AVIF:
+        return "avif";
+    default:
+        return "bin";
     }
 }
 
 const char *image_format_mime(enum image_format f)
 {
     switch (f) {
-    case IMAGE_JPEG: return "image/jpeg";
-    case IMAGE_WEBP: return "image/webp";
-    case IMAGE_AVIF: return "image/avif";
-    default: return "application/octet-stream";
+    case IMAGE_JPEG:
+        return "image/jpeg";
+    case IMAGE_WEBP:
+        return "image/webp";
+    case IMAGE_AVIF:
+        return "image/avif";
+    default:
+        return "application/octet-stream";
     }
 }
 
@@ -135,8 +143,8 @@ static enum status validate_settings(const struct image_settings *s, struct diag
                         IMAGE_MAX_WIDTHS, s->n_widths);
     for (size_t i = 0; i < s->n_widths; i++)
         if (s->widths[i] < 16 || s->widths[i] > 16384)
-            return diag_set(d, ST_USAGE, "widths", DIAG_NO_OFFSET,
-                            "width %u is outside 16..16384", s->widths[i]);
+            return diag_set(d, ST_USAGE, "widths", DIAG_NO_OFFSET, "width %u is outside 16..16384",
+                            s->widths[i]);
     bool any = false;
     for (int f = 0; f < IMAGE_FORMAT_COUNT; f++)
         any |= s->formats[f];
@@ -203,8 +211,8 @@ static enum status to_srgb(VipsImage *in, VipsImage **out, const char *src, stru
         /* libvips would fall back quietly on a corrupt profile; we check
          * first so the note names the photo. */
         if (vips_icc_is_compatible_profile(in, icc, icc_len) &&
-            vips_icc_transform(in, out, "srgb", "embedded", TRUE, "intent",
-                               VIPS_INTENT_RELATIVE, "depth", 8, NULL) == 0)
+            vips_icc_transform(in, out, "srgb", "embedded", TRUE, "intent", VIPS_INTENT_RELATIVE,
+                               "depth", 8, NULL) == 0)
             return ST_OK;
         char why[384];
         vips_reason(why, sizeof why);
@@ -299,16 +307,16 @@ static enum status encode(VipsImage *im, enum image_format f, const struct image
         /* strip=TRUE: libvips writes no APP segment at all; ours follow.
          * Progressive: smaller above ~10 KB and shows a whole frame early
          * on slow links. Subsampling off only at q>=90 (libvips auto). */
-        if (vips_jpegsave_buffer(im, &enc, &enc_len, "Q", s->jpeg_quality, "optimize_coding",
-                                 TRUE, "interlace", TRUE, "strip", TRUE, "subsample_mode",
+        if (vips_jpegsave_buffer(im, &enc, &enc_len, "Q", s->jpeg_quality, "optimize_coding", TRUE,
+                                 "interlace", TRUE, "strip", TRUE, "subsample_mode",
                                  VIPS_FOREIGN_SUBSAMPLE_AUTO, NULL)) {
             st = vips_fail(d, ST_INTERNAL, "JPEG", "encoding failed");
             goto abort;
         }
         break;
     case IMAGE_WEBP:
-        if (vips_webpsave_buffer(im, &enc, &enc_len, "Q", s->webp_quality, "effort",
-                                 s->webp_effort, "strip", TRUE, NULL)) {
+        if (vips_webpsave_buffer(im, &enc, &enc_len, "Q", s->webp_quality, "effort", s->webp_effort,
+                                 "strip", TRUE, NULL)) {
             st = vips_fail(d, ST_INTERNAL, "WebP", "encoding failed");
             goto abort;
         }
@@ -326,8 +334,8 @@ static enum status encode(VipsImage *im, enum image_format f, const struct image
         if (e && e->exif.len && (st = avif_exif_fields(t[0], e->exif, d)) != ST_OK)
             goto abort;
         if (vips_heifsave_buffer(t[0], &enc, &enc_len, "Q", s->avif_quality, "effort",
-                                 s->avif_effort, "compression",
-                                 VIPS_FOREIGN_HEIF_COMPRESSION_AV1, "strip", FALSE, NULL)) {
+                                 s->avif_effort, "compression", VIPS_FOREIGN_HEIF_COMPRESSION_AV1,
+                                 "strip", FALSE, NULL)) {
             st = vips_fail(d, ST_INTERNAL, "AVIF", "encoding failed");
             goto abort;
         }
@@ -350,9 +358,9 @@ static enum status encode(VipsImage *im, enum image_format f, const struct image
         len = withmeta.len;
     } else if (has_meta) {
         struct span sp = span_make(enc, enc_len);
-        st = f == IMAGE_JPEG ? image_embed_jpeg(sp, e, &withmeta, d)
-                             : image_embed_webp(sp, e, (unsigned)im->Xsize, (unsigned)im->Ysize,
-                                                &withmeta, d);
+        st = f == IMAGE_JPEG
+                 ? image_embed_jpeg(sp, e, &withmeta, d)
+                 : image_embed_webp(sp, e, (unsigned)im->Xsize, (unsigned)im->Ysize, &withmeta, d);
         if (st != ST_OK)
             goto abort;
         data = withmeta.data;
@@ -371,8 +379,7 @@ abort:
 
 /* Resizes the upright sRGB image to exactly w×h. Alpha is premultiplied
  * around the resize so transparent pixels do not bleed their colour. */
-static enum status resize_to(VipsImage *in, unsigned w, unsigned h, VipsImage **out,
-                             struct diag *d)
+static enum status resize_to(VipsImage *in, unsigned w, unsigned h, VipsImage **out, struct diag *d)
 {
     VipsImage *t[4] = {NULL, NULL, NULL, NULL};
     enum status st = ST_OK;
@@ -412,8 +419,8 @@ static void dominant(VipsImage *im, uint8_t rgb[3])
 {
     VipsImage *one = NULL;
     rgb[0] = rgb[1] = rgb[2] = 128;
-    if (vips_shrink(im, &one, (double)im->Xsize, (double)im->Ysize, NULL) == 0 &&
-        one->Xsize == 1 && one->Ysize == 1) {
+    if (vips_shrink(im, &one, (double)im->Xsize, (double)im->Ysize, NULL) == 0 && one->Xsize == 1 &&
+        one->Ysize == 1) {
         size_t n = 0;
         uint8_t *px = vips_image_write_to_memory(one, &n);
         if (px && n >= 1) {
@@ -439,6 +446,28 @@ static enum status check_readable(const char *path, struct diag *d)
     return ST_OK;
 }
 
+/*
+ * Opens a photo lazily (pixels are decoded when first read). Through a
+ * VipsSource so that the name is only ever a file name, never parsed
+ * for libvips's "name[options]" syntax. fail_on=error: a
+ * truncated or corrupt camera file is an error, not a grey half photo;
+ * harmless warnings still pass. `shrink` > 1 only for JPEG.
+ */
+static VipsImage *open_photo(const char *path, int shrink)
+{
+    VipsSource *source = vips_source_new_from_file(path);
+    if (!source)
+        return NULL;
+    VipsImage *im =
+        shrink > 1
+            ? vips_image_new_from_source(source, "", "access", VIPS_ACCESS_SEQUENTIAL, "shrink",
+                                         shrink, "fail_on", VIPS_FAIL_ON_ERROR, NULL)
+            : vips_image_new_from_source(source, "", "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
+                                         VIPS_FAIL_ON_ERROR, NULL);
+    g_object_unref(source); /* the image keeps its own reference */
+    return im;
+}
+
 /* ---- the derive ----------------------------------------------------- */
 
 enum status image_derive(const char *src_path, const struct image_settings *s,
@@ -457,8 +486,7 @@ enum status image_derive(const char *src_path, const struct image_settings *s,
 
     /* 1. Header only: sequential access reads size and orientation
      * without decoding a pixel. */
-    VipsImage *head = t[0] = vips_image_new_from_file(src_path, "access",
-                                                      VIPS_ACCESS_SEQUENTIAL, NULL);
+    VipsImage *head = t[0] = open_photo(src_path, 0);
     if (!head) {
         st = vips_fail(d, ST_UNSUPPORTED, "format",
                        "not a photo libvips may read (unknown, damaged or blocked format)");
@@ -481,20 +509,13 @@ enum status image_derive(const char *src_path, const struct image_settings *s,
     const char *loader = NULL;
     if (vips_image_get_typeof(head, VIPS_META_LOADER))
         (void)vips_image_get_string(head, VIPS_META_LOADER, &loader);
-    VipsImage *loaded = head;
-    if (loader && strcmp(loader, "jpegload") == 0) {
-        int shrink = 8;
+    int shrink = 1;
+    if (loader && strncmp(loader, "jpegload", 8) == 0) {
+        shrink = 8;
         while (shrink > 1 && up_w / (unsigned)shrink < widths[0])
             shrink /= 2;
-        /* fail_on=error: a truncated or corrupt camera file is an error,
-         * not a grey half photo; harmless warnings still pass. */
-        loaded = t[1] = vips_image_new_from_file(src_path, "access", VIPS_ACCESS_SEQUENTIAL,
-                                                 "shrink", shrink, "fail_on",
-                                                 VIPS_FAIL_ON_ERROR, NULL);
-    } else {
-        loaded = t[1] = vips_image_new_from_file(src_path, "access", VIPS_ACCESS_SEQUENTIAL,
-                                                 "fail_on", VIPS_FAIL_ON_ERROR, NULL);
     }
+    VipsImage *loaded = t[1] = open_photo(src_path, shrink);
     if (!loaded) {
         st = vips_fail(d, ST_MALFORMED, "decode", "cannot open the photo");
         goto abort;
@@ -603,8 +624,7 @@ enum status image_derive(const char *src_path, const struct image_settings *s,
                 st = diag_set(d, ST_LIMIT, "output", DIAG_NO_OFFSET, "output path too long");
                 goto abort;
             }
-            st = encode(f == IMAGE_JPEG ? flat : sized, o->format, s, embed, o->path, &o->bytes,
-                        d);
+            st = encode(f == IMAGE_JPEG ? flat : sized, o->format, s, embed, o->path, &o->bytes, d);
             if (st != ST_OK)
                 goto abort;
             res->n_outputs++;

@@ -42,12 +42,12 @@ static char tmpdir[256];
 
 /* "Exif\0\0" + little-endian TIFF, IFD0 with Artist = "Test Artist". */
 static const uint8_t our_exif[] = {
-    'E', 'x', 'i', 'f', 0, 0,                          /* header */
-    'I', 'I', 42, 0, 8, 0, 0, 0,                       /* TIFF, IFD0 at 8 */
-    1, 0,                                              /* one entry */
-    0x3b, 0x01, 2, 0, 12, 0, 0, 0, 26, 0, 0, 0,        /* Artist ASCII 12 @26 */
-    0, 0, 0, 0,                                        /* no next IFD */
-    'T', 'e', 's', 't', ' ', 'A', 'r', 't', 'i', 's', 't', 0};
+    'E',  'x',  'i', 'f', 0,   0,                               /* header */
+    'I',  'I',  42,  0,   8,   0,   0,   0,                     /* TIFF, IFD0 at 8 */
+    1,    0,                                                    /* one entry */
+    0x3b, 0x01, 2,   0,   12,  0,   0,   0,   26,  0,   0,   0, /* Artist ASCII 12 @26 */
+    0,    0,    0,   0,                                         /* no next IFD */
+    'T',  'e',  's', 't', ' ', 'A', 'r', 't', 'i', 's', 't', 0};
 
 static const char our_xmp[] =
     "<?xpacket begin=\"\xef\xbb\xbf\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>"
@@ -59,10 +59,10 @@ static const char our_xmp[] =
 
 /* Photoshop IRB: one 8BIM 0x0404 resource holding IIM 2:00 and 2:120. */
 static const uint8_t our_iptc[] = {
-    'P', 'h', 'o', 't', 'o', 's', 'h', 'o', 'p', ' ', '3', '.', '0', 0,
-    '8', 'B', 'I', 'M', 0x04, 0x04, 0, 0, 0, 0, 0, 24,   /* IPTC-NAA, 24 bytes */
-    0x1c, 2, 0, 0, 2, 0, 4,                              /* 2:00 record version 4 */
-    0x1c, 2, 120, 0, 12, 'T', 'e', 's', 't', ' ', 'C', 'a', 'p', 't', 'i', 'o', 'n'};
+    'P',  'h',  'o',  't', 'o', 's', 'h', 'o', 'p', ' ', '3', '.', '0', 0,   '8', 'B', 'I',
+    'M',  0x04, 0x04, 0,   0,   0,   0,   0,   24, /* IPTC-NAA, 24 bytes */
+    0x1c, 2,    0,    0,   2,   0,   4,            /* 2:00 record version 4 */
+    0x1c, 2,    120,  0,   12,  'T', 'e', 's', 't', ' ', 'C', 'a', 'p', 't', 'i', 'o', 'n'};
 
 static struct image_embed our_embed(void)
 {
@@ -215,7 +215,7 @@ static void assert_only_our_metadata(const char *path, enum image_format f)
         fail_msg("%s lost our EXIF Artist", path);
     }
     bool want_iptc = f == IMAGE_JPEG; /* WebP and AVIF have no IPTC container */
-    if (f != IMAGE_AVIF) /* libvips 8.14 heifload does not read XMP back */
+    if (f != IMAGE_AVIF)              /* libvips 8.14 heifload does not read XMP back */
         assert_true(vips_image_get_typeof(im, VIPS_META_XMP_NAME) != 0);
     assert_int_equal(vips_image_get_typeof(im, VIPS_META_IPTC_NAME) != 0, want_iptc);
     g_object_unref(im);
@@ -260,8 +260,7 @@ static void widths_are_never_upscaled(void **state)
         /* no blocks given: no metadata at all, not even libvips's own */
         gchar **names = vips_image_get_fields(back);
         for (gchar **p = names; *p; p++)
-            if (strstr(*p, "exif") || strstr(*p, "xmp") || strstr(*p, "icc") ||
-                strstr(*p, "iptc"))
+            if (strstr(*p, "exif") || strstr(*p, "xmp") || strstr(*p, "icc") || strstr(*p, "iptc"))
                 fail_msg("%s carries %s", r.outputs[i].path, *p);
         g_strfreev(names);
         g_object_unref(back);
@@ -275,7 +274,7 @@ static void widths_are_never_upscaled(void **state)
 static void small_photo_gives_one_output_at_its_own_width(void **state)
 {
     char src[512], prefix[512];
-    tmp_path(src, sizeof src, "small.jpg");
+    tmp_path(src, sizeof src, "small[1].jpg"); /* not libvips's "file[options]" */
     tmp_path(prefix, sizeof prefix, "small");
     VipsImage *im = make_scene(64, 48, NULL);
     save_jpeg(im, src);
@@ -762,6 +761,33 @@ static void several_photos_at_once(void **state)
     }
 }
 
+static void a_block_too_large_for_jpeg_is_refused(void **state)
+{
+    char src[512], prefix[512];
+    tmp_path(src, sizeof src, "bigxmp.jpg");
+    tmp_path(prefix, sizeof prefix, "bigxmp");
+    VipsImage *im = make_scene(64, 48, NULL);
+    save_jpeg(im, src);
+    g_object_unref(im);
+    /* one JPEG segment holds 65533 bytes; we write no Extended XMP */
+    size_t n = 70000;
+    uint8_t *xmp = malloc(n);
+    assert_non_null(xmp);
+    memset(xmp, ' ', n);
+    struct image_embed e = our_embed();
+    e.xmp = span_make(xmp, n);
+    struct image_settings s;
+    image_settings_default(&s);
+    struct image_result r;
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(image_derive(src, &s, &e, prefix, &r, &d), ST_LIMIT);
+    assert_string_equal(d.field, "XMP");
+    assert_string_equal(d.file, src);
+    assert_int_equal(count_files_with_prefix("bigxmp-"), 0);
+    free(xmp);
+}
+
 static void bad_settings_are_refused(void **state)
 {
     struct image_settings s;
@@ -823,6 +849,7 @@ int main(void)
         cmocka_unit_test(transparency_is_kept_in_webp_and_flattened_in_jpeg),
         cmocka_unit_test(other_pixel_formats_come_out_as_8_bit_srgb_or_grey),
         cmocka_unit_test(several_photos_at_once),
+        cmocka_unit_test(a_block_too_large_for_jpeg_is_refused),
         cmocka_unit_test(bad_settings_are_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
