@@ -273,8 +273,9 @@ static enum status grow(struct scan *sc)
 static int enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 {
     struct scan *sc = userdata;
-    /* md4c 0.4.8 does not always stop at once when a callback asks it
-     * to (inline spans carry on): every later call is refused cheaply */
+    /* md4c 0.4.8 ignores a non-zero return from span callbacks (it goes
+     * on, and md_parse returns 0): sc->st carries the failure, and every
+     * later call is refused cheaply */
     if (sc->st != ST_OK)
         return 1;
     if (type != MD_SPAN_IMG)
