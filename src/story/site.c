@@ -307,7 +307,7 @@ enum status story_site_load(const char *dir, struct story_site **out, struct dia
     unsigned bad = story_utf8_bad_line(text, len);
     if (bad) {
         diag_set_file(d, path);
-        st = diag_set(d, ST_CONFIG, NULL, DIAG_NO_OFFSET,
+        st = diag_set(d, ST_MALFORMED, NULL, DIAG_NO_OFFSET,
                       "not valid UTF-8 (save the file as UTF-8)");
         if (d)
             d->line = bad;

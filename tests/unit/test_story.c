@@ -360,7 +360,8 @@ static void site_malformed_yaml_names_line_and_column(void **state)
     assert_int_equal(load_site_text("twodocs", "title: A\n---\ntitle: B\n", &s, &d), ST_CONFIG);
     assert_contains(formatted(&d), "more than one YAML document");
     assert_int_equal(load_site_text("list", "- a\n- b\n", &s, &d), ST_CONFIG);
-    assert_int_equal(load_site_text("badutf8", "title: ok\nauthor: \xC3\x28\n", &s, &d), ST_CONFIG);
+    assert_int_equal(load_site_text("badutf8", "title: ok\nauthor: \xC3\x28\n", &s, &d),
+                     ST_MALFORMED);
     assert_contains(formatted(&d), "badutf8/site.yaml: line 2: ");
     assert_null(s);
 
