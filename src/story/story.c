@@ -101,6 +101,7 @@ static enum status read_publication(struct story_ctx *c, const struct story_ynod
         return story_config_error(
             c, v, "publications",
             "each publication is a mapping with name, title, date, url, photo");
+    p->line = v->line;
     enum status st = story_read_map(c, v, "publications", publication_key, p);
     if (st == ST_OK && !p->name)
         st = story_config_error(c, v, "publications.name",
@@ -347,9 +348,12 @@ enum status story_check_photos(const struct story *s, struct diag *d)
     }
     for (size_t i = 0; i < s->n_publications; i++) {
         const char *photo = s->publications[i].photo;
-        if (photo && !regular_file(s->dir, photo))
+        if (photo && !regular_file(s->dir, photo)) {
+            if (d)
+                d->line = s->publications[i].line;
             return diag_set(d, ST_NOT_FOUND, "publications.photo", DIAG_NO_OFFSET,
                             "photo '%s' not found in %s%s", photo, s->dir, sep);
+        }
     }
     return ST_OK;
 }

@@ -51,6 +51,8 @@ struct story_publication {
     char *date;
     char *url;
     char *photo; /* file name when it is about one photo, else NULL */
+    /* added by the story module: */
+    unsigned line; /* line of story.md where this entry starts */
 };
 
 /* One `![alt](file "title")` of the body, in order. */

@@ -733,6 +733,14 @@ static void story_check_photos_names_story_line_and_file(void **state)
     assert_int_equal(story_check_photos(s, &d), ST_NOT_FOUND);
     assert_contains(formatted(&d), "story.md: line 4: cover: photo 'gone.jpg' not found");
     story_free(s);
+    write_text(dir, "story.md",
+               "---\ntitle: Kim\npublications:\n  - name: Der Spiegel\n"
+               "  - name: Year in Pictures\n    photo: kim-09.jpg\n---\n");
+    assert_int_equal(story_load(dir, NULL, &s, &d), ST_OK);
+    assert_int_equal(s->publications[1].line, 5);
+    assert_int_equal(story_check_photos(s, &d), ST_NOT_FOUND);
+    assert_contains(formatted(&d), "story.md: line 5: publications.photo: photo 'kim-09.jpg'");
+    story_free(s);
 
     /* story_load without story.md names the file it looked for */
     const char *empty = folder("no-story");
