@@ -20,8 +20,8 @@
 #include "story/story_int.h"
 
 #define BODY_FLAGS                                                                                 \
-    (MD_DIALECT_COMMONMARK | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_PERMISSIVEAUTOLINKS | \
-     MD_FLAG_NOHTML)
+    (MD_DIALECT_COMMONMARK | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH |                              \
+     MD_FLAG_PERMISSIVEAUTOLINKS | MD_FLAG_NOHTML)
 
 struct scan {
     struct story *s;
@@ -139,11 +139,11 @@ static enum status put_entity(struct buf *b, const char *t, size_t n)
         const char *name;
         unsigned cp;
     } named[] = {
-        {"amp", '&'},      {"lt", '<'},        {"gt", '>'},        {"quot", '"'},
-        {"apos", '\''},    {"nbsp", 0xA0},     {"copy", 0xA9},     {"reg", 0xAE},
-        {"middot", 0xB7},  {"times", 0xD7},    {"ndash", 0x2013},  {"mdash", 0x2014},
-        {"lsquo", 0x2018}, {"rsquo", 0x2019},  {"ldquo", 0x201C},  {"rdquo", 0x201D},
-        {"hellip", 0x2026}, {"deg", 0xB0},     {"eacute", 0xE9},   {"euro", 0x20AC},
+        {"amp", '&'},       {"lt", '<'},       {"gt", '>'},       {"quot", '"'},
+        {"apos", '\''},     {"nbsp", 0xA0},    {"copy", 0xA9},    {"reg", 0xAE},
+        {"middot", 0xB7},   {"times", 0xD7},   {"ndash", 0x2013}, {"mdash", 0x2014},
+        {"lsquo", 0x2018},  {"rsquo", 0x2019}, {"ldquo", 0x201C}, {"rdquo", 0x201D},
+        {"hellip", 0x2026}, {"deg", 0xB0},     {"eacute", 0xE9},  {"euro", 0x20AC},
     };
     if (n >= 4 && t[0] == '&' && t[1] == '#' && t[n - 1] == ';') {
         unsigned long cp = 0;
@@ -152,10 +152,10 @@ static enum status put_entity(struct buf *b, const char *t, size_t n)
         bool ok = i < n - 1 && n - 1 - i <= 8; /* md4c allows at most 6 hex / 7 digits */
         for (; ok && i < n - 1; i++) {
             char ch = t[i];
-            int v = (ch >= '0' && ch <= '9')                ? ch - '0'
-                    : hex && (ch >= 'a' && ch <= 'f')       ? ch - 'a' + 10
-                    : hex && (ch >= 'A' && ch <= 'F')       ? ch - 'A' + 10
-                                                            : -1;
+            int v = (ch >= '0' && ch <= '9')          ? ch - '0'
+                    : hex && (ch >= 'a' && ch <= 'f') ? ch - 'a' + 10
+                    : hex && (ch >= 'A' && ch <= 'F') ? ch - 'A' + 10
+                                                      : -1;
             if (v < 0)
                 ok = false;
             else
@@ -174,11 +174,15 @@ static enum status put_entity(struct buf *b, const char *t, size_t n)
 static enum status put_text(struct buf *b, MD_TEXTTYPE type, const char *t, size_t n)
 {
     switch (type) {
-    case MD_TEXT_ENTITY: return put_entity(b, t, n);
-    case MD_TEXT_NULLCHAR: return put_cp(b, 0xFFFD);
+    case MD_TEXT_ENTITY:
+        return put_entity(b, t, n);
+    case MD_TEXT_NULLCHAR:
+        return put_cp(b, 0xFFFD);
     case MD_TEXT_BR:
-    case MD_TEXT_SOFTBR: return buf_putc(b, ' ');
-    default: return buf_append(b, t, n);
+    case MD_TEXT_SOFTBR:
+        return buf_putc(b, ' ');
+    default:
+        return buf_append(b, t, n);
     }
 }
 
@@ -273,8 +277,9 @@ static enum status grow(struct scan *sc)
 static int enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 {
     struct scan *sc = userdata;
-    /* md4c 0.4.8 does not always stop at once when a callback asks it
-     * to (inline spans carry on): every later call is refused cheaply */
+    /* md4c 0.4.8 ignores a non-zero return from span callbacks (it goes
+     * on, and md_parse returns 0): sc->st carries the failure, and every
+     * later call is refused cheaply */
     if (sc->st != ST_OK)
         return 1;
     if (type != MD_SPAN_IMG)

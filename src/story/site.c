@@ -110,9 +110,8 @@ static enum status read_token(struct story_ctx *c, const struct story_ynode *v, 
     }
     if (!ok) {
         free(t);
-        return story_config_error(c, v, field,
-                                  "must be a name of letters, digits, '-', '_', '.' (at most %zu)",
-                                  max);
+        return story_config_error(
+            c, v, field, "must be a name of letters, digits, '-', '_', '.' (at most %zu)", max);
     }
     free(*out);
     *out = t;
@@ -156,7 +155,7 @@ static enum status read_widths(struct story_ctx *c, const struct story_ynode *v,
     if (v->n_items == 0 || v->n_items > cap)
         return story_config_error(c, v, "images.widths", "give from 1 to %zu widths, not %zu", cap,
                                   v->n_items);
-    unsigned w[sizeof s->widths / sizeof s->widths[0]];
+    unsigned w[sizeof s->widths / sizeof s->widths[0]] = {0};
     for (size_t i = 0; i < v->n_items; i++) {
         int x = 0;
         if (story_yaml_is_null(v->items[i]))
@@ -308,7 +307,7 @@ enum status story_site_load(const char *dir, struct story_site **out, struct dia
     unsigned bad = story_utf8_bad_line(text, len);
     if (bad) {
         diag_set_file(d, path);
-        st = diag_set(d, ST_CONFIG, NULL, DIAG_NO_OFFSET,
+        st = diag_set(d, ST_MALFORMED, NULL, DIAG_NO_OFFSET,
                       "not valid UTF-8 (save the file as UTF-8)");
         if (d)
             d->line = bad;
@@ -320,7 +319,8 @@ enum status story_site_load(const char *dir, struct story_site **out, struct dia
     struct story_ctx c = {path, d, 0};
     if (root && !story_yaml_is_null(root)) {
         if (root->kind != STORY_Y_MAP) {
-            st = story_config_error(&c, root, NULL, "expected keys such as 'title: ...' at the top");
+            st =
+                story_config_error(&c, root, NULL, "expected keys such as 'title: ...' at the top");
             goto abort;
         }
         st = story_read_map(&c, root, NULL, site_key, s);

@@ -98,8 +98,10 @@ static enum status read_publication(struct story_ctx *c, const struct story_ynod
                                     struct story_publication *p)
 {
     if (v->kind != STORY_Y_MAP)
-        return story_config_error(c, v, "publications",
-                                  "each publication is a mapping with name, title, date, url, photo");
+        return story_config_error(
+            c, v, "publications",
+            "each publication is a mapping with name, title, date, url, photo");
+    p->line = v->line;
     enum status st = story_read_map(c, v, "publications", publication_key, p);
     if (st == ST_OK && !p->name)
         st = story_config_error(c, v, "publications.name",
@@ -176,8 +178,8 @@ enum status story_parse(const char *path, const char *text, size_t len, struct s
         goto abort;
     }
     if (len > TS_LIMIT_TEXT_BYTES) {
-        st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "story is %zu bytes, over the limit of %zu",
-                      len, TS_LIMIT_TEXT_BYTES);
+        st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET,
+                      "story is %zu bytes, over the limit of %zu", len, TS_LIMIT_TEXT_BYTES);
         goto abort;
     }
     norm = story_text_normalise(text ? text : "", len, &n);
@@ -268,8 +270,7 @@ abort:
     return st;
 }
 
-enum status story_load(const char *story_dir, const char *slug, struct story **out,
-                       struct diag *d)
+enum status story_load(const char *story_dir, const char *slug, struct story **out, struct diag *d)
 {
     enum status st = ST_OK;
     uint8_t *data = NULL;
@@ -280,8 +281,8 @@ enum status story_load(const char *story_dir, const char *slug, struct story **o
     *out = NULL;
     diag_clear(d);
     if (!story_dir || !story_dir[0] || !path_join(path, sizeof path, story_dir, "story.md")) {
-        st = diag_set(d, ST_USAGE, NULL, DIAG_NO_OFFSET,
-                      "no story folder, or its path is too long");
+        st =
+            diag_set(d, ST_USAGE, NULL, DIAG_NO_OFFSET, "no story folder, or its path is too long");
         goto abort;
     }
     st = file_read_all(path, TS_LIMIT_TEXT_BYTES, &data, &len, d);
@@ -318,8 +319,7 @@ static bool regular_file(const char *dir, const char *name)
 {
     char full[TS_LIMIT_PATH];
     struct stat sb;
-    return path_join(full, sizeof full, dir, name) && stat(full, &sb) == 0 &&
-           S_ISREG(sb.st_mode);
+    return path_join(full, sizeof full, dir, name) && stat(full, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
 enum status story_check_photos(const struct story *s, struct diag *d)
@@ -336,8 +336,8 @@ enum status story_check_photos(const struct story *s, struct diag *d)
         if (!regular_file(s->dir, ph->src)) {
             if (d)
                 d->line = ph->line;
-            return diag_set(d, ST_NOT_FOUND, NULL, DIAG_NO_OFFSET,
-                            "photo '%s' not found in %s%s", ph->src, s->dir, sep);
+            return diag_set(d, ST_NOT_FOUND, NULL, DIAG_NO_OFFSET, "photo '%s' not found in %s%s",
+                            ph->src, s->dir, sep);
         }
     }
     if (s->cover && !regular_file(s->dir, s->cover)) {
@@ -348,9 +348,12 @@ enum status story_check_photos(const struct story *s, struct diag *d)
     }
     for (size_t i = 0; i < s->n_publications; i++) {
         const char *photo = s->publications[i].photo;
-        if (photo && !regular_file(s->dir, photo))
+        if (photo && !regular_file(s->dir, photo)) {
+            if (d)
+                d->line = s->publications[i].line;
             return diag_set(d, ST_NOT_FOUND, "publications.photo", DIAG_NO_OFFSET,
                             "photo '%s' not found in %s%s", photo, s->dir, sep);
+        }
     }
     return ST_OK;
 }

@@ -39,7 +39,7 @@ struct story_site {
     size_t n_widths;
     bool format_jpeg, format_webp, format_avif;
     int jpeg_quality, webp_quality, webp_effort, avif_quality, avif_effort;
-    char *signing_key; /* path, NULL = do not sign */
+    char *signing_key; /* path (a relative one is joined to dir), NULL = do not sign */
     /* added by the story module: */
     unsigned n_warnings; /* unknown keys logged while loading (typos) */
 };
@@ -51,6 +51,8 @@ struct story_publication {
     char *date;
     char *url;
     char *photo; /* file name when it is about one photo, else NULL */
+    /* added by the story module: */
+    unsigned line; /* line of story.md where this entry starts */
 };
 
 /* One `![alt](file "title")` of the body, in order. */

@@ -26,7 +26,7 @@ struct story_ynode {
     unsigned line, column; /* 1-based, in the file the text came from */
     char *text;            /* scalar value (NUL-terminated), else NULL */
     size_t len;
-    bool plain;            /* an unquoted scalar: may be null/bool/int */
+    bool plain; /* an unquoted scalar: may be null/bool/int */
     /* SEQ: items[i]; MAP: items[2i] is a key (a scalar), items[2i+1] its value */
     struct story_ynode **items;
     size_t n_items;
@@ -85,8 +85,8 @@ enum status story_get_map(struct story_ctx *c, const struct story_ynode *v, cons
 enum status story_get_seq(struct story_ctx *c, const struct story_ynode *v, const char *field,
                           bool *is_seq);
 /* Reads `license:` keys into l (shared by site.yaml and front matter). */
-enum status story_get_license(struct story_ctx *c, const struct story_ynode *v,
-                              const char *field, struct story_license *l);
+enum status story_get_license(struct story_ctx *c, const struct story_ynode *v, const char *field,
+                              struct story_license *l);
 void story_license_clear(struct story_license *l);
 /*
  * Reads a mapping key by key: `one` reads a known key into `obj` and

@@ -51,8 +51,8 @@ void story_warn_unknown(struct story_ctx *c, const struct story_ynode *key, cons
 {
     char k[80];
     quote_value(k, sizeof k, key->text ? key->text : "");
-    log_msg(LOG_WARN, "%s: line %u: unknown key '%s'%s%s (ignored; a typo?)", c->file, key->line,
-            k, where ? " in " : "", where ? where : "");
+    log_msg(LOG_WARN, "%s: line %u: unknown key '%s'%s%s (ignored; a typo?)", c->file, key->line, k,
+            where ? " in " : "", where ? where : "");
     c->n_warnings++;
 }
 
@@ -148,8 +148,8 @@ enum status story_get_email(struct story_ctx *c, const struct story_ynode *v, co
         char q[80];
         quote_value(q, sizeof q, t);
         free(t);
-        return story_config_error(c, v, field, "'%s' is not an e-mail address like name@example.com",
-                                  q);
+        return story_config_error(c, v, field,
+                                  "'%s' is not an e-mail address like name@example.com", q);
     }
     replace(out, t);
     return ST_OK;
@@ -180,7 +180,7 @@ static bool lang_tag_ok(const char *t)
         if (i - start < 1 || i - start > 8)
             return false;
     }
-    return t[i] == '\0' && i <= 35;
+    return i <= 35 && t[i] == '\0';
 }
 
 enum status story_get_lang(struct story_ctx *c, const struct story_ynode *v, const char *field,
@@ -194,8 +194,8 @@ enum status story_get_lang(struct story_ctx *c, const struct story_ynode *v, con
         char q[80];
         quote_value(q, sizeof q, t);
         free(t);
-        return story_config_error(c, v, field,
-                                  "'%s' is not a language tag such as en, ko or en-GB", q);
+        return story_config_error(c, v, field, "'%s' is not a language tag such as en, ko or en-GB",
+                                  q);
     }
     replace(out, t);
     return ST_OK;
@@ -325,8 +325,8 @@ enum status story_get_int(struct story_ctx *c, const struct story_ynode *v, cons
     if (!ok || val < lo || val > hi) {
         char q[80];
         quote_value(q, sizeof q, v->text);
-        return story_config_error(c, v, field, "must be a whole number from %d to %d, not '%s'",
-                                  lo, hi, q);
+        return story_config_error(c, v, field, "must be a whole number from %d to %d, not '%s'", lo,
+                                  hi, q);
     }
     *out = (int)val;
     return ST_OK;
@@ -452,8 +452,8 @@ static enum status license_key(struct story_ctx *c, const char *key, const struc
     return ST_NOT_FOUND;
 }
 
-enum status story_get_license(struct story_ctx *c, const struct story_ynode *v,
-                              const char *field, struct story_license *l)
+enum status story_get_license(struct story_ctx *c, const struct story_ynode *v, const char *field,
+                              struct story_license *l)
 {
     bool is_map;
     enum status st = story_get_map(c, v, field, &is_map);

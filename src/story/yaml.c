@@ -62,8 +62,8 @@ static enum status fail_at(struct builder *b, yaml_mark_t m, enum status st, con
     diag_set_file(b->d, b->file);
     if (b->d)
         b->d->line = mark_line(b, m);
-    return diag_set(b->d, st, NULL, DIAG_NO_OFFSET, "column %u: %s%s", (unsigned)m.column + 1,
-                    what, detail ? detail : "");
+    return diag_set(b->d, st, NULL, DIAG_NO_OFFSET, "column %u: %s%s", (unsigned)m.column + 1, what,
+                    detail ? detail : "");
 }
 
 /* Hangs `n` under the innermost open collection (or makes it the root). */
@@ -81,8 +81,7 @@ static enum status attach(struct builder *b, struct story_ynode *n, yaml_mark_t 
     if (p->n_items == p->cap_items) {
         size_t cap = p->cap_items ? p->cap_items * 2 : 8, bytes;
         struct story_ynode **items;
-        if (!size_mul(cap, sizeof *items, &bytes) ||
-            !(items = realloc(p->items, bytes))) {
+        if (!size_mul(cap, sizeof *items, &bytes) || !(items = realloc(p->items, bytes))) {
             story_yaml_free(n);
             return fail_at(b, m, ST_NOMEM, "out of memory", NULL);
         }

@@ -350,8 +350,8 @@ static void site_malformed_yaml_names_line_and_column(void **state)
 {
     struct story_site *s = (void *)1;
     struct diag d;
-    assert_int_equal(load_site_text("broken", "title: T\nauthor: [unclosed\nlanguage: en\n", &s, &d),
-                     ST_CONFIG);
+    assert_int_equal(
+        load_site_text("broken", "title: T\nauthor: [unclosed\nlanguage: en\n", &s, &d), ST_CONFIG);
     const char *msg = formatted(&d);
     assert_contains(msg, "broken/site.yaml: line ");
     assert_contains(msg, "column ");
@@ -360,7 +360,8 @@ static void site_malformed_yaml_names_line_and_column(void **state)
     assert_int_equal(load_site_text("twodocs", "title: A\n---\ntitle: B\n", &s, &d), ST_CONFIG);
     assert_contains(formatted(&d), "more than one YAML document");
     assert_int_equal(load_site_text("list", "- a\n- b\n", &s, &d), ST_CONFIG);
-    assert_int_equal(load_site_text("badutf8", "title: ok\nauthor: \xC3\x28\n", &s, &d), ST_CONFIG);
+    assert_int_equal(load_site_text("badutf8", "title: ok\nauthor: \xC3\x28\n", &s, &d),
+                     ST_MALFORMED);
     assert_contains(formatted(&d), "badutf8/site.yaml: line 2: ");
     assert_null(s);
 
@@ -383,8 +384,8 @@ static void site_accepts_crlf_bom_and_a_path_base_url(void **state)
                                     &s, &d),
                      ST_CONFIG);
     assert_contains(formatted(&d), "crlf/site.yaml: line 4: images.jpeg_quality");
-    assert_int_equal(load_site_text("crlf2", "\xEF\xBB\xBFtitle: T\r\nbase_url: /photos\r\n", &s, &d),
-                     ST_OK);
+    assert_int_equal(
+        load_site_text("crlf2", "\xEF\xBB\xBFtitle: T\r\nbase_url: /photos\r\n", &s, &d), ST_OK);
     assert_string_equal(s->title, "T");
     assert_string_equal(s->base_url, "/photos/");
     story_site_free(s);
@@ -572,32 +573,33 @@ static void story_invalid_utf8_names_the_line(void **state)
 
 static void story_photos_with_alt_title_and_lines(void **state)
 {
-    const char *text = "---\n"                                           /* 1 */
-                       "title: Photos\n"                                  /* 2 */
-                       "---\n"                                            /* 3 */
-                       "Intro with an ![inline *alt* &amp; more](a.jpg \"The &quot;title&quot;\").\n" /* 4 */
-                       "\n"                                               /* 5 */
-                       "![](same.jpg)\n"                                  /* 6 */
-                       "\n"                                               /* 7 */
-                       "Some text.\n"                                     /* 8 */
-                       "\n"                                               /* 9 */
-                       "![](same.jpg)\n"                                  /* 10 */
-                       "\n"                                               /* 11 */
-                       "- a list item\n"                                  /* 12 */
-                       "- another with ![in list](sub/list.jpg)\n"        /* 13 */
-                       "\n"                                               /* 14 */
-                       "| photo | note |\n"                               /* 15 */
-                       "|---|---|\n"                                      /* 16 */
-                       "| ![cell](table.jpg) | x |\n"                     /* 17 */
-                       "\n"                                               /* 18 */
-                       "![esc](my\\_photo.jpg)\n"                         /* 19 */
-                       "![esc](my\\_photo.jpg)\n"                         /* 20 */
-                       "\n"                                               /* 21 */
-                       "`![code](not-a-photo.jpg)`\n"                     /* 22 */
-                       "\n"                                               /* 23 */
-                       "![ref][r]\n"                                      /* 24 */
-                       "\n"                                               /* 25 */
-                       "[r]: ref.jpg\n";                                  /* 26 */
+    const char *text =
+        "---\n"                                                                        /* 1 */
+        "title: Photos\n"                                                              /* 2 */
+        "---\n"                                                                        /* 3 */
+        "Intro with an ![inline *alt* &amp; more](a.jpg \"The &quot;title&quot;\").\n" /* 4 */
+        "\n"                                                                           /* 5 */
+        "![](same.jpg)\n"                                                              /* 6 */
+        "\n"                                                                           /* 7 */
+        "Some text.\n"                                                                 /* 8 */
+        "\n"                                                                           /* 9 */
+        "![](same.jpg)\n"                                                              /* 10 */
+        "\n"                                                                           /* 11 */
+        "- a list item\n"                                                              /* 12 */
+        "- another with ![in list](sub/list.jpg)\n"                                    /* 13 */
+        "\n"                                                                           /* 14 */
+        "| photo | note |\n"                                                           /* 15 */
+        "|---|---|\n"                                                                  /* 16 */
+        "| ![cell](table.jpg) | x |\n"                                                 /* 17 */
+        "\n"                                                                           /* 18 */
+        "![esc](my\\_photo.jpg)\n"                                                     /* 19 */
+        "![esc](my\\_photo.jpg)\n"                                                     /* 20 */
+        "\n"                                                                           /* 21 */
+        "`![code](not-a-photo.jpg)`\n"                                                 /* 22 */
+        "\n"                                                                           /* 23 */
+        "![ref][r]\n"                                                                  /* 24 */
+        "\n"                                                                           /* 25 */
+        "[r]: ref.jpg\n";                                                              /* 26 */
     struct story *s = NULL;
     struct diag d;
     assert_int_equal(parse(text, &s, &d), ST_OK);
@@ -636,15 +638,15 @@ static void story_photo_lines_without_text_between_images(void **state)
     const char *text = "---\n"
                        "title: T\n"
                        "---\n"
-                       "![](a\\_b.jpg)\n"                                      /* 4 */
-                       "![](a\\_b.jpg)\n"                                      /* 5 */
-                       "![](a\\_b.jpg)\n"                                      /* 6 */
+                       "![](a\\_b.jpg)\n" /* 4 */
+                       "![](a\\_b.jpg)\n" /* 5 */
+                       "![](a\\_b.jpg)\n" /* 6 */
                        "\n"
-                       "[![](linked.jpg)](https://example.com/)\n"             /* 8 */
+                       "[![](linked.jpg)](https://example.com/)\n" /* 8 */
                        "\n"
-                       "![two\n"                                               /* 10 */
-                       "lines](\n"                                             /* 11 */
-                       "multi.jpg)\n";                                         /* 12 */
+                       "![two\n"       /* 10 */
+                       "lines](\n"     /* 11 */
+                       "multi.jpg)\n"; /* 12 */
     struct story *s = NULL;
     struct diag d;
     assert_int_equal(parse(text, &s, &d), ST_OK);
@@ -664,9 +666,14 @@ static void story_photo_lines_without_text_between_images(void **state)
 static void story_refuses_remote_absolute_and_parent_images(void **state)
 {
     static const char *const srcs[] = {
-        "https://example.com/kim.jpg", "http://example.com/kim.jpg", "//cdn.example.com/kim.jpg",
-        "/var/photos/kim.jpg",         "../other/kim.jpg",          "sub/../../kim.jpg",
-        "data:image/png;base64,AAAA",  "file:kim.jpg",
+        "https://example.com/kim.jpg",
+        "http://example.com/kim.jpg",
+        "//cdn.example.com/kim.jpg",
+        "/var/photos/kim.jpg",
+        "../other/kim.jpg",
+        "sub/../../kim.jpg",
+        "data:image/png;base64,AAAA",
+        "file:kim.jpg",
     };
     for (size_t i = 0; i < sizeof srcs / sizeof srcs[0]; i++) {
         char text[512], want[256];
@@ -726,6 +733,14 @@ static void story_check_photos_names_story_line_and_file(void **state)
     assert_int_equal(story_check_photos(s, &d), ST_NOT_FOUND);
     assert_contains(formatted(&d), "story.md: line 4: cover: photo 'gone.jpg' not found");
     story_free(s);
+    write_text(dir, "story.md",
+               "---\ntitle: Kim\npublications:\n  - name: Der Spiegel\n"
+               "  - name: Year in Pictures\n    photo: kim-09.jpg\n---\n");
+    assert_int_equal(story_load(dir, NULL, &s, &d), ST_OK);
+    assert_int_equal(s->publications[1].line, 5);
+    assert_int_equal(story_check_photos(s, &d), ST_NOT_FOUND);
+    assert_contains(formatted(&d), "story.md: line 5: publications.photo: photo 'kim-09.jpg'");
+    story_free(s);
 
     /* story_load without story.md names the file it looked for */
     const char *empty = folder("no-story");
@@ -770,7 +785,8 @@ static void story_limits_and_odd_input_do_not_crash(void **state)
     static const char nul[] = "---\ntitle: T\n---\n![a\0b](x.jpg)\n";
     assert_int_equal(story_parse("n.md", nul, sizeof nul - 1, &s, &d), ST_OK);
     assert_int_equal(s->n_photos, 1);
-    assert_string_equal(s->photos[0].alt, "a\xEF\xBF\xBD" "b");
+    assert_string_equal(s->photos[0].alt, "a\xEF\xBF\xBD"
+                                          "b");
     story_free(s);
     /* more images than a story may hold */
     size_t n = TS_LIMIT_PHOTOS_PER_STORY + 1;
