@@ -24,7 +24,8 @@ static const char usage_text[] =
     "  build [SITE] [-o DIR] [--jobs N] build SITE (default .) into DIR (default SITE/public)\n"
     "  serve [SITE] [--listen HOST:PORT] [-o DIR]\n"
     "                                   build, then serve (default 127.0.0.1:8080)\n"
-    "  meta FILE... [--json]            the metadata tearsheet reads from photos\n"
+    "  meta FILE... [--json] [--iim-charset NAME]\n"
+    "                                   the metadata tearsheet reads from photos\n"
     "\n"
     "Exit codes: 0 ok, 1 problems found, 2 usage or configuration error.\n";
 
@@ -40,9 +41,12 @@ static int cmd_meta(int argc, char **argv)
 {
     bool json = false;
     int nfiles = 0;
+    struct meta_options mo = {0};
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0)
             json = true;
+        else if (strcmp(argv[i], "--iim-charset") == 0 && i + 1 < argc)
+            mo.iim_charset = argv[++i];
         else if (argv[i][0] == '-' && argv[i][1]) {
             fprintf(stderr, "tearsheet meta: unknown option %s\n", argv[i]);
             return EXIT_USAGE;
@@ -50,13 +54,17 @@ static int cmd_meta(int argc, char **argv)
             nfiles++;
     }
     if (nfiles == 0) {
-        fprintf(stderr, "usage: tearsheet meta FILE... [--json]\n");
+        fprintf(stderr, "usage: tearsheet meta FILE... [--json] [--iim-charset NAME]\n");
         return EXIT_USAGE;
     }
     int rc = 0;
     json_t *all = json_array();
     for (int i = 0; i < argc; i++) {
         const char *path = argv[i];
+        if (strcmp(path, "--iim-charset") == 0) {
+            i++;
+            continue;
+        }
         if (path[0] == '-' && path[1])
             continue;
         struct diag d;
@@ -67,7 +75,7 @@ static int cmd_meta(int argc, char **argv)
         enum status st = file_read_all(path, TS_LIMIT_PHOTO_BYTES, &data, &len, &d);
         if (st == ST_OK) {
             diag_set_file(&d, path);
-            st = meta_read(data, len, NULL, &m, &d);
+            st = meta_read(data, len, &mo, &m, &d);
         }
         if (st != ST_OK) {
             log_diag(LOG_ERROR, &d);
@@ -84,9 +92,11 @@ static int cmd_meta(int argc, char **argv)
         } else {
             struct buf out;
             buf_init(&out, TS_LIMIT_PAGE_BYTES);
-            if (meta_to_text(m, &out) == ST_OK)
-                printf("%s%s\n", nfiles > 1 ? path : "", nfiles > 1 ? ":" : "");
-            fputs(out.data ? out.data : "", stdout);
+            if (meta_to_text(m, &out) == ST_OK) {
+                if (nfiles > 1)
+                    printf("%s:\n", path);
+                fputs(out.data ? out.data : "", stdout);
+            }
             buf_free(&out);
         }
         meta_free(m);
