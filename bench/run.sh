@@ -33,7 +33,6 @@ case "$photos" in ''|*[!0-9]*) echo "run.sh: --photos needs a number" >&2; exit 
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/bench/out
-widths=(480 960 1600 2400)
 a98=/usr/share/color/icc/ghostscript/a98.icc   # Adobe RGB (1998) compatible, Debian libgs-common
 srgb=/usr/share/color/icc/ghostscript/srgb.icc # sRGB for ImageMagick's -profile
 
