@@ -214,12 +214,6 @@ static enum status figure_cb(void *ud, const char *src, const char *alt, const c
     return st;
 }
 
-static json_t *nav(struct site_build *b, json_t *pages)
-{
-    (void)b;
-    return json_incref(pages);
-}
-
 /* Wraps page content in the layout and writes it. */
 static enum status write_page(struct site_build *b, const char *rel_path, const char *root,
                               const char *title, const char *lang, const char *description,
@@ -243,7 +237,7 @@ static enum status write_page(struct site_build *b, const char *rel_path, const 
     json_object_set_new(ctx, "content", json_string(content ? content : ""));
     if (jsonld)
         json_object_set_new(ctx, "jsonld", json_string(jsonld));
-    json_object_set_new(ctx, "nav", nav(b, pages));
+    json_object_set(ctx, "nav", pages);
     if (b->cfg->base_url && strncmp(b->cfg->base_url, "http", 4) == 0) {
         char canonical[TS_LIMIT_PATH];
         const char *slash = strrchr(rel_path, '/');
@@ -434,15 +428,14 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* Each pages/NAME.md becomes NAME/index.html; fills `nav` with their titles. */
-static enum status render_pages(struct site_build *b, json_t *nav_list, bool write,
-                                struct diag *d)
+static void render_pages(struct site_build *b, json_t *nav_list, bool write)
 {
     char dir[TS_LIMIT_PATH];
     if (!path_join(dir, sizeof dir, b->opt->site_dir, "pages"))
-        return ST_OK;
+        return;
     DIR *dh = opendir(dir);
     if (!dh)
-        return ST_OK;
+        return;
     char *names[256];
     size_t n = 0;
     struct dirent *e;
@@ -451,7 +444,6 @@ static enum status render_pages(struct site_build *b, json_t *nav_list, bool wri
             names[n++] = str_dup(e->d_name);
     closedir(dh);
     qsort(names, n, sizeof *names, cmp_str);
-    enum status result = ST_OK;
     for (size_t i = 0; i < n; i++) {
         char path[TS_LIMIT_PATH], stem[256], slug[256];
         snprintf(stem, sizeof stem, "%.*s", (int)(strlen(names[i]) - 3), names[i]);
@@ -504,8 +496,6 @@ static enum status render_pages(struct site_build *b, json_t *nav_list, bool wri
         free(text);
         free(names[i]);
     }
-    (void)d;
-    return result;
 }
 
 static enum status render_404(struct site_build *b, json_t *pages, struct diag *d)
@@ -640,9 +630,8 @@ static void prune(struct site_build *b)
 enum status site_pages_write(struct site_build *b, struct diag *d)
 {
     json_t *pages = json_array();
-    enum status st = render_pages(b, pages, false, d);
-    if (st != ST_OK)
-        goto abort;
+    enum status st;
+    render_pages(b, pages, false);
     char css_path[TS_LIMIT_PATH];
     if (!path_join(css_path, sizeof css_path, b->out_dir, b->theme.css_name)) {
         st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "output path too long");
@@ -660,8 +649,7 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
     }
     if ((st = render_index(b, pages, d)) != ST_OK)
         goto abort;
-    if ((st = render_pages(b, pages, true, d)) != ST_OK)
-        goto abort;
+    render_pages(b, pages, true); /* each page's failure is reported and counted */
     if ((st = render_404(b, pages, d)) != ST_OK)
         goto abort;
     if ((st = write_sitemap(b, pages, d)) != ST_OK)
