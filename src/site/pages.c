@@ -427,7 +427,9 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Each pages/NAME.md becomes NAME/index.html; fills `nav` with their titles. */
+/* pages/NAME.md: with write false, lists their titles in `nav_list`;
+ * with write true, renders each as NAME/index.html (failures reported
+ * and counted, the other pages still written). */
 static void render_pages(struct site_build *b, json_t *nav_list, bool write)
 {
     char dir[TS_LIMIT_PATH];
