@@ -51,15 +51,34 @@ void c2pa_signer_free(struct c2pa_signer *s);
  * build caches can include it in their keys. */
 const char *c2pa_signer_fingerprint(const struct c2pa_signer *s);
 
+/* One validation status entry (spec §15.2.2: code, url, explanation). */
+struct c2pa_sign_code {
+    const char *code;
+    const char *url;         /* may be NULL */
+    const char *explanation; /* may be NULL */
+};
+/* What a validator found in the original's active manifest; it becomes
+ * the ingredient's validationResults.activeManifest (§18.15: required
+ * when an ingredient references a manifest). */
+struct c2pa_sign_results {
+    const struct c2pa_sign_code *success, *informational, *failure;
+    size_t n_success, n_informational, n_failure;
+};
+
 /* What one derivative's manifest says. */
 struct c2pa_sign_input {
     struct span original;        /* the original photo's bytes */
     const char *original_title;  /* its file name, e.g. "kim-01.jpg" */
     const char *original_format; /* its media type, e.g. "image/jpeg" */
     /* The original's own manifest store (raw JUMBF, as found by
-     * c2pa_sign_find_store) or an empty span. It is copied unchanged
-     * into the new store and referenced from the ingredient. */
+     * c2pa_sign_find_store) or an empty span, and what a validator
+     * (`tearsheet verify`) said about it. With both, the store's
+     * manifests are copied unchanged into the new store and the
+     * ingredient references the active one. A store without results is
+     * not carried: an ingredient v3 must say how its manifest validated,
+     * and we do not write results nobody computed. */
     struct span original_store;
+    const struct c2pa_sign_results *original_results;
     struct span asset;           /* the derivative, JPEG or WebP, without a store */
     const char *title;           /* the derivative's dc:title (its file name) */
     const char *generator_name;  /* claim_generator_info.name, e.g. "tearsheet" */

@@ -89,6 +89,34 @@ static void generator_info(struct c2pa_out *o, const struct c2pa_sign_input *in)
     c2pa_cbor_map_end(&m, o);
 }
 
+static void status_list(struct c2pa_out *o, const struct c2pa_sign_code *c, size_t n)
+{
+    c2pa_cbor_array(o, n);
+    for (size_t i = 0; i < n; i++) {
+        struct c2pa_cbor_map m;
+        c2pa_cbor_map_begin(&m, 65536);
+        c2pa_cbor_text(c2pa_cbor_map_text(&m, "code"), c[i].code ? c[i].code : "");
+        if (c[i].url)
+            c2pa_cbor_text(c2pa_cbor_map_text(&m, "url"), c[i].url);
+        if (c[i].explanation)
+            c2pa_cbor_text(c2pa_cbor_map_text(&m, "explanation"), c[i].explanation);
+        c2pa_cbor_map_end(&m, o);
+    }
+}
+
+/* validationResults: {activeManifest: {success, informational, failure}} */
+static void results_cbor(struct c2pa_out *o, const struct c2pa_sign_results *r)
+{
+    struct c2pa_cbor_map m, am;
+    c2pa_cbor_map_begin(&m, C2PA_SIGN_MAX_STORE);
+    c2pa_cbor_map_begin(&am, C2PA_SIGN_MAX_STORE);
+    status_list(c2pa_cbor_map_text(&am, "success"), r->success, r->n_success);
+    status_list(c2pa_cbor_map_text(&am, "informational"), r->informational, r->n_informational);
+    status_list(c2pa_cbor_map_text(&am, "failure"), r->failure, r->n_failure);
+    c2pa_cbor_map_end(&am, c2pa_cbor_map_text(&m, "activeManifest"));
+    c2pa_cbor_map_end(&m, o);
+}
+
 static void ingredient_cbor(struct c2pa_out *o, const struct signing *g)
 {
     struct c2pa_cbor_map m;
@@ -106,6 +134,7 @@ static void ingredient_cbor(struct c2pa_out *o, const struct signing *g)
                      g->carry.active_label);
             hashed_uri(c2pa_cbor_map_text(&m, "claimSignature"), url, g->carry.sig_hash);
         }
+        results_cbor(c2pa_cbor_map_text(&m, "validationResults"), g->in->original_results);
     }
     c2pa_cbor_map_end(&m, o);
 }
@@ -451,7 +480,7 @@ enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input 
     }
     if (st != ST_NOT_FOUND)
         goto abort;
-    if (in->original_store.len) {
+    if (in->original_store.len && in->original_results) {
         if ((st = c2pa_carry_parse(in->original_store, &g.carry, d)) != ST_OK)
             goto abort;
         g.has_carry = true;
