@@ -17,25 +17,11 @@
 #include <jansson.h>
 
 #include "c2pa/c2pa_sign.h"
-#include "container/container.h"
 
 static const char *base_name(const char *p)
 {
     const char *s = strrchr(p, '/');
     return s ? s + 1 : p;
-}
-
-static const char *mime_of(struct span f)
-{
-    if (container_is_jpeg(f))
-        return "image/jpeg";
-    if (container_is_webp(f))
-        return "image/webp";
-    if (container_is_png(f))
-        return "image/png";
-    if (container_is_tiff(f))
-        return "image/tiff";
-    return "application/octet-stream";
 }
 
 #define MAX_CODES 256
@@ -103,7 +89,7 @@ int main(int argc, char **argv)
     struct c2pa_sign_input in = {
         .original = span_make(orig, orig_len),
         .original_title = base_name(argv[2]),
-        .original_format = mime_of(span_make(orig, orig_len)),
+        .original_format = c2pa_sign_media_type(span_make(orig, orig_len)),
         .original_store = span_make(store, store_len),
         .original_results = report ? &results : NULL,
         .asset = span_make(deriv, deriv_len),

@@ -106,4 +106,9 @@ enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input 
 enum status c2pa_sign_find_store(struct span file, uint8_t **store, size_t *len,
                                  struct diag *d);
 
+/* The media type of a photo by its first bytes ("image/jpeg", "image/png",
+ * "image/webp", "image/tiff", else "application/octet-stream"), for
+ * dc:format. */
+const char *c2pa_sign_media_type(struct span file);
+
 #endif

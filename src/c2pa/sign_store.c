@@ -126,6 +126,19 @@ enum status c2pa_sign_find_store(struct span file, uint8_t **store, size_t *len,
     return ST_NOT_FOUND;
 }
 
+const char *c2pa_sign_media_type(struct span file)
+{
+    if (container_is_jpeg(file))
+        return "image/jpeg";
+    if (container_is_png(file))
+        return "image/png";
+    if (container_is_webp(file))
+        return "image/webp";
+    if (container_is_tiff(file))
+        return "image/tiff";
+    return "application/octet-stream";
+}
+
 /* ---- walking the store ------------------------------------------------ */
 
 struct box {

@@ -16,7 +16,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "container/container.h"
 #include "site/internal.h"
 
 static double now_seconds(void)
@@ -188,19 +187,6 @@ static void published_name(const struct site_photo *p, const struct image_output
              image_format_ext(o->format));
 }
 
-static const char *original_mime(struct span data)
-{
-    if (container_is_jpeg(data))
-        return "image/jpeg";
-    if (container_is_png(data))
-        return "image/png";
-    if (container_is_webp(data))
-        return "image/webp";
-    if (container_is_tiff(data))
-        return "image/tiff";
-    return "application/octet-stream";
-}
-
 /*
  * Rewrites each JPEG and WebP derivative with a C2PA manifest signed
  * by the site's key (docs/c2pa-sign.md): the original as the parentOf
@@ -227,7 +213,7 @@ static enum status sign_outputs(struct site_build *b, struct site_photo *p, stru
         struct c2pa_sign_input in = {
             .original = original,
             .original_title = slash ? slash + 1 : p->src_path,
-            .original_format = original_mime(original),
+            .original_format = c2pa_sign_media_type(original),
             .asset = span_make(asset, asset_len),
             .title = title,
             .generator_name = "tearsheet",
