@@ -386,6 +386,86 @@ static uint8_t *sign(const uint8_t *asset, size_t asset_len, size_t *out_len, en
     return out;
 }
 
+static uint8_t *sign_carrying(const uint8_t *asset, size_t asset_len, struct span store,
+                              const struct c2pa_sign_results *r, size_t *out_len)
+{
+    struct c2pa_signer *s = NULL;
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(c2pa_signer_load(keydir, &s, &d), ST_OK);
+    static const uint8_t original[] = "a camera-signed original";
+    struct c2pa_sign_input in = {
+        .original = span_make(original, sizeof original),
+        .original_title = "camera.jpg",
+        .original_format = "image/jpeg",
+        .original_store = store,
+        .original_results = r,
+        .asset = span_make(asset, asset_len),
+        .title = "camera-480.webp",
+        .generator_name = "tearsheet",
+    };
+    uint8_t *out = NULL;
+    assert_int_equal(c2pa_sign(s, &in, &out, out_len, &d), ST_OK);
+    c2pa_signer_free(s);
+    return out;
+}
+
+static bool contains(const uint8_t *hay, size_t n, const void *needle, size_t k)
+{
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(hay + i, needle, k) == 0)
+            return true;
+    return false;
+}
+
+/* The original's store travels verbatim and is referenced only when
+ * validation results come with it (c2pa-rs rejects a v3 ingredient
+ * with activeManifest and no validationResults). */
+static void original_store_is_carried_only_with_results(void **state)
+{
+    (void)state;
+    size_t len = 0, n = 0, out_len = 0;
+    enum status st;
+    uint8_t *first = sign(tiny_jpeg, sizeof tiny_jpeg, &len, &st), *store = NULL;
+    assert_int_equal(st, ST_OK);
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(c2pa_sign_find_store(span_make(first, len), &store, &n, &d), ST_OK);
+    struct c2pa_carry orig;
+    assert_int_equal(c2pa_carry_parse(span_make(store, n), &orig, &d), ST_OK);
+
+    const struct c2pa_sign_code ok[] = {{"claimSignature.validated", NULL, "fine"}};
+    const struct c2pa_sign_results r = {.success = ok, .n_success = 1};
+    uint8_t *out = sign_carrying(tiny_webp, sizeof tiny_webp, span_make(store, n), &r, &out_len);
+    uint8_t *got = NULL;
+    size_t got_len = 0;
+    assert_int_equal(c2pa_sign_find_store(span_make(out, out_len), &got, &got_len, &d), ST_OK);
+    struct c2pa_carry now;
+    assert_int_equal(c2pa_carry_parse(span_make(got, got_len), &now, &d), ST_OK);
+    assert_int_equal(now.n_manifests, 2);
+    assert_string_not_equal(now.active_label, orig.active_label);
+    assert_true(contains(got, got_len, orig.manifests.ptr, orig.manifests.len));
+    char url[300];
+    snprintf(url, sizeof url, "self#jumbf=/c2pa/%s", orig.active_label);
+    assert_true(contains(got, got_len, url, strlen(url)));
+    assert_true(contains(got, got_len, orig.active_hash, 32));
+    assert_true(contains(got, got_len, orig.sig_hash, 32));
+    assert_true(contains(got, got_len, "validationResults", 17));
+    assert_true(contains(got, got_len, "claimSignature.validated", 24));
+    free(got);
+    free(out);
+
+    out = sign_carrying(tiny_webp, sizeof tiny_webp, span_make(store, n), NULL, &out_len);
+    assert_int_equal(c2pa_sign_find_store(span_make(out, out_len), &got, &got_len, &d), ST_OK);
+    assert_int_equal(c2pa_carry_parse(span_make(got, got_len), &now, &d), ST_OK);
+    assert_int_equal(now.n_manifests, 1);
+    assert_false(contains(got, got_len, "activeManifest", 14));
+    free(got);
+    free(out);
+    free(store);
+    free(first);
+}
+
 static void jpeg_exclusion_is_exactly_the_app11_run(void **state)
 {
     (void)state;
@@ -468,6 +548,51 @@ static void refuses_what_it_cannot_sign(void **state)
     assert_non_null(strstr(d.message, "box declares"));
 }
 
+/* A signed file's own store, cut at every length and with every byte
+ * set to 0x00 and 0xFF, through the carry parser and the store finder:
+ * under ASan this proves they never read past what they were given. A
+ * cut store must never parse (its outer box runs past the end). */
+static void carry_parser_survives_every_cut_and_byte(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    enum status st;
+    uint8_t *file = sign(tiny_jpeg, sizeof tiny_jpeg, &len, &st);
+    assert_int_equal(st, ST_OK);
+    uint8_t *store = NULL;
+    size_t n = 0;
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(c2pa_sign_find_store(span_make(file, len), &store, &n, &d), ST_OK);
+    struct c2pa_carry carry;
+    assert_int_equal(c2pa_carry_parse(span_make(store, n), &carry, &d), ST_OK);
+    assert_int_equal(carry.n_manifests, 1);
+    assert_true(carry.have_sig);
+    assert_non_null(strstr(carry.active_label, "urn:c2pa:"));
+    uint8_t *copy = malloc(n);
+    for (size_t cut = 0; cut < n; cut++) {
+        memcpy(copy, store, cut);
+        assert_int_not_equal(c2pa_carry_parse(span_make(copy, cut), &carry, &d), ST_OK);
+    }
+    for (size_t i = 0; i < n; i++) {
+        for (int v = 0; v < 2; v++) {
+            memcpy(copy, store, n);
+            copy[i] = v ? 0xFF : 0x00;
+            c2pa_carry_parse(span_make(copy, n), &carry, &d);
+        }
+    }
+    for (size_t cut = 0; cut < len; cut += 7) {
+        uint8_t *found = NULL;
+        size_t found_len = 0;
+        if (c2pa_sign_find_store(span_make(file, cut), &found, &found_len, &d) == ST_OK)
+            assert_true(found_len <= cut);
+        free(found);
+    }
+    free(copy);
+    free(store);
+    free(file);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -479,7 +604,9 @@ int main(void)
         cmocka_unit_test(keygen_makes_a_claim_signing_profile),
         cmocka_unit_test(jpeg_exclusion_is_exactly_the_app11_run),
         cmocka_unit_test(webp_gets_vp8x_and_a_final_c2pa_chunk),
+        cmocka_unit_test(original_store_is_carried_only_with_results),
         cmocka_unit_test(refuses_what_it_cannot_sign),
+        cmocka_unit_test(carry_parser_survives_every_cut_and_byte),
     };
     return cmocka_run_group_tests(tests, make_key, remove_key);
 }
