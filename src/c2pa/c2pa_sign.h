@@ -79,9 +79,9 @@ struct c2pa_sign_input {
      * and we do not write results nobody computed. */
     struct span original_store;
     const struct c2pa_sign_results *original_results;
-    struct span asset;           /* the derivative, JPEG or WebP, without a store */
-    const char *title;           /* the derivative's dc:title (its file name) */
-    const char *generator_name;  /* claim_generator_info.name, e.g. "tearsheet" */
+    struct span asset;          /* the derivative, JPEG or WebP, without a store */
+    const char *title;          /* the derivative's dc:title (its file name) */
+    const char *generator_name; /* claim_generator_info.name, e.g. "tearsheet" */
     const char *generator_version;
 };
 
@@ -94,8 +94,8 @@ struct c2pa_sign_input {
  * changed), c2pa.hash.data; COSE_Sign1 ES256 with x5chain; no
  * time-stamp (we sign offline).
  */
-enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input *in,
-                      uint8_t **out, size_t *out_len, struct diag *d);
+enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input *in, uint8_t **out,
+                      size_t *out_len, struct diag *d);
 
 /*
  * Finds the C2PA manifest store embedded in a JPEG (APP11, reassembled)
@@ -103,8 +103,7 @@ enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input 
  * malloc'd (JPEG) — free it. Only the outer box is checked here: the
  * reader validates the rest.
  */
-enum status c2pa_sign_find_store(struct span file, uint8_t **store, size_t *len,
-                                 struct diag *d);
+enum status c2pa_sign_find_store(struct span file, uint8_t **store, size_t *len, struct diag *d);
 
 /* The media type of a photo by its first bytes ("image/jpeg", "image/png",
  * "image/webp", "image/tiff", else "application/octet-stream"), for

@@ -192,7 +192,8 @@ void c2pa_cbor_map_end(struct c2pa_cbor_map *m, struct c2pa_out *dst)
         order[i] = i;
     /* insertion sort: at most 16 entries */
     for (size_t i = 1; i < m->n; i++)
-        for (size_t j = i; j > 0 && key_cmp(&m->e[order[j - 1]].key, &m->e[order[j]].key) > 0; j--) {
+        for (size_t j = i; j > 0 && key_cmp(&m->e[order[j - 1]].key, &m->e[order[j]].key) > 0;
+             j--) {
             size_t t = order[j];
             order[j] = order[j - 1];
             order[j - 1] = t;

@@ -116,8 +116,14 @@ void c2pa_app11_write(struct c2pa_out *o, const uint8_t *store, size_t len, size
     do {
         size_t k = left < chunk ? left : chunk;
         static const uint8_t marker[2] = {0xFF, 0xEB};
-        uint8_t jp[8] = {'J', 'P', 0x00, 0x01, /* En: box instance 1 */
-                         (uint8_t)(z >> 24), (uint8_t)(z >> 16), (uint8_t)(z >> 8), (uint8_t)z};
+        uint8_t jp[8] = {'J',
+                         'P',
+                         0x00,
+                         0x01, /* En: box instance 1 */
+                         (uint8_t)(z >> 24),
+                         (uint8_t)(z >> 16),
+                         (uint8_t)(z >> 8),
+                         (uint8_t)z};
         c2pa_out_raw(o, marker, 2);
         put16(o, 2 + 8 + 8 + k);
         c2pa_out_raw(o, jp, 8);

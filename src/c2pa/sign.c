@@ -54,10 +54,9 @@ struct signing {
 
 static void uuid_text(const uint8_t u[16], char *out, size_t outlen, const char *prefix)
 {
-    snprintf(out, outlen,
-             "%s%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", prefix,
-             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
-             u[13], u[14], u[15]);
+    snprintf(out, outlen, "%s%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             prefix, u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11],
+             u[12], u[13], u[14], u[15]);
 }
 
 /* RFC 9562: version 4 (random) or 8 (custom: here the first 128 bits
@@ -120,18 +119,17 @@ static void results_cbor(struct c2pa_out *o, const struct c2pa_sign_results *r)
 static void ingredient_cbor(struct c2pa_out *o, const struct signing *g)
 {
     struct c2pa_cbor_map m;
-    char url[512];
     c2pa_cbor_map_begin(&m, C2PA_SIGN_MAX_STORE);
     c2pa_cbor_text(c2pa_cbor_map_text(&m, "dc:title"), g->in->original_title);
     c2pa_cbor_text(c2pa_cbor_map_text(&m, "dc:format"), g->in->original_format);
     c2pa_cbor_text(c2pa_cbor_map_text(&m, "relationship"), "parentOf");
     c2pa_cbor_text(c2pa_cbor_map_text(&m, "instanceID"), g->ingredient_iid);
     if (g->has_carry) {
+        char url[512];
         snprintf(url, sizeof url, "self#jumbf=/c2pa/%s", g->carry.active_label);
         hashed_uri(c2pa_cbor_map_text(&m, "activeManifest"), url, g->carry.active_hash);
         if (g->carry.have_sig) {
-            snprintf(url, sizeof url, "self#jumbf=/c2pa/%s/c2pa.signature",
-                     g->carry.active_label);
+            snprintf(url, sizeof url, "self#jumbf=/c2pa/%s/c2pa.signature", g->carry.active_label);
             hashed_uri(c2pa_cbor_map_text(&m, "claimSignature"), url, g->carry.sig_hash);
         }
         results_cbor(c2pa_cbor_map_text(&m, "validationResults"), g->in->original_results);
@@ -430,9 +428,24 @@ static enum status webp_prefix(struct span asset, struct c2pa_out *o, struct dia
         }
         if (w == 0 || h == 0)
             return diag_set(d, ST_MALFORMED, "WebP", first.offset, "zero image size");
-        uint8_t x[18] = {'V', 'P', '8', 'X', 10, 0, 0, 0, flags, 0, 0, 0,
-                         (uint8_t)(w - 1), (uint8_t)((w - 1) >> 8), (uint8_t)((w - 1) >> 16),
-                         (uint8_t)(h - 1), (uint8_t)((h - 1) >> 8), (uint8_t)((h - 1) >> 16)};
+        uint8_t x[18] = {'V',
+                         'P',
+                         '8',
+                         'X',
+                         10,
+                         0,
+                         0,
+                         0,
+                         flags,
+                         0,
+                         0,
+                         0,
+                         (uint8_t)(w - 1),
+                         (uint8_t)((w - 1) >> 8),
+                         (uint8_t)((w - 1) >> 16),
+                         (uint8_t)(h - 1),
+                         (uint8_t)((h - 1) >> 8),
+                         (uint8_t)((h - 1) >> 16)};
         c2pa_out_raw(o, x, sizeof x);
     }
     c2pa_out_raw(o, asset.ptr + body_start, body_end - body_start);
@@ -447,8 +460,8 @@ static void put_le32(uint8_t *p, uint32_t v)
 
 /* ---- the whole job ---------------------------------------------------- */
 
-enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input *in,
-                      uint8_t **out, size_t *out_len, struct diag *d)
+enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input *in, uint8_t **out,
+                      size_t *out_len, struct diag *d)
 {
     enum status st = ST_OK;
     struct signing g = {.s = s, .in = in, .d = d};

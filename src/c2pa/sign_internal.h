@@ -113,10 +113,10 @@ void c2pa_app11_write(struct c2pa_out *o, const uint8_t *store, size_t len, size
 /* ---- sign_store.c: the original's store, as far as we carry it --- */
 
 struct c2pa_carry {
-    struct span manifests;    /* every box after the store's jumd, verbatim */
-    char active_label[256];   /* label of the last manifest (the active one) */
-    uint8_t active_hash[32];  /* SHA-256 of its superbox contents */
-    uint8_t sig_hash[32];     /* ... of its c2pa.signature superbox contents */
+    struct span manifests;   /* every box after the store's jumd, verbatim */
+    char active_label[256];  /* label of the last manifest (the active one) */
+    uint8_t active_hash[32]; /* SHA-256 of its superbox contents */
+    uint8_t sig_hash[32];    /* ... of its c2pa.signature superbox contents */
     bool have_sig;
     size_t n_manifests;
 };

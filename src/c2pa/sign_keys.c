@@ -43,8 +43,7 @@ static enum status ssl_fail(struct diag *d, enum status st, const char *what)
     if (e)
         ERR_error_string_n(e, err, sizeof err);
     ERR_clear_error();
-    return diag_set(d, st, "signing key", DIAG_NO_OFFSET, "%s%s%s", what, err[0] ? ": " : "",
-                    err);
+    return diag_set(d, st, "signing key", DIAG_NO_OFFSET, "%s%s%s", what, err[0] ? ": " : "", err);
 }
 
 /* ---- keygen --------------------------------------------------------- */
@@ -57,8 +56,7 @@ static X509_NAME *demo_name(const char *cn)
     if (!X509_NAME_add_entry_by_txt(n, "O", MBSTRING_UTF8,
                                     (const unsigned char *)"tearsheet demo — UNTRUSTED", -1, -1,
                                     0) ||
-        !X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1,
-                                    0)) {
+        !X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1, 0)) {
         X509_NAME_free(n);
         return NULL;
     }
@@ -76,8 +74,8 @@ static bool add_ext(X509 *x, X509V3_CTX *ctx, int nid, const char *value)
 }
 
 /* issuer == NULL: self-signed. */
-static X509 *make_cert(EVP_PKEY *pub, const char *cn, X509 *issuer, EVP_PKEY *issuer_key,
-                       long days, bool ca)
+static X509 *make_cert(EVP_PKEY *pub, const char *cn, X509 *issuer, EVP_PKEY *issuer_key, long days,
+                       bool ca)
 {
     X509 *x = X509_new();
     X509_NAME *name = demo_name(cn);
@@ -197,8 +195,8 @@ enum status c2pa_keygen(const char *dir, struct diag *d)
         st = ssl_fail(d, ST_INTERNAL, "cannot generate a P-256 key");
         goto abort;
     }
-    root = make_cert(root_key, "tearsheet demo root CA — UNTRUSTED", NULL, root_key, ROOT_DAYS,
-                     true);
+    root =
+        make_cert(root_key, "tearsheet demo root CA — UNTRUSTED", NULL, root_key, ROOT_DAYS, true);
     leaf = root ? make_cert(leaf_key, "tearsheet demo signer — UNTRUSTED", root, root_key,
                             LEAF_DAYS, false)
                 : NULL;
@@ -209,7 +207,8 @@ enum status c2pa_keygen(const char *dir, struct diag *d)
     kb = BIO_new(BIO_s_mem());
     cb = BIO_new(BIO_s_mem());
     ab = BIO_new(BIO_s_mem());
-    if (!kb || !cb || !ab || PEM_write_bio_PrivateKey(kb, leaf_key, NULL, NULL, 0, NULL, NULL) != 1 ||
+    if (!kb || !cb || !ab ||
+        PEM_write_bio_PrivateKey(kb, leaf_key, NULL, NULL, 0, NULL, NULL) != 1 ||
         PEM_write_bio_X509(cb, leaf) != 1 || PEM_write_bio_X509(cb, root) != 1 ||
         PEM_write_bio_X509(ab, root) != 1 || !(key_pem = pem_of(kb, &key_len)) ||
         !(chain_pem = pem_of(cb, &chain_len)) || !(anchor_pem = pem_of(ab, &anchor_len))) {
@@ -260,8 +259,8 @@ static bool is_p256(EVP_PKEY *k)
     char group[64];
     size_t n = 0;
     return EVP_PKEY_is_a(k, "EC") &&
-           EVP_PKEY_get_utf8_string_param(k, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group,
-                                          &n) == 1 &&
+           EVP_PKEY_get_utf8_string_param(k, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &n) ==
+               1 &&
            strcmp(group, "prime256v1") == 0;
 }
 
@@ -338,8 +337,7 @@ enum status c2pa_signer_load(const char *dir, struct c2pa_signer **out, struct d
     }
     ERR_clear_error(); /* the loop ends on "no start line" */
     if (s->n_der == 0) {
-        st = diag_set(d, ST_MALFORMED, "signing key", DIAG_NO_OFFSET,
-                      "no PEM certificate found");
+        st = diag_set(d, ST_MALFORMED, "signing key", DIAG_NO_OFFSET, "no PEM certificate found");
         goto abort;
     }
     uint8_t h[32];

@@ -157,8 +157,7 @@ static enum status next_box(struct cursor *c, size_t base, struct box *b, struct
     if (!cursor_u32be(&k, &lbox) || !cursor_take(&k, 4, &type))
         return diag_set(d, ST_TRUNCATED, "JUMBF box", base + at, "box header cut short");
     if (lbox == 1 || lbox == 0)
-        return diag_set(d, ST_UNSUPPORTED, "JUMBF box", base + at,
-                        "64-bit or open-ended box size");
+        return diag_set(d, ST_UNSUPPORTED, "JUMBF box", base + at, "64-bit or open-ended box size");
     if (lbox < 8 || !span_sub(c->in, at, lbox, &b->whole))
         return diag_set(d, ST_MALFORMED, "JUMBF box", base + at,
                         "box declares %u bytes but its parent has %zu left", (unsigned)lbox,

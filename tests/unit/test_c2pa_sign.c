@@ -79,8 +79,8 @@ static void cbor_heads_are_shortest(void **state)
     const struct {
         uint64_t v;
         size_t len;
-    } cases[] = {{0, 1}, {23, 1}, {24, 2}, {255, 2}, {256, 3}, {65535, 3},
-                 {65536, 5}, {0xFFFFFFFFu, 5}, {0x100000000ull, 9}};
+    } cases[] = {{0, 1},     {23, 1},    {24, 2},          {255, 2},           {256, 3},
+                 {65535, 3}, {65536, 5}, {0xFFFFFFFFu, 5}, {0x100000000ull, 9}};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         struct c2pa_out o;
         c2pa_out_init(&o, 64);
@@ -103,10 +103,18 @@ static void fill_map(struct c2pa_out *o, const int *order)
     c2pa_cbor_map_begin(&m, 1024);
     for (int i = 0; i < 4; i++) {
         switch (order[i]) {
-        case 0: c2pa_cbor_text(c2pa_cbor_map_text(&m, "url"), "self#jumbf=x"); break;
-        case 1: c2pa_cbor_bytes(c2pa_cbor_map_text(&m, "hash"), "\x01\x02", 2); break;
-        case 2: c2pa_cbor_uint(c2pa_cbor_map_text(&m, "b"), 1); break;
-        default: c2pa_cbor_int(c2pa_cbor_map_int(&m, 33), -1); break;
+        case 0:
+            c2pa_cbor_text(c2pa_cbor_map_text(&m, "url"), "self#jumbf=x");
+            break;
+        case 1:
+            c2pa_cbor_bytes(c2pa_cbor_map_text(&m, "hash"), "\x01\x02", 2);
+            break;
+        case 2:
+            c2pa_cbor_uint(c2pa_cbor_map_text(&m, "b"), 1);
+            break;
+        default:
+            c2pa_cbor_int(c2pa_cbor_map_int(&m, 33), -1);
+            break;
         }
     }
     c2pa_cbor_map_end(&m, o);
@@ -121,9 +129,9 @@ static void cbor_maps_are_sorted_whatever_the_insertion_order(void **state)
     fill_map(&first, orders[0]);
     assert_int_equal(first.st, ST_OK);
     /* 33 (0x18 0x21) < "b" (0x61 ...) < "url" (0x63 ...) < "hash" (0x64 ...) */
-    const uint8_t want[] = {0xA4, 0x18, 0x21, 0x20, 0x61, 'b', 0x01, 0x63, 'u', 'r', 'l', 0x6C,
-                            's', 'e', 'l', 'f', '#', 'j', 'u', 'm', 'b', 'f', '=', 'x', 0x64,
-                            'h', 'a', 's', 'h', 0x42, 0x01, 0x02};
+    const uint8_t want[] = {0xA4, 0x18, 0x21, 0x20, 0x61, 'b', 0x01, 0x63, 'u',  'r', 'l',
+                            0x6C, 's',  'e',  'l',  'f',  '#', 'j',  'u',  'm',  'b', 'f',
+                            '=',  'x',  0x64, 'h',  'a',  's', 'h',  0x42, 0x01, 0x02};
     assert_int_equal(first.b.len, sizeof want);
     assert_memory_equal(first.b.data, want, sizeof want);
     for (int i = 1; i < 3; i++) {
@@ -190,8 +198,8 @@ static void app11_splits_past_64k_and_reassembles(void **state)
         assert_true(lp <= 65535);
         assert_true(at + 2 + lp <= o.b.len);
         assert_memory_equal(p + at + 4, "JP\x00\x01", 4); /* CI, En */
-        assert_int_equal(be32(p + at + 8), z);             /* Z */
-        assert_memory_equal(p + at + 12, store, 8);        /* box header, every time */
+        assert_int_equal(be32(p + at + 8), z);            /* Z */
+        assert_memory_equal(p + at + 12, store, 8);       /* box header, every time */
         size_t k = lp - 2 - 8 - 8;
         memcpy(back + got, p + at + 20, k);
         got += k;
@@ -293,19 +301,16 @@ static void keygen_makes_a_claim_signing_profile(void **state)
 /* A tiny JPEG: SOI, APP0 JFIF, APP1, DQT, SOS, scan, EOI. The signer
  * does not decode it, only walks its markers. */
 static const uint8_t tiny_jpeg[] = {
-    0xFF, 0xD8,
-    0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
-    0xFF, 0xE1, 0x00, 0x08, 'h', 'e', 'l', 'l', 'o', 0,
-    0xFF, 0xDB, 0x00, 0x04, 0x00, 0x01,
-    0xFF, 0xDA, 0x00, 0x02, 0x12, 0x34, 0x56, 0x78,
-    0xFF, 0xD9,
+    0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J',  'F',  'I',  'F',  0,    1,    1,    0,    0,    1,
+    0,    1,    0,    0,    0xFF, 0xE1, 0x00, 0x08, 'h',  'e',  'l',  'l',  'o',  0,    0xFF, 0xDB,
+    0x00, 0x04, 0x00, 0x01, 0xFF, 0xDA, 0x00, 0x02, 0x12, 0x34, 0x56, 0x78, 0xFF, 0xD9,
 };
 
 /* A simple lossless WebP: VP8L header only (5 bytes: signature and
  * 4x3 with alpha), enough for the signer's RIFF rewrite. */
 static const uint8_t tiny_webp[] = {
-    'R', 'I', 'F', 'F', 18, 0, 0, 0, 'W', 'E', 'B', 'P',
-    'V', 'P', '8', 'L', 5, 0, 0, 0, 0x2F, 0x03, 0x80, 0x00, 0x10, 0,
+    'R', 'I', 'F', 'F', 18, 0, 0, 0,    'W',  'E',  'B',  'P',  'V',
+    'P', '8', 'L', 5,   0,  0, 0, 0x2F, 0x03, 0x80, 0x00, 0x10, 0,
 };
 
 struct found {
