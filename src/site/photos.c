@@ -202,6 +202,17 @@ static enum status sign_outputs(struct site_build *b, struct site_photo *p, stru
     uint8_t *asset = NULL, *signed_data = NULL;
     size_t asset_len = 0, signed_len = 0;
     const char *slash = strrchr(p->src_path, '/');
+    /* Say so when the original has content credentials of its own,
+     * rather than leave them out silently. */
+    uint8_t *store = NULL;
+    size_t store_len = 0;
+    struct diag ignored;
+    if (c2pa_sign_find_store(original, &store, &store_len, &ignored) == ST_OK)
+        log_msg(LOG_WARN,
+                "%s: its own C2PA manifest is not carried into the derivatives yet; "
+                "they name it as their parent without its provenance",
+                p->src_path);
+    free(store);
     for (size_t i = 0; i < p->result.n_outputs; i++) {
         struct image_output *o = &p->result.outputs[i];
         if (o->format != IMAGE_JPEG && o->format != IMAGE_WEBP)
@@ -255,6 +266,8 @@ static enum status process_photo(struct site_build *b, struct site_photo *p)
      * and the rights written into the files. */
     char content[65];
     site_sha256_hex(data, len, content);
+    /* data stays until the end: the signer hashes the original for the
+     * derivatives' ingredient (sign_outputs). */
     struct buf k;
     buf_init(&k, TS_LIMIT_FIELD_BYTES * 8);
     buf_printf(&k, "%s\n%s\n", content, b->settings_fingerprint);
