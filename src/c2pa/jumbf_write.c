@@ -17,7 +17,7 @@
 
 #include "c2pa/sign_internal.h"
 
-void c2pa_jumbf_uuid_4cc(uint8_t uuid[16], const char fourcc[4])
+void c2pa_sign_jumbf_uuid_4cc(uint8_t uuid[16], const char fourcc[4])
 {
     static const uint8_t tail[12] = {0x00, 0x11, 0x00, 0x10, 0x80, 0x00,
                                      0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71};
@@ -25,26 +25,26 @@ void c2pa_jumbf_uuid_4cc(uint8_t uuid[16], const char fourcc[4])
     memcpy(uuid + 4, tail, sizeof tail);
 }
 
-size_t c2pa_jumbf_open(struct c2pa_out *o, const char type[4])
+size_t c2pa_sign_jumbf_open(struct c2pa_sign_out *o, const char type[4])
 {
     size_t start = o->b.len;
     static const uint8_t zero[4];
-    c2pa_out_raw(o, zero, 4);
-    c2pa_out_raw(o, type, 4);
+    c2pa_sign_out_raw(o, zero, 4);
+    c2pa_sign_out_raw(o, type, 4);
     return start;
 }
 
-void c2pa_jumbf_close(struct c2pa_out *o, size_t start)
+void c2pa_sign_jumbf_close(struct c2pa_sign_out *o, size_t start)
 {
     if (o->st != ST_OK)
         return;
     if (start + 8 > o->b.len) {
-        c2pa_out_fail(o, ST_INTERNAL);
+        c2pa_sign_out_fail(o, ST_INTERNAL);
         return;
     }
     size_t n = o->b.len - start;
     if (n > UINT32_MAX) {
-        c2pa_out_fail(o, ST_LIMIT);
+        c2pa_sign_out_fail(o, ST_LIMIT);
         return;
     }
     uint8_t *p = (uint8_t *)o->b.data + start;
@@ -54,24 +54,25 @@ void c2pa_jumbf_close(struct c2pa_out *o, size_t start)
     p[3] = (uint8_t)n;
 }
 
-void c2pa_jumbf_desc(struct c2pa_out *o, const uint8_t uuid[16], const char *label)
+void c2pa_sign_jumbf_desc(struct c2pa_sign_out *o, const uint8_t uuid[16], const char *label)
 {
-    size_t at = c2pa_jumbf_open(o, "jumd");
+    size_t at = c2pa_sign_jumbf_open(o, "jumd");
     uint8_t toggles = 0x03; /* requestable + label present (C2PA §11.1) */
-    c2pa_out_raw(o, uuid, 16);
-    c2pa_out_raw(o, &toggles, 1);
-    c2pa_out_raw(o, label, strlen(label) + 1); /* NUL-terminated */
-    c2pa_jumbf_close(o, at);
+    c2pa_sign_out_raw(o, uuid, 16);
+    c2pa_sign_out_raw(o, &toggles, 1);
+    c2pa_sign_out_raw(o, label, strlen(label) + 1); /* NUL-terminated */
+    c2pa_sign_jumbf_close(o, at);
 }
 
-size_t c2pa_jumbf_super_open(struct c2pa_out *o, const uint8_t uuid[16], const char *label)
+size_t c2pa_sign_jumbf_super_open(struct c2pa_sign_out *o, const uint8_t uuid[16],
+                                  const char *label)
 {
-    size_t at = c2pa_jumbf_open(o, "jumb");
-    c2pa_jumbf_desc(o, uuid, label);
+    size_t at = c2pa_sign_jumbf_open(o, "jumb");
+    c2pa_sign_jumbf_desc(o, uuid, label);
     return at;
 }
 
-void c2pa_jumbf_content_hash(const struct c2pa_out *o, size_t start, uint8_t hash[32])
+void c2pa_sign_jumbf_content_hash(const struct c2pa_sign_out *o, size_t start, uint8_t hash[32])
 {
     memset(hash, 0, 32);
     if (o->st != ST_OK || start + 8 > o->b.len)
@@ -81,7 +82,7 @@ void c2pa_jumbf_content_hash(const struct c2pa_out *o, size_t start, uint8_t has
 
 /* ---- APP11 ---------------------------------------------------------- */
 
-size_t c2pa_app11_size(size_t store_len, size_t chunk)
+size_t c2pa_sign_app11_size(size_t store_len, size_t chunk)
 {
     if (store_len <= 8 || chunk == 0)
         return 0;
@@ -97,16 +98,16 @@ size_t c2pa_app11_size(size_t store_len, size_t chunk)
     return total;
 }
 
-static void put16(struct c2pa_out *o, size_t v)
+static void put16(struct c2pa_sign_out *o, size_t v)
 {
     uint8_t b[2] = {(uint8_t)(v >> 8), (uint8_t)v};
-    c2pa_out_raw(o, b, 2);
+    c2pa_sign_out_raw(o, b, 2);
 }
 
-void c2pa_app11_write(struct c2pa_out *o, const uint8_t *store, size_t len, size_t chunk)
+void c2pa_sign_app11_write(struct c2pa_sign_out *o, const uint8_t *store, size_t len, size_t chunk)
 {
     if (len <= 8 || chunk == 0 || chunk > 65535 - 2 - 8 - 8) {
-        c2pa_out_fail(o, ST_INTERNAL);
+        c2pa_sign_out_fail(o, ST_INTERNAL);
         return;
     }
     const uint8_t *header = store; /* LBox + TBox "jumb" */
@@ -124,11 +125,11 @@ void c2pa_app11_write(struct c2pa_out *o, const uint8_t *store, size_t len, size
                          (uint8_t)(z >> 16),
                          (uint8_t)(z >> 8),
                          (uint8_t)z};
-        c2pa_out_raw(o, marker, 2);
+        c2pa_sign_out_raw(o, marker, 2);
         put16(o, 2 + 8 + 8 + k);
-        c2pa_out_raw(o, jp, 8);
-        c2pa_out_raw(o, header, 8);
-        c2pa_out_raw(o, body, k);
+        c2pa_sign_out_raw(o, jp, 8);
+        c2pa_sign_out_raw(o, header, 8);
+        c2pa_sign_out_raw(o, body, k);
         body += k;
         left -= k;
         z++;

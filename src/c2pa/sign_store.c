@@ -204,14 +204,14 @@ static bool is_manifest_uuid(const uint8_t uuid[16])
     uint8_t u[16];
     const char *kinds[] = {"c2ma", "c2um", "c2cm"};
     for (size_t i = 0; i < 3; i++) {
-        c2pa_jumbf_uuid_4cc(u, kinds[i]);
+        c2pa_sign_jumbf_uuid_4cc(u, kinds[i]);
         if (memcmp(u, uuid, 16) == 0)
             return true;
     }
     return false;
 }
 
-enum status c2pa_carry_parse(struct span store, struct c2pa_carry *out, struct diag *d)
+enum status c2pa_sign_carry_parse(struct span store, struct c2pa_sign_carry *out, struct diag *d)
 {
     enum status st;
     struct cursor c, m;
@@ -222,7 +222,7 @@ enum status c2pa_carry_parse(struct span store, struct c2pa_carry *out, struct d
     cursor_init(&c, store);
     if ((st = next_box(&c, 0, &outer, d)) != ST_OK)
         return st;
-    c2pa_jumbf_uuid_4cc(want, "c2pa");
+    c2pa_sign_jumbf_uuid_4cc(want, "c2pa");
     if (strcmp(outer.type, "jumb") != 0 ||
         read_desc(outer.content, 8, uuid, label, sizeof label, d) != ST_OK ||
         memcmp(uuid, want, 16) != 0)
@@ -255,7 +255,7 @@ enum status c2pa_carry_parse(struct span store, struct c2pa_carry *out, struct d
     /* its signature box, for the ingredient's claimSignature */
     cursor_init(&m, active->content);
     uint8_t sig_uuid[16];
-    c2pa_jumbf_uuid_4cc(sig_uuid, "c2cs");
+    c2pa_sign_jumbf_uuid_4cc(sig_uuid, "c2cs");
     for (size_t n = 0; cursor_left(&m) > 0 && n < TS_LIMIT_C2PA_CARRY_BOXES; n++) {
         if ((st = next_box(&m, active->offset + 8, &child, d)) != ST_OK)
             return st;

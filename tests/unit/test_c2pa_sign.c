@@ -36,20 +36,20 @@ static uint32_t be32(const uint8_t *p)
 static void jumbf_boxes_have_their_real_sizes(void **state)
 {
     (void)state;
-    struct c2pa_out o;
+    struct c2pa_sign_out o;
     uint8_t uuid[16];
-    c2pa_out_init(&o, 4096);
-    c2pa_jumbf_uuid_4cc(uuid, "c2pa");
-    size_t outer = c2pa_jumbf_super_open(&o, uuid, "c2pa");
-    c2pa_jumbf_uuid_4cc(uuid, "cbor");
-    size_t inner = c2pa_jumbf_super_open(&o, uuid, "x");
-    size_t box = c2pa_jumbf_open(&o, "cbor");
-    c2pa_out_raw(&o, "\xA0", 1);
-    c2pa_jumbf_close(&o, box);
-    c2pa_jumbf_close(&o, inner);
-    c2pa_jumbf_close(&o, outer);
+    c2pa_sign_out_init(&o, 4096);
+    c2pa_sign_jumbf_uuid_4cc(uuid, "c2pa");
+    size_t outer = c2pa_sign_jumbf_super_open(&o, uuid, "c2pa");
+    c2pa_sign_jumbf_uuid_4cc(uuid, "cbor");
+    size_t inner = c2pa_sign_jumbf_super_open(&o, uuid, "x");
+    size_t box = c2pa_sign_jumbf_open(&o, "cbor");
+    c2pa_sign_out_raw(&o, "\xA0", 1);
+    c2pa_sign_jumbf_close(&o, box);
+    c2pa_sign_jumbf_close(&o, inner);
+    c2pa_sign_jumbf_close(&o, outer);
     assert_int_equal(o.st, ST_OK);
-    const uint8_t *p = c2pa_out_bytes(&o);
+    const uint8_t *p = c2pa_sign_out_bytes(&o);
     /* outer: 8 + jumd(8+16+1+5) + inner; inner: 8 + jumd(8+16+1+2) + cbor(8+1) */
     size_t jumd_outer = 8 + 16 + 1 + 5, jumd_inner = 8 + 16 + 1 + 2, cbor = 9;
     size_t inner_len = 8 + jumd_inner + cbor;
@@ -65,10 +65,10 @@ static void jumbf_boxes_have_their_real_sizes(void **state)
     assert_int_equal(be32(p + 8 + jumd_outer + 8 + jumd_inner), cbor);
     /* the hashed-URI input is the superbox without its own header */
     uint8_t h[32], want[32];
-    c2pa_jumbf_content_hash(&o, inner, h);
+    c2pa_sign_jumbf_content_hash(&o, inner, h);
     SHA256(p + inner + 8, inner_len - 8, want);
     assert_memory_equal(h, want, 32);
-    c2pa_out_free(&o);
+    c2pa_sign_out_free(&o);
 }
 
 /* ---- CBOR ----------------------------------------------------------- */
@@ -82,50 +82,50 @@ static void cbor_heads_are_shortest(void **state)
     } cases[] = {{0, 1},     {23, 1},    {24, 2},          {255, 2},           {256, 3},
                  {65535, 3}, {65536, 5}, {0xFFFFFFFFu, 5}, {0x100000000ull, 9}};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        struct c2pa_out o;
-        c2pa_out_init(&o, 64);
-        c2pa_cbor_uint(&o, cases[i].v);
+        struct c2pa_sign_out o;
+        c2pa_sign_out_init(&o, 64);
+        c2pa_sign_cbor_uint(&o, cases[i].v);
         assert_int_equal(o.b.len, cases[i].len);
-        c2pa_out_free(&o);
+        c2pa_sign_out_free(&o);
     }
-    struct c2pa_out o;
-    c2pa_out_init(&o, 64);
-    c2pa_cbor_int(&o, -7); /* ES256 */
-    c2pa_cbor_int(&o, -37);
+    struct c2pa_sign_out o;
+    c2pa_sign_out_init(&o, 64);
+    c2pa_sign_cbor_int(&o, -7); /* ES256 */
+    c2pa_sign_cbor_int(&o, -37);
     assert_int_equal(o.b.len, 3);
     assert_memory_equal(o.b.data, "\x26\x38\x24", 3);
-    c2pa_out_free(&o);
+    c2pa_sign_out_free(&o);
 }
 
-static void fill_map(struct c2pa_out *o, const int *order)
+static void fill_map(struct c2pa_sign_out *o, const int *order)
 {
-    struct c2pa_cbor_map m;
-    c2pa_cbor_map_begin(&m, 1024);
+    struct c2pa_sign_cbor_map m;
+    c2pa_sign_cbor_map_begin(&m, 1024);
     for (int i = 0; i < 4; i++) {
         switch (order[i]) {
         case 0:
-            c2pa_cbor_text(c2pa_cbor_map_text(&m, "url"), "self#jumbf=x");
+            c2pa_sign_cbor_text(c2pa_sign_cbor_map_text(&m, "url"), "self#jumbf=x");
             break;
         case 1:
-            c2pa_cbor_bytes(c2pa_cbor_map_text(&m, "hash"), "\x01\x02", 2);
+            c2pa_sign_cbor_bytes(c2pa_sign_cbor_map_text(&m, "hash"), "\x01\x02", 2);
             break;
         case 2:
-            c2pa_cbor_uint(c2pa_cbor_map_text(&m, "b"), 1);
+            c2pa_sign_cbor_uint(c2pa_sign_cbor_map_text(&m, "b"), 1);
             break;
         default:
-            c2pa_cbor_int(c2pa_cbor_map_int(&m, 33), -1);
+            c2pa_sign_cbor_int(c2pa_sign_cbor_map_int(&m, 33), -1);
             break;
         }
     }
-    c2pa_cbor_map_end(&m, o);
+    c2pa_sign_cbor_map_end(&m, o);
 }
 
 static void cbor_maps_are_sorted_whatever_the_insertion_order(void **state)
 {
     (void)state;
     const int orders[3][4] = {{0, 1, 2, 3}, {3, 2, 1, 0}, {1, 3, 0, 2}};
-    struct c2pa_out first;
-    c2pa_out_init(&first, 1024);
+    struct c2pa_sign_out first;
+    c2pa_sign_out_init(&first, 1024);
     fill_map(&first, orders[0]);
     assert_int_equal(first.st, ST_OK);
     /* 33 (0x18 0x21) < "b" (0x61 ...) < "url" (0x63 ...) < "hash" (0x64 ...) */
@@ -135,40 +135,40 @@ static void cbor_maps_are_sorted_whatever_the_insertion_order(void **state)
     assert_int_equal(first.b.len, sizeof want);
     assert_memory_equal(first.b.data, want, sizeof want);
     for (int i = 1; i < 3; i++) {
-        struct c2pa_out o;
-        c2pa_out_init(&o, 1024);
+        struct c2pa_sign_out o;
+        c2pa_sign_out_init(&o, 1024);
         fill_map(&o, orders[i]);
         assert_int_equal(o.b.len, first.b.len);
         assert_memory_equal(o.b.data, first.b.data, o.b.len);
-        c2pa_out_free(&o);
+        c2pa_sign_out_free(&o);
     }
-    c2pa_out_free(&first);
+    c2pa_sign_out_free(&first);
 }
 
 static void cbor_refuses_duplicate_keys_and_bad_utf8(void **state)
 {
     (void)state;
-    struct c2pa_out o;
-    struct c2pa_cbor_map m;
-    c2pa_out_init(&o, 1024);
-    c2pa_cbor_map_begin(&m, 1024);
-    c2pa_cbor_uint(c2pa_cbor_map_text(&m, "a"), 1);
-    c2pa_cbor_uint(c2pa_cbor_map_text(&m, "a"), 2);
-    c2pa_cbor_map_end(&m, &o);
+    struct c2pa_sign_out o;
+    struct c2pa_sign_cbor_map m;
+    c2pa_sign_out_init(&o, 1024);
+    c2pa_sign_cbor_map_begin(&m, 1024);
+    c2pa_sign_cbor_uint(c2pa_sign_cbor_map_text(&m, "a"), 1);
+    c2pa_sign_cbor_uint(c2pa_sign_cbor_map_text(&m, "a"), 2);
+    c2pa_sign_cbor_map_end(&m, &o);
     assert_int_equal(o.st, ST_INTERNAL);
-    c2pa_out_free(&o);
-    c2pa_out_init(&o, 1024);
-    c2pa_cbor_text(&o, "caf\xC3");
+    c2pa_sign_out_free(&o);
+    c2pa_sign_out_init(&o, 1024);
+    c2pa_sign_cbor_text(&o, "caf\xC3");
     assert_int_equal(o.st, ST_MALFORMED);
-    c2pa_out_free(&o);
+    c2pa_sign_out_free(&o);
     /* the cap holds: a 2 KB string into a 1 KB writer */
     char big[2048];
     memset(big, 'x', sizeof big - 1);
     big[sizeof big - 1] = '\0';
-    c2pa_out_init(&o, 1024);
-    c2pa_cbor_text(&o, big);
+    c2pa_sign_out_init(&o, 1024);
+    c2pa_sign_cbor_text(&o, big);
     assert_int_equal(o.st, ST_LIMIT);
-    c2pa_out_free(&o);
+    c2pa_sign_out_free(&o);
 }
 
 /* ---- APP11 ---------------------------------------------------------- */
@@ -182,12 +182,12 @@ static void app11_splits_past_64k_and_reassembles(void **state)
     for (size_t i = 0; i < n; i++)
         store[i] = (uint8_t)(i * 7 + 3);
     memcpy(store, "\x00\x02\x49\xF0jumb", 8); /* LBox = 150000 */
-    struct c2pa_out o;
-    c2pa_out_init(&o, 1 << 20);
-    c2pa_app11_write(&o, store, n, C2PA_APP11_CHUNK);
+    struct c2pa_sign_out o;
+    c2pa_sign_out_init(&o, 1 << 20);
+    c2pa_sign_app11_write(&o, store, n, C2PA_SIGN_APP11_CHUNK);
     assert_int_equal(o.st, ST_OK);
-    assert_int_equal(o.b.len, c2pa_app11_size(n, C2PA_APP11_CHUNK));
-    const uint8_t *p = c2pa_out_bytes(&o);
+    assert_int_equal(o.b.len, c2pa_sign_app11_size(n, C2PA_SIGN_APP11_CHUNK));
+    const uint8_t *p = c2pa_sign_out_bytes(&o);
     uint8_t *back = malloc(n);
     size_t at = 0, got = 0;
     uint32_t z = 1;
@@ -211,7 +211,7 @@ static void app11_splits_past_64k_and_reassembles(void **state)
     assert_memory_equal(back, store + 8, n - 8);
     free(back);
     free(store);
-    c2pa_out_free(&o);
+    c2pa_sign_out_free(&o);
 }
 
 /* ---- keys and signed files --------------------------------------------- */
@@ -436,8 +436,8 @@ static void original_store_is_carried_only_with_results(void **state)
     struct diag d;
     diag_clear(&d);
     assert_int_equal(c2pa_sign_find_store(span_make(first, len), &store, &n, &d), ST_OK);
-    struct c2pa_carry orig;
-    assert_int_equal(c2pa_carry_parse(span_make(store, n), &orig, &d), ST_OK);
+    struct c2pa_sign_carry orig;
+    assert_int_equal(c2pa_sign_carry_parse(span_make(store, n), &orig, &d), ST_OK);
 
     const struct c2pa_sign_code ok[] = {{"claimSignature.validated", NULL, "fine"}};
     const struct c2pa_sign_results r = {.success = ok, .n_success = 1};
@@ -445,8 +445,8 @@ static void original_store_is_carried_only_with_results(void **state)
     uint8_t *got = NULL;
     size_t got_len = 0;
     assert_int_equal(c2pa_sign_find_store(span_make(out, out_len), &got, &got_len, &d), ST_OK);
-    struct c2pa_carry now;
-    assert_int_equal(c2pa_carry_parse(span_make(got, got_len), &now, &d), ST_OK);
+    struct c2pa_sign_carry now;
+    assert_int_equal(c2pa_sign_carry_parse(span_make(got, got_len), &now, &d), ST_OK);
     assert_int_equal(now.n_manifests, 2);
     assert_string_not_equal(now.active_label, orig.active_label);
     assert_true(contains(got, got_len, orig.manifests.ptr, orig.manifests.len));
@@ -462,7 +462,7 @@ static void original_store_is_carried_only_with_results(void **state)
 
     out = sign_carrying(tiny_webp, sizeof tiny_webp, span_make(store, n), NULL, &out_len);
     assert_int_equal(c2pa_sign_find_store(span_make(out, out_len), &got, &got_len, &d), ST_OK);
-    assert_int_equal(c2pa_carry_parse(span_make(got, got_len), &now, &d), ST_OK);
+    assert_int_equal(c2pa_sign_carry_parse(span_make(got, got_len), &now, &d), ST_OK);
     assert_int_equal(now.n_manifests, 1);
     assert_false(contains(got, got_len, "activeManifest", 14));
     free(got);
@@ -543,13 +543,13 @@ static void refuses_what_it_cannot_sign(void **state)
     assert_null(sign(cut, sizeof cut, &len, &st));
     assert_int_not_equal(st, ST_OK);
     /* a carried store that is not a C2PA store */
-    struct c2pa_carry carry;
+    struct c2pa_sign_carry carry;
     struct diag d;
     diag_clear(&d);
     static const uint8_t junk[] = {0, 0, 0, 16, 'j', 'u', 'm', 'b', 0, 0, 0, 8, 'f', 'r', 'e', 'e'};
-    assert_int_equal(c2pa_carry_parse(span_make(junk, sizeof junk), &carry, &d), ST_MALFORMED);
+    assert_int_equal(c2pa_sign_carry_parse(span_make(junk, sizeof junk), &carry, &d), ST_MALFORMED);
     static const uint8_t past[] = {0, 0, 1, 0, 'j', 'u', 'm', 'b'};
-    assert_int_not_equal(c2pa_carry_parse(span_make(past, sizeof past), &carry, &d), ST_OK);
+    assert_int_not_equal(c2pa_sign_carry_parse(span_make(past, sizeof past), &carry, &d), ST_OK);
     assert_non_null(strstr(d.message, "box declares"));
 }
 
@@ -569,21 +569,21 @@ static void carry_parser_survives_every_cut_and_byte(void **state)
     struct diag d;
     diag_clear(&d);
     assert_int_equal(c2pa_sign_find_store(span_make(file, len), &store, &n, &d), ST_OK);
-    struct c2pa_carry carry;
-    assert_int_equal(c2pa_carry_parse(span_make(store, n), &carry, &d), ST_OK);
+    struct c2pa_sign_carry carry;
+    assert_int_equal(c2pa_sign_carry_parse(span_make(store, n), &carry, &d), ST_OK);
     assert_int_equal(carry.n_manifests, 1);
     assert_true(carry.have_sig);
     assert_non_null(strstr(carry.active_label, "urn:c2pa:"));
     uint8_t *copy = malloc(n);
     for (size_t cut = 0; cut < n; cut++) {
         memcpy(copy, store, cut);
-        assert_int_not_equal(c2pa_carry_parse(span_make(copy, cut), &carry, &d), ST_OK);
+        assert_int_not_equal(c2pa_sign_carry_parse(span_make(copy, cut), &carry, &d), ST_OK);
     }
     for (size_t i = 0; i < n; i++) {
         for (int v = 0; v < 2; v++) {
             memcpy(copy, store, n);
             copy[i] = v ? 0xFF : 0x00;
-            c2pa_carry_parse(span_make(copy, n), &carry, &d);
+            c2pa_sign_carry_parse(span_make(copy, n), &carry, &d);
         }
     }
     for (size_t cut = 0; cut < len; cut += 7) {
