@@ -18,6 +18,9 @@
 #include <unistd.h>
 
 #include <cbor.h>
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/sha.h>
@@ -261,6 +264,72 @@ static X509 *read_cert(const char *file, int index)
     return x;
 }
 
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char p[256];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* A key folder whose key is not P-256, or whose chain belongs to
+ * another key, is refused with a message, never used. */
+static void signer_load_refuses_wrong_keys(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ts-c2pa-unit-bad-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char chain[256];
+    snprintf(chain, sizeof chain, "%s/%s", keydir, C2PA_CHAIN_FILE);
+    uint8_t *pem = NULL;
+    size_t pem_len = 0;
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(file_read_all(chain, 1 << 20, &pem, &pem_len, &d), ST_OK);
+    write_file(dir, C2PA_CHAIN_FILE, (const char *)pem);
+    free(pem);
+    struct c2pa_signer *s = NULL;
+    /* another P-256 key than the certificate's */
+    EVP_PKEY *k = EVP_EC_gen("P-256");
+    BIO *b = BIO_new(BIO_s_mem());
+    PEM_write_bio_PrivateKey(b, k, NULL, NULL, 0, NULL, NULL);
+    char *text = NULL;
+    long n = BIO_get_mem_data(b, &text);
+    char *copy = strndup(text, (size_t)n);
+    write_file(dir, C2PA_KEY_FILE, copy);
+    free(copy);
+    BIO_free(b);
+    EVP_PKEY_free(k);
+    assert_int_equal(c2pa_signer_load(dir, &s, &d), ST_CONFIG);
+    assert_null(s);
+    assert_non_null(strstr(d.message, "does not belong"));
+    /* a P-384 key */
+    k = EVP_EC_gen("P-384");
+    b = BIO_new(BIO_s_mem());
+    PEM_write_bio_PrivateKey(b, k, NULL, NULL, 0, NULL, NULL);
+    n = BIO_get_mem_data(b, &text);
+    copy = strndup(text, (size_t)n);
+    write_file(dir, C2PA_KEY_FILE, copy);
+    free(copy);
+    BIO_free(b);
+    EVP_PKEY_free(k);
+    assert_int_equal(c2pa_signer_load(dir, &s, &d), ST_UNSUPPORTED);
+    assert_non_null(strstr(d.message, "P-256"));
+    /* not a key at all */
+    write_file(dir, C2PA_KEY_FILE, "hello\n");
+    assert_int_equal(c2pa_signer_load(dir, &s, &d), ST_MALFORMED);
+    char p[256];
+    snprintf(p, sizeof p, "%s/%s", dir, C2PA_KEY_FILE);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/%s", dir, C2PA_CHAIN_FILE);
+    unlink(p);
+    /* a folder without a key */
+    assert_int_not_equal(c2pa_signer_load(dir, &s, &d), ST_OK);
+    rmdir(dir);
+}
+
 static void keygen_makes_a_claim_signing_profile(void **state)
 {
     (void)state;
@@ -356,6 +425,87 @@ static void read_data_hash(const uint8_t *file, size_t len, struct found *f)
         }
     }
     cbor_decref(&m);
+}
+
+/* The payload of the `cbor` box that follows a jumd labelled `label`. */
+static const uint8_t *cbor_box_after(const uint8_t *file, size_t len, const char *label, size_t *n)
+{
+    size_t k = strlen(label) + 1;
+    const uint8_t *p = NULL;
+    for (size_t i = 0; i + k < len; i++)
+        if (memcmp(file + i, label, k) == 0)
+            p = file + i + k;
+    assert_non_null(p);
+    assert_memory_equal(p + 4, "cbor", 4);
+    *n = be32(p) - 8;
+    return p + 8;
+}
+
+/* Checks the COSE_Sign1 independently of the signer's code paths:
+ * libcbor reads it, the Sig_structure is rebuilt by hand, r||s goes
+ * back to DER and OpenSSL verifies it with the x5chain leaf's key. */
+static void cose_signature_verifies(const uint8_t *file, size_t len)
+{
+    size_t claim_len = 0, cose_len = 0;
+    const uint8_t *claim = cbor_box_after(file, len, "c2pa.claim.v2", &claim_len);
+    const uint8_t *cose = cbor_box_after(file, len, "c2pa.signature", &cose_len);
+    struct cbor_load_result r;
+    /* Tag 18 (COSE_Sign1) by hand: libcbor 0.8.0 refuses the one-byte
+     * tag heads 0xC6..0xD4 (tags 6-20) as malformed. */
+    assert_int_equal(cose[0], 0xD2);
+    cbor_item_t *arr = cbor_load(cose + 1, cose_len - 1, &r);
+    assert_non_null(arr);
+    assert_int_equal(r.read, cose_len - 1);
+    assert_int_equal(cbor_array_size(arr), 4);
+    cbor_item_t *prot = cbor_array_handle(arr)[0], *sig = cbor_array_handle(arr)[3];
+    assert_true(cbor_is_null(cbor_array_handle(arr)[2])); /* detached */
+    assert_int_equal(cbor_bytestring_length(sig), 64);
+    /* protected: {1: -7, 33: leaf DER} */
+    cbor_item_t *hdr = cbor_load(cbor_bytestring_handle(prot), cbor_bytestring_length(prot), &r);
+    assert_non_null(hdr);
+    struct cbor_pair *hp = cbor_map_handle(hdr);
+    assert_int_equal(cbor_map_size(hdr), 2);
+    assert_int_equal(cbor_get_int(hp[0].key), 1);
+    assert_true(cbor_isa_negint(hp[0].value) && cbor_get_int(hp[0].value) == 6); /* -7 */
+    assert_int_equal(cbor_get_int(hp[1].key), 33);
+    const uint8_t *der = cbor_bytestring_handle(hp[1].value);
+    X509 *leaf = d2i_X509(NULL, &der, (long)cbor_bytestring_length(hp[1].value));
+    assert_non_null(leaf);
+    /* Sig_structure = ["Signature1", protected, h'', claim] */
+    struct c2pa_sign_out tbs;
+    c2pa_sign_out_init(&tbs, 1 << 20);
+    c2pa_sign_cbor_array(&tbs, 4);
+    c2pa_sign_cbor_text(&tbs, "Signature1");
+    c2pa_sign_cbor_bytes(&tbs, cbor_bytestring_handle(prot), cbor_bytestring_length(prot));
+    c2pa_sign_cbor_bytes(&tbs, NULL, 0);
+    c2pa_sign_cbor_bytes(&tbs, claim, claim_len);
+    assert_int_equal(tbs.st, ST_OK);
+    ECDSA_SIG *es = ECDSA_SIG_new();
+    const uint8_t *raw = cbor_bytestring_handle(sig);
+    ECDSA_SIG_set0(es, BN_bin2bn(raw, 32, NULL), BN_bin2bn(raw + 32, 32, NULL));
+    uint8_t *sig_der = NULL;
+    int sig_der_len = i2d_ECDSA_SIG(es, &sig_der);
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    assert_int_equal(EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, X509_get0_pubkey(leaf)),
+                     1);
+    assert_int_equal(
+        EVP_DigestVerify(ctx, sig_der, (size_t)sig_der_len, c2pa_sign_out_bytes(&tbs), tbs.b.len),
+        1);
+    /* and a claim changed by one byte does not verify */
+    tbs.b.data[tbs.b.len - 1] ^= 1;
+    EVP_MD_CTX_reset(ctx);
+    EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, X509_get0_pubkey(leaf));
+    assert_int_not_equal(
+        EVP_DigestVerify(ctx, sig_der, (size_t)sig_der_len, c2pa_sign_out_bytes(&tbs), tbs.b.len),
+        1);
+    ERR_clear_error();
+    EVP_MD_CTX_free(ctx);
+    OPENSSL_free(sig_der);
+    ECDSA_SIG_free(es);
+    c2pa_sign_out_free(&tbs);
+    X509_free(leaf);
+    cbor_decref(&hdr);
+    cbor_decref(&arr);
 }
 
 static void hash_without(const uint8_t *file, size_t len, const struct found *f, uint8_t h[32])
@@ -494,6 +644,7 @@ static void jpeg_exclusion_is_exactly_the_app11_run(void **state)
     uint8_t h[32];
     hash_without(out, len, &f, h);
     assert_memory_equal(h, f.hash, 32);
+    cose_signature_verifies(out, len);
     /* signing the signed file again is refused */
     size_t len2 = 0;
     uint8_t *again = sign(out, len, &len2, &st);
@@ -607,6 +758,7 @@ int main(void)
         cmocka_unit_test(cbor_refuses_duplicate_keys_and_bad_utf8),
         cmocka_unit_test(app11_splits_past_64k_and_reassembles),
         cmocka_unit_test(keygen_makes_a_claim_signing_profile),
+        cmocka_unit_test(signer_load_refuses_wrong_keys),
         cmocka_unit_test(jpeg_exclusion_is_exactly_the_app11_run),
         cmocka_unit_test(webp_gets_vp8x_and_a_final_c2pa_chunk),
         cmocka_unit_test(original_store_is_carried_only_with_results),
