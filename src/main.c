@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/base.h"
+#include "c2pa/c2pa_sign.h"
 #include "image/image.h"
 #include "meta/meta.h"
 #include "serve/serve.h"
@@ -26,6 +27,7 @@ static const char usage_text[] =
     "                                   build, then serve (default 127.0.0.1:8080)\n"
     "  meta FILE... [--json] [--iim-charset NAME]\n"
     "                                   the metadata tearsheet reads from photos\n"
+    "  keygen DIR                       a demo signing key + certificate chain (untrusted)\n"
     "\n"
     "Exit codes: 0 ok, 1 problems found, 2 usage or configuration error.\n";
 
@@ -243,6 +245,27 @@ static int cmd_new(int argc, char **argv)
     return 0;
 }
 
+/* tearsheet keygen DIR: a demo C2PA signing identity (docs/c2pa-sign.md). */
+static int cmd_keygen(int argc, char **argv)
+{
+    if (argc != 1 || argv[0][0] == '-') {
+        fprintf(stderr, "usage: tearsheet keygen DIR\n");
+        return EXIT_USAGE;
+    }
+    struct diag d;
+    diag_clear(&d);
+    enum status st = c2pa_keygen(argv[0], &d);
+    if (st != ST_OK)
+        return fail(&d, st);
+    printf("Made an untrusted demo signing key in %s:\n"
+           "  %s (private: keep it; never publish or commit it)\n"
+           "  %s (the certificates embedded in every signed photo)\n"
+           "  %s (give this to a verifier as its trust anchor)\n"
+           "Use it with  signing_key: %s  in site.yaml.\n",
+           argv[0], C2PA_KEY_FILE, C2PA_CHAIN_FILE, C2PA_ANCHOR_FILE, argv[0]);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -262,6 +285,8 @@ int main(int argc, char **argv)
         return cmd_serve(argc - 2, argv + 2, argv[0]);
     if (strcmp(cmd, "new") == 0)
         return cmd_new(argc - 2, argv + 2);
+    if (strcmp(cmd, "keygen") == 0)
+        return cmd_keygen(argc - 2, argv + 2);
     fprintf(stderr, "tearsheet: unknown command '%s'\n\n", cmd);
     return usage(stderr);
 }

@@ -166,4 +166,12 @@
 #define TS_LIMIT_YAML_NODES 20000
 #endif
 
+/* c2pa (signer): manifests of an original's store carried into a
+ * derivative, and boxes walked per manifest while finding its
+ * signature. Real stores hold a handful; a crafted one of thousands of
+ * empty boxes would be copied into every derivative. */
+#ifndef TS_LIMIT_C2PA_CARRY_BOXES
+#define TS_LIMIT_C2PA_CARRY_BOXES 1024
+#endif
+
 #endif

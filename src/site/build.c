@@ -196,6 +196,36 @@ static void settings_from_config(struct site_build *b)
     buf_free(&f);
 }
 
+/*
+ * site.yaml's signing_key: load the key folder, or make an untrusted
+ * demo key there when the folder does not exist yet (so the example
+ * site signs out of the box). The signer's fingerprint joins the
+ * settings fingerprint: a new key means new derivatives, not cached
+ * ones signed by the old key.
+ */
+static enum status load_signer(struct site_build *b, struct diag *d)
+{
+    const char *dir = b->cfg->signing_key;
+    enum status st;
+    if (!dir)
+        return ST_OK;
+    if (!file_exists(dir)) {
+        if ((st = c2pa_keygen(dir, d)) != ST_OK)
+            return st;
+        log_msg(LOG_INFO,
+                "made an untrusted demo signing key in %s (verifiers trust it only when given "
+                "%s/%s as an anchor)",
+                dir, dir, C2PA_ANCHOR_FILE);
+    }
+    if ((st = c2pa_signer_load(dir, &b->signer, d)) != ST_OK)
+        return st == ST_NOMEM ? st : ST_CONFIG;
+    char text[65 + 16 + 65];
+    snprintf(text, sizeof text, "%s\nsign %s", b->settings_fingerprint,
+             c2pa_signer_fingerprint(b->signer));
+    site_sha256_hex(text, strlen(text), b->settings_fingerprint);
+    return ST_OK;
+}
+
 static double now_seconds(void)
 {
     struct timespec ts;
@@ -229,6 +259,8 @@ enum status site_build(const struct site_build_options *opt, struct site_build_r
     if ((st = file_mkdirs(b.out_dir, d)) != ST_OK || (st = file_mkdirs(b.cache_dir, d)) != ST_OK)
         goto abort;
     settings_from_config(&b);
+    if ((st = load_signer(&b, d)) != ST_OK)
+        goto abort;
     if ((st = site_theme_load(&b, d)) != ST_OK)
         goto abort;
     if ((st = load_stories(&b, d)) != ST_OK || (st = plan_photos(&b, d)) != ST_OK)
@@ -252,6 +284,7 @@ abort:
         story_free(b.stories[i]);
     free(b.stories);
     site_theme_free(&b.theme);
+    c2pa_signer_free(b.signer);
     story_site_free(b.cfg);
     pthread_mutex_destroy(&b.lock);
     return st;

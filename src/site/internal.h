@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <pthread.h>
 
+#include "c2pa/c2pa_sign.h"
 #include "html/html.h"
 #include "image/image.h"
 #include "meta/meta.h"
@@ -52,6 +53,9 @@ struct site_build {
     struct image_settings image;
     struct meta_keep keep;
     char settings_fingerprint[65];
+    /* site.yaml's signing_key, loaded: every JPEG and WebP derivative
+     * gets a C2PA manifest. NULL: derivatives are not signed. */
+    struct c2pa_signer *signer;
     struct story **stories;
     size_t n_stories;
     struct site_photo *photos;

@@ -179,6 +179,73 @@ static enum status publish(const char *from, const char *to, struct diag *d)
     return st;
 }
 
+/* <id>.<key10>-<width>.<ext>: the name a derivative is published under. */
+static void published_name(const struct site_photo *p, const struct image_output *o, char *out,
+                           size_t outlen)
+{
+    snprintf(out, outlen, "%s.%.*s-%u.%s", p->id, SITE_KEY_SHORT, p->key, o->width,
+             image_format_ext(o->format));
+}
+
+/*
+ * Rewrites each JPEG and WebP derivative with a C2PA manifest signed
+ * by the site's key (docs/c2pa-sign.md): the original as the parentOf
+ * ingredient, opened → resized (→ converted). AVIF is left unsigned:
+ * its manifest would need a BMFF hash binding, which we do not write.
+ * The original's own manifest store is not carried yet: that needs
+ * the reader's validation results (c2pa_sign_input.original_results).
+ */
+static enum status sign_outputs(struct site_build *b, struct site_photo *p, struct span original,
+                                struct diag *d)
+{
+    enum status st = ST_OK;
+    uint8_t *asset = NULL, *signed_data = NULL;
+    size_t asset_len = 0, signed_len = 0;
+    const char *slash = strrchr(p->src_path, '/');
+    /* Say so when the original has content credentials of its own,
+     * rather than leave them out silently. */
+    uint8_t *store = NULL;
+    size_t store_len = 0;
+    struct diag ignored;
+    if (c2pa_sign_find_store(original, &store, &store_len, &ignored) == ST_OK)
+        log_msg(LOG_WARN,
+                "%s: its own C2PA manifest is not carried into the derivatives yet; "
+                "they name it as their parent without its provenance",
+                p->src_path);
+    free(store);
+    for (size_t i = 0; i < p->result.n_outputs; i++) {
+        struct image_output *o = &p->result.outputs[i];
+        if (o->format != IMAGE_JPEG && o->format != IMAGE_WEBP)
+            continue;
+        if ((st = file_read_all(o->path, TS_LIMIT_PHOTO_BYTES, &asset, &asset_len, d)) != ST_OK)
+            goto abort;
+        char title[512];
+        published_name(p, o, title, sizeof title);
+        struct c2pa_sign_input in = {
+            .original = original,
+            .original_title = slash ? slash + 1 : p->src_path,
+            .original_format = c2pa_sign_media_type(original),
+            .asset = span_make(asset, asset_len),
+            .title = title,
+            .generator_name = "tearsheet",
+            .generator_version = TS_VERSION,
+        };
+        diag_set_file(d, o->path);
+        if ((st = c2pa_sign(b->signer, &in, &signed_data, &signed_len, d)) != ST_OK ||
+            (st = file_write_atomic(o->path, signed_data, signed_len, d)) != ST_OK)
+            goto abort;
+        o->bytes = signed_len;
+        free(asset);
+        free(signed_data);
+        asset = signed_data = NULL;
+    }
+    diag_set_file(d, p->src_path);
+abort:
+    free(asset);
+    free(signed_data);
+    return st;
+}
+
 static enum status process_photo(struct site_build *b, struct site_photo *p)
 {
     struct diag *d = &p->diag;
@@ -199,8 +266,8 @@ static enum status process_photo(struct site_build *b, struct site_photo *p)
      * and the rights written into the files. */
     char content[65];
     site_sha256_hex(data, len, content);
-    free(data);
-    data = NULL;
+    /* data stays until the end: the signer hashes the original for the
+     * derivatives' ingredient (sign_outputs). */
     struct buf k;
     buf_init(&k, TS_LIMIT_FIELD_BYTES * 8);
     buf_printf(&k, "%s\n%s\n", content, b->settings_fingerprint);
@@ -232,6 +299,10 @@ static enum status process_photo(struct site_build *b, struct site_photo *p)
         };
         if ((st = image_derive(p->src_path, &b->image, &embed, prefix, &p->result, d)) != ST_OK)
             goto abort;
+        /* Signed before the cache manifest is written, so the cache
+         * never holds an unsigned derivative under a signed key. */
+        if (b->signer && (st = sign_outputs(b, p, span_make(data, len), d)) != ST_OK)
+            goto abort;
         if ((st = save_manifest(dir, &p->result, d)) != ST_OK)
             goto abort;
     }
@@ -247,8 +318,7 @@ static enum status process_photo(struct site_build *b, struct site_photo *p)
     for (size_t i = 0; i < p->result.n_outputs; i++) {
         struct image_output *o = &p->result.outputs[i];
         char name[512], to[TS_LIMIT_PATH];
-        snprintf(name, sizeof name, "%s.%.*s-%u.%s", p->id, SITE_KEY_SHORT, p->key, o->width,
-                 image_format_ext(o->format));
+        published_name(p, o, name, sizeof name);
         if (!path_join(to, sizeof to, story_out, name)) {
             st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "output path too long");
             goto abort;

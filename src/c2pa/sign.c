@@ -1,0 +1,590 @@
+/*
+ * sign.c — builds and embeds the C2PA manifest of one derivative: the
+ * assertions (ingredient v3, actions v2, data hash), the claim v2, its
+ * COSE_Sign1 ES256 signature, the JUMBF store (with the original's own
+ * manifests carried along), and the APP11 segments or RIFF chunk.
+ *
+ * Must never: change a byte of the derivative outside the inserted
+ * store (JPEG) or outside the RIFF header/VP8X/C2PA chunk (WebP), sign
+ * a file that already has a store, or let the store's size differ
+ * between the sizing pass and the signing pass (ST_INTERNAL if so).
+ *
+ * Spec: C2PA 2.2 §10.2 (claim v2), §8.4 (hashed URIs), §13.2 + §14.5
+ * (COSE_Sign1, x5chain label 33), §18.5 (c2pa.hash.data, exclusions),
+ * §18.14 (actions v2), §18.15 (ingredient v3), A.3.1 (JPEG), A.3.6
+ * (RIFF); RFC 9052 §4.4 (Sig_structure "Signature1").
+ *
+ * Two passes: the data hash's exclusion length depends on the store's
+ * size, which depends on the data hash. Pass 1 writes the length as a
+ * 5-byte integer and a zero hash; pass 2 writes the real values and
+ * pads "pad" so the store keeps exactly its pass-1 size. ES256
+ * signatures are always 64 bytes, so the signature box never moves.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include "c2pa/sign_internal.h"
+#include "container/container.h"
+
+#define MIME_JPEG "image/jpeg"
+#define MIME_WEBP "image/webp"
+
+/* The hard binding being written: one exclusion, the hash, the pad. */
+struct binding {
+    uint64_t start, length;
+    uint8_t hash[32];
+    size_t pad;
+};
+
+struct signing {
+    const struct c2pa_signer *s;
+    const struct c2pa_sign_input *in;
+    const char *format; /* the derivative's media type */
+    struct c2pa_sign_carry carry;
+    bool has_carry;
+    char label[64];       /* urn:c2pa:<uuid4> */
+    char instance_id[64]; /* xmp:iid:<uuid4> */
+    char ingredient_iid[64];
+    struct diag *d;
+};
+
+static void uuid_text(const uint8_t u[16], char *out, size_t outlen, const char *prefix)
+{
+    snprintf(out, outlen, "%s%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             prefix, u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11],
+             u[12], u[13], u[14], u[15]);
+}
+
+/* RFC 9562: version 4 (random) or 8 (custom: here the first 128 bits
+ * of the original's SHA-256, so one original always gets one ID). */
+static void uuid_set_version(uint8_t u[16], unsigned v)
+{
+    u[6] = (uint8_t)((u[6] & 0x0F) | (v << 4));
+    u[8] = (uint8_t)((u[8] & 0x3F) | 0x80);
+}
+
+/* ---- assertions ---------------------------------------------------- */
+
+static void hashed_uri(struct c2pa_sign_out *o, const char *url, const uint8_t hash[32])
+{
+    struct c2pa_sign_cbor_map m;
+    c2pa_sign_cbor_map_begin(&m, 4096);
+    c2pa_sign_cbor_text(c2pa_sign_cbor_map_text(&m, "url"), url);
+    c2pa_sign_cbor_bytes(c2pa_sign_cbor_map_text(&m, "hash"), hash, 32);
+    c2pa_sign_cbor_map_end(&m, o);
+}
+
+static void generator_info(struct c2pa_sign_out *o, const struct c2pa_sign_input *in)
+{
+    struct c2pa_sign_cbor_map m;
+    c2pa_sign_cbor_map_begin(&m, 4096);
+    c2pa_sign_cbor_text(c2pa_sign_cbor_map_text(&m, "name"), in->generator_name);
+    if (in->generator_version)
+        c2pa_sign_cbor_text(c2pa_sign_cbor_map_text(&m, "version"), in->generator_version);
+    c2pa_sign_cbor_map_end(&m, o);
+}
+
+static void status_list(struct c2pa_sign_out *o, const struct c2pa_sign_code *c, size_t n)
+{
+    c2pa_sign_cbor_array(o, n);
+    for (size_t i = 0; i < n; i++) {
+        struct c2pa_sign_cbor_map m;
+        c2pa_sign_cbor_map_begin(&m, 65536);
+        c2pa_sign_cbor_text(c2pa_sign_cbor_map_text(&m, "code"), c[i].code ? c[i].code : "");
+        if (c[i].url)
+            c2pa_sign_cbor_text(c2pa_sign_cbor_map_text(&m, "url"), c[i].url);
+        if (c[i].explanation)
+            c2pa_sign_cbor_text(c2pa_sign_cbor_map_text(&m, "explanation"), c[i].explanation);
+        c2pa_sign_cbor_map_end(&m, o);
+    }
+}
+
+/* validationResults: {activeManifest: {success, informational, failure}} */
+static void results_cbor(struct c2pa_sign_out *o, const struct c2pa_sign_results *r)
+{
+    struct c2pa_sign_cbor_map m, am;
+    c2pa_sign_cbor_map_begin(&m, C2PA_SIGN_MAX_STORE);
+    c2pa_sign_cbor_map_begin(&am, C2PA_SIGN_MAX_STORE);
+    status_list(c2pa_sign_cbor_map_text(&am, "success"), r->success, r->n_success);
+    status_list(c2pa_sign_cbor_map_text(&am, "informational"), r->informational,
+                r->n_informational);
+    status_list(c2pa_sign_cbor_map_text(&am, "failure"), r->failure, r->n_failure);
+    c2pa_sign_cbor_map_end(&am, c2pa_sign_cbor_map_text(&m, "activeManifest"));
+    c2pa_sign_cbor_map_end(&m, o);
+}
+
+static void ingredient_cbor(struct c2pa_sign_out *o, const struct signing *g)
+{
+    struct c2pa_sign_cbor_map m;
+    c2pa_sign_cbor_map_begin(&m, C2PA_SIGN_MAX_STORE);
+    c2pa_sign_cbor_text(c2pa_sign_cbor_map_text(&m, "dc:title"), g->in->original_title);
+    c2pa_sign_cbor_text(c2pa_sign_cbor_map_text(&m, "dc:format"), g->in->original_format);
+    c2pa_sign_cbor_text(c2pa_sign_cbor_map_text(&m, "relationship"), "parentOf");
+    c2pa_sign_cbor_text(c2pa_sign_cbor_map_text(&m, "instanceID"), g->ingredient_iid);
+    if (g->has_carry) {
+        char url[512];
+        snprintf(url, sizeof url, "self#jumbf=/c2pa/%s", g->carry.active_label);
+        hashed_uri(c2pa_sign_cbor_map_text(&m, "activeManifest"), url, g->carry.active_hash);
+        if (g->carry.have_sig) {
+            snprintf(url, sizeof url, "self#jumbf=/c2pa/%s/c2pa.signature", g->carry.active_label);
+            hashed_uri(c2pa_sign_cbor_map_text(&m, "claimSignature"), url, g->carry.sig_hash);
+        }
+        results_cbor(c2pa_sign_cbor_map_text(&m, "validationResults"), g->in->original_results);
+    }
+    c2pa_sign_cbor_map_end(&m, o);
+}
+
+static void action(struct c2pa_sign_out *o, const struct signing *g, const char *name,
+                   const uint8_t *ingredient_hash)
+{
+    struct c2pa_sign_cbor_map m;
+    c2pa_sign_cbor_map_begin(&m, 65536);
+    c2pa_sign_cbor_text(c2pa_sign_cbor_map_text(&m, "action"), name);
+    generator_info(c2pa_sign_cbor_map_text(&m, "softwareAgent"), g->in);
+    if (ingredient_hash) {
+        struct c2pa_sign_cbor_map p;
+        c2pa_sign_cbor_map_begin(&p, 4096);
+        struct c2pa_sign_out *list = c2pa_sign_cbor_map_text(&p, "ingredients");
+        c2pa_sign_cbor_array(list, 1);
+        hashed_uri(list, "self#jumbf=c2pa.assertions/c2pa.ingredient.v3", ingredient_hash);
+        c2pa_sign_cbor_map_end(&p, c2pa_sign_cbor_map_text(&m, "parameters"));
+    }
+    c2pa_sign_cbor_map_end(&m, o);
+}
+
+static void actions_cbor(struct c2pa_sign_out *o, const struct signing *g,
+                         const uint8_t ingredient_hash[32])
+{
+    bool converted = strcmp(g->in->original_format, g->format) != 0;
+    struct c2pa_sign_cbor_map m;
+    c2pa_sign_cbor_map_begin(&m, 65536);
+    struct c2pa_sign_out *list = c2pa_sign_cbor_map_text(&m, "actions");
+    c2pa_sign_cbor_array(list, converted ? 3 : 2);
+    /* §18.14.2: the first action of a derived asset is c2pa.opened
+     * with its parentOf ingredient. */
+    action(list, g, "c2pa.opened", ingredient_hash);
+    action(list, g, "c2pa.resized", NULL);
+    if (converted)
+        action(list, g, "c2pa.converted", NULL);
+    c2pa_sign_cbor_map_end(&m, o);
+}
+
+/* Bytes of the shortest head for an unsigned value. */
+static size_t uint_size(uint64_t v)
+{
+    return v < 24 ? 1 : v <= 0xFF ? 2 : v <= 0xFFFF ? 3 : v <= 0xFFFFFFFFu ? 5 : 9;
+}
+
+static void data_hash_cbor(struct c2pa_sign_out *o, const struct binding *bd)
+{
+    struct c2pa_sign_cbor_map m, ex;
+    c2pa_sign_cbor_map_begin(&m, 4096);
+    struct c2pa_sign_out *list = c2pa_sign_cbor_map_text(&m, "exclusions");
+    c2pa_sign_cbor_array(list, 1);
+    c2pa_sign_cbor_map_begin(&ex, 64);
+    c2pa_sign_cbor_uint(c2pa_sign_cbor_map_text(&ex, "start"), bd->start);
+    c2pa_sign_cbor_uint(c2pa_sign_cbor_map_text(&ex, "length"), bd->length);
+    c2pa_sign_cbor_map_end(&ex, list);
+    c2pa_sign_cbor_text(c2pa_sign_cbor_map_text(&m, "name"), "jumbf manifest");
+    c2pa_sign_cbor_text(c2pa_sign_cbor_map_text(&m, "alg"), "sha256");
+    c2pa_sign_cbor_bytes(c2pa_sign_cbor_map_text(&m, "hash"), bd->hash, 32);
+    c2pa_sign_cbor_zeros(c2pa_sign_cbor_map_text(&m, "pad"), bd->pad);
+    c2pa_sign_cbor_map_end(&m, o);
+}
+
+/* One CBOR assertion: jumb{jumd(cbor, label), cbor{payload}}; returns
+ * the superbox offset for its hash. */
+static size_t cbor_assertion(struct c2pa_sign_out *o, const char *label,
+                             const struct c2pa_sign_out *payload)
+{
+    uint8_t uuid[16];
+    c2pa_sign_jumbf_uuid_4cc(uuid, "cbor");
+    size_t at = c2pa_sign_jumbf_super_open(o, uuid, label);
+    size_t box = c2pa_sign_jumbf_open(o, "cbor");
+    c2pa_sign_out_fail(o, payload->st);
+    c2pa_sign_out_raw(o, payload->b.data, payload->b.len);
+    c2pa_sign_jumbf_close(o, box);
+    c2pa_sign_jumbf_close(o, at);
+    return at;
+}
+
+/* ---- the claim and its signature ----------------------------------- */
+
+static void claim_cbor(struct c2pa_sign_out *o, const struct signing *g,
+                       const uint8_t hashes[3][32])
+{
+    static const char *const labels[3] = {"c2pa.ingredient.v3", "c2pa.actions.v2",
+                                          "c2pa.hash.data"};
+    char url[512];
+    struct c2pa_sign_cbor_map m;
+    c2pa_sign_cbor_map_begin(&m, 65536);
+    c2pa_sign_cbor_text(c2pa_sign_cbor_map_text(&m, "instanceID"), g->instance_id);
+    generator_info(c2pa_sign_cbor_map_text(&m, "claim_generator_info"), g->in);
+    snprintf(url, sizeof url, "self#jumbf=/c2pa/%s/c2pa.signature", g->label);
+    c2pa_sign_cbor_text(c2pa_sign_cbor_map_text(&m, "signature"), url);
+    struct c2pa_sign_out *list = c2pa_sign_cbor_map_text(&m, "created_assertions");
+    c2pa_sign_cbor_array(list, 3);
+    for (int i = 0; i < 3; i++) {
+        snprintf(url, sizeof url, "self#jumbf=c2pa.assertions/%s", labels[i]);
+        hashed_uri(list, url, hashes[i]);
+    }
+    c2pa_sign_cbor_text(c2pa_sign_cbor_map_text(&m, "dc:title"), g->in->title);
+    c2pa_sign_cbor_text(c2pa_sign_cbor_map_text(&m, "alg"), "sha256");
+    c2pa_sign_cbor_map_end(&m, o);
+}
+
+/* protected header: {1: -7 (ES256), 33: x5chain} (RFC 9360: one
+ * certificate as a bstr, several as an array, leaf first). */
+static void protected_header(struct c2pa_sign_out *o, const struct c2pa_signer *s)
+{
+    struct c2pa_sign_cbor_map m;
+    c2pa_sign_cbor_map_begin(&m, 1 << 20);
+    c2pa_sign_cbor_int(c2pa_sign_cbor_map_int(&m, 1), -7);
+    struct c2pa_sign_out *chain = c2pa_sign_cbor_map_int(&m, 33);
+    if (s->n_der == 1) {
+        c2pa_sign_cbor_bytes(chain, s->der[0], s->der_len[0]);
+    } else {
+        c2pa_sign_cbor_array(chain, s->n_der);
+        for (size_t i = 0; i < s->n_der; i++)
+            c2pa_sign_cbor_bytes(chain, s->der[i], s->der_len[i]);
+    }
+    c2pa_sign_cbor_map_end(&m, o);
+}
+
+/* COSE_Sign1_Tagged = 18([protected bstr, {}, nil (detached), sig]),
+ * signed over ["Signature1", protected, h'', claim]. No time-stamp:
+ * tearsheet signs offline (docs/c2pa-sign.md says what that means). */
+static enum status cose_sign1(struct c2pa_sign_out *o, const struct signing *g,
+                              const uint8_t *claim, size_t claim_len)
+{
+    enum status st;
+    struct c2pa_sign_out prot, tbs;
+    uint8_t sig[64];
+    c2pa_sign_out_init(&prot, 1 << 20);
+    c2pa_sign_out_init(&tbs, C2PA_SIGN_MAX_STORE);
+    protected_header(&prot, g->s);
+    c2pa_sign_cbor_array(&tbs, 4);
+    c2pa_sign_cbor_text(&tbs, "Signature1");
+    c2pa_sign_cbor_bytes(&tbs, prot.b.data, prot.b.len);
+    c2pa_sign_cbor_bytes(&tbs, NULL, 0);
+    c2pa_sign_cbor_bytes(&tbs, claim, claim_len);
+    if ((st = prot.st) != ST_OK || (st = tbs.st) != ST_OK) {
+        diag_set(g->d, st, "COSE_Sign1", DIAG_NO_OFFSET, "cannot encode the signature input");
+        goto abort;
+    }
+    if ((st = c2pa_sign_es256(g->s, c2pa_sign_out_bytes(&tbs), tbs.b.len, sig, g->d)) != ST_OK)
+        goto abort;
+    c2pa_sign_cbor_tag(o, 18);
+    c2pa_sign_cbor_array(o, 4);
+    c2pa_sign_cbor_bytes(o, prot.b.data, prot.b.len);
+    c2pa_sign_cbor_head(o, 5, 0); /* unprotected: empty map */
+    c2pa_sign_cbor_null(o);
+    c2pa_sign_cbor_bytes(o, sig, sizeof sig);
+abort:
+    c2pa_sign_out_free(&prot);
+    c2pa_sign_out_free(&tbs);
+    return st;
+}
+
+/* ---- the store ------------------------------------------------------- */
+
+static enum status build_store(const struct signing *g, const struct binding *bd,
+                               struct c2pa_sign_out *o)
+{
+    enum status st = ST_OK;
+    struct c2pa_sign_out ing, act, dh, claim;
+    uint8_t uuid[16], hashes[3][32];
+    c2pa_sign_out_init(&ing, C2PA_SIGN_MAX_STORE);
+    c2pa_sign_out_init(&act, 65536);
+    c2pa_sign_out_init(&dh, 4096);
+    c2pa_sign_out_init(&claim, 65536);
+
+    c2pa_sign_jumbf_uuid_4cc(uuid, "c2pa");
+    size_t store_at = c2pa_sign_jumbf_super_open(o, uuid, "c2pa");
+    /* The original's manifests first, byte for byte: ours is last, so
+     * it is the active one (§2.3.7). */
+    if (g->has_carry)
+        c2pa_sign_out_raw(o, g->carry.manifests.ptr, g->carry.manifests.len);
+    c2pa_sign_jumbf_uuid_4cc(uuid, "c2ma");
+    size_t man_at = c2pa_sign_jumbf_super_open(o, uuid, g->label);
+
+    c2pa_sign_jumbf_uuid_4cc(uuid, "c2as");
+    size_t as_at = c2pa_sign_jumbf_super_open(o, uuid, "c2pa.assertions");
+    ingredient_cbor(&ing, g);
+    size_t at = cbor_assertion(o, "c2pa.ingredient.v3", &ing);
+    c2pa_sign_jumbf_content_hash(o, at, hashes[0]);
+    actions_cbor(&act, g, hashes[0]);
+    at = cbor_assertion(o, "c2pa.actions.v2", &act);
+    c2pa_sign_jumbf_content_hash(o, at, hashes[1]);
+    data_hash_cbor(&dh, bd);
+    at = cbor_assertion(o, "c2pa.hash.data", &dh);
+    c2pa_sign_jumbf_content_hash(o, at, hashes[2]);
+    c2pa_sign_jumbf_close(o, as_at);
+
+    claim_cbor(&claim, g, (const uint8_t(*)[32])hashes);
+    c2pa_sign_out_fail(o, claim.st);
+    c2pa_sign_jumbf_uuid_4cc(uuid, "c2cl");
+    at = c2pa_sign_jumbf_super_open(o, uuid, "c2pa.claim.v2");
+    size_t box = c2pa_sign_jumbf_open(o, "cbor");
+    c2pa_sign_out_raw(o, claim.b.data, claim.b.len);
+    c2pa_sign_jumbf_close(o, box);
+    c2pa_sign_jumbf_close(o, at);
+
+    c2pa_sign_jumbf_uuid_4cc(uuid, "c2cs");
+    at = c2pa_sign_jumbf_super_open(o, uuid, "c2pa.signature");
+    box = c2pa_sign_jumbf_open(o, "cbor");
+    if (o->st == ST_OK &&
+        (st = cose_sign1(o, g, c2pa_sign_out_bytes(&claim), claim.b.len)) != ST_OK)
+        goto abort;
+    c2pa_sign_jumbf_close(o, box);
+    c2pa_sign_jumbf_close(o, at);
+    c2pa_sign_jumbf_close(o, man_at);
+    c2pa_sign_jumbf_close(o, store_at);
+    if ((st = o->st) != ST_OK)
+        diag_set(g->d, st, "c2pa store", DIAG_NO_OFFSET,
+                 st == ST_MALFORMED ? "a title or format is not UTF-8"
+                                    : "manifest store too large or out of memory");
+abort:
+    c2pa_sign_out_free(&ing);
+    c2pa_sign_out_free(&act);
+    c2pa_sign_out_free(&dh);
+    c2pa_sign_out_free(&claim);
+    return st;
+}
+
+/* ---- where the store goes ---------------------------------------------- */
+
+/* JPEG: after SOI and the run of APP0/APP1 segments (JFIF, Exif, XMP)
+ * that follows it, before everything else (A.3.1). */
+static enum status jpeg_insert_at(struct span asset, size_t *at, struct diag *d)
+{
+    struct cursor c;
+    cursor_init(&c, asset);
+    cursor_skip(&c, 2);
+    for (;;) {
+        uint8_t ff = 0, marker = 0;
+        uint16_t len = 0;
+        struct cursor k = c;
+        if (!cursor_u8(&k, &ff) || !cursor_u8(&k, &marker) || ff != 0xFF)
+            return diag_set(d, ST_MALFORMED, "JPEG", c.pos, "expected a marker");
+        if (marker != 0xE0 && marker != 0xE1)
+            break;
+        if (!cursor_u16be(&k, &len) || len < 2 || !cursor_skip(&k, (size_t)len - 2))
+            return diag_set(d, ST_TRUNCATED, "JPEG", c.pos, "APP%d segment cut short",
+                            marker - 0xE0);
+        c = k;
+    }
+    *at = c.pos;
+    return ST_OK;
+}
+
+/* WebP: the RIFF header with its final size, a VP8X chunk when the
+ * file was simple (c2pa-rs does the same: the C2PA chunk belongs to
+ * the extended format), and the original chunks unchanged. The C2PA
+ * chunk is appended at the end (A.3.6). */
+static enum status webp_prefix(struct span asset, struct c2pa_sign_out *o, struct diag *d)
+{
+    struct cursor c;
+    struct container_riff_chunk ch;
+    enum status st = container_riff_begin(asset, &c, d);
+    if (st != ST_OK)
+        return st;
+    size_t body_start = c.pos, n = 0;
+    struct container_riff_chunk first = {0};
+    while ((st = container_riff_next(&c, &ch, d)) == ST_OK) {
+        if (n++ == 0)
+            first = ch;
+        if (memcmp(ch.fourcc, "C2PA", 4) == 0)
+            return diag_set(d, ST_UNSUPPORTED, "C2PA chunk", ch.offset,
+                            "the derivative already has a manifest store");
+        if (n > TS_LIMIT_FILE_CHUNKS)
+            return diag_set(d, ST_LIMIT, "RIFF", ch.offset, "too many chunks");
+    }
+    if (st != ST_NOT_FOUND)
+        return st;
+    if (n == 0)
+        return diag_set(d, ST_MALFORMED, "RIFF", 12, "WebP without an image chunk");
+    size_t body_end = c.pos;
+    c2pa_sign_out_raw(o, "RIFF\0\0\0\0WEBP", 12); /* size patched by the caller */
+    if (memcmp(first.fourcc, "VP8 ", 4) == 0 || memcmp(first.fourcc, "VP8L", 4) == 0) {
+        uint32_t w = 0, h = 0;
+        uint8_t flags = 0;
+        struct span p = first.data;
+        if (first.fourcc[3] == ' ') {
+            uint16_t w16 = 0, h16 = 0;
+            if (p.len < 10 || p.ptr[3] != 0x9D || p.ptr[4] != 0x01 || p.ptr[5] != 0x2A ||
+                !span_u16(p, 6, false, &w16) || !span_u16(p, 8, false, &h16))
+                return diag_set(d, ST_MALFORMED, "VP8 chunk", first.offset, "bad frame header");
+            w = w16 & 0x3FFFu;
+            h = h16 & 0x3FFFu;
+        } else {
+            uint32_t bits = 0;
+            if (p.len < 5 || p.ptr[0] != 0x2F || !span_u32(p, 1, false, &bits))
+                return diag_set(d, ST_MALFORMED, "VP8L chunk", first.offset, "bad header");
+            w = (bits & 0x3FFFu) + 1;
+            h = ((bits >> 14) & 0x3FFFu) + 1;
+            if (bits & (1u << 28))
+                flags |= 0x10; /* alpha */
+        }
+        if (w == 0 || h == 0)
+            return diag_set(d, ST_MALFORMED, "WebP", first.offset, "zero image size");
+        uint8_t x[18] = {'V',
+                         'P',
+                         '8',
+                         'X',
+                         10,
+                         0,
+                         0,
+                         0,
+                         flags,
+                         0,
+                         0,
+                         0,
+                         (uint8_t)(w - 1),
+                         (uint8_t)((w - 1) >> 8),
+                         (uint8_t)((w - 1) >> 16),
+                         (uint8_t)(h - 1),
+                         (uint8_t)((h - 1) >> 8),
+                         (uint8_t)((h - 1) >> 16)};
+        c2pa_sign_out_raw(o, x, sizeof x);
+    }
+    c2pa_sign_out_raw(o, asset.ptr + body_start, body_end - body_start);
+    return o->st;
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* ---- the whole job ---------------------------------------------------- */
+
+enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input *in, uint8_t **out,
+                      size_t *out_len, struct diag *d)
+{
+    enum status st = ST_OK;
+    struct signing g = {.s = s, .in = in, .d = d};
+    struct c2pa_sign_out store, prefix, file;
+    struct binding bd = {0};
+    uint8_t *existing = NULL;
+    size_t existing_len = 0;
+    c2pa_sign_out_init(&store, C2PA_SIGN_MAX_STORE + ((size_t)1 << 20));
+    c2pa_sign_out_init(&prefix, TS_LIMIT_PHOTO_BYTES);
+    c2pa_sign_out_init(&file, TS_LIMIT_PHOTO_BYTES);
+    *out = NULL;
+    *out_len = 0;
+
+    if (!in->original_title || !in->original_format || !in->title || !in->generator_name) {
+        st = diag_set(d, ST_INTERNAL, "c2pa", DIAG_NO_OFFSET, "sign input incomplete");
+        goto abort;
+    }
+    bool webp = container_is_webp(in->asset);
+    if (!webp && !container_is_jpeg(in->asset)) {
+        st = diag_set(d, ST_UNSUPPORTED, "c2pa", 0, "only JPEG and WebP derivatives are signed");
+        goto abort;
+    }
+    g.format = webp ? MIME_WEBP : MIME_JPEG;
+    st = c2pa_sign_find_store(in->asset, &existing, &existing_len, d);
+    if (st == ST_OK) {
+        st = diag_set(d, ST_UNSUPPORTED, "c2pa", DIAG_NO_OFFSET,
+                      "the derivative already has a manifest store");
+        goto abort;
+    }
+    if (st != ST_NOT_FOUND)
+        goto abort;
+    if (in->original_store.len && in->original_results) {
+        if ((st = c2pa_sign_carry_parse(in->original_store, &g.carry, d)) != ST_OK)
+            goto abort;
+        g.has_carry = true;
+    }
+
+    uint8_t u[16], h[32];
+    if (RAND_bytes(u, sizeof u) != 1) {
+        st = diag_set(d, ST_INTERNAL, "c2pa", DIAG_NO_OFFSET, "no random numbers");
+        goto abort;
+    }
+    uuid_set_version(u, 4);
+    uuid_text(u, g.label, sizeof g.label, "urn:c2pa:");
+    if (RAND_bytes(u, sizeof u) != 1) {
+        st = diag_set(d, ST_INTERNAL, "c2pa", DIAG_NO_OFFSET, "no random numbers");
+        goto abort;
+    }
+    uuid_set_version(u, 4);
+    uuid_text(u, g.instance_id, sizeof g.instance_id, "xmp:iid:");
+    SHA256(in->original.ptr, in->original.len, h);
+    uuid_set_version(h, 8);
+    uuid_text(h, g.ingredient_iid, sizeof g.ingredient_iid, "xmp:iid:");
+
+    size_t at = 0;
+    if (webp) {
+        if ((st = webp_prefix(in->asset, &prefix, d)) != ST_OK)
+            goto abort;
+        at = prefix.b.len;
+    } else if ((st = jpeg_insert_at(in->asset, &at, d)) != ST_OK) {
+        goto abort;
+    }
+
+    /* pass 1: the size, with the widest length and no pad */
+    bd.start = at;
+    bd.length = 0xFFFFFFFFu;
+    if ((st = build_store(&g, &bd, &store)) != ST_OK)
+        goto abort;
+    size_t size1 = store.b.len;
+    size_t extra = webp && (size1 % 2) ? 1 : 0; /* keep the RIFF chunk even: no pad byte */
+    size_t store_len = size1 + extra;
+    if (webp) {
+        size_t riff = prefix.b.len - 8 + 8 + store_len;
+        if (riff > UINT32_MAX) {
+            st = diag_set(d, ST_LIMIT, "RIFF", 4, "file too large for RIFF");
+            goto abort;
+        }
+        put_le32((uint8_t *)prefix.b.data + 4, (uint32_t)riff);
+        bd.length = 8 + store_len;
+        SHA256(c2pa_sign_out_bytes(&prefix), prefix.b.len, bd.hash);
+    } else {
+        bd.length = c2pa_sign_app11_size(store_len, C2PA_SIGN_APP11_CHUNK);
+        /* The exclusion is exactly the inserted bytes, so the rest of
+         * the file is the derivative as it was given. */
+        SHA256(in->asset.ptr, in->asset.len, bd.hash);
+    }
+    bd.pad = uint_size(0xFFFFFFFFu) - uint_size(bd.length) + extra;
+
+    /* pass 2: the real store, which must have the size pass 1 promised */
+    buf_reset(&store.b);
+    if ((st = build_store(&g, &bd, &store)) != ST_OK)
+        goto abort;
+    if (store.b.len != store_len) {
+        st = diag_set(d, ST_INTERNAL, "c2pa", DIAG_NO_OFFSET,
+                      "manifest size changed between passes (%zu, %zu)", store_len, store.b.len);
+        goto abort;
+    }
+
+    if (webp) {
+        uint8_t hdr[8] = {'C', '2', 'P', 'A'};
+        put_le32(hdr + 4, (uint32_t)store_len);
+        c2pa_sign_out_raw(&file, prefix.b.data, prefix.b.len);
+        c2pa_sign_out_raw(&file, hdr, sizeof hdr);
+        c2pa_sign_out_raw(&file, store.b.data, store.b.len);
+    } else {
+        c2pa_sign_out_raw(&file, in->asset.ptr, at);
+        c2pa_sign_app11_write(&file, c2pa_sign_out_bytes(&store), store.b.len,
+                              C2PA_SIGN_APP11_CHUNK);
+        c2pa_sign_out_raw(&file, in->asset.ptr + at, in->asset.len - at);
+    }
+    if ((st = file.st) != ST_OK) {
+        diag_set(d, st, "c2pa", DIAG_NO_OFFSET, "signed file too large or out of memory");
+        goto abort;
+    }
+    *out = (uint8_t *)buf_detach(&file.b, out_len);
+abort:
+    free(existing);
+    c2pa_sign_out_free(&store);
+    c2pa_sign_out_free(&prefix);
+    c2pa_sign_out_free(&file);
+    return st;
+}

@@ -1,0 +1,129 @@
+/*
+ * sign_internal.h — shared by the signer's files only (sign*.c,
+ * cbor_write.c, jumbf_write.c): a sticky output buffer, the CBOR and
+ * JUMBF writers, and the JPEG APP11 splitter (exposed for unit tests).
+ *
+ * Must never: be included from outside src/c2pa or by the reader.
+ */
+#ifndef TS_C2PA_SIGN_INTERNAL_H
+#define TS_C2PA_SIGN_INTERNAL_H
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "base/base.h"
+#include "c2pa/c2pa_sign.h"
+
+/* The loaded identity (sign_keys.c). */
+#define C2PA_SIGN_MAX_CHAIN 8
+struct c2pa_signer {
+    EVP_PKEY *key;
+    /* DER certificates for x5chain: the leaf, then intermediates; never
+     * a self-signed root (spec §14.5: the verifier brings its anchors). */
+    uint8_t *der[C2PA_SIGN_MAX_CHAIN];
+    size_t der_len[C2PA_SIGN_MAX_CHAIN];
+    size_t n_der;
+    char fingerprint[65];
+};
+/* ES256 over msg: raw r||s, 64 bytes (RFC 9053 §2.1), not DER. */
+enum status c2pa_sign_es256(const struct c2pa_signer *s, const uint8_t *msg, size_t len,
+                            uint8_t sig[64], struct diag *d);
+
+/* The largest manifest store we write or carry along: real ones with
+ * thumbnails are 100-300 KB; 16 MB stops a hostile original's store
+ * from being copied into every derivative. */
+#define C2PA_SIGN_MAX_STORE ((size_t)16 << 20)
+
+/* A capped buffer whose first failure sticks: writers call on without
+ * checking each append, and the status is read once at the end. */
+struct c2pa_sign_out {
+    struct buf b;
+    enum status st;
+};
+void c2pa_sign_out_init(struct c2pa_sign_out *o, size_t max);
+void c2pa_sign_out_free(struct c2pa_sign_out *o);
+void c2pa_sign_out_raw(struct c2pa_sign_out *o, const void *p, size_t n);
+void c2pa_sign_out_fail(struct c2pa_sign_out *o, enum status st);
+static inline const uint8_t *c2pa_sign_out_bytes(const struct c2pa_sign_out *o)
+{
+    return (const uint8_t *)o->b.data;
+}
+
+/* ---- cbor_write.c: deterministic CBOR (RFC 8949 §4.2.1) ----------- */
+
+void c2pa_sign_cbor_head(struct c2pa_sign_out *o, unsigned major, uint64_t v);
+void c2pa_sign_cbor_uint(struct c2pa_sign_out *o, uint64_t v);
+void c2pa_sign_cbor_int(struct c2pa_sign_out *o, int64_t v);
+void c2pa_sign_cbor_text(struct c2pa_sign_out *o, const char *s);
+void c2pa_sign_cbor_bytes(struct c2pa_sign_out *o, const void *p, size_t n);
+void c2pa_sign_cbor_zeros(struct c2pa_sign_out *o, size_t n); /* a bstr of n zero bytes */
+void c2pa_sign_cbor_array(struct c2pa_sign_out *o, size_t n);
+void c2pa_sign_cbor_null(struct c2pa_sign_out *o);
+void c2pa_sign_cbor_tag(struct c2pa_sign_out *o, uint64_t tag);
+
+/*
+ * A map whose entries are written in any order and come out sorted by
+ * their encoded keys (core deterministic encoding), so the bytes never
+ * depend on the order the code happens to fill them in.
+ */
+#define C2PA_SIGN_CBOR_MAP_MAX 16
+struct c2pa_sign_cbor_map {
+    size_t n;
+    size_t max;
+    enum status st;
+    struct {
+        struct c2pa_sign_out key, val;
+    } e[C2PA_SIGN_CBOR_MAP_MAX];
+};
+void c2pa_sign_cbor_map_begin(struct c2pa_sign_cbor_map *m, size_t max);
+/* The writer for the value of a new entry (never NULL: on overflow a
+ * scratch writer whose failure is reported by _end). */
+struct c2pa_sign_out *c2pa_sign_cbor_map_text(struct c2pa_sign_cbor_map *m, const char *key);
+struct c2pa_sign_out *c2pa_sign_cbor_map_int(struct c2pa_sign_cbor_map *m, int64_t key);
+/* Writes the sorted map into dst and frees the entries. */
+void c2pa_sign_cbor_map_end(struct c2pa_sign_cbor_map *m, struct c2pa_sign_out *dst);
+
+/* ---- jumbf_write.c: ISO 19566-5 boxes ----------------------------- */
+
+/* "c2pa" → 63327061-0011-0010-8000-00AA00389B71 */
+void c2pa_sign_jumbf_uuid_4cc(uint8_t uuid[16], const char fourcc[4]);
+/* Starts a box (LBox patched by _close); returns its offset. */
+size_t c2pa_sign_jumbf_open(struct c2pa_sign_out *o, const char type[4]);
+void c2pa_sign_jumbf_close(struct c2pa_sign_out *o, size_t start);
+/* A jumd box: type UUID, toggles 0x03 (requestable, label), label. */
+void c2pa_sign_jumbf_desc(struct c2pa_sign_out *o, const uint8_t uuid[16], const char *label);
+/* jumb + jumd in one call; close with c2pa_sign_jumbf_close. */
+size_t c2pa_sign_jumbf_super_open(struct c2pa_sign_out *o, const uint8_t uuid[16],
+                                  const char *label);
+/* SHA-256 of a closed superbox's contents (after its 8-byte header):
+ * the hashed-URI input of spec §8.4.2.3. */
+void c2pa_sign_jumbf_content_hash(const struct c2pa_sign_out *o, size_t start, uint8_t hash[32]);
+
+/* ---- JPEG APP11 (JPEG XT / spec A.3.1) ----------------------------- */
+
+/* Store bytes carried per APP11 segment (c2pa-rs uses 64000; the
+ * marker segment must stay under 65535 bytes with its headers). */
+#define C2PA_SIGN_APP11_CHUNK 65000
+/* Bytes the store takes once split into APP11 segments of `chunk`. */
+size_t c2pa_sign_app11_size(size_t store_len, size_t chunk);
+/* Appends the segments (FF EB, Lp, "JP", En=1, Z=1.., box header
+ * repeated in continuations, payload). The store must start with its
+ * own 8-byte LBox/TBox (no XLBox). */
+void c2pa_sign_app11_write(struct c2pa_sign_out *o, const uint8_t *store, size_t len, size_t chunk);
+
+/* ---- sign_store.c: the original's store, as far as we carry it --- */
+
+struct c2pa_sign_carry {
+    struct span manifests;   /* every box after the store's jumd, verbatim */
+    char active_label[256];  /* label of the last manifest (the active one) */
+    uint8_t active_hash[32]; /* SHA-256 of its superbox contents */
+    uint8_t sig_hash[32];    /* ... of its c2pa.signature superbox contents */
+    bool have_sig;
+    size_t n_manifests;
+};
+/* Walks the outer store and its manifests' top-level boxes only (the
+ * reader validates the rest). ST_MALFORMED / ST_UNSUPPORTED with a
+ * diag naming the box and offset. */
+enum status c2pa_sign_carry_parse(struct span store, struct c2pa_sign_carry *out, struct diag *d);
+
+#endif

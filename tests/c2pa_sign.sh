@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# The signer against the reference C2PA implementation (c2pa-rs 0.92 in
+# ../shared/tools/c2pa-oracle):
+#  - tearsheet keygen: files, modes, refuses to replace a key;
+#  - a site built with signing_key: every JPEG and WebP derivative is
+#    Valid (no failure but signingCredential.untrusted) without anchors
+#    and Trusted (no failure at all) with the demo root as anchor;
+#  - one flipped image byte → assertion.dataHash.mismatch (JPEG, WebP);
+#  - derivatives signed by the driver: a simple (VP8) WebP gets VP8X,
+#    and an original with its own manifest store (CACA.jpg, 230 KB, so
+#    the store spans several APP11 segments) is carried as the
+#    ingredient's manifest: Trusted, ingredient.manifest.validated.
+# Skips (passing) when node/npm or the oracle cannot be installed.
+# usage: c2pa_sign.sh SIGN_TOOL TEARSHEET STANDIN SHARED_DIR
+set -u
+tool=$1 ts=$2 standin=$3 shared=$4
+skip() { echo "skipped: $*"; exit 0; }
+oracle_src="$shared/tools/c2pa-oracle"
+[ -f "$oracle_src/oracle.mjs" ] || skip "no C2PA oracle at $oracle_src"
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || skip "node/npm not installed"
+command -v python3 >/dev/null 2>&1 || skip "python3 not installed"
+tmp=$(mktemp -d /tmp/ts-c2pa-sign-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+cp -r "$oracle_src" "$tmp/oracle" && chmod -R u+w "$tmp/oracle"
+(cd "$tmp/oracle" && npm ci --no-audit --no-fund >"$tmp/npm.log" 2>&1) ||
+  { cat "$tmp/npm.log"; skip "npm ci could not install the oracle"; }
+
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok   $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+
+# oracle FILE [ANCHOR] → $tmp/last.json
+oracle() {
+  if [ -n "${2:-}" ]; then node "$tmp/oracle/oracle.mjs" --trust "$2" "$1" >"$tmp/last.json"
+  else node "$tmp/oracle/oracle.mjs" "$1" >"$tmp/last.json"; fi
+}
+# expect STATE ALLOWED_FAILURES REQUIRED_CODES (comma lists, may be empty)
+expect() {
+  python3 - "$tmp/last.json" "$1" "$2" "$3" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+state, allowed, required = sys.argv[2], set(filter(None, sys.argv[3].split(','))), set(filter(None, sys.argv[4].split(',')))
+codes = j.get('codes') or {}
+fails = set(codes.get('failure', []))
+alls = set(c for v in codes.values() for c in v)
+for d in (j.get('validation_results') or {}).get('ingredient_deltas', []):
+    for k in ('success', 'informational', 'failure'):
+        alls |= set(c['code'] for c in d.get(k, []))
+problems = []
+if j.get('validation_state') != state:
+    problems.append('state %s, wanted %s' % (j.get('validation_state'), state))
+if fails - allowed:
+    problems.append('failures %s' % sorted(fails - allowed))
+if required - alls:
+    problems.append('missing %s' % sorted(required - alls))
+if problems:
+    print('; '.join(problems), json.dumps(j.get('validation_results'))[:1500])
+    sys.exit(1)
+PY
+}
+# flip IN OUT OFFSET(negative = from the end)
+flip() {
+  python3 - "$1" "$2" "$3" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], 'rb').read()); o = int(sys.argv[3])
+b[o] ^= 0x01
+open(sys.argv[2], 'wb').write(b)
+PY
+}
+
+# ---- keygen ----
+keys="$tmp/keys"
+if "$ts" keygen "$keys" >/dev/null && [ -f "$keys/signing-key.pem" ] &&
+   [ "$(stat -c %a "$keys/signing-key.pem")" = 600 ] && [ "$(stat -c %a "$keys")" = 700 ] &&
+   [ "$(grep -c 'BEGIN CERTIFICATE' "$keys/signing-chain.pem")" = 2 ] &&
+   [ "$(grep -c 'BEGIN CERTIFICATE' "$keys/trust-anchor.pem")" = 1 ]; then ok "keygen writes key 0600, chain of 2, anchor"
+else bad "keygen files or modes"; fi
+before=$(sha256sum "$keys/signing-key.pem")
+"$ts" keygen "$keys" >/dev/null 2>&1; rc=$?
+if [ "$rc" = 2 ] && [ "$before" = "$(sha256sum "$keys/signing-key.pem")" ]; then ok "keygen refuses to replace a key (exit 2)"
+else bad "keygen over an existing key: exit $rc"; fi
+
+# ---- a site signed at build time ----
+site="$tmp/site"
+mkdir -p "$site/stories/demo"
+"$standin" "$site/stories/demo" >/dev/null 2>&1 || bad "standin photos"
+photo=$(ls "$site/stories/demo" | grep '\.jpg$' | head -1)
+printf -- '---\ntitle: Demo\n---\n\n![](%s)\n' "$photo" >"$site/stories/demo/story.md"
+printf 'title: Demo\nimages:\n  widths: [480]\n  formats: [webp, jpeg]\nsigning_key: .tearsheet/keys\n' >"$site/site.yaml"
+if "$ts" build "$site" >"$tmp/build.log" 2>&1 && grep -q "made an untrusted demo signing key in" "$tmp/build.log"; then
+  ok "build makes a demo key when signing_key's folder is missing"
+else cat "$tmp/build.log"; bad "build with signing_key"; fi
+anchor="$site/.tearsheet/keys/trust-anchor.pem"
+n=0
+for f in "$site"/public/demo/*.jpg "$site"/public/demo/*.webp; do
+  [ -f "$f" ] || continue
+  n=$((n + 1))
+  name=$(basename "$f")
+  oracle "$f" && expect Valid signingCredential.untrusted \
+    claimSignature.validated,assertion.dataHash.match,assertion.hashedURI.match,signingCredential.untrusted &&
+    ok "$name: Valid without anchors" || bad "$name: without anchors"
+  oracle "$f" "$anchor" && expect Trusted "" signingCredential.trusted,claimSignature.validated,assertion.dataHash.match &&
+    ok "$name: Trusted with the demo root" || bad "$name: with the demo root"
+  # JPEG: scan data just before EOI; WebP: inside the VP8 chunk (the
+  # C2PA chunk is at the end of the file)
+  case "$name" in *.jpg) at=-40 ;; *) at=100 ;; esac
+  flip "$f" "$tmp/tampered-$name" "$at"
+  oracle "$tmp/tampered-$name" "$anchor" && expect Invalid assertion.dataHash.mismatch assertion.dataHash.mismatch &&
+    ok "$name: one flipped image byte is assertion.dataHash.mismatch" || bad "$name: tampered"
+done
+[ "$n" = 2 ] && ok "one JPEG and one WebP published" || bad "expected 2 derivatives, found $n"
+# the cache reuses signed files; a new key means new derivatives
+first=$(ls "$site/public/demo")
+"$ts" build "$site" >/dev/null 2>&1
+[ "$first" = "$(ls "$site/public/demo")" ] && ok "rebuild with the same key reuses the cache" || bad "rebuild changed names"
+rm -rf "$site/.tearsheet/keys"
+"$ts" build "$site" >/dev/null 2>&1
+new=$(ls "$site/public/demo" | grep -v "$(echo "$first" | head -1 | cut -d. -f2)" | grep -c '\.jpg$')
+[ "$new" -ge 1 ] && ok "a new key gives derivatives a new cache key" || bad "new key reused old derivatives"
+
+# ---- the driver on corpus files (simple WebP, a carried manifest store) ----
+corpus="$shared/corpus/c2pa"
+if [ -f "$corpus/CACA.jpg" ] && [ -f "$corpus/test.webp" ] && [ -f "$corpus/adobe-20220124-A.jpg" ]; then
+  if "$tool" "$keys" "$corpus/adobe-20220124-A.jpg" "$corpus/test.webp" "$tmp/vp8.webp" &&
+     oracle "$tmp/vp8.webp" "$keys/trust-anchor.pem" && expect Trusted "" assertion.dataHash.match &&
+     python3 -c "import sys; b=open(sys.argv[1],'rb').read(); sys.exit(b[12:16]!=b'VP8X')" "$tmp/vp8.webp"; then
+    ok "simple VP8 WebP gets VP8X and a Trusted manifest"
+  else bad "simple WebP"; fi
+  oracle "$corpus/CACA.jpg" && cp "$tmp/last.json" "$tmp/caca.json"
+  # any unsigned JPEG stands for the derivative here
+  if "$tool" "$keys" "$corpus/CACA.jpg" "$corpus/adobe-20220124-A.jpg" "$tmp/carried.jpg" "$tmp/caca.json" &&
+     oracle "$tmp/carried.jpg" "$keys/trust-anchor.pem" &&
+     expect Trusted "" assertion.dataHash.match,ingredient.manifest.validated &&
+     python3 -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(j['manifest_count']!=3)" "$tmp/last.json"; then
+    ok "an original's manifest store is carried and referenced (3 manifests, several APP11 segments)"
+  else bad "carried store"; fi
+  "$tool" "$keys" "$corpus/CACA.jpg" "$tmp/carried.jpg" "$tmp/twice.jpg" >/dev/null 2>&1 &&
+    bad "signing a file that already has a store" || ok "a derivative that already has a store is refused"
+else
+  echo "skipped: corpus files (CACA.jpg, test.webp, adobe-20220124-A.jpg) absent"
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
