@@ -175,10 +175,10 @@ static int run_build(const struct site_args *a, const char *argv0, const char **
     if (out_dir)
         *out_dir = out;
     fprintf(stderr,
-            "Built %s: %u %s, %u %s (%u made, %u unchanged), %u files, %u pages in %.2f s%s\n",
-            out, r.stories, r.stories == 1 ? "story" : "stories", r.photos,
-            r.photos == 1 ? "photo" : "photos", r.photos_built, r.photos_cached, r.outputs,
-            r.pages, r.seconds, r.errors ? "" : ".");
+            "Built %s: %u %s, %u %s (%u made, %u unchanged), %u files, %u pages in %.2f s%s\n", out,
+            r.stories, r.stories == 1 ? "story" : "stories", r.photos,
+            r.photos == 1 ? "photo" : "photos", r.photos_built, r.photos_cached, r.outputs, r.pages,
+            r.seconds, r.errors ? "" : ".");
     if (r.errors) {
         fprintf(stderr, "%u %s could not be built (see the messages above).\n", r.errors,
                 r.errors == 1 ? "item" : "items");

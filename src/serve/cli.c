@@ -123,11 +123,9 @@ enum status serve_cli_passwd(const char *site_dir, const char *password, struct 
     struct serve_store *s = NULL;
     char hash[SERVE_PWHASH_SIZE];
     if (strlen(password) < 10)
-        return diag_set(d, ST_USAGE, "password", DIAG_NO_OFFSET,
-                        "must be at least 10 characters");
+        return diag_set(d, ST_USAGE, "password", DIAG_NO_OFFSET, "must be at least 10 characters");
     if (strlen(password) > 1000)
-        return diag_set(d, ST_USAGE, "password", DIAG_NO_OFFSET,
-                        "must be at most 1000 characters");
+        return diag_set(d, ST_USAGE, "password", DIAG_NO_OFFSET, "must be at most 1000 characters");
     enum status st = serve_password_hash(password, hash, d);
     if (st == ST_OK)
         st = serve_store_open(site_dir, &s, d);

@@ -57,8 +57,8 @@ static bool one_of(const char *v, size_t n, const char *const *set)
     return false;
 }
 
-static const char *const usages[] = {"editorial", "commercial", "advertising", "non-profit",
-                                     "personal",  NULL};
+static const char *const usages[] = {"editorial",  "commercial", "advertising",
+                                     "non-profit", "personal",   NULL};
 static const char *const media[] = {"print", "web", "social", "book", "tv-film", "outdoor", NULL};
 static const char *const exclusivities[] = {"none", "exclusive", NULL};
 
@@ -155,7 +155,8 @@ static bool v_photo_id(const char *v, size_t n, const char **why)
     if (n == 7 && memcmp(v, "general", 7) == 0)
         return true;
     const char *slash = memchr(v, '/', n);
-    if (!slash || slash == v || slash == v + n - 1 || memchr(slash + 1, '/', n - (size_t)(slash - v) - 1))
+    if (!slash || slash == v || slash == v + n - 1 ||
+        memchr(slash + 1, '/', n - (size_t)(slash - v) - 1))
         return false;
     if (v[0] == '.' || slash[1] == '.')
         return false;
@@ -278,8 +279,8 @@ static bool is_space(char ch)
 /* Checks one decoded value of field f and keeps it (trimmed; CR LF as
  * LF) in q, or records why not. Multi-valued fields gather ","-joined
  * values, a repeated value once. */
-static void take_value(struct serve_inquiry *q, struct serve_errors *errs, int f, char *v,
-                       size_t n, bool *seen)
+static void take_value(struct serve_inquiry *q, struct serve_errors *errs, int f, char *v, size_t n,
+                       bool *seen)
 {
     const struct serve_field_rule *r = &serve_fields[f];
     const char *why = NULL;
@@ -521,8 +522,7 @@ abort:
     return ST_MALFORMED;
 }
 
-bool serve_form_value(const uint8_t *body, size_t len, const char *name, char *out,
-                      size_t outlen)
+bool serve_form_value(const uint8_t *body, size_t len, const char *name, char *out, size_t outlen)
 {
     struct cursor c;
     bool found = false;

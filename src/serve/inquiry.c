@@ -412,8 +412,8 @@ enum MHD_Result serve_inquiry_route(struct serve_lic *l, struct MHD_Connection *
         res = serve_respond_error(c, rq, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, NULL);
         goto abort;
     }
-    serve_inquiry_parse(kind, (const uint8_t *)(rq->body.data ? rq->body.data : ""),
-                        rq->body.len, &q, &errs);
+    serve_inquiry_parse(kind, (const uint8_t *)(rq->body.data ? rq->body.data : ""), rq->body.len,
+                        &q, &errs);
     if (q.v[SF_TOKEN]) {
         enum serve_token_verdict v =
             serve_token_check(l->key, q.v[SF_TOKEN], strlen(q.v[SF_TOKEN]), now, nonce);
@@ -434,14 +434,15 @@ enum MHD_Result serve_inquiry_route(struct serve_lic *l, struct MHD_Connection *
             goto abort;
         }
         if (replayed) {
-            serve_errors_add(&errs, "token", "was already used; reload the form to send "
-                                             "another inquiry");
+            serve_errors_add(&errs, "token",
+                             "was already used; reload the form to send "
+                             "another inquiry");
         } else {
             serve_notify_wake(l->notify);
             if (kind == SERVE_BODY_JSON) {
                 char text[64];
-                int n = snprintf(text, sizeof text, "{\"id\":%lld,\"status\":\"new\"}",
-                                 (long long)id);
+                int n =
+                    snprintf(text, sizeof text, "{\"id\":%lld,\"status\":\"new\"}", (long long)id);
                 res = serve_respond_text(c, rq, MHD_HTTP_CREATED, "application/json", text,
                                          (size_t)n);
             } else {

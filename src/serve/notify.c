@@ -134,8 +134,9 @@ abort:
 
 enum status serve_inquiry_text(const struct serve_row *r, struct buf *out)
 {
-    enum status st = buf_printf(out, "Inquiry:         %lld\nReceived:        %s\nStatus:          %s\n",
-                                (long long)r->id, r->created, r->status);
+    enum status st =
+        buf_printf(out, "Inquiry:         %lld\nReceived:        %s\nStatus:          %s\n",
+                   (long long)r->id, r->created, r->status);
     for (int f = 0; f < SF_WEBSITE && st == ST_OK; f++) {
         const char *v = r->q.v[f];
         if (f == SF_DESCRIPTION)
@@ -143,8 +144,7 @@ enum status serve_inquiry_text(const struct serve_row *r, struct buf *out)
         st = buf_printf(out, "%-16s %s\n", serve_fields[f].name, v ? v : "-");
     }
     if (st == ST_OK)
-        st = buf_printf(out, "\n%s\n",
-                        r->q.v[SF_DESCRIPTION] ? r->q.v[SF_DESCRIPTION] : "");
+        st = buf_printf(out, "\n%s\n", r->q.v[SF_DESCRIPTION] ? r->q.v[SF_DESCRIPTION] : "");
     return st;
 }
 
@@ -238,8 +238,9 @@ static void notify_one(struct serve_notify *n, int64_t id, unsigned attempts)
     /* Mail headers first, so "sendmail owner@example.com" sends a
      * proper message. Every value here passed a one-line rule (no
      * control characters), so none can add a header of its own. */
-    buf_printf(&text, "Subject: Licensing inquiry %lld (%s)\nReply-To: %s\n"
-                      "Content-Type: text/plain; charset=utf-8\n\n",
+    buf_printf(&text,
+               "Subject: Licensing inquiry %lld (%s)\nReply-To: %s\n"
+               "Content-Type: text/plain; charset=utf-8\n\n",
                (long long)id, row.q.v[SF_PHOTO_ID] ? row.q.v[SF_PHOTO_ID] : "-",
                row.q.v[SF_EMAIL] ? row.q.v[SF_EMAIL] : "-");
     serve_inquiry_text(&row, &text);

@@ -81,10 +81,11 @@ static enum MHD_Result login_page(struct MHD_Connection *c, struct request *rq, 
         esc(&b, problem);
         buf_puts(&b, "</strong></p>\n");
     }
-    buf_printf(&b, "<form method=\"post\" action=\"%slogin\">\n"
-                   "<label>Password <input type=\"password\" name=\"password\" required "
-                   "autocomplete=\"current-password\"></label>\n"
-                   "<button>Log in</button>\n</form>\n",
+    buf_printf(&b,
+               "<form method=\"post\" action=\"%slogin\">\n"
+               "<label>Password <input type=\"password\" name=\"password\" required "
+               "autocomplete=\"current-password\"></label>\n"
+               "<button>Log in</button>\n</form>\n",
                base);
     return send_page(c, rq, status, &b, NULL);
 }
@@ -128,8 +129,9 @@ static enum status list_row(void *ud, const struct serve_row *r)
 
 static void logout_form(struct buf *b, const char *base, const char *csrf)
 {
-    buf_printf(b, "<form method=\"post\" action=\"%slogout\"><input type=\"hidden\" "
-                  "name=\"csrf\" value=\"%s\"><button>Log out</button></form>\n",
+    buf_printf(b,
+               "<form method=\"post\" action=\"%slogout\"><input type=\"hidden\" "
+               "name=\"csrf\" value=\"%s\"><button>Log out</button></form>\n",
                base, csrf);
 }
 
@@ -185,13 +187,14 @@ static enum MHD_Result inquiry_page(struct serve_lic *l, struct MHD_Connection *
         esc(&b, row.q.v[f]);
         buf_puts(&b, f == SF_DESCRIPTION ? "</pre></dd>\n" : "</dd>\n");
     }
-    buf_printf(&b, "</dl>\n<form method=\"post\" action=\"%lld\">\n<input type=\"hidden\" "
-                   "name=\"csrf\" value=\"%s\">\n<label>Status <select name=\"status\">",
+    buf_printf(&b,
+               "</dl>\n<form method=\"post\" action=\"%lld\">\n<input type=\"hidden\" "
+               "name=\"csrf\" value=\"%s\">\n<label>Status <select name=\"status\">",
                (long long)id, csrf);
     static const char *const statuses[] = {"new", "quoted", "licensed", "declined"};
     for (size_t i = 0; i < 4; i++)
-        buf_printf(&b, "<option%s>%s</option>", strcmp(row.status, statuses[i]) == 0 ? " selected" : "",
-                   statuses[i]);
+        buf_printf(&b, "<option%s>%s</option>",
+                   strcmp(row.status, statuses[i]) == 0 ? " selected" : "", statuses[i]);
     buf_puts(&b, "</select></label>\n<button>Save</button>\n</form>\n");
     logout_form(&b, "../", csrf);
     serve_row_clear(&row);
@@ -202,8 +205,8 @@ static enum MHD_Result inquiry_page(struct serve_lic *l, struct MHD_Connection *
 
 static enum MHD_Result login(struct serve_lic *l, struct MHD_Connection *c, struct request *rq)
 {
-    char password[1024], stored[SERVE_PWHASH_SIZE], client[INET6_ADDRSTRLEN + 8], id[65],
-        csrf[65], cookie[256];
+    char password[1024], stored[SERVE_PWHASH_SIZE], client[INET6_ADDRSTRLEN + 8], id[65], csrf[65],
+        cookie[256];
     unsigned retry = 0;
     struct diag d;
     diag_clear(&d);
@@ -259,15 +262,15 @@ static bool parse_id(const char *s, size_t n, int64_t *id)
     return v > 0;
 }
 
-enum MHD_Result serve_owner_route(struct serve_lic *l, struct MHD_Connection *c,
-                                  struct request *rq)
+enum MHD_Result serve_owner_route(struct serve_lic *l, struct MHD_Connection *c, struct request *rq)
 {
     const char *sub = rq->target + strlen("/owner/");
     size_t n = rq->path_len - strlen("/owner/");
     bool post = strcmp(rq->method, MHD_HTTP_METHOD_POST) == 0;
     char id[SERVE_SESSION_HEX], csrf[SERVE_SESSION_HEX];
     int64_t inquiry = 0;
-    bool is_inquiry = n > 8 && memcmp(sub, "inquiry/", 8) == 0 && parse_id(sub + 8, n - 8, &inquiry);
+    bool is_inquiry =
+        n > 8 && memcmp(sub, "inquiry/", 8) == 0 && parse_id(sub + 8, n - 8, &inquiry);
     bool is_login = n == 5 && memcmp(sub, "login", 5) == 0;
     bool is_logout = n == 6 && memcmp(sub, "logout", 6) == 0;
     const char *base = is_inquiry ? "../" : "";

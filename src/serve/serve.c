@@ -44,6 +44,7 @@ struct serve {
     int root_fd;
     bool access_log;
     struct serve_lic *lic; /* NULL without a site folder */
+    int quiesced_fd;       /* the listening socket MHD gave back, or -1 */
     /* MHD's own messages while the daemon starts ("Failed to bind ..."),
      * kept for the diag; after start they go to the debug log. */
     atomic_bool starting;
@@ -664,6 +665,7 @@ enum status serve_start(const struct serve_options *opt, struct serve **out, uns
         goto abort;
     }
     pthread_mutex_init(&s->start_lock, NULL);
+    s->quiesced_fd = -1;
     s->root_fd = open(opt->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (s->root_fd < 0) {
         diag_set_file(d, opt->root);
@@ -730,10 +732,31 @@ void serve_stop(struct serve *s)
     if (s->daemon)
         MHD_stop_daemon(s->daemon);
     serve_lic_stop(s->lic);
+    if (s->quiesced_fd >= 0)
+        close(s->quiesced_fd);
     if (s->root_fd >= 0)
         close(s->root_fd);
     pthread_mutex_destroy(&s->start_lock);
     free(s);
+}
+
+/* Stops accepting, then gives requests already received up to
+ * SERVE_DRAIN_MS to be answered (an inquiry being stored is committed
+ * and answered, not cut off); idle keep-alive connections are closed
+ * by serve_stop after that. */
+#define SERVE_DRAIN_MS 3000
+static void drain(struct serve *s)
+{
+    MHD_socket listen_fd = MHD_quiesce_daemon(s->daemon);
+    for (int waited = 0; waited < SERVE_DRAIN_MS; waited += 50) {
+        const union MHD_DaemonInfo *info =
+            MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+        if (!info || info->num_connections == 0)
+            break;
+        usleep(50 * 1000);
+    }
+    if (listen_fd != MHD_INVALID_SOCKET)
+        s->quiesced_fd = listen_fd;
 }
 
 enum status serve_run(const struct serve_options *opt, struct diag *d)
@@ -761,6 +784,7 @@ enum status serve_run(const struct serve_options *opt, struct diag *d)
         goto abort;
     }
     log_msg(LOG_INFO, "serve: %s, stopping", sig == SIGINT ? "interrupted" : "terminated");
+    drain(s);
 abort:
     serve_stop(s);
     pthread_sigmask(SIG_SETMASK, &old, NULL);

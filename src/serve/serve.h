@@ -127,8 +127,8 @@ typedef bool (*serve_validator_fn)(const char *v, size_t n, const char **why);
 struct serve_field_rule {
     const char *name;
     bool required;
-    bool multi;  /* several values (checkboxes), stored joined by "," */
-    size_t max;  /* bytes of one value */
+    bool multi; /* several values (checkboxes), stored joined by "," */
+    size_t max; /* bytes of one value */
     serve_validator_fn valid;
 };
 extern const struct serve_field_rule serve_fields[SERVE_FIELD_COUNT];

@@ -68,17 +68,14 @@ void serve_store_close(struct serve_store *s);
 /* One transaction: the token's nonce (refused when already used:
  * *replayed), the inquiry, its notification when `notify`. Committed
  * (fsync'd) when this returns ST_OK. */
-enum status serve_store_add(struct serve_store *s, const struct serve_inquiry *q,
-                            const char *nonce, time_t now, bool notify, int64_t *id,
-                            bool *replayed, struct diag *d);
+enum status serve_store_add(struct serve_store *s, const struct serve_inquiry *q, const char *nonce,
+                            time_t now, bool notify, int64_t *id, bool *replayed, struct diag *d);
 typedef enum status (*serve_row_fn)(void *ud, const struct serve_row *r);
 /* Every inquiry, newest first. */
 enum status serve_store_each(struct serve_store *s, serve_row_fn fn, void *ud, struct diag *d);
 /* ST_NOT_FOUND when there is no inquiry N. */
-enum status serve_store_get(struct serve_store *s, int64_t id, struct serve_row *r,
-                            struct diag *d);
-enum status serve_store_mark(struct serve_store *s, int64_t id, const char *status,
-                             struct diag *d);
+enum status serve_store_get(struct serve_store *s, int64_t id, struct serve_row *r, struct diag *d);
+enum status serve_store_mark(struct serve_store *s, int64_t id, const char *status, struct diag *d);
 bool serve_status_valid(const char *status);
 
 enum status serve_store_set_password(struct serve_store *s, const char *hash, struct diag *d);
@@ -89,9 +86,8 @@ enum status serve_store_get_password(struct serve_store *s, char *hash, size_t h
 /* Sessions: a random id (the cookie, stored hashed) and a CSRF token. */
 #define SERVE_SESSION_HEX 65
 #define SERVE_SESSION_TTL_S (8 * 3600)
-enum status serve_store_session_new(struct serve_store *s, time_t now,
-                                    char id[SERVE_SESSION_HEX], char csrf[SERVE_SESSION_HEX],
-                                    struct diag *d);
+enum status serve_store_session_new(struct serve_store *s, time_t now, char id[SERVE_SESSION_HEX],
+                                    char csrf[SERVE_SESSION_HEX], struct diag *d);
 /* *found false when absent or expired. */
 enum status serve_store_session_find(struct serve_store *s, const char *id, time_t now,
                                      char csrf[SERVE_SESSION_HEX], bool *found, struct diag *d);
@@ -100,14 +96,12 @@ enum status serve_store_session_end(struct serve_store *s, const char *id, struc
 /* The notification queue. */
 enum status serve_store_notify_next(struct serve_store *s, time_t now, int64_t *id,
                                     unsigned *attempts, bool *found, struct diag *d);
-enum status serve_store_notify_result(struct serve_store *s, int64_t id, bool ok,
-                                      unsigned attempts, time_t next, const char *error,
-                                      struct diag *d);
+enum status serve_store_notify_result(struct serve_store *s, int64_t id, bool ok, unsigned attempts,
+                                      time_t next, const char *error, struct diag *d);
 
 /* The first value of `name` in a form-urlencoded body, decoded, valid
  * UTF-8 without NUL and shorter than outlen; false otherwise. */
-bool serve_form_value(const uint8_t *body, size_t len, const char *name, char *out,
-                      size_t outlen);
+bool serve_form_value(const uint8_t *body, size_t len, const char *name, char *out, size_t outlen);
 
 /* ---- crypto helpers (token.c) --------------------------------------- */
 

@@ -166,9 +166,8 @@ static void iso_time(time_t t, char out[32])
 
 /* ---- inquiries -------------------------------------------------------------- */
 
-enum status serve_store_add(struct serve_store *s, const struct serve_inquiry *q,
-                            const char *nonce, time_t now, bool notify, int64_t *id,
-                            bool *replayed, struct diag *d)
+enum status serve_store_add(struct serve_store *s, const struct serve_inquiry *q, const char *nonce,
+                            time_t now, bool notify, int64_t *id, bool *replayed, struct diag *d)
 {
     enum status st = ST_OK;
     sqlite3_stmt *tok = NULL, *ins = NULL, *note = NULL;
@@ -243,9 +242,8 @@ enum status serve_store_add(struct serve_store *s, const struct serve_inquiry *q
     }
     *id = sqlite3_last_insert_rowid(s->db);
     if (notify) {
-        if (sqlite3_prepare_v2(s->db,
-                               "INSERT INTO notifications(inquiry_id, next_at) VALUES(?, ?)", -1,
-                               &note, NULL) != SQLITE_OK) {
+        if (sqlite3_prepare_v2(s->db, "INSERT INTO notifications(inquiry_id, next_at) VALUES(?, ?)",
+                               -1, &note, NULL) != SQLITE_OK) {
             st = db_error(s, d, "prepare");
             goto abort;
         }
@@ -312,8 +310,8 @@ static enum status select_rows(struct serve_store *s, int64_t only, serve_row_fn
         snprintf(row.status, sizeof row.status, "%s", (const char *)sqlite3_column_text(q, 2));
         for (int f = 0; f < STORED_FIELDS; f++) {
             const unsigned char *t = sqlite3_column_text(q, f + 3);
-            row.q.v[f] = t ? str_ndup((const char *)t, (size_t)sqlite3_column_bytes(q, f + 3))
-                           : NULL;
+            row.q.v[f] =
+                t ? str_ndup((const char *)t, (size_t)sqlite3_column_bytes(q, f + 3)) : NULL;
         }
         *any = true;
         st = fn(ud, &row);
@@ -346,8 +344,7 @@ static enum status copy_row(void *ud, const struct serve_row *r)
     return ST_OK;
 }
 
-enum status serve_store_get(struct serve_store *s, int64_t id, struct serve_row *r,
-                            struct diag *d)
+enum status serve_store_get(struct serve_store *s, int64_t id, struct serve_row *r, struct diag *d)
 {
     bool any = false;
     memset(r, 0, sizeof *r);
@@ -404,8 +401,7 @@ abort:
     return st;
 }
 
-enum status serve_store_mark(struct serve_store *s, int64_t id, const char *status,
-                             struct diag *d)
+enum status serve_store_mark(struct serve_store *s, int64_t id, const char *status, struct diag *d)
 {
     int changes = 0;
     if (!serve_status_valid(status))
@@ -425,8 +421,7 @@ enum status serve_store_mark(struct serve_store *s, int64_t id, const char *stat
 enum status serve_store_set_password(struct serve_store *s, const char *hash, struct diag *d)
 {
     const void *args[] = {hash};
-    return exec1(s, "INSERT OR REPLACE INTO owner(id, password) VALUES(1, ?)", "t", args, NULL,
-                 d);
+    return exec1(s, "INSERT OR REPLACE INTO owner(id, password) VALUES(1, ?)", "t", args, NULL, d);
 }
 
 /* The first column of the first row as text (hash = "" when none). */
@@ -459,13 +454,12 @@ enum status serve_store_get_password(struct serve_store *s, char *hash, size_t h
                                      struct diag *d)
 {
     bool found;
-    return query_text(s, "SELECT password FROM owner WHERE id = 1", "", NULL, hash, hashlen,
-                      &found, d);
+    return query_text(s, "SELECT password FROM owner WHERE id = 1", "", NULL, hash, hashlen, &found,
+                      d);
 }
 
-enum status serve_store_session_new(struct serve_store *s, time_t now,
-                                    char id[SERVE_SESSION_HEX], char csrf[SERVE_SESSION_HEX],
-                                    struct diag *d)
+enum status serve_store_session_new(struct serve_store *s, time_t now, char id[SERVE_SESSION_HEX],
+                                    char csrf[SERVE_SESSION_HEX], struct diag *d)
 {
     uint8_t raw[64];
     char id_hash[65];
@@ -480,8 +474,8 @@ enum status serve_store_session_new(struct serve_store *s, time_t now,
     enum status st = exec1(s, "DELETE FROM sessions WHERE expires < ?", "i", purge, NULL, d);
     const void *args[] = {id_hash, csrf, &expires};
     if (st == ST_OK)
-        st = exec1(s, "INSERT INTO sessions(id_hash, csrf, expires) VALUES(?, ?, ?)", "tti",
-                   args, NULL, d);
+        st = exec1(s, "INSERT INTO sessions(id_hash, csrf, expires) VALUES(?, ?, ?)", "tti", args,
+                   NULL, d);
     return st;
 }
 
@@ -492,8 +486,8 @@ enum status serve_store_session_find(struct serve_store *s, const char *id, time
     int64_t now64 = (int64_t)now;
     serve_sha256_hex(id, strlen(id), id_hash);
     const void *args[] = {id_hash, &now64};
-    return query_text(s, "SELECT csrf FROM sessions WHERE id_hash = ? AND expires > ?", "ti",
-                      args, csrf, SERVE_SESSION_HEX, found, d);
+    return query_text(s, "SELECT csrf FROM sessions WHERE id_hash = ? AND expires > ?", "ti", args,
+                      csrf, SERVE_SESSION_HEX, found, d);
 }
 
 enum status serve_store_session_end(struct serve_store *s, const char *id, struct diag *d)
@@ -535,9 +529,8 @@ abort:
     return st;
 }
 
-enum status serve_store_notify_result(struct serve_store *s, int64_t id, bool ok,
-                                      unsigned attempts, time_t next, const char *error,
-                                      struct diag *d)
+enum status serve_store_notify_result(struct serve_store *s, int64_t id, bool ok, unsigned attempts,
+                                      time_t next, const char *error, struct diag *d)
 {
     int64_t done = ok, att = attempts, nx = (int64_t)next;
     const void *args[] = {&done, &att, &nx, error ? error : "", &id};

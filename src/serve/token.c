@@ -75,8 +75,7 @@ bool serve_const_eq(const char *a, const char *b)
 
 /* The MAC covers a label too, so a MAC made for something else with
  * the same key can never pass as a token. */
-static void token_mac(const uint8_t key[SERVE_KEY_BYTES], const char *body, size_t n,
-                      char out[65])
+static void token_mac(const uint8_t key[SERVE_KEY_BYTES], const char *body, size_t n, char out[65])
 {
     uint8_t md[EVP_MAX_MD_SIZE];
     unsigned mdlen = 0;
@@ -163,8 +162,8 @@ static bool scrypt_of(const char *pw, const uint8_t *salt, unsigned log_n, unsig
 {
     if (log_n < 10 || log_n > 20 || r < 1 || r > 16 || p < 1 || p > 4)
         return false;
-    return EVP_PBE_scrypt(pw, strlen(pw), salt, PW_SALT, (uint64_t)1 << log_n, r, p, PW_MAXMEM,
-                          out, PW_LEN) == 1;
+    return EVP_PBE_scrypt(pw, strlen(pw), salt, PW_SALT, (uint64_t)1 << log_n, r, p, PW_MAXMEM, out,
+                          PW_LEN) == 1;
 }
 
 enum status serve_password_hash(const char *pw, char out[SERVE_PWHASH_SIZE], struct diag *d)
