@@ -472,10 +472,11 @@ enum status serve_store_session_new(struct serve_store *s, time_t now, char id[S
     int64_t expires = (int64_t)now + SERVE_SESSION_TTL_S, now64 = (int64_t)now;
     const void *purge[] = {&now64};
     enum status st = exec1(s, "DELETE FROM sessions WHERE expires < ?", "i", purge, NULL, d);
-    const void *args[] = {id_hash, csrf, &expires};
-    if (st == ST_OK)
+    if (st == ST_OK) {
+        const void *args[] = {id_hash, csrf, &expires};
         st = exec1(s, "INSERT INTO sessions(id_hash, csrf, expires) VALUES(?, ?, ?)", "tti", args,
                    NULL, d);
+    }
     return st;
 }
 

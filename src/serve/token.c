@@ -150,9 +150,9 @@ bool serve_pow_check(const char *token, const char *answer, unsigned bits)
 /* N = 2^15, r = 8, p = 1: 32 MiB and about 0.1 s per try (RFC 7914
  * §2's interactive-login advice), so a stolen database is slow to
  * guess from. */
-#define PW_LOG_N 15
-#define PW_R 8
-#define PW_P 1
+#define PW_LOG_N 15u
+#define PW_R 8u
+#define PW_P 1u
 #define PW_SALT 16
 #define PW_LEN 32
 #define PW_MAXMEM ((uint64_t)64 << 20)

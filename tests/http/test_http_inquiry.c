@@ -264,16 +264,16 @@ static long long id_in_location(const struct response *r)
     return loc ? atoll(loc + strlen("\r\nLocation: ../licensing/thanks/?id=")) : 0;
 }
 
-/* One column of inquiry id, read with SQLite directly. */
-static char *db_value(const char *site, long long id, const char *column)
+/* The first column of `sql` (one id parameter) in the site's
+ * database, read with SQLite directly; NULL when no row or NULL. */
+static char *db_query(const char *site, const char *sql, long long id)
 {
-    char path[300], sql[200];
+    char path[300];
     sqlite3 *db = NULL;
     sqlite3_stmt *q = NULL;
     char *out = NULL;
     snprintf(path, sizeof path, "%s/.tearsheet/inquiries.db", site);
     assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    snprintf(sql, sizeof sql, "SELECT %s FROM inquiries WHERE id = ?", column);
     assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
     sqlite3_bind_int64(q, 1, id);
     if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
@@ -281,6 +281,13 @@ static char *db_value(const char *site, long long id, const char *column)
     sqlite3_finalize(q);
     sqlite3_close(db);
     return out;
+}
+
+static char *db_value(const char *site, long long id, const char *column)
+{
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT %s FROM inquiries WHERE id = ?", column);
+    return db_query(site, sql, id);
 }
 
 static void valid_form_is_stored_and_listed(void **state)
@@ -367,6 +374,9 @@ static void each_field_refuses_its_bad_values(void **state)
         {"consent", "no"},
         {"website", "http://spam.example/"},
         {"description", "bell\x07"},
+        {"organisation", "line\nbreak"},
+        {"print_run", "\x1b[2J"},
+        {"budget", "\xed\xa0\x80"},
         {"size_placement", "\xc2\x9b"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -880,21 +890,10 @@ static void hook_failure_keeps_inquiry_and_retries(void **state)
     assert_true(access(marker, F_OK) == 0); /* it did fail first */
     assert_true(delivered);
     /* The queue says: done after two tries. */
-    char path[400];
-    sqlite3 *db = NULL;
-    sqlite3_stmt *q = NULL;
-    snprintf(path, sizeof path, "%s/.tearsheet/inquiries.db", hook_site);
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(
-        sqlite3_prepare_v2(db, "SELECT attempts, done FROM notifications WHERE inquiry_id = ?", -1,
-                           &q, NULL),
-        SQLITE_OK);
-    sqlite3_bind_int64(q, 1, id);
-    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(q, 0), 2);
-    assert_int_equal(sqlite3_column_int(q, 1), 1);
-    sqlite3_finalize(q);
-    sqlite3_close(db);
+    char *v2 = db_query(
+        hook_site, "SELECT attempts || ',' || done FROM notifications WHERE inquiry_id = ?", id);
+    assert_string_equal(v2, "2,1");
+    free(v2);
 }
 
 int main(void)
