@@ -16,6 +16,23 @@
 
 #include "serve/serve_internal.h"
 
+/* The store of a site folder: one with site.yaml or an inquiry
+ * database already, so that a typo in --site does not make a new one. */
+static enum status open_site(const char *site_dir, struct serve_store **s, struct diag *d)
+{
+    char yaml[TS_LIMIT_PATH], db[TS_LIMIT_PATH];
+    *s = NULL;
+    if (!path_join(yaml, sizeof yaml, site_dir, "site.yaml") ||
+        !path_join(db, sizeof db, site_dir, ".tearsheet/inquiries.db"))
+        return diag_set(d, ST_USAGE, "site folder", DIAG_NO_OFFSET, "path too long");
+    if (!file_exists(yaml) && !file_exists(db)) {
+        diag_set_file(d, site_dir);
+        return diag_set(d, ST_USAGE, "site folder", DIAG_NO_OFFSET,
+                        "not a site (no site.yaml); give one with --site DIR");
+    }
+    return serve_store_open(site_dir, s, d);
+}
+
 static enum status list_line(void *ud, const struct serve_row *r)
 {
     FILE *f = ud;
@@ -31,7 +48,7 @@ static enum status list_line(void *ud, const struct serve_row *r)
 enum status serve_cli_list(const char *site_dir, FILE *f, struct diag *d)
 {
     struct serve_store *s = NULL;
-    enum status st = serve_store_open(site_dir, &s, d);
+    enum status st = open_site(site_dir, &s, d);
     if (st == ST_OK)
         st = serve_store_each(s, list_line, f, d);
     serve_store_close(s);
@@ -45,7 +62,7 @@ enum status serve_cli_show(const char *site_dir, int64_t id, FILE *f, struct dia
     struct buf text;
     memset(&row, 0, sizeof row);
     buf_init(&text, 1 << 20);
-    enum status st = serve_store_open(site_dir, &s, d);
+    enum status st = open_site(site_dir, &s, d);
     if (st == ST_OK)
         st = serve_store_get(s, id, &row, d);
     if (st == ST_OK)
@@ -92,7 +109,7 @@ static enum status csv_row(void *ud, const struct serve_row *r)
 enum status serve_cli_export_csv(const char *site_dir, FILE *f, struct diag *d)
 {
     struct serve_store *s = NULL;
-    enum status st = serve_store_open(site_dir, &s, d);
+    enum status st = open_site(site_dir, &s, d);
     if (st != ST_OK)
         goto abort;
     fputs("id,created,status", f);
@@ -111,7 +128,7 @@ enum status serve_cli_mark(const char *site_dir, int64_t id, const char *status,
     if (!serve_status_valid(status))
         return diag_set(d, ST_USAGE, "status", DIAG_NO_OFFSET,
                         "'%.32s' is not new, quoted, licensed or declined", status);
-    enum status st = serve_store_open(site_dir, &s, d);
+    enum status st = open_site(site_dir, &s, d);
     if (st == ST_OK)
         st = serve_store_mark(s, id, status, d);
     serve_store_close(s);
@@ -128,7 +145,7 @@ enum status serve_cli_passwd(const char *site_dir, const char *password, struct 
         return diag_set(d, ST_USAGE, "password", DIAG_NO_OFFSET, "must be at most 1000 characters");
     enum status st = serve_password_hash(password, hash, d);
     if (st == ST_OK)
-        st = serve_store_open(site_dir, &s, d);
+        st = open_site(site_dir, &s, d);
     if (st == ST_OK)
         st = serve_store_set_password(s, hash, d);
     serve_store_close(s);

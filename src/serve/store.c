@@ -62,41 +62,48 @@ static enum status db_error(struct serve_store *s, struct diag *d, const char *w
     return diag_set(d, ST_IO, "database", DIAG_NO_OFFSET, "%s: %s", what, sqlite3_errmsg(s->db));
 }
 
+/* Reads user_version inside each write transaction, so two processes
+ * opening a fresh database at once cannot run a step twice. */
 static enum status migrate(struct serve_store *s, struct diag *d)
 {
     enum status st = ST_OK;
     sqlite3_stmt *q = NULL;
-    int version = 0;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK ||
-        sqlite3_step(q) != SQLITE_ROW) {
-        st = db_error(s, d, "cannot read the schema version");
-        goto abort;
-    }
-    version = sqlite3_column_int(q, 0);
-    int known = (int)(sizeof migrations / sizeof migrations[0]);
-    if (version > known) {
-        diag_set_file(d, s->path);
-        st = diag_set(d, ST_CONFIG, "database", DIAG_NO_OFFSET,
-                      "schema version %d is newer than this tearsheet (%d)", version, known);
-        goto abort;
-    }
-    for (int v = version; v < known; v++) {
-        char bump[64];
-        snprintf(bump, sizeof bump, "PRAGMA user_version = %d;", v + 1);
+    const int known = (int)(sizeof migrations / sizeof migrations[0]);
+    for (;;) {
         if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
             st = db_error(s, d, "cannot start a migration");
             goto abort;
         }
-        if (sqlite3_exec(s->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
+        if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK ||
+            sqlite3_step(q) != SQLITE_ROW) {
+            st = db_error(s, d, "cannot read the schema version");
+            goto abort;
+        }
+        int version = sqlite3_column_int(q, 0);
+        sqlite3_finalize(q);
+        q = NULL;
+        if (version > known) {
+            diag_set_file(d, s->path);
+            st = diag_set(d, ST_CONFIG, "database", DIAG_NO_OFFSET,
+                          "schema version %d is newer than this tearsheet (%d)", version, known);
+            goto abort;
+        }
+        if (version == known)
+            break;
+        char bump[64];
+        snprintf(bump, sizeof bump, "PRAGMA user_version = %d;", version + 1);
+        if (sqlite3_exec(s->db, migrations[version], NULL, NULL, NULL) != SQLITE_OK ||
             sqlite3_exec(s->db, bump, NULL, NULL, NULL) != SQLITE_OK ||
             sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
             st = db_error(s, d, "migration failed");
-            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
             goto abort;
         }
     }
 abort:
     sqlite3_finalize(q);
+    /* ends the read-only transaction of an up-to-date database, or
+     * undoes a failed step */
+    sqlite3_exec(s->db, st == ST_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
     return st;
 }
 
@@ -109,6 +116,12 @@ enum status serve_store_open(const char *site_dir, struct serve_store **out, str
     if (!s)
         return diag_set(d, ST_NOMEM, "database", DIAG_NO_OFFSET, "out of memory");
     pthread_mutex_init(&s->lock, NULL);
+    struct stat sb;
+    if (stat(site_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+        diag_set_file(d, site_dir);
+        st = diag_set(d, ST_NOT_FOUND, "site folder", DIAG_NO_OFFSET, "no such folder");
+        goto abort;
+    }
     if (!path_join(dir, sizeof dir, site_dir, ".tearsheet") ||
         !path_join(s->path, sizeof s->path, dir, "inquiries.db")) {
         st = diag_set(d, ST_USAGE, "site folder", DIAG_NO_OFFSET, "path too long");

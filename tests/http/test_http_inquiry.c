@@ -330,6 +330,18 @@ static void valid_form_is_stored_and_listed(void **state)
     assert_int_equal(pclose(p), 0);
     assert_non_null(strstr(out, "id,created,status,photo_id,name"));
     assert_non_null(strstr(out, "\"licensed\",\"kim/kim-01\",\"Min-ji Park\""));
+    snprintf(cmd, sizeof cmd, "'%s' inquiries show %lld --site '%s'", TS_BINARY, id, site_dir);
+    p = popen(cmd, "r");
+    n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    assert_int_equal(pclose(p), 0);
+    assert_non_null(strstr(out, "Status:          licensed\n"));
+    assert_non_null(strstr(out, "budget           EUR 800\n"));
+    assert_non_null(strstr(out, "\nYear in Pictures, print and web.\n"));
+    snprintf(cmd, sizeof cmd, "'%s' inquiries show 999999 --site '%s' 2>/dev/null", TS_BINARY,
+             site_dir);
+    p = popen(cmd, "r");
+    assert_int_equal(WEXITSTATUS(pclose(p)), 1);
 }
 
 static void valid_json_is_answered_201(void **state)
