@@ -290,6 +290,17 @@ static char *db_value(const char *site, long long id, const char *column)
     return db_query(site, sql, id);
 }
 
+/* Runs a shell command line; its stdout into out; its exit status. */
+static int run_cli(const char *cmd, char *out, size_t outlen)
+{
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t n = fread(out, 1, outlen - 1, p);
+    out[n] = '\0';
+    int status = pclose(p);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
 static void valid_form_is_stored_and_listed(void **state)
 {
     struct buf b;
@@ -310,38 +321,26 @@ static void valid_form_is_stored_and_listed(void **state)
     free(media);
     free(status);
 
-    /* The command the owner runs, on this site folder. */
-    char cmd[600], out[8192] = "";
+    /* The commands the owner runs, on this site folder. */
+    char cmd[600], out[8192];
     snprintf(cmd, sizeof cmd, "'%s' inquiries list --site '%s'", TS_BINARY, site_dir);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t n = fread(out, 1, sizeof out - 1, p);
-    out[n] = '\0';
-    assert_int_equal(pclose(p), 0);
+    assert_int_equal(run_cli(cmd, out, sizeof out), 0);
     assert_non_null(strstr(out, "Min-ji Park, Der Spiegel <park@example.com>"));
     assert_non_null(strstr(out, "kim/kim-01"));
     snprintf(cmd, sizeof cmd,
-             "cd '%s' && '%s' inquiries mark %lld licensed && '%s' inquiries "
-             "export --csv",
+             "cd '%s' && '%s' inquiries mark %lld licensed && '%s' inquiries export --csv",
              site_dir, TS_BINARY, id, TS_BINARY);
-    p = popen(cmd, "r");
-    n = fread(out, 1, sizeof out - 1, p);
-    out[n] = '\0';
-    assert_int_equal(pclose(p), 0);
+    assert_int_equal(run_cli(cmd, out, sizeof out), 0);
     assert_non_null(strstr(out, "id,created,status,photo_id,name"));
     assert_non_null(strstr(out, "\"licensed\",\"kim/kim-01\",\"Min-ji Park\""));
     snprintf(cmd, sizeof cmd, "'%s' inquiries show %lld --site '%s'", TS_BINARY, id, site_dir);
-    p = popen(cmd, "r");
-    n = fread(out, 1, sizeof out - 1, p);
-    out[n] = '\0';
-    assert_int_equal(pclose(p), 0);
+    assert_int_equal(run_cli(cmd, out, sizeof out), 0);
     assert_non_null(strstr(out, "Status:          licensed\n"));
     assert_non_null(strstr(out, "budget           EUR 800\n"));
     assert_non_null(strstr(out, "\nYear in Pictures, print and web.\n"));
     snprintf(cmd, sizeof cmd, "'%s' inquiries show 999999 --site '%s' 2>/dev/null", TS_BINARY,
              site_dir);
-    p = popen(cmd, "r");
-    assert_int_equal(WEXITSTATUS(pclose(p)), 1);
+    assert_int_equal(run_cli(cmd, out, sizeof out), 1);
 }
 
 static void valid_json_is_answered_201(void **state)
