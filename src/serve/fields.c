@@ -214,7 +214,7 @@ bool serve_field_check(enum serve_field f, const char *v, size_t n, const char *
 {
     /* Per thread: the message outlives the call, and the server's
      * worker threads check fields at the same time. */
-    static _Thread_local char msg[48];
+    static _Thread_local char msg[64];
     if ((unsigned)f >= SERVE_FIELD_COUNT) {
         *why = "is not a field";
         return false;
