@@ -150,10 +150,21 @@ enum status serve_inquiry_text(const struct serve_row *r, struct buf *out)
 
 /* ---- running the hook ------------------------------------------------------------------- */
 
-/* Runs the command with text on stdin; true when it exited 0 within
- * TS_LIMIT_NOTIFY_TIMEOUT_S. *why says what went wrong otherwise. */
-static bool run_hook(const char *command, const char *text, size_t len, char *why, size_t whylen)
+static bool stopping(struct serve_notify *n)
 {
+    pthread_mutex_lock(&n->lock);
+    bool stop = n->stop;
+    pthread_mutex_unlock(&n->lock);
+    return stop;
+}
+
+/* Runs the command with text on stdin; true when it exited 0 within
+ * TS_LIMIT_NOTIFY_TIMEOUT_S. *why says what went wrong otherwise. A
+ * server that is stopping kills the hook rather than wait for it: the
+ * notification stays queued and is sent after the next start. */
+static bool run_hook(struct serve_notify *n, const char *text, size_t len, char *why, size_t whylen)
+{
+    const char *command = n->command;
     bool ok = false;
     int in[2] = {-1, -1};
     pid_t pid = -1;
@@ -176,7 +187,10 @@ static bool run_hook(const char *command, const char *text, size_t len, char *wh
     posix_spawn_file_actions_adddup2(&fa, STDERR_FILENO, STDOUT_FILENO);
     sigemptyset(&none);
     posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+    /* Its own process group, so a timeout or a stop kills what the
+     * shell started too, not only the shell. */
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
     int rc = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
@@ -189,10 +203,10 @@ static bool run_hook(const char *command, const char *text, size_t len, char *wh
     /* A hook that does not read its stdin gets EPIPE (SIGPIPE is
      * blocked in this thread), not a dead server. */
     for (size_t off = 0; off < len;) {
-        ssize_t n = write(in[1], text + off, len - off);
-        if (n <= 0)
+        ssize_t put = write(in[1], text + off, len - off);
+        if (put <= 0)
             break;
-        off += (size_t)n;
+        off += (size_t)put;
     }
     close(in[1]);
     int status = 0;
@@ -204,11 +218,15 @@ static bool run_hook(const char *command, const char *text, size_t len, char *wh
             snprintf(why, whylen, "lost the hook: %s", strerror(errno));
             return false;
         }
-        if (waited >= TS_LIMIT_NOTIFY_TIMEOUT_S * 20) {
-            kill(pid, SIGKILL);
+        bool stop = stopping(n);
+        if (stop || waited >= TS_LIMIT_NOTIFY_TIMEOUT_S * 20) {
+            kill(-pid, SIGKILL);
             waitpid(pid, &status, 0);
-            snprintf(why, whylen, "took longer than %d s and was killed",
-                     TS_LIMIT_NOTIFY_TIMEOUT_S);
+            if (stop)
+                snprintf(why, whylen, "was stopped with the server");
+            else
+                snprintf(why, whylen, "took longer than %d s and was killed",
+                         TS_LIMIT_NOTIFY_TIMEOUT_S);
             return false;
         }
         usleep(50000);
@@ -244,7 +262,7 @@ static void notify_one(struct serve_notify *n, int64_t id, unsigned attempts)
                (long long)id, row.q.v[SF_PHOTO_ID] ? row.q.v[SF_PHOTO_ID] : "-",
                row.q.v[SF_EMAIL] ? row.q.v[SF_EMAIL] : "-");
     serve_inquiry_text(&row, &text);
-    bool ok = run_hook(n->command, text.data ? text.data : "", text.len, why, sizeof why);
+    bool ok = run_hook(n, text.data ? text.data : "", text.len, why, sizeof why);
     attempts++;
     time_t now = time(NULL);
     unsigned long long delay = n->retry_s;
@@ -294,10 +312,7 @@ static void *worker(void *arg)
             if (!found)
                 break;
             notify_one(n, id, attempts);
-            pthread_mutex_lock(&n->lock);
-            stop = n->stop;
-            pthread_mutex_unlock(&n->lock);
-            if (stop)
+            if (stopping(n))
                 break;
         }
     }

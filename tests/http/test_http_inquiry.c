@@ -841,6 +841,27 @@ static void sigterm_loses_no_answered_inquiry(void **state)
 
 /* ---- the notification hook ------------------------------------------------------------------ */
 
+/* The good form (with field = value) to a server of another site,
+ * with a token signed by that site's key; the stored id. */
+static long long post_to_site(unsigned p, const char *site, const char *field, const char *value)
+{
+    uint8_t skey[SERVE_KEY_BYTES], nonce[SERVE_NONCE_BYTES];
+    char tok[SERVE_TOKEN_SIZE];
+    struct diag d;
+    struct buf b;
+    struct response r;
+    diag_clear(&d);
+    assert_int_equal(serve_secret_load(site, skey, &d), ST_OK);
+    assert_true(serve_random(nonce, sizeof nonce));
+    serve_token_make(skey, time(NULL) - 10, nonce, tok);
+    form_with(field, value, tok, &b);
+    http_at(p, "POST", "/api/inquiries", NULL, "application/x-www-form-urlencoded", b.data, b.len,
+            &r);
+    buf_free(&b);
+    assert_int_equal(r.status, 303);
+    return id_in_location(&r);
+}
+
 static void hook_failure_keeps_inquiry_and_retries(void **state)
 {
     char yaml[1200], hook[400], marker[400], mail[400];
@@ -868,19 +889,7 @@ static void hook_failure_keeps_inquiry_and_retries(void **state)
                                 .rate_burst = 100,
                                 .notify_retry_s = 1};
     assert_int_equal(serve_start(&opt, &hs, &hport, &d), ST_OK);
-    uint8_t hkey[SERVE_KEY_BYTES], nonce[SERVE_NONCE_BYTES];
-    char tok[SERVE_TOKEN_SIZE];
-    assert_int_equal(serve_secret_load(hook_site, hkey, &d), ST_OK);
-    assert_true(serve_random(nonce, sizeof nonce));
-    serve_token_make(hkey, time(NULL) - 10, nonce, tok);
-    struct buf b;
-    struct response r;
-    form_with("name", "Hook Person", tok, &b);
-    http_at(hport, "POST", "/api/inquiries", NULL, "application/x-www-form-urlencoded", b.data,
-            b.len, &r);
-    buf_free(&b);
-    assert_int_equal(r.status, 303);
-    long long id = id_in_location(&r);
+    long long id = post_to_site(hport, hook_site, "name", "Hook Person");
     /* Stored at once, whatever the hook does. */
     char *v = db_value(hook_site, id, "name");
     assert_string_equal(v, "Hook Person");
@@ -907,6 +916,34 @@ static void hook_failure_keeps_inquiry_and_retries(void **state)
     free(v2);
 }
 
+/* A hook that hangs does not hold the server's stop; its notification
+ * stays queued for the next start. */
+static void hanging_hook_does_not_hold_the_stop(void **state)
+{
+    char site[300], root[350];
+    snprintf(site, sizeof site, "%s/hangsite", base_dir);
+    make_site(site, "notify: \"sleep 30\"\n");
+    snprintf(root, sizeof root, "%s/public", site);
+    struct serve *hs = NULL;
+    unsigned hport = 0;
+    struct diag d;
+    diag_clear(&d);
+    struct serve_options opt = {
+        .root = root, .host = "127.0.0.1", .site_dir = site, .rate_burst = 10};
+    assert_int_equal(serve_start(&opt, &hs, &hport, &d), ST_OK);
+    long long id = post_to_site(hport, site, NULL, NULL);
+    usleep(500000); /* the hook is running */
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    serve_stop(hs);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    assert_true(t1.tv_sec - t0.tv_sec < 5);
+    char *v = db_query(
+        site, "SELECT done || ',' || last_error FROM notifications WHERE inquiry_id = ?", id);
+    assert_string_equal(v, "0,was stopped with the server");
+    free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -920,6 +957,7 @@ int main(void)
         cmocka_unit_test(rate_limit_answers_429),
         cmocka_unit_test(owner_page_escapes_and_needs_login_and_csrf),
         cmocka_unit_test(hook_failure_keeps_inquiry_and_retries),
+        cmocka_unit_test(hanging_hook_does_not_hold_the_stop),
         cmocka_unit_test(sigterm_loses_no_answered_inquiry),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
