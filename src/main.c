@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <termios.h>
 #include <unistd.h>
 
 #include "base/base.h"
@@ -28,6 +29,9 @@ static const char usage_text[] =
     "  meta FILE... [--json] [--iim-charset NAME]\n"
     "                                   the metadata tearsheet reads from photos\n"
     "  keygen DIR                       a demo signing key + certificate chain (untrusted)\n"
+    "  inquiries [list|show N|export --csv|mark N STATUS] [--site DIR]\n"
+    "                                   licensing inquiries of the site (default .)\n"
+    "  passwd [--site DIR]              set the owner's password for /owner/\n"
     "\n"
     "Exit codes: 0 ok, 1 problems found, 2 usage or configuration error.\n";
 
@@ -183,10 +187,10 @@ static int run_build(const struct site_args *a, const char *argv0, const char **
     if (out_dir)
         *out_dir = out;
     fprintf(stderr,
-            "Built %s: %u %s, %u %s (%u made, %u unchanged), %u files, %u pages in %.2f s%s\n",
-            out, r.stories, r.stories == 1 ? "story" : "stories", r.photos,
-            r.photos == 1 ? "photo" : "photos", r.photos_built, r.photos_cached, r.outputs,
-            r.pages, r.seconds, r.errors ? "" : ".");
+            "Built %s: %u %s, %u %s (%u made, %u unchanged), %u files, %u pages in %.2f s%s\n", out,
+            r.stories, r.stories == 1 ? "story" : "stories", r.photos,
+            r.photos == 1 ? "photo" : "photos", r.photos_built, r.photos_cached, r.outputs, r.pages,
+            r.seconds, r.errors ? "" : ".");
     if (r.errors) {
         fprintf(stderr, "%u %s could not be built (see the messages above).\n", r.errors,
                 r.errors == 1 ? "item" : "items");
@@ -222,9 +226,115 @@ static int cmd_serve(int argc, char **argv, const char *argv0)
     if (rc == EXIT_USAGE || !out)
         return rc;
     /* a site with a bad photo is still worth looking at */
-    struct serve_options so = {.root = out, .host = host, .port = port, .access_log = true};
+    struct serve_options so = {
+        .root = out, .host = host, .port = port, .access_log = true, .site_dir = a.site};
     enum status st = serve_run(&so, &d);
     return st == ST_OK ? 0 : fail(&d, st);
+}
+
+/* --site DIR anywhere among the arguments; the rest stay in order. */
+static const char *take_site(int *argc, char **argv)
+{
+    const char *site = ".";
+    int o = 0;
+    for (int i = 0; i < *argc; i++) {
+        if (strcmp(argv[i], "--site") == 0 && i + 1 < *argc)
+            site = argv[++i];
+        else
+            argv[o++] = argv[i];
+    }
+    *argc = o;
+    return site;
+}
+
+static bool parse_inquiry_id(const char *s, int64_t *id)
+{
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    *id = v;
+    return *s && !*end && v > 0;
+}
+
+/* tearsheet inquiries [list|show N|export --csv|mark N STATUS] [--site DIR] */
+static int cmd_inquiries(int argc, char **argv)
+{
+    const char *site = take_site(&argc, argv);
+    const char *what = argc > 0 ? argv[0] : "list";
+    int64_t id = 0;
+    struct diag d;
+    enum status st;
+    diag_clear(&d);
+    if (strcmp(what, "list") == 0 && argc <= 1)
+        st = serve_cli_list(site, stdout, &d);
+    else if (strcmp(what, "show") == 0 && argc == 2 && parse_inquiry_id(argv[1], &id))
+        st = serve_cli_show(site, id, stdout, &d);
+    else if (strcmp(what, "export") == 0 && argc == 2 && strcmp(argv[1], "--csv") == 0)
+        st = serve_cli_export_csv(site, stdout, &d);
+    else if (strcmp(what, "mark") == 0 && argc == 3 && parse_inquiry_id(argv[1], &id))
+        st = serve_cli_mark(site, id, argv[2], &d);
+    else {
+        fprintf(stderr, "usage: tearsheet inquiries [list|show N|export --csv|mark N "
+                        "new|quoted|licensed|declined] [--site DIR]\n");
+        return EXIT_USAGE;
+    }
+    if (st == ST_NOT_FOUND) {
+        log_diag(LOG_ERROR, &d);
+        return EXIT_PROBLEMS;
+    }
+    return st == ST_OK ? 0 : fail(&d, st);
+}
+
+/* One line from stdin, without echo on a terminal. */
+static bool read_secret(const char *prompt, char *out, size_t outlen)
+{
+    struct termios old, quiet;
+    bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+    if (tty) {
+        fprintf(stderr, "%s", prompt);
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    bool ok = fgets(out, (int)outlen, stdin) != NULL;
+    if (tty) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+        fputc('\n', stderr);
+    }
+    out[strcspn(out, "\r\n")] = '\0';
+    return ok;
+}
+
+/* tearsheet passwd [--site DIR]: twice on a terminal, once from a pipe. */
+static int cmd_passwd(int argc, char **argv)
+{
+    const char *site = take_site(&argc, argv);
+    char pw[1024] = "", again[1024] = "";
+    struct diag d;
+    int rc = 0;
+    diag_clear(&d);
+    if (argc != 0) {
+        fprintf(stderr, "usage: tearsheet passwd [--site DIR]\n");
+        return EXIT_USAGE;
+    }
+    if (!read_secret("New owner password: ", pw, sizeof pw)) {
+        fprintf(stderr, "tearsheet passwd: no password given\n");
+        return EXIT_USAGE;
+    }
+    if (isatty(STDIN_FILENO) &&
+        (!read_secret("Again: ", again, sizeof again) || strcmp(pw, again) != 0)) {
+        fprintf(stderr, "tearsheet passwd: the passwords differ\n");
+        rc = EXIT_USAGE;
+        goto abort;
+    }
+    enum status st = serve_cli_passwd(site, pw, &d);
+    if (st != ST_OK)
+        rc = fail(&d, st);
+    else
+        fprintf(stderr, "Password set; log in at /owner/ while tearsheet serve runs.\n");
+abort:
+    memset(pw, 0, sizeof pw);
+    memset(again, 0, sizeof again);
+    return rc;
 }
 
 static int cmd_new(int argc, char **argv)
@@ -287,6 +397,10 @@ int main(int argc, char **argv)
         return cmd_new(argc - 2, argv + 2);
     if (strcmp(cmd, "keygen") == 0)
         return cmd_keygen(argc - 2, argv + 2);
+    if (strcmp(cmd, "inquiries") == 0)
+        return cmd_inquiries(argc - 2, argv + 2);
+    if (strcmp(cmd, "passwd") == 0)
+        return cmd_passwd(argc - 2, argv + 2);
     fprintf(stderr, "tearsheet: unknown command '%s'\n\n", cmd);
     return usage(stderr);
 }

@@ -8,3 +8,14 @@ if(TARGET ts_serve)
     set_tests_properties(http_${suite} PROPERTIES TIMEOUT 120)
   endforeach()
 endif()
+
+# The inquiry API and owner pages: also reads the database with SQLite
+# and runs the built `tearsheet inquiries` on the test's site folder.
+if(TARGET ts_serve AND TARGET tearsheet)
+  add_executable(test_http_inquiry ${CMAKE_CURRENT_SOURCE_DIR}/http/test_http_inquiry.c)
+  target_link_libraries(test_http_inquiry PRIVATE ts_serve PkgConfig::SQLITE PkgConfig::CMOCKA)
+  target_compile_definitions(test_http_inquiry PRIVATE TS_BINARY="$<TARGET_FILE:tearsheet>")
+  add_dependencies(test_http_inquiry tearsheet)
+  add_test(NAME http_inquiry COMMAND test_http_inquiry)
+  set_tests_properties(http_inquiry PROPERTIES TIMEOUT 180)
+endif()

@@ -174,4 +174,35 @@
 #define TS_LIMIT_C2PA_CARRY_BOXES 1024
 #endif
 
+/* serve: licence inquiries. The body of one inquiry: every field at its
+ * maximum, percent-encoded three times over, is under 24 KiB; more is
+ * not a form we made. Fields per body stop a body of a thousand "&".
+ * Burst/refill: a person sends a few inquiries an hour; a bot that
+ * sends more is answered 429. Clients tracked: the rate table is a
+ * fixed array, so an attacker with many addresses recycles the oldest
+ * entries instead of growing memory. Photos: ids loaded from
+ * api/photos.json. The hook: a notification command that hangs is
+ * killed after TS_LIMIT_NOTIFY_TIMEOUT_S. */
+#ifndef TS_LIMIT_INQUIRY_BODY
+#define TS_LIMIT_INQUIRY_BODY ((size_t)32 << 10)
+#endif
+#ifndef TS_LIMIT_INQUIRY_PAIRS
+#define TS_LIMIT_INQUIRY_PAIRS 64
+#endif
+#ifndef TS_LIMIT_INQUIRY_BURST
+#define TS_LIMIT_INQUIRY_BURST 5
+#endif
+#ifndef TS_LIMIT_INQUIRY_REFILL_S
+#define TS_LIMIT_INQUIRY_REFILL_S 120
+#endif
+#ifndef TS_LIMIT_RATE_CLIENTS
+#define TS_LIMIT_RATE_CLIENTS 4096
+#endif
+#ifndef TS_LIMIT_PHOTO_IDS
+#define TS_LIMIT_PHOTO_IDS 1000000
+#endif
+#ifndef TS_LIMIT_NOTIFY_TIMEOUT_S
+#define TS_LIMIT_NOTIFY_TIMEOUT_S 60
+#endif
+
 #endif

@@ -37,31 +37,19 @@
 
 #include <microhttpd.h>
 
-#include "serve/serve.h"
+#include "serve/serve_internal.h"
 
 struct serve {
     struct MHD_Daemon *daemon;
     int root_fd;
     bool access_log;
+    struct serve_lic *lic; /* NULL without a site folder */
+    int quiesced_fd;       /* the listening socket MHD gave back, or -1 */
     /* MHD's own messages while the daemon starts ("Failed to bind ..."),
      * kept for the diag; after start they go to the debug log. */
     atomic_bool starting;
     pthread_mutex_t start_lock;
     char start_error[256];
-};
-
-struct route;
-
-/* One request, from the request line until the response is sent. */
-struct request {
-    size_t target_len;                  /* the request target as sent */
-    char target[TS_LIMIT_HTTP_URL + 1]; /* its first bytes */
-    char method[16];
-    char client[INET6_ADDRSTRLEN];
-    const struct route *route; /* chosen on the first call */
-    size_t path_len;           /* target bytes before '?' */
-    unsigned status;           /* 0 until a response is queued */
-    uint64_t bytes;            /* body bytes in that response */
 };
 
 /* For a static photo site built by tearsheet: no inline script or
@@ -74,22 +62,22 @@ static const char csp[] = "default-src 'self'; img-src 'self' data:; style-src '
 
 /* ---- responses ----------------------------------------------------- */
 
-static bool add_header(struct MHD_Response *r, const char *name, const char *value)
+bool serve_add_header(struct MHD_Response *r, const char *name, const char *value)
 {
     return MHD_add_response_header(r, name, value) == MHD_YES;
 }
 
 /* Queues r with the headers every response carries and records what
  * the access log reports; takes ownership of r. */
-static enum MHD_Result respond(struct MHD_Connection *c, struct request *rq, unsigned status,
-                               struct MHD_Response *r, uint64_t body_bytes)
+enum MHD_Result serve_respond(struct MHD_Connection *c, struct request *rq, unsigned status,
+                              struct MHD_Response *r, uint64_t body_bytes)
 {
     enum MHD_Result res = MHD_NO;
     if (!r)
         goto abort;
-    if (!add_header(r, "X-Content-Type-Options", "nosniff") ||
-        !add_header(r, "Referrer-Policy", "strict-origin-when-cross-origin") ||
-        !add_header(r, "Content-Security-Policy", csp))
+    if (!serve_add_header(r, "X-Content-Type-Options", "nosniff") ||
+        !serve_add_header(r, "Referrer-Policy", "strict-origin-when-cross-origin") ||
+        !serve_add_header(r, "Content-Security-Policy", csp))
         goto abort;
     res = MHD_queue_response(c, status, r);
     if (res == MHD_YES && rq) {
@@ -116,6 +104,12 @@ static const char *status_title(unsigned status)
         return "Content Too Large";
     case 414:
         return "URI Too Long";
+    case 403:
+        return "Forbidden";
+    case 415:
+        return "Unsupported Media Type";
+    case 429:
+        return "Too Many Requests";
     default:
         return "Server Error";
     }
@@ -123,8 +117,8 @@ static const char *status_title(unsigned status)
 
 /* A small built-in page: the status and its title, nothing from the
  * request or the file system. */
-static enum MHD_Result respond_error(struct MHD_Connection *c, struct request *rq, unsigned status,
-                                     const char *allow)
+enum MHD_Result serve_respond_error(struct MHD_Connection *c, struct request *rq, unsigned status,
+                                    const char *allow)
 {
     char page[256];
     int n = snprintf(page, sizeof page,
@@ -133,13 +127,26 @@ static enum MHD_Result respond_error(struct MHD_Connection *c, struct request *r
                      status, status_title(status), status_title(status));
     size_t len = n > 0 && (size_t)n < sizeof page ? (size_t)n : 0;
     struct MHD_Response *r = MHD_create_response_from_buffer(len, page, MHD_RESPMEM_MUST_COPY);
-    if (r && (!add_header(r, "Content-Type", "text/html; charset=utf-8") ||
-              !add_header(r, "Cache-Control", "no-cache") ||
-              (allow && !add_header(r, "Allow", allow)))) {
+    if (r && (!serve_add_header(r, "Content-Type", "text/html; charset=utf-8") ||
+              !serve_add_header(r, "Cache-Control", "no-cache") ||
+              (allow && !serve_add_header(r, "Allow", allow)))) {
         MHD_destroy_response(r);
         r = NULL;
     }
-    return respond(c, rq, status, r, len);
+    return serve_respond(c, rq, status, r, len);
+}
+
+enum MHD_Result serve_respond_text(struct MHD_Connection *c, struct request *rq, unsigned status,
+                                   const char *type, const char *body, size_t len)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+    if (r && (!serve_add_header(r, "Content-Type", type) ||
+              !serve_add_header(r, "Cache-Control", "no-store"))) {
+        MHD_destroy_response(r);
+        r = NULL;
+    }
+    return serve_respond(c, rq, status, r, len);
 }
 
 /* Bytes outside printable ASCII as %XX so a request cannot write
@@ -306,15 +313,15 @@ static enum MHD_Result respond_file(struct MHD_Connection *c, struct request *rq
     r = MHD_create_response_from_fd64(size, fd);
     if (r)
         fd = -1; /* the response closes it */
-    if (r && (!add_header(r, "Cache-Control", cache) || !add_header(r, "ETag", etag) ||
-              !add_header(r, "Last-Modified", modified) ||
-              (!not_modified && !add_header(r, "Content-Type", serve_content_type(name))))) {
+    if (r && (!serve_add_header(r, "Cache-Control", cache) || !serve_add_header(r, "ETag", etag) ||
+              !serve_add_header(r, "Last-Modified", modified) ||
+              (!not_modified && !serve_add_header(r, "Content-Type", serve_content_type(name))))) {
         MHD_destroy_response(r);
         r = NULL;
     }
     if (fd >= 0)
         close(fd);
-    return respond(c, rq, status, r, size);
+    return serve_respond(c, rq, status, r, size);
 }
 
 static enum MHD_Result respond_not_found(struct serve *s, struct MHD_Connection *c,
@@ -326,29 +333,24 @@ static enum MHD_Result respond_not_found(struct serve *s, struct MHD_Connection 
      * cached as if it were the resource. */
     if (open_under_root(s->root_fd, "404.html", &fd, &st, &err) == FOUND_FILE)
         return respond_file(c, rq, MHD_HTTP_NOT_FOUND, fd, &st, "404.html", false);
-    return respond_error(c, rq, MHD_HTTP_NOT_FOUND, NULL);
+    return serve_respond_error(c, rq, MHD_HTTP_NOT_FOUND, NULL);
 }
 
 /* Static files: GET and HEAD, no body (refused before this is
  * called), a path under the root. */
-static enum MHD_Result static_route(struct serve *s, struct MHD_Connection *c, struct request *rq,
-                                    const char *path, size_t pathlen, const char *upload,
-                                    size_t *upload_size)
+static enum MHD_Result static_route(struct serve *s, struct MHD_Connection *c, struct request *rq)
 {
+    const char *path = rq->target;
+    size_t pathlen = rq->path_len;
     enum MHD_Result res = MHD_NO;
     char rel[TS_LIMIT_HTTP_URL + 1];
     struct buf loc;
     struct diag d;
     int fd = -1, err = 0;
     struct stat st;
+    struct buf *page = NULL;
     buf_init(&loc, 3 * TS_LIMIT_HTTP_URL + 3);
     diag_clear(&d);
-    if (*upload_size != 0) {
-        /* Unreachable while has_body() refuses first; never read it. */
-        *upload_size = 0;
-        res = MHD_YES;
-        goto abort;
-    }
     switch (serve_map_path(path, pathlen, rel, sizeof rel, &d)) {
     case ST_OK:
         break;
@@ -356,16 +358,30 @@ static enum MHD_Result static_route(struct serve *s, struct MHD_Connection *c, s
         res = respond_not_found(s, c, rq);
         goto abort;
     case ST_LIMIT:
-        res = respond_error(c, rq, MHD_HTTP_URI_TOO_LONG, NULL);
+        res = serve_respond_error(c, rq, MHD_HTTP_URI_TOO_LONG, NULL);
         goto abort;
     default:
-        res = respond_error(c, rq, MHD_HTTP_BAD_REQUEST, NULL);
+        res = serve_respond_error(c, rq, MHD_HTTP_BAD_REQUEST, NULL);
         goto abort;
     }
     switch (open_under_root(s->root_fd, rel, &fd, &st, &err)) {
     case FOUND_FILE: {
         const char *slash = strrchr(rel, '/');
         const char *name = rel[0] == '\0' || (slash && slash[1] == '\0') ? "index.html" : rel;
+        if (s->lic && str_ends_with(name, ".html") && (page = calloc(1, sizeof *page)) &&
+            (buf_init(page, TS_LIMIT_PAGE_BYTES), serve_lic_fill_token(s->lic, fd, &st, page))) {
+            /* A page with a form token is never the same twice: no
+             * validators, no caching (a cached token would be replayed). */
+            struct MHD_Response *r =
+                MHD_create_response_from_buffer(page->len, page->data, MHD_RESPMEM_MUST_COPY);
+            if (r && (!serve_add_header(r, "Content-Type", "text/html; charset=utf-8") ||
+                      !serve_add_header(r, "Cache-Control", "no-store"))) {
+                MHD_destroy_response(r);
+                r = NULL;
+            }
+            res = serve_respond(c, rq, MHD_HTTP_OK, r, page->len);
+            break;
+        }
         res = respond_file(c, rq, MHD_HTTP_OK, fd, &st, name, true);
         fd = -1;
         break;
@@ -374,13 +390,13 @@ static enum MHD_Result static_route(struct serve *s, struct MHD_Connection *c, s
         struct MHD_Response *r = NULL;
         if (location_for(rel, &loc) == ST_OK) {
             r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-            if (r && (!add_header(r, "Location", loc.data) ||
-                      !add_header(r, "Cache-Control", "no-cache"))) {
+            if (r && (!serve_add_header(r, "Location", loc.data) ||
+                      !serve_add_header(r, "Cache-Control", "no-cache"))) {
                 MHD_destroy_response(r);
                 r = NULL;
             }
         }
-        res = respond(c, rq, MHD_HTTP_MOVED_PERMANENTLY, r, 0);
+        res = serve_respond(c, rq, MHD_HTTP_MOVED_PERMANENTLY, r, 0);
         break;
     }
     case FOUND_NONE:
@@ -392,7 +408,7 @@ static enum MHD_Result static_route(struct serve *s, struct MHD_Connection *c, s
         if (strerror_r(err, why, sizeof why) != 0)
             snprintf(why, sizeof why, "error %d", err);
         log_msg(LOG_WARN, "serve: cannot open the file for %s: %s", shown, why);
-        res = respond_error(c, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL);
+        res = serve_respond_error(c, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL);
         break;
     }
     }
@@ -400,27 +416,43 @@ abort:
     if (fd >= 0)
         close(fd);
     buf_free(&loc);
+    buf_free(page);
+    free(page);
     return res;
+}
+
+/* The inquiry API and the owner's pages exist only with a site folder. */
+static enum MHD_Result inquiry_route(struct serve *s, struct MHD_Connection *c, struct request *rq)
+{
+    if (!s->lic)
+        return serve_respond_error(c, rq, MHD_HTTP_NOT_FOUND, NULL);
+    return serve_inquiry_route(s->lic, c, rq);
+}
+
+static enum MHD_Result owner_route(struct serve *s, struct MHD_Connection *c, struct request *rq)
+{
+    if (!s->lic)
+        return serve_respond_error(c, rq, MHD_HTTP_NOT_FOUND, NULL);
+    return serve_owner_route(s->lic, c, rq);
 }
 
 /* ---- routing --------------------------------------------------------- */
 
-/* Called once the request is complete (for a route that takes a body,
- * also once per piece of it, as MHD hands them over). */
-typedef enum MHD_Result (*route_fn)(struct serve *s, struct MHD_Connection *c, struct request *rq,
-                                    const char *path, size_t pathlen, const char *upload,
-                                    size_t *upload_size);
+/* Called once the request is complete; a body the route takes is in
+ * rq->body, whole (never more than TS_LIMIT_INQUIRY_BODY). */
+typedef enum MHD_Result (*route_fn)(struct serve *s, struct MHD_Connection *c, struct request *rq);
 
 /* First match on the request path's prefix wins; a method the route
  * does not take gets 405 with its Allow list, a body it does not take
- * 413. The licence-inquiry API joins here, above the static fallback
- * ({"/api/", "POST", true, ...}). */
-static const struct route {
+ * 413. */
+static const struct serve_route {
     const char *prefix;
     const char *allow; /* "GET, HEAD": also the Allow header */
     bool takes_body;
     route_fn fn;
 } routes[] = {
+    {"/api/inquiries", "POST", true, inquiry_route},
+    {"/owner/", "GET, HEAD, POST", true, owner_route},
     {"/", "GET, HEAD", false, static_route},
 };
 
@@ -444,6 +476,18 @@ static bool has_body(struct MHD_Connection *c)
     return te || (cl && strcmp(cl, "0") != 0);
 }
 
+/* A declared Content-Length past the cap: refused before any byte of
+ * the body is read. (Chunked bodies are counted as they come.) */
+static bool body_too_large(struct MHD_Connection *c)
+{
+    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    if (!cl)
+        return false;
+    char *end;
+    unsigned long long n = strtoull(cl, &end, 10);
+    return *end || n > TS_LIMIT_INQUIRY_BODY;
+}
+
 /*
  * MHD calls this once when the headers are in, then (after any body)
  * again. Refusals go out on the first call: MHD then closes the
@@ -458,31 +502,44 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     struct serve *s = cls;
     struct request *rq = *req_cls;
     if (!rq)
-        return respond_error(c, NULL, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL);
+        return serve_respond_error(c, NULL, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL);
     if (rq->status != 0) {
         /* A response is queued; whatever body follows is dropped. */
         *upload_data_size = 0;
         return MHD_YES;
     }
-    if (rq->route)
-        return rq->route->fn(s, c, rq, rq->target, rq->path_len, upload_data, upload_data_size);
+    if (rq->route) {
+        if (*upload_data_size != 0) {
+            /* Pieces of a body the route takes, kept up to the cap; one
+             * past it is answered 413 at once (MHD then closes). */
+            if (buf_append(&rq->body, upload_data, *upload_data_size) != ST_OK) {
+                *upload_data_size = 0;
+                return serve_respond_error(c, rq, MHD_HTTP_CONTENT_TOO_LARGE, NULL);
+            }
+            *upload_data_size = 0;
+            return MHD_YES;
+        }
+        return rq->route->fn(s, c, rq);
+    }
     snprintf(rq->method, sizeof rq->method, "%s", method);
     if (rq->target_len > TS_LIMIT_HTTP_URL)
-        return respond_error(c, rq, MHD_HTTP_URI_TOO_LONG, NULL);
+        return serve_respond_error(c, rq, MHD_HTTP_URI_TOO_LONG, NULL);
     rq->path_len = strcspn(rq->target, "?");
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-        const struct route *r = &routes[i];
+        const struct serve_route *r = &routes[i];
         size_t pn = strlen(r->prefix);
         if (rq->path_len < pn || memcmp(rq->target, r->prefix, pn) != 0)
             continue;
         if (!method_allowed(r->allow, method))
-            return respond_error(c, rq, MHD_HTTP_METHOD_NOT_ALLOWED, r->allow);
+            return serve_respond_error(c, rq, MHD_HTTP_METHOD_NOT_ALLOWED, r->allow);
         if (!r->takes_body && has_body(c))
-            return respond_error(c, rq, MHD_HTTP_CONTENT_TOO_LARGE, NULL);
+            return serve_respond_error(c, rq, MHD_HTTP_CONTENT_TOO_LARGE, NULL);
+        if (r->takes_body && body_too_large(c))
+            return serve_respond_error(c, rq, MHD_HTTP_CONTENT_TOO_LARGE, NULL);
         rq->route = r;
         return MHD_YES;
     }
-    return respond_error(c, rq, MHD_HTTP_BAD_REQUEST, NULL);
+    return serve_respond_error(c, rq, MHD_HTTP_BAD_REQUEST, NULL);
 }
 
 /* Called with the request target as sent, before MHD decodes it: the
@@ -498,6 +555,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
         n = TS_LIMIT_HTTP_URL;
     if (n)
         memcpy(rq->target, uri, n);
+    buf_init(&rq->body, TS_LIMIT_INQUIRY_BODY);
     snprintf(rq->method, sizeof rq->method, "-");
     snprintf(rq->client, sizeof rq->client, "-");
     const union MHD_ConnectionInfo *ci =
@@ -538,6 +596,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
                 shown < rq->target_len ? "..." : "", status, (unsigned long long)rq->bytes,
                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
     }
+    buf_free(&rq->body);
     free(rq);
 }
 
@@ -606,6 +665,7 @@ enum status serve_start(const struct serve_options *opt, struct serve **out, uns
         goto abort;
     }
     pthread_mutex_init(&s->start_lock, NULL);
+    s->quiesced_fd = -1;
     s->root_fd = open(opt->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (s->root_fd < 0) {
         diag_set_file(d, opt->root);
@@ -614,6 +674,9 @@ enum status serve_start(const struct serve_options *opt, struct serve **out, uns
         goto abort;
     }
     s->access_log = opt->access_log;
+    /* Before the daemon: the first request may already be an inquiry. */
+    if (opt->site_dir && (st = serve_lic_start(opt, s->root_fd, &s->lic, d)) != ST_OK)
+        goto abort;
     atomic_store(&s->starting, true);
 
     /* MHD's threads inherit this mask: SIGPIPE blocked lets MHD use
@@ -663,12 +726,37 @@ void serve_stop(struct serve *s)
 {
     if (!s)
         return;
+    /* The daemon first: MHD_stop_daemon joins its workers, so a request
+     * that is storing an inquiry finishes its commit before the store
+     * closes; an inquiry that was answered is always on disk. */
     if (s->daemon)
         MHD_stop_daemon(s->daemon);
+    serve_lic_stop(s->lic);
+    if (s->quiesced_fd >= 0)
+        close(s->quiesced_fd);
     if (s->root_fd >= 0)
         close(s->root_fd);
     pthread_mutex_destroy(&s->start_lock);
     free(s);
+}
+
+/* Stops accepting, then gives requests already received up to
+ * SERVE_DRAIN_MS to be answered (an inquiry being stored is committed
+ * and answered, not cut off); idle keep-alive connections are closed
+ * by serve_stop after that. */
+#define SERVE_DRAIN_MS 3000
+static void drain(struct serve *s)
+{
+    MHD_socket listen_fd = MHD_quiesce_daemon(s->daemon);
+    for (int waited = 0; waited < SERVE_DRAIN_MS; waited += 50) {
+        const union MHD_DaemonInfo *info =
+            MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+        if (!info || info->num_connections == 0)
+            break;
+        usleep(50 * 1000);
+    }
+    if (listen_fd != MHD_INVALID_SOCKET)
+        s->quiesced_fd = listen_fd;
 }
 
 enum status serve_run(const struct serve_options *opt, struct diag *d)
@@ -696,6 +784,7 @@ enum status serve_run(const struct serve_options *opt, struct diag *d)
         goto abort;
     }
     log_msg(LOG_INFO, "serve: %s, stopping", sig == SIGINT ? "interrupted" : "terminated");
+    drain(s);
 abort:
     serve_stop(s);
     pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "base/base.h"
@@ -23,6 +24,12 @@ struct serve_options {
     const char *host; /* "127.0.0.1", "::1", "localhost" (= 127.0.0.1) */
     unsigned port;    /* 0 = an ephemeral port (tests) */
     bool access_log;  /* one line per request on stderr */
+    /* ---- licence inquiries (docs/inquiries.md); NULL site_dir: static only */
+    const char *site_dir;    /* site folder: .tearsheet/ (inquiries.db, secret), site.yaml */
+    unsigned rate_burst;     /* inquiry POSTs per client before 429 (0: TS_LIMIT_INQUIRY_BURST) */
+    unsigned rate_refill_s;  /* seconds to regain one (0: TS_LIMIT_INQUIRY_REFILL_S) */
+    unsigned notify_retry_s; /* first retry of a failed hook, doubled each time (0: 30) */
+    unsigned pow_bits;       /* proof of work asked of each POST (0: off, max 24) */
 };
 
 struct serve;
@@ -81,5 +88,116 @@ void serve_format_http_date(time_t t, char out[SERVE_HTTP_DATE_SIZE]);
 /* True when an If-None-Match value ("*" or a list of entity tags,
  * weak or strong) matches `etag` (quoted) by weak comparison. */
 bool serve_etag_matches(const char *if_none_match, const char *etag);
+
+/* ---- licence inquiries: fields, tokens, the owner's commands ------- */
+
+/*
+ * The inquiry's fields, declared in one table (kcgi's struct kvalid):
+ * name, required, maximum length in bytes (after decoding), validator.
+ * docs/inquiries.md lists the same rules for the forms.
+ */
+enum serve_field {
+    SF_PHOTO_ID,
+    SF_NAME,
+    SF_ORGANISATION,
+    SF_EMAIL,
+    SF_COUNTRY,
+    SF_USAGE,
+    SF_MEDIA,
+    SF_TERRITORY,
+    SF_START_DATE,
+    SF_DURATION,
+    SF_SIZE_PLACEMENT,
+    SF_PRINT_RUN,
+    SF_EXCLUSIVITY,
+    SF_DEADLINE,
+    SF_BUDGET,
+    SF_DESCRIPTION,
+    SF_CONSENT,
+    SF_WEBSITE, /* honeypot: must be empty */
+    SF_TOKEN,
+    SF_POW, /* proof-of-work answer, only when asked for */
+    SERVE_FIELD_COUNT
+};
+
+/* A validator sees the trimmed value (valid UTF-8, no NUL) and sets
+ * *why to a message a person can act on when it refuses. */
+typedef bool (*serve_validator_fn)(const char *v, size_t n, const char **why);
+
+struct serve_field_rule {
+    const char *name;
+    bool required;
+    bool multi; /* several values (checkboxes), stored joined by "," */
+    size_t max; /* bytes of one value */
+    serve_validator_fn valid;
+};
+extern const struct serve_field_rule serve_fields[SERVE_FIELD_COUNT];
+
+/* Runs field f's rule on one value: false and *why when refused. */
+bool serve_field_check(enum serve_field f, const char *v, size_t n, const char **why);
+
+/* Parsed fields: NULL when absent; media joined by ","; malloc'd. */
+struct serve_inquiry {
+    char *v[SERVE_FIELD_COUNT];
+};
+void serve_inquiry_clear(struct serve_inquiry *q);
+
+#define SERVE_ERRORS_MAX (SERVE_FIELD_COUNT + 2)
+struct serve_errors {
+    unsigned n;
+    struct {
+        char field[32]; /* a field name, or "body" */
+        char message[160];
+    } e[SERVE_ERRORS_MAX];
+};
+void serve_errors_add(struct serve_errors *e, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+enum serve_body_kind { SERVE_BODY_FORM, SERVE_BODY_JSON };
+/*
+ * An application/x-www-form-urlencoded or JSON body into q, every field
+ * through its rule. ST_OK: every rule passed (whether photo_id names a
+ * photo that exists is the caller's check). ST_MALFORMED: errs says
+ * what, per field ("body" for the body as a whole: bad UTF-8, a bad
+ * escape, not a JSON object, too many fields). Never reads past len.
+ */
+enum status serve_inquiry_parse(enum serve_body_kind kind, const uint8_t *body, size_t len,
+                                struct serve_inquiry *q, struct serve_errors *errs);
+
+/* Time tokens: "<issued>.<nonce 32 hex>.<HMAC-SHA256 64 hex>". */
+#define SERVE_KEY_BYTES 32
+#define SERVE_NONCE_BYTES 16
+#define SERVE_TOKEN_SIZE 128
+#define SERVE_TOKEN_MIN_AGE_S 3
+#define SERVE_TOKEN_MAX_AGE_S 7200
+void serve_token_make(const uint8_t key[SERVE_KEY_BYTES], time_t issued,
+                      const uint8_t nonce[SERVE_NONCE_BYTES], char out[SERVE_TOKEN_SIZE]);
+enum serve_token_verdict {
+    SERVE_TOKEN_OK,
+    SERVE_TOKEN_MALFORMED,
+    SERVE_TOKEN_FORGED, /* the HMAC does not match */
+    SERVE_TOKEN_TOO_FAST,
+    SERVE_TOKEN_EXPIRED,
+};
+/* Checks signature and age at `now`; on OK, nonce_hex (33 bytes) is
+ * the nonce to record so the token is accepted only once. */
+enum serve_token_verdict serve_token_check(const uint8_t key[SERVE_KEY_BYTES], const char *tok,
+                                           size_t n, time_t now, char nonce_hex[33]);
+/* Proof of work: true when SHA-256(token ":" answer) starts with
+ * `bits` zero bits. */
+bool serve_pow_check(const char *token, const char *answer, unsigned bits);
+
+/* <site>/.tearsheet/secret (0600): made with 32 random bytes on first
+ * use, read after. */
+enum status serve_secret_load(const char *site_dir, uint8_t key[SERVE_KEY_BYTES], struct diag *d);
+
+/* The owner's commands on <site>/.tearsheet/inquiries.db; output to f. */
+enum status serve_cli_list(const char *site_dir, FILE *f, struct diag *d);
+enum status serve_cli_show(const char *site_dir, int64_t id, FILE *f, struct diag *d);
+enum status serve_cli_export_csv(const char *site_dir, FILE *f, struct diag *d);
+/* status: new, quoted, licensed or declined. */
+enum status serve_cli_mark(const char *site_dir, int64_t id, const char *status, struct diag *d);
+/* Stores a salted scrypt hash of password (at least 10 bytes). */
+enum status serve_cli_passwd(const char *site_dir, const char *password, struct diag *d);
 
 #endif

@@ -125,7 +125,8 @@ static void run_until(int sig, bool access_log)
         dup2(err[1], STDERR_FILENO);
         close(out[0]);
         close(err[0]);
-        struct serve_options opt = {site_dir, "127.0.0.1", 0, access_log};
+        struct serve_options opt = {
+            .root = site_dir, .host = "127.0.0.1", .port = 0, .access_log = access_log};
         struct diag d;
         diag_clear(&d);
         enum status st = serve_run(&opt, &d);

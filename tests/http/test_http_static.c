@@ -119,10 +119,12 @@ static int make_site(void **state)
 
     struct diag d;
     diag_clear(&d);
-    struct serve_options opt = {site_dir, "127.0.0.1", 0, false};
+    struct serve_options opt = {
+        .root = site_dir, .host = "127.0.0.1", .port = 0, .access_log = false};
     if (serve_start(&opt, &server, &port, &d) != ST_OK || port == 0)
         return -1;
-    struct serve_options bare = {bare_dir, "localhost", 0, false};
+    struct serve_options bare = {
+        .root = bare_dir, .host = "localhost", .port = 0, .access_log = false};
     if (serve_start(&bare, &bare_server, &bare_port, &d) != ST_OK)
         return -1;
     return 0;
@@ -647,7 +649,7 @@ static void ipv6_loopback_serves_too(void **state)
     unsigned p6 = 0;
     struct diag d;
     diag_clear(&d);
-    struct serve_options opt = {site_dir, "::1", 0, false};
+    struct serve_options opt = {.root = site_dir, .host = "::1", .port = 0, .access_log = false};
     if (serve_start(&opt, &s6, &p6, &d) != ST_OK) {
         skip(); /* no IPv6 loopback in this environment */
     }
@@ -667,12 +669,14 @@ static void start_reports_clear_errors(void **state)
     struct diag d;
     char missing[400];
     snprintf(missing, sizeof missing, "%s/no-such-site", base_dir);
-    struct serve_options opt = {missing, "127.0.0.1", 0, false};
+    struct serve_options opt = {
+        .root = missing, .host = "127.0.0.1", .port = 0, .access_log = false};
     diag_clear(&d);
     assert_int_equal(serve_start(&opt, &s, &p, &d), ST_NOT_FOUND);
     assert_null(s);
     /* The port the fixture already holds. */
-    struct serve_options busy = {site_dir, "127.0.0.1", port, false};
+    struct serve_options busy = {
+        .root = site_dir, .host = "127.0.0.1", .port = port, .access_log = false};
     diag_clear(&d);
     assert_int_equal(serve_start(&busy, &s, &p, &d), ST_IO);
     assert_null(s);
@@ -683,7 +687,8 @@ static void start_reports_clear_errors(void **state)
     /* MHD's reason names the port it could not take, not another. */
     snprintf(where, sizeof where, "port %u", port);
     assert_non_null(strstr(d.message, where));
-    struct serve_options named = {site_dir, "example.com", 0, false};
+    struct serve_options named = {
+        .root = site_dir, .host = "example.com", .port = 0, .access_log = false};
     diag_clear(&d);
     assert_int_equal(serve_start(&named, &s, &p, &d), ST_USAGE);
     assert_null(s);

@@ -10,9 +10,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "serve/serve.h"
+#include "serve/serve_internal.h"
 
 static enum status listen_of(const char *s, char *host, unsigned *port)
 {
@@ -265,6 +269,296 @@ static void if_none_match_compares_weakly(void **state)
     assert_false(serve_etag_matches("\"a\" garbage \"3-6b09b443.20f574a8\"", etag));
 }
 
+/* ---- the inquiry fields table ------------------------------------------- */
+
+static bool field_ok(enum serve_field f, const char *v)
+{
+    const char *why = NULL;
+    bool ok = serve_field_check(f, v, strlen(v), &why);
+    if (!ok)
+        assert_non_null(why);
+    return ok;
+}
+
+static void field_rules_accept_good_and_refuse_bad_values(void **state)
+{
+    static const struct {
+        enum serve_field f;
+        const char *v;
+        bool ok;
+    } cases[] = {
+        {SF_PHOTO_ID, "general", true},
+        {SF_PHOTO_ID, "kim-ryon-hui/kim-01", true},
+        {SF_PHOTO_ID, "kim/x..y", true}, /* syntax only; photos.json decides */
+        {SF_PHOTO_ID, "kim/..", false},
+        {SF_PHOTO_ID, "kim/../etc", false},
+        {SF_PHOTO_ID, "../x", false},
+        {SF_PHOTO_ID, "nophoto", false},
+        {SF_PHOTO_ID, "a/b/c", false},
+        {SF_PHOTO_ID, "a/<b>", false},
+        {SF_PHOTO_ID, "/b", false},
+        {SF_NAME, "Kim Ryon-hui 김련희", true},
+        {SF_NAME, "two\nlines", false},
+        {SF_NAME, "tab\there", false},
+        {SF_NAME, "c1 \xc2\x85 control", false},
+        {SF_NAME, "bad utf8 \xff", false},
+        {SF_EMAIL, "editor@spiegel.de", true},
+        {SF_EMAIL, "a.b+c@mail.example.co.kr", true},
+        {SF_EMAIL, "no-at.example.com", false},
+        {SF_EMAIL, "two@@example.com", false},
+        {SF_EMAIL, "a@b@example.com", false},
+        {SF_EMAIL, "a@localhost", false},
+        {SF_EMAIL, "a b@example.com", false},
+        {SF_EMAIL, "a@-example.com", false},
+        {SF_EMAIL, "a@example..com", false},
+        {SF_EMAIL, "a@example.com.", false},
+        {SF_EMAIL, "<a>@example.com", false},
+        {SF_USAGE, "editorial", true},
+        {SF_USAGE, "non-profit", true},
+        {SF_USAGE, "Editorial", false},
+        {SF_USAGE, "free", false},
+        {SF_MEDIA, "tv-film", true},
+        {SF_MEDIA, "radio", false},
+        {SF_START_DATE, "2026-02-28", true},
+        {SF_START_DATE, "2024-02-29", true},
+        {SF_START_DATE, "2026-02-29", false},
+        {SF_START_DATE, "2026-13-01", false},
+        {SF_START_DATE, "2026-1-01", false},
+        {SF_START_DATE, "26-01-01xx", false},
+        {SF_DEADLINE, "1899-12-31", false},
+        {SF_EXCLUSIVITY, "exclusive", true},
+        {SF_EXCLUSIVITY, "yes", false},
+        {SF_CONSENT, "yes", true},
+        {SF_CONSENT, "on", false},
+        {SF_WEBSITE, "", true},
+        {SF_WEBSITE, "http://spam.example", false},
+        {SF_DESCRIPTION, "line one\nline two\ttabbed", true},
+        {SF_DESCRIPTION, "bell \a", false},
+        {SF_TOKEN, "123.abc", true},
+        {SF_TOKEN, "123.ABC", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (field_ok(cases[i].f, cases[i].v) != cases[i].ok)
+            fail_msg("%s = '%s' should be %s", serve_fields[cases[i].f].name, cases[i].v,
+                     cases[i].ok ? "accepted" : "refused");
+}
+
+static void every_field_has_a_limit_and_a_validator(void **state)
+{
+    char big[6000];
+    for (int f = 0; f < SERVE_FIELD_COUNT; f++) {
+        const struct serve_field_rule *r = &serve_fields[f];
+        const char *why = NULL;
+        assert_non_null(r->name);
+        assert_non_null(r->valid);
+        assert_true(r->max > 0 && r->max < sizeof big);
+        memset(big, 'a', r->max + 1);
+        assert_false(serve_field_check((enum serve_field)f, big, r->max + 1, &why));
+        assert_non_null(strstr(why, "too long"));
+    }
+    /* A NUL inside is refused even where the rest would pass. */
+    const char *why = NULL;
+    assert_false(serve_field_check(SF_NAME, "a\0b", 3, &why));
+}
+
+static const char valid_form[] =
+    "photo_id=general&name=Kim+Min-ji&organisation=&email=kim%40example.com&country=Korea"
+    "&usage=editorial&media=print&media=web&media=print&territory=Worldwide"
+    "&start_date=2026-12-01&duration=1+year&exclusivity=none&description=For+a+feature%0D%0A"
+    "second+line&consent=yes&website=&token=1.a&submit=Send";
+
+static void form_bodies_parse_into_the_table(void **state)
+{
+    struct serve_inquiry q;
+    struct serve_errors e;
+    assert_int_equal(serve_inquiry_parse(SERVE_BODY_FORM, (const uint8_t *)valid_form,
+                                         strlen(valid_form), &q, &e),
+                     ST_OK);
+    assert_string_equal(q.v[SF_NAME], "Kim Min-ji");
+    assert_string_equal(q.v[SF_EMAIL], "kim@example.com");
+    assert_string_equal(q.v[SF_MEDIA], "print,web");
+    assert_string_equal(q.v[SF_DESCRIPTION], "For a feature\nsecond line");
+    assert_null(q.v[SF_ORGANISATION]);
+    serve_inquiry_clear(&q);
+
+    static const char bad_escape[] = "name=%zz";
+    assert_int_equal(serve_inquiry_parse(SERVE_BODY_FORM, (const uint8_t *)bad_escape,
+                                         strlen(bad_escape), &q, &e),
+                     ST_MALFORMED);
+    assert_string_equal(e.e[0].field, "body");
+    serve_inquiry_clear(&q);
+
+    static const char twice[] = "name=a&name=b";
+    serve_inquiry_parse(SERVE_BODY_FORM, (const uint8_t *)twice, strlen(twice), &q, &e);
+    bool found = false;
+    for (unsigned i = 0; i < e.n; i++)
+        found |= strcmp(e.e[i].field, "name") == 0 && strstr(e.e[i].message, "more than once");
+    assert_true(found);
+    serve_inquiry_clear(&q);
+
+    static const char encoded_bad_utf8[] = "name=%FF%FE";
+    serve_inquiry_parse(SERVE_BODY_FORM, (const uint8_t *)encoded_bad_utf8,
+                        strlen(encoded_bad_utf8), &q, &e);
+    assert_string_equal(e.e[0].field, "name");
+    assert_non_null(strstr(e.e[0].message, "UTF-8"));
+    serve_inquiry_clear(&q);
+
+    char many[2000] = "";
+    for (int i = 0; i < TS_LIMIT_INQUIRY_PAIRS + 1; i++)
+        strcat(many, "x=1&");
+    assert_int_equal(
+        serve_inquiry_parse(SERVE_BODY_FORM, (const uint8_t *)many, strlen(many), &q, &e),
+        ST_MALFORMED);
+    assert_string_equal(e.e[0].field, "body");
+    serve_inquiry_clear(&q);
+}
+
+static void json_bodies_parse_into_the_table(void **state)
+{
+    struct serve_inquiry q;
+    struct serve_errors e;
+    static const char ok[] =
+        "{\"photo_id\":\"general\",\"name\":\"A\",\"email\":\"a@b.example\",\"country\":\"FR\","
+        "\"usage\":\"personal\",\"media\":[\"web\",\"book\"],\"territory\":\"FR\","
+        "\"start_date\":\"2027-01-01\",\"duration\":\"1 month\",\"exclusivity\":\"none\","
+        "\"description\":\"x\",\"consent\":true,\"token\":\"1.a\"}";
+    assert_int_equal(serve_inquiry_parse(SERVE_BODY_JSON, (const uint8_t *)ok, strlen(ok), &q, &e),
+                     ST_OK);
+    assert_string_equal(q.v[SF_MEDIA], "web,book");
+    assert_string_equal(q.v[SF_CONSENT], "yes");
+    serve_inquiry_clear(&q);
+    static const char *const bad[] = {
+        "[1,2]", "{\"name\":1}", "{\"name\":\"a\\u0000b\"}", "{\"name\":\"a\",\"name\":\"b\"}",
+        "{",     "\"x\""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(
+            serve_inquiry_parse(SERVE_BODY_JSON, (const uint8_t *)bad[i], strlen(bad[i]), &q, &e),
+            ST_MALFORMED);
+        serve_inquiry_clear(&q);
+    }
+    /* Missing fields are each named. */
+    serve_inquiry_parse(SERVE_BODY_JSON, (const uint8_t *)"{}", 2, &q, &e);
+    unsigned required = 0;
+    for (int f = 0; f < SERVE_FIELD_COUNT; f++)
+        required += serve_fields[f].required;
+    assert_int_equal(e.n, required);
+    serve_inquiry_clear(&q);
+}
+
+/* ---- tokens ----------------------------------------------------------------- */
+
+static void tokens_check_signature_age_and_form(void **state)
+{
+    uint8_t key[SERVE_KEY_BYTES], other[SERVE_KEY_BYTES], nonce[SERVE_NONCE_BYTES];
+    char tok[SERVE_TOKEN_SIZE], seen[33];
+    memset(key, 7, sizeof key);
+    memset(other, 8, sizeof other);
+    memset(nonce, 0xab, sizeof nonce);
+    time_t t = 1800000000;
+    serve_token_make(key, t, nonce, tok);
+    size_t n = strlen(tok);
+    assert_int_equal(serve_token_check(key, tok, n, t + 10, seen), SERVE_TOKEN_OK);
+    assert_string_equal(seen, "abababababababababababababababab");
+    assert_int_equal(serve_token_check(key, tok, n, t + 2, seen), SERVE_TOKEN_TOO_FAST);
+    assert_int_equal(serve_token_check(key, tok, n, t + SERVE_TOKEN_MIN_AGE_S, seen),
+                     SERVE_TOKEN_OK);
+    assert_int_equal(serve_token_check(key, tok, n, t + SERVE_TOKEN_MAX_AGE_S + 1, seen),
+                     SERVE_TOKEN_EXPIRED);
+    assert_int_equal(serve_token_check(other, tok, n, t + 10, seen), SERVE_TOKEN_FORGED);
+    /* Moving the time forward breaks the MAC. */
+    char moved[SERVE_TOKEN_SIZE];
+    snprintf(moved, sizeof moved, "%s", tok);
+    moved[9] = moved[9] == '0' ? '1' : '0';
+    assert_int_equal(serve_token_check(key, moved, n, t + 10, seen), SERVE_TOKEN_FORGED);
+    assert_int_equal(serve_token_check(key, tok, n - 1, t + 10, seen), SERVE_TOKEN_MALFORMED);
+    assert_int_equal(serve_token_check(key, "", 0, t, seen), SERVE_TOKEN_MALFORMED);
+    assert_int_equal(serve_token_check(key, "1.2.3", 5, t, seen), SERVE_TOKEN_MALFORMED);
+    char upper[SERVE_TOKEN_SIZE];
+    snprintf(upper, sizeof upper, "%s", tok);
+    upper[n - 1] = 'G';
+    assert_int_equal(serve_token_check(key, upper, n, t + 10, seen), SERVE_TOKEN_MALFORMED);
+}
+
+static void proof_of_work_needs_leading_zero_bits(void **state)
+{
+    char answer[16];
+    unsigned i = 0;
+    for (; i < 100000; i++) {
+        snprintf(answer, sizeof answer, "%u", i);
+        if (serve_pow_check("tok", answer, 8))
+            break;
+    }
+    assert_true(i < 100000);
+    assert_true(serve_pow_check("tok", answer, 0));
+    /* An answer for one token does not serve another (most of the time:
+     * find one that fails). */
+    bool some_fail = false;
+    for (unsigned k = 0; k < 8 && !some_fail; k++) {
+        char other[16];
+        snprintf(other, sizeof other, "tok%u", k);
+        some_fail = !serve_pow_check(other, answer, 8);
+    }
+    assert_true(some_fail);
+    assert_false(serve_pow_check("tok", NULL, 8));
+}
+
+static void passwords_hash_with_salt_and_verify(void **state)
+{
+    char a[SERVE_PWHASH_SIZE], b[SERVE_PWHASH_SIZE];
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(serve_password_hash("correct horse battery", a, &d), ST_OK);
+    assert_int_equal(serve_password_hash("correct horse battery", b, &d), ST_OK);
+    assert_string_not_equal(a, b); /* salted */
+    assert_non_null(strstr(a, "scrypt$15$8$1$"));
+    assert_true(serve_password_verify("correct horse battery", a));
+    assert_false(serve_password_verify("correct horse batterY", a));
+    assert_false(serve_password_verify("correct horse battery", "scrypt$15$8$1$00$00"));
+    assert_false(serve_password_verify("x", ""));
+}
+
+/* ---- site.yaml: the notify: line ------------------------------------------------ */
+
+static enum status notify_of(const char *yaml, char *out, size_t outlen)
+{
+    char dir[] = "/tmp/ts-notify-XXXXXX", path[64];
+    struct diag d;
+    diag_clear(&d);
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/site.yaml", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(yaml, f);
+    fclose(f);
+    enum status st = serve_notify_command(dir, out, outlen, &d);
+    unlink(path);
+    rmdir(dir);
+    return st;
+}
+
+static void notify_command_is_the_top_level_key_only(void **state)
+{
+    char cmd[128];
+    assert_int_equal(
+        notify_of("title: x\nnotify: \"sendmail owner@example.com\"\n", cmd, sizeof cmd), ST_OK);
+    assert_string_equal(cmd, "sendmail owner@example.com");
+    assert_int_equal(notify_of("images:\n  widths: [1, 2]\n  notify: nested\nlicense: {notify: "
+                               "flow}\nlist: [notify, x]\n",
+                               cmd, sizeof cmd),
+                     ST_OK);
+    assert_string_equal(cmd, "");
+    assert_int_equal(notify_of("a: [1, {b: 2}]\nnotify: mail-me\nz: 1\n", cmd, sizeof cmd), ST_OK);
+    assert_string_equal(cmd, "mail-me");
+    assert_int_equal(notify_of("notify: |\n  two\n  lines\n", cmd, sizeof cmd), ST_CONFIG);
+    assert_int_equal(notify_of("notify: [unclosed\n", cmd, sizeof cmd), ST_CONFIG);
+    char deep[200] = "x: ";
+    for (int i = 0; i < 40; i++)
+        strcat(deep, "[");
+    assert_int_equal(notify_of(deep, cmd, sizeof cmd), ST_LIMIT);
+    char small[8];
+    assert_int_equal(notify_of("notify: a-command-too-long\n", small, sizeof small), ST_CONFIG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -277,6 +571,14 @@ int main(void)
         cmocka_unit_test(hashed_names_follow_the_generator_pattern),
         cmocka_unit_test(http_dates_round_trip_and_refuse_other_forms),
         cmocka_unit_test(if_none_match_compares_weakly),
+        cmocka_unit_test(field_rules_accept_good_and_refuse_bad_values),
+        cmocka_unit_test(every_field_has_a_limit_and_a_validator),
+        cmocka_unit_test(form_bodies_parse_into_the_table),
+        cmocka_unit_test(json_bodies_parse_into_the_table),
+        cmocka_unit_test(tokens_check_signature_age_and_form),
+        cmocka_unit_test(proof_of_work_needs_leading_zero_bits),
+        cmocka_unit_test(passwords_hash_with_salt_and_verify),
+        cmocka_unit_test(notify_command_is_the_top_level_key_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,173 @@
+/*
+ * serve_internal.h — what the files of the serve module share and
+ * nothing outside it uses (tests and the fuzz target may): the request
+ * record, response helpers, the inquiry store (SQLite), the licensing
+ * state (key, photo ids, rate table, notification worker) and the
+ * routes of the inquiry API and the owner's page.
+ *
+ * Must never: be included outside src/serve, tests/ and fuzz/.
+ *
+ * Spec: docs/serve.md, docs/inquiries.md.
+ */
+#ifndef TS_SERVE_INTERNAL_H
+#define TS_SERVE_INTERNAL_H
+
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <arpa/inet.h>
+
+#include <microhttpd.h>
+
+#include "serve/serve.h"
+
+struct serve_route;
+
+/* One request, from the request line until the response is sent. */
+struct request {
+    size_t target_len;                  /* the request target as sent */
+    char target[TS_LIMIT_HTTP_URL + 1]; /* its first bytes */
+    char method[16];
+    char client[INET6_ADDRSTRLEN];
+    const struct serve_route *route; /* chosen on the first call */
+    size_t path_len;                 /* target bytes before '?' */
+    unsigned status;                 /* 0 until a response is queued */
+    uint64_t bytes;                  /* body bytes in that response */
+    struct buf body;                 /* a route that takes one: capped */
+};
+
+bool serve_add_header(struct MHD_Response *r, const char *name, const char *value);
+/* Queues r with the headers every response carries; takes r. */
+enum MHD_Result serve_respond(struct MHD_Connection *c, struct request *rq, unsigned status,
+                              struct MHD_Response *r, uint64_t body_bytes);
+/* A body from a buffer (copied) with a content type and no-store. */
+enum MHD_Result serve_respond_text(struct MHD_Connection *c, struct request *rq, unsigned status,
+                                   const char *type, const char *body, size_t len);
+/* The built-in page for an error status (Allow when given). */
+enum MHD_Result serve_respond_error(struct MHD_Connection *c, struct request *rq, unsigned status,
+                                    const char *allow);
+
+/* ---- the store: <site>/.tearsheet/inquiries.db -------------------- */
+
+struct serve_store;
+
+struct serve_row {
+    int64_t id;
+    char created[32]; /* "2026-11-27T17:20:00Z" */
+    char status[16];
+    struct serve_inquiry q;
+};
+void serve_row_clear(struct serve_row *r);
+
+/* Opens (creates) the database: WAL, synchronous=FULL, migrations up
+ * to the current schema. Every call below is serialised by a lock. */
+enum status serve_store_open(const char *site_dir, struct serve_store **out, struct diag *d);
+void serve_store_close(struct serve_store *s);
+
+/* One transaction: the token's nonce (refused when already used:
+ * *replayed), the inquiry, its notification when `notify`. Committed
+ * (fsync'd) when this returns ST_OK. */
+enum status serve_store_add(struct serve_store *s, const struct serve_inquiry *q, const char *nonce,
+                            time_t now, bool notify, int64_t *id, bool *replayed, struct diag *d);
+typedef enum status (*serve_row_fn)(void *ud, const struct serve_row *r);
+/* Every inquiry, newest first. */
+enum status serve_store_each(struct serve_store *s, serve_row_fn fn, void *ud, struct diag *d);
+/* ST_NOT_FOUND when there is no inquiry N. */
+enum status serve_store_get(struct serve_store *s, int64_t id, struct serve_row *r, struct diag *d);
+enum status serve_store_mark(struct serve_store *s, int64_t id, const char *status, struct diag *d);
+bool serve_status_valid(const char *status);
+
+enum status serve_store_set_password(struct serve_store *s, const char *hash, struct diag *d);
+/* hash: "" when no password was set. */
+enum status serve_store_get_password(struct serve_store *s, char *hash, size_t hashlen,
+                                     struct diag *d);
+
+/* Sessions: a random id (the cookie, stored hashed) and a CSRF token. */
+#define SERVE_SESSION_HEX 65
+#define SERVE_SESSION_TTL_S (8 * 3600)
+enum status serve_store_session_new(struct serve_store *s, time_t now, char id[SERVE_SESSION_HEX],
+                                    char csrf[SERVE_SESSION_HEX], struct diag *d);
+/* *found false when absent or expired. */
+enum status serve_store_session_find(struct serve_store *s, const char *id, time_t now,
+                                     char csrf[SERVE_SESSION_HEX], bool *found, struct diag *d);
+enum status serve_store_session_end(struct serve_store *s, const char *id, struct diag *d);
+
+/* The notification queue. */
+enum status serve_store_notify_next(struct serve_store *s, time_t now, int64_t *id,
+                                    unsigned *attempts, bool *found, struct diag *d);
+enum status serve_store_notify_result(struct serve_store *s, int64_t id, bool ok, unsigned attempts,
+                                      time_t next, const char *error, struct diag *d);
+
+/* The first value of `name` in a form-urlencoded body, decoded, valid
+ * UTF-8 without NUL and shorter than outlen; false otherwise. */
+bool serve_form_value(const uint8_t *body, size_t len, const char *name, char *out, size_t outlen);
+
+/* ---- crypto helpers (token.c) --------------------------------------- */
+
+/* Random bytes from OpenSSL; false when it has none. */
+bool serve_random(uint8_t *out, size_t n);
+void serve_hex(const uint8_t *in, size_t n, char *out); /* out: 2n + 1 */
+/* SHA-256 of s as 64 hex digits + NUL. */
+void serve_sha256_hex(const char *s, size_t n, char out[65]);
+/* "scrypt$N$r$p$<salt hex>$<hash hex>" */
+#define SERVE_PWHASH_SIZE 256
+enum status serve_password_hash(const char *pw, char out[SERVE_PWHASH_SIZE], struct diag *d);
+bool serve_password_verify(const char *pw, const char *stored);
+bool serve_const_eq(const char *a, const char *b);
+
+/* ---- the licensing state ------------------------------------------- */
+
+struct serve_notify;
+
+struct serve_rate_entry {
+    char client[INET6_ADDRSTRLEN];
+    double tokens;
+    time_t last;
+};
+
+struct serve_lic {
+    struct serve_store *store;
+    uint8_t key[SERVE_KEY_BYTES];
+    char **photo_ids; /* sorted */
+    size_t nphotos;
+    unsigned rate_burst, rate_refill_s, pow_bits;
+    pthread_mutex_t rate_lock;
+    struct serve_rate_entry *rate; /* TS_LIMIT_RATE_CLIENTS */
+    struct serve_notify *notify;   /* NULL: no notify: in site.yaml */
+};
+
+enum status serve_lic_start(const struct serve_options *opt, int root_fd, struct serve_lic **out,
+                            struct diag *d);
+void serve_lic_stop(struct serve_lic *l);
+
+/* The client a rate limit counts: the peer, or X-Real-IP when the peer
+ * is a proxy on loopback. */
+void serve_client_of(struct MHD_Connection *c, const struct request *rq, char *out, size_t outlen);
+/* One more request from client: false (and *retry_after) when over. */
+bool serve_rate_take(struct serve_lic *l, const char *client, time_t now, unsigned *retry_after);
+/* POST from another site: Origin not matching Host, Sec-Fetch-Site
+ * cross-site, or Origin "null". */
+bool serve_cross_site(struct MHD_Connection *c);
+
+/* Copies the page in fd with a fresh token in every
+ * `value="" data-tearsheet-token`; false when it has none. */
+bool serve_lic_fill_token(struct serve_lic *l, int fd, const struct stat *st, struct buf *out);
+
+enum MHD_Result serve_inquiry_route(struct serve_lic *l, struct MHD_Connection *c,
+                                    struct request *rq);
+enum MHD_Result serve_owner_route(struct serve_lic *l, struct MHD_Connection *c,
+                                  struct request *rq);
+
+/* ---- the notification worker (notify.c) ----------------------------- */
+
+/* The notify: command of <site>/site.yaml, or "" when there is none. */
+enum status serve_notify_command(const char *site_dir, char *out, size_t outlen, struct diag *d);
+enum status serve_notify_start(struct serve_store *store, const char *command, unsigned retry_s,
+                               struct serve_notify **out, struct diag *d);
+void serve_notify_wake(struct serve_notify *n);
+void serve_notify_stop(struct serve_notify *n);
+/* The inquiry as the text the hook reads on stdin. */
+enum status serve_inquiry_text(const struct serve_row *r, struct buf *out);
+
+#endif
