@@ -31,6 +31,7 @@ void story_site_free(struct story_site *s)
     free(s->theme);
     free(s->iim_charset);
     free(s->signing_key);
+    free(s->notify);
     story_license_clear(&s->license);
     free(s);
 }
@@ -250,6 +251,8 @@ static enum status site_key(struct story_ctx *c, const char *key, const struct s
         return read_token(c, v, field, 32, &s->iim_charset);
     if (strcmp(key, "signing_key") == 0)
         return read_signing_key(c, v, s);
+    if (strcmp(key, "notify") == 0) /* used by serve; known here so it is no typo */
+        return story_get_text(c, v, field, &s->notify);
     if (strcmp(key, "license") == 0)
         return story_get_license(c, v, field, &s->license);
     if (strcmp(key, "images") == 0) {

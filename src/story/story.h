@@ -42,6 +42,7 @@ struct story_site {
     char *signing_key; /* path (a relative one is joined to dir), NULL = do not sign */
     /* added by the story module: */
     unsigned n_warnings; /* unknown keys logged while loading (typos) */
+    char *notify;        /* command run per new inquiry (read by src/serve itself) */
 };
 
 /* A tear sheet: where a photo or story was published. */
