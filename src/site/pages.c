@@ -548,7 +548,8 @@ static void form_fields(json_t *ctx, const char *root, const char *photo_id, con
     char action[TS_LIMIT_PATH];
     snprintf(action, sizeof action, "%sapi/inquiries", root);
     json_object_set_new(ctx, "form_action", json_string(action));
-    json_object_set_new(ctx, "form_photo_id", json_string(photo_id ? photo_id : ""));
+    /* the server takes "general" for an inquiry about no one photo */
+    json_object_set_new(ctx, "form_photo_id", json_string(photo_id ? photo_id : "general"));
     json_object_set_new(ctx, "form_general", json_boolean(photo_id == NULL));
     set_str(ctx, "form_email", email && strchr(email, '@') ? email : NULL);
 }

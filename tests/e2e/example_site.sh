@@ -96,6 +96,12 @@ assert m and ("<label for=\"%s\">" % m.group(2)) in h
   done
   check "$id: exclusivity" sh -c "grep -q 'name=\"exclusivity\" value=\"none\"' '$form' && grep -q 'name=\"exclusivity\" value=\"exclusive\"' '$form'"
   check "$id: consent required" has "$form" 'name="consent" value="yes" required'
+  for f in name email country usage territory start_date duration description; do
+    check "$id: $f required" grep -qE "name=\"$f\"[^>]* required" "$form"
+  done
+  for f in organisation size_placement print_run deadline budget; do
+    check "$id: $f optional" sh -c "! grep -qE 'name=\"$f\"[^>]* required' '$form'"
+  done
   for lim in 'name="name" type="text" maxlength="200"' 'name="email" type="email" maxlength="254"' \
              'name="description" rows="6" maxlength="5000"' 'name="budget" type="text" maxlength="100"'; do
     check "$id: limit $lim" has "$form" "$lim"
@@ -106,8 +112,8 @@ assert m and ("<label for=\"%s\">" % m.group(2)) in h
 done
 check "licensing page ends with the general form" \
   has "$pub/licensing/index.html" '<form class="inquiry" method="post" action="../api/inquiries"'
-check "general form has an empty photo_id" \
-  has "$pub/licensing/index.html" '<input type="hidden" name="photo_id" value="">'
+check "general form's photo_id is general" \
+  has "$pub/licensing/index.html" '<input type="hidden" name="photo_id" value="general">'
 check "general form has the token input" \
   has "$pub/licensing/index.html" '<input type="hidden" name="token" value="" data-tearsheet-token>'
 check "thanks page" has "$pub/licensing/thanks/index.html" "Your inquiry was received"
