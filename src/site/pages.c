@@ -568,11 +568,17 @@ static enum status render_form_page(struct site_build *b, const struct site_phot
     const char *email = pick_str(pr ? pr->license.licensor_email : NULL,
                                  pick_str(s->license.licensor_email, b->cfg->license.licensor_email));
     char photo_id[600], rel[TS_LIMIT_PATH], thumb[TS_LIMIT_PATH], story_href[TS_LIMIT_PATH];
-    snprintf(photo_id, sizeof photo_id, "%s/%s", p->story_slug, p->id);
-    snprintf(rel, sizeof rel, "license/%s/%s/index.html", p->story_slug, p->id);
-    snprintf(story_href, sizeof story_href, "%s%s/#%s", root, p->story_slug, p->id);
     const struct image_output *t = thumbnail_output(p);
-    snprintf(thumb, sizeof thumb, "%s%s/%s", root, p->story_slug, t ? base_name(t->path) : "");
+    int n[4] = {
+        snprintf(photo_id, sizeof photo_id, "%s/%s", p->story_slug, p->id),
+        snprintf(rel, sizeof rel, "license/%s/%s/index.html", p->story_slug, p->id),
+        snprintf(story_href, sizeof story_href, "%s%s/#%s", root, p->story_slug, p->id),
+        snprintf(thumb, sizeof thumb, "%s%s/%s", root, p->story_slug, t ? base_name(t->path) : ""),
+    };
+    if (n[0] < 0 || (size_t)n[0] >= sizeof photo_id || n[1] < 0 || (size_t)n[1] >= sizeof rel ||
+        n[2] < 0 || (size_t)n[2] >= sizeof story_href || n[3] < 0 || (size_t)n[3] >= sizeof thumb)
+        return diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "%s: licence form path too long",
+                        p->src_path);
     const char *caption = meta_lang_pick(&m->description_langs, lang);
     if (str_blank(caption))
         caption = m->description;

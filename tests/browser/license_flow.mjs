@@ -51,6 +51,38 @@ async function waitForServer(url, server, seconds) {
   return false;
 }
 
+// Fills every field by its label, as a keyboard or screen-reader user
+// finds it, waits out the token's minimum age (the server refuses a
+// token younger than 3 s: a bot's speed), then submits.
+let lastResponse = null;
+async function fillAndSend(page, describe, loaded) {
+  await page.getByLabel('Name').fill('Erika Mustermann');
+  await page.getByLabel('Organisation').fill('Beispiel Verlag');
+  await page.getByLabel('Email').fill('erika@example.org');
+  await page.getByLabel('Country').fill('Germany');
+  await page.getByLabel('Type of use').selectOption('editorial');
+  await page.getByLabel('Territory').fill('Germany, Austria');
+  await page.getByLabel('Print', { exact: true }).check();
+  await page.getByLabel('Web', { exact: true }).check();
+  await page.getByLabel('Size and placement').fill('Half page, inside');
+  await page.getByLabel('Print run or audience').fill('120,000 copies');
+  await page.getByLabel('Start date').fill('2027-01-15');
+  await page.getByLabel('Duration').fill('One year');
+  await page.getByLabel('Not exclusive').check();
+  await page.getByLabel('Deadline').fill('2026-12-20');
+  await page.getByLabel('Budget').fill('EUR 400');
+  await page.getByLabel(describe).fill('A portrait for a feature on divided families, print and web.');
+  await page.getByLabel(/I agree that my details are stored/).check();
+  check(`form is valid in the browser (${describe})`,
+        await page.locator('form.inquiry').evaluate(f => f.checkValidity()));
+  const wait = 3500 - (Date.now() - loaded);
+  if (wait > 0) await new Promise(r => setTimeout(r, wait));
+  [lastResponse] = await Promise.all([
+    page.waitForNavigation(),
+    page.getByRole('button', { name: 'Send inquiry' }).click(),
+  ]);
+}
+
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-browser-'));
 const site = path.join(tmp, 'site');
 let server = null, browser = null, log = '';
@@ -82,6 +114,7 @@ try {
   await page.getByRole('link', { name: 'License this photo' }).first().click();
   await page.waitForURL('**/license/kim-ryon-hui/kim-ryon-hui-01/');
   const loaded = Date.now();
+  const token = await page.locator('input[name=token]').inputValue();
   check('"License this photo" opens the first photo\'s form', page.url() === `${root}license/kim-ryon-hui/kim-ryon-hui-01/`, page.url());
   check('form names the photo',
         await page.locator('input[name=photo_id]').inputValue() === 'kim-ryon-hui/kim-ryon-hui-01');
@@ -93,33 +126,8 @@ try {
   check('honeypot out of sight', hp && (hp.x + hp.width <= 0 || hp.width <= 1), JSON.stringify(hp));
   check('honeypot out of the tab order', await page.locator('input[name=website]').getAttribute('tabindex') === '-1');
 
-  // every field by its label, as a keyboard or screen-reader user finds it
-  await page.getByLabel('Name').fill('Erika Mustermann');
-  await page.getByLabel('Organisation').fill('Beispiel Verlag');
-  await page.getByLabel('Email').fill('erika@example.org');
-  await page.getByLabel('Country').fill('Germany');
-  await page.getByLabel('Type of use').selectOption('editorial');
-  await page.getByLabel('Territory').fill('Germany, Austria');
-  await page.getByLabel('Print', { exact: true }).check();
-  await page.getByLabel('Web', { exact: true }).check();
-  await page.getByLabel('Size and placement').fill('Half page, inside');
-  await page.getByLabel('Print run or audience').fill('120,000 copies');
-  await page.getByLabel('Start date').fill('2027-01-15');
-  await page.getByLabel('Duration').fill('One year');
-  await page.getByLabel('Not exclusive').check();
-  await page.getByLabel('Deadline').fill('2026-12-20');
-  await page.getByLabel('Budget').fill('EUR 400');
-  await page.getByLabel('How would you use this photograph?').fill('A portrait for a feature on divided families, print and web.');
-  await page.getByLabel(/I agree that my details are stored/).check();
-  check('form is valid in the browser', await page.locator('form.inquiry').evaluate(f => f.checkValidity()));
-
-  // the server refuses a token younger than 3 s (a bot's speed)
-  const wait = 3500 - (Date.now() - loaded);
-  if (wait > 0) await new Promise(r => setTimeout(r, wait));
-  const [response] = await Promise.all([
-    page.waitForNavigation(),
-    page.getByRole('button', { name: 'Send inquiry' }).click(),
-  ]);
+  await fillAndSend(page, 'How would you use this photograph?', loaded);
+  const response = lastResponse;
   const status = response ? response.status() : 0;
   if ([404, 405, 501].includes(status)) {
     console.log(`skipped: server side not merged yet (POST /api/inquiries answered ${status})`);
@@ -139,6 +147,15 @@ try {
       else
         check('inquiry is in the store (sqlite3)', Number(q.stdout.trim()) >= 1, q.stdout);
     }
+    check('the served form carried a token from the server', token !== '', token);
+    // the general form at the end of the licensing page
+    await page.goto(`${root}licensing/`);
+    const t0 = Date.now();
+    check('general form: photo_id is "general"',
+          await page.locator('input[name=photo_id]').inputValue() === 'general');
+    await fillAndSend(page, 'Which photographs, and how would you use them?', t0);
+    check('general form lands on the thanks page', page.url().startsWith(`${root}licensing/thanks/`),
+          `${lastResponse && lastResponse.status()} ${page.url()}`);
   }
 } catch (e) {
   fail++;
