@@ -144,6 +144,8 @@ if command -v exiftool >/dev/null; then
     exiftool -q -overwrite_original -XMP-plus:all= -XMP-xmpRights:UsageTerms= \
       -XMP-iptcCore:AltTextAccessibility= "$tmp/rights/stories/rights/$n.jpg"
   done
+  exiftool -q -overwrite_original -XMP-photoshop:TransmissionReference=JOB-2024-042 \
+    -IPTC:OriginalTransmissionReference=JOB-2024-042 "$tmp/rights/stories/rights/plain.jpg"
   printf -- '---\ntitle: Rights\ndate: 2024-02-02\nlicense:\n  usage_terms: Story terms\nphotos:\n  plain.jpg:\n    alt: Alt from the front matter\n    license:\n      usage_terms: Photo terms\n  gone.jpg:\n    alt: a typo\n---\n\n![](plain.jpg)\n\n![](other.jpg)\n' \
     >"$tmp/rights/stories/rights/story.md"
   "$ts" build "$tmp/rights" >"$tmp/rights.log" 2>&1
@@ -159,6 +161,13 @@ if command -v exiftool >/dev/null; then
   check "acquireLicensePage is the photo's form" has "$rp/index.html" \
     '"acquireLicensePage":"http://127.0.0.1:8080/license/rights/other/"'
   check "alt from the front matter" has "$rp/index.html" 'alt="Alt from the front matter"'
+  check "photos.json carries the job id, null when there is none" python3 -c '
+import json, sys
+d = {p["id"]: p for p in json.load(open(sys.argv[1]))["photos"]}
+assert d["rights/plain"]["job_id"] == "JOB-2024-042", d
+assert d["rights/other"]["job_id"] is None, d
+' "$tmp/rights/public/api/photos.json"
+  check "form page shows the job id" has "$tmp/rights/public/license/rights/plain/index.html" "<dt>Job</dt><dd>JOB-2024-042</dd>"
   check "rights story: every photo described" \
     python3 "$src/tests/e2e/check_jsonld.py" "$rp/index.html" --article --photos 2
 fi
