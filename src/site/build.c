@@ -154,6 +154,18 @@ static enum status plan_photos(struct site_build *b, struct diag *d)
                 return diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
             b->n_photos++;
         }
+        /* a `photos:` entry for a file the story does not show is a typo
+         * whose rights would silently apply to nothing */
+        for (size_t r = 0; r < s->n_photo_rights; r++) {
+            bool used = false;
+            for (size_t j = first; j < b->n_photos && !used; j++)
+                used = strcmp(b->photos[j].file, s->photo_rights[r].file) == 0;
+            if (!used) {
+                log_msg(LOG_WARN, "%s: line %u: photos: '%s' is not shown in this story (ignored)",
+                        s->path, s->photo_rights[r].line, s->photo_rights[r].file);
+                b->report->warnings++;
+            }
+        }
     }
     b->report->photos = (unsigned)b->n_photos;
     return ST_OK;

@@ -39,6 +39,7 @@ struct site_photo {
 
 struct site_theme {
     struct html_template *layout, *index, *story, *figure, *page, *notfound;
+    struct html_template *license, *thanks; /* the inquiry form page, its confirmation */
     char *css;
     size_t css_len;
     char css_name[64]; /* style.<hash>.css */
@@ -90,5 +91,9 @@ void site_human_date(const char *iso, char *out, size_t outlen);
 enum status site_write_if_changed(const char *path, const void *data, size_t len,
                                   struct diag *d);
 bool site_url_is_safe(const char *url);
+/* The absolute address of a photo's licence-inquiry form,
+ * <base_url>license/<slug>/<id>/; false when it does not fit. */
+bool site_form_url(const struct site_build *b, const struct site_photo *p, char *out,
+                   size_t outlen);
 
 #endif

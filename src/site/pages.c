@@ -24,7 +24,6 @@ struct figure_ctx {
     const char *lang;
     unsigned figures;   /* figures written so far on this page */
     bool captions;
-    json_t *images;     /* ImageObjects for the page's JSON-LD, or NULL */
 };
 
 static const char *photo_sizes = "(min-width: 112rem) 110rem, calc(100vw - 2rem)";
@@ -32,6 +31,11 @@ static const char *photo_sizes = "(min-width: 112rem) 110rem, calc(100vw - 2rem)
 static const char *first_creator(const struct photo_meta *m)
 {
     return m && m->creator.n ? m->creator.items[0] : NULL;
+}
+
+static const char *pick_str(const char *a, const char *b)
+{
+    return a && !str_blank(a) ? a : b;
 }
 
 static void set_str(json_t *o, const char *key, const char *value)
@@ -89,21 +93,120 @@ static char *srcset(const struct site_photo *p, enum image_format f, const char 
     return buf_detach(&out, NULL);
 }
 
-static json_t *image_object(const struct site_build *b, const struct site_photo *p,
-                            const char *url)
+/* The largest derivative: what contentUrl names. */
+static const struct image_output *largest_output(const struct site_photo *p)
+{
+    const struct image_output *largest = NULL;
+    for (size_t i = 0; i < p->result.n_outputs; i++)
+        if (!largest || p->result.outputs[i].width > largest->width)
+            largest = &p->result.outputs[i];
+    return largest;
+}
+
+static const struct image_output *smallest_of(const struct site_photo *p, enum image_format f)
+{
+    const struct image_output *best = NULL;
+    for (size_t i = 0; i < p->result.n_outputs; i++) {
+        const struct image_output *o = &p->result.outputs[i];
+        if (o->format == f && (!best || o->width < best->width))
+            best = o;
+    }
+    return best;
+}
+
+/* The thumbnail of the inquiry form: the smallest derivative in a
+ * format every browser reads (JPEG, else WebP). */
+static const struct image_output *thumbnail_output(const struct site_photo *p)
+{
+    const struct image_output *o = smallest_of(p, IMAGE_JPEG);
+    if (!o)
+        o = smallest_of(p, IMAGE_WEBP);
+    return o ? o : largest_output(p);
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* The photo's headline for people: IPTC Headline, else its Title, else
+ * the story's title. */
+static const char *photo_headline(const struct site_photo *p)
 {
     const struct photo_meta *m = p->meta;
+    if (m->headline && !str_blank(m->headline))
+        return m->headline;
+    if (m->title && !str_blank(m->title))
+        return m->title;
+    return p->story->title;
+}
+
+/*
+ * schema.org ImageObject of one photo, for Google's "Licensable" badge:
+ * contentUrl, creator (a Person), creditText, copyrightNotice, license
+ * (the web statement of rights) and acquireLicensePage (the licensor
+ * URL: the photographer's own, an override, or the photo's inquiry form;
+ * see fill_rights in photos.c). NULL when the photo has no derivative.
+ */
+static json_t *image_object(const struct site_build *b, const struct site_photo *p)
+{
+    const struct photo_meta *m = p->meta;
+    const struct image_output *largest = largest_output(p);
+    if (!largest)
+        return NULL;
+    char url[TS_LIMIT_PATH];
+    int n = snprintf(url, sizeof url, "%s%s/%s", b->cfg->base_url, p->story_slug,
+                     base_name(largest->path));
+    if (n <= 0 || (size_t)n >= sizeof url)
+        return NULL;
     json_t *o = json_pack("{s:s, s:s}", "@type", "ImageObject", "contentUrl", url);
+    set_str(o, "name", photo_headline(p));
     set_str(o, "caption", m->description);
-    if (first_creator(m))
-        json_object_set_new(o, "creator",
-                            json_pack("{s:s, s:s}", "@type", "Person", "name", first_creator(m)));
-    set_str(o, "creditText", m->credit_line);
+    /* the photographer named in the file, else the site's author */
+    const char *creator = first_creator(m) ? first_creator(m) : b->cfg->author;
+    if (creator && !str_blank(creator))
+        json_object_set_new(o, "creator", json_pack("{s:s, s:s}", "@type", "Person", "name", creator));
+    set_str(o, "creditText", m->credit_line ? m->credit_line : creator);
     set_str(o, "copyrightNotice", m->copyright_notice);
     set_url(o, "license", m->web_statement);
     set_url(o, "acquireLicensePage", m->licensor_url);
     set_str(o, "dateCreated", m->date_created);
+    json_object_set_new(o, "width", json_integer(largest->width));
+    json_object_set_new(o, "height", json_integer(largest->height));
     return o;
+}
+
+/* ImageObjects of every built photo of one story (cover included, each
+ * once), in the plan's order. */
+static json_t *story_images(const struct site_build *b, const char *slug)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < b->n_photos; i++) {
+        const struct site_photo *p = &b->photos[i];
+        if (p->status != ST_OK || strcmp(p->story_slug, slug) != 0)
+            continue;
+        json_t *o = image_object(b, p);
+        if (o)
+            json_array_append_new(list, o);
+    }
+    return list;
+}
+
+/* Alt text: the Markdown's, else the story's `photos:` entry, else the
+ * photo's IPTC Alt Text in the page's language; never the caption (a
+ * screen reader would read it twice). NULL when there is none. */
+static const char *photo_alt(const struct site_photo *p, const char *md_alt, const char *lang)
+{
+    if (md_alt && !str_blank(md_alt))
+        return md_alt;
+    const struct story_photo_rights *pr = story_photo_rights_get(p->story, p->file);
+    if (pr && pr->alt && !str_blank(pr->alt))
+        return pr->alt;
+    const char *alt = meta_lang_pick(&p->meta->alt_text_langs, lang);
+    if (str_blank(alt))
+        alt = p->meta->alt_text;
+    return str_blank(alt) ? NULL : alt;
 }
 
 static enum status figure_cb(void *ud, const char *src, const char *alt, const char *title,
@@ -124,13 +227,8 @@ static enum status figure_cb(void *ud, const char *src, const char *alt, const c
     char fallback[TS_LIMIT_PATH];
     snprintf(fallback, sizeof fallback, "%s%s", fc->prefix, fb_name);
 
-    /* Alt text: the Markdown's, else the photo's IPTC Alt Text in the
-     * page's language; never the caption (a screen reader would read
-     * it twice). */
-    const char *alt_text = alt && !str_blank(alt) ? alt : meta_lang_pick(&m->alt_text_langs, fc->lang);
-    if (str_blank(alt_text))
-        alt_text = m->alt_text;
-    if (str_blank(alt_text)) {
+    const char *alt_text = photo_alt(p, alt, fc->lang);
+    if (!alt_text) {
         log_msg(LOG_WARN, "%s: line %u: photo '%s' has no alt text (IPTC Alt Text or ![alt](...))",
                 fc->story->path, p->line, p->file);
         b->report->warnings++;
@@ -154,8 +252,8 @@ static enum status figure_cb(void *ud, const char *src, const char *alt, const c
     snprintf(colour, sizeof colour, "ph-%d%d%d", p->result.dominant_rgb[0] / 64,
              p->result.dominant_rgb[1] / 64, p->result.dominant_rgb[2] / 64);
     char license_href[TS_LIMIT_PATH];
-    snprintf(license_href, sizeof license_href, "%slicensing/?photo=%s/%s", fc->root,
-             fc->story->slug, p->id);
+    snprintf(license_href, sizeof license_href, "%slicense/%s/%s/", fc->root, fc->story->slug,
+             p->id);
 
     enum status st = ST_OK;
     if (inline_image) {
@@ -166,10 +264,7 @@ static enum status figure_cb(void *ud, const char *src, const char *alt, const c
         html_escape_attr(out, alt_text, strlen(alt_text));
         buf_puts(out, "\" loading=\"lazy\">");
     } else {
-        const struct image_output *largest = NULL;
-        for (size_t i = 0; i < p->result.n_outputs; i++)
-            if (!largest || p->result.outputs[i].width > largest->width)
-                largest = &p->result.outputs[i];
+        const struct image_output *largest = largest_output(p);
         json_t *ctx = json_object();
         set_str(ctx, "id", p->id);
         set_str(ctx, "avif", avif);
@@ -198,14 +293,6 @@ static enum status figure_cb(void *ud, const char *src, const char *alt, const c
         if (st != ST_OK)
             log_diag(LOG_ERROR, &d);
         json_decref(ctx);
-        if (fc->images && largest) {
-            const char *name = strrchr(largest->path, '/');
-            char url[TS_LIMIT_PATH];
-            int n = snprintf(url, sizeof url, "%s%s/%s", b->cfg->base_url, fc->story->slug,
-                             name ? name + 1 : largest->path);
-            if (n > 0 && (size_t)n < sizeof url)
-                json_array_append_new(fc->images, image_object(b, p, url));
-        }
     }
     fc->figures++;
     free(jpeg);
@@ -294,9 +381,9 @@ static enum status render_story(struct site_build *b, const struct story *s, jso
                                 struct diag *d)
 {
     const char *lang = s->lang ? s->lang : b->cfg->language;
-    json_t *images = json_array();
+    json_t *images = story_images(b, s->slug);
     struct figure_ctx fc = {.b = b, .story = s, .root = "../", .prefix = "", .lang = lang,
-                            .captions = true, .images = images};
+                            .captions = true};
     struct buf cover, body, content;
     buf_init(&cover, TS_LIMIT_PAGE_BYTES);
     buf_init(&body, TS_LIMIT_PAGE_BYTES);
@@ -308,11 +395,9 @@ static enum status render_story(struct site_build *b, const struct story *s, jso
     const char *cover_file = s->cover ? s->cover : (s->n_photos ? s->photos[0].src : NULL);
     if (cover_file) {
         fc.captions = false;
-        fc.images = NULL;
         if ((st = figure_cb(&fc, cover_file, NULL, NULL, false, &cover)) != ST_OK)
             goto abort;
         fc.captions = true;
-        fc.images = images;
     }
     diag_set_file(d, s->path);
     if ((st = html_markdown(s->body, s->body_len, figure_cb, &fc, &body, d)) != ST_OK)
@@ -346,6 +431,18 @@ static enum status render_story(struct site_build *b, const struct story *s, jso
                             json_pack("{s:s, s:s}", "@type", "Person", "name", b->cfg->author));
     if (json_array_size(images))
         json_object_set(article, "image", images);
+    if (strncmp(b->cfg->base_url, "http", 4) == 0) {
+        char url[TS_LIMIT_PATH];
+        snprintf(url, sizeof url, "%s%s/", b->cfg->base_url, s->slug);
+        set_str(article, "url", url);
+    }
+    set_str(article, "inLanguage", lang);
+    if (s->n_tags) {
+        json_t *kw = json_array();
+        for (size_t i = 0; i < s->n_tags; i++)
+            json_array_append_new(kw, json_string(s->tags[i]));
+        json_object_set_new(article, "keywords", kw);
+    }
     ld = jsonld_text(article);
     json_decref(article);
 
@@ -378,7 +475,9 @@ static enum status render_index(struct site_build *b, json_t *pages, struct diag
     memcpy(sorted, b->stories, b->n_stories * sizeof *sorted);
     qsort(sorted, b->n_stories, sizeof *sorted, story_newest_first);
     json_t *list = json_array();
+    json_t *covers = json_array(); /* their ImageObjects, for the JSON-LD */
     enum status st = ST_OK;
+    char *ld = NULL;
     unsigned figures = 0;
     for (size_t i = 0; i < b->n_stories; i++) {
         const struct story *s = sorted[i];
@@ -403,6 +502,10 @@ static enum status render_index(struct site_build *b, json_t *pages, struct diag
             buf_init(&cover, TS_LIMIT_PAGE_BYTES);
             figure_cb(&fc, cover_file, NULL, NULL, false, &cover);
             figures = fc.figures;
+            const struct site_photo *p = site_photo_find(b, s->slug, cover_file);
+            json_t *io = p && p->status == ST_OK ? image_object(b, p) : NULL;
+            if (io)
+                json_array_append_new(covers, io);
             if (cover.len)
                 json_object_set_new(o, "cover", json_string(cover.data));
             buf_free(&cover);
@@ -410,15 +513,161 @@ static enum status render_index(struct site_build *b, json_t *pages, struct diag
         json_array_append_new(list, o);
     }
     json_t *ctx = json_pack("{s:o, s:s}", "stories", list, "root", "");
+    if (json_array_size(covers)) {
+        json_t *doc = json_pack("{s:s, s:O}", "@context", "https://schema.org", "@graph", covers);
+        ld = jsonld_text(doc);
+        json_decref(doc);
+    }
     struct buf content;
     buf_init(&content, TS_LIMIT_PAGE_BYTES);
     st = site_render(b, b->theme.index, ctx, &content, d);
     if (st == ST_OK)
         st = write_page(b, "index.html", "", NULL, b->cfg->language, b->cfg->description,
-                        content.data, NULL, pages, d);
+                        content.data, ld, pages, d);
     json_decref(ctx);
+    json_decref(covers);
+    free(ld);
     buf_free(&content);
     free(sorted);
+    return st;
+}
+
+/* The licence-inquiry form's own fields, shared by the per-photo form
+ * and the general form of the licensing page (the partial
+ * inquiry-form.mustache reads them). `root` leads from the page to the
+ * site's root, so the form posts to the site's own /api/inquiries even
+ * under a path prefix. */
+static void form_fields(json_t *ctx, const char *root, const char *photo_id, const char *email)
+{
+    char action[TS_LIMIT_PATH];
+    snprintf(action, sizeof action, "%sapi/inquiries", root);
+    json_object_set_new(ctx, "form_action", json_string(action));
+    /* the server takes "general" for an inquiry about no one photo */
+    json_object_set_new(ctx, "form_photo_id", json_string(photo_id ? photo_id : "general"));
+    json_object_set_new(ctx, "form_general", json_boolean(photo_id == NULL));
+    set_str(ctx, "form_email", email && strchr(email, '@') ? email : NULL);
+}
+
+/* license/<slug>/<id>/index.html: the photo's inquiry form, pre-filled
+ * with its id, and a summary (thumbnail, headline, caption, job id) so
+ * the sender sees which picture they ask about. */
+static enum status render_form_page(struct site_build *b, const struct site_photo *p,
+                                    json_t *pages, struct diag *d)
+{
+    const struct photo_meta *m = p->meta;
+    const struct story *s = p->story;
+    const char *root = "../../../";
+    const char *lang = s->lang ? s->lang : b->cfg->language;
+    const struct story_photo_rights *pr = story_photo_rights_get(s, p->file);
+    const char *email = pick_str(pr ? pr->license.licensor_email : NULL,
+                                 pick_str(s->license.licensor_email, b->cfg->license.licensor_email));
+    char photo_id[600], rel[TS_LIMIT_PATH], thumb[TS_LIMIT_PATH], story_href[TS_LIMIT_PATH];
+    const struct image_output *t = thumbnail_output(p);
+    int n[4] = {
+        snprintf(photo_id, sizeof photo_id, "%s/%s", p->story_slug, p->id),
+        snprintf(rel, sizeof rel, "license/%s/%s/index.html", p->story_slug, p->id),
+        snprintf(story_href, sizeof story_href, "%s%s/#%s", root, p->story_slug, p->id),
+        snprintf(thumb, sizeof thumb, "%s%s/%s", root, p->story_slug, t ? base_name(t->path) : ""),
+    };
+    if (n[0] < 0 || (size_t)n[0] >= sizeof photo_id || n[1] < 0 || (size_t)n[1] >= sizeof rel ||
+        n[2] < 0 || (size_t)n[2] >= sizeof story_href || n[3] < 0 || (size_t)n[3] >= sizeof thumb)
+        return diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "%s: licence form path too long",
+                        p->src_path);
+    const char *caption = meta_lang_pick(&m->description_langs, lang);
+    if (str_blank(caption))
+        caption = m->description;
+    const char *alt = photo_alt(p, NULL, lang);
+
+    json_t *ctx = json_object();
+    form_fields(ctx, root, photo_id, email);
+    set_str(ctx, "root", root);
+    set_str(ctx, "photo_id", photo_id);
+    set_str(ctx, "headline", photo_headline(p));
+    set_str(ctx, "caption", caption);
+    set_str(ctx, "job_id", m->job_id);
+    set_str(ctx, "credit", m->credit_line ? m->credit_line : first_creator(m));
+    set_str(ctx, "copyright", m->copyright_notice);
+    set_str(ctx, "usage_terms", m->usage_terms);
+    set_str(ctx, "story_title", s->title);
+    set_str(ctx, "story_href", story_href);
+    set_str(ctx, "thumb", t ? thumb : NULL);
+    json_object_set_new(ctx, "thumb_width", json_integer(t ? t->width : 0));
+    json_object_set_new(ctx, "thumb_height", json_integer(t ? t->height : 0));
+    json_object_set_new(ctx, "thumb_alt", json_string(alt ? alt : ""));
+    json_object_set_new(ctx, "lang", json_string(lang));
+
+    char *ld = NULL;
+    json_t *io = image_object(b, p);
+    if (io) {
+        json_object_set_new(io, "@context", json_string("https://schema.org"));
+        ld = jsonld_text(io);
+        json_decref(io);
+    }
+    char title[1024];
+    snprintf(title, sizeof title, "License: %s", photo_headline(p));
+    struct buf content;
+    buf_init(&content, TS_LIMIT_PAGE_BYTES);
+    enum status st = site_render(b, b->theme.license, ctx, &content, d);
+    if (st == ST_OK)
+        st = write_page(b, rel, root, title, b->cfg->language, NULL, content.data, ld, pages, d);
+    json_decref(ctx);
+    buf_free(&content);
+    free(ld);
+    return st;
+}
+
+/* licensing/thanks/index.html: where the server sends a sender after a
+ * successful inquiry (303). Static, so it says nothing it cannot know. */
+static enum status render_thanks(struct site_build *b, json_t *pages, struct diag *d)
+{
+    json_t *ctx = json_pack("{s:s}", "root", "../../");
+    set_str(ctx, "form_email", b->cfg->license.licensor_email);
+    struct buf content;
+    buf_init(&content, TS_LIMIT_PAGE_BYTES);
+    enum status st = site_render(b, b->theme.thanks, ctx, &content, d);
+    if (st == ST_OK)
+        st = write_page(b, "licensing/thanks/index.html", "../../", "Inquiry received", NULL,
+                        NULL, content.data, NULL, pages, d);
+    json_decref(ctx);
+    buf_free(&content);
+    return st;
+}
+
+/* api/photos.json: every photo that can be asked about, for the inquiry
+ * server (it accepts a photo_id only from this list and shows the owner
+ * its headline). Contract in docs/site.md "Licensing". */
+static enum status write_photos_json(struct site_build *b, struct diag *d)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < b->n_photos; i++) {
+        const struct site_photo *p = &b->photos[i];
+        if (p->status != ST_OK)
+            continue;
+        char id[600], page[600];
+        snprintf(id, sizeof id, "%s/%s", p->story_slug, p->id);
+        snprintf(page, sizeof page, "%s/#%s", p->story_slug, p->id);
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_string(id));
+        json_object_set_new(o, "headline", json_string(photo_headline(p)));
+        json_object_set_new(o, "job_id", p->meta->job_id && !str_blank(p->meta->job_id)
+                                             ? json_string(p->meta->job_id)
+                                             : json_null());
+        json_object_set_new(o, "title", json_string(p->story->title));
+        json_object_set_new(o, "page", json_string(page));
+        json_array_append_new(list, o);
+    }
+    json_t *doc = json_pack("{s:o}", "photos", list);
+    char *text = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+    json_decref(doc);
+    if (!text)
+        return diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
+    enum status st = ST_OK;
+    char path[TS_LIMIT_PATH];
+    if (!path_join(path, sizeof path, b->out_dir, "api/photos.json"))
+        st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "output path too long");
+    else
+        st = site_write_if_changed(path, text, strlen(text), d);
+    free(text);
     return st;
 }
 
@@ -479,6 +728,12 @@ static void render_pages(struct site_build *b, json_t *nav_list, bool write)
                 json_t *ctx = json_pack("{s:s, s:s, s:s}", "title", s->title, "body",
                                         body.data ? body.data : "", "root", "../");
                 set_str(ctx, "lang", s->lang);
+                /* the licensing terms end with the general inquiry form */
+                if (strcmp(slug, "licensing") == 0) {
+                    json_t *form = json_object();
+                    form_fields(form, "../", NULL, b->cfg->license.licensor_email);
+                    json_object_set_new(ctx, "inquiry_form", form);
+                }
                 st = site_render(b, b->theme.page, ctx, &content, &pd);
                 json_decref(ctx);
             }
@@ -653,6 +908,18 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
         goto abort;
     render_pages(b, pages, true); /* each page's failure is reported and counted */
     if ((st = render_404(b, pages, d)) != ST_OK)
+        goto abort;
+    for (size_t i = 0; i < b->n_photos; i++) {
+        struct diag fd;
+        diag_clear(&fd);
+        if (b->photos[i].status == ST_OK && render_form_page(b, &b->photos[i], pages, &fd) != ST_OK) {
+            log_diag(LOG_ERROR, &fd);
+            b->report->errors++;
+        }
+    }
+    if ((st = render_thanks(b, pages, d)) != ST_OK)
+        goto abort;
+    if ((st = write_photos_json(b, d)) != ST_OK)
         goto abort;
     if ((st = write_sitemap(b, pages, d)) != ST_OK)
         goto abort;

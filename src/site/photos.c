@@ -25,10 +25,13 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* The first value that is set: the story's override, the site default. */
-static const char *pick(const char *story_value, const char *site_value)
+/* The first value that is set: the photo's override in the story's
+ * front matter, the story's, the site's default. */
+static const char *pick(const char *photo_value, const char *story_value, const char *site_value)
 {
-    return story_value && story_value[0] ? story_value : site_value;
+    if (photo_value && !str_blank(photo_value))
+        return photo_value;
+    return story_value && !str_blank(story_value) ? story_value : site_value;
 }
 
 /* "© {year} {creator}" with the photo's own year and creator. */
@@ -62,19 +65,32 @@ static void fill(char **field, const char *value)
     }
 }
 
-/* Rights the photographer did not embed come from the story, then the
- * site: values embedded in the photo always win. */
-static void fill_rights(struct photo_meta *m, const struct story_license *story,
-                        const struct story_license *site)
+/* Rights the photographer did not embed come from the photo's entry in
+ * the story's `photos:`, then the story, then the site: values embedded
+ * in the photo always win. With no licensor URL anywhere, the photo's
+ * own inquiry form is where a licence is acquired (docs/site.md
+ * "Rights"), so Google's "Licensable" badge works from the file alone. */
+static void fill_rights(struct site_build *b, struct site_photo *p)
 {
-    fill(&m->web_statement, pick(story->web_statement, site->web_statement));
-    fill(&m->licensor_url, pick(story->licensor_url, site->licensor_url));
-    fill(&m->credit_line, pick(story->credit_line, site->credit_line));
-    fill(&m->usage_terms, pick(story->usage_terms, site->usage_terms));
-    const char *tmpl = pick(story->copyright, site->copyright);
+    struct photo_meta *m = p->meta;
+    static const struct story_license none;
+    const struct story_photo_rights *pr = story_photo_rights_get(p->story, p->file);
+    const struct story_license *photo = pr ? &pr->license : &none;
+    const struct story_license *story = &p->story->license;
+    const struct story_license *site = &b->cfg->license;
+    fill(&m->web_statement, pick(photo->web_statement, story->web_statement, site->web_statement));
+    fill(&m->licensor_url, pick(photo->licensor_url, story->licensor_url, site->licensor_url));
+    fill(&m->credit_line, pick(photo->credit_line, story->credit_line, site->credit_line));
+    fill(&m->usage_terms, pick(photo->usage_terms, story->usage_terms, site->usage_terms));
+    const char *tmpl = pick(photo->copyright, story->copyright, site->copyright);
     if (str_blank(m->copyright_notice) && tmpl) {
         free(m->copyright_notice);
         m->copyright_notice = expand_copyright(tmpl, m);
+    }
+    if (str_blank(m->licensor_url)) {
+        char url[TS_LIMIT_PATH];
+        if (site_form_url(b, p, url, sizeof url))
+            fill(&m->licensor_url, url);
     }
 }
 
@@ -260,7 +276,7 @@ static enum status process_photo(struct site_build *b, struct site_photo *p)
     st = meta_read(data, len, &mo, &p->meta, d);
     if (st != ST_OK)
         goto abort;
-    fill_rights(p->meta, &p->story->license, &b->cfg->license);
+    fill_rights(b, p);
 
     /* The key changes with the photo's bytes, the derivative settings
      * and the rights written into the files. */

@@ -20,9 +20,12 @@ static const char site_yaml[] =
     "\n"
     "# Rights written into every page and derivative when the photo itself\n"
     "# does not say them (values embedded by you in the photo always win).\n"
+    "# A story's front matter can override them (license:), and so can one\n"
+    "# photo (photos: {my-photo.jpg: {license: ...}}). Without a\n"
+    "# licensor_url, each photo's own inquiry form is where to license it.\n"
     "license:\n"
     "  web_statement: http://127.0.0.1:8080/licensing/\n"
-    "  licensor_url: http://127.0.0.1:8080/licensing/\n"
+    "  # licensor_email: you@example.com\n"
     "  credit_line: Your Name\n"
     "  copyright: \"© {year} {creator}\"\n"
     "  usage_terms: Editorial use only. Contact the photographer to license.\n"
@@ -56,7 +59,11 @@ static const char story_md[] =
     "\n"
     "tearsheet reads the caption, credit, copyright, date, place and alt\n"
     "text from the photo's own IPTC/XMP metadata, so you never retype them.\n"
-    "Alt text written between the brackets overrides the photo's.\n";
+    "Alt text written between the brackets overrides the photo's.\n"
+    "\n"
+    "Each photo gets a \"License this photo\" link to its own inquiry form;\n"
+    "`tearsheet serve` stores what is sent, and `tearsheet inquiries list`\n"
+    "shows it.\n";
 
 static const char about_md[] =
     "---\n"
@@ -71,8 +78,9 @@ static const char licensing_md[] =
     "---\n"
     "\n"
     "Every photograph on this site can be licensed for editorial or\n"
-    "commercial use. Tell me which photo, where and how long you would\n"
-    "like to use it, and I will answer with terms and a price.\n";
+    "commercial use. Use \"License this photo\" under a photograph, or the\n"
+    "form below, and tell me where and how long you would like to use it;\n"
+    "I will answer with terms and a price.\n";
 
 static enum status write_new(const char *dir, const char *rel, const char *text, struct diag *d)
 {

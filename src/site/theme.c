@@ -105,7 +105,9 @@ enum status site_theme_load(struct site_build *b, struct diag *d)
         (st = compile("story", &t->story, d)) != ST_OK ||
         (st = compile("figure", &t->figure, d)) != ST_OK ||
         (st = compile("page", &t->page, d)) != ST_OK ||
-        (st = compile("404", &t->notfound, d)) != ST_OK)
+        (st = compile("404", &t->notfound, d)) != ST_OK ||
+        (st = compile("license", &t->license, d)) != ST_OK ||
+        (st = compile("thanks", &t->thanks, d)) != ST_OK)
         return st;
     size_t len = 0;
     const char *css = theme_file("style.css", &len, d);
@@ -129,6 +131,8 @@ void site_theme_free(struct site_theme *t)
     html_template_free(t->figure);
     html_template_free(t->page);
     html_template_free(t->notfound);
+    html_template_free(t->license);
+    html_template_free(t->thanks);
     free(t->css);
     memset(t, 0, sizeof *t);
     for (size_t i = 0; i < theme_src.n; i++) {

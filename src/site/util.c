@@ -104,3 +104,11 @@ bool site_url_is_safe(const char *url)
     }
     return true;
 }
+
+bool site_form_url(const struct site_build *b, const struct site_photo *p, char *out,
+                   size_t outlen)
+{
+    const char *base = b->cfg->base_url ? b->cfg->base_url : "/";
+    int n = snprintf(out, outlen, "%slicense/%s/%s/", base, p->story_slug, p->id);
+    return n > 0 && (size_t)n < outlen;
+}

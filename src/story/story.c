@@ -46,6 +46,12 @@ void story_free(struct story *s)
         publication_clear(&s->publications[i]);
     free(s->publications);
     story_license_clear(&s->license);
+    for (size_t i = 0; i < s->n_photo_rights; i++) {
+        free(s->photo_rights[i].file);
+        free(s->photo_rights[i].alt);
+        story_license_clear(&s->photo_rights[i].license);
+    }
+    free(s->photo_rights);
     free(s->body);
     for (size_t i = 0; i < s->n_photos; i++) {
         free(s->photos[i].src);
@@ -129,6 +135,68 @@ static enum status read_publications(struct story_ctx *c, const struct story_yno
     return ST_OK;
 }
 
+static enum status photo_rights_key(struct story_ctx *c, const char *key,
+                                    const struct story_ynode *v, const char *field, void *obj)
+{
+    struct story_photo_rights *r = obj;
+    if (strcmp(key, "alt") == 0)
+        return story_get_text(c, v, field, &r->alt);
+    if (strcmp(key, "license") == 0)
+        return story_get_license(c, v, field, &r->license);
+    return ST_NOT_FOUND;
+}
+
+/* photos: {kim-01.jpg: {alt: ..., license: {...}}, ...} */
+static enum status read_photo_rights(struct story_ctx *c, const struct story_ynode *v,
+                                     struct story *s)
+{
+    bool is_map;
+    enum status st = story_get_map(c, v, "photos", &is_map);
+    if (st != ST_OK || !is_map || v->n_items == 0)
+        return st;
+    size_t n = v->n_items / 2;
+    if (n > TS_LIMIT_LIST_ITEMS)
+        return story_config_error(c, v, "photos", "more than %d photos", TS_LIMIT_LIST_ITEMS);
+    s->photo_rights = calloc(n, sizeof *s->photo_rights);
+    if (!s->photo_rights)
+        return story_config_error(c, v, "photos", "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        const struct story_ynode *k = v->items[2 * i], *val = v->items[2 * i + 1];
+        struct story_photo_rights *r = &s->photo_rights[i];
+        /* counted before reading so story_free releases a half-read one */
+        s->n_photo_rights++;
+        r->line = k->line;
+        if ((st = story_get_file(c, k, "photos", &r->file)) != ST_OK)
+            return st;
+        if (!r->file)
+            return story_config_error(c, k, "photos", "each key is a photo's file name");
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(s->photo_rights[j].file, r->file) == 0)
+                return story_config_error(c, k, "photos", "'%s' given twice (first on line %u)",
+                                          r->file, s->photo_rights[j].line);
+        if (story_yaml_is_null(val))
+            continue;
+        if (val->kind != STORY_Y_MAP)
+            return story_config_error(c, val, "photos",
+                                      "each photo is a mapping with alt and license");
+        char where[96];
+        snprintf(where, sizeof where, "photos.%s", r->file);
+        if ((st = story_read_map(c, val, where, photo_rights_key, r)) != ST_OK)
+            return st;
+    }
+    return ST_OK;
+}
+
+const struct story_photo_rights *story_photo_rights_get(const struct story *s, const char *file)
+{
+    if (!s || !file)
+        return NULL;
+    for (size_t i = 0; i < s->n_photo_rights; i++)
+        if (strcmp(s->photo_rights[i].file, file) == 0)
+            return &s->photo_rights[i];
+    return NULL;
+}
+
 static enum status front_matter_key(struct story_ctx *c, const char *key,
                                     const struct story_ynode *v, const char *field, void *obj)
 {
@@ -157,6 +225,8 @@ static enum status front_matter_key(struct story_ctx *c, const char *key,
         return read_publications(c, v, s);
     if (strcmp(key, "license") == 0)
         return story_get_license(c, v, field, &s->license);
+    if (strcmp(key, "photos") == 0)
+        return read_photo_rights(c, v, s);
     return ST_NOT_FOUND;
 }
 
@@ -345,6 +415,15 @@ enum status story_check_photos(const struct story *s, struct diag *d)
             d->line = s->cover_line;
         return diag_set(d, ST_NOT_FOUND, "cover", DIAG_NO_OFFSET, "photo '%s' not found in %s%s",
                         s->cover, s->dir, sep);
+    }
+    for (size_t i = 0; i < s->n_photo_rights; i++) {
+        const struct story_photo_rights *r = &s->photo_rights[i];
+        if (!regular_file(s->dir, r->file)) {
+            if (d)
+                d->line = r->line;
+            return diag_set(d, ST_NOT_FOUND, "photos", DIAG_NO_OFFSET,
+                            "photo '%s' not found in %s%s", r->file, s->dir, sep);
+        }
     }
     for (size_t i = 0; i < s->n_publications; i++) {
         const char *photo = s->publications[i].photo;

@@ -56,6 +56,18 @@ struct story_publication {
     unsigned line; /* line of story.md where this entry starts */
 };
 
+/* Front matter `photos:`, keyed by file name: what a story says about
+ * one of its photos. Its licence fields override the story's and the
+ * site's for that photo only; a value embedded in the photo still wins.
+ * `alt` overrides the photo's IPTC Alt Text (Markdown's ![alt] wins over
+ * both, being the most local). */
+struct story_photo_rights {
+    char *file;    /* as in the body, relative to the story folder */
+    char *alt;     /* NULL when not given */
+    struct story_license license;
+    unsigned line; /* of the key in story.md */
+};
+
 /* One `![alt](file "title")` of the body, in order. */
 struct story_photo {
     char *src;     /* as written, relative to the story folder */
@@ -83,6 +95,9 @@ struct story {
     /* added by the story module: */
     unsigned cover_line; /* line of `cover:` in story.md, 0 when absent */
     unsigned n_warnings; /* unknown front-matter keys logged (typos) */
+    /* added for per-photo rights (front matter `photos:`): */
+    struct story_photo_rights *photo_rights;
+    size_t n_photo_rights;
 };
 
 /* Loads <dir>/site.yaml (missing file = all defaults). */
@@ -96,6 +111,9 @@ enum status story_load(const char *story_dir, const char *slug, struct story **o
 enum status story_parse(const char *path, const char *text, size_t len, struct story **out,
                         struct diag *d);
 void story_free(struct story *s);
+
+/* The front matter's `photos:` entry for `file`, or NULL (borrowed). */
+const struct story_photo_rights *story_photo_rights_get(const struct story *s, const char *file);
 
 /* Checks every photo the body names exists in the story folder; the
  * first missing one is an error naming story, line and file. */

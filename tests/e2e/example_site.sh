@@ -50,6 +50,73 @@ check "width and height on img" grep -qE '<img [^>]*width="[0-9]+" height="[0-9]
 check "first photo not lazy" sh -c "grep -o '<img [^>]*>' '$story' | head -1 | grep -vq 'loading=\"lazy\"'"
 check "later photos lazy" sh -c "grep -o '<img [^>]*>' '$story' | tail -1 | grep -q 'loading=\"lazy\"'"
 check "NewsArticle JSON-LD" has "$story" '"@type":"NewsArticle"'
+base=http://127.0.0.1:8080/
+pub="$tmp/site/public"
+check "story: ImageObject with all six rights properties for every photo" \
+  python3 "$src/tests/e2e/check_jsonld.py" "$story" --article --photos 2 --base $base
+check "index: ImageObject for the cover" \
+  python3 "$src/tests/e2e/check_jsonld.py" "$pub/index.html" --photos 1 --base $base
+
+# licensing: the inquiry server's list of photos, one form page per photo
+check "api/photos.json lists both photos" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+ids = sorted(p["id"] for p in d["photos"])
+assert ids == ["kim-ryon-hui/kim-ryon-hui-01", "kim-ryon-hui/kim-ryon-hui-02"], ids
+for p in d["photos"]:
+    assert p["headline"] and p["title"] and "job_id" in p, p
+    assert p["page"] == p["id"].replace("/", "/#"), p
+' "$pub/api/photos.json"
+for id in kim-ryon-hui-01 kim-ryon-hui-02; do
+  form="$pub/license/kim-ryon-hui/$id/index.html"
+  check "$id: form page exists" test -f "$form"
+  check "$id: figure links to its form" has "$story" "href=\"../license/kim-ryon-hui/$id/\""
+  check "$id: form posts to the API, relative to the page" \
+    has "$form" '<form class="inquiry" method="post" action="../../../api/inquiries"'
+  check "$id: form names the photo" \
+    has "$form" "<input type=\"hidden\" name=\"photo_id\" value=\"kim-ryon-hui/$id\">"
+  check "$id: token input for the server" \
+    has "$form" '<input type="hidden" name="token" value="" data-tearsheet-token>'
+  check "$id: honeypot hidden from people" grep -qE \
+    '<input [^>]*name="website"[^>]*class="hp" aria-hidden="true" tabindex="-1" autocomplete="off"' "$form"
+  for f in name organisation email country usage territory start_date duration size_placement \
+           print_run deadline budget description; do
+    check "$id: field $f with a label" python3 -c '
+import re, sys
+h = open(sys.argv[1]).read(); f = sys.argv[2]
+m = re.search(r"<(input|select|textarea) id=\"([^\"]+)\" name=\"%s\"" % f, h)
+assert m and ("<label for=\"%s\">" % m.group(2)) in h
+' "$form" "$f"
+  done
+  for v in editorial commercial advertising non-profit personal; do
+    check "$id: usage $v" has "$form" "<option value=\"$v\">"
+  done
+  for v in print web social book tv-film outdoor; do
+    check "$id: media $v" has "$form" "name=\"media\" value=\"$v\""
+  done
+  check "$id: exclusivity" sh -c "grep -q 'name=\"exclusivity\" value=\"none\"' '$form' && grep -q 'name=\"exclusivity\" value=\"exclusive\"' '$form'"
+  check "$id: consent required" has "$form" 'name="consent" value="yes" required'
+  for f in name email country usage territory start_date duration description; do
+    check "$id: $f required" grep -qE "name=\"$f\"[^>]* required" "$form"
+  done
+  for f in organisation size_placement print_run deadline budget; do
+    check "$id: $f optional" sh -c "! grep -qE 'name=\"$f\"[^>]* required' '$form'"
+  done
+  for lim in 'name="name" type="text" maxlength="200"' 'name="email" type="email" maxlength="254"' \
+             'name="description" rows="6" maxlength="5000"' 'name="budget" type="text" maxlength="100"'; do
+    check "$id: limit $lim" has "$form" "$lim"
+  done
+  check "$id: photo summary with thumbnail" grep -qE '<img src="../../../kim-ryon-hui/[^"]+-480\.jpg"' "$form"
+  check "$id: form page has the ImageObject" \
+    python3 "$src/tests/e2e/check_jsonld.py" "$form" --photos 1 --base $base
+done
+check "licensing page ends with the general form" \
+  has "$pub/licensing/index.html" '<form class="inquiry" method="post" action="../api/inquiries"'
+check "general form's photo_id is general" \
+  has "$pub/licensing/index.html" '<input type="hidden" name="photo_id" value="general">'
+check "general form has the token input" \
+  has "$pub/licensing/index.html" '<input type="hidden" name="token" value="" data-tearsheet-token>'
+check "thanks page" has "$pub/licensing/thanks/index.html" "Your inquiry was received"
 check "lang attribute" has "$story" '<html lang="en">'
 deriv=$(ls "$tmp"/site/public/kim-ryon-hui/*-960.jpg | head -1)
 check "derivative written" test -f "$deriv"
@@ -59,6 +126,50 @@ if command -v exiftool >/dev/null; then
   check "derivative keeps copyright" has "$tmp/deriv.json" "2022 Jun Michael Park"
   check "derivative keeps caption" has "$tmp/deriv.json" "directed to look to the left"
   check "derivative has no GPS" hasnt "$tmp/deriv.json" "GPS"
+  for f in "$tmp"/site/public/kim-ryon-hui/*.jpg "$tmp"/site/public/kim-ryon-hui/*.webp; do
+    exiftool -j -G1 "$f" >"$tmp/r.json" 2>&1
+    check "$(basename "$f"): XMP-xmpRights:WebStatement" has "$tmp/r.json" '"XMP-xmpRights:WebStatement": "http'
+    check "$(basename "$f"): XMP-plus:Licensor" has "$tmp/r.json" '"XMP-plus:LicensorURL": "http'
+  done
+fi
+
+# rights: a photo without embedded licence fields takes its entry in the
+# story's `photos:` first, then the story's, then the site's; with no
+# licensor URL anywhere it is the photo's own inquiry form
+if command -v exiftool >/dev/null; then
+  mkdir -p "$tmp/rights/stories/rights"
+  cp "$tmp/site/site.yaml" "$tmp/rights/"
+  for n in plain other; do
+    cp "$tmp/site/stories/kim-ryon-hui/kim-ryon-hui-02.jpg" "$tmp/rights/stories/rights/$n.jpg"
+    exiftool -q -overwrite_original -XMP-plus:all= -XMP-xmpRights:UsageTerms= \
+      -XMP-iptcCore:AltTextAccessibility= "$tmp/rights/stories/rights/$n.jpg"
+  done
+  exiftool -q -overwrite_original -XMP-photoshop:TransmissionReference=JOB-2024-042 \
+    -IPTC:OriginalTransmissionReference=JOB-2024-042 "$tmp/rights/stories/rights/plain.jpg"
+  printf -- '---\ntitle: Rights\ndate: 2024-02-02\nlicense:\n  usage_terms: Story terms\nphotos:\n  plain.jpg:\n    alt: Alt from the front matter\n    license:\n      usage_terms: Photo terms\n  gone.jpg:\n    alt: a typo\n---\n\n![](plain.jpg)\n\n![](other.jpg)\n' \
+    >"$tmp/rights/stories/rights/story.md"
+  "$ts" build "$tmp/rights" >"$tmp/rights.log" 2>&1
+  check "rights site builds" test $? -eq 0
+  check "photos: entry for a file not shown is warned about" has "$tmp/rights.log" "'gone.jpg' is not shown in this story"
+  rp="$tmp/rights/public/rights"
+  exiftool -j -G1 $(ls "$rp"/plain.*-960.jpg) >"$tmp/plain.json" 2>&1
+  exiftool -j -G1 $(ls "$rp"/other.*-960.jpg) >"$tmp/other.json" 2>&1
+  check "per-photo usage terms win over the story's" has "$tmp/plain.json" '"XMP-xmpRights:UsageTerms": "Photo terms"'
+  check "story usage terms for the other photo" has "$tmp/other.json" '"XMP-xmpRights:UsageTerms": "Story terms"'
+  check "licensor URL defaults to the photo's form" has "$tmp/plain.json" \
+    '"XMP-plus:LicensorURL": "http://127.0.0.1:8080/license/rights/plain/"'
+  check "acquireLicensePage is the photo's form" has "$rp/index.html" \
+    '"acquireLicensePage":"http://127.0.0.1:8080/license/rights/other/"'
+  check "alt from the front matter" has "$rp/index.html" 'alt="Alt from the front matter"'
+  check "photos.json carries the job id, null when there is none" python3 -c '
+import json, sys
+d = {p["id"]: p for p in json.load(open(sys.argv[1]))["photos"]}
+assert d["rights/plain"]["job_id"] == "JOB-2024-042", d
+assert d["rights/other"]["job_id"] is None, d
+' "$tmp/rights/public/api/photos.json"
+  check "form page shows the job id" has "$tmp/rights/public/license/rights/plain/index.html" "<dt>Job</dt><dd>JOB-2024-042</dd>"
+  check "rights story: every photo described" \
+    python3 "$src/tests/e2e/check_jsonld.py" "$rp/index.html" --article --photos 2
 fi
 
 # second build: everything from the cache, same output

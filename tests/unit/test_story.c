@@ -499,6 +499,12 @@ static void story_front_matter_errors_name_line_and_key(void **state)
         {"---\ntitle: T\ntitle: U\n---\n", 3, "title"},
         {"---\ntitle: T\nsummary: &s hi\n---\n", 3, "anchors"},
         {"---\ntitle: [T\n---\n", 3, "column"},
+        {"---\ntitle: T\nphotos: [a.jpg]\n---\n", 3, "photos"},
+        {"---\ntitle: T\nphotos:\n  ../x.jpg: {alt: A}\n---\n", 4, "photos"},
+        {"---\ntitle: T\nphotos:\n  a.jpg: plain\n---\n", 4, "photos"},
+        {"---\ntitle: T\nphotos:\n  a.jpg:\n    license:\n      licensor_url: nope\n---\n", 6,
+         "photos.a.jpg.license.licensor_url"},
+        {"---\ntitle: T\nphotos:\n  a.jpg: {alt: A}\n  a.jpg: {alt: B}\n---\n", 5, "photos"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct story *s = (void *)1;
@@ -512,6 +518,41 @@ static void story_front_matter_errors_name_line_and_key(void **state)
         assert_contains(formatted(&d), want);
         assert_contains(formatted(&d), cases[i].key);
     }
+}
+
+/* photos: keyed by file name: alt and licence fields for one photo */
+static void story_per_photo_rights(void **state)
+{
+    struct story *s = NULL;
+    struct diag d;
+    assert_int_equal(parse("---\ntitle: T\nlicense:\n  usage_terms: Story terms\n"
+                           "photos:\n"
+                           "  kim-01.jpg:\n"
+                           "    alt: Kim at her window\n"
+                           "    license:\n"
+                           "      usage_terms: Editorial only\n"
+                           "      licensor_url: https://example.com/license/kim-01\n"
+                           "      licensor_email: photo@example.com\n"
+                           "  kim-02.jpg:\n"
+                           "---\n![](kim-01.jpg)\n",
+                           &s, &d),
+                     ST_OK);
+    assert_int_equal(s->n_photo_rights, 2);
+    const struct story_photo_rights *r = story_photo_rights_get(s, "kim-01.jpg");
+    assert_non_null(r);
+    assert_int_equal(r->line, 6);
+    assert_string_equal(r->alt, "Kim at her window");
+    assert_string_equal(r->license.usage_terms, "Editorial only");
+    assert_string_equal(r->license.licensor_url, "https://example.com/license/kim-01");
+    assert_string_equal(r->license.licensor_email, "photo@example.com");
+    assert_null(r->license.web_statement);
+    assert_string_equal(s->license.usage_terms, "Story terms");
+    r = story_photo_rights_get(s, "kim-02.jpg");
+    assert_non_null(r);
+    assert_null(r->alt);
+    assert_null(story_photo_rights_get(s, "kim-03.jpg"));
+    assert_null(story_photo_rights_get(NULL, "kim-01.jpg"));
+    story_free(s);
 }
 
 static void story_unknown_front_matter_key_warns(void **state)
@@ -877,6 +918,7 @@ int main(void)
         cmocka_unit_test(story_front_matter_with_every_key),
         cmocka_unit_test(story_without_title_is_an_error_naming_the_file),
         cmocka_unit_test(story_front_matter_errors_name_line_and_key),
+        cmocka_unit_test(story_per_photo_rights),
         cmocka_unit_test(story_unknown_front_matter_key_warns),
         cmocka_unit_test(story_with_crlf_and_bom),
         cmocka_unit_test(story_invalid_utf8_names_the_line),
