@@ -15,6 +15,9 @@ if [ "${1:-}" = "--bench" ]; then
 fi
 if [ "${1:-}" = "--browser" ] || [ "${2:-}" = "--browser" ]; then
   packages+=(chromium)
+  # Node.js for playwright-core: Debian's, unless a node is already there
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
 fi
 
 missing=()
