@@ -178,7 +178,7 @@ static bool text_eq(const cbor_item_t *it, const char *s)
 
 cbor_item_t *cborx_get(const cbor_item_t *map, const char *key)
 {
-    if (!map || !cbor_isa_map(map) || !cbor_map_is_definite(map))
+    if (!map || !cbor_isa_map(map))
         return NULL;
     struct cbor_pair *p = cbor_map_handle(map);
     for (size_t i = 0; i < cbor_map_size(map); i++)
@@ -210,7 +210,7 @@ bool cborx_int(const cbor_item_t *it, int64_t *out)
 
 cbor_item_t *cborx_get_int(const cbor_item_t *map, int64_t key)
 {
-    if (!map || !cbor_isa_map(map) || !cbor_map_is_definite(map))
+    if (!map || !cbor_isa_map(map))
         return NULL;
     struct cbor_pair *p = cbor_map_handle(map);
     for (size_t i = 0; i < cbor_map_size(map); i++) {

@@ -87,7 +87,7 @@ static void find_tst(struct cose_sign1 *c, const cbor_item_t *unprot)
     if (!t)
         t = cborx_get(unprot, "sigTst");
     const cbor_item_t *toks = cborx_get(t, "tstTokens");
-    if (!toks || !cbor_isa_array(toks) || !cbor_array_is_definite(toks))
+    if (!toks || !cbor_isa_array(toks))
         return;
     for (size_t i = 0; i < cbor_array_size(toks) && c->n_tst < 4; i++) {
         cbor_item_t *tok = cbor_array_get(toks, i);
@@ -117,7 +117,7 @@ enum status cose_parse(struct span in, struct cose_sign1 *c, struct diag *d)
         return ST_MALFORMED;
     cbor_item_t *arr = c->root;
     cbor_item_t **a = NULL;
-    if (!cbor_isa_array(arr) || !cbor_array_is_definite(arr) || cbor_array_size(arr) != 4) {
+    if (!cbor_isa_array(arr) || cbor_array_size(arr) != 4) {
         st = diag_set(d, ST_MALFORMED, "COSE_Sign1", 0, "not an array of 4 items");
         goto abort;
     }
@@ -153,7 +153,7 @@ enum status cose_parse(struct span in, struct cose_sign1 *c, struct diag *d)
         st = diag_set(d, ST_MALFORMED, "x5chain", 0, "no signing certificate (x5chain)");
         goto abort;
     }
-    if (cbor_isa_array(x5) && cbor_array_is_definite(x5)) {
+    if (cbor_isa_array(x5)) {
         cbor_item_t **xs = cbor_array_handle(x5);
         for (size_t i = 0; i < cbor_array_size(x5) && st == ST_OK; i++)
             st = add_cert(c->chain, xs[i], d);
@@ -366,7 +366,7 @@ static enum status check_token(struct span tok, struct span tbs, time_t *gen_tim
     if (!md || EVP_Digest(tbs.ptr, tbs.len, digest, &dlen, md, NULL) != 1 ||
         (int)dlen != ASN1_STRING_length(want) ||
         memcmp(digest, ASN1_STRING_get0_data(want), dlen) != 0) {
-        st = diag_set(d, ST_MALFORMED, "time-stamp", 0,
+        st = diag_set(d, ST_MALFORMED, "time-stamp imprint", 0,
                       "time-stamp was issued for other data (message imprint mismatch)");
         goto abort;
     }

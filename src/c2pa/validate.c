@@ -33,11 +33,17 @@ struct vctx {
     const struct c2pa_trust *trust;
     struct c2pa_report *r;
     struct diag *d;
+    /* Set when the active manifest cannot be read as C2PA 1.0+ at all
+     * (no hash algorithm anywhere, pre-release URIs): reported like
+     * the reference implementation, as a store that could not be read. */
+    const char *unreadable;
 };
 
 static const EVP_MD *md_by_name(const char *alg)
 {
-    if (!alg || strcmp(alg, "sha256") == 0)
+    if (!alg)
+        return NULL;
+    if (strcmp(alg, "sha256") == 0)
         return EVP_sha256();
     if (strcmp(alg, "sha384") == 0)
         return EVP_sha384();
@@ -77,6 +83,24 @@ static bool hash_node(const struct vctx *v, size_t node, const EVP_MD *md, struc
     unsigned char dg[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     struct span p = v->j->nodes[node].payload;
+    return EVP_Digest(p.ptr, p.len, dg, &n, md, NULL) == 1 && n == want.len &&
+           memcmp(dg, want.ptr, n) == 0;
+}
+
+/* 1.x writers put the hash of the ingredient manifest's claim bytes
+ * (the claim's cbor box content) in c2pa_manifest; c2pa-rs accepts
+ * this "legacy ingredient hash" (corpus legacy_ingredient_hash.jpg and
+ * the adobe-20220124 files). */
+static bool hash_legacy_claim(const struct vctx *v, size_t manifest, const EVP_MD *md,
+                              struct span want)
+{
+    unsigned char dg[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    size_t cl = jumbf_child(v->j, manifest, "c2pa.claim", NULL);
+    size_t box = jumbf_content(v->j, cl);
+    if (box == JUMBF_NONE || strcmp(v->j->nodes[box].type, "cbor") != 0)
+        return false;
+    struct span p = v->j->nodes[box].payload;
     return EVP_Digest(p.ptr, p.len, dg, &n, md, NULL) == 1 && n == want.len &&
            memcmp(dg, want.ptr, n) == 0;
 }
@@ -128,7 +152,7 @@ static void check_data_hash(struct vctx *v, struct c2pa_results *res, size_t nod
         goto done;
     }
     cbor_item_t *ex = cborx_get(m, "exclusions");
-    if (ex && cbor_isa_array(ex) && cbor_array_is_definite(ex)) {
+    if (ex && cbor_isa_array(ex)) {
         size_t cnt = cbor_array_size(ex);
         rs = calloc(cnt ? cnt : 1, sizeof *rs);
         if (!rs)
@@ -324,7 +348,7 @@ static void summary_actions(struct vctx *v, const cbor_item_t *m)
 {
     struct c2pa_summary *s = &v->r->summary;
     const cbor_item_t *acts = cborx_get(m, "actions");
-    if (!acts || !cbor_isa_array(acts) || !cbor_array_is_definite(acts))
+    if (!acts || !cbor_isa_array(acts))
         return;
     cbor_item_t **xs = cbor_array_handle(acts);
     for (size_t i = 0; i < cbor_array_size(acts) && s->n_actions < 64; i++) {
@@ -367,7 +391,7 @@ static void summary_generator(struct vctx *v, const cbor_item_t *claim)
     struct buf b;
     buf_init(&b, 1024);
     const cbor_item_t *one = gi && cbor_isa_map(gi) ? gi : NULL;
-    size_t n = gi && cbor_isa_array(gi) && cbor_array_is_definite(gi) ? cbor_array_size(gi) : 0;
+    size_t n = gi && cbor_isa_array(gi) ? cbor_array_size(gi) : 0;
     for (size_t i = 0; i < (one ? 1 : n); i++) {
         const cbor_item_t *g = one ? one : cbor_array_handle(gi)[i];
         char *name = cborx_str(cborx_get(g, "name"));
@@ -425,7 +449,7 @@ static void check_ingredient(struct vctx *v, struct c2pa_results *res, size_t no
             results_add(res, C2PA_FAILURE, "ingredient.manifest.missing", iurl,
                         "ingredient manifest not found in the store");
         } else if (!md || !cborx_bytes(cborx_get(hu, "hash"), &want) ||
-                   !hash_node(v, target, md, want)) {
+                   !(hash_node(v, target, md, want) || hash_legacy_claim(v, target, md, want))) {
             results_add(res, C2PA_FAILURE, "ingredient.manifest.mismatch", iurl,
                         "ingredient manifest does not match its hash");
         }
@@ -488,7 +512,13 @@ static void check_signature(struct vctx *v, size_t man, struct c2pa_results *res
         results_add(res, C2PA_SUCCESS, "timeStamp.validated", surl,
                     "timestamp message digest matched: %s", tsa ? tsa : "");
     } else if (st != ST_NOT_FOUND) {
-        results_add(res, C2PA_FAILURE, "timeStamp.mismatch", surl, "%s", d.message);
+        /* A bad time-stamp only loses the trusted time: the credential
+         * is then checked at the current time (c2pa-rs does the same
+         * and reports it as informational). */
+        results_add(res, C2PA_INFORMATIONAL,
+                    strcmp(d.field, "time-stamp imprint") == 0 ? "timeStamp.mismatch"
+                                                               : "timeStamp.malformed",
+                    surl, "%s", d.message);
     }
     X509 *leaf = sk_X509_value(cose.chain, 0);
     const char *prob = profile_problem(leaf);
@@ -556,7 +586,7 @@ static void check_assertions(struct vctx *v, size_t man, struct c2pa_results *re
     size_t n_hard = 0;
     for (size_t l = 0; l < 3; l++) {
         const cbor_item_t *arr = cborx_get(claim, lists[l]);
-        if (!arr || !cbor_isa_array(arr) || !cbor_array_is_definite(arr))
+        if (!arr || !cbor_isa_array(arr))
             continue;
         cbor_item_t **xs = cbor_array_handle(arr);
         for (size_t i = 0; i < cbor_array_size(arr); i++) {
@@ -566,6 +596,10 @@ static void check_assertions(struct vctx *v, size_t man, struct c2pa_results *re
             size_t node = url ? jumbf_resolve(v->j, man, url) : JUMBF_NONE;
             const EVP_MD *md = md_by_name(alg ? alg : claim_alg);
             char *aurl = node != JUMBF_NONE ? node_url(v, node) : NULL;
+            if (active && url && strncmp(url, "self#jumbf=c2pa/", 16) == 0)
+                v->unreadable = "pre-release (before C2PA 1.0) manifest, not read";
+            if (active && !alg && !claim_alg)
+                v->unreadable = "the manifest does not name its hash algorithm (§8.4.2)";
             if (node == JUMBF_NONE) {
                 results_add(res, C2PA_FAILURE, "assertion.missing", url,
                             "assertion not found: %s", url ? url : "(no url)");
@@ -735,6 +769,11 @@ enum status c2pa_verify(struct span asset, const char *name, const struct c2pa_t
     out->has_manifest = true;
     out->active_label = str_dup(v.j->nodes[active].label);
     validate_manifest(&v, active, &out->active, 0, true);
+    if (v.unreadable) {
+        out->has_manifest = false;
+        out->error = str_dup(v.unreadable);
+        goto abort;
+    }
     set_state(out);
 abort:
     c2pa_jumbf_free(v.j);
