@@ -37,6 +37,17 @@ static int usage(FILE *f)
     return f == stderr ? EXIT_USAGE : 0;
 }
 
+/* One JSON object for one file, an array for several. */
+static void print_json(json_t *all, int nfiles)
+{
+    json_t *doc = nfiles == 1 ? json_array_get(all, 0) : all;
+    char *s = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+    if (s) {
+        puts(s);
+        free(s);
+    }
+}
+
 /* tearsheet meta FILE... [--json]: one JSON object per file (an array
  * when several) or a readable listing. */
 static int cmd_meta(int argc, char **argv)
@@ -95,14 +106,8 @@ static int cmd_meta(int argc, char **argv)
         meta_free(m);
         free(data);
     }
-    if (json) {
-        json_t *doc = nfiles == 1 ? json_array_get(all, 0) : all;
-        char *s = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-        if (s) {
-            puts(s);
-            free(s);
-        }
-    }
+    if (json)
+        print_json(all, nfiles);
     json_decref(all);
     return rc;
 }
@@ -221,14 +226,8 @@ static int cmd_verify(int argc, char **argv)
         c2pa_report_free(&r);
         free(data);
     }
-    if (json) {
-        json_t *doc = nfiles == 1 ? json_array_get(all, 0) : all;
-        char *s = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-        if (s) {
-            puts(s);
-            free(s);
-        }
-    }
+    if (json)
+        print_json(all, nfiles);
     json_decref(all);
     c2pa_trust_free(trust);
     return rc;

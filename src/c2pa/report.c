@@ -161,8 +161,11 @@ enum status c2pa_report_describe(const struct c2pa_report *r, struct buf *b)
 {
     const struct c2pa_summary *s = &r->summary;
     if (!r->has_manifest) {
+        const char *e = r->error ? r->error : "no content credentials";
         buf_puts(b, "  ");
-        put_clean(b, r->error ? r->error : "no content credentials");
+        if (strcmp(e, "no content credentials") != 0 && strcmp(e, "unsupported format") != 0)
+            buf_puts(b, "content credentials could not be read: ");
+        put_clean(b, e);
         return buf_putc(b, '\n');
     }
     switch (r->state) {

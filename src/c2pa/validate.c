@@ -362,6 +362,11 @@ static void summary_actions(struct vctx *v, const cbor_item_t *m)
         }
         s->actions = na;
         const char *w = action_words(a);
+        /* Photoshop writes one c2pa.edited per tool use: say it once */
+        if (s->n_actions > 0 && strcmp(s->actions[s->n_actions - 1], w ? w : a) == 0) {
+            free(a);
+            continue;
+        }
         s->actions[s->n_actions++] = w ? str_dup(w) : str_dup(a);
         free(a);
     }
@@ -597,7 +602,7 @@ static void check_assertions(struct vctx *v, size_t man, struct c2pa_results *re
             const EVP_MD *md = md_by_name(alg ? alg : claim_alg);
             char *aurl = node != JUMBF_NONE ? node_url(v, node) : NULL;
             if (active && url && strncmp(url, "self#jumbf=c2pa/", 16) == 0)
-                v->unreadable = "pre-release (before C2PA 1.0) manifest, not read";
+                v->unreadable = "pre-release (before C2PA 1.0) manifest";
             if (active && !alg && !claim_alg)
                 v->unreadable = "the manifest does not name its hash algorithm (§8.4.2)";
             if (node == JUMBF_NONE) {
@@ -697,6 +702,13 @@ abort:
     return ST_OK;
 }
 
+static char *diag_dup(const struct diag *d)
+{
+    char msg[700];
+    diag_format(d, msg, sizeof msg);
+    return str_dup(msg);
+}
+
 static void set_state(struct c2pa_report *r)
 {
     const struct c2pa_status_list *f = &r->active.failure;
@@ -737,9 +749,8 @@ enum status c2pa_verify(struct span asset, const char *name, const struct c2pa_t
         goto abort;
     }
     if (st != ST_OK) {
-        char msg[700];
-        diag_format(d, msg, sizeof msg);
-        out->error = str_dup(msg);
+        /* a damaged store is a report ("could not be read"), not an error */
+        out->error = diag_dup(d);
         st = ST_OK;
         goto abort;
     }
@@ -747,9 +758,8 @@ enum status c2pa_verify(struct span asset, const char *name, const struct c2pa_t
     if (st == ST_NOMEM)
         goto abort;
     if (st != ST_OK) {
-        char msg[700];
-        diag_format(d, msg, sizeof msg);
-        out->error = str_dup(msg);
+        /* a damaged store is a report ("could not be read"), not an error */
+        out->error = diag_dup(d);
         st = ST_OK;
         goto abort;
     }
