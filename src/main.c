@@ -133,8 +133,9 @@ static json_t *results_json(const struct c2pa_results *r)
  * error, active_manifest, validation_state, validation_results. */
 static json_t *report_json(const char *path, const struct c2pa_report *r)
 {
-    json_t *o = json_pack("{s:s, s:s?, s:b, s:s?, s:s?, s:s?, s:I}", "file", path, "format",
-                          r->format, "has_manifest", r->has_manifest, "error", r->error,
+    json_t *o = json_pack("{s:s, s:s?, s:b, s:b, s:s?, s:s?, s:s?, s:I}", "file", path,
+                          "format", r->format, "has_manifest", r->has_manifest, "unreadable",
+                          r->unreadable, "error", r->error,
                           "active_manifest", r->active_label, "validation_state",
                           c2pa_state_str(r->state), "manifest_count",
                           (json_int_t)r->manifest_count);
@@ -153,7 +154,8 @@ static json_t *report_json(const char *path, const struct c2pa_report *r)
 }
 
 /* tearsheet verify FILE... [--json] [--trust PEM]: exit 0 when every
- * file is Valid/Trusted or has no credentials, 1 when any is Invalid. */
+ * file is Valid/Trusted or has no credentials, 1 when any is Invalid
+ * or carries a store that cannot be read. */
 static int cmd_verify(int argc, char **argv)
 {
     bool json = false;
@@ -211,7 +213,7 @@ static int cmd_verify(int argc, char **argv)
                 json_array_append_new(all, json_pack("{s:s, s:s}", "file", path, "error", msg));
             }
         } else {
-            if (r.state == C2PA_STATE_INVALID)
+            if (r.state == C2PA_STATE_INVALID || r.unreadable)
                 rc = EXIT_PROBLEMS;
             if (json) {
                 json_array_append_new(all, report_json(path, &r));

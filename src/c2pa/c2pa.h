@@ -84,6 +84,8 @@ struct c2pa_report {
     const char *format;   /* "image/jpeg"...; NULL when unsupported */
     bool has_manifest;
     char *error;          /* why no manifest could be read (NULL when it was) */
+    bool unreadable;      /* a store is there but could not be read: the
+                           * photo claims credentials it cannot prove */
     enum c2pa_state state;
     char *active_label;
     size_t manifest_count;

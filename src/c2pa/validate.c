@@ -751,6 +751,7 @@ enum status c2pa_verify(struct span asset, const char *name, const struct c2pa_t
     if (st != ST_OK) {
         /* a damaged store is a report ("could not be read"), not an error */
         out->error = diag_dup(d);
+        out->unreadable = true;
         st = ST_OK;
         goto abort;
     }
@@ -760,6 +761,7 @@ enum status c2pa_verify(struct span asset, const char *name, const struct c2pa_t
     if (st != ST_OK) {
         /* a damaged store is a report ("could not be read"), not an error */
         out->error = diag_dup(d);
+        out->unreadable = true;
         st = ST_OK;
         goto abort;
     }
@@ -774,6 +776,7 @@ enum status c2pa_verify(struct span asset, const char *name, const struct c2pa_t
     }
     if (active == JUMBF_NONE) {
         out->error = str_dup("the manifest store holds no manifest");
+        out->unreadable = true;
         goto abort;
     }
     out->has_manifest = true;
@@ -781,6 +784,7 @@ enum status c2pa_verify(struct span asset, const char *name, const struct c2pa_t
     validate_manifest(&v, active, &out->active, 0, true);
     if (v.unreadable) {
         out->has_manifest = false;
+        out->unreadable = true;
         out->error = str_dup(v.unreadable);
         goto abort;
     }
