@@ -59,6 +59,7 @@ static enum status jpeg_store(struct span asset, uint8_t **store, size_t *store_
     size_t hdr = lbox == 1 ? 16 : 8;
     uint32_t expect_z = 1;
     size_t run_end = 0;
+    bool gap = false;
     *excl_start = jp->app11[first].offset - 4; /* FF EB + Lp */
     for (size_t i = first; i < jp->n_app11; i++) {
         struct span s = jp->app11[i].data;
@@ -85,10 +86,16 @@ static enum status jpeg_store(struct span asset, uint8_t **store, size_t *store_
                      (size_t)TS_LIMIT_C2PA_STORE_BYTES);
             goto abort;
         }
+        /* §A.3.1: the segments are contiguous; anything between them
+         * would sit inside the hash exclusion unhashed. */
+        if (z > 1 && jp->app11[i].offset - 4 != run_end)
+            gap = true;
         run_end = jp->app11[i].offset + s.len;
         expect_z++;
     }
     *excl_len = run_end - *excl_start;
+    if (gap)
+        *excl_start = *excl_len = 0; /* no exclusion can match: data hash fails */
     *store_len = b.len;
     *store = (uint8_t *)buf_detach(&b, NULL);
     if (!*store)

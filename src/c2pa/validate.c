@@ -459,6 +459,22 @@ static void check_ingredient(struct vctx *v, struct c2pa_results *res, size_t no
                         "ingredient manifest does not match its hash");
         }
     }
+    /* ingredient v3 (§18.15) also binds the ingredient's signature box */
+    const cbor_item_t *cs = cborx_get(m, "claimSignature");
+    if (cs) {
+        char *surl = cborx_str(cborx_get(cs, "url"));
+        char *salg = cborx_str(cborx_get(cs, "alg"));
+        size_t sig = surl ? jumbf_resolve(v->j, JUMBF_NONE, surl) : JUMBF_NONE;
+        const EVP_MD *md = md_by_name(salg ? salg : claim_alg);
+        if (sig == JUMBF_NONE)
+            results_add(res, C2PA_FAILURE, "ingredient.claimSignature.missing", iurl,
+                        "ingredient claim signature not found in the store");
+        else if (!md || !cborx_bytes(cborx_get(cs, "hash"), &want) || !hash_node(v, sig, md, want))
+            results_add(res, C2PA_FAILURE, "ingredient.claimSignature.mismatch", iurl,
+                        "ingredient claim signature does not match its hash");
+        free(surl);
+        free(salg);
+    }
     if (active)
         summary_ingredient(v, m, target);
     if (!active || depth >= TS_LIMIT_C2PA_INGREDIENT_DEPTH)

@@ -370,6 +370,36 @@ static void corpus_trusted_with_anchors(void **state)
     free(data);
 }
 
+/* A foreign APP11 segment slipped between the two C2PA segments of
+ * CA.jpg (at byte 64032) would sit unhashed inside the exclusion. */
+static void corpus_foreign_segment_inside_store_is_caught(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    uint8_t *data = read_corpus("CA.jpg", &len);
+    if (!data)
+        skip();
+    static const uint8_t foreign[] = {0xFF, 0xEB, 0x00, 0x0C, 'J', 'P', 0x00, 0x63,
+                                      0x00, 0x00, 0x00, 0x01, 0xAB, 0xCD};
+    const size_t at = 64032;
+    assert_true(len > at && data[at] == 0xFF && data[at + 1] == 0xEB);
+    uint8_t *bad = malloc(len + sizeof foreign);
+    memcpy(bad, data, at);
+    memcpy(bad + at, foreign, sizeof foreign);
+    memcpy(bad + at + sizeof foreign, data + at, len - at);
+    struct c2pa_report r;
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(c2pa_verify(span_make(bad, len + sizeof foreign), "CA.jpg", NULL, &r, &d),
+                     ST_OK);
+    assert_true(r.has_manifest);
+    assert_int_equal(r.state, C2PA_STATE_INVALID);
+    assert_true(has_failure(&r, "assertion.dataHash.mismatch"));
+    c2pa_report_free(&r);
+    free(bad);
+    free(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -382,6 +412,7 @@ int main(void)
         cmocka_unit_test(store_found_in_png_and_webp),
         cmocka_unit_test(corpus_photo_valid_then_tampered),
         cmocka_unit_test(corpus_trusted_with_anchors),
+        cmocka_unit_test(corpus_foreign_segment_inside_store_is_caught),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
