@@ -37,6 +37,10 @@ struct vctx {
      * (no hash algorithm anywhere, pre-release URIs): reported like
      * the reference implementation, as a store that could not be read. */
     const char *unreadable;
+    /* Manifests already validated as someone's ingredient: each is done
+     * once, so a store whose ingredients all point at each other costs
+     * one pass per manifest, not fan-out^depth. */
+    uint8_t *seen;
 };
 
 static const EVP_MD *md_by_name(const char *alg)
@@ -477,23 +481,30 @@ static void check_ingredient(struct vctx *v, struct c2pa_results *res, size_t no
     }
     if (active)
         summary_ingredient(v, m, target);
-    if (!active || depth >= TS_LIMIT_C2PA_INGREDIENT_DEPTH)
+    if (depth >= TS_LIMIT_C2PA_INGREDIENT_DEPTH)
         goto done;
-    struct c2pa_delta *nd = realloc(v->r->deltas, (v->r->n_deltas + 1) * sizeof *nd);
-    if (!nd)
-        goto done;
-    v->r->deltas = nd;
-    struct c2pa_delta *delta = &nd[v->r->n_deltas++];
-    memset(delta, 0, sizeof *delta);
-    delta->ingredient_uri = str_dup(iurl);
+    /* Results go to a local first: validating the ingredient adds
+     * deltas of its own ingredients, which moves v->r->deltas. */
+    struct c2pa_results tmp;
+    memset(&tmp, 0, sizeof tmp);
     if (target == JUMBF_NONE && !hu) {
         char *title = cborx_str(cborx_get(m, "dc:title"));
-        results_add(&delta->results, C2PA_INFORMATIONAL, "ingredient.unknownProvenance", iurl,
+        results_add(&tmp, C2PA_INFORMATIONAL, "ingredient.unknownProvenance", iurl,
                     "%s: ingredient does not have provenance", title ? title : "ingredient");
         free(title);
-    } else if (target != JUMBF_NONE) {
-        validate_manifest(v, target, &delta->results, depth + 1, false);
+    } else if (target != JUMBF_NONE && !v->seen[target]) {
+        v->seen[target] = 1;
+        validate_manifest(v, target, &tmp, depth + 1, false);
     }
+    struct c2pa_delta *nd = realloc(v->r->deltas, (v->r->n_deltas + 1) * sizeof *nd);
+    if (!nd) {
+        results_free(&tmp);
+        goto done;
+    }
+    v->r->deltas = nd;
+    nd[v->r->n_deltas].ingredient_uri = str_dup(iurl);
+    nd[v->r->n_deltas].results = tmp;
+    v->r->n_deltas++;
 done:
     free(murl);
     free(malg);
@@ -797,6 +808,12 @@ enum status c2pa_verify(struct span asset, const char *name, const struct c2pa_t
     }
     out->has_manifest = true;
     out->active_label = str_dup(v.j->nodes[active].label);
+    v.seen = calloc(v.j->n, 1);
+    if (!v.seen) {
+        st = ST_NOMEM;
+        goto abort;
+    }
+    v.seen[active] = 1;
     validate_manifest(&v, active, &out->active, 0, true);
     if (v.unreadable) {
         out->has_manifest = false;
@@ -806,6 +823,7 @@ enum status c2pa_verify(struct span asset, const char *name, const struct c2pa_t
     }
     set_state(out);
 abort:
+    free(v.seen);
     c2pa_jumbf_free(v.j);
     free(store);
     return st;
