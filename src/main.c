@@ -146,6 +146,25 @@ static json_t *report_json(const char *path, const struct c2pa_report *r)
             json_object_set_new(dl, "ingredient_uri", json_string(r->deltas[i].ingredient_uri));
             json_array_append_new(deltas, dl);
         }
+        const struct c2pa_summary *sm = &r->summary;
+        json_t *acts = json_array(), *ings = json_array();
+        for (size_t i = 0; i < sm->n_actions; i++)
+            json_array_append_new(acts, json_string(sm->actions[i]));
+        for (size_t i = 0; i < sm->n_ingredients; i++)
+            json_array_append_new(
+                ings, json_pack("{s:s?, s:s?, s:s?}", "title", sm->ingredients[i].title,
+                                "relationship", sm->ingredients[i].relationship,
+                                "active_manifest", sm->ingredients[i].manifest_label));
+        json_object_set_new(
+            o, "summary",
+            json_pack("{s:i, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:b, s:s?, s:o, s:o, s:b, "
+                      "s:b}",
+                      "claim_version", sm->claim_version, "title", sm->title, "generator",
+                      sm->generator, "alg", sm->alg, "signer_cn", sm->signer_cn, "signer_org",
+                      sm->signer_org, "issuer_cn", sm->issuer_cn, "when", sm->when,
+                      "when_from_time_stamp", sm->when_from_tst, "time_stamp_authority",
+                      sm->tsa_name, "actions", acts, "ingredients", ings, "thumbnail",
+                      sm->has_thumbnail, "altered", sm->altered));
         json_object_set_new(o, "validation_results",
                             json_pack("{s:o, s:o}", "active_manifest", results_json(&r->active),
                                       "ingredient_deltas", deltas));

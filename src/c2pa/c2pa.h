@@ -78,6 +78,7 @@ struct c2pa_summary {
     char *alg;           /* "ES256" */
     int claim_version;   /* 1 or 2 */
     bool altered;        /* a hard binding did not match the asset */
+    bool has_thumbnail;  /* c2pa.thumbnail.claim: a picture of what was signed */
 };
 
 struct c2pa_report {

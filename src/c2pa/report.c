@@ -234,10 +234,14 @@ enum status c2pa_report_describe(const struct c2pa_report *r, struct buf *b)
         buf_puts(b, in->manifest_label ? ", which has its own content credentials\n"
                                        : ", which has no content credentials\n");
     }
+    if (s->has_thumbnail)
+        buf_puts(b, "  A thumbnail of the signed image is embedded.\n");
     if (s->altered)
         buf_puts(b, "  The image was changed after it was signed.\n");
     for (size_t i = 0; i < r->active.failure.n; i++) {
         const struct c2pa_status *f = &r->active.failure.items[i];
+        if (strcmp(f->code, "signingCredential.untrusted") == 0)
+            continue; /* the first line already says so */
         buf_puts(b, "  problem: ");
         put_clean(b, f->code);
         buf_puts(b, ": ");

@@ -649,6 +649,8 @@ static void check_assertions(struct vctx *v, size_t man, struct c2pa_results *re
                 if ((label_is(label, "c2pa.hash.data") || label_is(label, "c2pa.hash.boxes") ||
                      label_is(label, "c2pa.hash.bmff")) && n_hard < 8)
                     hard[n_hard++] = node;
+                else if (active && label_is(label, "c2pa.thumbnail.claim"))
+                    v->r->summary.has_thumbnail = true;
                 else if (label_is(label, "c2pa.ingredient"))
                     check_ingredient(v, res, node, claim_alg, depth, active);
                 else if (active && label_is(label, "c2pa.actions")) {
