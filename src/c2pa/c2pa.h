@@ -60,33 +60,33 @@ enum c2pa_state { C2PA_STATE_NONE, C2PA_STATE_INVALID, C2PA_STATE_VALID, C2PA_ST
  * (escape it where it is written). NULL when absent. */
 struct c2pa_ingredient_info {
     char *title;
-    char *relationship; /* parentOf, componentOf, inputTo */
+    char *relationship;   /* parentOf, componentOf, inputTo */
     char *manifest_label; /* the ingredient's own manifest, when it has one */
 };
 
 struct c2pa_summary {
     char *signer_cn, *signer_org, *issuer_cn;
-    char *when;          /* ISO 8601 UTC */
-    bool when_from_tst;  /* true: a time-stamp authority's time; false: signer's claim */
+    char *when;         /* ISO 8601 UTC */
+    bool when_from_tst; /* true: a time-stamp authority's time; false: signer's claim */
     char *tsa_name;
-    char *generator;     /* claim_generator_info name/version, joined */
+    char *generator; /* claim_generator_info name/version, joined */
     char *title, *format;
-    char **actions;      /* plain words: "opened", "resized" */
+    char **actions; /* plain words: "opened", "resized" */
     size_t n_actions;
     struct c2pa_ingredient_info *ingredients;
     size_t n_ingredients;
-    char *alg;           /* "ES256" */
-    int claim_version;   /* 1 or 2 */
-    bool altered;        /* a hard binding did not match the asset */
-    bool has_thumbnail;  /* c2pa.thumbnail.claim: a picture of what was signed */
+    char *alg;          /* "ES256" */
+    int claim_version;  /* 1 or 2 */
+    bool altered;       /* a hard binding did not match the asset */
+    bool has_thumbnail; /* c2pa.thumbnail.claim: a picture of what was signed */
 };
 
 struct c2pa_report {
-    const char *format;   /* "image/jpeg"...; NULL when unsupported */
+    const char *format; /* "image/jpeg"...; NULL when unsupported */
     bool has_manifest;
-    char *error;          /* why no manifest could be read (NULL when it was) */
-    bool unreadable;      /* a store is there but could not be read: the
-                           * photo claims credentials it cannot prove */
+    char *error;     /* why no manifest could be read (NULL when it was) */
+    bool unreadable; /* a store is there but could not be read: the
+                      * photo claims credentials it cannot prove */
     enum c2pa_state state;
     char *active_label;
     size_t manifest_count;
@@ -126,9 +126,9 @@ enum status c2pa_report_describe(const struct c2pa_report *r, struct buf *out);
  * PNG caBX, WebP C2PA, or the whole sidecar). *store is owned (free()).
  * ST_NOT_FOUND: no store; ST_UNSUPPORTED: format we do not read. For a
  * JPEG, *excl_start and *excl_len give the run of C2PA APP11 segments. */
-enum status c2pa_store_find(struct span asset, const char *name, uint8_t **store,
-                            size_t *store_len, const char **format, size_t *excl_start,
-                            size_t *excl_len, struct diag *d);
+enum status c2pa_store_find(struct span asset, const char *name, uint8_t **store, size_t *store_len,
+                            const char **format, size_t *excl_start, size_t *excl_len,
+                            struct diag *d);
 
 /* A parsed JUMBF box tree (ISO 19566-5), nodes referring into the input. */
 struct c2pa_jumbf;

@@ -16,10 +16,10 @@
 /* ---- JUMBF tree (jumbf.c) ---- */
 #define JUMBF_NONE SIZE_MAX
 struct jumbf_node {
-    char type[5];         /* "jumb", "jumd", "cbor", "json", "bidb"... */
-    struct span box;      /* the whole box, header included */
-    struct span payload;  /* after LBox/TBox(/XLBox) */
-    size_t offset;        /* of the box within the store */
+    char type[5];        /* "jumb", "jumd", "cbor", "json", "bidb"... */
+    struct span box;     /* the whole box, header included */
+    struct span payload; /* after LBox/TBox(/XLBox) */
+    size_t offset;       /* of the box within the store */
     /* superboxes only: from their jumd description box */
     uint8_t uuid[16];
     char label[256];
@@ -58,10 +58,10 @@ struct cose_sign1 {
     int64_t alg;
     struct span protected_bytes; /* the bstr content, as stored */
     struct span signature;
-    STACK_OF(X509) *chain;       /* leaf first */
-    struct span tst[4];          /* time-stamp tokens (DER) */
+    STACK_OF(X509) * chain; /* leaf first */
+    struct span tst[4];     /* time-stamp tokens (DER) */
     size_t n_tst;
-    bool tst_v2;                 /* sigTst2: imprint over the signature */
+    bool tst_v2; /* sigTst2: imprint over the signature */
     bool has_iat;
     int64_t iat;
     cbor_item_t *root;

@@ -79,9 +79,11 @@ static enum status check_item(struct check *k, int depth, bool *is_break)
     if (st != ST_OK)
         return st;
     switch (major) {
-    case 0: case 1:
+    case 0:
+    case 1:
         return ST_OK;
-    case 2: case 3:
+    case 2:
+    case 3:
         if (indef) {
             for (;;) {
                 unsigned m2, a2;
@@ -103,7 +105,8 @@ static enum status check_item(struct check *k, int depth, bool *is_break)
             return diag_set(k->d, ST_TRUNCATED, "CBOR", at,
                             "string of %llu bytes runs past the data", (unsigned long long)arg);
         return ST_OK;
-    case 4: case 5: {
+    case 4:
+    case 5: {
         uint64_t per = major == 5 ? 2 : 1;
         if (!indef && arg > cursor_left(&k->c) / per)
             return diag_set(k->d, ST_TRUNCATED, "CBOR", at,

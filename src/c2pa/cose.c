@@ -28,32 +28,48 @@
 const char *cose_alg_name(int64_t alg)
 {
     switch (alg) {
-    case -7: return "ES256";
-    case -35: return "ES384";
-    case -36: return "ES512";
-    case -37: return "PS256";
-    case -38: return "PS384";
-    case -39: return "PS512";
-    case -8: return "Ed25519";
-    default: return NULL;
+    case -7:
+        return "ES256";
+    case -35:
+        return "ES384";
+    case -36:
+        return "ES512";
+    case -37:
+        return "PS256";
+    case -38:
+        return "PS384";
+    case -39:
+        return "PS512";
+    case -8:
+        return "Ed25519";
+    default:
+        return NULL;
     }
 }
 
 static const EVP_MD *alg_md(int64_t alg)
 {
     switch (alg) {
-    case -7: case -37: return EVP_sha256();
-    case -35: case -38: return EVP_sha384();
-    case -36: case -39: return EVP_sha512();
-    default: return NULL;
+    case -7:
+    case -37:
+        return EVP_sha256();
+    case -35:
+    case -38:
+        return EVP_sha384();
+    case -36:
+    case -39:
+        return EVP_sha512();
+    default:
+        return NULL;
     }
 }
 
-static enum status add_cert(STACK_OF(X509) *chain, const cbor_item_t *it, struct diag *d)
+static enum status add_cert(STACK_OF(X509) * chain, const cbor_item_t *it, struct diag *d)
 {
     struct span der;
     if (!cborx_bytes(it, &der))
-        return diag_set(d, ST_MALFORMED, "x5chain", DIAG_NO_OFFSET, "certificate is not a byte string");
+        return diag_set(d, ST_MALFORMED, "x5chain", DIAG_NO_OFFSET,
+                        "certificate is not a byte string");
     const unsigned char *p = der.ptr;
     X509 *x = d2i_X509(NULL, &p, (long)der.len);
     if (!x || p != der.ptr + der.len) {
@@ -307,8 +323,8 @@ abort:
 static char *subject_cn(X509 *x)
 {
     char cn[256];
-    if (!x || X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, cn,
-                                        sizeof cn) <= 0)
+    if (!x ||
+        X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, cn, sizeof cn) <= 0)
         return NULL;
     return str_dup(cn);
 }
@@ -411,8 +427,8 @@ enum status cose_tst_check(const struct cose_sign1 *c, struct span payload, time
     st = sig_structure(&tbs, "CounterSignature", c->protected_bytes, data);
     if (st != ST_OK)
         goto abort;
-    st = check_token(c->tst[0], span_make((const uint8_t *)tbs.data, tbs.len), gen_time,
-                     tsa_name, d);
+    st = check_token(c->tst[0], span_make((const uint8_t *)tbs.data, tbs.len), gen_time, tsa_name,
+                     d);
 abort:
     buf_free(&tbs);
     buf_free(&sigbstr);

@@ -161,9 +161,9 @@ static const char *unsupported_format(struct span a)
     return NULL;
 }
 
-enum status c2pa_store_find(struct span asset, const char *name, uint8_t **store,
-                            size_t *store_len, const char **format, size_t *excl_start,
-                            size_t *excl_len, struct diag *d)
+enum status c2pa_store_find(struct span asset, const char *name, uint8_t **store, size_t *store_len,
+                            const char **format, size_t *excl_start, size_t *excl_len,
+                            struct diag *d)
 {
     *store = NULL;
     *store_len = *excl_start = *excl_len = 0;
@@ -227,7 +227,8 @@ static enum status read_jumd(struct parser *p, struct jumbf_node *super, struct 
     uint8_t toggles = 0;
     cursor_init(&c, jumd);
     if (!cursor_take(&c, 16, &uuid) || !cursor_u8(&c, &toggles))
-        return diag_set(p->d, ST_TRUNCATED, "jumd box", off, "description box shorter than 17 bytes");
+        return diag_set(p->d, ST_TRUNCATED, "jumd box", off,
+                        "description box shorter than 17 bytes");
     memcpy(super->uuid, uuid.ptr, 16);
     if (toggles & 0x02) {
         size_t start = c.pos, len = 0;

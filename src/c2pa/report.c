@@ -18,8 +18,9 @@
 enum status results_add(struct c2pa_results *r, enum c2pa_kind kind, const char *code,
                         const char *url, const char *fmt, ...)
 {
-    struct c2pa_status_list *l =
-        kind == C2PA_SUCCESS ? &r->success : kind == C2PA_FAILURE ? &r->failure : &r->informational;
+    struct c2pa_status_list *l = kind == C2PA_SUCCESS   ? &r->success
+                                 : kind == C2PA_FAILURE ? &r->failure
+                                                        : &r->informational;
     char msg[600];
     va_list ap;
     if (l->n >= 4096)

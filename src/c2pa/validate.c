@@ -222,7 +222,8 @@ done:
     if (strcmp(code, "assertion.dataHash.match") == 0) {
         results_add(res, C2PA_SUCCESS, code, url, "%s", why);
     } else {
-        v->r->summary.altered = v->r->summary.altered || strcmp(code, "assertion.dataHash.mismatch") == 0;
+        v->r->summary.altered =
+            v->r->summary.altered || strcmp(code, "assertion.dataHash.mismatch") == 0;
         results_add(res, C2PA_FAILURE, code, url, "%s", why);
     }
     EVP_MD_CTX_free(ctx);
@@ -238,9 +239,9 @@ done:
 /* §14.5.1 EKUs c2pa-rs accepts by default (see notes §7). */
 static bool eku_allowed(const ASN1_OBJECT *o)
 {
-    static const char *ok[] = {"1.3.6.1.5.5.7.3.4", "1.3.6.1.5.5.7.3.36", "1.3.6.1.5.5.7.3.8",
-                               "1.3.6.1.5.5.7.3.9", "1.3.6.1.4.1.311.76.59.1.9",
-                               "1.3.6.1.4.1.62558.2.1"};
+    static const char *ok[] = {"1.3.6.1.5.5.7.3.4",         "1.3.6.1.5.5.7.3.36",
+                               "1.3.6.1.5.5.7.3.8",         "1.3.6.1.5.5.7.3.9",
+                               "1.3.6.1.4.1.311.76.59.1.9", "1.3.6.1.4.1.62558.2.1"};
     char txt[80];
     if (OBJ_obj2txt(txt, sizeof txt, o, 1) <= 0)
         return false;
@@ -276,13 +277,14 @@ static const char *profile_problem(X509 *x)
     if (why)
         return why;
     EVP_PKEY *k = X509_get0_pubkey(x);
-    if (k && (EVP_PKEY_get_base_id(k) == EVP_PKEY_RSA || EVP_PKEY_get_base_id(k) == EVP_PKEY_RSA_PSS) &&
+    if (k &&
+        (EVP_PKEY_get_base_id(k) == EVP_PKEY_RSA || EVP_PKEY_get_base_id(k) == EVP_PKEY_RSA_PSS) &&
         EVP_PKEY_get_bits(k) < 2048)
         return "RSA key shorter than 2048 bits";
     return NULL;
 }
 
-static bool chain_trusted(const struct vctx *v, STACK_OF(X509) *chain, time_t at)
+static bool chain_trusted(const struct vctx *v, STACK_OF(X509) * chain, time_t at)
 {
     bool ok = false;
     STACK_OF(X509) *untrusted = NULL;
@@ -332,14 +334,23 @@ static const char *action_words(const char *a)
     static const struct {
         const char *action, *words;
     } map[] = {
-        {"c2pa.created", "created"}, {"c2pa.opened", "opened"}, {"c2pa.placed", "placed"},
-        {"c2pa.resized", "resized"}, {"c2pa.cropped", "cropped"},
-        {"c2pa.color_adjustments", "colour adjusted"}, {"c2pa.edited", "edited"},
-        {"c2pa.converted", "converted to another format"}, {"c2pa.filtered", "filtered"},
-        {"c2pa.orientation", "rotated or flipped"}, {"c2pa.drawing", "drawn on"},
-        {"c2pa.published", "published"}, {"c2pa.transcoded", "transcoded"},
-        {"c2pa.repackaged", "repackaged"}, {"c2pa.removed", "something removed"},
-        {"c2pa.redacted", "redacted"}, {"c2pa.unknown", "changed in unknown ways"},
+        {"c2pa.created", "created"},
+        {"c2pa.opened", "opened"},
+        {"c2pa.placed", "placed"},
+        {"c2pa.resized", "resized"},
+        {"c2pa.cropped", "cropped"},
+        {"c2pa.color_adjustments", "colour adjusted"},
+        {"c2pa.edited", "edited"},
+        {"c2pa.converted", "converted to another format"},
+        {"c2pa.filtered", "filtered"},
+        {"c2pa.orientation", "rotated or flipped"},
+        {"c2pa.drawing", "drawn on"},
+        {"c2pa.published", "published"},
+        {"c2pa.transcoded", "transcoded"},
+        {"c2pa.repackaged", "repackaged"},
+        {"c2pa.removed", "something removed"},
+        {"c2pa.redacted", "redacted"},
+        {"c2pa.unknown", "changed in unknown ways"},
         {"c2pa.watermarked", "watermarked"},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
@@ -381,8 +392,7 @@ static void summary_ingredient(struct vctx *v, const cbor_item_t *m, size_t mani
     struct c2pa_summary *s = &v->r->summary;
     if (s->n_ingredients >= 64)
         return;
-    struct c2pa_ingredient_info *ni =
-        realloc(s->ingredients, (s->n_ingredients + 1) * sizeof *ni);
+    struct c2pa_ingredient_info *ni = realloc(s->ingredients, (s->n_ingredients + 1) * sizeof *ni);
     if (!ni)
         return;
     s->ingredients = ni;
@@ -559,7 +569,8 @@ static void check_signature(struct vctx *v, size_t man, struct c2pa_results *res
     bool inside = X509_cmp_time(X509_get0_notBefore(leaf), &when) < 0 &&
                   X509_cmp_time(X509_get0_notAfter(leaf), &when) > 0;
     if (inside)
-        results_add(res, C2PA_SUCCESS, "claimSignature.insideValidity", surl, "claim signature valid");
+        results_add(res, C2PA_SUCCESS, "claimSignature.insideValidity", surl,
+                    "claim signature valid");
     else if (have_tst)
         results_add(res, C2PA_FAILURE, "claimSignature.outsideValidity", surl,
                     "certificate was not valid at the time-stamp's time");
@@ -574,7 +585,8 @@ static void check_signature(struct vctx *v, size_t man, struct c2pa_results *res
     else
         results_add(res, C2PA_FAILURE, "claimSignature.mismatch", surl, "%s", d.message);
     if (chain_trusted(v, cose.chain, when))
-        results_add(res, C2PA_SUCCESS, "signingCredential.trusted", surl, "signing certificate trusted");
+        results_add(res, C2PA_SUCCESS, "signingCredential.trusted", surl,
+                    "signing certificate trusted");
     else
         results_add(res, C2PA_FAILURE, "signingCredential.untrusted", surl,
                     "signing certificate untrusted");
@@ -633,8 +645,8 @@ static void check_assertions(struct vctx *v, size_t man, struct c2pa_results *re
             if (active && !alg && !claim_alg)
                 v->unreadable = "the manifest does not name its hash algorithm (§8.4.2)";
             if (node == JUMBF_NONE) {
-                results_add(res, C2PA_FAILURE, "assertion.missing", url,
-                            "assertion not found: %s", url ? url : "(no url)");
+                results_add(res, C2PA_FAILURE, "assertion.missing", url, "assertion not found: %s",
+                            url ? url : "(no url)");
             } else if (!md) {
                 results_add(res, C2PA_FAILURE, "algorithm.unsupported", aurl,
                             "unsupported hash algorithm");
@@ -647,7 +659,8 @@ static void check_assertions(struct vctx *v, size_t man, struct c2pa_results *re
                             "hashed uri matched: %s", url);
                 const char *label = v->j->nodes[node].label;
                 if ((label_is(label, "c2pa.hash.data") || label_is(label, "c2pa.hash.boxes") ||
-                     label_is(label, "c2pa.hash.bmff")) && n_hard < 8)
+                     label_is(label, "c2pa.hash.bmff")) &&
+                    n_hard < 8)
                     hard[n_hard++] = node;
                 else if (active && label_is(label, "c2pa.thumbnail.claim"))
                     v->r->summary.has_thumbnail = true;
@@ -762,8 +775,7 @@ enum status c2pa_verify(struct span asset, const char *name, const struct c2pa_t
     uint8_t *store = NULL;
     size_t store_len = 0;
     memset(out, 0, sizeof *out);
-    st = c2pa_store_find(asset, name, &store, &store_len, &v.format, &v.excl_start, &v.excl_len,
-                         d);
+    st = c2pa_store_find(asset, name, &store, &store_len, &v.format, &v.excl_start, &v.excl_len, d);
     out->format = v.format;
     if (st == ST_NOMEM)
         goto abort;
@@ -834,9 +846,13 @@ abort:
 const char *c2pa_state_str(enum c2pa_state s)
 {
     switch (s) {
-    case C2PA_STATE_INVALID: return "Invalid";
-    case C2PA_STATE_VALID: return "Valid";
-    case C2PA_STATE_TRUSTED: return "Trusted";
-    default: return NULL;
+    case C2PA_STATE_INVALID:
+        return "Invalid";
+    case C2PA_STATE_VALID:
+        return "Valid";
+    case C2PA_STATE_TRUSTED:
+        return "Trusted";
+    default:
+        return NULL;
     }
 }

@@ -75,8 +75,7 @@ static void jumbf_refuses_length_past_end(void **state)
     diag_clear(&d);
     make_store(&b);
     b.data[3] = (char)(b.data[3] + 1); /* outer LBox one byte too long */
-    assert_int_equal(c2pa_jumbf_parse(span_make((uint8_t *)b.data, b.len), &j, &d),
-                     ST_MALFORMED);
+    assert_int_equal(c2pa_jumbf_parse(span_make((uint8_t *)b.data, b.len), &j, &d), ST_MALFORMED);
     assert_null(j);
     assert_string_equal(d.field, "JUMBF box");
     buf_free(&b);
@@ -278,9 +277,9 @@ static void store_found_in_png_and_webp(void **state)
     free(got);
     /* a GIF is refused as a format we do not read */
     const uint8_t gif[] = "GIF89a\1\0\1\0";
-    assert_int_equal(c2pa_store_find(span_make(gif, sizeof gif), "x.gif", &got, &got_len, &fmt,
-                                     &xs, &xl, &d),
-                     ST_UNSUPPORTED);
+    assert_int_equal(
+        c2pa_store_find(span_make(gif, sizeof gif), "x.gif", &got, &got_len, &fmt, &xs, &xl, &d),
+        ST_UNSUPPORTED);
     buf_free(&store);
     buf_free(&png);
     buf_free(&webp);
@@ -352,8 +351,7 @@ static void corpus_trusted_with_anchors(void **state)
     if (!data)
         skip();
     char pem[TS_LIMIT_PATH];
-    snprintf(pem, sizeof pem, "%s/corpus/c2pa/keys/trust_test_cert_root_bundle.pem",
-             TS_SHARED_DIR);
+    snprintf(pem, sizeof pem, "%s/corpus/c2pa/keys/trust_test_cert_root_bundle.pem", TS_SHARED_DIR);
     struct c2pa_trust *t = NULL;
     struct c2pa_report r;
     struct diag d;
@@ -379,8 +377,8 @@ static void corpus_foreign_segment_inside_store_is_caught(void **state)
     uint8_t *data = read_corpus("CA.jpg", &len);
     if (!data)
         skip();
-    static const uint8_t foreign[] = {0xFF, 0xEB, 0x00, 0x0C, 'J', 'P', 0x00, 0x63,
-                                      0x00, 0x00, 0x00, 0x01, 0xAB, 0xCD};
+    static const uint8_t foreign[] = {0xFF, 0xEB, 0x00, 0x0C, 'J',  'P',  0x00,
+                                      0x63, 0x00, 0x00, 0x00, 0x01, 0xAB, 0xCD};
     const size_t at = 64032;
     assert_true(len > at && data[at] == 0xFF && data[at + 1] == 0xEB);
     uint8_t *bad = malloc(len + sizeof foreign);
