@@ -116,29 +116,27 @@ static json_t *status_list_json(const struct c2pa_status_list *l)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < l->n; i++)
-        json_array_append_new(a, json_pack("{s:s, s:s?, s:s?}", "code", l->items[i].code, "url",
-                                           l->items[i].url, "explanation",
-                                           l->items[i].explanation));
+        json_array_append_new(a,
+                              json_pack("{s:s, s:s?, s:s?}", "code", l->items[i].code, "url",
+                                        l->items[i].url, "explanation", l->items[i].explanation));
     return a;
 }
 
 static json_t *results_json(const struct c2pa_results *r)
 {
-    return json_pack("{s:o, s:o, s:o}", "success", status_list_json(&r->success),
-                     "informational", status_list_json(&r->informational), "failure",
-                     status_list_json(&r->failure));
+    return json_pack("{s:o, s:o, s:o}", "success", status_list_json(&r->success), "informational",
+                     status_list_json(&r->informational), "failure", status_list_json(&r->failure));
 }
 
 /* The oracle's shape (../shared/tools/c2pa-oracle): file, has_manifest,
  * error, active_manifest, validation_state, validation_results. */
 static json_t *report_json(const char *path, const struct c2pa_report *r)
 {
-    json_t *o = json_pack("{s:s, s:s?, s:b, s:b, s:s?, s:s?, s:s?, s:I}", "file", path,
-                          "format", r->format, "has_manifest", r->has_manifest, "unreadable",
-                          r->unreadable, "error", r->error,
-                          "active_manifest", r->active_label, "validation_state",
-                          c2pa_state_str(r->state), "manifest_count",
-                          (json_int_t)r->manifest_count);
+    json_t *o =
+        json_pack("{s:s, s:s?, s:b, s:b, s:s?, s:s?, s:s?, s:I}", "file", path, "format", r->format,
+                  "has_manifest", r->has_manifest, "unreadable", r->unreadable, "error", r->error,
+                  "active_manifest", r->active_label, "validation_state", c2pa_state_str(r->state),
+                  "manifest_count", (json_int_t)r->manifest_count);
     if (r->has_manifest) {
         json_t *deltas = json_array();
         for (size_t i = 0; i < r->n_deltas; i++) {
@@ -151,10 +149,10 @@ static json_t *report_json(const char *path, const struct c2pa_report *r)
         for (size_t i = 0; i < sm->n_actions; i++)
             json_array_append_new(acts, json_string(sm->actions[i]));
         for (size_t i = 0; i < sm->n_ingredients; i++)
-            json_array_append_new(
-                ings, json_pack("{s:s?, s:s?, s:s?}", "title", sm->ingredients[i].title,
-                                "relationship", sm->ingredients[i].relationship,
-                                "active_manifest", sm->ingredients[i].manifest_label));
+            json_array_append_new(ings,
+                                  json_pack("{s:s?, s:s?, s:s?}", "title", sm->ingredients[i].title,
+                                            "relationship", sm->ingredients[i].relationship,
+                                            "active_manifest", sm->ingredients[i].manifest_label));
         json_object_set_new(
             o, "summary",
             json_pack("{s:i, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:b, s:s?, s:o, s:o, s:b, "
