@@ -398,6 +398,45 @@ static void corpus_foreign_segment_inside_store_is_caught(void **state)
     free(data);
 }
 
+/* A sidecar store whose claim is a 1000-deep CBOR array: the report
+ * says the claim is not valid CBOR instead of overflowing libcbor. */
+static void claim_depth_bomb_is_invalid(void **state)
+{
+    (void)state;
+    struct buf claim, man, store;
+    buf_init(&claim, 1 << 16);
+    put_jumd(&claim, "c2cl", "c2pa.claim.v2");
+    put_u32(&claim, 8 + 1001);
+    buf_append(&claim, "cbor", 4);
+    for (int i = 0; i < 1000; i++)
+        buf_putc(&claim, (char)0x81);
+    buf_putc(&claim, 0);
+    buf_init(&man, 1 << 16);
+    put_jumd(&man, "c2ma", "urn:c2pa:bomb");
+    put_u32(&man, (uint32_t)(8 + claim.len));
+    buf_append(&man, "jumb", 4);
+    buf_append(&man, claim.data, claim.len);
+    buf_init(&store, 1 << 16);
+    put_u32(&store, (uint32_t)(8 + 8 + 16 + 1 + 5 + 8 + man.len));
+    buf_append(&store, "jumb", 4);
+    put_jumd(&store, "c2pa", "c2pa");
+    put_u32(&store, (uint32_t)(8 + man.len));
+    buf_append(&store, "jumb", 4);
+    buf_append(&store, man.data, man.len);
+    struct c2pa_report r;
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(
+        c2pa_verify(span_make((uint8_t *)store.data, store.len), "bomb.c2pa", NULL, &r, &d), ST_OK);
+    assert_true(r.has_manifest);
+    assert_int_equal(r.state, C2PA_STATE_INVALID);
+    assert_true(has_failure(&r, "claim.cbor.invalid"));
+    c2pa_report_free(&r);
+    buf_free(&claim);
+    buf_free(&man);
+    buf_free(&store);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -411,6 +450,7 @@ int main(void)
         cmocka_unit_test(corpus_photo_valid_then_tampered),
         cmocka_unit_test(corpus_trusted_with_anchors),
         cmocka_unit_test(corpus_foreign_segment_inside_store_is_caught),
+        cmocka_unit_test(claim_depth_bomb_is_invalid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
