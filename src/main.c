@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "base/base.h"
-#include "c2pa/c2pa_sign.h"
+#include "c2pa/c2pa.h"
 #include "image/image.h"
 #include "meta/meta.h"
 #include "serve/serve.h"
@@ -32,6 +32,8 @@ static const char usage_text[] =
     "  inquiries [list|show N|export --csv|mark N STATUS] [--site DIR]\n"
     "                                   licensing inquiries of the site (default .)\n"
     "  passwd [--site DIR]              set the owner's password for /owner/\n"
+    "  verify FILE... [--json] [--trust PEM]\n"
+    "                                   check the photos' content credentials (C2PA)\n"
     "\n"
     "Exit codes: 0 ok, 1 problems found, 2 usage or configuration error.\n";
 
@@ -39,6 +41,17 @@ static int usage(FILE *f)
 {
     fputs(usage_text, f);
     return f == stderr ? EXIT_USAGE : 0;
+}
+
+/* One JSON object for one file, an array for several. */
+static void print_json(json_t *all, int nfiles)
+{
+    json_t *doc = nfiles == 1 ? json_array_get(all, 0) : all;
+    char *s = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+    if (s) {
+        puts(s);
+        free(s);
+    }
 }
 
 /* tearsheet meta FILE... [--json]: one JSON object per file (an array
@@ -108,15 +121,149 @@ static int cmd_meta(int argc, char **argv)
         meta_free(m);
         free(data);
     }
-    if (json) {
-        json_t *doc = nfiles == 1 ? json_array_get(all, 0) : all;
-        char *s = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-        if (s) {
-            puts(s);
-            free(s);
+    if (json)
+        print_json(all, nfiles);
+    json_decref(all);
+    return rc;
+}
+
+static json_t *status_list_json(const struct c2pa_status_list *l)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < l->n; i++)
+        json_array_append_new(a,
+                              json_pack("{s:s, s:s?, s:s?}", "code", l->items[i].code, "url",
+                                        l->items[i].url, "explanation", l->items[i].explanation));
+    return a;
+}
+
+static json_t *results_json(const struct c2pa_results *r)
+{
+    return json_pack("{s:o, s:o, s:o}", "success", status_list_json(&r->success), "informational",
+                     status_list_json(&r->informational), "failure", status_list_json(&r->failure));
+}
+
+/* The oracle's shape (../shared/tools/c2pa-oracle): file, has_manifest,
+ * error, active_manifest, validation_state, validation_results. */
+static json_t *report_json(const char *path, const struct c2pa_report *r)
+{
+    json_t *o =
+        json_pack("{s:s, s:s?, s:b, s:b, s:s?, s:s?, s:s?, s:I}", "file", path, "format", r->format,
+                  "has_manifest", r->has_manifest, "unreadable", r->unreadable, "error", r->error,
+                  "active_manifest", r->active_label, "validation_state", c2pa_state_str(r->state),
+                  "manifest_count", (json_int_t)r->manifest_count);
+    if (r->has_manifest) {
+        json_t *deltas = json_array();
+        for (size_t i = 0; i < r->n_deltas; i++) {
+            json_t *dl = results_json(&r->deltas[i].results);
+            json_object_set_new(dl, "ingredient_uri", json_string(r->deltas[i].ingredient_uri));
+            json_array_append_new(deltas, dl);
+        }
+        const struct c2pa_summary *sm = &r->summary;
+        json_t *acts = json_array(), *ings = json_array();
+        for (size_t i = 0; i < sm->n_actions; i++)
+            json_array_append_new(acts, json_string(sm->actions[i]));
+        for (size_t i = 0; i < sm->n_ingredients; i++)
+            json_array_append_new(ings,
+                                  json_pack("{s:s?, s:s?, s:s?}", "title", sm->ingredients[i].title,
+                                            "relationship", sm->ingredients[i].relationship,
+                                            "active_manifest", sm->ingredients[i].manifest_label));
+        json_object_set_new(
+            o, "summary",
+            json_pack("{s:i, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:b, s:s?, s:o, s:o, s:b, "
+                      "s:b}",
+                      "claim_version", sm->claim_version, "title", sm->title, "generator",
+                      sm->generator, "alg", sm->alg, "signer_cn", sm->signer_cn, "signer_org",
+                      sm->signer_org, "issuer_cn", sm->issuer_cn, "when", sm->when,
+                      "when_from_time_stamp", sm->when_from_tst, "time_stamp_authority",
+                      sm->tsa_name, "actions", acts, "ingredients", ings, "thumbnail",
+                      sm->has_thumbnail, "altered", sm->altered));
+        json_object_set_new(o, "validation_results",
+                            json_pack("{s:o, s:o}", "active_manifest", results_json(&r->active),
+                                      "ingredient_deltas", deltas));
+    }
+    return o;
+}
+
+/* tearsheet verify FILE... [--json] [--trust PEM]: exit 0 when every
+ * file is Valid/Trusted or has no credentials, 1 when any is Invalid
+ * or carries a store that cannot be read. */
+static int cmd_verify(int argc, char **argv)
+{
+    bool json = false;
+    const char *trust_path = NULL;
+    int nfiles = 0, rc = 0;
+    struct c2pa_trust *trust = NULL;
+    struct diag d;
+    diag_clear(&d);
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0)
+            json = true;
+        else if (strcmp(argv[i], "--trust") == 0 && i + 1 < argc)
+            trust_path = argv[++i];
+        else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "tearsheet verify: unknown option %s\n", argv[i]);
+            return EXIT_USAGE;
+        } else
+            nfiles++;
+    }
+    if (nfiles == 0) {
+        fprintf(stderr, "usage: tearsheet verify FILE... [--json] [--trust PEM]\n");
+        return EXIT_USAGE;
+    }
+    if (trust_path) {
+        diag_set_file(&d, trust_path);
+        if (c2pa_trust_load(trust_path, &trust, &d) != ST_OK) {
+            log_diag(LOG_ERROR, &d);
+            return EXIT_USAGE;
         }
     }
+    json_t *all = json_array();
+    for (int i = 0; i < argc; i++) {
+        const char *path = argv[i];
+        if (strcmp(path, "--trust") == 0) {
+            i++;
+            continue;
+        }
+        if (path[0] == '-' && path[1])
+            continue;
+        uint8_t *data = NULL;
+        size_t len = 0;
+        struct c2pa_report r;
+        memset(&r, 0, sizeof r);
+        diag_clear(&d);
+        diag_set_file(&d, path);
+        enum status st = file_read_all(path, TS_LIMIT_PHOTO_BYTES, &data, &len, &d);
+        if (st == ST_OK)
+            st = c2pa_verify(span_make(data, len), path, trust, &r, &d);
+        if (st != ST_OK) {
+            log_diag(LOG_ERROR, &d);
+            rc = EXIT_PROBLEMS;
+            if (json) {
+                char msg[TS_LIMIT_PATH + 1024];
+                diag_format(&d, msg, sizeof msg);
+                json_array_append_new(all, json_pack("{s:s, s:s}", "file", path, "error", msg));
+            }
+        } else {
+            if (r.state == C2PA_STATE_INVALID || r.unreadable)
+                rc = EXIT_PROBLEMS;
+            if (json) {
+                json_array_append_new(all, report_json(path, &r));
+            } else {
+                struct buf out;
+                buf_init(&out, TS_LIMIT_PAGE_BYTES);
+                c2pa_report_describe(&r, &out);
+                printf("%s:\n%s", path, out.data ? out.data : "");
+                buf_free(&out);
+            }
+        }
+        c2pa_report_free(&r);
+        free(data);
+    }
+    if (json)
+        print_json(all, nfiles);
     json_decref(all);
+    c2pa_trust_free(trust);
     return rc;
 }
 
@@ -389,6 +536,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "meta") == 0)
         return cmd_meta(argc - 2, argv + 2);
+    if (strcmp(cmd, "verify") == 0)
+        return cmd_verify(argc - 2, argv + 2);
     if (strcmp(cmd, "build") == 0)
         return cmd_build(argc - 2, argv + 2, argv[0]);
     if (strcmp(cmd, "serve") == 0)

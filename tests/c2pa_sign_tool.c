@@ -16,7 +16,7 @@
 
 #include <jansson.h>
 
-#include "c2pa/c2pa_sign.h"
+#include "c2pa/c2pa.h"
 
 static const char *base_name(const char *p)
 {

@@ -205,4 +205,32 @@
 #define TS_LIMIT_NOTIFY_TIMEOUT_S 60
 #endif
 
+/* ---- c2pa ---- */
+/* JUMBF nesting: a C2PA store is 5 deep (store, manifest, assertion
+ * store, assertion, content); more is a depth bomb. Boxes per store:
+ * stops a store of millions of 8-byte empty boxes. */
+#ifndef TS_LIMIT_JUMBF_DEPTH
+#define TS_LIMIT_JUMBF_DEPTH 16
+#endif
+#ifndef TS_LIMIT_JUMBF_BOXES
+#define TS_LIMIT_JUMBF_BOXES 65536
+#endif
+/* A whole manifest store: real ones with thumbnails are < 2 MB. */
+#ifndef TS_LIMIT_C2PA_STORE_BYTES
+#define TS_LIMIT_C2PA_STORE_BYTES ((size_t)64 << 20)
+#endif
+/* CBOR claims/assertions: nesting (libcbor frees recursively, so a
+ * deep item would overflow the stack) and items per document. */
+#ifndef TS_LIMIT_CBOR_DEPTH
+#define TS_LIMIT_CBOR_DEPTH 32
+#endif
+#ifndef TS_LIMIT_CBOR_ITEMS
+#define TS_LIMIT_CBOR_ITEMS 200000
+#endif
+/* Ingredient manifests validated recursively (each is a manifest of
+ * the same store, so a cycle would otherwise loop). */
+#ifndef TS_LIMIT_C2PA_INGREDIENT_DEPTH
+#define TS_LIMIT_C2PA_INGREDIENT_DEPTH 8
+#endif
+
 #endif

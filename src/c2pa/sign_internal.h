@@ -12,7 +12,7 @@
 #include <openssl/x509.h>
 
 #include "base/base.h"
-#include "c2pa/c2pa_sign.h"
+#include "c2pa/c2pa.h"
 
 /* The loaded identity (sign_keys.c). */
 #define C2PA_SIGN_MAX_CHAIN 8

@@ -8,7 +8,7 @@
 #include <jansson.h>
 #include <pthread.h>
 
-#include "c2pa/c2pa_sign.h"
+#include "c2pa/c2pa.h"
 #include "html/html.h"
 #include "image/image.h"
 #include "meta/meta.h"

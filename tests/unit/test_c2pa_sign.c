@@ -26,7 +26,7 @@
 #include <openssl/sha.h>
 #include <openssl/x509v3.h>
 
-#include "c2pa/c2pa_sign.h"
+#include "c2pa/c2pa.h"
 #include "c2pa/sign_internal.h"
 
 static uint32_t be32(const uint8_t *p)

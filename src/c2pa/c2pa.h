@@ -1,0 +1,240 @@
+/*
+ * c2pa.h — the one header of the c2pa module: find a C2PA manifest
+ * store in a photo (JPEG APP11, PNG caBX, WebP C2PA chunk, sidecar
+ * .c2pa), read its JUMBF boxes, claims and assertions, and validate it
+ * (hashed URIs, hard bindings, COSE_Sign1 claim signature, RFC 3161
+ * time-stamps, certificate profile and trust) into a report of the
+ * spec's status codes. The signer half lives at the end of this header.
+ *
+ * Must never: re-encode CBOR before hashing or verifying it (hash the
+ * stored bytes); trust a box length, CBOR length or certificate field;
+ * recurse without a depth cap; touch the network (OCSP, remote
+ * manifests are reported, not fetched); link vips or sqlite.
+ *
+ * Specs: C2PA Technical Specification 2.2 §8.4 (hashed URIs), §9.2
+ * and §18.5–18.7 (hard bindings), §10 (claims), §11.1 (JUMBF), §13–14
+ * (COSE, certificate profile, trust), §15 (validation, status codes);
+ * ISO/IEC 19566-5 (JUMBF); RFC 9052 (COSE); RFC 3161 (time-stamps).
+ */
+#ifndef TS_C2PA_H
+#define TS_C2PA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/base.h"
+
+/* ==== reader / validator ============================================ */
+
+/* §15.2.2: every result is one of these three kinds. */
+enum c2pa_kind { C2PA_SUCCESS, C2PA_INFORMATIONAL, C2PA_FAILURE };
+
+/* One status code with the JUMBF URL of what it is about. */
+struct c2pa_status {
+    char *code;        /* "claimSignature.validated" */
+    char *url;         /* "self#jumbf=/c2pa/<label>/c2pa.signature", may be NULL */
+    char *explanation; /* plain words, may be NULL */
+};
+
+struct c2pa_status_list {
+    struct c2pa_status *items;
+    size_t n, cap;
+};
+
+/* The three lists of one manifest (§15.2.2 "validation results"). */
+struct c2pa_results {
+    struct c2pa_status_list success, informational, failure;
+};
+
+/* Results of an ingredient's own manifest (§15.11 ingredientDeltas). */
+struct c2pa_delta {
+    char *ingredient_uri;
+    struct c2pa_results results;
+};
+
+/* Overall outcome (§15.3): Invalid beats Valid beats Trusted. */
+enum c2pa_state { C2PA_STATE_NONE, C2PA_STATE_INVALID, C2PA_STATE_VALID, C2PA_STATE_TRUSTED };
+
+/* Plain-words summary for people; every string is from the file
+ * (escape it where it is written). NULL when absent. */
+struct c2pa_ingredient_info {
+    char *title;
+    char *relationship;   /* parentOf, componentOf, inputTo */
+    char *manifest_label; /* the ingredient's own manifest, when it has one */
+};
+
+struct c2pa_summary {
+    char *signer_cn, *signer_org, *issuer_cn;
+    char *when;         /* ISO 8601 UTC */
+    bool when_from_tst; /* true: a time-stamp authority's time; false: signer's claim */
+    char *tsa_name;
+    char *generator; /* claim_generator_info name/version, joined */
+    char *title, *format;
+    char **actions; /* plain words: "opened", "resized" */
+    size_t n_actions;
+    struct c2pa_ingredient_info *ingredients;
+    size_t n_ingredients;
+    char *alg;          /* "ES256" */
+    int claim_version;  /* 1 or 2 */
+    bool altered;       /* a hard binding did not match the asset */
+    bool has_thumbnail; /* c2pa.thumbnail.claim: a picture of what was signed */
+};
+
+struct c2pa_report {
+    const char *format; /* "image/jpeg"...; NULL when unsupported */
+    bool has_manifest;
+    char *error;     /* why no manifest could be read (NULL when it was) */
+    bool unreadable; /* a store is there but could not be read: the
+                      * photo claims credentials it cannot prove */
+    enum c2pa_state state;
+    char *active_label;
+    size_t manifest_count;
+    struct c2pa_results active;
+    struct c2pa_delta *deltas;
+    size_t n_deltas;
+    struct c2pa_summary summary;
+};
+
+/* Trust anchors (PEM bundle of root/intermediate CA certificates). */
+struct c2pa_trust;
+/* Reads a PEM bundle; ST_IO / ST_MALFORMED (diag says which) on error. */
+enum status c2pa_trust_load(const char *pem_path, struct c2pa_trust **out, struct diag *d);
+void c2pa_trust_free(struct c2pa_trust *t);
+
+/*
+ * Validates the manifest store of one asset. `name` is used to detect a
+ * sidecar (".c2pa"); `trust` may be NULL (then the best state is
+ * Valid). A file without a store: ST_OK, has_manifest false, `error`
+ * says why ("no content credentials", "unsupported format").
+ * ST_NOMEM is the only hard failure; a broken store is a report with
+ * failure codes, not an error.
+ */
+enum status c2pa_verify(struct span asset, const char *name, const struct c2pa_trust *trust,
+                        struct c2pa_report *out, struct diag *d);
+void c2pa_report_free(struct c2pa_report *r);
+
+const char *c2pa_state_str(enum c2pa_state s); /* "Invalid", "Valid", "Trusted", NULL */
+
+/* Plain-words account of a report for a terminal (one paragraph per
+ * topic); strings from the file are control-character-free. */
+enum status c2pa_report_describe(const struct c2pa_report *r, struct buf *out);
+
+/* ---- building blocks, public for the fuzz targets and unit tests ---- */
+
+/* Finds the raw JUMBF store bytes in an asset (JPEG APP11 reassembly,
+ * PNG caBX, WebP C2PA, or the whole sidecar). *store is owned (free()).
+ * ST_NOT_FOUND: no store; ST_UNSUPPORTED: format we do not read. For a
+ * JPEG, *excl_start and *excl_len give the run of C2PA APP11 segments. */
+enum status c2pa_store_find(struct span asset, const char *name, uint8_t **store, size_t *store_len,
+                            const char **format, size_t *excl_start, size_t *excl_len,
+                            struct diag *d);
+
+/* A parsed JUMBF box tree (ISO 19566-5), nodes referring into the input. */
+struct c2pa_jumbf;
+enum status c2pa_jumbf_parse(struct span in, struct c2pa_jumbf **out, struct diag *d);
+void c2pa_jumbf_free(struct c2pa_jumbf *j);
+size_t c2pa_jumbf_count(const struct c2pa_jumbf *j);
+
+/* Checks that `in` is one well-formed CBOR item within the depth,
+ * item-count and length limits of limits.h, before libcbor sees it. */
+enum status c2pa_cbor_check(struct span in, struct diag *d);
+
+/* Parses a COSE_Sign1_Tagged structure (tag 18) and its headers;
+ * ST_OK when the structure and algorithm are acceptable. */
+enum status c2pa_cose_check(struct span in, struct diag *d);
+
+/* ==== signer (sign.c, sign_keys.c, sign_store.c, jumbf_write.c) ====
+ * A demo signing key with its certificate chain (`tearsheet keygen`),
+ * and C2PA manifests embedded in the derivatives tearsheet publishes
+ * (JPEG, WebP). Must never: write a private key readable by others,
+ * overwrite an existing key, sign a file that already carries a
+ * manifest store. Spec: C2PA 2.2 §10.2 claim v2, §13.2 and §14.5
+ * COSE_Sign1 + certificate profile, §18.5 c2pa.hash.data, §18.14
+ * actions v2, §18.15 ingredient v3, Appendix A.3.1 (JPEG APP11) and
+ * A.3.6 (RIFF); docs/c2pa-sign.md. */
+/* File names inside a key folder made by c2pa_keygen. */
+#define C2PA_KEY_FILE "signing-key.pem"     /* PKCS#8 P-256 private key, mode 0600 */
+#define C2PA_CHAIN_FILE "signing-chain.pem" /* leaf certificate, then the root */
+#define C2PA_ANCHOR_FILE "trust-anchor.pem" /* the root, for verifiers' --trust */
+
+/*
+ * Makes DIR (mode 0700 when new) and a demo ES256 identity in it: a
+ * self-signed root "tearsheet demo root CA — UNTRUSTED" (its private
+ * key is thrown away, so it can never sign another certificate) and a
+ * leaf with the C2PA claim-signing profile. Refuses (ST_USAGE) when
+ * DIR already holds a key.
+ */
+enum status c2pa_keygen(const char *dir, struct diag *d);
+
+/* A loaded signing identity: private key + certificate chain. */
+struct c2pa_signer;
+
+/* Loads DIR/signing-key.pem and DIR/signing-chain.pem; checks that the
+ * key is P-256 and matches the first certificate. */
+enum status c2pa_signer_load(const char *dir, struct c2pa_signer **out, struct diag *d);
+void c2pa_signer_free(struct c2pa_signer *s);
+/* SHA-256 (hex) of the leaf certificate: changes when the key does, so
+ * build caches can include it in their keys. */
+const char *c2pa_signer_fingerprint(const struct c2pa_signer *s);
+
+/* One validation status entry (spec §15.2.2: code, url, explanation). */
+struct c2pa_sign_code {
+    const char *code;
+    const char *url;         /* may be NULL */
+    const char *explanation; /* may be NULL */
+};
+/* What a validator found in the original's active manifest; it becomes
+ * the ingredient's validationResults.activeManifest (§18.15: required
+ * when an ingredient references a manifest). */
+struct c2pa_sign_results {
+    const struct c2pa_sign_code *success, *informational, *failure;
+    size_t n_success, n_informational, n_failure;
+};
+
+/* What one derivative's manifest says. */
+struct c2pa_sign_input {
+    struct span original;        /* the original photo's bytes */
+    const char *original_title;  /* its file name, e.g. "kim-01.jpg" */
+    const char *original_format; /* its media type, e.g. "image/jpeg" */
+    /* The original's own manifest store (raw JUMBF, as found by
+     * c2pa_sign_find_store) or an empty span, and what a validator
+     * (`tearsheet verify`) said about it. With both, the store's
+     * manifests are copied unchanged into the new store and the
+     * ingredient references the active one. A store without results is
+     * not carried: an ingredient v3 must say how its manifest validated,
+     * and we do not write results nobody computed. */
+    struct span original_store;
+    const struct c2pa_sign_results *original_results;
+    struct span asset;          /* the derivative, JPEG or WebP, without a store */
+    const char *title;          /* the derivative's dc:title (its file name) */
+    const char *generator_name; /* claim_generator_info.name, e.g. "tearsheet" */
+    const char *generator_version;
+};
+
+/*
+ * Returns in *out (malloc'd) the derivative with a manifest store:
+ * JPEG — APP11 segments after SOI and the APP0/APP1 run; WebP — a C2PA
+ * chunk at the end (a VP8X header is added to a simple file). The
+ * manifest: claim v2, c2pa.ingredient.v3 (parentOf the original),
+ * c2pa.actions.v2 (opened, resized, converted when the format
+ * changed), c2pa.hash.data; COSE_Sign1 ES256 with x5chain; no
+ * time-stamp (we sign offline).
+ */
+enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input *in, uint8_t **out,
+                      size_t *out_len, struct diag *d);
+
+/*
+ * Finds the C2PA manifest store embedded in a JPEG (APP11, reassembled)
+ * or WebP (C2PA chunk). ST_NOT_FOUND when there is none; *store is
+ * malloc'd (JPEG) — free it. Only the outer box is checked here: the
+ * reader validates the rest.
+ */
+enum status c2pa_sign_find_store(struct span file, uint8_t **store, size_t *len, struct diag *d);
+
+/* The media type of a photo by its first bytes ("image/jpeg", "image/png",
+ * "image/webp", "image/tiff", else "application/octet-stream"), for
+ * dc:format. */
+const char *c2pa_sign_media_type(struct span file);
+
+#endif

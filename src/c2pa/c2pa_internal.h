@@ -1,0 +1,91 @@
+/*
+ * c2pa_internal.h — declarations shared by the files of the c2pa
+ * module only (JUMBF tree, CBOR helpers, COSE, report lists).
+ *
+ * Must never: be included outside src/c2pa.
+ */
+#ifndef TS_C2PA_INTERNAL_H
+#define TS_C2PA_INTERNAL_H
+
+#include <cbor.h>
+#include <openssl/err.h>
+#include <openssl/x509.h>
+
+#include "c2pa/c2pa.h"
+
+/* ---- JUMBF tree (jumbf.c) ---- */
+#define JUMBF_NONE SIZE_MAX
+struct jumbf_node {
+    char type[5];        /* "jumb", "jumd", "cbor", "json", "bidb"... */
+    struct span box;     /* the whole box, header included */
+    struct span payload; /* after LBox/TBox(/XLBox) */
+    size_t offset;       /* of the box within the store */
+    /* superboxes only: from their jumd description box */
+    uint8_t uuid[16];
+    char label[256];
+    bool has_label;
+    size_t parent, first_child, next_sibling;
+};
+struct c2pa_jumbf {
+    struct jumbf_node *nodes;
+    size_t n;
+};
+/* Superbox child with the given label (unique), or JUMBF_NONE. */
+size_t jumbf_child(const struct c2pa_jumbf *j, size_t parent, const char *label, bool *dup);
+/* First content box (not jumd) of a superbox, or JUMBF_NONE. */
+size_t jumbf_content(const struct c2pa_jumbf *j, size_t super);
+/* Next content box after `node`. */
+size_t jumbf_next_content(const struct c2pa_jumbf *j, size_t node);
+/* The 4cc prefix of a superbox's type UUID ("c2ma"). */
+bool jumbf_uuid_is(const struct jumbf_node *n, const char *fourcc);
+/* Resolves "self#jumbf=..." (absolute, or relative to `manifest`). */
+size_t jumbf_resolve(const struct c2pa_jumbf *j, size_t manifest, const char *url);
+
+/* ---- CBOR (cborx.c) ---- */
+/* c2pa_cbor_check, then cbor_load; NULL with diag on error. */
+cbor_item_t *cborx_load(struct span in, struct diag *d);
+cbor_item_t *cborx_get(const cbor_item_t *map, const char *key);
+cbor_item_t *cborx_get_int(const cbor_item_t *map, int64_t key);
+/* Owned NUL-terminated copy of a text string (NULL otherwise). */
+char *cborx_str(const cbor_item_t *it);
+bool cborx_bytes(const cbor_item_t *it, struct span *out);
+bool cborx_int(const cbor_item_t *it, int64_t *out);
+/* Appends a CBOR head (major type, argument) to b. */
+enum status cborx_put_head(struct buf *b, unsigned major, uint64_t arg);
+
+/* ---- COSE (cose.c) ---- */
+struct cose_sign1 {
+    int64_t alg;
+    struct span protected_bytes; /* the bstr content, as stored */
+    struct span signature;
+    STACK_OF(X509) * chain; /* leaf first */
+    struct span tst[4];     /* time-stamp tokens (DER) */
+    size_t n_tst;
+    bool tst_v2; /* sigTst2: imprint over the signature */
+    bool has_iat;
+    int64_t iat;
+    cbor_item_t *root;
+};
+enum status cose_parse(struct span in, struct cose_sign1 *out, struct diag *d);
+void cose_free(struct cose_sign1 *c);
+const char *cose_alg_name(int64_t alg);
+/* ST_OK: signature valid; ST_MALFORMED: mismatch; ST_UNSUPPORTED: alg. */
+enum status cose_verify(const struct cose_sign1 *c, struct span payload, struct diag *d);
+/* Time-stamp: ST_OK and *gen_time when the token's imprint matches. */
+enum status cose_tst_check(const struct cose_sign1 *c, struct span payload, time_t *gen_time,
+                           char **tsa_name, struct diag *d);
+
+/* ---- report lists (report.c) ---- */
+enum status results_add(struct c2pa_results *r, enum c2pa_kind kind, const char *code,
+                        const char *url, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void results_free(struct c2pa_results *r);
+bool results_has_failure_except(const struct c2pa_results *r, const char *code);
+bool results_has(const struct c2pa_status_list *l, const char *code);
+
+struct c2pa_trust {
+    X509_STORE *store;
+    size_t n;
+};
+
+#endif

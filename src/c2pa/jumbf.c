@@ -1,0 +1,438 @@
+/*
+ * jumbf.c — finds the C2PA manifest store in an asset and parses its
+ * JUMBF box tree; resolves "self#jumbf=" URIs to boxes.
+ *
+ * Must never: trust LBox/XLBox, follow a box past its parent, nest
+ * deeper than TS_LIMIT_JUMBF_DEPTH, keep more than TS_LIMIT_JUMBF_BOXES
+ * boxes, or accept an APP11 sequence out of order.
+ *
+ * Specs: ISO/IEC 19566-5 (JUMBF boxes, jumd); ISO/IEC 18477-3 (JPEG XT
+ * APP11 box segmentation: CI, En, Z); C2PA 2.2 §11.1 (store layout),
+ * §A.3.1 (JPEG), §A.3.2 (PNG caBX), §A.3.6 (RIFF C2PA), §8.4.1 (URIs).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "c2pa/c2pa_internal.h"
+#include "container/container.h"
+
+/* ---- locating the store ---- */
+
+/* APP11 payload (after Lp): CI "JP", En, Z, then the box header. A
+ * C2PA store's first segment has the jumd UUID "c2pa" at byte 24
+ * (8 JPEG XT bytes + superbox header + jumd header). */
+static bool app11_is_c2pa_first(struct span seg)
+{
+    return seg.len >= 28 && seg.ptr[0] == 'J' && seg.ptr[1] == 'P' &&
+           memcmp(seg.ptr + 12, "jumb", 4) == 0 && memcmp(seg.ptr + 24, "c2pa", 4) == 0;
+}
+
+static enum status jpeg_store(struct span asset, uint8_t **store, size_t *store_len,
+                              size_t *excl_start, size_t *excl_len, struct diag *d)
+{
+    enum status st = ST_OK;
+    struct container_jpeg *jp = calloc(1, sizeof *jp);
+    struct buf b;
+    buf_init(&b, TS_LIMIT_C2PA_STORE_BYTES);
+    if (!jp) {
+        st = ST_NOMEM;
+        goto abort;
+    }
+    st = container_jpeg_walk(asset, jp, d);
+    if (st != ST_OK)
+        goto abort;
+    size_t first = SIZE_MAX;
+    for (size_t i = 0; i < jp->n_app11; i++) {
+        if (app11_is_c2pa_first(jp->app11[i].data)) {
+            first = i;
+            break;
+        }
+    }
+    if (first == SIZE_MAX) {
+        st = ST_NOT_FOUND;
+        goto abort;
+    }
+    struct span s0 = jp->app11[first].data;
+    uint16_t en = (uint16_t)(s0.ptr[2] << 8 | s0.ptr[3]);
+    uint32_t lbox = 0;
+    span_u32(s0, 8, true, &lbox);
+    size_t hdr = lbox == 1 ? 16 : 8;
+    uint32_t expect_z = 1;
+    size_t run_end = 0;
+    bool gap = false;
+    *excl_start = jp->app11[first].offset - 4; /* FF EB + Lp */
+    for (size_t i = first; i < jp->n_app11; i++) {
+        struct span s = jp->app11[i].data;
+        uint16_t sen = 0;
+        uint32_t z = 0;
+        if (s.len < 8 || s.ptr[0] != 'J' || s.ptr[1] != 'P' || !span_u16(s, 2, true, &sen) ||
+            sen != en)
+            continue; /* another JPEG XT box (JPEG 360, privacy) */
+        span_u32(s, 4, true, &z);
+        if (z != expect_z) {
+            st = diag_set(d, ST_MALFORMED, "APP11", jp->app11[i].offset,
+                          "C2PA segment %u where %u was expected", z, expect_z);
+            goto abort;
+        }
+        size_t skip = z == 1 ? 8 : 8 + hdr;
+        if (s.len < skip) {
+            st = diag_set(d, ST_TRUNCATED, "APP11", jp->app11[i].offset,
+                          "C2PA segment shorter than its header");
+            goto abort;
+        }
+        st = buf_append(&b, s.ptr + skip, s.len - skip);
+        if (st != ST_OK) {
+            diag_set(d, st, "APP11", jp->app11[i].offset, "manifest store larger than %zu bytes",
+                     (size_t)TS_LIMIT_C2PA_STORE_BYTES);
+            goto abort;
+        }
+        /* §A.3.1: the segments are contiguous; anything between them
+         * would sit inside the hash exclusion unhashed. */
+        if (z > 1 && jp->app11[i].offset - 4 != run_end)
+            gap = true;
+        run_end = jp->app11[i].offset + s.len;
+        expect_z++;
+    }
+    *excl_len = run_end - *excl_start;
+    if (gap)
+        *excl_start = *excl_len = 0; /* no exclusion can match: data hash fails */
+    *store_len = b.len;
+    *store = (uint8_t *)buf_detach(&b, NULL);
+    if (!*store)
+        st = ST_NOMEM;
+abort:
+    buf_free(&b);
+    free(jp);
+    return st;
+}
+
+static enum status dup_span(struct span s, uint8_t **store, size_t *store_len)
+{
+    *store = malloc(s.len ? s.len : 1);
+    if (!*store)
+        return ST_NOMEM;
+    if (s.len)
+        memcpy(*store, s.ptr, s.len);
+    *store_len = s.len;
+    return ST_OK;
+}
+
+static enum status chunk_store(struct span asset, bool png, uint8_t **store, size_t *store_len,
+                               size_t *excl_start, size_t *excl_len, struct diag *d)
+{
+    struct cursor c;
+    enum status st = png ? container_png_begin(asset, &c, d) : container_riff_begin(asset, &c, d);
+    while (st == ST_OK) {
+        if (png) {
+            struct container_png_chunk ch;
+            st = container_png_next(&c, &ch, d);
+            if (st == ST_OK && strcmp(ch.type, "caBX") == 0) {
+                *excl_start = ch.offset;
+                *excl_len = ch.data.len + 12;
+                return dup_span(ch.data, store, store_len);
+            }
+        } else {
+            struct container_riff_chunk ch;
+            st = container_riff_next(&c, &ch, d);
+            if (st == ST_OK && strcmp(ch.fourcc, "C2PA") == 0) {
+                *excl_start = ch.offset;
+                *excl_len = 8 + ch.data.len + (ch.data.len & 1);
+                return dup_span(ch.data, store, store_len);
+            }
+        }
+    }
+    return st == ST_OK ? ST_NOT_FOUND : st;
+}
+
+/* Formats the oracle reads but we do not (DESIGN.md: we publish JPEG
+ * and WebP, and read PNG). */
+static const char *unsupported_format(struct span a)
+{
+    if (span_starts_with(a, "GIF8", 4))
+        return "image/gif";
+    if (container_is_tiff(a))
+        return "image/tiff";
+    if (span_starts_with(a, "\xFF\x0A", 2) || (a.len >= 12 && memcmp(a.ptr + 4, "JXL ", 4) == 0))
+        return "image/jxl";
+    if (a.len >= 12 && memcmp(a.ptr + 4, "ftyp", 4) == 0)
+        return "image/heif";
+    if (span_starts_with(a, "<?xml", 5) || span_starts_with(a, "<svg", 4))
+        return "image/svg+xml";
+    return NULL;
+}
+
+enum status c2pa_store_find(struct span asset, const char *name, uint8_t **store, size_t *store_len,
+                            const char **format, size_t *excl_start, size_t *excl_len,
+                            struct diag *d)
+{
+    *store = NULL;
+    *store_len = *excl_start = *excl_len = 0;
+    *format = NULL;
+    if (container_is_jpeg(asset)) {
+        *format = "image/jpeg";
+        return jpeg_store(asset, store, store_len, excl_start, excl_len, d);
+    }
+    if (container_is_png(asset)) {
+        *format = "image/png";
+        return chunk_store(asset, true, store, store_len, excl_start, excl_len, d);
+    }
+    if (container_is_webp(asset)) {
+        *format = "image/webp";
+        return chunk_store(asset, false, store, store_len, excl_start, excl_len, d);
+    }
+    if ((name && str_ends_with(name, ".c2pa")) ||
+        (asset.len >= 8 && memcmp(asset.ptr + 4, "jumb", 4) == 0)) {
+        *format = "application/c2pa";
+        *excl_len = asset.len;
+        return dup_span(asset, store, store_len);
+    }
+    *format = unsupported_format(asset);
+    return ST_UNSUPPORTED;
+}
+
+/* ---- the box tree ---- */
+
+struct parser {
+    struct c2pa_jumbf *j;
+    size_t cap;
+    struct span store;
+    struct diag *d;
+};
+
+static enum status add_node(struct parser *p, size_t *idx)
+{
+    if (p->j->n >= TS_LIMIT_JUMBF_BOXES)
+        return ST_LIMIT;
+    if (p->j->n == p->cap) {
+        size_t ncap = p->cap ? p->cap * 2 : 64;
+        struct jumbf_node *nn = realloc(p->j->nodes, ncap * sizeof *nn);
+        if (!nn)
+            return ST_NOMEM;
+        p->j->nodes = nn;
+        p->cap = ncap;
+    }
+    *idx = p->j->n++;
+    memset(&p->j->nodes[*idx], 0, sizeof p->j->nodes[*idx]);
+    p->j->nodes[*idx].parent = p->j->nodes[*idx].first_child = JUMBF_NONE;
+    p->j->nodes[*idx].next_sibling = JUMBF_NONE;
+    return ST_OK;
+}
+
+/* jumd: UUID[16], toggles, label (NUL-terminated when toggles & 2). */
+static enum status read_jumd(struct parser *p, struct jumbf_node *super, struct span jumd,
+                             size_t off)
+{
+    struct cursor c;
+    struct span uuid;
+    uint8_t toggles = 0;
+    cursor_init(&c, jumd);
+    if (!cursor_take(&c, 16, &uuid) || !cursor_u8(&c, &toggles))
+        return diag_set(p->d, ST_TRUNCATED, "jumd box", off,
+                        "description box shorter than 17 bytes");
+    memcpy(super->uuid, uuid.ptr, 16);
+    if (toggles & 0x02) {
+        size_t start = c.pos, len = 0;
+        uint8_t ch = 1;
+        while (cursor_u8(&c, &ch) && ch != 0)
+            len++;
+        if (ch != 0)
+            return diag_set(p->d, ST_MALFORMED, "jumd box", off, "label is not NUL-terminated");
+        if (len >= sizeof super->label || !utf8_valid(jumd.ptr + start, len))
+            return diag_set(p->d, ST_MALFORMED, "jumd box", off,
+                            "label longer than %zu bytes or not UTF-8", sizeof super->label - 1);
+        memcpy(super->label, jumd.ptr + start, len);
+        super->label[len] = 0;
+        super->has_label = true;
+    }
+    return ST_OK;
+}
+
+static enum status parse_boxes(struct parser *p, struct span in, size_t base, size_t parent,
+                               int depth)
+{
+    enum status st = ST_OK;
+    struct cursor c;
+    size_t prev = JUMBF_NONE;
+    if (depth > TS_LIMIT_JUMBF_DEPTH)
+        return diag_set(p->d, ST_LIMIT, "JUMBF", base, "boxes nested deeper than %d",
+                        TS_LIMIT_JUMBF_DEPTH);
+    cursor_init(&c, in);
+    while (cursor_left(&c) > 0) {
+        size_t start = c.pos;
+        uint32_t lbox = 0;
+        struct span type;
+        uint64_t size = 0;
+        size_t hdr = 8;
+        if (!cursor_u32be(&c, &lbox) || !cursor_take(&c, 4, &type))
+            return diag_set(p->d, ST_TRUNCATED, "JUMBF box", base + start,
+                            "box header runs past its parent");
+        size = lbox;
+        if (lbox == 1) {
+            if (!cursor_u64be(&c, &size))
+                return diag_set(p->d, ST_TRUNCATED, "JUMBF box", base + start,
+                                "XLBox runs past its parent");
+            hdr = 16;
+        } else if (lbox == 0) {
+            size = in.len - start;
+        }
+        if (size < hdr || size > in.len - start)
+            return diag_set(p->d, ST_MALFORMED, "JUMBF box", base + start,
+                            "box length %llu does not fit its parent (%zu bytes left)",
+                            (unsigned long long)size, in.len - start);
+        size_t idx;
+        st = add_node(p, &idx);
+        if (st != ST_OK)
+            return st == ST_LIMIT ? diag_set(p->d, ST_LIMIT, "JUMBF", base + start,
+                                             "more than %d boxes", TS_LIMIT_JUMBF_BOXES)
+                                  : st;
+        struct jumbf_node *n = &p->j->nodes[idx];
+        memcpy(n->type, type.ptr, 4);
+        for (int k = 0; k < 4; k++)
+            if (n->type[k] < 0x20 || n->type[k] > 0x7E)
+                n->type[k] = '?';
+        n->type[4] = 0;
+        span_sub(in, start, (size_t)size, &n->box);
+        span_sub(in, start + hdr, (size_t)size - hdr, &n->payload);
+        n->offset = base + start;
+        n->parent = parent;
+        if (prev != JUMBF_NONE)
+            p->j->nodes[prev].next_sibling = idx;
+        else if (parent != JUMBF_NONE)
+            p->j->nodes[parent].first_child = idx;
+        prev = idx;
+        cursor_seek(&c, start + (size_t)size);
+        if (strcmp(n->type, "jumb") == 0) {
+            struct span payload = n->payload;
+            st = parse_boxes(p, payload, base + start + hdr, idx, depth + 1);
+            if (st != ST_OK)
+                return st;
+            n = &p->j->nodes[idx]; /* the array may have moved */
+            size_t fc = n->first_child;
+            if (fc == JUMBF_NONE || strcmp(p->j->nodes[fc].type, "jumd") != 0)
+                return diag_set(p->d, ST_MALFORMED, "jumb box", base + start,
+                                "superbox does not start with a jumd description box");
+            st = read_jumd(p, n, p->j->nodes[fc].payload, p->j->nodes[fc].offset);
+            if (st != ST_OK)
+                return st;
+        }
+    }
+    return ST_OK;
+}
+
+enum status c2pa_jumbf_parse(struct span in, struct c2pa_jumbf **out, struct diag *d)
+{
+    enum status st = ST_OK;
+    struct parser p = {0};
+    *out = NULL;
+    p.j = calloc(1, sizeof *p.j);
+    p.d = d;
+    p.store = in;
+    if (!p.j)
+        return ST_NOMEM;
+    st = parse_boxes(&p, in, 0, JUMBF_NONE, 0);
+    if (st != ST_OK)
+        goto abort;
+    if (p.j->n == 0 || strcmp(p.j->nodes[0].type, "jumb") != 0 ||
+        !jumbf_uuid_is(&p.j->nodes[0], "c2pa")) {
+        st = diag_set(d, ST_MALFORMED, "JUMBF", 0, "not a C2PA manifest store (no c2pa superbox)");
+        goto abort;
+    }
+    *out = p.j;
+    p.j = NULL;
+abort:
+    c2pa_jumbf_free(p.j);
+    return st;
+}
+
+void c2pa_jumbf_free(struct c2pa_jumbf *j)
+{
+    if (!j)
+        return;
+    free(j->nodes);
+    free(j);
+}
+
+size_t c2pa_jumbf_count(const struct c2pa_jumbf *j)
+{
+    return j ? j->n : 0;
+}
+
+bool jumbf_uuid_is(const struct jumbf_node *n, const char *fourcc)
+{
+    static const uint8_t suffix[12] = {0x00, 0x11, 0x00, 0x10, 0x80, 0x00,
+                                       0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71};
+    return memcmp(n->uuid, fourcc, 4) == 0 && memcmp(n->uuid + 4, suffix, 12) == 0;
+}
+
+size_t jumbf_child(const struct c2pa_jumbf *j, size_t parent, const char *label, bool *dup)
+{
+    size_t found = JUMBF_NONE;
+    if (dup)
+        *dup = false;
+    if (parent == JUMBF_NONE)
+        return JUMBF_NONE;
+    for (size_t c = j->nodes[parent].first_child; c != JUMBF_NONE; c = j->nodes[c].next_sibling) {
+        const struct jumbf_node *n = &j->nodes[c];
+        if (strcmp(n->type, "jumb") == 0 && n->has_label && strcmp(n->label, label) == 0) {
+            if (found != JUMBF_NONE) {
+                if (dup)
+                    *dup = true;
+                return JUMBF_NONE; /* §11.1.2: ambiguous paths are unresolved */
+            }
+            found = c;
+        }
+    }
+    return found;
+}
+
+size_t jumbf_content(const struct c2pa_jumbf *j, size_t super)
+{
+    if (super == JUMBF_NONE)
+        return JUMBF_NONE;
+    size_t c = j->nodes[super].first_child;
+    if (c != JUMBF_NONE && strcmp(j->nodes[c].type, "jumd") == 0)
+        c = j->nodes[c].next_sibling;
+    return c;
+}
+
+size_t jumbf_next_content(const struct c2pa_jumbf *j, size_t node)
+{
+    return node == JUMBF_NONE ? JUMBF_NONE : j->nodes[node].next_sibling;
+}
+
+size_t jumbf_resolve(const struct c2pa_jumbf *j, size_t manifest, const char *url)
+{
+    static const char prefix[] = "self#jumbf=";
+    char path[1024];
+    size_t at;
+    if (!url || strncmp(url, prefix, sizeof prefix - 1) != 0)
+        return JUMBF_NONE;
+    url += sizeof prefix - 1;
+    if (strlen(url) >= sizeof path)
+        return JUMBF_NONE;
+    memcpy(path, url, strlen(url) + 1);
+    char *s = path;
+    if (s[0] == '/') {
+        /* absolute: the first segment names the store itself */
+        s++;
+        char *slash = strchr(s, '/');
+        if (slash)
+            *slash = 0;
+        if (strcmp(s, j->nodes[0].label) != 0)
+            return JUMBF_NONE;
+        at = 0;
+        s = slash ? slash + 1 : NULL;
+    } else {
+        at = manifest;
+    }
+    while (s && *s && at != JUMBF_NONE) {
+        char *slash = strchr(s, '/');
+        if (slash)
+            *slash = 0;
+        if (strcmp(s, "..") == 0 || strcmp(s, ".") == 0)
+            return JUMBF_NONE; /* §8.4.1: no relative steps */
+        at = jumbf_child(j, at, s, NULL);
+        s = slash ? slash + 1 : NULL;
+    }
+    return at;
+}

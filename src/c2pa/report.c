@@ -1,0 +1,253 @@
+/*
+ * report.c — the validation report: status lists, trust anchors, and
+ * the plain-words account a photographer reads in a terminal.
+ *
+ * Must never: print a string from the file with control characters
+ * (a crafted title could rewrite the terminal); leak on any path.
+ *
+ * Specs: C2PA 2.2 §15.2 (status codes and their three kinds), §15.3
+ * (validation states).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/pem.h>
+
+#include "c2pa/c2pa_internal.h"
+
+enum status results_add(struct c2pa_results *r, enum c2pa_kind kind, const char *code,
+                        const char *url, const char *fmt, ...)
+{
+    struct c2pa_status_list *l = kind == C2PA_SUCCESS   ? &r->success
+                                 : kind == C2PA_FAILURE ? &r->failure
+                                                        : &r->informational;
+    char msg[600];
+    va_list ap;
+    if (l->n >= 4096)
+        return ST_LIMIT; /* one entry per assertion; a store has far fewer */
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 8;
+        struct c2pa_status *ni = realloc(l->items, ncap * sizeof *ni);
+        if (!ni)
+            return ST_NOMEM;
+        l->items = ni;
+        l->cap = ncap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    struct c2pa_status *s = &l->items[l->n];
+    s->code = str_dup(code);
+    s->url = url ? str_dup(url) : NULL;
+    s->explanation = str_dup(msg);
+    if (!s->code) {
+        free(s->url);
+        free(s->explanation);
+        return ST_NOMEM;
+    }
+    l->n++;
+    return ST_OK;
+}
+
+static void list_free(struct c2pa_status_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->items[i].code);
+        free(l->items[i].url);
+        free(l->items[i].explanation);
+    }
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+void results_free(struct c2pa_results *r)
+{
+    list_free(&r->success);
+    list_free(&r->informational);
+    list_free(&r->failure);
+}
+
+bool results_has(const struct c2pa_status_list *l, const char *code)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->items[i].code, code) == 0)
+            return true;
+    return false;
+}
+
+void c2pa_report_free(struct c2pa_report *r)
+{
+    if (!r)
+        return;
+    free(r->error);
+    free(r->active_label);
+    results_free(&r->active);
+    for (size_t i = 0; i < r->n_deltas; i++) {
+        free(r->deltas[i].ingredient_uri);
+        results_free(&r->deltas[i].results);
+    }
+    free(r->deltas);
+    struct c2pa_summary *s = &r->summary;
+    free(s->signer_cn);
+    free(s->signer_org);
+    free(s->issuer_cn);
+    free(s->when);
+    free(s->tsa_name);
+    free(s->generator);
+    free(s->title);
+    free(s->format);
+    free(s->alg);
+    for (size_t i = 0; i < s->n_actions; i++)
+        free(s->actions[i]);
+    free(s->actions);
+    for (size_t i = 0; i < s->n_ingredients; i++) {
+        free(s->ingredients[i].title);
+        free(s->ingredients[i].relationship);
+        free(s->ingredients[i].manifest_label);
+    }
+    free(s->ingredients);
+    memset(r, 0, sizeof *r);
+}
+
+enum status c2pa_trust_load(const char *pem_path, struct c2pa_trust **out, struct diag *d)
+{
+    enum status st = ST_OK;
+    struct c2pa_trust *t = calloc(1, sizeof *t);
+    BIO *bio = NULL;
+    X509 *x = NULL;
+    *out = NULL;
+    if (!t)
+        return ST_NOMEM;
+    t->store = X509_STORE_new();
+    bio = BIO_new_file(pem_path, "r");
+    if (!t->store || !bio) {
+        st = diag_set(d, ST_IO, "trust", DIAG_NO_OFFSET, "cannot read the trust anchors file");
+        goto abort;
+    }
+    while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+        X509_STORE_add_cert(t->store, x);
+        X509_free(x);
+        t->n++;
+    }
+    if (t->n == 0) {
+        st = diag_set(d, ST_MALFORMED, "trust", DIAG_NO_OFFSET,
+                      "no PEM certificate in the trust anchors file");
+        goto abort;
+    }
+    *out = t;
+    t = NULL;
+abort:
+    ERR_clear_error();
+    BIO_free(bio);
+    c2pa_trust_free(t);
+    return st;
+}
+
+void c2pa_trust_free(struct c2pa_trust *t)
+{
+    if (!t)
+        return;
+    X509_STORE_free(t->store);
+    free(t);
+}
+
+/* A string from the file, with control characters shown as '?'. */
+static void put_clean(struct buf *b, const char *s)
+{
+    for (; s && *s; s++)
+        buf_putc(b, ((unsigned char)*s < 0x20 || *s == 0x7F) ? '?' : *s);
+}
+
+enum status c2pa_report_describe(const struct c2pa_report *r, struct buf *b)
+{
+    const struct c2pa_summary *s = &r->summary;
+    if (!r->has_manifest) {
+        const char *e = r->error ? r->error : "no content credentials";
+        buf_puts(b, "  ");
+        if (strcmp(e, "no content credentials") != 0 && strcmp(e, "unsupported format") != 0)
+            buf_puts(b, "content credentials could not be read: ");
+        put_clean(b, e);
+        return buf_putc(b, '\n');
+    }
+    switch (r->state) {
+    case C2PA_STATE_TRUSTED:
+        buf_puts(b, "  Content credentials: valid, signed by a trusted signer.\n");
+        break;
+    case C2PA_STATE_VALID:
+        buf_puts(b, "  Content credentials: valid, but the signer is not on the trust list.\n");
+        break;
+    default:
+        buf_puts(b, "  Content credentials: INVALID.\n");
+        break;
+    }
+    if (s->signer_cn || s->signer_org) {
+        buf_puts(b, "  Signed by: ");
+        put_clean(b, s->signer_cn ? s->signer_cn : s->signer_org);
+        if (s->signer_org && s->signer_cn && strcmp(s->signer_cn, s->signer_org) != 0) {
+            buf_puts(b, " (");
+            put_clean(b, s->signer_org);
+            buf_puts(b, ")");
+        }
+        if (s->issuer_cn) {
+            buf_puts(b, ", certificate issued by ");
+            put_clean(b, s->issuer_cn);
+        }
+        buf_putc(b, '\n');
+    }
+    if (s->when) {
+        buf_puts(b, "  When: ");
+        put_clean(b, s->when);
+        if (s->when_from_tst) {
+            buf_puts(b, " (time-stamp");
+            if (s->tsa_name) {
+                buf_puts(b, " by ");
+                put_clean(b, s->tsa_name);
+            }
+            buf_puts(b, ")");
+        } else {
+            buf_puts(b, " (signer's own clock)");
+        }
+        buf_putc(b, '\n');
+    }
+    if (s->generator) {
+        buf_puts(b, "  With: ");
+        put_clean(b, s->generator);
+        buf_putc(b, '\n');
+    }
+    if (s->n_actions) {
+        buf_puts(b, "  What was done: ");
+        for (size_t i = 0; i < s->n_actions; i++) {
+            if (i)
+                buf_puts(b, ", ");
+            put_clean(b, s->actions[i]);
+        }
+        buf_putc(b, '\n');
+    }
+    for (size_t i = 0; i < s->n_ingredients; i++) {
+        const struct c2pa_ingredient_info *in = &s->ingredients[i];
+        buf_puts(b, "  Made from: ");
+        put_clean(b, in->title ? in->title : "(untitled)");
+        if (in->relationship) {
+            buf_puts(b, " [");
+            put_clean(b, in->relationship);
+            buf_puts(b, "]");
+        }
+        buf_puts(b, in->manifest_label ? ", which has its own content credentials\n"
+                                       : ", which has no content credentials\n");
+    }
+    if (s->has_thumbnail)
+        buf_puts(b, "  A thumbnail of the signed image is embedded.\n");
+    if (s->altered)
+        buf_puts(b, "  The image was changed after it was signed.\n");
+    for (size_t i = 0; i < r->active.failure.n; i++) {
+        const struct c2pa_status *f = &r->active.failure.items[i];
+        if (strcmp(f->code, "signingCredential.untrusted") == 0)
+            continue; /* the first line already says so */
+        buf_puts(b, "  problem: ");
+        put_clean(b, f->code);
+        buf_puts(b, ": ");
+        put_clean(b, f->explanation);
+        buf_putc(b, '\n');
+    }
+    return ST_OK;
+}

@@ -1,0 +1,858 @@
+/*
+ * validate.c — validates a C2PA manifest store against its asset: the
+ * active manifest's claim, signature, time-stamp, credential, hashed
+ * URIs and hard binding, then each ingredient's manifest recursively.
+ * Produces the spec's status codes and the Invalid/Valid/Trusted state.
+ *
+ * Must never: hash re-encoded CBOR (hashed URIs cover the stored
+ * superbox contents; the signature covers the stored claim bytes);
+ * accept a data-hash exclusion that covers more or less than the C2PA
+ * segments; follow an ingredient deeper than
+ * TS_LIMIT_C2PA_INGREDIENT_DEPTH; fetch anything (OCSP is "skipped").
+ *
+ * Specs: C2PA 2.2 §15 (validation: §15.5 locate, §15.6 claim, §15.7
+ * signature, §15.8 time-stamp, §15.10 assertions, §15.11 ingredients,
+ * §15.12 hard bindings), §8.4 (hashed URIs), §14.5.1 (certificate
+ * profile), §18.5 (c2pa.hash.data), §18.7 (c2pa.hash.boxes).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509v3.h>
+
+#include "c2pa/c2pa_internal.h"
+
+struct vctx {
+    struct span asset;
+    const char *format;
+    size_t excl_start, excl_len;
+    struct span store;
+    struct c2pa_jumbf *j;
+    const struct c2pa_trust *trust;
+    struct c2pa_report *r;
+    struct diag *d;
+    /* Set when the active manifest cannot be read as C2PA 1.0+ at all
+     * (no hash algorithm anywhere, pre-release URIs): reported like
+     * the reference implementation, as a store that could not be read. */
+    const char *unreadable;
+    /* Manifests already validated as someone's ingredient: each is done
+     * once, so a store whose ingredients all point at each other costs
+     * one pass per manifest, not fan-out^depth. */
+    uint8_t *seen;
+};
+
+static const EVP_MD *md_by_name(const char *alg)
+{
+    if (!alg)
+        return NULL;
+    if (strcmp(alg, "sha256") == 0)
+        return EVP_sha256();
+    if (strcmp(alg, "sha384") == 0)
+        return EVP_sha384();
+    if (strcmp(alg, "sha512") == 0)
+        return EVP_sha512();
+    return NULL;
+}
+
+static char *url_of(const struct vctx *v, size_t manifest, const char *rest)
+{
+    struct buf b;
+    buf_init(&b, 4096);
+    buf_printf(&b, "self#jumbf=/c2pa/%s%s%s", v->j->nodes[manifest].label, rest ? "/" : "",
+               rest ? rest : "");
+    return buf_detach(&b, NULL);
+}
+
+/* Label path of a node below its manifest ("c2pa.assertions/x"). */
+static char *node_url(const struct vctx *v, size_t node)
+{
+    const char *parts[TS_LIMIT_JUMBF_DEPTH + 2];
+    size_t n = 0;
+    for (size_t at = node; at != JUMBF_NONE && at != 0 && n < TS_LIMIT_JUMBF_DEPTH + 2;
+         at = v->j->nodes[at].parent)
+        parts[n++] = v->j->nodes[at].label;
+    struct buf b;
+    buf_init(&b, 4096);
+    buf_puts(&b, "self#jumbf=/c2pa");
+    while (n > 0)
+        buf_printf(&b, "/%s", parts[--n]);
+    return buf_detach(&b, NULL);
+}
+
+/* Hash of a superbox's contents (§8.4.2.3: after its own header). */
+static bool hash_node(const struct vctx *v, size_t node, const EVP_MD *md, struct span want)
+{
+    unsigned char dg[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    struct span p = v->j->nodes[node].payload;
+    return EVP_Digest(p.ptr, p.len, dg, &n, md, NULL) == 1 && n == want.len &&
+           memcmp(dg, want.ptr, n) == 0;
+}
+
+/* 1.x writers put the hash of the ingredient manifest's claim bytes
+ * (the claim's cbor box content) in c2pa_manifest; c2pa-rs accepts
+ * this "legacy ingredient hash" (corpus legacy_ingredient_hash.jpg and
+ * the adobe-20220124 files). */
+static bool hash_legacy_claim(const struct vctx *v, size_t manifest, const EVP_MD *md,
+                              struct span want)
+{
+    unsigned char dg[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    size_t cl = jumbf_child(v->j, manifest, "c2pa.claim", NULL);
+    size_t box = jumbf_content(v->j, cl);
+    if (box == JUMBF_NONE || strcmp(v->j->nodes[box].type, "cbor") != 0)
+        return false;
+    struct span p = v->j->nodes[box].payload;
+    return EVP_Digest(p.ptr, p.len, dg, &n, md, NULL) == 1 && n == want.len &&
+           memcmp(dg, want.ptr, n) == 0;
+}
+
+/* The CBOR content of an assertion superbox (NULL if not cbor). */
+static cbor_item_t *assertion_cbor(const struct vctx *v, size_t node, struct diag *d)
+{
+    size_t c = jumbf_content(v->j, node);
+    if (c == JUMBF_NONE || strcmp(v->j->nodes[c].type, "cbor") != 0)
+        return NULL;
+    return cborx_load(v->j->nodes[c].payload, d);
+}
+
+/* ---- hard bindings ---- */
+
+struct range {
+    uint64_t start, len;
+};
+
+static int range_cmp(const void *a, const void *b)
+{
+    const struct range *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static void check_data_hash(struct vctx *v, struct c2pa_results *res, size_t node,
+                            const char *claim_alg)
+{
+    char *url = node_url(v, node);
+    struct diag d;
+    cbor_item_t *m = assertion_cbor(v, node, &d);
+    struct range *rs = NULL;
+    EVP_MD_CTX *ctx = NULL;
+    struct span want;
+    size_t nr = 0;
+    const char *code = "assertion.dataHash.mismatch";
+    char why[160] = "the image was changed after it was signed";
+    char *alg = NULL;
+    if (!m || !cborx_bytes(cborx_get(m, "hash"), &want)) {
+        code = "assertion.dataHash.malformed";
+        snprintf(why, sizeof why, "data hash assertion is not a map with a hash");
+        goto done;
+    }
+    alg = cborx_str(cborx_get(m, "alg"));
+    const EVP_MD *md = md_by_name(alg ? alg : claim_alg);
+    if (!md) {
+        code = "algorithm.unsupported";
+        snprintf(why, sizeof why, "unsupported hash algorithm");
+        goto done;
+    }
+    cbor_item_t *ex = cborx_get(m, "exclusions");
+    if (ex && cbor_isa_array(ex)) {
+        size_t cnt = cbor_array_size(ex);
+        rs = calloc(cnt ? cnt : 1, sizeof *rs);
+        if (!rs)
+            goto done;
+        cbor_item_t **xs = cbor_array_handle(ex);
+        for (size_t i = 0; i < cnt; i++) {
+            int64_t s = -1, l = -1;
+            if (!cborx_int(cborx_get(xs[i], "start"), &s) ||
+                !cborx_int(cborx_get(xs[i], "length"), &l) || s < 0 || l < 0) {
+                code = "assertion.dataHash.malformed";
+                snprintf(why, sizeof why, "exclusion %zu has no valid start/length", i);
+                goto done;
+            }
+            rs[nr].start = (uint64_t)s;
+            rs[nr].len = (uint64_t)l;
+            nr++;
+        }
+    }
+    qsort(rs, nr, sizeof *rs, range_cmp);
+    for (size_t i = 0; i < nr; i++) {
+        if (rs[i].start > v->asset.len || rs[i].len > v->asset.len - rs[i].start) {
+            snprintf(why, sizeof why, "exclusion runs past the end of the file");
+            goto done;
+        }
+        if (i > 0 && rs[i - 1].start + rs[i - 1].len > rs[i].start) {
+            code = "assertion.dataHash.malformed";
+            snprintf(why, sizeof why, "exclusions overlap");
+            goto done;
+        }
+    }
+    /* §15.12.1.2: the exclusion must be exactly the C2PA segments, or
+     * bytes could hide unhashed next to the store. */
+    if (strcmp(v->format, "image/jpeg") == 0) {
+        bool covered = false;
+        for (size_t i = 0; i < nr; i++)
+            if (rs[i].start == v->excl_start && rs[i].len == v->excl_len)
+                covered = true;
+        if (!covered) {
+            snprintf(why, sizeof why,
+                     "the excluded bytes are not exactly the content credentials segments");
+            goto done;
+        }
+    }
+    unsigned char dg[EVP_MAX_MD_SIZE];
+    unsigned int dn = 0;
+    ctx = EVP_MD_CTX_new();
+    if (!ctx || EVP_DigestInit_ex(ctx, md, NULL) != 1)
+        goto done;
+    uint64_t at = 0;
+    for (size_t i = 0; i <= nr; i++) {
+        uint64_t end = i < nr ? rs[i].start : v->asset.len;
+        if (end > at)
+            EVP_DigestUpdate(ctx, v->asset.ptr + at, (size_t)(end - at));
+        if (i < nr)
+            at = rs[i].start + rs[i].len;
+    }
+    EVP_DigestFinal_ex(ctx, dg, &dn);
+    if (dn == want.len && memcmp(dg, want.ptr, dn) == 0) {
+        code = "assertion.dataHash.match";
+        snprintf(why, sizeof why, "data hash valid");
+    }
+done:
+    if (strcmp(code, "assertion.dataHash.match") == 0) {
+        results_add(res, C2PA_SUCCESS, code, url, "%s", why);
+    } else {
+        v->r->summary.altered =
+            v->r->summary.altered || strcmp(code, "assertion.dataHash.mismatch") == 0;
+        results_add(res, C2PA_FAILURE, code, url, "%s", why);
+    }
+    EVP_MD_CTX_free(ctx);
+    free(rs);
+    free(alg);
+    free(url);
+    if (m)
+        cbor_decref(&m);
+}
+
+/* ---- certificate checks ---- */
+
+/* §14.5.1 EKUs c2pa-rs accepts by default (see notes §7). */
+static bool eku_allowed(const ASN1_OBJECT *o)
+{
+    static const char *ok[] = {"1.3.6.1.5.5.7.3.4",         "1.3.6.1.5.5.7.3.36",
+                               "1.3.6.1.5.5.7.3.8",         "1.3.6.1.5.5.7.3.9",
+                               "1.3.6.1.4.1.311.76.59.1.9", "1.3.6.1.4.1.62558.2.1"};
+    char txt[80];
+    if (OBJ_obj2txt(txt, sizeof txt, o, 1) <= 0)
+        return false;
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (strcmp(txt, ok[i]) == 0)
+            return true;
+    return false;
+}
+
+/* NULL when the leaf meets the profile, else what is wrong. */
+static const char *profile_problem(X509 *x)
+{
+    if (X509_get_version(x) != X509_VERSION_3)
+        return "certificate is not version 3";
+    uint32_t flags = X509_get_extension_flags(x);
+    if (!(flags & EXFLAG_KUSAGE) || !(X509_get_key_usage(x) & KU_DIGITAL_SIGNATURE))
+        return "certificate does not allow digitalSignature";
+    if (X509_check_ca(x) != 0 && (flags & EXFLAG_CA))
+        return "signing certificate is a CA certificate";
+    EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(x, NID_ext_key_usage, NULL, NULL);
+    const char *why = eku ? "no extended key usage allowed for C2PA signing"
+                          : "certificate has no extended key usage";
+    for (int i = 0; eku && i < sk_ASN1_OBJECT_num(eku); i++) {
+        const ASN1_OBJECT *o = sk_ASN1_OBJECT_value(eku, i);
+        if (OBJ_obj2nid(o) == NID_anyExtendedKeyUsage) {
+            why = "certificate allows any extended key usage";
+            break;
+        }
+        if (eku_allowed(o))
+            why = NULL;
+    }
+    sk_ASN1_OBJECT_pop_free(eku, ASN1_OBJECT_free);
+    if (why)
+        return why;
+    EVP_PKEY *k = X509_get0_pubkey(x);
+    if (k &&
+        (EVP_PKEY_get_base_id(k) == EVP_PKEY_RSA || EVP_PKEY_get_base_id(k) == EVP_PKEY_RSA_PSS) &&
+        EVP_PKEY_get_bits(k) < 2048)
+        return "RSA key shorter than 2048 bits";
+    return NULL;
+}
+
+static bool chain_trusted(const struct vctx *v, STACK_OF(X509) * chain, time_t at)
+{
+    bool ok = false;
+    STACK_OF(X509) *untrusted = NULL;
+    X509_STORE_CTX *sc = NULL;
+    if (!v->trust || !v->trust->store)
+        return false;
+    untrusted = sk_X509_new_null();
+    sc = X509_STORE_CTX_new();
+    if (!untrusted || !sc)
+        goto abort;
+    for (int i = 1; i < sk_X509_num(chain); i++)
+        sk_X509_push(untrusted, sk_X509_value(chain, i));
+    if (X509_STORE_CTX_init(sc, v->trust->store, sk_X509_value(chain, 0), untrusted) != 1)
+        goto abort;
+    X509_STORE_CTX_set_flags(sc, X509_V_FLAG_PARTIAL_CHAIN);
+    X509_STORE_CTX_set_time(sc, 0, at);
+    ok = X509_verify_cert(sc) == 1;
+abort:
+    ERR_clear_error();
+    X509_STORE_CTX_free(sc);
+    sk_X509_free(untrusted);
+    return ok;
+}
+
+static char *name_part(X509_NAME *n, int nid)
+{
+    char s[256];
+    if (X509_NAME_get_text_by_NID(n, nid, s, sizeof s) <= 0)
+        return NULL;
+    return str_dup(s);
+}
+
+static char *iso_time(time_t t)
+{
+    char s[32];
+    struct tm tm;
+    if (!gmtime_r(&t, &tm))
+        return NULL;
+    strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return str_dup(s);
+}
+
+/* ---- the summary (active manifest only) ---- */
+
+static const char *action_words(const char *a)
+{
+    static const struct {
+        const char *action, *words;
+    } map[] = {
+        {"c2pa.created", "created"},
+        {"c2pa.opened", "opened"},
+        {"c2pa.placed", "placed"},
+        {"c2pa.resized", "resized"},
+        {"c2pa.cropped", "cropped"},
+        {"c2pa.color_adjustments", "colour adjusted"},
+        {"c2pa.edited", "edited"},
+        {"c2pa.converted", "converted to another format"},
+        {"c2pa.filtered", "filtered"},
+        {"c2pa.orientation", "rotated or flipped"},
+        {"c2pa.drawing", "drawn on"},
+        {"c2pa.published", "published"},
+        {"c2pa.transcoded", "transcoded"},
+        {"c2pa.repackaged", "repackaged"},
+        {"c2pa.removed", "something removed"},
+        {"c2pa.redacted", "redacted"},
+        {"c2pa.unknown", "changed in unknown ways"},
+        {"c2pa.watermarked", "watermarked"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(a, map[i].action) == 0)
+            return map[i].words;
+    return NULL;
+}
+
+static void summary_actions(struct vctx *v, const cbor_item_t *m)
+{
+    struct c2pa_summary *s = &v->r->summary;
+    const cbor_item_t *acts = cborx_get(m, "actions");
+    if (!acts || !cbor_isa_array(acts))
+        return;
+    cbor_item_t **xs = cbor_array_handle(acts);
+    for (size_t i = 0; i < cbor_array_size(acts) && s->n_actions < 64; i++) {
+        char *a = cborx_str(cborx_get(xs[i], "action"));
+        if (!a)
+            continue;
+        char **na = realloc(s->actions, (s->n_actions + 1) * sizeof *na);
+        if (!na) {
+            free(a);
+            return;
+        }
+        s->actions = na;
+        const char *w = action_words(a);
+        /* Photoshop writes one c2pa.edited per tool use: say it once */
+        if (s->n_actions > 0 && strcmp(s->actions[s->n_actions - 1], w ? w : a) == 0) {
+            free(a);
+            continue;
+        }
+        s->actions[s->n_actions++] = w ? str_dup(w) : str_dup(a);
+        free(a);
+    }
+}
+
+static void summary_ingredient(struct vctx *v, const cbor_item_t *m, size_t manifest_node)
+{
+    struct c2pa_summary *s = &v->r->summary;
+    if (s->n_ingredients >= 64)
+        return;
+    struct c2pa_ingredient_info *ni = realloc(s->ingredients, (s->n_ingredients + 1) * sizeof *ni);
+    if (!ni)
+        return;
+    s->ingredients = ni;
+    struct c2pa_ingredient_info *in = &ni[s->n_ingredients++];
+    in->title = cborx_str(cborx_get(m, "dc:title"));
+    in->relationship = cborx_str(cborx_get(m, "relationship"));
+    in->manifest_label =
+        manifest_node != JUMBF_NONE ? str_dup(v->j->nodes[manifest_node].label) : NULL;
+}
+
+static void summary_generator(struct vctx *v, const cbor_item_t *claim)
+{
+    struct c2pa_summary *s = &v->r->summary;
+    const cbor_item_t *gi = cborx_get(claim, "claim_generator_info");
+    struct buf b;
+    buf_init(&b, 1024);
+    const cbor_item_t *one = gi && cbor_isa_map(gi) ? gi : NULL;
+    size_t n = gi && cbor_isa_array(gi) ? cbor_array_size(gi) : 0;
+    for (size_t i = 0; i < (one ? 1 : n); i++) {
+        const cbor_item_t *g = one ? one : cbor_array_handle(gi)[i];
+        char *name = cborx_str(cborx_get(g, "name"));
+        char *ver = cborx_str(cborx_get(g, "version"));
+        if (name)
+            buf_printf(&b, "%s%s%s%s", b.len ? ", " : "", name, ver ? " " : "", ver ? ver : "");
+        free(name);
+        free(ver);
+    }
+    if (b.len == 0) {
+        char *cg = cborx_str(cborx_get(claim, "claim_generator"));
+        if (cg)
+            buf_puts(&b, cg);
+        free(cg);
+    }
+    s->generator = b.len ? buf_detach(&b, NULL) : NULL;
+    buf_free(&b);
+    s->title = cborx_str(cborx_get(claim, "dc:title"));
+    s->format = cborx_str(cborx_get(claim, "dc:format"));
+}
+
+/* ---- one manifest ---- */
+
+static size_t find_manifest_by_url(const struct vctx *v, const char *url)
+{
+    size_t n = jumbf_resolve(v->j, JUMBF_NONE, url);
+    if (n == JUMBF_NONE || v->j->nodes[n].parent != 0)
+        return JUMBF_NONE;
+    return n;
+}
+
+static enum status validate_manifest(struct vctx *v, size_t man, struct c2pa_results *res,
+                                     int depth, bool active);
+
+static void check_ingredient(struct vctx *v, struct c2pa_results *res, size_t node,
+                             const char *claim_alg, int depth, bool active)
+{
+    struct diag d;
+    cbor_item_t *m = assertion_cbor(v, node, &d);
+    char *iurl = node_url(v, node);
+    char *murl = NULL, *malg = NULL;
+    size_t target = JUMBF_NONE;
+    if (!m)
+        goto done;
+    const cbor_item_t *hu = cborx_get(m, "activeManifest");
+    if (!hu)
+        hu = cborx_get(m, "c2pa_manifest");
+    struct span want;
+    if (hu) {
+        murl = cborx_str(cborx_get(hu, "url"));
+        malg = cborx_str(cborx_get(hu, "alg"));
+        target = murl ? find_manifest_by_url(v, murl) : JUMBF_NONE;
+        const EVP_MD *md = md_by_name(malg ? malg : claim_alg);
+        if (target == JUMBF_NONE) {
+            results_add(res, C2PA_FAILURE, "ingredient.manifest.missing", iurl,
+                        "ingredient manifest not found in the store");
+        } else if (!md || !cborx_bytes(cborx_get(hu, "hash"), &want) ||
+                   !(hash_node(v, target, md, want) || hash_legacy_claim(v, target, md, want))) {
+            results_add(res, C2PA_FAILURE, "ingredient.manifest.mismatch", iurl,
+                        "ingredient manifest does not match its hash");
+        }
+    }
+    /* ingredient v3 (§18.15) also binds the ingredient's signature box */
+    const cbor_item_t *cs = cborx_get(m, "claimSignature");
+    if (cs) {
+        char *surl = cborx_str(cborx_get(cs, "url"));
+        char *salg = cborx_str(cborx_get(cs, "alg"));
+        size_t sig = surl ? jumbf_resolve(v->j, JUMBF_NONE, surl) : JUMBF_NONE;
+        const EVP_MD *md = md_by_name(salg ? salg : claim_alg);
+        if (sig == JUMBF_NONE)
+            results_add(res, C2PA_FAILURE, "ingredient.claimSignature.missing", iurl,
+                        "ingredient claim signature not found in the store");
+        else if (!md || !cborx_bytes(cborx_get(cs, "hash"), &want) || !hash_node(v, sig, md, want))
+            results_add(res, C2PA_FAILURE, "ingredient.claimSignature.mismatch", iurl,
+                        "ingredient claim signature does not match its hash");
+        free(surl);
+        free(salg);
+    }
+    if (active)
+        summary_ingredient(v, m, target);
+    if (depth >= TS_LIMIT_C2PA_INGREDIENT_DEPTH)
+        goto done;
+    /* Results go to a local first: validating the ingredient adds
+     * deltas of its own ingredients, which moves v->r->deltas. */
+    struct c2pa_results tmp;
+    memset(&tmp, 0, sizeof tmp);
+    if (target == JUMBF_NONE && !hu) {
+        char *title = cborx_str(cborx_get(m, "dc:title"));
+        results_add(&tmp, C2PA_INFORMATIONAL, "ingredient.unknownProvenance", iurl,
+                    "%s: ingredient does not have provenance", title ? title : "ingredient");
+        free(title);
+    } else if (target != JUMBF_NONE && !v->seen[target]) {
+        v->seen[target] = 1;
+        validate_manifest(v, target, &tmp, depth + 1, false);
+    }
+    struct c2pa_delta *nd = realloc(v->r->deltas, (v->r->n_deltas + 1) * sizeof *nd);
+    if (!nd) {
+        results_free(&tmp);
+        goto done;
+    }
+    v->r->deltas = nd;
+    nd[v->r->n_deltas].ingredient_uri = str_dup(iurl);
+    nd[v->r->n_deltas].results = tmp;
+    v->r->n_deltas++;
+done:
+    free(murl);
+    free(malg);
+    free(iurl);
+    if (m)
+        cbor_decref(&m);
+}
+
+static void check_signature(struct vctx *v, size_t man, struct c2pa_results *res,
+                            struct span claim_bytes, bool active)
+{
+    char *surl = url_of(v, man, "c2pa.signature");
+    struct cose_sign1 cose = {0};
+    struct diag d;
+    char *tsa = NULL;
+    size_t sig = jumbf_child(v->j, man, "c2pa.signature", NULL);
+    size_t box = jumbf_content(v->j, sig);
+    if (box == JUMBF_NONE || strcmp(v->j->nodes[box].type, "cbor") != 0) {
+        results_add(res, C2PA_FAILURE, "claimSignature.missing", surl, "claim signature missing");
+        goto abort;
+    }
+    enum status st = cose_parse(v->j->nodes[box].payload, &cose, &d);
+    if (st == ST_UNSUPPORTED) {
+        results_add(res, C2PA_FAILURE, "algorithm.unsupported", surl, "%s", d.message);
+        goto abort;
+    }
+    if (st != ST_OK) {
+        results_add(res, C2PA_FAILURE, "claimSignature.mismatch", surl, "%s", d.message);
+        goto abort;
+    }
+    time_t when = time(NULL), gen = 0;
+    bool have_tst = false;
+    st = cose_tst_check(&cose, claim_bytes, &gen, &tsa, &d);
+    if (st == ST_OK) {
+        have_tst = true;
+        when = gen;
+        results_add(res, C2PA_SUCCESS, "timeStamp.validated", surl,
+                    "timestamp message digest matched: %s", tsa ? tsa : "");
+    } else if (st != ST_NOT_FOUND) {
+        /* A bad time-stamp only loses the trusted time: the credential
+         * is then checked at the current time (c2pa-rs does the same
+         * and reports it as informational). */
+        results_add(res, C2PA_INFORMATIONAL,
+                    strcmp(d.field, "time-stamp imprint") == 0 ? "timeStamp.mismatch"
+                                                               : "timeStamp.malformed",
+                    surl, "%s", d.message);
+    }
+    X509 *leaf = sk_X509_value(cose.chain, 0);
+    const char *prob = profile_problem(leaf);
+    if (prob)
+        results_add(res, C2PA_FAILURE, "signingCredential.invalid", surl, "%s", prob);
+    bool inside = X509_cmp_time(X509_get0_notBefore(leaf), &when) < 0 &&
+                  X509_cmp_time(X509_get0_notAfter(leaf), &when) > 0;
+    if (inside)
+        results_add(res, C2PA_SUCCESS, "claimSignature.insideValidity", surl,
+                    "claim signature valid");
+    else if (have_tst)
+        results_add(res, C2PA_FAILURE, "claimSignature.outsideValidity", surl,
+                    "certificate was not valid at the time-stamp's time");
+    else
+        results_add(res, C2PA_FAILURE, "signingCredential.expired", surl,
+                    "certificate has expired and there is no time-stamp");
+    st = cose_verify(&cose, claim_bytes, &d);
+    if (st == ST_OK)
+        results_add(res, C2PA_SUCCESS, "claimSignature.validated", surl, "claim signature valid");
+    else if (st == ST_UNSUPPORTED)
+        results_add(res, C2PA_FAILURE, "algorithm.unsupported", surl, "%s", d.message);
+    else
+        results_add(res, C2PA_FAILURE, "claimSignature.mismatch", surl, "%s", d.message);
+    if (chain_trusted(v, cose.chain, when))
+        results_add(res, C2PA_SUCCESS, "signingCredential.trusted", surl,
+                    "signing certificate trusted");
+    else
+        results_add(res, C2PA_FAILURE, "signingCredential.untrusted", surl,
+                    "signing certificate untrusted");
+    results_add(res, C2PA_INFORMATIONAL, "signingCredential.ocsp.skipped", surl,
+                "OCSP fetching skipped");
+    if (active) {
+        struct c2pa_summary *s = &v->r->summary;
+        X509_NAME *sn = X509_get_subject_name(leaf);
+        s->signer_cn = name_part(sn, NID_commonName);
+        s->signer_org = name_part(sn, NID_organizationName);
+        s->issuer_cn = name_part(X509_get_issuer_name(leaf), NID_commonName);
+        s->alg = str_dup(cose_alg_name(cose.alg));
+        if (have_tst) {
+            s->when = iso_time(gen);
+            s->when_from_tst = true;
+            s->tsa_name = tsa;
+            tsa = NULL;
+        } else if (cose.has_iat) {
+            s->when = iso_time((time_t)cose.iat);
+        }
+    }
+abort:
+    free(tsa);
+    free(surl);
+    cose_free(&cose);
+}
+
+static bool label_is(const char *label, const char *base)
+{
+    size_t n = strlen(base);
+    return strncmp(label, base, n) == 0 &&
+           (label[n] == 0 || label[n] == '.' || strncmp(label + n, "__", 2) == 0);
+}
+
+static void check_assertions(struct vctx *v, size_t man, struct c2pa_results *res,
+                             const cbor_item_t *claim, const char *claim_alg, int depth,
+                             bool active)
+{
+    static const char *lists[] = {"assertions", "created_assertions", "gathered_assertions"};
+    size_t hard[8];
+    size_t n_hard = 0;
+    for (size_t l = 0; l < 3; l++) {
+        const cbor_item_t *arr = cborx_get(claim, lists[l]);
+        if (!arr || !cbor_isa_array(arr))
+            continue;
+        cbor_item_t **xs = cbor_array_handle(arr);
+        for (size_t i = 0; i < cbor_array_size(arr); i++) {
+            char *url = cborx_str(cborx_get(xs[i], "url"));
+            char *alg = cborx_str(cborx_get(xs[i], "alg"));
+            struct span want;
+            size_t node = url ? jumbf_resolve(v->j, man, url) : JUMBF_NONE;
+            const EVP_MD *md = md_by_name(alg ? alg : claim_alg);
+            char *aurl = node != JUMBF_NONE ? node_url(v, node) : NULL;
+            if (active && url && strncmp(url, "self#jumbf=c2pa/", 16) == 0)
+                v->unreadable = "pre-release (before C2PA 1.0) manifest";
+            if (active && !alg && !claim_alg)
+                v->unreadable = "the manifest does not name its hash algorithm (§8.4.2)";
+            if (node == JUMBF_NONE) {
+                results_add(res, C2PA_FAILURE, "assertion.missing", url, "assertion not found: %s",
+                            url ? url : "(no url)");
+            } else if (!md) {
+                results_add(res, C2PA_FAILURE, "algorithm.unsupported", aurl,
+                            "unsupported hash algorithm");
+            } else if (!cborx_bytes(cborx_get(xs[i], "hash"), &want) ||
+                       !hash_node(v, node, md, want)) {
+                results_add(res, C2PA_FAILURE, "assertion.hashedURI.mismatch", aurl,
+                            "hash does not match assertion data: %s", url);
+            } else {
+                results_add(res, C2PA_SUCCESS, "assertion.hashedURI.match", aurl,
+                            "hashed uri matched: %s", url);
+                const char *label = v->j->nodes[node].label;
+                if ((label_is(label, "c2pa.hash.data") || label_is(label, "c2pa.hash.boxes") ||
+                     label_is(label, "c2pa.hash.bmff")) &&
+                    n_hard < 8)
+                    hard[n_hard++] = node;
+                else if (active && label_is(label, "c2pa.thumbnail.claim"))
+                    v->r->summary.has_thumbnail = true;
+                else if (label_is(label, "c2pa.ingredient"))
+                    check_ingredient(v, res, node, claim_alg, depth, active);
+                else if (active && label_is(label, "c2pa.actions")) {
+                    struct diag d;
+                    cbor_item_t *m = assertion_cbor(v, node, &d);
+                    if (m) {
+                        summary_actions(v, m);
+                        cbor_decref(&m);
+                    }
+                }
+            }
+            free(aurl);
+            free(url);
+            free(alg);
+        }
+    }
+    char *curl = url_of(v, man, NULL);
+    if (n_hard == 0 && jumbf_uuid_is(&v->j->nodes[man], "c2ma"))
+        results_add(res, C2PA_FAILURE, "claim.hardBindings.missing", curl, "no hard binding");
+    else if (n_hard > 1)
+        results_add(res, C2PA_FAILURE, "assertion.multipleHardBindings", curl,
+                    "more than one hard binding");
+    else if (n_hard == 1 && active) {
+        const char *label = v->j->nodes[hard[0]].label;
+        if (label_is(label, "c2pa.hash.data"))
+            check_data_hash(v, res, hard[0], claim_alg);
+        else {
+            /* §18.7 box hashes and §18.6 BMFF hashes: not implemented
+             * (no corpus file or format we publish uses them), so the
+             * binding is reported unverified rather than guessed. */
+            char *u = node_url(v, hard[0]);
+            results_add(res, C2PA_FAILURE, "algorithm.unsupported", u,
+                        "hard binding %s is not supported by tearsheet", label);
+            free(u);
+        }
+    }
+    free(curl);
+}
+
+static enum status validate_manifest(struct vctx *v, size_t man, struct c2pa_results *res,
+                                     int depth, bool active)
+{
+    struct diag d;
+    cbor_item_t *claim = NULL;
+    char *claim_alg = NULL;
+    bool dup = false;
+    size_t cl = jumbf_child(v->j, man, "c2pa.claim.v2", &dup);
+    int version = 2;
+    if (cl == JUMBF_NONE) {
+        cl = jumbf_child(v->j, man, "c2pa.claim", &dup);
+        version = 1;
+    }
+    char *curl = url_of(v, man, version == 2 ? "c2pa.claim.v2" : "c2pa.claim");
+    size_t box = jumbf_content(v->j, cl);
+    if (box == JUMBF_NONE || strcmp(v->j->nodes[box].type, "cbor") != 0) {
+        results_add(res, C2PA_FAILURE, "claim.missing", curl, "claim box missing");
+        goto abort;
+    }
+    struct span claim_bytes = v->j->nodes[box].payload;
+    claim = cborx_load(claim_bytes, &d);
+    if (!claim || !cbor_isa_map(claim)) {
+        results_add(res, C2PA_FAILURE, "claim.cbor.invalid", curl, "claim is not valid CBOR: %s",
+                    d.message);
+        goto abort;
+    }
+    claim_alg = cborx_str(cborx_get(claim, "alg"));
+    if (active) {
+        v->r->summary.claim_version = version;
+        summary_generator(v, claim);
+    }
+    check_signature(v, man, res, claim_bytes, active);
+    check_assertions(v, man, res, claim, claim_alg, depth, active);
+abort:
+    free(claim_alg);
+    free(curl);
+    if (claim)
+        cbor_decref(&claim);
+    return ST_OK;
+}
+
+static char *diag_dup(const struct diag *d)
+{
+    char msg[700];
+    diag_format(d, msg, sizeof msg);
+    return str_dup(msg);
+}
+
+static void set_state(struct c2pa_report *r)
+{
+    const struct c2pa_status_list *f = &r->active.failure;
+    bool invalid = false;
+    for (size_t i = 0; i < f->n; i++)
+        if (strcmp(f->items[i].code, "signingCredential.untrusted") != 0 &&
+            strncmp(f->items[i].code, "signingCredential.ocsp.", 23) != 0)
+            invalid = true;
+    if (invalid)
+        r->state = C2PA_STATE_INVALID;
+    else if (results_has(&r->active.success, "signingCredential.trusted"))
+        r->state = C2PA_STATE_TRUSTED;
+    else
+        r->state = C2PA_STATE_VALID;
+}
+
+enum status c2pa_verify(struct span asset, const char *name, const struct c2pa_trust *trust,
+                        struct c2pa_report *out, struct diag *d)
+{
+    enum status st;
+    struct vctx v = {.asset = asset, .trust = trust, .r = out, .d = d};
+    uint8_t *store = NULL;
+    size_t store_len = 0;
+    memset(out, 0, sizeof *out);
+    st = c2pa_store_find(asset, name, &store, &store_len, &v.format, &v.excl_start, &v.excl_len, d);
+    out->format = v.format;
+    if (st == ST_NOMEM)
+        goto abort;
+    if (st == ST_UNSUPPORTED) {
+        out->error = str_dup("unsupported format");
+        st = ST_OK;
+        goto abort;
+    }
+    if (st == ST_NOT_FOUND) {
+        out->error = str_dup("no content credentials");
+        st = ST_OK;
+        goto abort;
+    }
+    if (st != ST_OK) {
+        /* a damaged store is a report ("could not be read"), not an error */
+        out->error = diag_dup(d);
+        out->unreadable = true;
+        st = ST_OK;
+        goto abort;
+    }
+    st = c2pa_jumbf_parse(span_make(store, store_len), &v.j, d);
+    if (st == ST_NOMEM)
+        goto abort;
+    if (st != ST_OK) {
+        /* a damaged store is a report ("could not be read"), not an error */
+        out->error = diag_dup(d);
+        out->unreadable = true;
+        st = ST_OK;
+        goto abort;
+    }
+    size_t active = JUMBF_NONE;
+    for (size_t c = v.j->nodes[0].first_child; c != JUMBF_NONE; c = v.j->nodes[c].next_sibling) {
+        const struct jumbf_node *n = &v.j->nodes[c];
+        if (strcmp(n->type, "jumb") == 0 &&
+            (jumbf_uuid_is(n, "c2ma") || jumbf_uuid_is(n, "c2um"))) {
+            active = c;
+            out->manifest_count++;
+        }
+    }
+    if (active == JUMBF_NONE) {
+        out->error = str_dup("the manifest store holds no manifest");
+        out->unreadable = true;
+        goto abort;
+    }
+    out->has_manifest = true;
+    out->active_label = str_dup(v.j->nodes[active].label);
+    v.seen = calloc(v.j->n, 1);
+    if (!v.seen) {
+        st = ST_NOMEM;
+        goto abort;
+    }
+    v.seen[active] = 1;
+    validate_manifest(&v, active, &out->active, 0, true);
+    if (v.unreadable) {
+        out->has_manifest = false;
+        out->unreadable = true;
+        out->error = str_dup(v.unreadable);
+        goto abort;
+    }
+    set_state(out);
+abort:
+    free(v.seen);
+    c2pa_jumbf_free(v.j);
+    free(store);
+    return st;
+}
+
+const char *c2pa_state_str(enum c2pa_state s)
+{
+    switch (s) {
+    case C2PA_STATE_INVALID:
+        return "Invalid";
+    case C2PA_STATE_VALID:
+        return "Valid";
+    case C2PA_STATE_TRUSTED:
+        return "Trusted";
+    default:
+        return NULL;
+    }
+}

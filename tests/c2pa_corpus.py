@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""c2pa_corpus.py — runs `tearsheet verify --json` on every file of the
+shared C2PA corpus and compares it with the reference implementation's
+output (*.oracle.json without trust anchors, *.oracle.trusted.json with
+keys/trust_test_cert_root_bundle.pem): same validation state, same set
+of active-manifest failure codes.
+
+Known differences are counted apart, never as passes of a check that
+could not fail:
+  - "unsupported": formats tearsheet does not read (GIF, SVG, JXL,
+    HEIF/AVIF, TIFF) must say "unsupported format" and the oracle must
+    have found no manifest either;
+  - "cawg": CAWG identity-assertion codes (cawg.*), which tearsheet does
+    not validate (docs/c2pa.md says why); the rest of the codes must
+    match, and the state may differ only when the oracle's Invalid
+    comes from cawg.* codes alone.
+Usage: c2pa_corpus.py TEARSHEET CORPUS_DIR. Exit 0 when nothing failed.
+"""
+import json
+import os
+import subprocess
+import sys
+
+
+def oracle_view(o):
+    am = ((o.get("validation_results") or {}).get("active_manifest") or {})
+    codes = {x["code"] for x in am.get("failure", [])}
+    return o.get("validation_state"), codes
+
+
+def ours_all(tearsheet, corpus, files, trust):
+    """One `verify --json` run over every file (ASan start-up is slow);
+    returns {file: (state, failure codes, error, unreadable)} and a
+    problem string when the exit code does not fit the states."""
+    cmd = [tearsheet, "verify", "--json"] + [os.path.join(corpus, f) for f in files]
+    if trust:
+        cmd += ["--trust", trust]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=1200)
+    try:
+        docs = json.loads(p.stdout)
+    except ValueError:
+        return {}, "not JSON (exit %d): %s" % (p.returncode, p.stderr.strip()[:300])
+    if isinstance(docs, dict):
+        docs = [docs]
+    out = {}
+    bad = False
+    for r in docs:
+        am = ((r.get("validation_results") or {}).get("active_manifest") or {})
+        codes = {x["code"] for x in am.get("failure", [])}
+        out[os.path.basename(r["file"])] = (r.get("validation_state"), codes, r.get("error") or "")
+        bad = bad or r.get("validation_state") == "Invalid" or r.get("unreadable")
+    want = 1 if bad else 0
+    problem = None if p.returncode == want else "exit code %d, expected %d" % (p.returncode, want)
+    return out, problem
+
+
+def main():
+    if len(sys.argv) != 3:
+        print("usage: c2pa_corpus.py TEARSHEET CORPUS_DIR")
+        return 2
+    tearsheet, corpus = sys.argv[1], sys.argv[2]
+    if not os.path.isdir(corpus):
+        print("skipped: %s is absent" % corpus)
+        return 0
+    trust = os.path.join(corpus, "keys", "trust_test_cert_root_bundle.pem")
+    files = sorted(f for f in os.listdir(corpus)
+                   if os.path.isfile(os.path.join(corpus, f + ".oracle.json")))
+    passed = failed = 0
+    known = []
+    print("%-58s %-5s %-8s %-8s %s" % ("file", "trust", "oracle", "ours", "codes only in one"))
+    runs = {}
+    for tr in (None, trust):
+        runs[tr], problem = ours_all(tearsheet, corpus, files, tr)
+        if problem:
+            print("FAIL: verify%s: %s" % (" --trust" if tr else "", problem))
+            failed += 1
+    for f in files:
+        for suffix, tr in ((".oracle.json", None), (".oracle.trusted.json", trust)):
+            opath = os.path.join(corpus, f + suffix)
+            if not os.path.exists(opath):
+                continue
+            with open(opath) as fh:
+                ostate, ocodes = oracle_view(json.load(fh))
+            state, codes, note = runs[tr].get(f, ("missing", set(), "no output for this file"))
+            diff = sorted(("-" + c) for c in ocodes - codes) + sorted(("+" + c) for c in codes - ocodes)
+            verdict = "ok"
+            if note == "unsupported format" and ostate is None and state is None:
+                verdict = "known"
+                known.append((f, bool(tr), "unsupported format"))
+            elif state != ostate or diff:
+                cawg = {c for c in ocodes if c.startswith("cawg.")}
+                rest_diff = (ocodes - cawg) ^ codes
+                oracle_state_wo_cawg = ostate
+                if not [c for c in ocodes - cawg if c != "signingCredential.untrusted"]:
+                    oracle_state_wo_cawg = "Trusted" if tr and "signingCredential.untrusted" not in ocodes else "Valid"
+                if cawg and not rest_diff and state == oracle_state_wo_cawg:
+                    verdict = "known"
+                    known.append((f, bool(tr), "CAWG codes not validated: " + " ".join(sorted(cawg))))
+                else:
+                    verdict = "FAIL"
+            if verdict == "FAIL":
+                failed += 1
+            else:
+                passed += 1
+            print("%-58s %-5s %-8s %-8s %s%s" % (f[:58], "yes" if tr else "no", ostate, state,
+                                               " ".join(diff), "" if verdict == "ok" else "  [" + verdict + "]" + (" " + note if verdict == "FAIL" and note else "")))
+    if known:
+        print("\nknown differences (%d, see docs/c2pa.md):" % len(known))
+        for f, tr, why in known:
+            print("  %s%s: %s" % (f, " (trusted)" if tr else "", why))
+    print("\n%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
