@@ -181,4 +181,55 @@ enum status container_riff_next(struct cursor *c, struct container_riff_chunk *o
 /* ---- TIFF as a whole file ------------------------------------------ */
 bool container_is_tiff(struct span in);
 
+/* ---- ISO-BMFF (HEIF / HEIC / AVIF) --------------------------------- */
+
+/* Items of one kind (Exif, XMP) kept per file; a photo has one each. */
+#define CONTAINER_BMFF_KEEP 8
+
+struct container_bmff_box {
+    char type[5];
+    struct span data;  /* payload after the header (size, type, largesize, uuid) */
+    size_t offset;     /* of the box's first byte, within the walked span */
+};
+/*
+ * Next box from the cursor (ISO/IEC 14496-12 §4.2): 32-bit size,
+ * 64-bit largesize when size is 1, "to the end" when size is 0, a
+ * 16-byte extended type after 'uuid'. ST_NOT_FOUND at a clean end;
+ * ST_TRUNCATED / ST_MALFORMED for a box that does not fit, and the
+ * cursor stays where it was.
+ */
+enum status container_bmff_next(struct cursor *c, struct container_bmff_box *out,
+                                struct diag *d);
+
+struct container_bmff {
+    char major_brand[5];
+    uint32_t primary_item; /* pitm; 0 when absent */
+    /* 'Exif' items: the TIFF bytes (after the item's 4-byte header
+     * offset and the bytes it skips, usually "Exif\0\0"). */
+    struct container_block exif[CONTAINER_BMFF_KEEP];
+    size_t n_exif;
+    /* 'mime' items of content type application/rdf+xml: XMP packets. */
+    struct container_block xmp[CONTAINER_BMFF_KEEP];
+    size_t n_xmp;
+    /* ICC profile of a 'colr' property (type 'prof' or 'rICC') of the
+     * primary item, else the first one; empty when none. */
+    struct container_block icc;
+    uint32_t width, height; /* 'ispe' of the primary item; 0 when none */
+    size_t n_items;         /* infe entries read */
+    /* Set when part of the walk was given up (a box or item that does
+     * not fit, a limit): what was found before it is still valid. */
+    bool partial;
+    struct diag warning;
+};
+/* True for an ISO-BMFF image: 'ftyp' first with a HEIF/AVIF brand
+ * (heic heix hevc heim heis mif1 msf1 avif avis) major or compatible. */
+bool container_is_bmff(struct span in);
+/*
+ * ftyp, then meta → hdlr/pitm/iinf/iloc/iprp(ipco, ipma)/idat. Items
+ * located in the file (construction method 0) or in idat (method 1),
+ * one extent or contiguous extents. Not an ISO-BMFF image:
+ * ST_MALFORMED. Damage after ftyp: ST_OK with `partial` and `warning`.
+ */
+enum status container_bmff_walk(struct span in, struct container_bmff *out, struct diag *d);
+
 #endif
