@@ -102,7 +102,21 @@ static void read_xmp(struct reading *r, struct span packet, const char *what)
     MOVE_ALT(title_langs)
     MOVE_ALT(rights_langs)
     MOVE_ALT(usage_terms_langs)
+    MOVE_ALT(ext_description_langs)
 #undef MOVE_ALT
+    if (!x->loc_created.city && !x->loc_created.country && !x->loc_created.sublocation &&
+        !x->loc_created.province_state && !x->loc_created.country_code &&
+        !x->loc_created.world_region && !x->loc_created.location_name &&
+        !x->loc_created.has_gps) {
+        x->loc_created = tmp.loc_created;
+        memset(&tmp.loc_created, 0, sizeof tmp.loc_created);
+    }
+    if (x->n_loc_shown == 0) {
+        x->loc_shown = tmp.loc_shown;
+        x->n_loc_shown = tmp.n_loc_shown;
+        tmp.loc_shown = NULL;
+        tmp.n_loc_shown = 0;
+    }
     if (!x->orientation)
         x->orientation = tmp.orientation;
     x->has_gps = x->has_gps || tmp.has_gps;
