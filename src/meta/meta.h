@@ -140,6 +140,10 @@ enum status meta_to_text(const struct photo_meta *m, struct buf *out);
  */
 struct meta_keep {
     bool headline, description, alt_text, date_created, location;
+    /* Kept by default; a site's `privacy:` policy may drop them. The
+     * rights core (creator, credit, copyright, web statement, licensor)
+     * is always written. */
+    bool usage_terms, title, keywords, source, creator_job_title;
 };
 void meta_keep_default(struct meta_keep *k);
 
