@@ -29,7 +29,7 @@ static bool slug_ok(const char *s)
 }
 
 /* Every stories/<slug>/story.md, in name order. */
-static enum status load_stories(struct site_build *b, struct diag *d)
+enum status site_load_stories(struct site_build *b, struct diag *d)
 {
     char dir[TS_LIMIT_PATH];
     if (!path_join(dir, sizeof dir, b->opt->site_dir, "stories"))
@@ -246,7 +246,7 @@ enum status site_build(const struct site_build_options *opt, struct site_build_r
     settings_from_config(&b);
     if ((st = site_theme_load(&b, d)) != ST_OK)
         goto abort;
-    if ((st = load_stories(&b, d)) != ST_OK || (st = plan_photos(&b, d)) != ST_OK)
+    if ((st = site_load_stories(&b, d)) != ST_OK || (st = plan_photos(&b, d)) != ST_OK)
         goto abort;
     if ((st = site_photos_run(&b, d)) != ST_OK)
         goto abort;
