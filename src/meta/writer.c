@@ -348,6 +348,7 @@ static bool parse_date(const char *s, struct meta_wr_date *dt)
         }
         if (i < n && s[i] == 'Z') {
             dt->has_zone = true;
+            dt->zulu = true;
             i++;
         } else if (i < n && (s[i] == '+' || s[i] == '-')) {
             int zh, zm;

@@ -202,6 +202,9 @@ static void settings_from_config(struct site_build *b)
                s->avif_quality, s->webp_effort, s->avif_effort);
     buf_printf(&f, "keep %d%d%d%d%d\n", b->keep.headline, b->keep.description, b->keep.alt_text,
                b->keep.date_created, b->keep.location);
+    /* The charset decides the captions written into derivatives. */
+    if (c->iim_charset)
+        buf_printf(&f, "iim %s\n", c->iim_charset);
     /* Only when the policy drops more, so default-policy caches stay valid. */
     if (!b->keep.usage_terms || !b->keep.title || !b->keep.keywords || !b->keep.source ||
         !b->keep.creator_job_title)

@@ -41,10 +41,12 @@ static enum status set_defaults(struct story_site *s, const char *dir)
     s->dir = str_dup(dir);
     s->base_url = str_dup("/");
     s->language = str_dup("en");
-    s->iim_charset = str_dup("CP1252");
+    /* iim_charset stays NULL: meta's rule (docs/meta.md "IIM charsets")
+     * then tells CP949 from CP1252 by the bytes; a site names one only
+     * when its feeds use another. */
     s->privacy = str_dup("default");
     s->privacy_keep = STORY_KEEP_DEFAULT;
-    if (!s->dir || !s->base_url || !s->language || !s->iim_charset || !s->privacy)
+    if (!s->dir || !s->base_url || !s->language || !s->privacy)
         return ST_NOMEM;
     memcpy(s->widths, default_widths, sizeof default_widths);
     s->n_widths = sizeof default_widths / sizeof default_widths[0];

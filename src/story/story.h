@@ -33,7 +33,7 @@ struct story_site {
     char *language;  /* BCP 47, default "en" */
     char *description;
     char *theme;     /* folder under themes/, NULL = built-in default */
-    char *iim_charset; /* legacy charset for undeclared IIM, default cp1252 */
+    char *iim_charset; /* legacy charset for undeclared IIM; NULL = CP949 when the bytes look Korean, else CP1252 */
     struct story_license license;
     unsigned widths[16];
     size_t n_widths;
