@@ -18,8 +18,8 @@
 
 #include "container/container.h"
 
-static const char *const brands[] = {"heic", "heix", "hevc", "hevx", "heim", "heis",
-                                     "mif1", "msf1", "avif", "avis"};
+static const char *const brands[] = {"heic", "heix", "hevc", "hevx", "heim",
+                                     "heis", "mif1", "msf1", "avif", "avis"};
 
 static bool is_brand(const uint8_t *p)
 {
@@ -45,8 +45,7 @@ bool container_is_bmff(struct span in)
     return false;
 }
 
-enum status container_bmff_next(struct cursor *c, struct container_bmff_box *out,
-                                struct diag *d)
+enum status container_bmff_next(struct cursor *c, struct container_bmff_box *out, struct diag *d)
 {
     enum status st = ST_OK;
     struct cursor k = *c;
@@ -67,8 +66,8 @@ enum status container_bmff_next(struct cursor *c, struct container_bmff_box *out
         out->type[i] = type.ptr[i] >= 0x20 && type.ptr[i] <= 0x7E ? (char)type.ptr[i] : '?';
     if (size32 == 1) {
         if (!cursor_u64be(&k, &size)) {
-            st = diag_set(d, ST_TRUNCATED, "BMFF box", start, "'%s' largesize cut short",
-                          out->type);
+            st =
+                diag_set(d, ST_TRUNCATED, "BMFF box", start, "'%s' largesize cut short", out->type);
             goto abort;
         }
     } else if (size32 == 0) {
@@ -333,7 +332,8 @@ static enum status read_iloc(struct walk *w, struct diag *d)
                 !read_sized(&k, len_size, &len)) {
                 st = diag_set(d, ST_TRUNCATED, "iloc box", file_off(w, where),
                               "extent %u of item %u cut short or uses a field size other "
-                              "than 0/4/8", x, (unsigned)id);
+                              "than 0/4/8",
+                              x, (unsigned)id);
                 goto abort;
             }
             if (x == 0)
@@ -346,7 +346,9 @@ static enum status read_iloc(struct walk *w, struct diag *d)
         }
         if (!wanted(w, id))
             continue;
-        struct span src = method == 0 ? w->file : method == 1 && w->have_idat ? w->idat : span_make(NULL, 0);
+        struct span src = method == 0                   ? w->file
+                          : method == 1 && w->have_idat ? w->idat
+                                                        : span_make(NULL, 0);
         struct span data;
         struct diag why;
         diag_clear(&why);
@@ -479,8 +481,8 @@ static enum status walk_children(struct walk *w, struct span in, int depth, stru
     enum status st = ST_OK;
     struct cursor k;
     if (depth > TS_LIMIT_BMFF_DEPTH) {
-        st = diag_set(d, ST_LIMIT, "BMFF box", file_off(w, in.ptr),
-                      "boxes nested deeper than %d", TS_LIMIT_BMFF_DEPTH);
+        st = diag_set(d, ST_LIMIT, "BMFF box", file_off(w, in.ptr), "boxes nested deeper than %d",
+                      TS_LIMIT_BMFF_DEPTH);
         goto abort;
     }
     cursor_init(&k, in);
@@ -545,8 +547,9 @@ enum status container_bmff_walk(struct span in, struct container_bmff *out, stru
     w->file = in;
     w->out = out;
     if (!container_is_bmff(in)) {
-        st = diag_set(d, ST_MALFORMED, "BMFF", 0, "not a HEIF/AVIF file (no ftyp with a "
-                                                  "HEIF or AVIF brand)");
+        st = diag_set(d, ST_MALFORMED, "BMFF", 0,
+                      "not a HEIF/AVIF file (no ftyp with a "
+                      "HEIF or AVIF brand)");
         goto abort;
     }
     memcpy(out->major_brand, in.ptr + 8, 4);

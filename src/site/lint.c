@@ -107,15 +107,26 @@ static bool has_word(const char *s, const char *word)
  * errors: the page would state something unfinished as fact. Camera
  * firmware text is a warning: it says nothing, but nothing false. */
 static const char *const placeholder_phrases[] = {
-    "to come", "caption to come", "name to come", "lorem ipsum", "placeholder", "insert caption",
-    "caption here", "add caption",
+    "to come",     "caption to come", "name to come", "lorem ipsum",
+    "placeholder", "insert caption",  "caption here", "add caption",
 };
 static const char *const placeholder_words[] = {"TK", "TKTK", "XXX", "XX", "FPO", "TBD"};
 static const char *const camera_captions[] = {
-    "OLYMPUS DIGITAL CAMERA", "SONY DSC", "DIGITAL CAMERA", "KONICA MINOLTA DIGITAL CAMERA",
-    "MINOLTA DIGITAL CAMERA", "SAMSUNG DIGITAL CAMERA", "SAMSUNG CAMERA PICTURES",
-    "LEICA DIGITAL CAMERA", "PENTAX DIGITAL CAMERA", "KODAK Digital Still Camera",
-    "Exif_JPEG_PICTURE", "DCIM", "IMG", "Untitled", "Image",
+    "OLYMPUS DIGITAL CAMERA",
+    "SONY DSC",
+    "DIGITAL CAMERA",
+    "KONICA MINOLTA DIGITAL CAMERA",
+    "MINOLTA DIGITAL CAMERA",
+    "SAMSUNG DIGITAL CAMERA",
+    "SAMSUNG CAMERA PICTURES",
+    "LEICA DIGITAL CAMERA",
+    "PENTAX DIGITAL CAMERA",
+    "KODAK Digital Still Camera",
+    "Exif_JPEG_PICTURE",
+    "DCIM",
+    "IMG",
+    "Untitled",
+    "Image",
 };
 
 static void check_placeholder(struct lint *l, const char *file, const char *field, const char *v)
@@ -135,8 +146,8 @@ static void check_placeholder(struct lint *l, const char *file, const char *fiel
     for (size_t i = 0; i < sizeof placeholder_phrases / sizeof placeholder_phrases[0]; i++)
         if (contains_ci(v, placeholder_phrases[i])) {
             finding(l, file, field, L_ERROR,
-                    "%s is a placeholder (\"%s\"): the page would publish an unfinished caption",
-                    q, placeholder_phrases[i]);
+                    "%s is a placeholder (\"%s\"): the page would publish an unfinished caption", q,
+                    placeholder_phrases[i]);
             return;
         }
     for (size_t i = 0; i < sizeof placeholder_words / sizeof placeholder_words[0]; i++)
@@ -252,8 +263,8 @@ static const char *pick(const char *a, const char *b)
     return a && !str_blank(a) ? a : b && !str_blank(b) ? b : NULL;
 }
 
-static void lint_photo(struct lint *l, const struct story *s, const char *file,
-                       const char *md_alt, bool authentic)
+static void lint_photo(struct lint *l, const struct story *s, const char *file, const char *md_alt,
+                       bool authentic)
 {
     char path[TS_LIMIT_PATH], q[128];
     uint8_t *data = NULL;
