@@ -7,7 +7,9 @@
 # (creator, credit, copyright, caption, headline, alt text, web
 # statement, licensor URL, date, city, country) and none of the private
 # data (GPS anywhere, serial numbers, maker notes, thumbnail, XMP
-# history, owner name). Prints a per-file table and "N passed, N failed".
+# history, owner name). Then the IPTC reference photo under site.yaml
+# `privacy: minimal` keeps the rights core only. Prints a per-file table
+# and "N passed, N failed".
 # Skipped (exit 0) without exiftool or the shared corpus.
 #
 # usage: meta_roundtrip.sh TEARSHEET CORPUS_DIR
@@ -156,6 +158,42 @@ with tempfile.TemporaryDirectory(prefix="ts-roundtrip-") as tmp:
                                              ("serial", orig.get("serial_number")))
                             if on) or "-"
         rows.append((name, len(outs), kept, private, problems))
+        if problems:
+            failed += 1
+        else:
+            passed += 1
+
+    # site.yaml `privacy: minimal`: the rights core only, in every format.
+    ref = os.path.join(corpus, "iptc_IPTC-PhotometadataRef-Std2021.1.jpg")
+    if os.path.exists(ref):
+        site = os.path.join(tmp, "minimal")
+        story = os.path.join(site, "stories", "s")
+        os.makedirs(story)
+        with open(os.path.join(site, "site.yaml"), "w") as fh:
+            fh.write("title: Minimal\nprivacy: minimal\nimages:\n  widths: [480]\n"
+                     "  formats: [jpeg, webp, avif]\n")
+        with open(ref, "rb") as src, open(os.path.join(story, "photo.jpg"), "wb") as dst:
+            dst.write(src.read())
+        with open(os.path.join(story, "story.md"), "w") as fh:
+            fh.write("---\ntitle: Minimal\n---\n\n![](photo.jpg)\n")
+        run([ts, "build", site])
+        orig = json.loads(run([ts, "meta", "--json", ref]).stdout)
+        outs = sorted(glob.glob(os.path.join(site, "public", "s", "photo.*")))
+        problems = [] if len(outs) == 3 else [f"{len(outs)} derivatives, want 3"]
+        core = ("creator", "credit_line", "copyright_notice", "web_statement", "licensor_url")
+        gone = ("XMP-photoshop:Headline", "XMP-dc:Description", "XMP-iptcCore:AltTextAccessibility",
+                "XMP-photoshop:DateCreated", "XMP-photoshop:City", "XMP-photoshop:Country",
+                "XMP-dc:Title", "XMP-dc:Subject", "XMP-xmpRights:UsageTerms",
+                "XMP-photoshop:Source", "IPTC:Caption-Abstract", "IPTC:Headline",
+                "IFD0:ImageDescription", "ExifIFD:DateTimeOriginal")
+        for out in outs:
+            ext = out.rsplit(".", 1)[1]
+            et = json.loads(run(["exiftool", "-j", "-G1", "-a", "-struct", out]).stdout)[0]
+            for key, get in KEPT:
+                if key in core and get(et) != clean(orig.get(key)):
+                    problems.append(f"{ext} {key} not kept")
+            problems += [f"{ext} {tag} kept under privacy: minimal" for tag in gone if tag in et]
+        rows.append(("privacy: minimal (IPTC reference)", len(outs), len(core), "-", problems))
         if problems:
             failed += 1
         else:
