@@ -2,7 +2,8 @@
  * container.h — the one header of the container module: walkers that
  * find the metadata blocks inside photo files and hand them back as
  * spans of the caller's bytes (JPEG segments, TIFF IFD entries,
- * Photoshop IRB resources, IPTC IIM datasets, PNG chunks, RIFF chunks).
+ * Photoshop IRB resources, IPTC IIM datasets, PNG chunks, RIFF chunks,
+ * ISO-BMFF boxes and HEIF items).
  *
  * Must never: do I/O, copy or allocate the blocks it finds, trust a
  * length or offset from the file, recurse without a depth cap, or
@@ -10,7 +11,8 @@
  *
  * Specs: JPEG ITU T.81 B.1 (markers); Exif 2.32 / TIFF 6.0 §2 (IFDs);
  * Adobe Photoshop File Formats "Image Resource Blocks"; IPTC IIM 4.2
- * §1.5 (datasets, extended length); PNG 1.2 §5; RIFF/WebP container.
+ * §1.5 (datasets, extended length); PNG 1.2 §5; RIFF/WebP container;
+ * ISO/IEC 14496-12 §4.2, §8.11 and ISO/IEC 23008-12 (HEIF) items.
  * Field maps live in ../shared/notes/metadata.md §1.
  */
 #ifndef TS_CONTAINER_H

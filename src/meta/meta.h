@@ -110,8 +110,8 @@ struct meta_options {
 };
 
 /*
- * Reads every metadata block of a JPEG (TIFF, PNG, WebP come with
- * their own issue) and reconciles it. A damaged block is skipped with
+ * Reads every metadata block of a JPEG, TIFF, PNG, WebP or HEIF/AVIF
+ * file and reconciles it. A damaged block is skipped with
  * a note when the rest can still be read; a file that is not a
  * supported image at all, or is cut before its first image data, is
  * an error in `d`.
