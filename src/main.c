@@ -34,6 +34,8 @@ static const char usage_text[] =
     "  passwd [--site DIR]              set the owner's password for /owner/\n"
     "  verify FILE... [--json] [--trust PEM]\n"
     "                                   check the photos' content credentials (C2PA)\n"
+    "  lint [SITE]                      privacy, accessibility and rights problems in the\n"
+    "                                   originals before publishing (docs/lint.md)\n"
     "\n"
     "Exit codes: 0 ok, 1 problems found, 2 usage or configuration error.\n";
 
@@ -521,6 +523,26 @@ static int cmd_keygen(int argc, char **argv)
            "Use it with  signing_key: %s  in site.yaml.\n",
            argv[0], C2PA_KEY_FILE, C2PA_CHAIN_FILE, C2PA_ANCHOR_FILE, argv[0]);
     return 0;
+/* tearsheet lint [SITE]: findings on stdout, exit 1 when any is an error. */
+static int cmd_lint(int argc, char **argv)
+{
+    const char *site = ".";
+    if (argc > 1 || (argc == 1 && argv[0][0] == '-')) {
+        fprintf(stderr, "usage: tearsheet lint [SITE]\n");
+        return EXIT_USAGE;
+    }
+    if (argc == 1)
+        site = argv[0];
+    struct diag d;
+    diag_clear(&d);
+    struct site_lint_report r;
+    enum status st = site_lint(site, stdout, &r, &d);
+    if (st != ST_OK)
+        return fail(&d, st);
+    printf("lint: %u %s in %u %s: %u %s, %u %s\n", r.photos, r.photos == 1 ? "photo" : "photos",
+           r.stories, r.stories == 1 ? "story" : "stories", r.errors,
+           r.errors == 1 ? "error" : "errors", r.warnings, r.warnings == 1 ? "warning" : "warnings");
+    return r.errors || r.unreadable_stories ? EXIT_PROBLEMS : 0;
 }
 
 int main(int argc, char **argv)
@@ -550,6 +572,8 @@ int main(int argc, char **argv)
         return cmd_inquiries(argc - 2, argv + 2);
     if (strcmp(cmd, "passwd") == 0)
         return cmd_passwd(argc - 2, argv + 2);
+    if (strcmp(cmd, "lint") == 0)
+        return cmd_lint(argc - 2, argv + 2);
     fprintf(stderr, "tearsheet: unknown command '%s'\n\n", cmd);
     return usage(stderr);
 }

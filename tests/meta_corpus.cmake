@@ -6,5 +6,6 @@ if(Python3_FOUND AND TARGET tearsheet)
   add_test(NAME meta_corpus
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/meta_corpus.py
             --binary $<TARGET_FILE:tearsheet>
-            --corpus ${TS_SHARED_DIR}/corpus/metadata)
+            --corpus ${TS_SHARED_DIR}/corpus/metadata
+            --c2pa-corpus ${TS_SHARED_DIR}/corpus/c2pa)
 endif()

@@ -5,6 +5,14 @@ shared metadata corpus and compares it, key by key, with FILE.expected.json
 agreement table and every mismatch; fails when a foundation field differs
 (or any field, with --all-fields). Stdlib only; writes nothing.
 
+A second table compares the newsroom and IPTC Extension fields with the
+ExifTool JSON stored beside each file (FILE.exiftool.json, -G1 -struct)
+where the mapping is direct (XMP value, else the IIM value; every
+language of a Lang Alt). A third reads the HEIF/AVIF files of
+../shared/corpus/c2pa, plain and with fields ExifTool writes into a
+temporary copy, and compares with `exiftool -j -G1 -struct` run now
+(skipped without exiftool).
+
 A file that tearsheet refuses (an {"error": ...} object) is compared as
 "nothing read": every field absent and has_gps false, which is what the
 corpus expects from the bad_* files ExifTool could not salvage either.
@@ -12,8 +20,10 @@ corpus expects from the bad_* files ExifTool could not salvage either.
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 FIELDS = ["headline", "description", "alt_text", "extended_description", "creator",
@@ -47,6 +57,197 @@ def short(v, n=70):
     return s if len(s) <= n else s[:n - 3] + "..."
 
 
+# Second table: field -> how to get the expected value from ExifTool's JSON.
+LOC_KEYS = ("LocationName", "Sublocation", "City", "ProvinceState", "CountryName",
+            "CountryCode", "WorldRegion")
+
+
+def _s(v):
+    """ExifTool's -j prints number-like strings as numbers."""
+    if v is None or isinstance(v, (dict, list)):
+        return v
+    return str(v) if str(v).strip() else None  # blank counts as absent
+
+
+def _xmp_else_iim(xkey, ikey):
+    return lambda et: _s(et.get(xkey, et.get(ikey)))
+
+
+def _langs(key):
+    def get(et):
+        out = {}
+        if key in et:
+            out["x-default"] = _s(et[key])
+        for k, v in et.items():
+            if k.startswith(key + "-"):
+                out[k[len(key) + 1:]] = _s(v)
+        return out or None
+    return get
+
+
+def _loc(v):
+    if not isinstance(v, dict):
+        return None
+    d = {k: _s(v[k]) for k in LOC_KEYS if k in v}
+    return d or None
+
+
+def _locs(key, first_only):
+    def get(et):
+        v = et.get(key)
+        if v is None:
+            return None
+        items = v if isinstance(v, list) else [v]
+        locs = [x for x in (_loc(i) for i in items) if x]
+        if first_only:
+            return locs[0] if locs else None
+        return locs or None
+    return get
+
+
+def _list(key):
+    def get(et):
+        v = et.get(key)
+        if v is None:
+            return None
+        return [_s(x) for x in (v if isinstance(v, list) else [v])]
+    return get
+
+
+def _contact(et):
+    v = et.get("XMP-iptcCore:CreatorContactInfo")
+    if not isinstance(v, dict):
+        return None
+    keys = ("CiAdrExtadr", "CiAdrCity", "CiAdrRegion", "CiAdrPcode", "CiAdrCtry", "CiEmailWork",
+            "CiTelWork", "CiUrlWork")
+    return {k: _s(v[k]) for k in keys if k in v} or None
+
+
+EXT_FIELDS = {
+    "title": _xmp_else_iim("XMP-dc:Title", "IPTC:ObjectName"),
+    "job_id": _xmp_else_iim("XMP-photoshop:TransmissionReference",
+                            "IPTC:OriginalTransmissionReference"),
+    "instructions": _xmp_else_iim("XMP-photoshop:Instructions", "IPTC:SpecialInstructions"),
+    "caption_writer": _xmp_else_iim("XMP-photoshop:CaptionWriter", "IPTC:Writer-Editor"),
+    "source": _xmp_else_iim("XMP-photoshop:Source", "IPTC:Source"),
+    "person_in_image": _list("XMP-iptcExt:PersonInImage"),
+    "location_created": _locs("XMP-iptcExt:LocationCreated", True),
+    "location_shown": _locs("XMP-iptcExt:LocationShown", False),
+    "creator_contact": _contact,
+    "digital_source_type": lambda et: _s(et.get("XMP-iptcExt:DigitalSourceType")),
+    "extended_description_langs": _langs("XMP-iptcCore:ExtDescrAccessibility"),
+    "description_langs": _langs("XMP-dc:Description"),
+    "alt_text_langs": _langs("XMP-iptcCore:AltTextAccessibility"),
+    "title_langs": _langs("XMP-dc:Title"),
+    "rights_langs": _langs("XMP-dc:Rights"),
+    "usage_terms_langs": _langs("XMP-xmpRights:UsageTerms"),
+}
+# Where the IIM value wins over XMP by the digest rule (README rule 1),
+# or ExifTool's JSON differs from the file for a reason we document.
+EXT_DIVERGENCES = {
+    ("folio_gettyimages-2231736497-1024x1024.webp", "rights_langs"):
+        "the packet says dc:Rights (capital R), which is not dc:rights: XMP names are "
+        "case-sensitive (XMP Part 1 §7.2); ExifTool matches tag names case-insensitively. "
+        "The copyright notice still comes from EXIF Copyright.",
+}
+
+
+def run_meta(binary, path):
+    proc = subprocess.run([binary, "meta", "--json", path], capture_output=True, timeout=60)
+    try:
+        return json.loads(proc.stdout.decode("utf-8"))
+    except ValueError:
+        return {"error": proc.stderr.decode("utf-8", "replace")}
+
+
+def ext_table(binary, corpus, files, seen):
+    """Newsroom / IPTC Extension fields against the stored ExifTool JSON.
+    `seen`: the first table's `meta --json` output by file name."""
+    agree = {f: 0 for f in EXT_FIELDS}
+    total = {f: 0 for f in EXT_FIELDS}
+    bad = []
+    for name in files:
+        path = os.path.join(corpus, name)
+        if not os.path.exists(path + ".exiftool.json"):
+            continue
+        with open(path + ".exiftool.json", encoding="utf-8") as fh:
+            et = json.load(fh)
+        et = et[0] if isinstance(et, list) else et
+        ours = seen.get(name) or run_meta(binary, path)
+        if "error" in ours or any(k.startswith("ExifTool:Error") for k in et):
+            continue
+        for f, get in EXT_FIELDS.items():
+            want = get(et)
+            got = ours.get(f)
+            total[f] += 1
+            if got == want:
+                agree[f] += 1
+            elif (name, f) in EXT_DIVERGENCES:
+                print(f"  documented divergence {name} {f}: {EXT_DIVERGENCES[(name, f)]}")
+            else:
+                bad.append((name, f, got, want))
+    print(f"\n{'field (vs ExifTool JSON)':<28} {'matched':>9}  {'percent':>7}")
+    for f in EXT_FIELDS:
+        pct = 100.0 * agree[f] / total[f] if total[f] else 100.0
+        print(f"{f:<28} {agree[f]:>4}/{total[f]:<4}  {pct:6.1f}%")
+    for name, f, got, want in bad:
+        print(f"  MISMATCH {name}  {f}\n      ours:     {short(got)}\n      exiftool: {short(want)}")
+    return len(bad)
+
+
+def bmff_table(binary, c2pa_dir):
+    """HEIF/AVIF: as found, and with fields ExifTool writes into a copy."""
+    exiftool = shutil.which("exiftool")
+    if not exiftool or not os.path.isdir(c2pa_dir):
+        print("\nHEIF/AVIF: skipped (exiftool or ../shared/corpus/c2pa missing)")
+        return 0
+    files = sorted(f for f in os.listdir(c2pa_dir) if f.lower().endswith((".heic", ".avif")))
+    write = ["-XMP-dc:Creator=XMP Creator", "-EXIF:Artist=EXIF Artist",
+             "-XMP-photoshop:Headline=Headline ÄÖ", "-XMP-dc:Description=Caption 설명",
+             "-XMP-dc:Description-ko=한국어", "-EXIF:Copyright=(c) Someone",
+             "-XMP-iptcExt:PersonInImage=Person A", "-EXIF:GPSLatitude=37.5",
+             "-EXIF:GPSLatitudeRef=N", "-EXIF:UserComment=comment"]
+    checks = [
+        ("width", lambda et: et.get("File:ImageWidth")),
+        ("height", lambda et: et.get("File:ImageHeight")),
+        ("creator", lambda et: [et["IFD0:Artist"]] if "IFD0:Artist" in et
+         else et.get("XMP-dc:Creator")),
+        ("headline", lambda et: et.get("XMP-photoshop:Headline")),
+        ("description", lambda et: et.get("XMP-dc:Description")),
+        ("description_langs", _langs("XMP-dc:Description")),
+        ("copyright_notice", lambda et: et.get("IFD0:Copyright")),
+        ("person_in_image", _list("XMP-iptcExt:PersonInImage")),
+        ("user_comment", lambda et: et.get("ExifIFD:UserComment") or None),
+        ("has_gps", lambda et: any(k.startswith("GPS:") for k in et)),
+    ]
+    bad = 0
+    print(f"\n{'HEIF/AVIF file':<34} {'fields':>7}  result")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in files:
+            for written in (False, True):
+                path = os.path.join(c2pa_dir, name)
+                label = name + (" +written" if written else "")
+                if written:
+                    copy = os.path.join(tmp, name)
+                    shutil.copyfile(path, copy)
+                    os.chmod(copy, 0o644)
+                    subprocess.run([exiftool, "-q", "-overwrite_original"] + write + [copy],
+                                   capture_output=True, timeout=120)
+                    path = copy
+                proc = subprocess.run([exiftool, "-j", "-G1", "-struct", path],
+                                      capture_output=True, timeout=120)
+                et = json.loads(proc.stdout.decode("utf-8"))[0]
+                ours = run_meta(binary, path)
+                wrong = [(f, ours.get(f), get(et)) for f, get in checks
+                         if ours.get(f) != get(et) and not (get(et) is None and not ours.get(f))]
+                print(f"{label:<34} {len(checks):>7}  "
+                      + ("ok" if not wrong else "MISMATCH"))
+                for f, got, want in wrong:
+                    print(f"      {f}: ours {short(got, 40)}, exiftool {short(want, 40)}")
+                bad += 1 if wrong else 0
+    return bad
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", required=True, help="path of the tearsheet program")
@@ -54,6 +255,8 @@ def main():
     ap.add_argument("--all-fields", action="store_true",
                     help="fail on a mismatch in any field, not only the foundation fields")
     ap.add_argument("--only", default="", help="comma-separated extensions to check (e.g. jpg)")
+    ap.add_argument("--c2pa-corpus", default="",
+                    help="folder with HEIF/AVIF files (../shared/corpus/c2pa)")
     args = ap.parse_args()
 
     if not os.path.isdir(args.corpus):
@@ -69,6 +272,7 @@ def main():
     total = {f: 0 for f in FIELDS}
     mismatches = []
     divergences = []
+    seen = {}
     passed = failed = 0
     slow = []
     for name in files:
@@ -86,6 +290,7 @@ def main():
             continue
         try:
             ours = json.loads(proc.stdout.decode("utf-8"))
+            seen[name] = ours
         except ValueError as e:
             mismatches.append((name, "(json)", str(e), "valid JSON"))
             failed += 1
@@ -133,6 +338,9 @@ def main():
                   f"      {why}")
     for name, secs in slow:
         print(f"slow: {name} took {secs:.2f} s")
+    ext_bad = ext_table(args.binary, args.corpus, files, seen)
+    bmff_bad = bmff_table(args.binary, args.c2pa_corpus) if args.c2pa_corpus else 0
+    failed += ext_bad + bmff_bad
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

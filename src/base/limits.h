@@ -233,4 +233,16 @@
 #define TS_LIMIT_C2PA_INGREDIENT_DEPTH 8
 #endif
 
+/* container (ISO-BMFF: HEIC/AVIF): box nesting walked (meta > iprp >
+ * ipco > colr is depth 4; 8 leaves room for vendor wrappers without
+ * letting a file of nested boxes recurse without end) and items of the
+ * meta box read (an iPhone HEIC has ~50 grid tiles; a 100000-item iinf
+ * is a crafted file that would cost work per item lookup). */
+#ifndef TS_LIMIT_BMFF_DEPTH
+#define TS_LIMIT_BMFF_DEPTH 8
+#endif
+#ifndef TS_LIMIT_BMFF_ITEMS
+#define TS_LIMIT_BMFF_ITEMS 4096
+#endif
+
 #endif

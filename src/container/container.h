@@ -2,7 +2,8 @@
  * container.h — the one header of the container module: walkers that
  * find the metadata blocks inside photo files and hand them back as
  * spans of the caller's bytes (JPEG segments, TIFF IFD entries,
- * Photoshop IRB resources, IPTC IIM datasets, PNG chunks, RIFF chunks).
+ * Photoshop IRB resources, IPTC IIM datasets, PNG chunks, RIFF chunks,
+ * ISO-BMFF boxes and HEIF items).
  *
  * Must never: do I/O, copy or allocate the blocks it finds, trust a
  * length or offset from the file, recurse without a depth cap, or
@@ -10,7 +11,8 @@
  *
  * Specs: JPEG ITU T.81 B.1 (markers); Exif 2.32 / TIFF 6.0 §2 (IFDs);
  * Adobe Photoshop File Formats "Image Resource Blocks"; IPTC IIM 4.2
- * §1.5 (datasets, extended length); PNG 1.2 §5; RIFF/WebP container.
+ * §1.5 (datasets, extended length); PNG 1.2 §5; RIFF/WebP container;
+ * ISO/IEC 14496-12 §4.2, §8.11 and ISO/IEC 23008-12 (HEIF) items.
  * Field maps live in ../shared/notes/metadata.md §1.
  */
 #ifndef TS_CONTAINER_H
@@ -180,5 +182,56 @@ enum status container_riff_next(struct cursor *c, struct container_riff_chunk *o
 
 /* ---- TIFF as a whole file ------------------------------------------ */
 bool container_is_tiff(struct span in);
+
+/* ---- ISO-BMFF (HEIF / HEIC / AVIF) --------------------------------- */
+
+/* Items of one kind (Exif, XMP) kept per file; a photo has one each. */
+#define CONTAINER_BMFF_KEEP 8
+
+struct container_bmff_box {
+    char type[5];
+    struct span data;  /* payload after the header (size, type, largesize, uuid) */
+    size_t offset;     /* of the box's first byte, within the walked span */
+};
+/*
+ * Next box from the cursor (ISO/IEC 14496-12 §4.2): 32-bit size,
+ * 64-bit largesize when size is 1, "to the end" when size is 0, a
+ * 16-byte extended type after 'uuid'. ST_NOT_FOUND at a clean end;
+ * ST_TRUNCATED / ST_MALFORMED for a box that does not fit, and the
+ * cursor stays where it was.
+ */
+enum status container_bmff_next(struct cursor *c, struct container_bmff_box *out,
+                                struct diag *d);
+
+struct container_bmff {
+    char major_brand[5];
+    uint32_t primary_item; /* pitm; 0 when absent */
+    /* 'Exif' items: the TIFF bytes (after the item's 4-byte header
+     * offset and the bytes it skips, usually "Exif\0\0"). */
+    struct container_block exif[CONTAINER_BMFF_KEEP];
+    size_t n_exif;
+    /* 'mime' items of content type application/rdf+xml: XMP packets. */
+    struct container_block xmp[CONTAINER_BMFF_KEEP];
+    size_t n_xmp;
+    /* ICC profile of a 'colr' property (type 'prof' or 'rICC') of the
+     * primary item, else the first one; empty when none. */
+    struct container_block icc;
+    uint32_t width, height; /* 'ispe' of the primary item; 0 when none */
+    size_t n_items;         /* infe entries read */
+    /* Set when part of the walk was given up (a box or item that does
+     * not fit, a limit): what was found before it is still valid. */
+    bool partial;
+    struct diag warning;
+};
+/* True for an ISO-BMFF image: 'ftyp' first with a HEIF/AVIF brand
+ * (heic heix hevc heim heis mif1 msf1 avif avis) major or compatible. */
+bool container_is_bmff(struct span in);
+/*
+ * ftyp, then meta → hdlr/pitm/iinf/iloc/iprp(ipco, ipma)/idat. Items
+ * located in the file (construction method 0) or in idat (method 1),
+ * one extent or contiguous extents. Not an ISO-BMFF image:
+ * ST_MALFORMED. Damage after ftyp: ST_OK with `partial` and `warning`.
+ */
+enum status container_bmff_walk(struct span in, struct container_bmff *out, struct diag *d);
 
 #endif

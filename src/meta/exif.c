@@ -12,7 +12,8 @@
  *
  * Spec: Exif 2.32 §4.6 (tags 0x010E, 0x010F, 0x0110, 0x0112, 0x013B,
  * 0x8298, 0x8769, 0x8825, 0x9003, 0x9011, 0x9291, 0xA430, 0xA431,
- * 0x927C); ../shared/notes/metadata.md §2; README rules 2, 3, 7, 8.
+ * 0x927C, 0x9286 UserComment §4.6.5); Microsoft XP* tags 0x9C9B-0x9C9F
+ * (UTF-16LE); ../shared/notes/metadata.md §2; README rules 2, 3, 7, 8.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -104,6 +105,65 @@ static void split_creators(struct meta_source *out, const char *s)
         out->present = true;
 }
 
+/* UTF-16 (XP* tags, UserComment "UNICODE") to UTF-8: stops at a NUL
+ * unit, an unpaired surrogate becomes U+FFFD, at most one field's
+ * worth is read; NULL when blank. */
+static char *utf16_text(struct span s, bool big_endian)
+{
+    struct buf b;
+    char *out = NULL;
+    buf_init(&b, TS_LIMIT_FIELD_BYTES + 4);
+    for (size_t i = 0; i + 1 < s.len && b.len < TS_LIMIT_FIELD_BYTES; i += 2) {
+        uint16_t u = 0, lo = 0;
+        uint32_t cp;
+        span_u16(s, i, big_endian, &u);
+        if (u == 0)
+            break;
+        cp = u;
+        if (u >= 0xD800 && u <= 0xDBFF && span_u16(s, i + 2, big_endian, &lo) && lo >= 0xDC00 &&
+            lo <= 0xDFFF) {
+            cp = 0x10000 + (((uint32_t)u - 0xD800) << 10) + (lo - 0xDC00);
+            i += 2;
+        } else if (u >= 0xD800 && u <= 0xDFFF) {
+            cp = 0xFFFD;
+        }
+        char enc[4];
+        size_t n;
+        if (cp < 0x80) {
+            enc[0] = (char)cp;
+            n = 1;
+        } else if (cp < 0x800) {
+            enc[0] = (char)(0xC0 | cp >> 6);
+            enc[1] = (char)(0x80 | (cp & 0x3F));
+            n = 2;
+        } else if (cp < 0x10000) {
+            enc[0] = (char)(0xE0 | cp >> 12);
+            enc[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+            enc[2] = (char)(0x80 | (cp & 0x3F));
+            n = 3;
+        } else {
+            enc[0] = (char)(0xF0 | cp >> 18);
+            enc[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+            enc[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+            enc[3] = (char)(0x80 | (cp & 0x3F));
+            n = 4;
+        }
+        if (buf_append(&b, enc, n) != ST_OK)
+            break;
+    }
+    if (b.len)
+        out = meta_text_utf8(span_make((const uint8_t *)b.data, b.len));
+    buf_free(&b);
+    return out;
+}
+
+/* Windows XP* tags: BYTE arrays of UTF-16LE whatever the file's order. */
+static void xp_tag(struct meta_source *out, enum meta_field f, const struct container_tiff_entry *e)
+{
+    if (e->value_ok && (e->type == TIFF_BYTE || e->type == TIFF_UNDEFINED))
+        meta_set_once(out, f, utf16_text(e->value, false));
+}
+
 static enum status ifd0_entry(struct exif_ctx *x, struct container_tiff *t,
                               const struct container_tiff_entry *e)
 {
@@ -149,6 +209,21 @@ static enum status ifd0_entry(struct exif_ctx *x, struct container_tiff *t,
         }
         break;
     }
+    case 0x9C9B:
+        xp_tag(out, MF_XP_TITLE, e);
+        break;
+    case 0x9C9C:
+        xp_tag(out, MF_XP_COMMENT, e);
+        break;
+    case 0x9C9D:
+        xp_tag(out, MF_XP_AUTHOR, e);
+        break;
+    case 0x9C9E:
+        xp_tag(out, MF_XP_KEYWORDS, e);
+        break;
+    case 0x9C9F:
+        xp_tag(out, MF_XP_SUBJECT, e);
+        break;
     case 0x8769:
         x->have_exif_ifd = container_tiff_uint(t, e, 0, &x->exif_ifd);
         break;
@@ -196,9 +271,40 @@ static void replace(char **slot, char *v)
     *slot = v;
 }
 
-static enum status exififd_entry(struct exif_ctx *x, const struct container_tiff_entry *e)
+/* UserComment (Exif 2.32 §4.6.5, Table 9): an 8-byte character code,
+ * then the text. UNICODE is UTF-16 in the file's byte order (as
+ * ExifTool reads it); JIS (JIS X 0208) is not converted: a note says
+ * so. An undefined code (8 NULs) is read like ASCII. */
+static void user_comment(struct exif_ctx *x, struct container_tiff *t,
+                         const struct container_tiff_entry *e)
+{
+    struct span code, text;
+    if (!e->value_ok || e->value.len < 8 || !span_sub(e->value, 0, 8, &code) ||
+        !span_sub(e->value, 8, e->value.len - 8, &text))
+        return;
+    if (memcmp(code.ptr, "UNICODE\0", 8) == 0) {
+        meta_set_once(x->out, MF_USER_COMMENT, utf16_text(text, t->big_endian));
+    } else if (memcmp(code.ptr, "JIS\0\0\0\0\0", 8) == 0) {
+        if (text.len)
+            meta_note(x->notes, "EXIF UserComment in JIS encoding not read");
+    } else if (memcmp(code.ptr, "ASCII\0\0\0", 8) == 0 ||
+               memcmp(code.ptr, "\0\0\0\0\0\0\0\0", 8) == 0) {
+        char *v = meta_text_utf8(text);
+        if (v && str_blank(v)) {
+            free(v);
+            v = NULL;
+        }
+        meta_set_once(x->out, MF_USER_COMMENT, v);
+    }
+}
+
+static enum status exififd_entry(struct exif_ctx *x, struct container_tiff *t,
+                                 const struct container_tiff_entry *e)
 {
     switch (e->tag) {
+    case 0x9286:
+        user_comment(x, t, e);
+        break;
     case 0x9003:
         replace(&x->dto, entry_text(e));
         break;
@@ -262,7 +368,7 @@ static enum status on_entry(void *ctx, struct container_tiff *t,
     case IFD_0:
         return ifd0_entry(x, t, e);
     case IFD_EXIF:
-        return exififd_entry(x, e);
+        return exififd_entry(x, t, e);
     case IFD_GPS:
         /* README rule 8: any GPS tag but GPSVersionID means a position. */
         if (e->tag != 0x0000) {

@@ -1,13 +1,14 @@
 /*
- * meta.c — meta_read: finds the metadata blocks of a JPEG, TIFF, PNG
- * or WebP file through the container walkers, hands each to its reader
+ * meta.c — meta_read: finds the metadata blocks of a JPEG, TIFF, PNG,
+ * WebP or HEIF/AVIF file through the container walkers, hands each to its reader
  * (EXIF, IIM, XMP, ICC) and reconciles them (mwg.c) into one
  * struct photo_meta. A damaged block becomes a note; the rest is read.
  *
  * Must never: do I/O, trust a length, inflate a compressed chunk past
  * its limit, or fail a whole photo because one block is damaged.
  *
- * Spec: ../shared/notes/metadata.md §1 (where metadata lives), PNG 1.2
+ * Spec: ../shared/notes/metadata.md §1 (where metadata lives), HEIF
+ * (ISO/IEC 23008-12) Exif/XMP items and colr through container/bmff.c, PNG 1.2
  * §11.3 (iCCP, tEXt, zTXt, iTXt), ImageMagick "Raw profile type"
  * text chunks, WebP container (VP8X, VP8, VP8L headers).
  */
@@ -101,7 +102,21 @@ static void read_xmp(struct reading *r, struct span packet, const char *what)
     MOVE_ALT(title_langs)
     MOVE_ALT(rights_langs)
     MOVE_ALT(usage_terms_langs)
+    MOVE_ALT(ext_description_langs)
 #undef MOVE_ALT
+    if (!x->loc_created.city && !x->loc_created.country && !x->loc_created.sublocation &&
+        !x->loc_created.province_state && !x->loc_created.country_code &&
+        !x->loc_created.world_region && !x->loc_created.location_name &&
+        !x->loc_created.has_gps) {
+        x->loc_created = tmp.loc_created;
+        memset(&tmp.loc_created, 0, sizeof tmp.loc_created);
+    }
+    if (x->n_loc_shown == 0) {
+        x->loc_shown = tmp.loc_shown;
+        x->n_loc_shown = tmp.n_loc_shown;
+        tmp.loc_shown = NULL;
+        tmp.n_loc_shown = 0;
+    }
     if (!x->orientation)
         x->orientation = tmp.orientation;
     x->has_gps = x->has_gps || tmp.has_gps;
@@ -550,6 +565,34 @@ abort:
     return st;
 }
 
+/* ---- HEIF / HEIC / AVIF ---- */
+
+static enum status read_bmff(struct reading *r, struct span in, struct diag *d)
+{
+    enum status st = ST_OK;
+    struct container_bmff *b = calloc(1, sizeof *b);
+    if (!b) {
+        st = diag_set(d, ST_NOMEM, "BMFF", DIAG_NO_OFFSET, "out of memory");
+        goto abort;
+    }
+    st = container_bmff_walk(in, b, d);
+    if (st != ST_OK)
+        goto abort;
+    if (b->partial)
+        note_diag(r->m, "part of the HEIF/AVIF meta box", &b->warning);
+    r->m->width = b->width;
+    r->m->height = b->height;
+    for (size_t i = 0; i < b->n_exif; i++)
+        read_exif(r, b->exif[i].data, b->exif[i].offset);
+    for (size_t i = 0; i < b->n_xmp; i++)
+        read_xmp(r, b->xmp[i].data, "XMP item");
+    if (b->icc.data.len)
+        read_icc(r, b->icc.data);
+abort:
+    free(b);
+    return st;
+}
+
 enum status meta_read(const uint8_t *data, size_t len, const struct meta_options *opt,
                       struct photo_meta **out, struct diag *d)
 {
@@ -573,9 +616,11 @@ enum status meta_read(const uint8_t *data, size_t len, const struct meta_options
         st = read_png(r, in, d);
     else if (container_is_webp(in))
         st = read_webp(r, in, d);
+    else if (container_is_bmff(in))
+        st = read_bmff(r, in, d);
     else
         st = diag_set(d, ST_UNSUPPORTED, "file type", 0,
-                      "not a JPEG, TIFF, PNG or WebP file (%zu bytes)", len);
+                      "not a JPEG, TIFF, PNG, WebP, HEIF or AVIF file (%zu bytes)", len);
     if (st != ST_OK)
         goto abort;
     if (r->iim.have_iim) {

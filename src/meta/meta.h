@@ -34,6 +34,21 @@ struct meta_lang_alt {
     size_t n;
 };
 
+/* An IPTC Extension location structure (Iptc4xmpExt:LocationCreated,
+ * LocationShown). */
+struct meta_location {
+    char *sublocation, *city, *province_state, *country, *country_code, *world_region,
+        *location_name;
+    /* GPS inside the structure: private. Read so `lint` can warn about
+     * it; never shown, never written to a derivative. */
+    bool has_gps;
+};
+
+/* Iptc4xmpCore:CreatorContactInfo. */
+struct meta_contact {
+    char *email, *url, *phone, *address, *city, *region, *postal_code, *country;
+};
+
 /*
  * Reconciled metadata. Every string is UTF-8, NULL when absent (blank
  * counts as absent). Field names follow *.expected.json in the corpus.
@@ -71,6 +86,22 @@ struct photo_meta {
     /* Things worth telling the photographer (stale IIM digest, bad
      * charset, a truncated segment that was skipped...). */
     struct meta_list notes;
+
+    /* ---- IPTC Extension / newsroom fields (XMP only, MWG rule 5) ---- */
+    struct meta_list person_in_image;        /* Iptc4xmpExt:PersonInImage */
+    struct meta_location location_created;   /* first Iptc4xmpExt:LocationCreated */
+    struct meta_location *location_shown;    /* every Iptc4xmpExt:LocationShown */
+    size_t n_location_shown;
+    struct meta_contact creator_contact;     /* Iptc4xmpCore:CreatorContactInfo */
+    char *digital_source_type;               /* Iptc4xmpExt:DigitalSourceType (URI) */
+    struct meta_lang_alt extended_description_langs;
+    /* ---- EXIF text outside MWG: shown, never a caption or creator ---- */
+    char *user_comment;                      /* 0x9286, by its 8-byte charset prefix */
+    /* Windows XP* tags (UTF-16LE). XPTitle fills `title` only when no
+     * IIM/XMP title exists (MWG does not cover title); the others are
+     * never used for MWG fields (Creator, Keywords, Description name
+     * their sources). */
+    char *xp_title, *xp_comment, *xp_author, *xp_keywords, *xp_subject;
 };
 
 /* How to read text that does not say its encoding. */
@@ -79,8 +110,8 @@ struct meta_options {
 };
 
 /*
- * Reads every metadata block of a JPEG (TIFF, PNG, WebP come with
- * their own issue) and reconciles it. A damaged block is skipped with
+ * Reads every metadata block of a JPEG, TIFF, PNG, WebP or HEIF/AVIF
+ * file and reconciles it. A damaged block is skipped with
  * a note when the rest can still be read; a file that is not a
  * supported image at all, or is cut before its first image data, is
  * an error in `d`.
@@ -109,6 +140,10 @@ enum status meta_to_text(const struct photo_meta *m, struct buf *out);
  */
 struct meta_keep {
     bool headline, description, alt_text, date_created, location;
+    /* Kept by default; a site's `privacy:` policy may drop them. The
+     * rights core (creator, credit, copyright, web statement, licensor)
+     * is always written. */
+    bool usage_terms, title, keywords, source, creator_job_title;
 };
 void meta_keep_default(struct meta_keep *k);
 

@@ -18,9 +18,14 @@ enum meta_field {
     MF_CREDIT, MF_SOURCE, MF_COPYRIGHT, MF_WEB_STATEMENT, MF_LICENSOR_URL, MF_USAGE_TERMS,
     MF_DATE, MF_CITY, MF_SUBLOCATION, MF_STATE, MF_COUNTRY, MF_COUNTRY_CODE, MF_JOB_ID,
     MF_INSTRUCTIONS, MF_CAPTION_WRITER, MF_MAKE, MF_MODEL, MF_SERIAL,
+    /* XMP only */
+    MF_DIGITAL_SOURCE_TYPE, MF_CI_EMAIL, MF_CI_URL, MF_CI_PHONE, MF_CI_ADDRESS, MF_CI_CITY,
+    MF_CI_REGION, MF_CI_POSTAL_CODE, MF_CI_COUNTRY,
+    /* EXIF only */
+    MF_USER_COMMENT, MF_XP_TITLE, MF_XP_COMMENT, MF_XP_AUTHOR, MF_XP_KEYWORDS, MF_XP_SUBJECT,
     MF_COUNT
 };
-enum meta_list_id { ML_CREATOR, ML_KEYWORDS, ML_COUNT };
+enum meta_list_id { ML_CREATOR, ML_KEYWORDS, ML_PERSON, ML_COUNT };
 
 struct meta_source {
     bool present;
@@ -31,7 +36,11 @@ struct meta_source {
     uint32_t width, height;    /* TIFF files: IFD0 ImageWidth/ImageLength */
     /* XMP only: every language of the Lang Alt properties. */
     struct meta_lang_alt description_langs, alt_text_langs, title_langs, rights_langs,
-        usage_terms_langs;
+        usage_terms_langs, ext_description_langs;
+    /* XMP only: IPTC Extension locations. */
+    struct meta_location loc_created;
+    struct meta_location *loc_shown;
+    size_t n_loc_shown;
     char ext_guid[33];         /* XMP xmpNote:HasExtendedXMP */
     /* EXIF only: a serial found in a maker note, and where. */
     char *maker_serial;
@@ -68,6 +77,7 @@ void meta_lang_clear(struct meta_lang_alt *a);
 /* Adds a note (printf-style) unless the same text is already there. */
 void meta_note(struct meta_list *notes, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void meta_source_clear(struct meta_source *s);
+void meta_location_clear(struct meta_location *l);
 /* Sets s->s[f] when it is still empty (first statement wins); frees v
  * otherwise. */
 void meta_set_once(struct meta_source *s, enum meta_field f, char *v);

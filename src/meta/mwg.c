@@ -162,6 +162,40 @@ void meta_mwg_reconcile(struct meta_source *exif, struct meta_iim_state *iim,
     move_langs(&m->rights_langs, &xmp->rights_langs);
     move_langs(&m->usage_terms_langs, &xmp->usage_terms_langs);
 
+    /* Rule 5 too: IPTC Extension and contact fields exist only in XMP. */
+    take_list(&m->person_in_image, &xmp->l[ML_PERSON]);
+    m->digital_source_type = take(&xmp->s[MF_DIGITAL_SOURCE_TYPE]);
+    m->creator_contact.email = take(&xmp->s[MF_CI_EMAIL]);
+    m->creator_contact.url = take(&xmp->s[MF_CI_URL]);
+    m->creator_contact.phone = take(&xmp->s[MF_CI_PHONE]);
+    m->creator_contact.address = take(&xmp->s[MF_CI_ADDRESS]);
+    m->creator_contact.city = take(&xmp->s[MF_CI_CITY]);
+    m->creator_contact.region = take(&xmp->s[MF_CI_REGION]);
+    m->creator_contact.postal_code = take(&xmp->s[MF_CI_POSTAL_CODE]);
+    m->creator_contact.country = take(&xmp->s[MF_CI_COUNTRY]);
+    m->location_created = xmp->loc_created;
+    memset(&xmp->loc_created, 0, sizeof xmp->loc_created);
+    m->location_shown = xmp->loc_shown;
+    m->n_location_shown = xmp->n_loc_shown;
+    xmp->loc_shown = NULL;
+    xmp->n_loc_shown = 0;
+    move_langs(&m->extended_description_langs, &xmp->ext_description_langs);
+
+    /* EXIF text MWG does not name (docs/meta.md "Outside MWG"): shown
+     * as itself. XPTitle is a last resort for the title, which MWG
+     * does not cover; Creator, Keywords and Description keep their MWG
+     * sources only, so XPAuthor/XPKeywords/XPComment never fill them. */
+    m->user_comment = take(&exif->s[MF_USER_COMMENT]);
+    m->xp_title = take(&exif->s[MF_XP_TITLE]);
+    m->xp_comment = take(&exif->s[MF_XP_COMMENT]);
+    m->xp_author = take(&exif->s[MF_XP_AUTHOR]);
+    m->xp_keywords = take(&exif->s[MF_XP_KEYWORDS]);
+    m->xp_subject = take(&exif->s[MF_XP_SUBJECT]);
+    if (!m->title && m->xp_title) {
+        m->title = str_dup(m->xp_title);
+        meta_note(&m->notes, "title from EXIF XPTitle (Windows): no IPTC or XMP title");
+    }
+
     /* Rule 7: IFD0 Orientation, else XMP tiff:Orientation. */
     m->orientation = exif->orientation ? exif->orientation : xmp->orientation;
 

@@ -26,7 +26,11 @@ void meta_free(struct photo_meta *m)
         &m->web_statement, &m->licensor_url, &m->usage_terms, &m->date_created, &m->city,
         &m->sublocation, &m->province_state, &m->country, &m->country_code, &m->job_id,
         &m->instructions, &m->caption_writer, &m->icc_description, &m->camera_make,
-        &m->camera_model, &m->serial_number,
+        &m->camera_model, &m->serial_number, &m->digital_source_type,
+        &m->creator_contact.email, &m->creator_contact.url, &m->creator_contact.phone,
+        &m->creator_contact.address, &m->creator_contact.city, &m->creator_contact.region,
+        &m->creator_contact.postal_code, &m->creator_contact.country, &m->user_comment,
+        &m->xp_title, &m->xp_comment, &m->xp_author, &m->xp_keywords, &m->xp_subject,
     };
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         free(*strs[i]);
@@ -38,6 +42,12 @@ void meta_free(struct photo_meta *m)
     meta_lang_clear(&m->title_langs);
     meta_lang_clear(&m->rights_langs);
     meta_lang_clear(&m->usage_terms_langs);
+    meta_lang_clear(&m->extended_description_langs);
+    meta_list_clear(&m->person_in_image);
+    meta_location_clear(&m->location_created);
+    for (size_t i = 0; i < m->n_location_shown; i++)
+        meta_location_clear(&m->location_shown[i]);
+    free(m->location_shown);
     free(m);
 }
 
@@ -88,6 +98,51 @@ static json_t *jlangs(const struct meta_lang_alt *a)
     return o;
 }
 
+/* A location as ExifTool's -struct names its parts; GPS is private
+ * and never printed (only `lint` looks at has_gps). */
+static json_t *jlocation(const struct meta_location *l)
+{
+    if (!l->sublocation && !l->city && !l->province_state && !l->country && !l->country_code &&
+        !l->world_region && !l->location_name)
+        return json_null();
+    json_t *o = json_object();
+    if (l->location_name)
+        json_object_set_new(o, "LocationName", json_string(l->location_name));
+    if (l->sublocation)
+        json_object_set_new(o, "Sublocation", json_string(l->sublocation));
+    if (l->city)
+        json_object_set_new(o, "City", json_string(l->city));
+    if (l->province_state)
+        json_object_set_new(o, "ProvinceState", json_string(l->province_state));
+    if (l->country)
+        json_object_set_new(o, "CountryName", json_string(l->country));
+    if (l->country_code)
+        json_object_set_new(o, "CountryCode", json_string(l->country_code));
+    if (l->world_region)
+        json_object_set_new(o, "WorldRegion", json_string(l->world_region));
+    return o;
+}
+
+static json_t *jcontact(const struct meta_contact *c)
+{
+    const struct {
+        const char *key, *v;
+    } parts[] = {
+        {"CiAdrExtadr", c->address}, {"CiAdrCity", c->city},     {"CiAdrRegion", c->region},
+        {"CiAdrPcode", c->postal_code}, {"CiAdrCtry", c->country}, {"CiEmailWork", c->email},
+        {"CiTelWork", c->phone},       {"CiUrlWork", c->url},
+    };
+    json_t *o = NULL;
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        if (!parts[i].v)
+            continue;
+        if (!o)
+            o = json_object();
+        json_object_set_new(o, parts[i].key, json_string(parts[i].v));
+    }
+    return o ? o : json_null();
+}
+
 json_t *meta_to_json(const struct photo_meta *m)
 {
     json_t *o = json_object();
@@ -129,6 +184,30 @@ json_t *meta_to_json(const struct photo_meta *m)
     json_object_set_new(o, "title_langs", jlangs(&m->title_langs));
     json_object_set_new(o, "rights_langs", jlangs(&m->rights_langs));
     json_object_set_new(o, "usage_terms_langs", jlangs(&m->usage_terms_langs));
+    json_object_set_new(o, "extended_description_langs", jlangs(&m->extended_description_langs));
+    json_object_set_new(o, "person_in_image", jlist(&m->person_in_image));
+    json_object_set_new(o, "location_created", jlocation(&m->location_created));
+    json_t *shown = json_array();
+    for (size_t i = 0; i < m->n_location_shown; i++) {
+        json_t *l = jlocation(&m->location_shown[i]);
+        if (json_is_null(l))
+            json_decref(l);
+        else
+            json_array_append_new(shown, l);
+    }
+    if (json_array_size(shown) == 0) {
+        json_decref(shown);
+        shown = json_null();
+    }
+    json_object_set_new(o, "location_shown", shown);
+    json_object_set_new(o, "creator_contact", jcontact(&m->creator_contact));
+    json_object_set_new(o, "digital_source_type", jstr(m->digital_source_type));
+    json_object_set_new(o, "user_comment", jstr(m->user_comment));
+    json_object_set_new(o, "xp_title", jstr(m->xp_title));
+    json_object_set_new(o, "xp_comment", jstr(m->xp_comment));
+    json_object_set_new(o, "xp_author", jstr(m->xp_author));
+    json_object_set_new(o, "xp_keywords", jstr(m->xp_keywords));
+    json_object_set_new(o, "xp_subject", jstr(m->xp_subject));
     json_t *notes = json_array();
     for (size_t i = 0; i < m->notes.n; i++)
         json_array_append_new(notes, json_string(m->notes.items[i]));
@@ -187,6 +266,26 @@ static enum status langs_line(struct buf *out, const char *label, const struct m
     return st;
 }
 
+/* "location created   Sublocation, City, State, Country (CC), Region" */
+static enum status location_lines(struct buf *out, const char *label,
+                                  const struct meta_location *l)
+{
+    enum status st = ST_OK;
+    const char *parts[] = {l->location_name, l->sublocation, l->city, l->province_state,
+                           l->country, l->country_code, l->world_region};
+    struct buf j;
+    buf_init(&j, TS_LIMIT_PAGE_BYTES);
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0] && st == ST_OK; i++)
+        if (parts[i])
+            st = buf_printf(&j, "%s%s", j.len ? ", " : "", parts[i]);
+    if (st == ST_OK && j.len)
+        st = line(out, label, j.data);
+    if (st == ST_OK && l->has_gps)
+        st = line(out, "", "(GPS position in this location: private, never published)");
+    buf_free(&j);
+    return st;
+}
+
 enum status meta_to_text(const struct photo_meta *m, struct buf *out)
 {
     enum status st = ST_OK;
@@ -224,6 +323,25 @@ enum status meta_to_text(const struct photo_meta *m, struct buf *out)
     TRY(line(out, "job id", m->job_id));
     TRY(line(out, "instructions", m->instructions));
     TRY(line(out, "caption writer", m->caption_writer));
+    TRY(list_line(out, "person shown", &m->person_in_image));
+    TRY(location_lines(out, "location created", &m->location_created));
+    for (size_t i = 0; i < m->n_location_shown; i++)
+        TRY(location_lines(out, "location shown", &m->location_shown[i]));
+    TRY(line(out, "creator email", m->creator_contact.email));
+    TRY(line(out, "creator web", m->creator_contact.url));
+    TRY(line(out, "creator phone", m->creator_contact.phone));
+    TRY(line(out, "creator address", m->creator_contact.address));
+    TRY(line(out, "creator city", m->creator_contact.city));
+    TRY(line(out, "creator region", m->creator_contact.region));
+    TRY(line(out, "creator postal code", m->creator_contact.postal_code));
+    TRY(line(out, "creator country", m->creator_contact.country));
+    TRY(line(out, "digital source type", m->digital_source_type));
+    TRY(line(out, "user comment", m->user_comment));
+    TRY(line(out, "XP title", m->xp_title));
+    TRY(line(out, "XP comment", m->xp_comment));
+    TRY(line(out, "XP author", m->xp_author));
+    TRY(line(out, "XP keywords", m->xp_keywords));
+    TRY(line(out, "XP subject", m->xp_subject));
     if (m->width && m->height) {
         snprintf(num, sizeof num, "%u x %u", (unsigned)m->width, (unsigned)m->height);
         TRY(line(out, "size", num));

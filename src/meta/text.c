@@ -226,6 +226,20 @@ void meta_note(struct meta_list *notes, const char *fmt, ...)
     meta_list_push(notes, meta_text_utf8(span_make((const uint8_t *)msg, strlen(msg))));
 }
 
+void meta_location_clear(struct meta_location *l)
+{
+    if (!l)
+        return;
+    free(l->sublocation);
+    free(l->city);
+    free(l->province_state);
+    free(l->country);
+    free(l->country_code);
+    free(l->world_region);
+    free(l->location_name);
+    memset(l, 0, sizeof *l);
+}
+
 void meta_source_clear(struct meta_source *s)
 {
     if (!s)
@@ -239,6 +253,11 @@ void meta_source_clear(struct meta_source *s)
     meta_lang_clear(&s->title_langs);
     meta_lang_clear(&s->rights_langs);
     meta_lang_clear(&s->usage_terms_langs);
+    meta_lang_clear(&s->ext_description_langs);
+    meta_location_clear(&s->loc_created);
+    for (size_t i = 0; i < s->n_loc_shown; i++)
+        meta_location_clear(&s->loc_shown[i]);
+    free(s->loc_shown);
     free(s->maker_serial);
     memset(s, 0, sizeof *s);
 }

@@ -51,6 +51,7 @@ struct meta_wr_date {
     char frac[10]; /* fraction-of-second digits, "" when absent */
     bool has_zone; /* false: local time of an unknown zone */
     int zone_min;  /* offset east of UTC in minutes (Z = 0) */
+    bool zulu;     /* written "Z" (not "+00:00"): kept as the photographer wrote it */
 };
 
 /* Everything the derivative keeps, cleaned: NULL / n == 0 = absent. */

@@ -114,7 +114,7 @@ static void format_date(const struct meta_wr_date *t, char *out, size_t n)
                               t->frac);
     if (t->prec >= META_WR_MINUTE && t->has_zone) {
         int z = t->zone_min < 0 ? -t->zone_min : t->zone_min;
-        if (z == 0)
+        if (t->zulu)
             snprintf(out + k, n - k, "Z");
         else
             snprintf(out + k, n - k, "%c%02d:%02d", t->zone_min < 0 ? '-' : '+', z / 60, z % 60);

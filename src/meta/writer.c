@@ -26,6 +26,11 @@ void meta_keep_default(struct meta_keep *k)
     k->alt_text = true;
     k->date_created = true;
     k->location = true;
+    k->usage_terms = true;
+    k->title = true;
+    k->keywords = true;
+    k->source = true;
+    k->creator_job_title = true;
 }
 
 void meta_blobs_free(struct meta_blobs *b)
@@ -343,6 +348,7 @@ static bool parse_date(const char *s, struct meta_wr_date *dt)
         }
         if (i < n && s[i] == 'Z') {
             dt->has_zone = true;
+            dt->zulu = true;
             i++;
         } else if (i < n && (s[i] == '+' || s[i] == '-')) {
             int zh, zm;
@@ -395,9 +401,9 @@ static enum status wr_build(const struct photo_meta *m, const struct meta_keep *
         char **out;
     } plain[] = {
         {keep->headline, m->headline, "headline", &w->headline},
-        {true, m->creator_job_title, "creator_job_title", &w->creator_job_title},
+        {keep->creator_job_title, m->creator_job_title, "creator_job_title", &w->creator_job_title},
         {true, m->credit_line, "credit_line", &w->credit},
-        {true, m->source, "source", &w->source},
+        {keep->source, m->source, "source", &w->source},
         {true, m->web_statement, "web_statement", &w->web_statement},
         {true, m->licensor_url, "licensor_url", &w->licensor_url},
         {keep->location, m->city, "city", &w->city},
@@ -415,9 +421,9 @@ static enum status wr_build(const struct photo_meta *m, const struct meta_keep *
     } alts[] = {
         {keep->description, m->description, &m->description_langs, "description", &w->description},
         {keep->alt_text, m->alt_text, &m->alt_text_langs, "alt_text", &w->alt_text},
-        {true, m->title, &m->title_langs, "title", &w->title},
+        {keep->title, m->title, &m->title_langs, "title", &w->title},
         {true, m->copyright_notice, &m->rights_langs, "copyright_notice", &w->rights},
-        {true, m->usage_terms, &m->usage_terms_langs, "usage_terms", &w->usage_terms},
+        {keep->usage_terms, m->usage_terms, &m->usage_terms_langs, "usage_terms", &w->usage_terms},
     };
     memset(w, 0, sizeof *w);
     for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
@@ -429,7 +435,7 @@ static enum status wr_build(const struct photo_meta *m, const struct meta_keep *
             (st = clean_alt(alts[i].value, alts[i].langs, alts[i].field, alts[i].out, d)) != ST_OK)
             goto abort;
     if ((st = clean_list(&m->creator, "creator", &w->creators, d)) != ST_OK ||
-        (st = clean_list(&m->keywords, "keywords", &w->keywords, d)) != ST_OK)
+        (keep->keywords && (st = clean_list(&m->keywords, "keywords", &w->keywords, d)) != ST_OK))
         goto abort;
     if (keep->date_created && m->date_created) {
         char *ds;

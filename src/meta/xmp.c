@@ -2,7 +2,9 @@
  * xmp.c — the XMP reader: RDF/XML through expat (namespace-aware),
  * turned into the properties tearsheet shows: Lang Alt (every
  * language kept), Seq/Bag lists, simple values, the attribute
- * shorthand, and the struct paths it needs (plus:Licensor/LicensorURL).
+ * shorthand, and the struct paths it needs (plus:Licensor/LicensorURL,
+ * Iptc4xmpCore:CreatorContactInfo, Iptc4xmpExt:LocationCreated and
+ * every LocationShown, whose GPS is only noted as present).
  * Also joins Extended XMP chunks.
  *
  * Must never: expand entities or read a DTD (a DOCTYPE or an entity
@@ -50,7 +52,24 @@ struct xnode {
     bool had_child;
 };
 
-enum target { T_SIMPLE, T_ALT, T_LIST, T_ORIENT, T_GPS, T_BODY_SERIAL, T_AUX_SERIAL, T_EXT };
+enum target {
+    T_SIMPLE, T_ALT, T_LIST, T_ORIENT, T_GPS, T_BODY_SERIAL, T_AUX_SERIAL, T_EXT,
+    T_LOC_CREATED, T_LOC_SHOWN /* slot: enum loc_part */
+};
+
+/* Parts of an IPTC Extension location structure (slot of T_LOC_*). */
+enum loc_part { LP_SUBLOCATION, LP_CITY, LP_STATE, LP_COUNTRY, LP_CODE, LP_REGION, LP_NAME, LP_GPS };
+
+#define LOC(prop, t)                                                                               \
+    {prop "/Iptc4xmpExt:Sublocation", t, LP_SUBLOCATION},                                          \
+    {prop "/Iptc4xmpExt:City", t, LP_CITY},                                                        \
+    {prop "/Iptc4xmpExt:ProvinceState", t, LP_STATE},                                              \
+    {prop "/Iptc4xmpExt:CountryName", t, LP_COUNTRY},                                              \
+    {prop "/Iptc4xmpExt:CountryCode", t, LP_CODE},                                                 \
+    {prop "/Iptc4xmpExt:WorldRegion", t, LP_REGION},                                               \
+    {prop "/Iptc4xmpExt:LocationName", t, LP_NAME},                                               \
+    {prop "/exif:GPSLatitude", t, LP_GPS},                                                         \
+    {prop "/exif:GPSLongitude", t, LP_GPS}
 
 static const struct {
     const char *path;
@@ -88,7 +107,20 @@ static const struct {
     {"exifEX:BodySerialNumber", T_BODY_SERIAL, 0},
     {"aux:SerialNumber", T_AUX_SERIAL, 0},
     {"xmpNote:HasExtendedXMP", T_EXT, 0},
+    {"Iptc4xmpExt:PersonInImage", T_LIST, ML_PERSON},
+    {"Iptc4xmpExt:DigitalSourceType", T_SIMPLE, MF_DIGITAL_SOURCE_TYPE},
+    {"Iptc4xmpCore:CreatorContactInfo/Iptc4xmpCore:CiEmailWork", T_SIMPLE, MF_CI_EMAIL},
+    {"Iptc4xmpCore:CreatorContactInfo/Iptc4xmpCore:CiUrlWork", T_SIMPLE, MF_CI_URL},
+    {"Iptc4xmpCore:CreatorContactInfo/Iptc4xmpCore:CiTelWork", T_SIMPLE, MF_CI_PHONE},
+    {"Iptc4xmpCore:CreatorContactInfo/Iptc4xmpCore:CiAdrExtadr", T_SIMPLE, MF_CI_ADDRESS},
+    {"Iptc4xmpCore:CreatorContactInfo/Iptc4xmpCore:CiAdrCity", T_SIMPLE, MF_CI_CITY},
+    {"Iptc4xmpCore:CreatorContactInfo/Iptc4xmpCore:CiAdrRegion", T_SIMPLE, MF_CI_REGION},
+    {"Iptc4xmpCore:CreatorContactInfo/Iptc4xmpCore:CiAdrPcode", T_SIMPLE, MF_CI_POSTAL_CODE},
+    {"Iptc4xmpCore:CreatorContactInfo/Iptc4xmpCore:CiAdrCtry", T_SIMPLE, MF_CI_COUNTRY},
+    LOC("Iptc4xmpExt:LocationCreated", T_LOC_CREATED),
+    LOC("Iptc4xmpExt:LocationShown", T_LOC_SHOWN),
 };
+#undef LOC
 
 struct xctx {
     XML_Parser p;
@@ -98,8 +130,11 @@ struct xctx {
     struct buf text;
     char error[200];
     bool root_closed;
-    struct meta_lang_alt ext_descr;
     char *body_serial, *aux_serial;
+    /* rdf:li items seen under LocationCreated / LocationShown: which
+     * structure the next part belongs to (1-based; 0 = written as a
+     * plain struct without a Bag). */
+    size_t created_item, shown_item;
 };
 
 static struct meta_lang_alt *lang_list(struct xctx *x, int i)
@@ -111,7 +146,7 @@ static struct meta_lang_alt *lang_list(struct xctx *x, int i)
     case 2: return &o->title_langs;
     case 3: return &o->rights_langs;
     case 4: return &o->usage_terms_langs;
-    default: return &x->ext_descr;
+    default: return &o->ext_description_langs;
     }
 }
 
@@ -151,6 +186,44 @@ static void path_of(struct xctx *x, int upto, const char *leaf, char *out, size_
             n += (size_t)snprintf(out + n, outlen - n, "%s%s", n ? "/" : "", x->stack[i].name);
     if (leaf && n < outlen)
         snprintf(out + n, outlen - n, "%s%s", n ? "/" : "", leaf);
+}
+
+static void loc_set(struct meta_location *l, int part, char *v)
+{
+    char **slot = NULL;
+    switch (part) {
+    case LP_SUBLOCATION: slot = &l->sublocation; break;
+    case LP_CITY: slot = &l->city; break;
+    case LP_STATE: slot = &l->province_state; break;
+    case LP_COUNTRY: slot = &l->country; break;
+    case LP_CODE: slot = &l->country_code; break;
+    case LP_REGION: slot = &l->world_region; break;
+    case LP_NAME: slot = &l->location_name; break;
+    default: l->has_gps = true; break;
+    }
+    if (slot && !*slot)
+        *slot = v;
+    else
+        free(v);
+}
+
+/* The LocationShown structure the current item fills, grown on demand
+ * (at most TS_LIMIT_LIST_ITEMS structures). */
+static struct meta_location *shown_slot(struct xctx *x)
+{
+    struct meta_source *o = x->out;
+    size_t want = x->shown_item ? x->shown_item : 1;
+    if (want > TS_LIMIT_LIST_ITEMS)
+        return NULL;
+    if (want > o->n_loc_shown) {
+        struct meta_location *a = realloc(o->loc_shown, want * sizeof *a);
+        if (!a)
+            return NULL;
+        memset(a + o->n_loc_shown, 0, (want - o->n_loc_shown) * sizeof *a);
+        o->loc_shown = a;
+        o->n_loc_shown = want;
+    }
+    return &o->loc_shown[want - 1];
 }
 
 static void assign(struct xctx *x, const char *path, enum node_kind container, const char *lang,
@@ -203,6 +276,21 @@ static void assign(struct xctx *x, const char *path, enum node_kind container, c
                 memcpy(x->out->ext_guid, v, 33);
             free(v);
             break;
+        case T_LOC_CREATED:
+            /* IPTC: LocationCreated is 0..1; a Bag of several keeps the first. */
+            if (x->created_item <= 1)
+                loc_set(&x->out->loc_created, props[i].slot, v);
+            else
+                free(v);
+            break;
+        case T_LOC_SHOWN: {
+            struct meta_location *l = shown_slot(x);
+            if (l)
+                loc_set(l, props[i].slot, v);
+            else
+                free(v);
+            break;
+        }
         }
         (void)container;
         return;
@@ -246,6 +334,14 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     if (x->depth > 0)
         memcpy(n->lang, x->stack[x->depth - 1].lang, sizeof n->lang);
     x->depth++;
+    if (n->kind == N_LI) {
+        char owner[400];
+        path_of(x, x->depth, NULL, owner, sizeof owner);
+        if (strcmp(owner, "Iptc4xmpExt:LocationShown") == 0)
+            x->shown_item++;
+        else if (strcmp(owner, "Iptc4xmpExt:LocationCreated") == 0)
+            x->created_item++;
+    }
     buf_reset(&x->text);
     for (size_t i = 0; attrs[i] && attrs[i + 1]; i += 2) {
         char an[80];
@@ -420,7 +516,7 @@ enum status meta_xmp_read(struct span packet, struct meta_source *out, struct me
     finish_alt(out, &out->title_langs, MF_TITLE);
     finish_alt(out, &out->rights_langs, MF_COPYRIGHT);
     finish_alt(out, &out->usage_terms_langs, MF_USAGE_TERMS);
-    finish_alt(out, &x->ext_descr, MF_EXT_DESCRIPTION);
+    finish_alt(out, &out->ext_description_langs, MF_EXT_DESCRIPTION);
     if (x->body_serial || x->aux_serial) {
         meta_set_once(out, MF_SERIAL, x->body_serial ? x->body_serial : x->aux_serial);
         if (x->body_serial)
@@ -429,7 +525,6 @@ enum status meta_xmp_read(struct span packet, struct meta_source *out, struct me
     }
 abort:
     if (x) {
-        meta_lang_clear(&x->ext_descr);
         free(x->body_serial);
         free(x->aux_serial);
         buf_free(&x->text);

@@ -29,7 +29,7 @@ static bool slug_ok(const char *s)
 }
 
 /* Every stories/<slug>/story.md, in name order. */
-static enum status load_stories(struct site_build *b, struct diag *d)
+enum status site_load_stories(struct site_build *b, struct diag *d)
 {
     char dir[TS_LIMIT_PATH];
     if (!path_join(dir, sizeof dir, b->opt->site_dir, "stories"))
@@ -193,7 +193,17 @@ static void settings_from_config(struct site_build *b)
         s->avif_quality = c->avif_quality;
     if (c->avif_effort)
         s->avif_effort = c->avif_effort;
-    meta_keep_default(&b->keep);
+    /* site.yaml `privacy:` (story module) → what meta_write_rights keeps. */
+    b->keep.headline = c->privacy_keep & STORY_KEEP_HEADLINE;
+    b->keep.description = c->privacy_keep & STORY_KEEP_DESCRIPTION;
+    b->keep.alt_text = c->privacy_keep & STORY_KEEP_ALT_TEXT;
+    b->keep.date_created = c->privacy_keep & STORY_KEEP_DATE_CREATED;
+    b->keep.location = c->privacy_keep & STORY_KEEP_LOCATION;
+    b->keep.usage_terms = c->privacy_keep & STORY_KEEP_USAGE_TERMS;
+    b->keep.title = c->privacy_keep & STORY_KEEP_TITLE;
+    b->keep.keywords = c->privacy_keep & STORY_KEEP_KEYWORDS;
+    b->keep.source = c->privacy_keep & STORY_KEEP_SOURCE;
+    b->keep.creator_job_title = c->privacy_keep & STORY_KEEP_JOB_TITLE;
     struct buf f;
     buf_init(&f, 4096);
     buf_printf(&f, "tearsheet %s derivatives v1\n", TS_VERSION);
@@ -204,6 +214,14 @@ static void settings_from_config(struct site_build *b)
                s->avif_quality, s->webp_effort, s->avif_effort);
     buf_printf(&f, "keep %d%d%d%d%d\n", b->keep.headline, b->keep.description, b->keep.alt_text,
                b->keep.date_created, b->keep.location);
+    /* The charset decides the captions written into derivatives. */
+    if (c->iim_charset)
+        buf_printf(&f, "iim %s\n", c->iim_charset);
+    /* Only when the policy drops more, so default-policy caches stay valid. */
+    if (!b->keep.usage_terms || !b->keep.title || !b->keep.keywords || !b->keep.source ||
+        !b->keep.creator_job_title)
+        buf_printf(&f, "keep+ %d%d%d%d%d\n", b->keep.usage_terms, b->keep.title, b->keep.keywords,
+                   b->keep.source, b->keep.creator_job_title);
     site_sha256_hex(f.data ? f.data : "", f.len, b->settings_fingerprint);
     buf_free(&f);
 }
@@ -275,7 +293,7 @@ enum status site_build(const struct site_build_options *opt, struct site_build_r
         goto abort;
     if ((st = site_theme_load(&b, d)) != ST_OK)
         goto abort;
-    if ((st = load_stories(&b, d)) != ST_OK || (st = plan_photos(&b, d)) != ST_OK)
+    if ((st = site_load_stories(&b, d)) != ST_OK || (st = plan_photos(&b, d)) != ST_OK)
         goto abort;
     if ((st = site_photos_run(&b, d)) != ST_OK)
         goto abort;

@@ -68,6 +68,10 @@ struct site_build {
     size_t done_photos;
 };
 
+/* build.c: every stories/<slug>/story.md that is not a draft (lint.c
+ * reads the same stories the build publishes). */
+enum status site_load_stories(struct site_build *b, struct diag *d);
+
 /* theme.c */
 enum status site_theme_load(struct site_build *b, struct diag *d);
 void site_theme_free(struct site_theme *t);

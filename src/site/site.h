@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "base/base.h"
 
@@ -55,5 +56,21 @@ enum status site_build(const struct site_build_options *opt, struct site_build_r
 /* Scaffolds a new site: site.yaml, an example story, pages. Refuses a
  * folder that already has a site.yaml. */
 enum status site_new(const char *dir, struct diag *d);
+
+/* ---- lint (lint.c) ------------------------------------------------ */
+
+struct site_lint_report {
+    unsigned stories, photos;
+    unsigned errors, warnings;
+    unsigned unreadable_stories; /* story.md files that did not load (logged) */
+};
+/*
+ * Reads every published story's photos and writes one line per
+ * finding to `out`: "FILE: FIELD: error|warning: why it matters"
+ * (docs/lint.md lists each check and its level). ST_OK when the site
+ * could be read, whatever was found; ST_CONFIG for a bad site.yaml.
+ */
+enum status site_lint(const char *site_dir, FILE *out, struct site_lint_report *report,
+                      struct diag *d);
 
 #endif

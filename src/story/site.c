@@ -32,6 +32,7 @@ void story_site_free(struct story_site *s)
     free(s->iim_charset);
     free(s->signing_key);
     free(s->notify);
+    free(s->privacy);
     story_license_clear(&s->license);
     free(s);
 }
@@ -41,8 +42,12 @@ static enum status set_defaults(struct story_site *s, const char *dir)
     s->dir = str_dup(dir);
     s->base_url = str_dup("/");
     s->language = str_dup("en");
-    s->iim_charset = str_dup("CP1252");
-    if (!s->dir || !s->base_url || !s->language || !s->iim_charset)
+    /* iim_charset stays NULL: meta's rule (docs/meta.md "IIM charsets")
+     * then tells CP949 from CP1252 by the bytes; a site names one only
+     * when its feeds use another. */
+    s->privacy = str_dup("default");
+    s->privacy_keep = STORY_KEEP_DEFAULT;
+    if (!s->dir || !s->base_url || !s->language || !s->privacy)
         return ST_NOMEM;
     memcpy(s->widths, default_widths, sizeof default_widths);
     s->n_widths = sizeof default_widths / sizeof default_widths[0];
@@ -229,6 +234,78 @@ static enum status images_key(struct story_ctx *c, const char *key, const struct
     return ST_NOT_FOUND;
 }
 
+/* Names a `privacy: {keep: [...]}` list may use. The rights core is
+ * accepted (and always kept) so a list can spell out everything. */
+static const struct {
+    const char *name;
+    unsigned bit;
+} keep_names[] = {
+    {"creator", 0}, {"credit_line", 0}, {"copyright_notice", 0}, {"web_statement", 0},
+    {"licensor_url", 0}, {"headline", STORY_KEEP_HEADLINE},
+    {"description", STORY_KEEP_DESCRIPTION}, {"caption", STORY_KEEP_DESCRIPTION},
+    {"alt_text", STORY_KEEP_ALT_TEXT}, {"date_created", STORY_KEEP_DATE_CREATED},
+    {"location", STORY_KEEP_LOCATION}, {"usage_terms", STORY_KEEP_USAGE_TERMS},
+    {"title", STORY_KEEP_TITLE}, {"keywords", STORY_KEEP_KEYWORDS},
+    {"source", STORY_KEEP_SOURCE}, {"creator_job_title", STORY_KEEP_JOB_TITLE},
+};
+
+static enum status privacy_key(struct story_ctx *c, const char *key, const struct story_ynode *v,
+                               const char *field, void *obj)
+{
+    struct story_site *s = obj;
+    bool is_seq;
+    enum status st;
+    if (strcmp(key, "keep") != 0)
+        return ST_NOT_FOUND;
+    st = story_get_seq(c, v, field, &is_seq);
+    if (st != ST_OK || !is_seq)
+        return st;
+    unsigned mask = 0;
+    for (size_t i = 0; i < v->n_items; i++) {
+        const struct story_ynode *f = v->items[i];
+        size_t k = 0;
+        if (f->kind != STORY_Y_SCALAR)
+            return story_config_error(c, f, field, "expected a field name");
+        while (k < sizeof keep_names / sizeof keep_names[0] && strcmp(keep_names[k].name, f->text))
+            k++;
+        if (k == sizeof keep_names / sizeof keep_names[0])
+            return story_config_error(c, f, field,
+                                      "unknown field (use headline, description, alt_text, "
+                                      "date_created, location, usage_terms, title, keywords, "
+                                      "source, creator_job_title)");
+        mask |= keep_names[k].bit;
+    }
+    free(s->privacy);
+    s->privacy = str_dup("keep");
+    s->privacy_keep = mask;
+    return s->privacy ? ST_OK : ST_NOMEM;
+}
+
+/* privacy: default | minimal | {keep: [field, ...]} */
+static enum status read_privacy(struct story_ctx *c, const struct story_ynode *v,
+                                const char *field, struct story_site *s)
+{
+    bool is_map;
+    if (story_yaml_is_null(v))
+        return ST_OK;
+    if (v->kind == STORY_Y_SCALAR) {
+        unsigned mask;
+        if (strcmp(v->text, "default") == 0)
+            mask = STORY_KEEP_DEFAULT;
+        else if (strcmp(v->text, "minimal") == 0)
+            mask = 0;
+        else
+            return story_config_error(c, v, field,
+                                      "use default, minimal, or a list under 'keep:'");
+        free(s->privacy);
+        s->privacy = str_dup(v->text);
+        s->privacy_keep = mask;
+        return s->privacy ? ST_OK : ST_NOMEM;
+    }
+    enum status st = story_get_map(c, v, field, &is_map);
+    return st != ST_OK || !is_map ? st : story_read_map(c, v, field, privacy_key, s);
+}
+
 static enum status site_key(struct story_ctx *c, const char *key, const struct story_ynode *v,
                             const char *field, void *obj)
 {
@@ -255,6 +332,8 @@ static enum status site_key(struct story_ctx *c, const char *key, const struct s
         return story_get_text(c, v, field, &s->notify);
     if (strcmp(key, "license") == 0)
         return story_get_license(c, v, field, &s->license);
+    if (strcmp(key, "privacy") == 0)
+        return read_privacy(c, v, field, s);
     if (strcmp(key, "images") == 0) {
         st = story_get_map(c, v, field, &is_map);
         return st != ST_OK || !is_map ? st : story_read_map(c, v, "images", images_key, s);

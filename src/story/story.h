@@ -33,7 +33,7 @@ struct story_site {
     char *language;  /* BCP 47, default "en" */
     char *description;
     char *theme;     /* folder under themes/, NULL = built-in default */
-    char *iim_charset; /* legacy charset for undeclared IIM, default cp1252 */
+    char *iim_charset; /* legacy charset for undeclared IIM; NULL = CP949 when the bytes look Korean, else CP1252 */
     struct story_license license;
     unsigned widths[16];
     size_t n_widths;
@@ -43,7 +43,30 @@ struct story_site {
     /* added by the story module: */
     unsigned n_warnings; /* unknown keys logged while loading (typos) */
     char *notify;        /* command run per new inquiry (read by src/serve itself) */
+    /* What derivatives keep (site.yaml `privacy:`), a mask of
+     * STORY_KEEP_*. The rights core (creator, credit line, copyright
+     * notice, web statement, licensor URL) is always kept. */
+    unsigned privacy_keep;
+    char *privacy; /* "default", "minimal" or "keep" (a list was given) */
 };
+
+/* Fields a derivative may keep beyond the rights core (site.yaml
+ * `privacy: {keep: [...]}` names, docs/story.md). */
+enum story_keep {
+    STORY_KEEP_HEADLINE = 1u << 0,
+    STORY_KEEP_DESCRIPTION = 1u << 1,
+    STORY_KEEP_ALT_TEXT = 1u << 2,
+    STORY_KEEP_DATE_CREATED = 1u << 3,
+    STORY_KEEP_LOCATION = 1u << 4,   /* city, sublocation, state, country, code */
+    STORY_KEEP_USAGE_TERMS = 1u << 5,
+    STORY_KEEP_TITLE = 1u << 6,
+    STORY_KEEP_KEYWORDS = 1u << 7,
+    STORY_KEEP_SOURCE = 1u << 8,
+    STORY_KEEP_JOB_TITLE = 1u << 9,
+};
+/* `privacy: default`: DESIGN.md's list (and title, keywords, source,
+ * job title, which carry no private data). */
+#define STORY_KEEP_DEFAULT 0x3FFu
 
 /* A tear sheet: where a photo or story was published. */
 struct story_publication {

@@ -310,6 +310,202 @@ static void riff_chunk_past_end(void **state)
     assert_non_null(strstr(d.message, "'EXIF' chunk declares 50 bytes but only 2 remain"));
 }
 
+/* ---- ISO-BMFF: a tiny box builder ---- */
+
+struct bb {
+    uint8_t b[4096];
+    size_t n;
+    size_t open[16];
+    int depth;
+};
+static void bb_u8(struct bb *b, uint8_t v) { b->b[b->n++] = v; }
+static void bb_u16(struct bb *b, uint16_t v) { bb_u8(b, (uint8_t)(v >> 8)); bb_u8(b, (uint8_t)v); }
+static void bb_u32(struct bb *b, uint32_t v) { bb_u16(b, (uint16_t)(v >> 16)); bb_u16(b, (uint16_t)v); }
+static void bb_raw(struct bb *b, const void *p, size_t n) { memcpy(b->b + b->n, p, n); b->n += n; }
+static void bb_open(struct bb *b, const char *type)
+{
+    b->open[b->depth++] = b->n;
+    bb_u32(b, 0);
+    bb_raw(b, type, 4);
+}
+static void bb_close(struct bb *b)
+{
+    size_t at = b->open[--b->depth], len = b->n - at;
+    b->b[at] = (uint8_t)(len >> 24); b->b[at + 1] = (uint8_t)(len >> 16);
+    b->b[at + 2] = (uint8_t)(len >> 8); b->b[at + 3] = (uint8_t)len;
+}
+static void bb_put32(struct bb *b, size_t at, uint32_t v)
+{
+    b->b[at] = (uint8_t)(v >> 24); b->b[at + 1] = (uint8_t)(v >> 16);
+    b->b[at + 2] = (uint8_t)(v >> 8); b->b[at + 3] = (uint8_t)v;
+}
+
+/* ftyp heic + meta(hdlr, pitm 1, iinf(Exif #2, mime XMP #3), iloc(v1,
+ * #2 in the file, #3 in idat), iprp(ipco(ispe, colr prof), ipma 1→1,2),
+ * idat), then an mdat holding the Exif item. Returns the Exif data
+ * offset patch position. */
+static void build_heif(struct bb *b, bool xmp_in_idat)
+{
+    static const char xmp[] = "<x:xmpmeta xmlns:x='adobe:ns:meta/'/>";
+    memset(b, 0, sizeof *b);
+    bb_open(b, "ftyp"); bb_raw(b, "heic", 4); bb_u32(b, 0); bb_raw(b, "mif1heic", 8); bb_close(b);
+    bb_open(b, "meta"); bb_u32(b, 0);
+    bb_open(b, "hdlr"); bb_u32(b, 0); bb_u32(b, 0); bb_raw(b, "pict", 4); bb_u32(b, 0); bb_u32(b, 0); bb_u32(b, 0); bb_u8(b, 0); bb_close(b);
+    bb_open(b, "pitm"); bb_u32(b, 0); bb_u16(b, 1); bb_close(b);
+    bb_open(b, "iinf"); bb_u32(b, 0); bb_u16(b, 3);
+    bb_open(b, "infe"); bb_u32(b, 2u << 24); bb_u16(b, 1); bb_u16(b, 0); bb_raw(b, "hvc1", 4); bb_u8(b, 0); bb_close(b);
+    bb_open(b, "infe"); bb_u32(b, 2u << 24); bb_u16(b, 2); bb_u16(b, 0); bb_raw(b, "Exif", 4); bb_u8(b, 0); bb_close(b);
+    bb_open(b, "infe"); bb_u32(b, 2u << 24); bb_u16(b, 3); bb_u16(b, 0); bb_raw(b, "mime", 4); bb_u8(b, 0);
+    bb_raw(b, "application/rdf+xml", 20); bb_close(b);
+    bb_close(b);
+    bb_open(b, "iloc"); bb_u32(b, 1u << 24); bb_u8(b, 0x44); bb_u8(b, 0x00); bb_u16(b, 2);
+    bb_u16(b, 2); bb_u16(b, 0); bb_u16(b, 0); bb_u16(b, 1);
+    size_t exif_off_at = b->n; bb_u32(b, 0); bb_u32(b, 4 + 6 + 8);
+    bb_u16(b, 3); bb_u16(b, xmp_in_idat ? 1 : 0); bb_u16(b, 0); bb_u16(b, 1); bb_u32(b, 0); bb_u32(b, sizeof xmp - 1);
+    bb_close(b);
+    bb_open(b, "iprp");
+    bb_open(b, "ipco");
+    bb_open(b, "ispe"); bb_u32(b, 0); bb_u32(b, 4032); bb_u32(b, 3024); bb_close(b);
+    bb_open(b, "colr"); bb_raw(b, "prof", 4); bb_raw(b, "ICCDATA!", 8); bb_close(b);
+    bb_close(b);
+    bb_open(b, "ipma"); bb_u32(b, 0); bb_u32(b, 1); bb_u16(b, 1); bb_u8(b, 2); bb_u8(b, 0x81); bb_u8(b, 2); bb_close(b);
+    bb_close(b);
+    bb_open(b, "idat"); bb_raw(b, xmp, sizeof xmp - 1); bb_close(b);
+    bb_close(b);
+    bb_open(b, "mdat");
+    bb_put32(b, exif_off_at, (uint32_t)b->n);
+    bb_u32(b, 6); bb_raw(b, "Exif\0\0", 6); bb_raw(b, "MM\0*\0\0\0\x08", 8);
+    bb_close(b);
+}
+
+static void bmff_finds_items_properties(void **state)
+{
+    (void)state;
+    struct bb b;
+    build_heif(&b, true);
+    struct container_bmff *out = malloc(sizeof *out);
+    struct diag d;
+    diag_clear(&d);
+    assert_true(container_is_bmff(span_make(b.b, b.n)));
+    assert_int_equal(container_bmff_walk(span_make(b.b, b.n), out, &d), ST_OK);
+    assert_false(out->partial);
+    assert_string_equal(out->major_brand, "heic");
+    assert_int_equal(out->primary_item, 1);
+    assert_int_equal(out->n_items, 3);
+    assert_int_equal(out->width, 4032);
+    assert_int_equal(out->height, 3024);
+    assert_int_equal(out->icc.data.len, 8);
+    assert_memory_equal(out->icc.data.ptr, "ICCDATA!", 8);
+    assert_int_equal(out->n_exif, 1);
+    assert_int_equal(out->exif[0].data.len, 8);
+    assert_memory_equal(out->exif[0].data.ptr, "MM\0*", 4);
+    assert_int_equal(out->n_xmp, 1);
+    assert_memory_equal(out->xmp[0].data.ptr, "<x:xmpmeta", 10);
+    free(out);
+}
+
+static void bmff_item_past_end_is_partial(void **state)
+{
+    (void)state;
+    struct bb b;
+    build_heif(&b, false); /* XMP "in the file" at offset 0 with its length: fits */
+    struct container_bmff *out = malloc(sizeof *out);
+    struct diag d;
+    diag_clear(&d);
+    /* Cut the file inside the mdat: the mdat box no longer fits, and the
+     * Exif item's bytes lie past the end. */
+    size_t cut = b.n - 10;
+    assert_int_equal(container_bmff_walk(span_make(b.b, cut), out, &d), ST_OK);
+    assert_true(out->partial);
+    assert_int_equal(out->n_exif, 0);
+    assert_non_null(strstr(out->warning.message, "mdat"));
+    free(out);
+}
+
+static void bmff_box_sizes(void **state)
+{
+    (void)state;
+    struct diag d;
+    struct cursor c;
+    struct container_bmff_box box;
+    /* size 0: to the end */
+    const uint8_t zero[] = {0, 0, 0, 0, 'm', 'd', 'a', 't', 1, 2, 3};
+    cursor_init(&c, span_make(zero, sizeof zero));
+    assert_int_equal(container_bmff_next(&c, &box, &d), ST_OK);
+    assert_int_equal(box.data.len, 3);
+    assert_int_equal(container_bmff_next(&c, &box, &d), ST_NOT_FOUND);
+    /* largesize */
+    const uint8_t large[] = {0, 0, 0, 1, 'f', 'r', 'e', 'e', 0, 0, 0, 0, 0, 0, 0, 18, 9, 9};
+    cursor_init(&c, span_make(large, sizeof large));
+    assert_int_equal(container_bmff_next(&c, &box, &d), ST_OK);
+    assert_int_equal(box.data.len, 2);
+    /* largesize past the end (2^63) */
+    const uint8_t huge[] = {0, 0, 0, 1, 'f', 'r', 'e', 'e', 0x80, 0, 0, 0, 0, 0, 0, 0};
+    cursor_init(&c, span_make(huge, sizeof huge));
+    diag_clear(&d);
+    assert_int_equal(container_bmff_next(&c, &box, &d), ST_TRUNCATED);
+    assert_int_equal(c.pos, 0);
+    /* size smaller than its header */
+    const uint8_t tiny[] = {0, 0, 0, 4, 'f', 'r', 'e', 'e'};
+    cursor_init(&c, span_make(tiny, sizeof tiny));
+    diag_clear(&d);
+    assert_int_equal(container_bmff_next(&c, &box, &d), ST_MALFORMED);
+    assert_non_null(strstr(d.message, "less than"));
+}
+
+static void bmff_depth_and_item_limits(void **state)
+{
+    (void)state;
+    /* iprp nested in iprp deeper than the limit */
+    struct bb *b = calloc(1, sizeof *b);
+    bb_open(b, "ftyp"); bb_raw(b, "avif", 4); bb_u32(b, 0); bb_close(b);
+    bb_open(b, "meta"); bb_u32(b, 0);
+    for (int i = 0; i < TS_LIMIT_BMFF_DEPTH + 2; i++)
+        bb_open(b, "iprp");
+    for (int i = 0; i < TS_LIMIT_BMFF_DEPTH + 2; i++)
+        bb_close(b);
+    bb_close(b);
+    struct container_bmff *out = malloc(sizeof *out);
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(container_bmff_walk(span_make(b->b, b->n), out, &d), ST_OK);
+    assert_true(out->partial);
+    assert_non_null(strstr(out->warning.message, "nested deeper"));
+    /* an iinf declaring 1000000 entries with a few real ones, and
+     * iloc entries beyond the item budget */
+    memset(b, 0, sizeof *b);
+    bb_open(b, "ftyp"); bb_raw(b, "mif1", 4); bb_u32(b, 0); bb_close(b);
+    bb_open(b, "meta"); bb_u32(b, 0);
+    bb_open(b, "iinf"); bb_u32(b, 1u << 24); bb_u32(b, 1000000);
+    bb_open(b, "infe"); bb_u32(b, 2u << 24); bb_u16(b, 1); bb_u16(b, 0); bb_raw(b, "Exif", 4); bb_u8(b, 0); bb_close(b);
+    bb_close(b);
+    bb_open(b, "iloc"); bb_u32(b, 2u << 24); bb_u8(b, 0x44); bb_u8(b, 0); bb_u32(b, 0xFFFFFFFFu);
+    for (int i = 0; i < 200; i++) {
+        bb_u32(b, 7); bb_u16(b, 0); bb_u16(b, 0); bb_u16(b, 1); bb_u32(b, 0); bb_u32(b, 4);
+    }
+    bb_close(b);
+    bb_close(b);
+    diag_clear(&d);
+    assert_int_equal(container_bmff_walk(span_make(b->b, b->n), out, &d), ST_OK);
+    assert_true(out->partial); /* iloc runs out of entries long before 2^32 */
+    assert_int_equal(out->n_items, 1);
+    assert_int_equal(out->n_exif, 0);
+    free(out);
+    free(b);
+}
+
+static void bmff_not_heif(void **state)
+{
+    (void)state;
+    const uint8_t mp4[] = {0, 0, 0, 16, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 0, 0};
+    struct container_bmff *out = malloc(sizeof *out);
+    struct diag d;
+    diag_clear(&d);
+    assert_false(container_is_bmff(span_make(mp4, sizeof mp4)));
+    assert_int_equal(container_bmff_walk(span_make(mp4, sizeof mp4), out, &d), ST_MALFORMED);
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -328,6 +524,11 @@ int main(void)
         cmocka_unit_test(iim_extended_length_absurd),
         cmocka_unit_test(png_chunk_with_bogus_length),
         cmocka_unit_test(riff_chunk_past_end),
+        cmocka_unit_test(bmff_finds_items_properties),
+        cmocka_unit_test(bmff_item_past_end_is_partial),
+        cmocka_unit_test(bmff_box_sizes),
+        cmocka_unit_test(bmff_depth_and_item_limits),
+        cmocka_unit_test(bmff_not_heif),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

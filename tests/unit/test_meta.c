@@ -450,7 +450,7 @@ static void truncated_jpeg_is_an_error(void **state)
     assert_non_null(strstr(d.message, "declares 16382 bytes but only 2 remain"));
     diag_clear(&d);
     assert_int_equal(meta_read((const uint8_t *)"GIF89a", 6, NULL, &m, &d), ST_UNSUPPORTED);
-    assert_non_null(strstr(d.message, "not a JPEG, TIFF, PNG or WebP"));
+    assert_non_null(strstr(d.message, "not a JPEG, TIFF, PNG, WebP, HEIF or AVIF"));
     meta_free(NULL);
 }
 
@@ -632,6 +632,198 @@ static void bad_corpus_files_fail_fast(void **state)
     assert_true(n > 0);
 }
 
+/* ---- EXIF text outside MWG: UserComment, XP* ---- */
+
+struct tent {
+    uint16_t tag, type;
+    const void *p;
+    uint32_t n;
+};
+
+static void put16(struct buf *b, uint16_t v, bool be)
+{
+    uint8_t t[2] = {be ? (uint8_t)(v >> 8) : (uint8_t)v, be ? (uint8_t)v : (uint8_t)(v >> 8)};
+    buf_append(b, t, 2);
+}
+
+/* A JPEG whose APP1 TIFF has IFD0 = ifd0 (+ ExifIFD pointer) and an
+ * ExifIFD = exif; every value stored after the IFDs. */
+static void exif_jpeg(struct buf *j, bool be, const struct tent *ifd0, size_t n0,
+                      const struct tent *exif, size_t n1)
+{
+    struct buf t, data;
+    buf_init(&t, 1 << 16);
+    buf_init(&data, 1 << 16);
+    buf_append(&t, be ? "MM\0*" : "II*\0", 4);
+    put32(&t, 8, be);
+    uint32_t ifd0_size = 2 + 12 * (uint32_t)(n0 + 1) + 4, exif_size = 2 + 12 * (uint32_t)n1 + 4;
+    uint32_t data_at = 8 + ifd0_size + exif_size;
+    for (int pass = 0; pass < 2; pass++) {
+        const struct tent *e = pass ? exif : ifd0;
+        size_t n = pass ? n1 : n0;
+        put16(&t, (uint16_t)(n + (pass ? 0 : 1)), be);
+        for (size_t i = 0; i < n; i++) {
+            put16(&t, e[i].tag, be);
+            put16(&t, e[i].type, be);
+            put32(&t, e[i].n, be);
+            if (e[i].n <= 4) { /* fits in the entry (TIFF 6.0 §2) */
+                uint8_t v[4] = {0};
+                memcpy(v, e[i].p, e[i].n);
+                buf_append(&t, v, 4);
+                continue;
+            }
+            put32(&t, data_at + (uint32_t)data.len, be);
+            buf_append(&data, e[i].p, e[i].n);
+            if (data.len % 2)
+                buf_putc(&data, 0);
+        }
+        if (!pass) {
+            put16(&t, 0x8769, be);
+            put16(&t, 4, be);
+            put32(&t, 1, be);
+            put32(&t, 8 + ifd0_size, be);
+        }
+        put32(&t, 0, be);
+    }
+    buf_append(&t, data.data, data.len);
+    struct buf app1;
+    buf_init(&app1, 1 << 16);
+    buf_append(&app1, "Exif\0\0", 6);
+    buf_append(&app1, t.data, t.len);
+    buf_init(j, 1 << 17);
+    buf_append(j, "\xFF\xD8", 2);
+    seg(j, 0xE1, app1.data, app1.len);
+    buf_append(j, "\xFF\xDA\x00\x02", 4);
+    buf_free(&app1);
+    buf_free(&t);
+    buf_free(&data);
+}
+
+static void exif_user_comment_and_xp_tags(void **state)
+{
+    (void)state;
+    /* "Café 😀" in UTF-16LE (XP*) and in each byte order (UserComment) */
+    const uint8_t le[] = {'C', 0, 'a', 0, 'f', 0, 0xE9, 0, ' ', 0, 0x3D, 0xD8, 0x00, 0xDE, 0, 0};
+    uint8_t be[sizeof le];
+    for (size_t i = 0; i < sizeof le; i += 2) {
+        be[i] = le[i + 1];
+        be[i + 1] = le[i];
+    }
+    for (int order = 0; order < 2; order++) {
+        uint8_t uc[8 + sizeof le];
+        memcpy(uc, "UNICODE\0", 8);
+        memcpy(uc + 8, order ? be : le, sizeof le);
+        const struct tent ifd0[] = {
+            {0x9C9B, 1, le, sizeof le}, {0x9C9D, 1, "A\0u\0t\0h\0", 8},
+            {0x9C9E, 1, "k\0;\0w\0", 6},
+        };
+        const struct tent exif[] = {{0x9286, 7, uc, sizeof uc}};
+        struct buf j;
+        exif_jpeg(&j, order == 1, ifd0, 3, exif, 1);
+        struct photo_meta *m = read_ok(&j, NULL);
+        assert_string_equal(m->user_comment, "Café 😀");
+        assert_string_equal(m->xp_title, "Café 😀");
+        /* no IIM/XMP title: XPTitle is the last resort, with a note */
+        assert_string_equal(m->title, "Café 😀");
+        assert_non_null(strstr(m->notes.items[0], "XPTitle"));
+        /* MWG names the creator's and keywords' sources: XP never fills them */
+        assert_string_equal(m->xp_author, "Auth");
+        assert_int_equal(m->creator.n, 0);
+        assert_string_equal(m->xp_keywords, "k;w");
+        assert_int_equal(m->keywords.n, 0);
+        json_t *o = meta_to_json(m);
+        assert_string_equal(json_string_value(json_object_get(o, "user_comment")), "Café 😀");
+        json_decref(o);
+        meta_free(m);
+        buf_free(&j);
+    }
+    /* ASCII, JIS (skipped with a note), an unpaired surrogate, blanks */
+    const struct tent ascii[] = {{0x9286, 7, "ASCII\0\0\0Hello", 13}};
+    const struct tent jis[] = {{0x9286, 7, "JIS\0\0\0\0\0\x30\x21", 10}};
+    const struct tent blank[] = {{0x9286, 7, "\0\0\0\0\0\0\0\0      ", 14},
+                                 {0x9C9C, 1, "\x3D\xD8x\0", 4}};
+    struct buf j;
+    exif_jpeg(&j, false, NULL, 0, ascii, 1);
+    struct photo_meta *m = read_ok(&j, NULL);
+    assert_string_equal(m->user_comment, "Hello");
+    meta_free(m);
+    buf_free(&j);
+    exif_jpeg(&j, true, NULL, 0, jis, 1);
+    m = read_ok(&j, NULL);
+    assert_null(m->user_comment);
+    assert_non_null(strstr(m->notes.items[0], "JIS"));
+    meta_free(m);
+    buf_free(&j);
+    exif_jpeg(&j, false, &blank[1], 1, blank, 1);
+    m = read_ok(&j, NULL);
+    assert_null(m->user_comment);
+    assert_string_equal(m->xp_comment, "\xEF\xBF\xBDx");
+    meta_free(m);
+    buf_free(&j);
+}
+
+/* ---- IPTC Extension fields ---- */
+
+static const char xmp_ext[] =
+    "<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF "
+    "xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>"
+    "<rdf:Description xmlns:Iptc4xmpExt='http://iptc.org/std/Iptc4xmpExt/2008-02-29/' "
+    "xmlns:Iptc4xmpCore='http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/' "
+    "xmlns:exif='http://ns.adobe.com/exif/1.0/' "
+    "Iptc4xmpExt:DigitalSourceType='http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture'>"
+    "<Iptc4xmpCore:CreatorContactInfo Iptc4xmpCore:CiEmailWork='a@b.example' "
+    "Iptc4xmpCore:CiAdrCity='Seoul'/>"
+    "<Iptc4xmpCore:ExtDescrAccessibility><rdf:Alt><rdf:li xml:lang='x-default'>long</rdf:li>"
+    "<rdf:li xml:lang='ko'>길게</rdf:li></rdf:Alt></Iptc4xmpCore:ExtDescrAccessibility>"
+    "<Iptc4xmpExt:PersonInImage><rdf:Bag><rdf:li>Kim</rdf:li><rdf:li>Lee</rdf:li></rdf:Bag>"
+    "</Iptc4xmpExt:PersonInImage>"
+    "<Iptc4xmpExt:LocationCreated><rdf:Bag><rdf:li rdf:parseType='Resource'>"
+    "<Iptc4xmpExt:City>Busan</Iptc4xmpExt:City></rdf:li><rdf:li rdf:parseType='Resource'>"
+    "<Iptc4xmpExt:City>second, ignored</Iptc4xmpExt:City></rdf:li></rdf:Bag>"
+    "</Iptc4xmpExt:LocationCreated>"
+    "<Iptc4xmpExt:LocationShown><rdf:Bag>"
+    "<rdf:li><rdf:Description Iptc4xmpExt:City='Seoul' Iptc4xmpExt:CountryCode='KOR' "
+    "exif:GPSLatitude='37,33.9N'><Iptc4xmpExt:LocationId><rdf:Bag><rdf:li>id1</rdf:li>"
+    "</rdf:Bag></Iptc4xmpExt:LocationId></rdf:Description></rdf:li>"
+    "<rdf:li rdf:parseType='Resource'><Iptc4xmpExt:WorldRegion>Asia</Iptc4xmpExt:WorldRegion>"
+    "</rdf:li></rdf:Bag></Iptc4xmpExt:LocationShown>"
+    "</rdf:Description></rdf:RDF></x:xmpmeta>";
+
+static void xmp_iptc_extension_fields(void **state)
+{
+    (void)state;
+    struct buf j;
+    make_jpeg(&j, NULL, NULL, xmp_ext);
+    struct photo_meta *m = read_ok(&j, NULL);
+    assert_string_equal(m->digital_source_type,
+                        "http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture");
+    assert_string_equal(m->creator_contact.email, "a@b.example");
+    assert_string_equal(m->creator_contact.city, "Seoul");
+    assert_string_equal(m->extended_description, "long");
+    assert_string_equal(meta_lang_pick(&m->extended_description_langs, "ko"), "길게");
+    assert_int_equal(m->person_in_image.n, 2);
+    assert_string_equal(m->person_in_image.items[1], "Lee");
+    assert_string_equal(m->location_created.city, "Busan");
+    assert_int_equal(m->n_location_shown, 2);
+    assert_string_equal(m->location_shown[0].city, "Seoul");
+    assert_string_equal(m->location_shown[0].country_code, "KOR");
+    assert_true(m->location_shown[0].has_gps);
+    assert_null(m->location_shown[0].sublocation);
+    assert_string_equal(m->location_shown[1].world_region, "Asia");
+    assert_false(m->location_shown[1].has_gps);
+    assert_false(m->has_gps); /* a GPS inside a location is reported there */
+    json_t *o = meta_to_json(m);
+    json_t *shown = json_object_get(o, "location_shown");
+    assert_int_equal(json_array_size(shown), 2);
+    assert_null(json_object_get(json_array_get(shown, 0), "GPSLatitude"));
+    assert_string_equal(json_string_value(json_object_get(json_object_get(o, "creator_contact"),
+                                                          "CiEmailWork")),
+                        "a@b.example");
+    json_decref(o);
+    meta_free(m);
+    buf_free(&j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -652,6 +844,8 @@ int main(void)
         cmocka_unit_test(png_iccp_decompression_bomb_is_refused),
         cmocka_unit_test(webp_with_xmp),
         cmocka_unit_test(bad_corpus_files_fail_fast),
+        cmocka_unit_test(exif_user_comment_and_xp_tags),
+        cmocka_unit_test(xmp_iptc_extension_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

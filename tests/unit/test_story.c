@@ -124,7 +124,7 @@ static void site_without_yaml_has_every_default(void **state)
     assert_string_equal(s->dir, dir);
     assert_string_equal(s->base_url, "/");
     assert_string_equal(s->language, "en");
-    assert_string_equal(s->iim_charset, "CP1252");
+    assert_null(s->iim_charset); /* meta decides by the bytes */
     assert_null(s->title);
     assert_null(s->signing_key);
     assert_null(s->license.copyright);
@@ -254,6 +254,9 @@ static void site_invalid_values_name_file_line_and_key(void **state)
         {"theme: ../../etc\n", 1, "theme"},
         {"title: [a, b]\n", 1, "title"},
         {"title: A\nauthor: B\ntitle: C\n", 3, "title"},
+        {"privacy: everything\n", 1, "privacy"},
+        {"privacy:\n  keep: [headline, gps]\n", 2, "privacy.keep"},
+        {"privacy:\n  keep: headline\n", 2, "privacy.keep"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char name[32], want[64];
@@ -269,6 +272,29 @@ static void site_invalid_values_name_file_line_and_key(void **state)
         assert_contains(msg, want);
         assert_contains(msg, cases[i].key);
     }
+}
+
+static void site_privacy_policies(void **state)
+{
+    (void)state;
+    struct story_site *s = NULL;
+    struct diag d;
+    assert_int_equal(load_site_text("privacy-none", "title: x\n", &s, &d), ST_OK);
+    assert_string_equal(s->privacy, "default");
+    assert_int_equal(s->privacy_keep, STORY_KEEP_DEFAULT);
+    story_site_free(s);
+    assert_int_equal(load_site_text("privacy-min", "privacy: minimal\n", &s, &d), ST_OK);
+    assert_string_equal(s->privacy, "minimal");
+    assert_int_equal(s->privacy_keep, 0);
+    story_site_free(s);
+    assert_int_equal(load_site_text("privacy-keep",
+                                    "privacy:\n  keep: [creator, caption, alt_text, location]\n",
+                                    &s, &d),
+                     ST_OK);
+    assert_string_equal(s->privacy, "keep");
+    assert_int_equal(s->privacy_keep,
+                     STORY_KEEP_DESCRIPTION | STORY_KEEP_ALT_TEXT | STORY_KEEP_LOCATION);
+    story_site_free(s);
 }
 
 static void site_unknown_keys_warn_with_file_line_and_key(void **state)
@@ -910,6 +936,7 @@ int main(void)
         cmocka_unit_test(site_folder_that_does_not_exist_is_an_error),
         cmocka_unit_test(site_yaml_with_every_key),
         cmocka_unit_test(site_invalid_values_name_file_line_and_key),
+        cmocka_unit_test(site_privacy_policies),
         cmocka_unit_test(site_unknown_keys_warn_with_file_line_and_key),
         cmocka_unit_test(site_refuses_alias_bombs_and_anchors),
         cmocka_unit_test(site_nesting_and_size_are_capped),
