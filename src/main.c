@@ -523,6 +523,8 @@ static int cmd_keygen(int argc, char **argv)
            "Use it with  signing_key: %s  in site.yaml.\n",
            argv[0], C2PA_KEY_FILE, C2PA_CHAIN_FILE, C2PA_ANCHOR_FILE, argv[0]);
     return 0;
+}
+
 /* tearsheet lint [SITE]: findings on stdout, exit 1 when any is an error. */
 static int cmd_lint(int argc, char **argv)
 {

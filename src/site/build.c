@@ -308,6 +308,7 @@ abort:
         free(p->id);
         meta_free(p->meta);
         image_result_free(&p->result);
+        json_decref(p->credentials);
     }
     free(b.photos);
     for (size_t i = 0; i < b.n_stories; i++)

@@ -33,12 +33,13 @@ struct site_photo {
     struct photo_meta *meta;
     struct image_result result;
     char key[65];    /* sha256 hex of content + settings */
+    json_t *credentials; /* what the Content Credentials panel shows, or NULL */
     bool cached;
     double seconds;
 };
 
 struct site_theme {
-    struct html_template *layout, *index, *story, *figure, *page, *notfound;
+    struct html_template *layout, *index, *story, *figure, *page, *notfound, *credentials;
     struct html_template *license, *thanks; /* the inquiry form page, its confirmation */
     char *css;
     size_t css_len;
@@ -82,6 +83,13 @@ enum status site_render(struct site_build *b, const struct html_template *t, jso
 enum status site_photos_run(struct site_build *b, struct diag *d);
 const struct site_photo *site_photo_find(const struct site_build *b, const char *slug,
                                          const char *file);
+
+/* credentials.c */
+json_t *site_credentials_of(struct span asset, const char *name);
+enum status site_credentials_make(const struct site_photo *p, struct span original,
+                                  json_t **out, struct diag *d);
+enum status site_credentials_results(const struct c2pa_report *r, struct c2pa_sign_results *out);
+void site_credentials_results_free(struct c2pa_sign_results *r);
 
 /* pages.c */
 enum status site_pages_write(struct site_build *b, struct diag *d);

@@ -287,6 +287,27 @@ static enum status figure_cb(void *ud, const char *src, const char *alt, const c
         set_str(ctx, "place", place);
         set_str(ctx, "placeholder", colour);
         set_str(ctx, "license_href", license_href);
+        if (p->credentials) {
+            /* the Content Credentials panel: what the validator said of
+             * the published file (and of the original, when it had its own) */
+            json_t *cred = json_deep_copy(p->credentials);
+            int dw = (int)json_integer_value(json_object_get(cred, "download_width"));
+            for (size_t i = 0; i < p->result.n_outputs; i++) {
+                const struct image_output *o = &p->result.outputs[i];
+                if (o->format == IMAGE_JPEG && (int)o->width == dw) {
+                    const char *name = strrchr(o->path, '/');
+                    char href[TS_LIMIT_PATH];
+                    snprintf(href, sizeof href, "%s%s", fc->prefix, name ? name + 1 : o->path);
+                    json_object_set_new(cred, "download", json_string(href));
+                }
+            }
+            char about[TS_LIMIT_PATH];
+            snprintf(about, sizeof about, "%scontent-credentials/", fc->root);
+            json_object_set_new(cred, "about", json_string(about));
+            json_object_set_new(ctx, "credentials", cred);
+        } else {
+            json_object_set_new(ctx, "credentials", json_null());
+        }
         struct diag d;
         diag_clear(&d);
         st = site_render(b, b->theme.figure, ctx, out, &d);
@@ -778,6 +799,30 @@ static enum status render_404(struct site_build *b, json_t *pages, struct diag *
     return st;
 }
 
+/* content-credentials/index.html: what the mark under each photo means
+ * and how to check a file; written when the site signs its photos. */
+static enum status render_credentials_page(struct site_build *b, json_t *pages, struct diag *d)
+{
+    bool any = false;
+    for (size_t i = 0; i < b->n_photos && !any; i++)
+        any = b->photos[i].credentials != NULL;
+    if (!any)
+        return ST_OK;
+    /* our demo keys say so in their subject; any other key is the
+     * photographer's own and may chain to a trust list */
+    json_t *ctx = json_pack("{s:s, s:b}", "root", "../", "untrusted", true);
+    struct buf content;
+    buf_init(&content, TS_LIMIT_PAGE_BYTES);
+    enum status st = site_render(b, b->theme.credentials, ctx, &content, d);
+    if (st == ST_OK)
+        st = write_page(b, "content-credentials/index.html", "../", "Content Credentials", NULL,
+                        "How this site proves where its photographs come from.", content.data,
+                        NULL, pages, d);
+    json_decref(ctx);
+    buf_free(&content);
+    return st;
+}
+
 static enum status write_sitemap(struct site_build *b, json_t *pages, struct diag *d)
 {
     struct buf x;
@@ -908,6 +953,8 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
         goto abort;
     render_pages(b, pages, true); /* each page's failure is reported and counted */
     if ((st = render_404(b, pages, d)) != ST_OK)
+        goto abort;
+    if ((st = render_credentials_page(b, pages, d)) != ST_OK)
         goto abort;
     for (size_t i = 0; i < b->n_photos; i++) {
         struct diag fd;

@@ -94,7 +94,7 @@ static void fill_rights(struct site_build *b, struct site_photo *p)
     }
 }
 
-static enum status load_manifest(const char *dir, struct image_result *r)
+static enum status load_manifest(const char *dir, struct image_result *r, json_t **credentials)
 {
     char path[TS_LIMIT_PATH];
     if (!path_join(path, sizeof path, dir, "manifest.json"))
@@ -142,6 +142,8 @@ static enum status load_manifest(const char *dir, struct image_result *r)
         r->n_outputs++;
     }
     st = r->n_outputs ? ST_OK : ST_MALFORMED;
+    if (st == ST_OK && json_is_object(json_object_get(j, "credentials")))
+        *credentials = json_incref(json_object_get(j, "credentials"));
 abort:
     if (st != ST_OK)
         image_result_free(r);
@@ -149,7 +151,8 @@ abort:
     return st;
 }
 
-static enum status save_manifest(const char *dir, const struct image_result *r, struct diag *d)
+static enum status save_manifest(const char *dir, const struct image_result *r,
+                                 json_t *credentials, struct diag *d)
 {
     json_t *outs = json_array();
     for (size_t i = 0; i < r->n_outputs; i++) {
@@ -163,6 +166,8 @@ static enum status save_manifest(const char *dir, const struct image_result *r, 
     json_t *j = json_pack("{s:i, s:i, s:[i,i,i], s:o}", "width", r->width, "height", r->height,
                           "dominant", r->dominant_rgb[0], r->dominant_rgb[1], r->dominant_rgb[2],
                           "outputs", outs);
+    if (credentials)
+        json_object_set(j, "credentials", credentials);
     char *text = json_dumps(j, JSON_INDENT(1));
     json_decref(j);
     if (!text)
@@ -220,15 +225,21 @@ static enum status sign_outputs(struct site_build *b, struct site_photo *p, stru
     const char *slash = strrchr(p->src_path, '/');
     /* Say so when the original has content credentials of its own,
      * rather than leave them out silently. */
+    /* An original with content credentials of its own (a camera's, an
+     * editor's): validate them, then carry its store into every
+     * derivative with those results, so the chain stays provable. */
     uint8_t *store = NULL;
     size_t store_len = 0;
     struct diag ignored;
-    if (c2pa_sign_find_store(original, &store, &store_len, &ignored) == ST_OK)
-        log_msg(LOG_WARN,
-                "%s: its own C2PA manifest is not carried into the derivatives yet; "
-                "they name it as their parent without its provenance",
-                p->src_path);
-    free(store);
+    struct c2pa_report report;
+    struct c2pa_sign_results results;
+    memset(&report, 0, sizeof report);
+    memset(&results, 0, sizeof results);
+    bool carry = false;
+    if (c2pa_sign_find_store(original, &store, &store_len, &ignored) == ST_OK &&
+        c2pa_verify(original, p->src_path, NULL, &report, &ignored) == ST_OK &&
+        report.has_manifest && site_credentials_results(&report, &results) == ST_OK)
+        carry = true;
     for (size_t i = 0; i < p->result.n_outputs; i++) {
         struct image_output *o = &p->result.outputs[i];
         if (o->format != IMAGE_JPEG && o->format != IMAGE_WEBP)
@@ -245,6 +256,8 @@ static enum status sign_outputs(struct site_build *b, struct site_photo *p, stru
             .title = title,
             .generator_name = "tearsheet",
             .generator_version = TS_VERSION,
+            .original_store = carry ? span_make(store, store_len) : span_make(NULL, 0),
+            .original_results = carry ? &results : NULL,
         };
         diag_set_file(d, o->path);
         if ((st = c2pa_sign(b->signer, &in, &signed_data, &signed_len, d)) != ST_OK ||
@@ -257,6 +270,9 @@ static enum status sign_outputs(struct site_build *b, struct site_photo *p, stru
     }
     diag_set_file(d, p->src_path);
 abort:
+    site_credentials_results_free(&results);
+    c2pa_report_free(&report);
+    free(store);
     free(asset);
     free(signed_data);
     return st;
@@ -300,7 +316,7 @@ static enum status process_photo(struct site_build *b, struct site_photo *p)
         st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "cache path too long");
         goto abort;
     }
-    if (load_manifest(dir, &p->result) == ST_OK) {
+    if (load_manifest(dir, &p->result, &p->credentials) == ST_OK) {
         p->cached = true;
     } else {
         if ((st = file_mkdirs(dir, d)) != ST_OK)
@@ -319,7 +335,12 @@ static enum status process_photo(struct site_build *b, struct site_photo *p)
          * never holds an unsigned derivative under a signed key. */
         if (b->signer && (st = sign_outputs(b, p, span_make(data, len), d)) != ST_OK)
             goto abort;
-        if ((st = save_manifest(dir, &p->result, d)) != ST_OK)
+        /* what the Content Credentials panel shows, kept with the cache
+         * so an unchanged photo is not validated again */
+        if (b->signer && (st = site_credentials_make(p, span_make(data, len), &p->credentials,
+                                                     d)) != ST_OK)
+            goto abort;
+        if ((st = save_manifest(dir, &p->result, p->credentials, d)) != ST_OK)
             goto abort;
     }
 

@@ -107,7 +107,8 @@ enum status site_theme_load(struct site_build *b, struct diag *d)
         (st = compile("page", &t->page, d)) != ST_OK ||
         (st = compile("404", &t->notfound, d)) != ST_OK ||
         (st = compile("license", &t->license, d)) != ST_OK ||
-        (st = compile("thanks", &t->thanks, d)) != ST_OK)
+        (st = compile("thanks", &t->thanks, d)) != ST_OK ||
+        (st = compile("credentials", &t->credentials, d)) != ST_OK)
         return st;
     size_t len = 0;
     const char *css = theme_file("style.css", &len, d);
@@ -131,6 +132,7 @@ void site_theme_free(struct site_theme *t)
     html_template_free(t->figure);
     html_template_free(t->page);
     html_template_free(t->notfound);
+    html_template_free(t->credentials);
     html_template_free(t->license);
     html_template_free(t->thanks);
     free(t->css);

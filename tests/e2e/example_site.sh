@@ -172,6 +172,17 @@ assert d["rights/other"]["job_id"] is None, d
     python3 "$src/tests/e2e/check_jsonld.py" "$rp/index.html" --article --photos 2
 fi
 
+# content credentials: every photo's panel, the page that explains it,
+# and the downloadable signed file verifies with our own validator
+check "content credentials panel" has "$story" '<details class="credentials">'
+check "panel says what was done" has "$story" "opened, then resized"
+check "panel offers the signed file" grep -qE 'href="[^"]+-[0-9]+\.jpg" download' "$story"
+check "content credentials page" test -f "$tmp/site/public/content-credentials/index.html"
+signed=$(ls "$tmp"/site/public/kim-ryon-hui/*.jpg | head -1)
+"$ts" verify "$signed" >"$tmp/verify.txt" 2>&1
+check "derivative verifies (exit 0)" test $? -eq 0
+check "verify names the signer" has "$tmp/verify.txt" "tearsheet demo signer"
+
 # second build: everything from the cache, same output
 "$ts" build "$tmp/site" >"$tmp/build2.log" 2>&1
 check "rebuild exit 0" test $? -eq 0
