@@ -144,6 +144,10 @@ with tempfile.TemporaryDirectory(prefix="ts-roundtrip-") as tmp:
             et = json.loads(e.stdout)[0]
             for key, get in KEPT:
                 want = clean(orig.get(key))
+                if key == "licensor_url" and want is None:
+                    # no licensor anywhere: the site points at the photo's
+                    # own inquiry form (docs/site.md, acquireLicensePage)
+                    want = "/license/s/photo/"
                 got = get(et)
                 if got != want:
                     problems.append(f"{ext} {key}: {json.dumps(got, ensure_ascii=False)[:60]}"
