@@ -132,6 +132,10 @@ static enum status plan_photos(struct site_build *b, struct diag *d)
             p->story_slug = str_dup(s->slug);
             p->line = line;
             p->story = s;
+            /* the stat index's key: taken before the photo is read, so a
+             * change while it is read shows next time (statindex.c) */
+            site_stat_from(&sb, &p->stat);
+            p->have_stat = true;
             char stem[256], id[256];
             snprintf(stem, sizeof stem, "%s", file);
             char *dot = strrchr(stem, '.');

@@ -190,10 +190,6 @@ static enum status process_photo(struct site_build *b, struct site_photo *p)
      * gives the content hash, and the cached header gives the metadata,
      * so not one byte of the photo is read. */
     char content[65];
-    struct stat sb;
-    p->have_stat = stat(p->src_path, &sb) == 0; /* before reading: a later change shows */
-    if (p->have_stat)
-        site_stat_from(&sb, &p->stat);
     p->have_head = site_stat_index_lookup(b, p, content) &&
                    site_head_load(b, content, &data, &len) == ST_OK;
     if (!p->have_head) {
@@ -260,8 +256,7 @@ static enum status process_photo(struct site_build *b, struct site_photo *p)
         st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "output path too long");
         goto abort;
     }
-    if ((st = file_mkdirs(story_out, d)) != ST_OK)
-        goto abort;
+    /* story_out was made before the jobs (site_photos_run) */
     for (size_t i = 0; i < p->result.n_outputs; i++) {
         struct image_output *o = &p->result.outputs[i];
         char name[512], to[TS_LIMIT_PATH];
@@ -379,6 +374,16 @@ enum status site_photos_run(struct site_build *b, struct diag *d)
         jobs = b->n_photos ? (unsigned)b->n_photos : 1;
     pthread_t threads[64];
     unsigned started = 0;
+    /* Each story's output folder once here, not once per photo: on a
+     * no-op build of 1,000 photos that was 3,000 mkdir calls. */
+    for (size_t i = 0; i < b->n_stories; i++) {
+        char story_out[TS_LIMIT_PATH];
+        struct diag md;
+        diag_clear(&md);
+        if (path_join(story_out, sizeof story_out, b->out_dir, b->stories[i]->slug) &&
+            file_mkdirs(story_out, &md) != ST_OK)
+            log_diag(LOG_ERROR, &md); /* its photos then fail to publish, each reported */
+    }
     b->next_photo = 0;
     b->done_photos = 0;
     b->done_built = 0;
