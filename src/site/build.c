@@ -179,12 +179,12 @@ static void settings_from_config(struct site_build *b)
         s->jpeg_quality = c->jpeg_quality;
     if (c->webp_quality)
         s->webp_quality = c->webp_quality;
-    if (c->webp_effort)
-        s->webp_effort = c->webp_effort;
+    /* efforts: 0 is a real choice (fastest), and story_site_load
+     * already fills the defaults, so they are taken as they are */
+    s->webp_effort = c->webp_effort;
     if (c->avif_quality)
         s->avif_quality = c->avif_quality;
-    if (c->avif_effort)
-        s->avif_effort = c->avif_effort;
+    s->avif_effort = c->avif_effort;
     meta_keep_default(&b->keep);
     struct buf f;
     buf_init(&f, 4096);
