@@ -81,6 +81,7 @@ struct site_build {
     size_t done_built;   /* photos encoded so far, for the ETA */
     double jobs_started; /* monotonic seconds */
     bool bar_shown;      /* a progress bar is on the terminal's last line */
+    double bar_drawn;    /* when it was last drawn: at most 10 redraws a second */
 };
 
 /* theme.c */

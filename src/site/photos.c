@@ -314,6 +314,9 @@ static void report_progress(struct site_build *b, const struct site_photo *p, si
     double elapsed = now_seconds() - b->jobs_started;
     char eta[32] = "--:--", spent[32];
     size_t left = b->n_photos - done;
+    if (left > 0 && b->bar_shown && elapsed - b->bar_drawn < 0.1)
+        return; /* 1,000 cached photos would otherwise be 1,000 redraws */
+    b->bar_drawn = elapsed;
     if (left == 0)
         format_duration(0, eta, sizeof eta);
     else if (b->done_built > 0)
