@@ -165,13 +165,13 @@ for w in 480 960 1600 2400; do
 done
 EOF
 # The floor, per photo: the one DCT-scaled decode and each output encoded
-# once with our settings. The resized inputs are prepared beforehand
-# (untimed, below): the floor charges no resize, no colour conversion,
-# no rotation and no metadata.
+# once with our settings, at our pixel counts. The resized inputs are
+# prepared beforehand (untimed, below): the floor charges no resize, no
+# colour conversion, no rotation and no metadata.
 cat > "$out/floor_one.sh" <<'EOF'
 #!/bin/sh
 p=$1; o=$2; b=$(basename "$p" .jpg); in=$(dirname "$o")/floor-in
-djpeg -scale 1/2 -outfile /dev/null "$p"
+djpeg -scale "$(cat "$in/$b.scale")" -outfile /dev/null "$p"
 for w in 480 960 1600 2400; do
   cjpeg -quality 82 -optimize -progressive -outfile "$o/$b-$w.jpg" "$in/$b-$w.ppm"
   cwebp -quiet -q 80 -m 4 "$in/$b-$w.ppm" -o "$o/$b-$w.webp"
@@ -182,28 +182,42 @@ EOF
 cat > "$out/floor_avif_one.sh" <<'EOF'
 #!/bin/sh
 p=$1; o=$2; b=$(basename "$p" .jpg); in=$(dirname "$o")/floor-in
-djpeg -scale 1/2 -outfile /dev/null "$p"
+djpeg -scale "$(cat "$in/$b.scale")" -outfile /dev/null "$p"
 for w in 480 960 1600 2400; do
-  avifenc -j 1 -s 5 --min 25 --max 25 "$in/$b-$w.ppm" "$o/$b-$w.avif" >/dev/null
+  avifenc -j 1 -s 5 --min 25 --max 25 "$in/$b-$w.png" "$o/$b-$w.avif" >/dev/null
 done
 EOF
 chmod +x "$out/vt_one.sh" "$out/vt_fair.sh" "$out/im_one.sh" "$out/gm_one.sh" "$out/floor_one.sh" \
   "$out/floor_avif_one.sh"
 
-# floor inputs: the upright-agnostic 1/2-scale decode resized to each width
+# The floor's inputs, per photo: the smallest sufficient DCT scale M/8
+# (libjpeg-turbo's djpeg has all eighths; libvips only 1/2^k) for the
+# upright width 2400 — the stored height for orientations 5–8 — and the
+# image resized so that each output has exactly our pixel count
+# (a portrait's 2400 px upright is 2400×3600). Not rotated: the floor
+# charges no rotation. AVIF reads PNG (uncompressed), not PPM.
 fin=$out/floor-in
-if want_any floor avif && [ ! -f "$fin/.done-$photos" ]; then
+if want_any floor avif && [ ! -f "$fin/.done-$photos-v2" ]; then
   echo "== preparing the floor's resized inputs (untimed)" >&2
   rm -rf "$fin"; mkdir -p "$fin"
   for p in "${list[@]}"; do
     b=$(basename "$p" .jpg)
-    djpeg -scale 1/2 -outfile "$fin/$b.ppm" "$p"
+    sw=$(vipsheader -f width "$p"); sh=$(vipsheader -f height "$p")
+    o=$(vipsheader -f orientation "$p" 2>/dev/null || echo 1)
+    up=$sw; [ "${o:-1}" -ge 5 ] && up=$sh
+    m=1; while [ $((up * m / 8)) -lt 2400 ] && [ $m -lt 8 ]; do m=$((m + 1)); done
+    echo "$m/8" > "$fin/$b.scale"
+    djpeg -scale "$m/8" -outfile "$fin/$b.ppm" "$p"
+    dw=$(vipsheader -f width "$fin/$b.ppm"); dh=$(vipsheader -f height "$fin/$b.ppm")
+    dup=$dw; [ "${o:-1}" -ge 5 ] && dup=$dh
     for w in 480 960 1600 2400; do
-      vips resize "$fin/$b.ppm" "$fin/$b-$w.ppm" "$(awk -v w="$w" -v s="$(vipsheader -f width "$fin/$b.ppm")" 'BEGIN {print w / s}')"
+      f=$(awk -v w="$w" -v s="$dup" 'BEGIN {print w / s}')
+      vips resize "$fin/$b.ppm" "$fin/$b-$w.ppm" "$f"
+      want avif && vips pngsave "$fin/$b-$w.ppm" "$fin/$b-$w.png" --compression 0
     done
     rm -f "$fin/$b.ppm"
   done
-  touch "$fin/.done-$photos"
+  touch "$fin/.done-$photos-v2"
 fi
 
 # Hugo 0.111: a page bundle with every photo, each resized to the four
@@ -225,7 +239,8 @@ cat > "$out/hugo_run.sh" <<'EOF'
 #!/bin/sh
 s=$1; o=$2
 rm -rf "$s/resources" "$o"
-exec hugo --quiet -s "$s" -d "$o" --cacheDir "$s/.cache"
+hugo --quiet -s "$s" -d "$o" --cacheDir "$s/.cache" || exit 1
+rm -f "$o"/bench/photo-[0-9][0-9][0-9].jpg # the originals Hugo publishes are not outputs
 EOF
 chmod +x "$out/hugo_run.sh"
 

@@ -12,6 +12,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +99,15 @@ enum status image_init(const char *argv0, int threads, struct diag *d)
     g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE, vips_warning, NULL);
     if (threads > 0)
         vips_concurrency_set(threads);
+#ifdef __GLIBC__
+    /* glibc raises its mmap threshold after every large free, so the
+     * 10–30 MB pixel buffers of later photos come from the heap and the
+     * per-thread arenas, where fragmentation keeps them: peak RSS grew
+     * with the number of photos (327 MB for 24 photos, 144 MB for 2, on
+     * 2 workers). A fixed threshold gives every large buffer its own
+     * mapping, returned to the system when freed. */
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
     /* Each photo is decoded once; a cache would only hold memory. */
     vips_cache_set_max(0);
     vips_cache_set_max_mem(0);
