@@ -386,7 +386,10 @@ svg=$out/plot.svg
     [ -n "${W[$n]:-}" ] && rows=$((rows + 1))
   done
   h=$((rows * 34 + 70))
-  maxv=$(for n in "${!W[@]}"; do awk -v a="${C[$n]}" -v b="${nphotos[$n]}" 'BEGIN {print a / b}'; done | sort -g | tail -1)
+  maxv=$(for n in "${!W[@]}"; do
+    awk -v a="${C[$n]}" -v b="${nphotos[$n]}" 'BEGIN {print a / b}'
+    awk -v a="${W[$n]}" -v b="${nphotos[$n]}" 'BEGIN {print a / b}'
+  done | sort -g | tail -1)
   echo "<svg xmlns='http://www.w3.org/2000/svg' width='820' height='$h' font-family='DejaVu Sans' font-size='13'>"
   echo "<rect width='820' height='$h' fill='white'/>"
   echo "<text x='10' y='22' font-size='15'>$photos photos 6000x4000 → 4 widths × JPEG q82 + WebP q80: seconds per photo</text>"
@@ -396,8 +399,8 @@ svg=$out/plot.svg
     [ -n "${W[$n]:-}" ] || continue
     wp=$(awk -v a="${W[$n]}" -v b="${nphotos[$n]}" 'BEGIN {print a / b}')
     cp_=$(awk -v a="${C[$n]}" -v b="${nphotos[$n]}" 'BEGIN {print a / b}')
-    lw=$(awk -v v="$wp" -v m="$maxv" 'BEGIN {printf "%d", v / m * 520}')
-    lc=$(awk -v v="$cp_" -v m="$maxv" 'BEGIN {printf "%d", v / m * 520}')
+    lw=$(awk -v v="$wp" -v m="$maxv" 'BEGIN {printf "%d", v / m * 460}')
+    lc=$(awk -v v="$cp_" -v m="$maxv" 'BEGIN {printf "%d", v / m * 460}')
     echo "<text x='10' y='$((y + 17))'>$n</text>"
     echo "<rect x='150' y='$y' width='$lc' height='11' fill='#9ecae1'/>"
     echo "<rect x='150' y='$((y + 12))' width='$lw' height='11' fill='#08519c'/>"
