@@ -1,31 +1,41 @@
 #!/usr/bin/env bash
 # bench/run.sh — derivatives side by side with the tools a photographer
-# would pick instead: `tearsheet build`, image_derive alone, vipsthumbnail
-# (as users call it: one call per width and format; and a fairer variant),
-# and one ImageMagick process per photo. Same photos, same output set
-# (widths 480/960/1600/2400; JPEG q82 progressive + WebP q80 effort 4).
-# Prints wall time, CPU time, peak RSS (the largest single process, GNU
-# time) and the ratio of each to tearsheet (to image_derive when the
-# tearsheet binary has no `build` command yet).
+# would pick instead, in one run on the same photos and the same output
+# set (widths 480/960/1600/2400; JPEG q82 progressive + WebP q80 effort 4):
+# `tearsheet build`, vipsthumbnail (as users call it), ImageMagick,
+# GraphicsMagick, Hugo 0.111 (a minimal site doing the same resizes), and
+# the floor: one DCT-scaled decode (djpeg -scale 1/2) plus each output
+# encoded once (cjpeg, cwebp with our settings), CPU seconds summed and
+# divided by the cores. AVIF is timed separately (tearsheet at our
+# default effort vs avifenc at the same quantizer and speed) on fewer
+# photos. Prints medians and min–max of wall time, CPU time, peak RSS
+# (the largest single process, GNU time), each ratio to tearsheet, the
+# issue's targets, and writes bench/out/plot.png (time per photo).
 #
 # Must never: write outside bench/out and build/release, or download
 # anything (only Debian packages, via scripts/deps.sh --bench).
 #
-# usage: bench/run.sh [--photos N] [--jobs N] [--only LIST] [--keep-outputs]
-#        LIST is a comma list of: tearsheet,derive,vipsthumbnail,vipsthumbnail-fair,imagemagick
+# usage: bench/run.sh [--photos N] [--jobs N] [--repeat R] [--avif-photos N]
+#                     [--only LIST] [--keep-outputs]
+#        LIST is a comma list of: tearsheet,floor,vipsthumbnail,imagemagick,
+#        graphicsmagick,hugo,avif, and the extras derive,vipsthumbnail-fair
 set -euo pipefail
 
 photos=24
 jobs=$(nproc)
-only="tearsheet,derive,vipsthumbnail,vipsthumbnail-fair,imagemagick"
+only="tearsheet,floor,vipsthumbnail,imagemagick,graphicsmagick,hugo,avif"
 keep=0
+repeat=1
+avif_photos=4
 while [ $# -gt 0 ]; do
   case "$1" in
     --photos) photos=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
+    --repeat) repeat=$2; shift 2 ;;
+    --avif-photos) avif_photos=$2; shift 2 ;;
     --keep-outputs) keep=1; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -37,7 +47,7 @@ a98=/usr/share/color/icc/ghostscript/a98.icc   # Adobe RGB (1998) compatible, De
 srgb=/usr/share/color/icc/ghostscript/srgb.icc # sRGB for ImageMagick's -profile
 
 # ---- tools -----------------------------------------------------------
-need=(cc pkg-config cmake vips vipsthumbnail exiftool /usr/bin/time)
+need=(cc pkg-config cmake vips vipsthumbnail exiftool /usr/bin/time gm hugo djpeg cjpeg cwebp avifenc)
 missing=0
 for t in "${need[@]}"; do command -v "$t" >/dev/null 2>&1 || missing=1; done
 im=$(command -v convert-im6.q16 || true)
@@ -47,7 +57,7 @@ if [ $missing = 1 ] && [ -x "$root/scripts/deps.sh" ]; then
   "$root/scripts/deps.sh" --bench
 fi
 for t in "${need[@]}"; do
-  command -v "$t" >/dev/null 2>&1 || { echo "run.sh: $t is missing (apt-get install libvips-tools imagemagick libimage-exiftool-perl time cmake)" >&2; exit 2; }
+  command -v "$t" >/dev/null 2>&1 || { echo "run.sh: $t is missing (bash scripts/deps.sh --bench)" >&2; exit 2; }
 done
 [ -r "$a98" ] || { echo "run.sh: no Adobe RGB profile at $a98 (Debian libgs-common): photos will be untagged" >&2; a98=""; }
 
@@ -82,6 +92,9 @@ fi
 list=("$pdir"/photo-*.jpg)
 mb_in=$(du -cm "${list[@]}" | tail -1 | cut -f1)
 echo "== $photos photos, $mb_in MB, $jobs parallel jobs per tool, $(nproc) cores" >&2
+
+want() { case ",$only," in *",$1,"*) return 0 ;; esac; return 1; }
+want_any() { local t; for t in "$@"; do want "$t" && return 0; done; return 1; }
 
 # ---- the site for tearsheet build ---------------------------------------
 site=$out/site
@@ -139,79 +152,261 @@ for w in 2400 1600 960 480; do
 done
 exec "$im" "\$@" null:
 EOF
-chmod +x "$out/vt_one.sh" "$out/vt_fair.sh" "$out/im_one.sh"
+# GraphicsMagick has no mpr:/parentheses: as users call it, one process
+# per output, each with the -size hint that lets libjpeg shrink on load.
+cat > "$out/gm_one.sh" <<EOF
+#!/bin/sh
+p=\$1; o=\$2; b=\$(basename "\$p" .jpg)
+for w in 480 960 1600 2400; do
+  gm convert -size "\${w}x\${w}" "\$p" -auto-orient -profile "$srgb" -resize "\${w}x>" -strip \\
+    -quality 82 -interlace Line "\$o/\$b-\$w.jpg"
+  gm convert -size "\${w}x\${w}" "\$p" -auto-orient -profile "$srgb" -resize "\${w}x>" -strip \\
+    -quality 80 -define webp:method=4 "\$o/\$b-\$w.webp"
+done
+EOF
+# The floor, per photo: the one DCT-scaled decode and each output encoded
+# once with our settings, at our pixel counts. The resized inputs are
+# prepared beforehand (untimed, below): the floor charges no resize, no
+# colour conversion, no rotation and no metadata.
+cat > "$out/floor_one.sh" <<'EOF'
+#!/bin/sh
+p=$1; o=$2; b=$(basename "$p" .jpg); in=$(dirname "$o")/floor-in
+djpeg -scale "$(cat "$in/$b.scale")" -outfile /dev/null "$p"
+for w in 480 960 1600 2400; do
+  cjpeg -quality 82 -optimize -progressive -outfile "$o/$b-$w.jpg" "$in/$b-$w.ppm"
+  cwebp -quiet -q 80 -m 4 "$in/$b-$w.ppm" -o "$o/$b-$w.webp"
+done
+EOF
+# AVIF floor: avifenc at the quantizer and speed libheif uses for our
+# default (quality 60 → quantizer (100-60)·63/100 ≈ 25; effort 4 → speed 5).
+cat > "$out/floor_avif_one.sh" <<'EOF'
+#!/bin/sh
+p=$1; o=$2; b=$(basename "$p" .jpg); in=$(dirname "$o")/floor-in
+djpeg -scale "$(cat "$in/$b.scale")" -outfile /dev/null "$p"
+for w in 480 960 1600 2400; do
+  avifenc -j 1 -s 5 --min 25 --max 25 "$in/$b-$w.png" "$o/$b-$w.avif" >/dev/null
+done
+EOF
+chmod +x "$out/vt_one.sh" "$out/vt_fair.sh" "$out/im_one.sh" "$out/gm_one.sh" "$out/floor_one.sh" \
+  "$out/floor_avif_one.sh"
+
+# The floor's inputs, per photo: the smallest sufficient DCT scale M/8
+# (libjpeg-turbo's djpeg has all eighths; libvips only 1/2^k) for the
+# upright width 2400 — the stored height for orientations 5–8 — and the
+# image resized so that each output has exactly our pixel count
+# (a portrait's 2400 px upright is 2400×3600). Not rotated: the floor
+# charges no rotation. AVIF reads PNG (uncompressed), not PPM.
+fin=$out/floor-in
+if want_any floor avif && [ ! -f "$fin/.done-$photos-v2" ]; then
+  echo "== preparing the floor's resized inputs (untimed)" >&2
+  rm -rf "$fin"; mkdir -p "$fin"
+  for p in "${list[@]}"; do
+    b=$(basename "$p" .jpg)
+    sw=$(vipsheader -f width "$p"); sh=$(vipsheader -f height "$p")
+    o=$(vipsheader -f orientation "$p" 2>/dev/null || echo 1)
+    up=$sw; [ "${o:-1}" -ge 5 ] && up=$sh
+    m=1; while [ $((up * m / 8)) -lt 2400 ] && [ $m -lt 8 ]; do m=$((m + 1)); done
+    echo "$m/8" > "$fin/$b.scale"
+    djpeg -scale "$m/8" -outfile "$fin/$b.ppm" "$p"
+    dw=$(vipsheader -f width "$fin/$b.ppm"); dh=$(vipsheader -f height "$fin/$b.ppm")
+    dup=$dw; [ "${o:-1}" -ge 5 ] && dup=$dh
+    for w in 480 960 1600 2400; do
+      f=$(awk -v w="$w" -v s="$dup" 'BEGIN {print w / s}')
+      vips resize "$fin/$b.ppm" "$fin/$b-$w.ppm" "$f"
+      want avif && vips pngsave "$fin/$b-$w.ppm" "$fin/$b-$w.png" --compression 0
+    done
+    rm -f "$fin/$b.ppm"
+  done
+  touch "$fin/.done-$photos-v2"
+fi
+
+# Hugo 0.111: a page bundle with every photo, each resized to the four
+# widths in JPEG q82 and WebP q80 (Hugo's defaults otherwise: box filter,
+# no rotation, no colour conversion — as users run it).
+hsite=$out/hugo-site
+rm -rf "$hsite"; mkdir -p "$hsite/content/bench" "$hsite/layouts/_default"
+printf 'baseURL = "http://127.0.0.1/"\ntitle = "Bench"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n[imaging]\nquality = 82\n' >"$hsite/config.toml"
+printf -- '---\ntitle: Bench\n---\n' >"$hsite/content/bench/index.md"
+for p in "${list[@]}"; do ln -f "$p" "$hsite/content/bench/" 2>/dev/null || cp "$p" "$hsite/content/bench/"; done
+cat >"$hsite/layouts/_default/single.html" <<'EOF'
+{{ range $img := .Resources.ByType "image" }}{{ range $w := slice 480 960 1600 2400 }}
+<img src="{{ ($img.Resize (printf "%dx jpg q82" $w)).RelPermalink }}">
+<img src="{{ ($img.Resize (printf "%dx webp q80" $w)).RelPermalink }}">
+{{ end }}{{ end }}
+EOF
+printf '<!doctype html>\n' >"$hsite/layouts/_default/list.html"
+cat > "$out/hugo_run.sh" <<'EOF'
+#!/bin/sh
+s=$1; o=$2
+rm -rf "$s/resources" "$o"
+hugo --quiet -s "$s" -d "$o" --cacheDir "$s/.cache" || exit 1
+rm -f "$o"/bench/photo-[0-9][0-9][0-9].jpg # the originals Hugo publishes are not outputs
+EOF
+chmod +x "$out/hugo_run.sh"
+
+# AVIF site: the same photos, AVIF only, our default effort
+asite=$out/site-avif
+alist=("${list[@]:0:$avif_photos}")
+rm -rf "$asite"; mkdir -p "$asite/stories/bench"
+sed 's/formats: \[webp, jpeg\]/formats: [avif]/' "$site/site.yaml" >"$asite/site.yaml"
+{
+  printf -- '---\ntitle: Benchmark story\ndate: 2026-01-01\n---\n\n'
+  for p in "${alist[@]}"; do
+    ln -f "$p" "$asite/stories/bench/" 2>/dev/null || cp "$p" "$asite/stories/bench/"
+    printf '![](%s)\n\n' "$(basename "$p")"
+  done
+} > "$asite/stories/bench/story.md"
 
 # ---- measure -------------------------------------------------------------
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 results=$out/results.txt
 : > "$results"
-base_name=""
-base_wall=""
-base_cpu=""
-declare -A wall cpu rss nout mbout
+cores=$(nproc)
+declare -A walls cpus rsss nout mbout nphotos
 
-measure() { # name outdir command...
-  local name=$1 dir=$2; shift 2
-  rm -rf "$dir"; mkdir -p "$dir"
-  local tf
-  tf=$(mktemp)
-  echo "== $name" >&2
-  if ! /usr/bin/time -f "%e %U %S %M" -o "$tf" "$@" > "$out/$name.log" 2>&1; then
-    echo "run.sh: $name failed; see $out/$name.log" >&2
-    tail -5 "$out/$name.log" >&2
+# measure NAME OUTDIR PHOTOS COMMAND... : runs it $repeat times; keeps
+# every wall/CPU/RSS (space-separated) for the medians
+measure() {
+  local name=$1 dir=$2 n=$3; shift 3
+  local r tf e u s m
+  nphotos[$name]=$n
+  for r in $(seq 1 "$repeat"); do
+    rm -rf "$dir"; mkdir -p "$dir"
+    [ "$name" = tearsheet ] && rm -rf "$site/.tearsheet"
+    [ "$name" = tearsheet-avif ] && rm -rf "$asite/.tearsheet"
+    tf=$(mktemp)
+    echo "== $name ($r/$repeat)" >&2
+    if ! /usr/bin/time -f "%e %U %S %M" -o "$tf" "$@" > "$out/$name.log" 2>&1; then
+      echo "run.sh: $name failed; see $out/$name.log" >&2
+      tail -5 "$out/$name.log" >&2
+      rm -f "$tf"
+      return 0
+    fi
+    read -r e u s m < <(tail -1 "$tf")
     rm -f "$tf"
-    return 0
-  fi
-  read -r e u s m < <(tail -1 "$tf")
-  rm -f "$tf"
-  wall[$name]=$e
-  cpu[$name]=$(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}')
-  rss[$name]=$((m / 1024))
-  nout[$name]=$(find "$dir" -type f \( -name '*.jpg' -o -name '*.webp' \) | wc -l)
-  mbout[$name]=$(find "$dir" -type f \( -name '*.jpg' -o -name '*.webp' \) -printf '%s\n' | awk '{s+=$1} END {printf "%.1f", s/1e6}')
-  [ -n "$base_name" ] || { base_name=$name; base_wall=$e; base_cpu=${cpu[$name]}; }
+    walls[$name]="${walls[$name]:-} $e"
+    cpus[$name]="${cpus[$name]:-} $(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}')"
+    rsss[$name]="${rsss[$name]:-} $((m / 1024))"
+  done
+  nout[$name]=$(find "$dir" -type f \( -name '*.jpg' -o -name '*.webp' -o -name '*.avif' \) | wc -l)
+  mbout[$name]=$(find "$dir" -type f \( -name '*.jpg' -o -name '*.webp' -o -name '*.avif' \) -printf '%s\n' | awk '{s+=$1} END {printf "%.1f", s/1e6}')
   [ $keep = 1 ] || [ "$name" = tearsheet ] || rm -rf "$dir"
 }
 
 # runs script $1 once per photo, $0 at a time: sh -c "$fanout" JOBS SCRIPT OUTDIR PHOTO...
 fanout='j=$0; s=$1; o=$2; shift 2; printf "%s\n" "$@" | xargs -P "$j" -I{} "$s" {} "$o"'
 
-want() { case ",$only," in *",$1,"*) return 0 ;; esac; return 1; }
-
 if want tearsheet; then
   if [ -n "$ts" ] && [ -x "$ts" ] && "$ts" --help 2>&1 | grep -q ' build'; then
-    rm -rf "$site/.tearsheet"
-    measure tearsheet "$out/ts" "$ts" build "$site" -o "$out/ts"
+    measure tearsheet "$out/ts" "$photos" "$ts" build "$site" -o "$out/ts" --jobs "$jobs"
   else
     echo "== tearsheet: skipped (this build has no 'tearsheet build' command yet)" >&2
   fi
 fi
+if want floor; then
+  measure floor "$out/floor" "$photos" sh -c "$fanout" "$jobs" "$out/floor_one.sh" "$out/floor" "${list[@]}"
+fi
 if want derive; then
-  measure image_derive "$out/derive" "$out/derive_bench" -j "$jobs" -t 1 "$out/derive" "${list[@]}"
+  measure image_derive "$out/derive" "$photos" "$out/derive_bench" -j "$jobs" -t 1 "$out/derive" "${list[@]}"
 fi
 if want vipsthumbnail; then
-  measure vipsthumbnail "$out/vt" sh -c "$fanout" \
-    "$jobs" "$out/vt_one.sh" "$out/vt" "${list[@]}"
+  measure vipsthumbnail "$out/vt" "$photos" sh -c "$fanout" "$jobs" "$out/vt_one.sh" "$out/vt" "${list[@]}"
 fi
 if want vipsthumbnail-fair; then
-  measure vipsthumbnail-fair "$out/vtf" sh -c "$fanout" \
-    "$jobs" "$out/vt_fair.sh" "$out/vtf" "${list[@]}"
+  measure vipsthumbnail-fair "$out/vtf" "$photos" sh -c "$fanout" "$jobs" "$out/vt_fair.sh" "$out/vtf" "${list[@]}"
 fi
 if want imagemagick; then
-  measure imagemagick "$out/im" sh -c "$fanout" \
-    "$jobs" "$out/im_one.sh" "$out/im" "${list[@]}"
+  measure imagemagick "$out/im" "$photos" sh -c "$fanout" "$jobs" "$out/im_one.sh" "$out/im" "${list[@]}"
+fi
+if want graphicsmagick; then
+  measure graphicsmagick "$out/gm" "$photos" sh -c "$fanout" "$jobs" "$out/gm_one.sh" "$out/gm" "${list[@]}"
+fi
+if want hugo; then
+  measure hugo "$out/hugo" "$photos" "$out/hugo_run.sh" "$hsite" "$out/hugo"
+fi
+if want avif; then
+  if [ -n "$ts" ]; then
+    measure tearsheet-avif "$out/ts-avif" "${#alist[@]}" "$ts" build "$asite" -o "$out/ts-avif" --jobs "$jobs"
+  fi
+  measure floor-avif "$out/floor-avif" "${#alist[@]}" sh -c "$fanout" "$jobs" "$out/floor_avif_one.sh" \
+    "$out/floor-avif" "${alist[@]}"
 fi
 
 # ---- report --------------------------------------------------------------
+med() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+mn() { tr ' ' '\n' | grep . | sort -g | head -1; }
+mx() { tr ' ' '\n' | grep . | sort -g | tail -1; }
+declare -A W C R
+for n in "${!walls[@]}"; do
+  W[$n]=$(med <<<"${walls[$n]}")
+  C[$n]=$(med <<<"${cpus[$n]}")
+  R[$n]=$(med <<<"${rsss[$n]}")
+done
+# The floor's wall time is by definition its CPU seconds split perfectly
+# over the cores (its measured wall is shown in the min–max column).
+for n in floor floor-avif; do
+  [ -n "${C[$n]:-}" ] && W[$n]=$(awk -v c="${C[$n]}" -v k="$cores" 'BEGIN {print c / k}')
+done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "-"}'; }
 {
-  echo "photos: $photos x 6000x4000 JPEG q92 ($mb_in MB); jobs: $jobs; cores: $(nproc); $(vips --version)"
-  echo "load average before: $load0 (wall times on a busy machine: compare cpu_s)"
-  printf '%-20s %8s %8s %8s %7s %7s %7s %s\n' tool wall_s cpu_s s/photo rss_MB outputs out_MB "x $base_name (wall, cpu)"
-  for n in tearsheet image_derive vipsthumbnail vipsthumbnail-fair imagemagick; do
-    [ -n "${wall[$n]:-}" ] || continue
-    printf '%-20s %8.2f %8.2f %8.3f %7d %7d %7s %.2f, %.2f\n' "$n" "${wall[$n]}" "${cpu[$n]}" \
-      "$(awk -v a="${wall[$n]}" -v b="$photos" 'BEGIN {print a / b}')" "${rss[$n]}" "${nout[$n]}" \
-      "${mbout[$n]}" "$(awk -v a="${wall[$n]}" -v b="$base_wall" 'BEGIN {print a / b}')" \
-      "$(awk -v a="${cpu[$n]}" -v b="$base_cpu" 'BEGIN {print a / b}')"
+  echo "photos: $photos x 6000x4000 JPEG q92 ($mb_in MB); jobs: $jobs; cores: $cores; repeats: $repeat; $(vips --version)"
+  echo "load average before: $load0 (the machine is shared: compare cpu_s)"
+  echo "wall_s and cpu_s are medians; the floor's wall_s is its cpu_s / $cores; rss: largest single process"
+  printf '%-15s %8s %15s %8s %8s %8s %7s %5s %6s %12s\n' tool wall_s "wall min-max" cpu_s s/photo cpu/photo rss_MB files out_MB "x tearsheet"
+  for n in tearsheet floor image_derive vipsthumbnail vipsthumbnail-fair imagemagick graphicsmagick hugo \
+    tearsheet-avif floor-avif; do
+    [ -n "${W[$n]:-}" ] || continue
+    base=tearsheet
+    case $n in *avif) base=tearsheet-avif ;; esac
+    printf '%-15s %8.2f %15s %8.2f %8.3f %8.3f %7d %5s %6s %5s, %5s\n' "$n" "${W[$n]}" \
+      "$(mn <<<"${walls[$n]}")-$(mx <<<"${walls[$n]}")" "${C[$n]}" \
+      "$(awk -v a="${W[$n]}" -v b="${nphotos[$n]}" 'BEGIN {print a / b}')" \
+      "$(awk -v a="${C[$n]}" -v b="${nphotos[$n]}" 'BEGIN {print a / b}')" "${R[$n]}" "${nout[$n]:-}" "${mbout[$n]:-}" \
+      "$(ratio "${W[$n]}" "${W[$base]:-0}")" "$(ratio "${C[$n]}" "${C[$base]:-0}")"
   done
+  if [ -n "${W[tearsheet]:-}" ]; then
+    echo "targets (x tearsheet = tool / tearsheet, wall, cpu):"
+    check() { # text value op limit
+      if awk -v v="$2" -v l="$4" -v op="$3" 'BEGIN {exit !((op == "<=" && v <= l) || (op == ">=" && v >= l))}'; then
+        echo "  met     $1: $2 $3 $4"; else echo "  MISSED  $1: $2 $3 $4"; fi
+    }
+    [ -n "${W[floor]:-}" ] && check "tearsheet / floor, wall" "$(ratio "${W[tearsheet]}" "${W[floor]}")" "<=" 1.25
+    [ -n "${C[floor]:-}" ] && check "tearsheet / floor, cpu " "$(ratio "${C[tearsheet]}" "${C[floor]}")" "<=" 1.3
+    [ -n "${W[vipsthumbnail]:-}" ] && check "vipsthumbnail / tearsheet, wall" "$(ratio "${W[vipsthumbnail]}" "${W[tearsheet]}")" ">=" 3.5
+    [ -n "${W[hugo]:-}" ] && check "hugo / tearsheet, wall" "$(ratio "${W[hugo]}" "${W[tearsheet]}")" ">=" 9
+    [ -n "${R[vipsthumbnail]:-}" ] && check "tearsheet peak RSS MB vs vipsthumbnail" "${R[tearsheet]}" "<=" "${R[vipsthumbnail]}"
+  fi
 } | tee "$results"
+
+# ---- plot: seconds per photo by tool (SVG drawn here, PNG by ImageMagick) ----
+svg=$out/plot.svg
+{
+  rows=0
+  for n in tearsheet floor image_derive vipsthumbnail vipsthumbnail-fair imagemagick graphicsmagick hugo tearsheet-avif floor-avif; do
+    [ -n "${W[$n]:-}" ] && rows=$((rows + 1))
+  done
+  h=$((rows * 34 + 70))
+  maxv=$(for n in "${!W[@]}"; do
+    awk -v a="${C[$n]}" -v b="${nphotos[$n]}" 'BEGIN {print a / b}'
+    awk -v a="${W[$n]}" -v b="${nphotos[$n]}" 'BEGIN {print a / b}'
+  done | sort -g | tail -1)
+  echo "<svg xmlns='http://www.w3.org/2000/svg' width='820' height='$h' font-family='DejaVu Sans' font-size='13'>"
+  echo "<rect width='820' height='$h' fill='white'/>"
+  echo "<text x='10' y='22' font-size='15'>$photos photos 6000x4000 → 4 widths × JPEG q82 + WebP q80: seconds per photo</text>"
+  echo "<text x='10' y='40' fill='#555'>dark: wall (median, $jobs jobs on $cores cores); light: CPU seconds per photo</text>"
+  y=56
+  for n in tearsheet floor image_derive vipsthumbnail vipsthumbnail-fair imagemagick graphicsmagick hugo tearsheet-avif floor-avif; do
+    [ -n "${W[$n]:-}" ] || continue
+    wp=$(awk -v a="${W[$n]}" -v b="${nphotos[$n]}" 'BEGIN {print a / b}')
+    cp_=$(awk -v a="${C[$n]}" -v b="${nphotos[$n]}" 'BEGIN {print a / b}')
+    lw=$(awk -v v="$wp" -v m="$maxv" 'BEGIN {printf "%d", v / m * 460}')
+    lc=$(awk -v v="$cp_" -v m="$maxv" 'BEGIN {printf "%d", v / m * 460}')
+    echo "<text x='10' y='$((y + 17))'>$n</text>"
+    echo "<rect x='150' y='$y' width='$lc' height='11' fill='#9ecae1'/>"
+    echo "<rect x='150' y='$((y + 12))' width='$lw' height='11' fill='#08519c'/>"
+    printf "<text x='%d' y='%d' fill='#333'>%.2f s wall, %.2f s CPU</text>\n" $((150 + (lc > lw ? lc : lw) + 6)) $((y + 18)) "$wp" "$cp_"
+    y=$((y + 34))
+  done
+  echo "</svg>"
+} > "$svg"
+"$im" "$svg" "$out/plot.png" 2>/dev/null && echo "plot: $out/plot.png" >&2 || echo "plot: ImageMagick could not render $svg" >&2

@@ -23,7 +23,8 @@ static const char usage_text[] =
     "usage: tearsheet COMMAND [ARGS]\n"
     "\n"
     "  new SITE                         scaffold a site with one example story\n"
-    "  build [SITE] [-o DIR] [--jobs N] build SITE (default .) into DIR (default SITE/public)\n"
+    "  build [SITE] [-o DIR] [--jobs N] [--stats]\n"
+    "                                           build SITE (default .) into DIR (default SITE/public)\n"
     "  serve [SITE] [--listen HOST:PORT] [-o DIR]\n"
     "                                   build, then serve (default 127.0.0.1:8080)\n"
     "  meta FILE... [--json] [--iim-charset NAME]\n"
@@ -281,6 +282,7 @@ struct site_args {
     const char *out;
     const char *listen;
     unsigned jobs;
+    bool stats; /* build --stats: what the build read and where time went */
 };
 
 static int parse_site_args(const char *cmd, int argc, char **argv, bool allow_listen,
@@ -301,7 +303,9 @@ static int parse_site_args(const char *cmd, int argc, char **argv, bool allow_li
                 return EXIT_USAGE;
             }
             a->jobs = (unsigned)n;
-        } else if (allow_listen && strcmp(v, "--listen") == 0 && i + 1 < argc)
+        } else if (strcmp(v, "--stats") == 0)
+            a->stats = true;
+        else if (allow_listen && strcmp(v, "--listen") == 0 && i + 1 < argc)
             a->listen = argv[++i];
         else if (v[0] == '-' || have_site) {
             fprintf(stderr, "tearsheet %s: unexpected argument '%s'\n", cmd, v);
@@ -336,10 +340,16 @@ static int run_build(const struct site_args *a, const char *argv0, const char **
     if (out_dir)
         *out_dir = out;
     fprintf(stderr,
-            "Built %s: %u %s, %u %s (%u made, %u unchanged), %u files, %u pages in %.2f s%s\n", out,
-            r.stories, r.stories == 1 ? "story" : "stories", r.photos,
-            r.photos == 1 ? "photo" : "photos", r.photos_built, r.photos_cached, r.outputs, r.pages,
-            r.seconds, r.errors ? "" : ".");
+            "Built %s: %u %s, %u %s (%u made, %u unchanged), %u files, %u pages in %.2f s%s\n",
+            out, r.stories, r.stories == 1 ? "story" : "stories", r.photos,
+            r.photos == 1 ? "photo" : "photos", r.photos_built, r.photos_cached, r.outputs,
+            r.pages, r.seconds, r.errors ? "" : ".");
+    if (a->stats)
+        fprintf(stderr,
+                "stats: photos_read=%u photo_bytes_read=%zu plan_s=%.4f photos_s=%.4f "
+                "pages_s=%.4f pages=%u\n",
+                r.photos_read, r.photo_bytes_read, r.seconds_plan, r.seconds_photos,
+                r.seconds_pages, r.pages);
     if (r.errors) {
         fprintf(stderr, "%u %s could not be built (see the messages above).\n", r.errors,
                 r.errors == 1 ? "item" : "items");

@@ -53,6 +53,10 @@ struct container_jpeg {
     struct container_block app12;
     uint32_t width, height; /* from the first SOFn; 0 when none was seen */
     bool have_sof, have_sos;
+    /* Offset just past the SOS segment header: bytes [0, header_end)
+     * hold every segment a metadata reader looks at (site caches them
+     * so an unchanged photo is never read again). 0 without SOS. */
+    size_t header_end;
     size_t n_segments;
     /* Set when the walk stopped early (truncated segment, limit):
      * what was found before it is still valid. */

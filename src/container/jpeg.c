@@ -169,6 +169,7 @@ enum status container_jpeg_walk(struct span in, struct container_jpeg *out, stru
             }
         } else if (marker == 0xDA) {
             out->have_sos = true;
+            out->header_end = c.pos;
             break;
         }
     }

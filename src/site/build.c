@@ -132,6 +132,10 @@ static enum status plan_photos(struct site_build *b, struct diag *d)
             p->story_slug = str_dup(s->slug);
             p->line = line;
             p->story = s;
+            /* the stat index's key: taken before the photo is read, so a
+             * change while it is read shows next time (statindex.c) */
+            site_stat_from(&sb, &p->stat);
+            p->have_stat = true;
             char stem[256], id[256];
             snprintf(stem, sizeof stem, "%s", file);
             char *dot = strrchr(stem, '.');
@@ -187,12 +191,12 @@ static void settings_from_config(struct site_build *b)
         s->jpeg_quality = c->jpeg_quality;
     if (c->webp_quality)
         s->webp_quality = c->webp_quality;
-    if (c->webp_effort)
-        s->webp_effort = c->webp_effort;
+    /* efforts: 0 is a real choice (fastest), and story_site_load
+     * already fills the defaults, so they are taken as they are */
+    s->webp_effort = c->webp_effort;
     if (c->avif_quality)
         s->avif_quality = c->avif_quality;
-    if (c->avif_effort)
-        s->avif_effort = c->avif_effort;
+    s->avif_effort = c->avif_effort;
     /* site.yaml `privacy:` (story module) → what meta_write_rights keeps. */
     b->keep.headline = c->privacy_keep & STORY_KEEP_HEADLINE;
     b->keep.description = c->privacy_keep & STORY_KEEP_DESCRIPTION;
@@ -286,7 +290,12 @@ enum status site_build(const struct site_build_options *opt, struct site_build_r
         st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "site path too long");
         goto abort;
     }
-    if ((st = file_mkdirs(b.out_dir, d)) != ST_OK || (st = file_mkdirs(b.cache_dir, d)) != ST_OK)
+    char head_dir[TS_LIMIT_PATH];
+    if (!path_join(head_dir, sizeof head_dir, b.cache_dir, "head")) {
+        st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "site path too long");
+        goto abort;
+    }
+    if ((st = file_mkdirs(b.out_dir, d)) != ST_OK || (st = file_mkdirs(head_dir, d)) != ST_OK)
         goto abort;
     settings_from_config(&b);
     if ((st = load_signer(&b, d)) != ST_OK)
@@ -295,11 +304,26 @@ enum status site_build(const struct site_build_options *opt, struct site_build_r
         goto abort;
     if ((st = site_load_stories(&b, d)) != ST_OK || (st = plan_photos(&b, d)) != ST_OK)
         goto abort;
+    /* stat index of the last build: unchanged photos are not read */
+    site_stat_index_load(&b);
+    double t1 = now_seconds();
+    report->seconds_plan = t1 - t0;
     if ((st = site_photos_run(&b, d)) != ST_OK)
         goto abort;
+    double t2 = now_seconds();
+    report->seconds_photos = t2 - t1;
+    /* Saved before the pages: a failure there must not cost the next
+     * build a re-read of every photo. Written only from photos that
+     * were built, so deleted photos leave the index. */
+    struct diag id;
+    diag_clear(&id);
+    if (site_stat_index_save(&b, &id) != ST_OK)
+        log_diag(LOG_WARN, &id); /* the next build just reads every photo */
     st = site_pages_write(&b, d);
+    report->seconds_pages = now_seconds() - t2;
 abort:
     report->seconds = now_seconds() - t0;
+    json_decref(b.stat_index);
     for (size_t i = 0; i < b.n_photos; i++) {
         struct site_photo *p = &b.photos[i];
         free(p->src_path);

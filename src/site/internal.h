@@ -7,6 +7,8 @@
 
 #include <jansson.h>
 #include <pthread.h>
+#include <stdint.h>
+#include <sys/stat.h>
 
 #include "c2pa/c2pa.h"
 #include "html/html.h"
@@ -18,6 +20,12 @@
 /* Length of the content key used in derivative names ("kim-01.3fa9c2d1e0-960.webp"):
  * 40 bits of SHA-256 is plenty to tell versions of one photo apart. */
 #define SITE_KEY_SHORT 10
+
+/* What the stat index compares to know a photo unchanged (statindex.c). */
+struct site_stat {
+    uint64_t size, ino, dev;
+    int64_t mtime_ns, ctime_ns;
+};
 
 struct site_photo {
     /* plan */
@@ -35,6 +43,12 @@ struct site_photo {
     char key[65];    /* sha256 hex of content + settings */
     json_t *credentials; /* what the Content Credentials panel shows, or NULL */
     bool cached;
+    /* incremental builds (statindex.c) */
+    struct site_stat stat; /* taken before the photo was read */
+    bool have_stat;
+    bool have_head;        /* its header is in the header cache */
+    char content[65];      /* sha256 hex of the file's bytes */
+    size_t bytes_read;     /* of the photo file by us (0 on the fast path) */
     double seconds;
 };
 
@@ -63,10 +77,17 @@ struct site_build {
     struct site_photo *photos;
     size_t n_photos;
     struct site_theme theme;
+    /* stat index of the last build ("photos" object), read-only during jobs */
+    json_t *stat_index;
+    int64_t stat_index_ns; /* the index file's mtime: the racy cut-off */
     /* worker pool */
     pthread_mutex_t lock;
     size_t next_photo;
     size_t done_photos;
+    size_t done_built;   /* photos encoded so far, for the ETA */
+    double jobs_started; /* monotonic seconds */
+    bool bar_shown;      /* a progress bar is on the terminal's last line */
+    double bar_drawn;    /* when it was last drawn: at most 10 redraws a second */
 };
 
 /* build.c: every stories/<slug>/story.md that is not a draft (lint.c
@@ -90,6 +111,18 @@ enum status site_credentials_make(const struct site_photo *p, struct span origin
                                   json_t **out, struct diag *d);
 enum status site_credentials_results(const struct c2pa_report *r, struct c2pa_sign_results *out);
 void site_credentials_results_free(struct c2pa_sign_results *r);
+/* statindex.c */
+void site_stat_from(const struct stat *sb, struct site_stat *out);
+void site_stat_index_load(struct site_build *b);
+bool site_stat_index_lookup(const struct site_build *b, const struct site_photo *p,
+                            char content[65]);
+enum status site_stat_index_save(struct site_build *b, struct diag *d);
+/* Caches the photo's header (segments up to SOS) under its content hash;
+ * false for a file that is not a clean JPEG (it is then always read). */
+bool site_head_save(const struct site_build *b, const char *content, const uint8_t *data,
+                    size_t len);
+enum status site_head_load(const struct site_build *b, const char *content, uint8_t **data,
+                           size_t *len);
 
 /* pages.c */
 enum status site_pages_write(struct site_build *b, struct diag *d);

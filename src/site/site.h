@@ -29,7 +29,8 @@ struct site_build_options {
     const char *site_dir; /* the site folder */
     const char *out_dir;  /* NULL = <site_dir>/public */
     unsigned jobs;        /* photo workers; 0 = one per core */
-    bool progress;        /* a per-photo line on stderr (a terminal) */
+    bool progress;        /* stderr is a terminal: a progress bar with ETA;
+                             otherwise one plain line per photo encoded */
 };
 
 struct site_build_report {
@@ -42,6 +43,11 @@ struct site_build_report {
     unsigned errors;        /* stories or photos that could not be built */
     unsigned warnings;
     double seconds;
+    /* For `build --stats` and the incremental tests: what this build
+     * really did. A no-op rebuild reads no photo (statindex.c). */
+    unsigned photos_read;     /* photo files whose bytes were read */
+    size_t photo_bytes_read;  /* ours, plus the file size when libvips decodes it */
+    double seconds_plan, seconds_photos, seconds_pages;
 };
 
 /*

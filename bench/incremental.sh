@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# bench/incremental.sh — incremental builds of a generated site: 1,000
+# small photos (64×48, made by bench/gen_photos) in 50 stories. Times the
+# first build, a no-op rebuild, a rebuild after editing one story's text,
+# after replacing one photo and after deleting one; then page generation
+# alone (photos cached) for a site of 1,000 one-photo stories, next to
+# Hugo on the same Markdown when Hugo is installed. Prints each timing
+# with its target (docs/performance.md).
+#
+# With --check it is also a test (tests/incremental.cmake): it fails when
+# a rebuild reads photos it should not (the `--stats` counters of the
+# build report, not timings, so a busy machine cannot make it flaky),
+# when a replaced or deleted photo's old derivatives stay published, or
+# when a timing is over FACTOR × its target (generous, for ASan builds).
+#
+# Must never: write outside its temporary folder.
+#
+# usage: bench/incremental.sh TEARSHEET GEN_PHOTOS [--photos N] [--stories N]
+#                             [--check] [--factor F] [--no-hugo] [--keep]
+set -euo pipefail
+
+ts=${1:?usage: incremental.sh TEARSHEET GEN_PHOTOS [options]}
+gen=${2:?usage: incremental.sh TEARSHEET GEN_PHOTOS [options]}
+shift 2
+photos=1000
+stories=50
+check=0
+factor=1
+hugo=1
+keep=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --photos) photos=$2; shift 2 ;;
+    --stories) stories=$2; shift 2 ;;
+    --check) check=1; shift ;;
+    --factor) factor=$2; shift 2 ;;
+    --no-hugo) hugo=0; shift ;;
+    --keep) keep=1; shift ;;
+    *) echo "incremental.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+if [ "$photos" -lt "$stories" ] || [ "$stories" -lt 2 ]; then
+  echo "incremental.sh: need photos >= stories >= 2" >&2
+  exit 2
+fi
+
+tmp=$(mktemp -d)
+if [ $keep = 1 ]; then echo "work folder: $tmp" >&2; else trap 'rm -rf "$tmp"' EXIT; fi
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+
+now() { date +%s.%N; }
+# build SITE LABEL: runs `tearsheet build --stats`, sets $secs (wall) and
+# $read (photos read) from its stats line
+build() {
+  local t0 t1
+  t0=$(now)
+  if ! "$ts" build "$1" --stats >"$tmp/$2.log" 2>&1; then
+    fail "$2: tearsheet build failed"; cat "$tmp/$2.log" >&2
+  fi
+  t1=$(now)
+  secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}')
+  read=$(sed -n 's/.*photos_read=\([0-9]*\).*/\1/p' "$tmp/$2.log")
+  pages_s=$(sed -n 's/.*pages_s=\([0-9.]*\).*/\1/p' "$tmp/$2.log")
+  npages=$(sed -n 's/.* pages=\([0-9]*\).*/\1/p' "$tmp/$2.log")
+  [ -n "$read" ] || { fail "$2: no stats line"; read=-1; }
+}
+# row LABEL SECONDS TARGET_TEXT TARGET_SECONDS(or empty)
+row() {
+  local verdict=""
+  if [ -n "$4" ]; then
+    if awk -v s="$2" -v t="$4" 'BEGIN {exit !(s <= t)}'; then verdict=ok; else verdict=over; fi
+    if [ $check = 1 ] && ! awk -v s="$2" -v t="$4" -v f="$factor" 'BEGIN {exit !(s <= t * f)}'; then
+      fail "$1: $2 s is over $factor x the $4 s target"
+    fi
+  fi
+  printf '%-46s %9s s   %-28s %s\n' "$1" "$2" "$3" "$verdict"
+}
+
+# ---- photos and site ------------------------------------------------------
+mkdir -p "$tmp/pool" "$tmp/spare" "$tmp/site/stories"
+"$gen" "$tmp/pool" "$photos" "" 64 48 >/dev/null
+"$gen" "$tmp/spare" 2 "" 64 48 >/dev/null # photo-001 of this set differs from every pool photo
+cat >"$tmp/site/site.yaml" <<'EOF'
+title: Incremental
+author: Bench Photographer
+base_url: http://127.0.0.1:8080/
+EOF
+per=$((photos / stories))
+i=0
+for s in $(seq -w 1 "$stories"); do
+  d=$tmp/site/stories/story-$s
+  mkdir -p "$d"
+  {
+    printf -- '---\ntitle: Story %s\ndate: 2026-01-%02d\n---\n\n' "$s" $((10#$s % 28 + 1))
+    n=$per
+    [ "$s" = "$(seq -w 1 "$stories" | tail -1)" ] && n=$((photos - i))
+    for _ in $(seq 1 "$n"); do
+      f=$(printf 'photo-%03d.jpg' "$i")
+      mv "$tmp/pool/$f" "$d/$f"
+      printf 'Paragraph before photo %d, with *some* Markdown text.\n\n![Alt %d](%s)\n\n' "$i" "$i" "$f"
+      i=$((i + 1))
+    done
+  } >"$d/story.md"
+done
+
+# A caption in one photo: after the no-op rebuild its page must still
+# show it, i.e. the metadata read from the cached header (statindex.c)
+# is the metadata of the file.
+s1=$tmp/site/stories/story-$(seq -w 1 "$stories" | head -1)
+page1=$tmp/site/public/$(basename "$s1")/index.html
+captioned=0
+if command -v exiftool >/dev/null 2>&1; then
+  exiftool -q -overwrite_original '-IPTC:Caption-Abstract=incremental-caption-marker' \
+    "$(ls "$s1"/*.jpg | sed -n 2p)" && captioned=1
+fi
+
+echo "site: $photos photos of 64x48 in $stories stories ($(nproc) cores)"
+printf '%-46s %11s   %-28s\n' step wall target
+
+build "$tmp/site" first
+first_secs=$secs
+row "first build ($read photos read)" "$secs" "" ""
+build "$tmp/site" noop
+row "no-op rebuild ($read photos read)" "$secs" "< 0.3 s" 0.3
+[ "$read" = 0 ] || fail "no-op rebuild read $read photos (expected 0)"
+if [ $captioned = 1 ] && ! grep -q incremental-caption-marker "$page1"; then
+  fail "a caption is missing after the no-op rebuild (metadata from the cached header)"
+fi
+
+# ---- edit one story's text ----------------------------------------------------
+printf '\nAn added paragraph: incremental-edit-marker.\n' >>"$s1/story.md"
+build "$tmp/site" edit
+row "one story's text edited ($read photos read)" "$secs" "< 0.5 s" 0.5
+[ "$read" = 0 ] || fail "text edit read $read photos (expected 0)"
+grep -q incremental-edit-marker "$page1" || fail "edited story page was not rewritten"
+
+# ---- replace one photo ----------------------------------------------------------
+victim=$(ls "$s1"/*.jpg | head -1)
+vname=$(basename "$victim" .jpg)
+old=$(ls "$tmp/site/public/$(basename "$s1")/$vname".*-*.* 2>/dev/null | sort)
+cp "$tmp/spare/photo-001.jpg" "$victim.new" && mv "$victim.new" "$victim"
+build "$tmp/site" replace
+# "that photo's time": one photo's share of the first build, on one core
+tphoto=$(awk -v s="$first_secs" -v n="$photos" -v c="$(nproc)" 'BEGIN {printf "%.3f", s * c / n}')
+row "one photo replaced ($read photos read)" "$secs" "< $tphoto + 0.5 s" \
+  "$(awk -v t="$tphoto" 'BEGIN {print t + 0.5}')"
+[ "$read" = 1 ] || fail "replacing one photo read $read photos (expected 1)"
+for f in $old; do [ ! -e "$f" ] || fail "old derivative still published: $f"; done
+new=$(ls "$tmp/site/public/$(basename "$s1")/$vname".*-*.* 2>/dev/null | sort)
+[ -n "$new" ] && [ "$new" != "$old" ] || fail "replaced photo has no new derivatives"
+
+# ---- delete one photo -------------------------------------------------------------
+gone=$(ls "$s1"/*.jpg | tail -1)
+gname=$(basename "$gone")
+rm "$gone"
+grep -v "($gname)" "$s1/story.md" >"$s1/story.md.new" && mv "$s1/story.md.new" "$s1/story.md"
+build "$tmp/site" delete
+row "one photo deleted ($read photos read)" "$secs" "< 0.5 s" 0.5
+[ "$read" = 0 ] || fail "deleting a photo read $read photos (expected 0)"
+if ls "$tmp/site/public/$(basename "$s1")/${gname%.jpg}".*-*.* >/dev/null 2>&1; then
+  fail "deleted photo's derivatives are still published"
+fi
+
+# ---- page generation alone: 1,000 one-photo stories ----------------------------------
+p2=$tmp/pages
+mkdir -p "$p2/stories"
+cp "$tmp/site/site.yaml" "$p2/"
+n=0
+for f in "$tmp"/site/stories/*/*.jpg; do
+  n=$((n + 1))
+  d=$p2/stories/s-$(printf '%04d' $n)
+  mkdir -p "$d"
+  ln "$f" "$d/photo.jpg"
+  {
+    printf -- '---\ntitle: Story %d\ndate: 2026-02-%02d\n---\n\n' $n $((n % 28 + 1))
+    printf '## A heading\n\nA paragraph with **bold**, *emphasis* and a [link](https://example.org/%d).\n\n' $n
+    printf '![A photo](photo.jpg)\n\n- one\n- two\n\nA closing paragraph of story %d.\n' $n
+  } >"$d/story.md"
+done
+build "$p2" pages-first
+build "$p2" pages-cached
+[ "$read" = 0 ] || fail "cached page build read $read photos (expected 0)"
+ms=$(awk -v s="$pages_s" -v n="$npages" 'BEGIN {printf "%.3f", s * 1000 / n}')
+row "pages of $n stories, photos cached ($npages pages)" "$pages_s" "$ms ms/page (< 1 ms)" \
+  "$(awk -v n="$npages" 'BEGIN {print n / 1000}')"
+row "  whole no-op build of that site" "$secs" "" ""
+
+if [ $hugo = 1 ] && command -v hugo >/dev/null 2>&1; then
+  h=$tmp/hugo
+  mkdir -p "$h/content/posts" "$h/layouts/_default"
+  printf 'baseURL = "http://127.0.0.1:8080/"\ntitle = "Incremental"\ndisableKinds = ["taxonomy", "term", "RSS"]\n' >"$h/config.toml"
+  cat >"$h/layouts/_default/single.html" <<'EOF'
+<!doctype html><html><head><title>{{ .Title }}</title></head><body><article><h1>{{ .Title }}</h1>{{ .Content }}</article></body></html>
+EOF
+  cat >"$h/layouts/_default/list.html" <<'EOF'
+<!doctype html><html><body>{{ range .Pages }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</body></html>
+EOF
+  cp "$h/layouts/_default/list.html" "$h/layouts/index.html"
+  for d in "$p2"/stories/*/; do
+    cp "$d/story.md" "$h/content/posts/$(basename "$d").md"
+  done
+  hugo -s "$h" --quiet >/dev/null 2>&1 || true # warm-up, like our cached build
+  t0=$(now)
+  hugo -s "$h" --quiet >"$tmp/hugo.log" 2>&1 || fail "hugo failed: $(tail -3 "$tmp/hugo.log")"
+  t1=$(now)
+  hs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}')
+  row "Hugo 0.111, same Markdown, no images" "$hs" \
+    "$(awk -v s="$hs" -v n="$n" 'BEGIN {printf "%.3f ms/page", s * 1000 / n}')" ""
+fi
+
+if [ $failures -gt 0 ]; then
+  echo "$failures check(s) failed" >&2
+  exit 1
+fi
+[ $check = 1 ] && echo "all incremental checks passed"
+exit 0
