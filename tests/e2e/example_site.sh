@@ -225,6 +225,23 @@ else
   echo "skipped: privacy checks need ../shared/corpus/metadata and exiftool"
 fi
 
+# provenance chain: an original signed by its own tool (CACA.jpg) keeps
+# its credentials inside our signed derivative, and the panel says so
+if [ -f "$shared/corpus/c2pa/CACA.jpg" ]; then
+  mkdir -p "$tmp/cc/stories/s"
+  printf 'title: CC\nsigning_key: .tearsheet/keys\nimages:\n  widths: [480]\n' >"$tmp/cc/site.yaml"
+  cp "$shared/corpus/c2pa/CACA.jpg" "$tmp/cc/stories/s/"
+  printf -- '---\ntitle: CC\n---\n\n![a test picture](CACA.jpg)\n' >"$tmp/cc/stories/s/story.md"
+  "$ts" build "$tmp/cc" >"$tmp/build5.log" 2>&1
+  check "signed original: site builds" test $? -eq 0
+  "$ts" verify "$tmp"/cc/public/s/*.jpg >"$tmp/verify5.txt" 2>&1
+  check "signed original: derivative verifies" test $? -eq 0
+  check "signed original: its credentials are carried" has "$tmp/verify5.txt" "which has its own content credentials"
+  check "signed original: panel names the original's signer" has "$tmp/cc/public/s/index.html" "<dt>The original</dt>"
+else
+  echo "skipped: provenance chain needs ../shared/corpus/c2pa"
+fi
+
 # tearsheet new: a newcomer's site builds as it comes
 "$ts" new "$tmp/mysite" >/dev/null 2>&1
 check "new: scaffold created" test -f "$tmp/mysite/site.yaml"
