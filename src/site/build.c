@@ -257,6 +257,22 @@ static enum status load_signer(struct site_build *b, struct diag *d)
     snprintf(text, sizeof text, "%s\nsign %s", b->settings_fingerprint,
              c2pa_signer_fingerprint(b->signer));
     site_sha256_hex(text, strlen(text), b->settings_fingerprint);
+    if (!b->cfg->trust)
+        return ST_OK;
+    /* The photographer's trust anchors decide what the Content
+     * Credentials panels say (Valid or Trusted), so they join the key
+     * of the cached panels too. */
+    uint8_t *pem = NULL;
+    size_t pem_len = 0;
+    if ((st = file_read_all(b->cfg->trust, TS_LIMIT_TEXT_BYTES, &pem, &pem_len, d)) != ST_OK)
+        return ST_CONFIG;
+    char anchors[65];
+    site_sha256_hex(pem, pem_len, anchors);
+    free(pem);
+    if ((st = c2pa_trust_load(b->cfg->trust, &b->trust, d)) != ST_OK)
+        return st == ST_NOMEM ? st : ST_CONFIG;
+    snprintf(text, sizeof text, "%s\ntrust %s", b->settings_fingerprint, anchors);
+    site_sha256_hex(text, strlen(text), b->settings_fingerprint);
     return ST_OK;
 }
 
@@ -340,6 +356,7 @@ abort:
     free(b.stories);
     site_theme_free(&b.theme);
     c2pa_signer_free(b.signer);
+    c2pa_trust_free(b.trust);
     story_site_free(b.cfg);
     pthread_mutex_destroy(&b.lock);
     return st;

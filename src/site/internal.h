@@ -72,6 +72,7 @@ struct site_build {
     /* site.yaml's signing_key, loaded: every JPEG and WebP derivative
      * gets a C2PA manifest. NULL: derivatives are not signed. */
     struct c2pa_signer *signer;
+    struct c2pa_trust *trust; /* site.yaml `trust:` anchors, or NULL */
     struct story **stories;
     size_t n_stories;
     struct site_photo *photos;
@@ -106,9 +107,9 @@ const struct site_photo *site_photo_find(const struct site_build *b, const char 
                                          const char *file);
 
 /* credentials.c */
-json_t *site_credentials_of(struct span asset, const char *name);
-enum status site_credentials_make(const struct site_photo *p, struct span original,
-                                  json_t **out, struct diag *d);
+json_t *site_credentials_of(struct span asset, const char *name, const struct c2pa_trust *trust);
+enum status site_credentials_make(const struct site_build *b, const struct site_photo *p,
+                                  struct span original, json_t **out, struct diag *d);
 enum status site_credentials_results(const struct c2pa_report *r, struct c2pa_sign_results *out);
 void site_credentials_results_free(struct c2pa_sign_results *r);
 /* statindex.c */

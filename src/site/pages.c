@@ -803,14 +803,20 @@ static enum status render_404(struct site_build *b, json_t *pages, struct diag *
  * and how to check a file; written when the site signs its photos. */
 static enum status render_credentials_page(struct site_build *b, json_t *pages, struct diag *d)
 {
-    bool any = false;
-    for (size_t i = 0; i < b->n_photos && !any; i++)
-        any = b->photos[i].credentials != NULL;
+    bool any = false, trusted = false;
+    for (size_t i = 0; i < b->n_photos; i++) {
+        json_t *c = b->photos[i].credentials;
+        if (!c)
+            continue;
+        any = true;
+        /* what the validator said of our own signature, with the site's
+         * `trust:` anchors when it has them */
+        json_t *mine = json_object_get(c, "signed");
+        trusted = trusted || json_is_true(json_object_get(mine, "trusted"));
+    }
     if (!any)
         return ST_OK;
-    /* our demo keys say so in their subject; any other key is the
-     * photographer's own and may chain to a trust list */
-    json_t *ctx = json_pack("{s:s, s:b}", "root", "../", "untrusted", true);
+    json_t *ctx = json_pack("{s:s, s:b}", "root", "../", "untrusted", !trusted);
     struct buf content;
     buf_init(&content, TS_LIMIT_PAGE_BYTES);
     enum status st = site_render(b, b->theme.credentials, ctx, &content, d);

@@ -237,7 +237,7 @@ static enum status sign_outputs(struct site_build *b, struct site_photo *p, stru
     memset(&results, 0, sizeof results);
     bool carry = false;
     if (c2pa_sign_find_store(original, &store, &store_len, &ignored) == ST_OK &&
-        c2pa_verify(original, p->src_path, NULL, &report, &ignored) == ST_OK &&
+        c2pa_verify(original, p->src_path, b->trust, &report, &ignored) == ST_OK &&
         report.has_manifest && site_credentials_results(&report, &results) == ST_OK)
         carry = true;
     for (size_t i = 0; i < p->result.n_outputs; i++) {
@@ -362,7 +362,7 @@ static enum status process_photo(struct site_build *b, struct site_photo *p)
             goto abort;
         /* what the Content Credentials panel shows, kept with the cache
          * so an unchanged photo is not validated again */
-        if (b->signer && (st = site_credentials_make(p, span_make(data, len), &p->credentials,
+        if (b->signer && (st = site_credentials_make(b, p, span_make(data, len), &p->credentials,
                                                      d)) != ST_OK)
             goto abort;
         if ((st = save_manifest(dir, &p->result, p->credentials, d)) != ST_OK)

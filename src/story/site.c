@@ -32,6 +32,7 @@ void story_site_free(struct story_site *s)
     free(s->iim_charset);
     free(s->signing_key);
     free(s->notify);
+    free(s->trust);
     free(s->privacy);
     story_license_clear(&s->license);
     free(s);
@@ -124,11 +125,13 @@ static enum status read_token(struct story_ctx *c, const struct story_ynode *v, 
     return ST_OK;
 }
 
-static enum status read_signing_key(struct story_ctx *c, const struct story_ynode *v,
-                                    struct story_site *s)
+/* A path key of site.yaml (signing_key, trust): a relative path is
+ * joined to the site folder. */
+static enum status read_site_path(struct story_ctx *c, const struct story_ynode *v,
+                                  struct story_site *s, const char *key, char **out)
 {
     char *t = NULL;
-    enum status st = story_get_text(c, v, "signing_key", &t);
+    enum status st = story_get_text(c, v, key, &t);
     if (st != ST_OK || !t)
         return st;
     char full[TS_LIMIT_PATH];
@@ -136,12 +139,18 @@ static enum status read_signing_key(struct story_ctx *c, const struct story_ynod
         snprintf(full, sizeof full, "%s", t);
     else if (!path_join(full, sizeof full, s->dir, t)) {
         free(t);
-        return story_config_error(c, v, "signing_key", "path too long");
+        return story_config_error(c, v, key, "path too long");
     }
     free(t);
-    free(s->signing_key);
-    s->signing_key = str_dup(full);
-    return s->signing_key ? ST_OK : story_config_error(c, v, "signing_key", "out of memory");
+    free(*out);
+    *out = str_dup(full);
+    return *out ? ST_OK : story_config_error(c, v, key, "out of memory");
+}
+
+static enum status read_signing_key(struct story_ctx *c, const struct story_ynode *v,
+                                    struct story_site *s)
+{
+    return read_site_path(c, v, s, "signing_key", &s->signing_key);
 }
 
 static int cmp_unsigned(const void *a, const void *b)
@@ -328,6 +337,8 @@ static enum status site_key(struct story_ctx *c, const char *key, const struct s
         return read_token(c, v, field, 32, &s->iim_charset);
     if (strcmp(key, "signing_key") == 0)
         return read_signing_key(c, v, s);
+    if (strcmp(key, "trust") == 0) /* PEM bundle of C2PA trust anchors */
+        return read_site_path(c, v, s, "trust", &s->trust);
     if (strcmp(key, "notify") == 0) /* used by serve; known here so it is no typo */
         return story_get_text(c, v, field, &s->notify);
     if (strcmp(key, "license") == 0)

@@ -43,6 +43,7 @@ struct story_site {
     /* added by the story module: */
     unsigned n_warnings; /* unknown keys logged while loading (typos) */
     char *notify;        /* command run per new inquiry (read by src/serve itself) */
+    char *trust;         /* PEM bundle of C2PA trust anchors for the credentials panels */
     /* What derivatives keep (site.yaml `privacy:`), a mask of
      * STORY_KEEP_*. The rights core (creator, credit line, copyright
      * notice, web statement, licensor URL) is always kept. */

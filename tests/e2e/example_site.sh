@@ -238,6 +238,13 @@ if [ -f "$shared/corpus/c2pa/CACA.jpg" ]; then
   check "signed original: derivative verifies" test $? -eq 0
   check "signed original: its credentials are carried" has "$tmp/verify5.txt" "which has its own content credentials"
   check "signed original: panel names the original's signer" has "$tmp/cc/public/s/index.html" "<dt>The original</dt>"
+  check "untrusted signer said so on the panel" has "$tmp/cc/public/s/index.html" "not on a public trust list"
+  # with the site's own anchor as `trust:`, the same signature is Trusted
+  printf 'trust: .tearsheet/keys/trust-anchor.pem\n' >>"$tmp/cc/site.yaml"
+  "$ts" build "$tmp/cc" >"$tmp/build6.log" 2>&1
+  check "trust: anchors accepted" test $? -eq 0
+  check "trust: panel says the signer is trusted" has "$tmp/cc/public/s/index.html" "The signer is on a trust list."
+  check "trust: the explanation page no longer says untrusted" hasnt "$tmp/cc/public/content-credentials/index.html" "not on a public trust list"
 else
   echo "skipped: provenance chain needs ../shared/corpus/c2pa"
 fi
