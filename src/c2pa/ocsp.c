@@ -205,20 +205,58 @@ abort:
     OCSP_RESPONSE_free(resp);
 }
 
+/* The signing certificate and its issuer: x5chain[1], or (x5chain
+ * holds the leaf alone, as §14.5 allows when the CA is an anchor) the
+ * issuer found among the anchors. NULL when there is none. */
+static STACK_OF(X509) * signer_and_issuer(STACK_OF(X509) * chain, X509_STORE *anchors)
+{
+    STACK_OF(X509) *out = NULL;
+    X509 *leaf = sk_X509_value(chain, 0), *issuer = NULL;
+    X509_STORE_CTX *sc = NULL;
+    if (sk_X509_num(chain) >= 2)
+        return X509_chain_up_ref(chain);
+    sc = X509_STORE_CTX_new();
+    if (!anchors || !sc || X509_STORE_CTX_init(sc, anchors, leaf, NULL) != 1 ||
+        X509_STORE_CTX_get1_issuer(&issuer, sc, leaf) != 1)
+        goto abort;
+    out = sk_X509_new_null();
+    if (!out || !X509_up_ref(leaf) || !sk_X509_push(out, leaf)) {
+        sk_X509_pop_free(out, X509_free);
+        out = NULL;
+        goto abort;
+    }
+    if (!sk_X509_push(out, issuer)) {
+        sk_X509_pop_free(out, X509_free);
+        out = NULL;
+        goto abort;
+    }
+    issuer = NULL;
+abort:
+    ERR_clear_error();
+    X509_free(issuer);
+    X509_STORE_CTX_free(sc);
+    return out;
+}
+
 enum status ocsp_check_stapled(const struct cose_sign1 *c, X509_STORE *anchors,
                                const time_t *attested, struct ocsp_result *r)
 {
+    STACK_OF(X509) *chain = NULL;
     memset(r, 0, sizeof *r);
     if (c->ocsp_malformed)
         note(r, "rVals header is not {\"ocspVals\": [bstr]}");
     if (c->n_ocsp == 0)
         return ST_OK;
-    if (sk_X509_num(c->chain) < 2) {
-        note(r, "stapled OCSP ignored: x5chain has no issuer certificate to check it against");
+    chain = signer_and_issuer(c->chain, anchors);
+    if (!chain) {
+        note(r, "stapled OCSP ignored: %s",
+             anchors ? "the signing certificate's issuer is neither in x5chain nor an anchor"
+                     : "no trust anchors configured (--trust) to check its responder against");
         return ST_OK;
     }
     /* §15.9: try each until one is usable; a revocation stops at once */
     for (size_t i = 0; i < c->n_ocsp && r->verdict == OCSP_NONE; i++)
-        check_one(c->ocsp[i], i, c->chain, anchors, attested, r);
+        check_one(c->ocsp[i], i, chain, anchors, attested, r);
+    sk_X509_pop_free(chain, X509_free);
     return ST_OK;
 }

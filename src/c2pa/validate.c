@@ -525,21 +525,19 @@ done:
 
 /* §15.9: stapled OCSP responses (ocsp.c); nothing is fetched, so
  * without a usable one the check is reported skipped. */
-static void report_revocation(const struct vctx *v, const struct cose_sign1 *cose,
-                              const time_t *attested, struct c2pa_results *res, const char *surl)
+static void report_revocation(const struct ocsp_result *o, struct c2pa_results *res,
+                              const char *surl)
 {
-    struct ocsp_result o;
-    if (ocsp_check_stapled(cose, v->trust ? v->trust->store : NULL, attested, &o) != ST_OK)
-        o.verdict = OCSP_NONE;
-    if (o.verdict == OCSP_NOT_REVOKED)
-        results_add(res, C2PA_SUCCESS, "signingCredential.ocsp.notRevoked", surl, "%s", o.message);
-    else if (o.verdict == OCSP_REVOKED)
-        results_add(res, C2PA_FAILURE, "signingCredential.ocsp.revoked", surl, "%s", o.message);
-    else if (o.verdict == OCSP_UNKNOWN)
-        results_add(res, C2PA_FAILURE, "signingCredential.ocsp.unknown", surl, "%s", o.message);
+    if (o->verdict == OCSP_NOT_REVOKED)
+        results_add(res, C2PA_SUCCESS, "signingCredential.ocsp.notRevoked", surl, "%s",
+                    o->message);
+    else if (o->verdict == OCSP_REVOKED)
+        results_add(res, C2PA_FAILURE, "signingCredential.ocsp.revoked", surl, "%s", o->message);
+    else if (o->verdict == OCSP_UNKNOWN)
+        results_add(res, C2PA_FAILURE, "signingCredential.ocsp.unknown", surl, "%s", o->message);
     else
         results_add(res, C2PA_INFORMATIONAL, "signingCredential.ocsp.skipped", surl,
-                    "OCSP fetching skipped%s%s", o.message[0] ? "; " : "", o.message);
+                    "OCSP fetching skipped%s%s", o->message[0] ? "; " : "", o->message);
 }
 
 static void check_signature(struct vctx *v, size_t man, struct c2pa_results *res,
@@ -592,14 +590,20 @@ static void check_signature(struct vctx *v, size_t man, struct c2pa_results *res
         results_add(res, C2PA_FAILURE, "signingCredential.invalid", surl, "%s", prob);
     bool inside = X509_cmp_time(X509_get0_notBefore(leaf), &when) < 0 &&
                   X509_cmp_time(X509_get0_notAfter(leaf), &when) > 0;
-    /* the signature step ends at its first failure (§15.7, §15.8.2):
-     * its success codes only when the signature and validity both hold */
+    /* the signature step ends at its first failure (§15.7, §15.8.2,
+     * §15.9): its success codes only when the signature and validity
+     * hold, and a revoked certificate rejects the claim signature */
+    struct ocsp_result ocsp;
+    if (ocsp_check_stapled(&cose, v->trust ? v->trust->store : NULL, have_tst ? &gen : NULL,
+                           &ocsp) != ST_OK)
+        ocsp.verdict = OCSP_NONE;
+    bool revoked = ocsp.verdict == OCSP_REVOKED;
     enum status sig_st = cose_verify(&cose, claim_bytes, &d);
-    if (inside && sig_st == ST_OK) {
+    if (inside && sig_st == ST_OK)
         results_add(res, C2PA_SUCCESS, "claimSignature.insideValidity", surl,
                     "claim signature valid");
+    if (inside && sig_st == ST_OK && !revoked)
         results_add(res, C2PA_SUCCESS, "claimSignature.validated", surl, "claim signature valid");
-    }
     if (!inside && have_tst)
         results_add(res, C2PA_FAILURE, "claimSignature.outsideValidity", surl,
                     "certificate was not valid at the time-stamp's time");
@@ -610,13 +614,14 @@ static void check_signature(struct vctx *v, size_t man, struct c2pa_results *res
         results_add(res, C2PA_FAILURE, "algorithm.unsupported", surl, "%s", d.message);
     else if (sig_st != ST_OK)
         results_add(res, C2PA_FAILURE, "claimSignature.mismatch", surl, "%s", d.message);
-    if (chain_trusted(v, cose.chain, when))
+    /* revoked: neither trusted nor untrusted, the credential is void */
+    if (!revoked && chain_trusted(v, cose.chain, when))
         results_add(res, C2PA_SUCCESS, "signingCredential.trusted", surl,
                     "signing certificate trusted");
-    else
+    else if (!revoked)
         results_add(res, C2PA_FAILURE, "signingCredential.untrusted", surl,
                     "signing certificate untrusted");
-    report_revocation(v, &cose, have_tst ? &gen : NULL, res, surl);
+    report_revocation(&ocsp, res, surl);
     if (active) {
         struct c2pa_summary *s = &v->r->summary;
         X509_NAME *sn = X509_get_subject_name(leaf);
