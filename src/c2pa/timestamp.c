@@ -109,7 +109,7 @@ abort:
     return ok;
 }
 
-/* Legacy allowance (claim v1, docs/c2pa.md difference 9): the token's
+/* Legacy allowance (claim v1, docs/c2pa.md "Time-stamps"): the token's
  * own certificates other than the TSA's act as anchors, so the TSA
  * certificate must at least be issued by a CA the token carries. */
 static bool chains_to_own(X509 *leaf, STACK_OF(X509) * certs, time_t at)
@@ -212,16 +212,17 @@ enum status tst_token_verify(struct span tok, struct span tbs, X509_STORE *ancho
         say(r, "timeStamp.untrusted", prob);
         goto abort;
     }
-    if (!chains_to(anchors, tsa, certs, r->gen_time) &&
-        !(legacy && chains_to_own(tsa, certs, r->gen_time))) {
+    if (chains_to(anchors, tsa, certs, r->gen_time)) {
+        say(r, NULL, "TSA certificate chains to a trust anchor");
+    } else if (legacy && chains_to_own(tsa, certs, r->gen_time)) {
+        say(r, NULL, "TSA certificate issued by a CA in the token (claim v1)");
+    } else {
         say(r, "timeStamp.untrusted",
             anchors ? "TSA certificate does not chain to a trust anchor at genTime"
                     : "no TSA trust anchors configured (--trust)");
         goto abort;
     }
     r->trusted = true;
-    say(r, NULL, legacy ? "TSA chain holds (claim v1: the token's own CA)"
-                        : "TSA certificate chains to a trust anchor");
 abort:
     ERR_clear_error();
     sk_X509_pop_free(certs, X509_free);

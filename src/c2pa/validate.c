@@ -579,7 +579,7 @@ static void check_signature(struct vctx *v, size_t man, struct c2pa_results *res
                         tr.tsa_name ? tr.tsa_name : "TSA", tr.message);
             tsa = tr.tsa_name;
             tr.tsa_name = NULL;
-        } else {
+        } else if (tr.code) {
             results_add(res, C2PA_INFORMATIONAL, tr.code, surl, "%s", tr.message);
         }
     }
