@@ -1,7 +1,8 @@
 /*
  * c2pa_sign_tool.c — a test driver for the signer (not installed):
- *   c2pa_sign_tool KEYDIR ORIGINAL DERIVATIVE OUT [ORACLE.json]
- * signs DERIVATIVE (JPEG or WebP) as made from ORIGINAL and writes OUT.
+ *   c2pa_sign_tool [--ocsp RESPONSE.der] KEYDIR ORIGINAL DERIVATIVE OUT [ORACLE.json]
+ * signs DERIVATIVE (JPEG or WebP) as made from ORIGINAL and writes OUT;
+ * --ocsp staples an OCSP response in the signature (rVals, §14.5.2).
  * With ORACLE.json (the oracle's report on ORIGINAL) the original's
  * manifest store is carried along, with the reference validator's
  * results as the ingredient's validationResults — standing in for
@@ -66,8 +67,20 @@ int main(int argc, char **argv)
     diag_clear(&d);
     json_t *report = NULL;
     struct c2pa_sign_results results = {0};
+    uint8_t *ocsp = NULL;
+    size_t ocsp_len = 0;
+    if (argc > 2 && strcmp(argv[1], "--ocsp") == 0) {
+        if (file_read_all(argv[2], 1 << 20, &ocsp, &ocsp_len, &d) != ST_OK) {
+            log_diag(LOG_ERROR, &d);
+            return 2;
+        }
+        argv += 2;
+        argc -= 2;
+    }
     if (argc != 5 && argc != 6) {
-        fprintf(stderr, "usage: c2pa_sign_tool KEYDIR ORIGINAL DERIVATIVE OUT [ORACLE.json]\n");
+        fprintf(stderr, "usage: c2pa_sign_tool [--ocsp RESPONSE.der] KEYDIR ORIGINAL DERIVATIVE "
+                        "OUT [ORACLE.json]\n");
+        free(ocsp);
         return 2;
     }
     if (argc == 6) {
@@ -76,6 +89,7 @@ int main(int argc, char **argv)
         if (!report || !load_results(report, &results)) {
             fprintf(stderr, "%s: not an oracle report with validation results\n", argv[5]);
             json_decref(report);
+            free(ocsp);
             return 2;
         }
     }
@@ -96,6 +110,7 @@ int main(int argc, char **argv)
         .title = base_name(argv[4]),
         .generator_name = "tearsheet",
         .generator_version = TS_VERSION,
+        .ocsp_response = span_make(ocsp, ocsp_len),
     };
     if (c2pa_sign(s, &in, &out, &out_len, &d) != ST_OK ||
         file_write_atomic(argv[4], out, out_len, &d) != ST_OK)
@@ -108,6 +123,7 @@ abort:
     free(deriv);
     free(store);
     free(out);
+    free(ocsp);
     c2pa_signer_free(s);
     json_decref(report);
     return rc;

@@ -210,6 +210,9 @@ struct c2pa_sign_input {
     const char *title;          /* the derivative's dc:title (its file name) */
     const char *generator_name; /* claim_generator_info.name, e.g. "tearsheet" */
     const char *generator_version;
+    /* A DER OCSPResponse about the signing certificate to staple in the
+     * COSE unprotected header (§14.5.2 rVals), or an empty span. */
+    struct span ocsp_response;
 };
 
 /*
