@@ -245,4 +245,20 @@
 #define TS_LIMIT_BMFF_ITEMS 4096
 #endif
 
+/* c2pa (CAWG identity assertions, src/c2pa/cawg.c): referenced
+ * assertions per identity assertion (real ones list a handful; each is
+ * looked up in the claim and checked for duplicates, so 100000 would
+ * cost 10^10 comparisons); the verifiable credential's JSON (a real one
+ * is 1-2 KB; jansson holds a whole document in memory); verified
+ * identities named in the summary. */
+#ifndef TS_LIMIT_CAWG_REFERENCES
+#define TS_LIMIT_CAWG_REFERENCES 256
+#endif
+#ifndef TS_LIMIT_CAWG_VC_BYTES
+#define TS_LIMIT_CAWG_VC_BYTES ((size_t)1 << 20)
+#endif
+#ifndef TS_LIMIT_CAWG_IDENTITIES
+#define TS_LIMIT_CAWG_IDENTITIES 16
+#endif
+
 #endif
