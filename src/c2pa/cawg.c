@@ -117,8 +117,6 @@ static const char *schema_problem(const cbor_item_t *m)
     if (!sp || !cbor_isa_map(sp) || !refs || !cbor_isa_array(refs) ||
         !is_text(cborx_get(sp, "sig_type")))
         return "signer_payload lacks referenced_assertions or sig_type";
-    if (cbor_array_size(refs) > TS_LIMIT_CAWG_REFERENCES)
-        return "more referenced assertions than tearsheet checks";
     for (size_t i = 0; i < cbor_array_size(refs); i++)
         if (!hashed_uri_ok(cbor_array_handle(refs)[i]))
             return "a referenced assertion is not a hashed URI (url, hash)";
@@ -147,16 +145,23 @@ static bool all_zero(const cbor_item_t *it)
 /* ---- §7.1 referenced assertions ---- */
 
 /* "self#jumbf=/c2pa/<label>/c2pa.assertions/x" and
- * "self#jumbf=c2pa.assertions/x" name the same assertion. */
-static bool same_uri(const char *claim_url, const char *ref_url)
+ * "self#jumbf=c2pa.assertions/x" name the same assertion. The claim's
+ * URL is compared in place: this runs for every pair of reference and
+ * claim entry. */
+static bool same_uri(const cbor_item_t *claim_url, const char *ref_url)
 {
     static const char abs[] = "self#jumbf=/c2pa/";
-    if (strcmp(claim_url, ref_url) == 0)
-        return true;
-    if (strncmp(claim_url, abs, sizeof abs - 1) != 0 || strncmp(ref_url, "self#jumbf=", 11) != 0)
+    if (!is_text(claim_url))
         return false;
-    const char *rest = strchr(claim_url + sizeof abs - 1, '/');
-    return rest && strcmp(rest + 1, ref_url + 11) == 0;
+    struct span u = span_make(cbor_string_handle(claim_url), cbor_string_length(claim_url));
+    size_t rn = strlen(ref_url);
+    if (span_eq_str(u, ref_url))
+        return true;
+    if (!span_starts_with(u, abs, sizeof abs - 1) || strncmp(ref_url, "self#jumbf=", 11) != 0)
+        return false;
+    const uint8_t *rest = memchr(u.ptr + sizeof abs - 1, '/', u.len - (sizeof abs - 1));
+    size_t left = rest ? (size_t)(u.ptr + u.len - rest) - 1 : 0;
+    return rest && left == rn - 11 && memcmp(rest + 1, ref_url + 11, left) == 0;
 }
 
 /* The claim's hashed URI for `url` (v1 assertions, v2 created and
@@ -170,10 +175,7 @@ static const cbor_item_t *claim_entry(const cbor_item_t *claim, const char *url)
             continue;
         for (size_t i = 0; i < cbor_array_size(arr); i++) {
             const cbor_item_t *h = cbor_array_handle(arr)[i];
-            char *u = cborx_str(cborx_get(h, "url"));
-            bool hit = u && same_uri(u, url);
-            free(u);
-            if (hit)
+            if (same_uri(cborx_get(h, "url"), url))
                 return h;
         }
     }
@@ -781,6 +783,13 @@ static void validate_one(struct ia *a)
     }
     a->payload = cborx_get(m, "signer_payload");
     a->refs = cborx_get(a->payload, "referenced_assertions");
+    if (cbor_array_size(a->refs) > TS_LIMIT_CAWG_REFERENCES) {
+        /* not checked, so not shown: the named actor stays unnamed */
+        results_add(a->res, C2PA_INFORMATIONAL, "cawg.identity.not_validated", a->url,
+                    "not validated: more than %d referenced assertions (tearsheet's limit)",
+                    TS_LIMIT_CAWG_REFERENCES);
+        goto abort;
+    }
     /* c2pa-rs looks at pad2 only when pad1 is clean: one code either way */
     if (!all_zero(cborx_get(m, "pad1")) || !all_zero(cborx_get(m, "pad2")))
         fail(a, "cawg.identity.pad.invalid", "invalid value in pad fields");
@@ -807,12 +816,18 @@ void cawg_validate(const struct c2pa_jumbf *j, size_t manifest, const cbor_item_
                    struct c2pa_results *res, struct c2pa_summary *summary)
 {
     static const char *lists[] = {"assertions", "created_assertions", "gathered_assertions"};
+    size_t seen = 0;
     for (size_t l = 0; l < 3; l++) {
         const cbor_item_t *arr = cborx_get(claim, lists[l]);
         for (size_t i = 0; arr && cbor_isa_array(arr) && i < cbor_array_size(arr); i++) {
             char *url = cborx_str(cborx_get(cbor_array_handle(arr)[i], "url"));
             const char *label = url ? strrchr(url, '/') : NULL;
-            if (label && identity_label(label + 1)) {
+            if (label && identity_label(label + 1) && ++seen > TS_LIMIT_CAWG_ASSERTIONS) {
+                results_add(res, C2PA_INFORMATIONAL, "cawg.identity.not_validated", url,
+                            "not validated: more than %d identity assertions in one manifest "
+                            "(tearsheet's limit)",
+                            TS_LIMIT_CAWG_ASSERTIONS);
+            } else if (label && identity_label(label + 1)) {
                 struct buf b;
                 buf_init(&b, 4096);
                 buf_printf(&b, "self#jumbf=/c2pa/%s/c2pa.assertions/%s", j->nodes[manifest].label,
