@@ -65,7 +65,7 @@ struct c2pa_ingredient_info {
 };
 
 /* A named actor whose CAWG identity assertion validated (CAWG 1.1
- * §5): who, and how the identity was established and whether anyone
+ * §4): who, and how the identity was established and whether anyone
  * vouches for it, in plain words. Strings are from the file. */
 struct c2pa_identity {
     char *name; /* "Jane Doe", a user name, an address or a URI */
@@ -87,7 +87,8 @@ struct c2pa_summary {
     int claim_version;  /* 1 or 2 */
     bool altered;       /* a hard binding did not match the asset */
     bool has_thumbnail; /* c2pa.thumbnail.claim: a picture of what was signed */
-    struct c2pa_identity *identities; /* cawg.identity assertions (cawg.c) */
+    /* named actors of cawg.identity assertions that validated (cawg.c) */
+    struct c2pa_identity *identities;
     size_t n_identities;
 };
 

@@ -101,7 +101,7 @@ void cawg_validate(const struct c2pa_jumbf *j, size_t manifest, const cbor_item_
  * 0.92: identity and X.509 credential codes; cawg.ica.* do). */
 bool cawg_failure_tolerated(const char *code);
 /* validate.c: NULL when a signing certificate meets C2PA 2.2 §14.5.1
- * (CAWG §8.2.2 applies the same profile to X.509 identities). */
+ * (CAWG §7.2.2 applies the same profile to X.509 identities). */
 const char *c2pa_cert_profile_problem(X509 *x);
 
 struct c2pa_trust {

@@ -17,9 +17,10 @@
  * no list of trusted aggregators, so none is).
  *
  * Specs: CAWG Identity Assertion 1.1 (creator-assertions/identity-
- * assertion) §5.2 (CBOR schema), §7.1 (validation method), §7.2 (status
- * codes), §8.1.5 and §8.1.8 (identity claims aggregation credential and
- * its validation), §8.2.2 (validating the X.509 COSE signature); W3C VC
+ * assertion, draft of 14 April 2025) §4.2 (CBOR schema), §6.1
+ * (validation method), §6.2 (status codes), §7.1.2 and §7.1.7 (identity
+ * claims aggregation credential and its validation), §7.2.2 (validating
+ * the X.509 COSE signature); W3C VC
  * data model 2.0 §4; RFC 9052 §4.2/§4.4; RFC 8037 (OKP JWK); did:jwk.
  * Codes, their lists and explanations follow c2pa-rs 0.92 (the oracle).
  */
@@ -39,8 +40,8 @@ struct ia {
     const cbor_item_t *claim;
     struct c2pa_results *res;
     struct c2pa_summary *summary;
-    char *url;         /* self#jumbf=/c2pa/<manifest>/c2pa.assertions/<label> */
-    struct span bytes; /* the assertion's CBOR as stored */
+    char *url;                  /* self#jumbf=/c2pa/<manifest>/c2pa.assertions/<label> */
+    struct span bytes;          /* the assertion's CBOR as stored */
     const cbor_item_t *payload; /* signer_payload */
     const cbor_item_t *refs;    /* signer_payload.referenced_assertions */
     size_t n_failures_before;
@@ -84,7 +85,7 @@ bool cawg_failure_tolerated(const char *code)
     return strncmp(code, "cawg.x509.", 10) == 0 || strncmp(code, "cawg.identity.", 14) == 0;
 }
 
-/* ---- §5.2 CBOR schema ---- */
+/* ---- §4.2 CBOR schema ---- */
 
 static bool is_text(const cbor_item_t *it)
 {
@@ -142,7 +143,7 @@ static bool all_zero(const cbor_item_t *it)
     return true;
 }
 
-/* ---- §7.1 referenced assertions ---- */
+/* ---- §6.1 referenced assertions ---- */
 
 /* "self#jumbf=/c2pa/<label>/c2pa.assertions/x" and
  * "self#jumbf=c2pa.assertions/x" name the same assertion. The claim's
@@ -222,7 +223,7 @@ static void check_references(struct ia *a)
     }
 }
 
-/* ---- §8.2.2 X.509 certificate and COSE signature ---- */
+/* ---- §7.2.2 X.509 certificate and COSE signature ---- */
 
 static char *subject_part(X509 *x, int nid)
 {
@@ -239,8 +240,8 @@ static void check_x509(struct ia *a, const cbor_item_t *m)
     struct diag d;
     char *cn = NULL, *org = NULL;
     cborx_bytes(cborx_get(m, "signature"), &sig);
-    /* §8.2.2: the signature covers the signer_payload's CBOR; the
-     * stored bytes are that serialization (§6.2: unchanged after
+    /* §7.2.2: the signature covers the signer_payload's CBOR; the
+     * stored bytes are that serialization (§5.2: unchanged after
      * signing), so they are verified as they are. */
     if (cborx_map_value(a->bytes, "signer_payload", &payload, &d) != ST_OK) {
         fail(a, "cawg.x509.signature.mismatch", "signer_payload bytes not found");
@@ -266,7 +267,7 @@ static void check_x509(struct ia *a, const cbor_item_t *m)
         X509_cmp_time(X509_get0_notAfter(leaf), &now) <= 0)
         fail(a, "cawg.x509.signature.outside_validity",
              "the identity certificate is not valid at the current time");
-    /* §8.2.2: identity credentials chain to trust lists of their own,
+    /* §7.2.2: identity credentials chain to trust lists of their own,
      * not to the C2PA signer list; tearsheet has none configured, as
      * c2pa-rs has none by default (its cawg_trust settings), so an
      * X.509 identity is never reported trusted. */
@@ -294,7 +295,7 @@ abort:
     cose_free(&cose);
 }
 
-/* ---- §8.1.8 identity claims aggregation ---- */
+/* ---- §7.1.7 identity claims aggregation ---- */
 
 /* RFC 4648 base64, either alphabet, padding optional; *out owned. */
 static bool b64_decode(const char *s, size_t n, uint8_t **out, size_t *out_len)
@@ -455,7 +456,7 @@ static bool vc_asset_ok(const json_t *asset)
 }
 
 /* The first credential subject when the VC has the shape of an
- * identity claims aggregation credential (VC 2.0 §4 + CAWG §8.1.5),
+ * identity claims aggregation credential (VC 2.0 §4 + CAWG §7.1.2),
  * else NULL (cawg.ica.invalid_verifiable_credential). */
 static const json_t *vc_subject(const json_t *vc)
 {
@@ -500,10 +501,9 @@ static const char *issuer_key(const char *issuer, EVP_PKEY **key, const char **w
         while ((issuer[4 + m] >= 'a' && issuer[4 + m] <= 'z') ||
                (issuer[4 + m] >= '0' && issuer[4 + m] <= '9'))
             m++;
-    const char *id = issuer + 4 + m + 1;
-    if (m == 0 || issuer[4 + m] != ':' || !*id || !strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"
-                                                          "klmnopqrstuvwxyz0123456789/.%#?_-",
-                                                          *id)) {
+    const char *id = m > 0 && issuer[4 + m] == ':' ? issuer + 4 + m + 1 : "";
+    if (!*id ||
+        !strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/.%#?_-", *id)) {
         code = "cawg.ica.invalid_issuer";
         *why = "Invalid issuer DID";
         goto abort;
@@ -545,7 +545,7 @@ abort:
     return code;
 }
 
-/* §8.1.8 "Verify binding to C2PA asset": the VC's c2paAsset is the
+/* §7.1.7 "Verify binding to C2PA asset": the VC's c2paAsset is the
  * signer_payload in JSON, hashes as base64 text. */
 static bool asset_matches(const cbor_item_t *sp, const json_t *asset)
 {
@@ -610,13 +610,11 @@ static cbor_item_t *ica_cose(struct span sig, struct cose_sign1 *c, cbor_item_t 
                   : sig.len >= 2 && sig.ptr[0] == 0xD8 && sig.ptr[1] == 18 ? 2
                                                                            : 0;
     cbor_item_t *root = skip ? cborx_load(span_make(sig.ptr + skip, sig.len - skip), &d) : NULL;
-    cbor_item_t **a = root && cbor_isa_array(root) && cbor_array_size(root) == 4
-                          ? cbor_array_handle(root)
-                          : NULL;
+    cbor_item_t **a =
+        root && cbor_isa_array(root) && cbor_array_size(root) == 4 ? cbor_array_handle(root) : NULL;
     *prot = NULL;
     if (!a || !cborx_bytes(a[0], &c->protected_bytes) || !cbor_isa_map(a[1]) ||
-        !cborx_bytes(a[3], &c->signature) ||
-        !(cbor_is_null(a[2]) || is_bytes(a[2])))
+        !cborx_bytes(a[3], &c->signature) || !(cbor_is_null(a[2]) || is_bytes(a[2])))
         goto abort;
     *prot = c->protected_bytes.len ? cborx_load(c->protected_bytes, &d) : cbor_new_definite_map(0);
     if (!*prot || !cbor_isa_map(*prot))
@@ -643,7 +641,7 @@ static void name_identities(struct ia *a, const json_t *subj)
             name = json_string_value(json_object_get(id, "address"));
         if (!name)
             name = json_string_value(json_object_get(id, "uri"));
-        /* "cawg.social_media" reads "social media" (§8.1.5.5.1) */
+        /* "cawg.social_media" reads "social media" (§7.1.2, verified identity type) */
         const char *type = json_string_value(json_object_get(id, "type"));
         if (strncmp(type, "cawg.", 5) == 0)
             type += 5;
@@ -675,7 +673,7 @@ static void check_ica(struct ia *a, const cbor_item_t *m)
         fail(a, "cawg.ica.invalid_cose_sign1", "Invalid COSE_Sign1 data structure");
         goto abort;
     }
-    /* c2pa-rs accepts EdDSA only (§8.1.7 lists the C2PA algorithms; an
+    /* c2pa-rs accepts EdDSA only (§7.1.7 lists the C2PA algorithms; an
      * aggregator's DID key is Ed25519 in every method it resolves). */
     const cbor_item_t *alg_it = cborx_get_int(prot, 1);
     if (!alg_it) {
@@ -715,7 +713,7 @@ static void check_ica(struct ia *a, const cbor_item_t *m)
     if (code)
         fail(a, code, why);
     else
-        /* no list of trusted aggregators exists (§8.1.8 "Prerequisites":
+        /* no list of trusted aggregators exists (§7.1.7 "Prerequisites":
          * CAWG names none), so a valid signature proves only that the
          * issuer signed it */
         results_add(a->res, C2PA_INFORMATIONAL, "cawg.ica.untrusted_issuer", a->url,
@@ -762,7 +760,7 @@ abort:
         cbor_decref(&root);
 }
 
-/* ---- §7.1 validation method ---- */
+/* ---- §6.1 validation method ---- */
 
 static void validate_one(struct ia *a)
 {
