@@ -303,10 +303,17 @@ static const EVP_MD *md_named(const char *alg)
     return NULL;
 }
 
+/* An optional field: c2pa-rs writes absent ones as null. */
+static const cbor_item_t *opt(const cbor_item_t *m, const char *key)
+{
+    const cbor_item_t *it = cborx_get(m, key);
+    return it && cbor_is_null(it) ? NULL : it;
+}
+
 static bool get_uint(const cbor_item_t *m, const char *key, bool *has, uint64_t *v)
 {
     int64_t x = 0;
-    const cbor_item_t *it = cborx_get(m, key);
+    const cbor_item_t *it = opt(m, key);
     *has = it != NULL;
     if (!it)
         return true;
@@ -330,7 +337,7 @@ static const char *parse_exclusion(const cbor_item_t *m, struct c2pa_bmff_excl *
     if (!get_uint(m, "version", &e->has_version, &v) || v > 255)
         return "an exclusion's version is not a byte";
     e->version = (uint8_t)v;
-    const cbor_item_t *fl = cborx_get(m, "flags");
+    const cbor_item_t *fl = opt(m, "flags");
     struct span f;
     if (fl) {
         if (!cborx_bytes(fl, &f) || f.len != 3)
@@ -338,14 +345,14 @@ static const char *parse_exclusion(const cbor_item_t *m, struct c2pa_bmff_excl *
         memcpy(e->flags, f.ptr, 3);
         e->has_flags = true;
     }
-    const cbor_item_t *ex = cborx_get(m, "exact");
+    const cbor_item_t *ex = opt(m, "exact");
     e->exact = true;
     if (ex) {
         if (!cbor_is_bool(ex))
             return "an exclusion's exact is not a boolean";
         e->exact = cbor_get_bool(ex);
     }
-    const cbor_item_t *data = cborx_get(m, "data");
+    const cbor_item_t *data = opt(m, "data");
     if (data) {
         if (!cbor_isa_array(data) || cbor_array_size(data) == 0 ||
             cbor_array_size(data) > C2PA_BMFF_EXCL_PARTS)
@@ -358,7 +365,7 @@ static const char *parse_exclusion(const cbor_item_t *m, struct c2pa_bmff_excl *
         }
         e->n_data = cbor_array_size(data);
     }
-    const cbor_item_t *sub = cborx_get(m, "subset");
+    const cbor_item_t *sub = opt(m, "subset");
     if (sub) {
         if (!cbor_isa_array(sub) || cbor_array_size(sub) == 0 ||
             cbor_array_size(sub) > C2PA_BMFF_EXCL_PARTS)
@@ -396,7 +403,7 @@ bool c2pa_bmff_hash_check(struct span asset, struct span payload, const char *la
                                                                  : 1;
     if (payload.len == 0 || !(m = cborx_load(payload, &d)) || !cbor_isa_map(m))
         goto done;
-    if (cborx_get(m, "merkle")) {
+    if (opt(m, "merkle")) {
         code = "algorithm.unsupported";
         snprintf(why, sizeof why,
                  "BMFF hashes with a Merkle tree (large or fragmented files) are not supported "
@@ -430,7 +437,7 @@ bool c2pa_bmff_hash_check(struct span asset, struct span payload, const char *la
             goto done;
         }
     }
-    alg = cborx_str(cborx_get(m, "alg"));
+    alg = cborx_str(opt(m, "alg"));
     const EVP_MD *md = md_named(alg ? alg : claim_alg);
     if (!md) {
         code = "algorithm.unsupported";
