@@ -101,7 +101,7 @@ static void make_avif(struct fb *f, size_t *iloc_off)
     put16(f, 1);
     close_box(f, at);
     at = open_box(f, "iloc");
-    put32(f, 0);         /* version 0 */
+    put32(f, 0);           /* version 0 */
     put(f, "\x44\x00", 2); /* offset 4, length 4, base 0 */
     put16(f, 1);
     put16(f, 1); /* item 1 */
@@ -241,8 +241,8 @@ static void changes_are_bmff_hash_mismatch(void **state)
     uint8_t *out = sign_avif(&f, &len, &st);
     assert_int_equal(st, ST_OK);
     uint32_t box = be32(out + be32(out));
-    size_t pokes[3] = {len - 3,                /* an image byte in mdat */
-                       iloc_off + box + 3,     /* where iloc says the image is */
+    size_t pokes[3] = {len - 3,            /* an image byte in mdat */
+                       iloc_off + box + 3, /* where iloc says the image is */
                        (size_t)be32(out) + box + 12 /* inside meta's hdlr */};
     for (size_t i = 0; i < 3; i++) {
         struct c2pa_report r;
@@ -385,8 +385,43 @@ static void hash_is_offset_then_data_around_exclusions(void **state)
     assert_memory_equal(got, want, 32);
     /* a file that is not a sequence of boxes cannot be hashed */
     f.b[16 + 3] = 200;
-    assert_int_not_equal(
-        c2pa_bmff_hash(span_make(f.b, f.n), ex, 2, 2, EVP_sha256(), got, &n, &d), ST_OK);
+    assert_int_not_equal(c2pa_bmff_hash(span_make(f.b, f.n), ex, 2, 2, EVP_sha256(), got, &n, &d),
+                         ST_OK);
+}
+
+/* 8-byte 'free' boxes, n of them. */
+static uint8_t *free_boxes(size_t n)
+{
+    uint8_t *p = calloc(n, 8);
+    assert_non_null(p);
+    for (size_t i = 0; i < n; i++) {
+        p[i * 8 + 3] = 8;
+        memcpy(p + i * 8 + 4, "free", 4);
+    }
+    return p;
+}
+
+static void box_count_is_capped_and_work_linear(void **state)
+{
+    (void)state;
+    struct c2pa_bmff_excl ex;
+    uint8_t dg[64];
+    unsigned n = 0;
+    struct diag d;
+    memset(&ex, 0, sizeof ex);
+    assert_true(c2pa_bmff_xpath("/free", &ex));
+    /* every one of 100000 top-level boxes excluded: one walk, not one
+     * walk per match */
+    size_t many = 100000;
+    uint8_t *p = free_boxes(many);
+    assert_int_equal(c2pa_bmff_hash(span_make(p, many * 8), &ex, 1, 2, EVP_sha256(), dg, &n, &d),
+                     ST_OK);
+    free(p);
+    many = (size_t)TS_LIMIT_BMFF_HASH_BOXES + 1;
+    p = free_boxes(many);
+    assert_int_equal(c2pa_bmff_hash(span_make(p, many * 8), &ex, 1, 2, EVP_sha256(), dg, &n, &d),
+                     ST_LIMIT);
+    free(p);
 }
 
 static void xpath_syntax_is_the_strict_subset(void **state)
@@ -398,8 +433,16 @@ static void xpath_syntax_is_the_strict_subset(void **state)
     assert_int_equal(e.index[0], 1);
     assert_int_equal(e.index[1], 0);
     assert_true(c2pa_bmff_xpath("/url ", &e));
-    const char *bad[] = {"",         "uuid",     "//uuid", "/uui",       "/uuid[0]",
-                         "/uuid[01]", "/uuid[]", "/uuid/", "/uuid[1]x",  "/uuid[99999999999]",
+    const char *bad[] = {"",
+                         "uuid",
+                         "//uuid",
+                         "/uui",
+                         "/uuid[0]",
+                         "/uuid[01]",
+                         "/uuid[]",
+                         "/uuid/",
+                         "/uuid[1]x",
+                         "/uuid[99999999999]",
                          "/aaaa/bbbb/cccc/dddd/eeee/ffff/gggg/hhhh/iiii"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (c2pa_bmff_xpath(bad[i], &e))
@@ -415,6 +458,7 @@ int main(void)
         cmocka_unit_test(malformed_uuid_boxes_say_what_is_wrong),
         cmocka_unit_test(video_is_not_signed),
         cmocka_unit_test(hash_is_offset_then_data_around_exclusions),
+        cmocka_unit_test(box_count_is_capped_and_work_linear),
         cmocka_unit_test(xpath_syntax_is_the_strict_subset),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -8,7 +8,7 @@ of active-manifest failure codes.
 Known differences are counted apart, never as passes of a check that
 could not fail:
   - "unsupported": formats tearsheet does not read (GIF, SVG, JXL,
-    HEIF/AVIF, TIFF) must say "unsupported format" and the oracle must
+    TIFF) must say "unsupported format" and the oracle must
     have found no manifest either;
   - "cawg": CAWG identity-assertion codes (cawg.*), which tearsheet does
     not validate (docs/c2pa.md says why); the rest of the codes must

@@ -38,7 +38,7 @@ enum status c2pa_bmff_store_find(struct span asset, uint8_t **store, size_t *sto
 /* ---- the hash (hash_bmff.c) ---- */
 
 /* One exclusions-map entry (§18.6.3), its xpath already parsed. */
-#define C2PA_BMFF_XPATH_MAX 8 /* nodes in one xpath */
+#define C2PA_BMFF_XPATH_MAX 8   /* nodes in one xpath */
 #define C2PA_BMFF_EXCL_PARTS 16 /* data or subset entries in one exclusion */
 struct c2pa_bmff_excl {
     char node[C2PA_BMFF_XPATH_MAX][4];
@@ -92,7 +92,7 @@ bool c2pa_bmff_hash_check(struct span asset, struct span payload, const char *la
  * chunk offsets; external data references), or one that already has a
  * C2PA box; ST_LIMIT when a moved offset no longer fits its field.
  */
-enum status c2pa_bmff_sign_layout(struct span asset, size_t box_len, struct buf *o,
-                                  size_t *box_at, struct diag *d);
+enum status c2pa_bmff_sign_layout(struct span asset, size_t box_len, struct buf *o, size_t *box_at,
+                                  struct diag *d);
 
 #endif

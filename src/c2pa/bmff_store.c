@@ -94,8 +94,8 @@ enum status c2pa_bmff_store_find(struct span asset, uint8_t **store, size_t *sto
         if (vflags >> 24 != 0)
             return diag_set(d, ST_MALFORMED, "C2PA uuid box", b.offset,
                             "version %u (only 0 is defined)", vflags >> 24);
-        const uint8_t *nul = memchr(b.data.ptr + 4, 0,
-                                    b.data.len - 4 < PURPOSE_MAX ? b.data.len - 4 : PURPOSE_MAX);
+        const uint8_t *nul =
+            memchr(b.data.ptr + 4, 0, b.data.len - 4 < PURPOSE_MAX ? b.data.len - 4 : PURPOSE_MAX);
         if (!nul)
             return diag_set(d, ST_MALFORMED, "C2PA uuid box", b.offset,
                             "box_purpose is not a short NUL-terminated string");
@@ -223,8 +223,8 @@ static enum status shift_iloc(struct span iloc, size_t iloc_at, uint64_t delta, 
     for (uint32_t i = 0; i < count; i++) {
         uint16_t method = 0, dref = 0, extents = 0;
         enum status st;
-        if (!cursor_skip(&k, version < 2 ? 2 : 4) ||
-            (version > 0 && !cursor_u16be(&k, &method)) || !cursor_u16be(&k, &dref))
+        if (!cursor_skip(&k, version < 2 ? 2 : 4) || (version > 0 && !cursor_u16be(&k, &method)) ||
+            !cursor_u16be(&k, &dref))
             return diag_set(d, ST_TRUNCATED, "iloc", iloc_at, "item %u cut short", i);
         method &= 15;
         bool in_file = method == 0 && dref == 0;
@@ -232,8 +232,7 @@ static enum status shift_iloc(struct span iloc, size_t iloc_at, uint64_t delta, 
             return diag_set(d, ST_UNSUPPORTED, "iloc", iloc_at,
                             "item %u is in another file (data reference %u)", i, dref);
         if (in_file && base_size) {
-            if ((st = shift_field(&k, base_size, delta, floor, out, out_base, iloc_at, d)) !=
-                ST_OK)
+            if ((st = shift_field(&k, base_size, delta, floor, out, out_base, iloc_at, d)) != ST_OK)
                 return st;
         } else {
             uint64_t skip = 0;
@@ -263,8 +262,8 @@ static enum status shift_iloc(struct span iloc, size_t iloc_at, uint64_t delta, 
     return ST_OK;
 }
 
-enum status c2pa_bmff_sign_layout(struct span asset, size_t box_len, struct buf *o,
-                                  size_t *box_at, struct diag *d)
+enum status c2pa_bmff_sign_layout(struct span asset, size_t box_len, struct buf *o, size_t *box_at,
+                                  struct diag *d)
 {
     enum status st;
     struct cursor c;

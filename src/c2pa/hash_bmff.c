@@ -133,15 +133,14 @@ static bool leaf_matches(const struct c2pa_bmff_excl *e, struct span box, size_t
     return true;
 }
 
+/* `top`: the box's index among the top-level boxes, or SIZE_MAX. */
 static enum status exclude_box(struct hctx *h, const struct c2pa_bmff_excl *e, uint64_t start,
-                               uint64_t len, int level)
+                               uint64_t len, size_t top)
 {
     enum status st = ST_OK;
     if (e->n_subset == 0) {
-        if (level == 0)
-            for (size_t i = 0; i < h->n_top; i++)
-                if (h->t[i].start == start)
-                    h->t[i].whole = true;
+        if (top < h->n_top)
+            h->t[top].whole = true;
         return add_range(h, start, len);
     }
     for (size_t i = 0; i < e->n_subset && st == ST_OK; i++) {
@@ -164,16 +163,18 @@ static enum status match_level(struct hctx *h, const struct c2pa_bmff_excl *e, s
     struct container_bmff_box b;
     struct diag ignored;
     uint32_t seen = 0;
+    size_t nth = 0; /* boxes read at this level */
     cursor_init(&c, in);
     for (;;) {
         if (++h->visited > TS_LIMIT_BMFF_HASH_BOXES)
-            return diag_set(h->d, ST_LIMIT, "BMFF hash", (size_t)base + c.pos,
-                            "more than %d boxes", TS_LIMIT_BMFF_HASH_BOXES);
+            return diag_set(h->d, ST_LIMIT, "BMFF hash", (size_t)base + c.pos, "more than %d boxes",
+                            TS_LIMIT_BMFF_HASH_BOXES);
         /* Below the top level a box's payload need not be boxes at all
          * (the xpath only names pure containers there): the walk of
          * that container just ends. */
         if (container_bmff_next(&c, &b, &ignored) != ST_OK)
             break;
+        size_t index = nth++; /* at level 0: its place in h->t */
         if (memcmp(b.type, e->node[level], 4) != 0)
             continue;
         seen++;
@@ -183,7 +184,8 @@ static enum status match_level(struct hctx *h, const struct c2pa_bmff_excl *e, s
         struct span box = span_make(in.ptr + b.offset, total);
         if ((size_t)level + 1 == e->depth) {
             if (leaf_matches(e, box, total - b.data.len) &&
-                (st = exclude_box(h, e, base + b.offset, total, level)) != ST_OK)
+                (st = exclude_box(h, e, base + b.offset, total, level == 0 ? index : SIZE_MAX)) !=
+                    ST_OK)
                 return st;
         } else {
             /* 'meta' is a FullBox in ISO BMFF: children after 4 bytes */
@@ -222,12 +224,12 @@ enum status c2pa_bmff_hash(struct span asset, const struct c2pa_bmff_excl *ex, s
     /* the top-level boxes must tile the file: bytes outside any box
      * could be changed without any box noticing */
     while ((st = container_bmff_next(&c, &b, d)) == ST_OK) {
+        if (h.n_top >= TS_LIMIT_BMFF_HASH_BOXES) {
+            st = diag_set(d, ST_LIMIT, "BMFF hash", b.offset, "more than %d top-level boxes",
+                          TS_LIMIT_BMFF_HASH_BOXES);
+            goto abort;
+        }
         if (h.n_top == cap) {
-            if (cap >= TS_LIMIT_BMFF_HASH_BOXES) {
-                st = diag_set(d, ST_LIMIT, "BMFF hash", b.offset, "more than %d top-level boxes",
-                              TS_LIMIT_BMFF_HASH_BOXES);
-                goto abort;
-            }
             cap = cap ? cap * 2 : 16;
             struct top *nt = realloc(h.t, cap * sizeof *nt);
             if (!nt) {
@@ -378,9 +380,9 @@ static const char *parse_exclusion(const cbor_item_t *m, struct c2pa_bmff_excl *
                 return "a subset lacks a non-negative offset or length";
             /* §15.12.2: ordered by offset, not overlapping */
             uint64_t end = 0;
-            if (i > 0 && (__builtin_add_overflow(e->subset[i - 1].offset,
-                                                 e->subset[i - 1].length, &end) ||
-                          end > e->subset[i].offset))
+            if (i > 0 &&
+                (__builtin_add_overflow(e->subset[i - 1].offset, e->subset[i - 1].length, &end) ||
+                 end > e->subset[i].offset))
                 return "subsets overlap or are out of order";
         }
         e->n_subset = cbor_array_size(sub);
