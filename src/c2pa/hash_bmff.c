@@ -32,7 +32,6 @@ struct top {
 };
 
 struct hctx {
-    struct span file;
     struct range *r;
     size_t n, cap;
     struct top *t;
@@ -215,7 +214,7 @@ enum status c2pa_bmff_hash(struct span asset, const struct c2pa_bmff_excl *ex, s
                            struct diag *d)
 {
     enum status st = ST_OK;
-    struct hctx h = {.file = asset, .d = d};
+    struct hctx h = {.d = d};
     EVP_MD_CTX *ctx = NULL;
     struct cursor c;
     struct container_bmff_box b;
