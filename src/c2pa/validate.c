@@ -707,7 +707,7 @@ static void check_assertions(struct vctx *v, size_t man, struct c2pa_results *re
         else if (label_is(label, "c2pa.hash.bmff"))
             check_bmff_hash(v, res, hard[0], claim_alg);
         else {
-            /* §18.7 box hashes and §18.6 BMFF hashes: not implemented
+            /* §18.7 box hashes: not implemented
              * (no corpus file or format we publish uses them), so the
              * binding is reported unverified rather than guessed. */
             char *u = node_url(v, hard[0]);
