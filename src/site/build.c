@@ -254,8 +254,10 @@ static enum status load_signer(struct site_build *b, struct diag *d)
     if ((st = c2pa_signer_load(dir, &b->signer, d)) != ST_OK)
         return st == ST_NOMEM ? st : ST_CONFIG;
     char text[65 + 16 + 65];
-    snprintf(text, sizeof text, "%s\nsign %s", b->settings_fingerprint,
-             c2pa_signer_fingerprint(b->signer));
+    /* " avif": AVIF derivatives are signed since the BMFF hash came,
+     * so ones cached unsigned before must be made again */
+    snprintf(text, sizeof text, "%s\nsign %s%s", b->settings_fingerprint,
+             c2pa_signer_fingerprint(b->signer), b->image.formats[IMAGE_AVIF] ? " avif" : "");
     site_sha256_hex(text, strlen(text), b->settings_fingerprint);
     if (!b->cfg->trust)
         return ST_OK;

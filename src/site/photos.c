@@ -209,12 +209,10 @@ static void published_name(const struct site_photo *p, const struct image_output
 }
 
 /*
- * Rewrites each JPEG and WebP derivative with a C2PA manifest signed
- * by the site's key (docs/c2pa-sign.md): the original as the parentOf
- * ingredient, opened → resized (→ converted). AVIF is left unsigned:
- * its manifest would need a BMFF hash binding, which we do not write.
- * The original's own manifest store is not carried yet: that needs
- * the reader's validation results (c2pa_sign_input.original_results).
+ * Rewrites each JPEG, WebP and AVIF derivative with a C2PA manifest
+ * signed by the site's key (docs/c2pa-sign.md): the original as the
+ * parentOf ingredient, opened → resized (→ converted). JPEG and WebP
+ * carry a data hash, AVIF a BMFF hash (c2pa.hash.bmff.v2).
  */
 static enum status sign_outputs(struct site_build *b, struct site_photo *p, struct span original,
                                 struct diag *d)
@@ -242,7 +240,7 @@ static enum status sign_outputs(struct site_build *b, struct site_photo *p, stru
         carry = true;
     for (size_t i = 0; i < p->result.n_outputs; i++) {
         struct image_output *o = &p->result.outputs[i];
-        if (o->format != IMAGE_JPEG && o->format != IMAGE_WEBP)
+        if (o->format != IMAGE_JPEG && o->format != IMAGE_WEBP && o->format != IMAGE_AVIF)
             continue;
         if ((st = file_read_all(o->path, TS_LIMIT_PHOTO_BYTES, &asset, &asset_len, d)) != ST_OK)
             goto abort;
