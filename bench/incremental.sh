@@ -2,7 +2,8 @@
 # bench/incremental.sh — incremental builds of a generated site: 1,000
 # small photos (64×48, made by bench/gen_photos) in 50 stories. Times the
 # first build, a no-op rebuild, a rebuild after editing one story's text,
-# after replacing one photo and after deleting one; then page generation
+# after replacing one photo, after deleting one and after deleting a whole
+# story, and the cache collector; then page generation
 # alone (photos cached) for a site of 1,000 one-photo stories, next to
 # Hugo on the same Markdown when Hugo is installed. Prints each timing
 # with its target (docs/performance.md).
@@ -10,7 +11,10 @@
 # With --check it is also a test (tests/incremental.cmake): it fails when
 # a rebuild reads photos it should not (the `--stats` counters of the
 # build report, not timings, so a busy machine cannot make it flaky),
-# when a replaced or deleted photo's old derivatives stay published, or
+# when a replaced or deleted photo's old derivatives stay published, when
+# a rebuild renders pages whose inputs did not change or loads libvips
+# with nothing to encode, when a deleted story's files (ours only) stay,
+# when the cache collector keeps old unused entries or drops used ones, or
 # when a timing is over FACTOR × its target (generous, for ASan builds).
 #
 # Must never: write outside its temporary folder.
@@ -63,6 +67,9 @@ build() {
   read=$(sed -n 's/.*photos_read=\([0-9]*\).*/\1/p' "$tmp/$2.log")
   pages_s=$(sed -n 's/.*pages_s=\([0-9.]*\).*/\1/p' "$tmp/$2.log")
   npages=$(sed -n 's/.* pages=\([0-9]*\).*/\1/p' "$tmp/$2.log")
+  rendered=$(sed -n 's/.* pages_rendered=\([0-9]*\).*/\1/p' "$tmp/$2.log")
+  removed=$(sed -n 's/.* outputs_removed=\([0-9]*\).*/\1/p' "$tmp/$2.log")
+  cache_removed=$(sed -n 's/.* cache_removed=\([0-9]*\).*/\1/p' "$tmp/$2.log")
   [ -n "$read" ] || { fail "$2: no stats line"; read=-1; }
 }
 # row LABEL SECONDS TARGET_TEXT TARGET_SECONDS(or empty)
@@ -122,8 +129,14 @@ build "$tmp/site" first
 first_secs=$secs
 row "first build ($read photos read)" "$secs" "" ""
 build "$tmp/site" noop
-row "no-op rebuild ($read photos read)" "$secs" "< 0.3 s" 0.3
+row "no-op rebuild ($read photos read, $rendered pages)" "$secs" "< 0.3 s" 0.3
 [ "$read" = 0 ] || fail "no-op rebuild read $read photos (expected 0)"
+[ "$rendered" = 0 ] || fail "no-op rebuild rendered $rendered pages (expected 0)"
+# nothing to encode: the libvips module (and libvips) must not be loaded
+LD_DEBUG=files "$ts" build "$tmp/site" >/dev/null 2>"$tmp/ld-debug.log" || true
+if grep -q 'tearsheet-vips\|libvips' "$tmp/ld-debug.log"; then
+  fail "a no-op rebuild loaded libvips"
+fi
 if [ $captioned = 1 ] && ! grep -q incremental-caption-marker "$page1"; then
   fail "a caption is missing after the no-op rebuild (metadata from the cached header)"
 fi
@@ -131,8 +144,10 @@ fi
 # ---- edit one story's text ----------------------------------------------------
 printf '\nAn added paragraph: incremental-edit-marker.\n' >>"$s1/story.md"
 build "$tmp/site" edit
-row "one story's text edited ($read photos read)" "$secs" "< 0.5 s" 0.5
+row "one story's text edited ($read photos read, $rendered pages)" "$secs" "< 0.5 s" 0.5
 [ "$read" = 0 ] || fail "text edit read $read photos (expected 0)"
+# its page, its photos' licence form pages (they name the story), the index
+[ "$rendered" = $((per + 2)) ] || fail "text edit rendered $rendered pages (expected $((per + 2)))"
 grep -q incremental-edit-marker "$page1" || fail "edited story page was not rewritten"
 
 # ---- replace one photo ----------------------------------------------------------
@@ -143,9 +158,11 @@ cp "$tmp/spare/photo-001.jpg" "$victim.new" && mv "$victim.new" "$victim"
 build "$tmp/site" replace
 # "that photo's time": one photo's share of the first build, on one core
 tphoto=$(awk -v s="$first_secs" -v n="$photos" -v c="$(nproc)" 'BEGIN {printf "%.3f", s * c / n}')
-row "one photo replaced ($read photos read)" "$secs" "< $tphoto + 0.5 s" \
+row "one photo replaced ($read photos read, $rendered pages)" "$secs" "< $tphoto + 0.5 s" \
   "$(awk -v t="$tphoto" 'BEGIN {print t + 0.5}')"
 [ "$read" = 1 ] || fail "replacing one photo read $read photos (expected 1)"
+# its story's page, its licence form page, the index (its story's cover)
+[ "$rendered" = 3 ] || fail "replacing one photo rendered $rendered pages (expected 3)"
 for f in $old; do [ ! -e "$f" ] || fail "old derivative still published: $f"; done
 new=$(ls "$tmp/site/public/$(basename "$s1")/$vname".*-*.* 2>/dev/null | sort)
 [ -n "$new" ] && [ "$new" != "$old" ] || fail "replaced photo has no new derivatives"
@@ -156,11 +173,54 @@ gname=$(basename "$gone")
 rm "$gone"
 grep -v "($gname)" "$s1/story.md" >"$s1/story.md.new" && mv "$s1/story.md.new" "$s1/story.md"
 build "$tmp/site" delete
-row "one photo deleted ($read photos read)" "$secs" "< 0.5 s" 0.5
+row "one photo deleted ($read photos read, $rendered pages)" "$secs" "< 0.5 s" 0.5
 [ "$read" = 0 ] || fail "deleting a photo read $read photos (expected 0)"
 if ls "$tmp/site/public/$(basename "$s1")/${gname%.jpg}".*-*.* >/dev/null 2>&1; then
   fail "deleted photo's derivatives are still published"
 fi
+
+if [ -e "$tmp/site/public/license/$(basename "$s1")/${gname%.jpg}" ]; then
+  fail "deleted photo's licence form page is still published"
+fi
+
+# ---- delete a whole story --------------------------------------------------------
+last=$(ls "$tmp/site/stories" | tail -1)
+lpub=$tmp/site/public/$last
+echo "not ours" >"$lpub/notes.txt" # a file we did not write: it must stay
+rm -r "$tmp/site/stories/$last"
+build "$tmp/site" delete-story
+row "one story deleted ($removed files removed)" "$secs" "< 0.5 s" 0.5
+[ "$read" = 0 ] || fail "deleting a story read $read photos (expected 0)"
+[ "$rendered" = 1 ] || fail "deleting a story rendered $rendered pages (expected 1, the index)"
+[ ! -e "$lpub/index.html" ] || fail "deleted story's page is still published"
+if ls "$lpub"/*.*-*.* >/dev/null 2>&1; then fail "deleted story's derivatives are still published"; fi
+[ -e "$lpub/notes.txt" ] || fail "deleting a story removed a file we did not write"
+[ ! -e "$tmp/site/public/license/$last" ] || fail "deleted story's licence pages are still published"
+if grep -q "href=\"$last/\"" "$tmp/site/public/index.html"; then
+  fail "the index still links the deleted story"
+fi
+
+# ---- cache collection: unused entries older than 30 days go, used ones stay ------
+cache=$tmp/site/.tearsheet/cache
+entries() { ls "$cache" "$cache/head" | grep -c '^[0-9a-f]\{64\}$'; }
+before=$(entries)
+find "$cache" "$cache/head" -maxdepth 1 -regextype posix-extended -regex '.*/[0-9a-f]{64}' \
+  -exec touch -d '40 days ago' {} +
+rm -f "$cache/gc-stamp"
+build "$tmp/site" gc
+after=$(entries)
+# the deleted story's photos, the replaced and the deleted photo: each a
+# derivative folder and a header
+[ "$cache_removed" -ge $((2 * (photos - per * (stories - 1)))) ] ||
+  fail "cache collection removed $cache_removed entries (expected the unused ones)"
+[ $((before - after)) = "$cache_removed" ] || fail "cache collection reported $cache_removed, removed $((before - after))"
+build "$tmp/site" after-gc
+[ "$read" = 0 ] && [ "$rendered" = 0 ] ||
+  fail "after cache collection a no-op build read $read photos and rendered $rendered pages"
+find "$cache" "$cache/head" -maxdepth 1 -regextype posix-extended -regex '.*/[0-9a-f]{64}' \
+  -exec touch -d '40 days ago' {} +
+build "$tmp/site" gc-again
+[ "$cache_removed" = 0 ] || fail "the cache collector ran twice in a day"
 
 # ---- page generation alone: 1,000 one-photo stories ----------------------------------
 p2=$tmp/pages
@@ -179,12 +239,19 @@ for f in "$tmp"/site/stories/*/*.jpg; do
   } >"$d/story.md"
 done
 build "$p2" pages-first
+# a comment in site.yaml changes no setting and no photo's key, but it is
+# an input of every page: all are rendered again, every photo cached
+printf '# pages rendered again\n' >>"$p2/site.yaml"
 build "$p2" pages-cached
 [ "$read" = 0 ] || fail "cached page build read $read photos (expected 0)"
+[ "$rendered" = "$npages" ] || fail "site.yaml changed, but $rendered of $npages pages were rendered"
 ms=$(awk -v s="$pages_s" -v n="$npages" 'BEGIN {printf "%.3f", s * 1000 / n}')
 row "pages of $n stories, photos cached ($npages pages)" "$pages_s" "$ms ms/page (< 1 ms)" \
   "$(awk -v n="$npages" 'BEGIN {print n / 1000}')"
-row "  whole no-op build of that site" "$secs" "" ""
+row "  whole build of that site (pages rendered)" "$secs" "" ""
+build "$p2" pages-noop
+[ "$rendered" = 0 ] || fail "no-op build of the page site rendered $rendered pages"
+row "  no-op build of that site ($rendered pages)" "$secs" "" ""
 
 if [ $hugo = 1 ] && command -v hugo >/dev/null 2>&1; then
   h=$tmp/hugo

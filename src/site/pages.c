@@ -989,12 +989,26 @@ static void form_fingerprint(const struct site_build *b, const char *g, size_t s
     buf_free(&h);
 }
 
+/* The fingerprint of a site-wide page: its name, `g`, and `extra` (the
+ * index: the fingerprints of every story page, for its covers). */
+static void site_page_fingerprint(const char *rel, const char *g, const char *extra,
+                                  char out[65])
+{
+    struct buf h;
+    buf_init(&h, TS_LIMIT_PAGE_BYTES * 4);
+    buf_printf(&h, "page %s %s %s\n", rel, g, extra ? extra : "");
+    site_sha256_hex(h.data ? h.data : "", h.len, out);
+    buf_free(&h);
+}
+
 enum status site_pages_write(struct site_build *b, struct diag *d)
 {
     json_t *pages = json_array();
     enum status st;
+    char g[65], fp[65];
+    struct buf all; /* every story page's fingerprint, for the index */
+    buf_init(&all, (b->n_stories + 1) * 66);
     render_pages(b, pages, false);
-    char g[65];
     {
         char *nav = json_dumps(pages, JSON_COMPACT);
         struct buf h;
@@ -1016,8 +1030,9 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
     for (size_t i = 0; i < b->n_stories; i++) {
         struct diag sd;
         diag_clear(&sd);
-        char fp[65], rel[TS_LIMIT_PATH];
+        char rel[TS_LIMIT_PATH];
         story_fingerprint(b, g, i, first, fp);
+        buf_printf(&all, "%s\n", fp);
         while (first < b->n_photos && b->photos[first].story == b->stories[i])
             first++;
         snprintf(rel, sizeof rel, "%s/index.html", b->stories[i]->slug);
@@ -1029,19 +1044,34 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
             b->report->errors++;
         }
     }
+    /* each site-wide page: skipped when fresh, else rendered under its
+     * fingerprint (a failure stops the build, as before) */
+    site_page_fingerprint("index.html", g, all.data, fp);
+    if (!site_page_fresh(b, "index.html", fp)) {
+        site_page_begin(b, fp);
+        if ((st = render_index(b, pages, d)) != ST_OK)
+            goto abort;
+    }
     site_page_begin(b, NULL);
-    if ((st = render_index(b, pages, d)) != ST_OK)
-        goto abort;
     render_pages(b, pages, true); /* each page's failure is reported and counted */
-    if ((st = render_404(b, pages, d)) != ST_OK)
-        goto abort;
-    if ((st = render_credentials_page(b, pages, d)) != ST_OK)
-        goto abort;
+    site_page_fingerprint("404.html", g, NULL, fp);
+    if (!site_page_fresh(b, "404.html", fp)) {
+        site_page_begin(b, fp);
+        if ((st = render_404(b, pages, d)) != ST_OK)
+            goto abort;
+    }
+    /* it says whether any photo's credentials are trusted */
+    site_page_fingerprint("content-credentials/index.html", g, all.data, fp);
+    if (!site_page_fresh(b, "content-credentials/index.html", fp)) {
+        site_page_begin(b, fp);
+        if ((st = render_credentials_page(b, pages, d)) != ST_OK)
+            goto abort;
+    }
     for (size_t i = 0, story = 0; i < b->n_photos; i++) {
         struct site_photo *p = &b->photos[i];
         struct diag fd;
         diag_clear(&fd);
-        char fp[65], rel[TS_LIMIT_PATH];
+        char rel[TS_LIMIT_PATH];
         while (story < b->n_stories && b->stories[story] != p->story)
             story++;
         if (p->status != ST_OK || story == b->n_stories)
@@ -1056,9 +1086,13 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
             b->report->errors++;
         }
     }
+    site_page_fingerprint("licensing/thanks/index.html", g, NULL, fp);
+    if (!site_page_fresh(b, "licensing/thanks/index.html", fp)) {
+        site_page_begin(b, fp);
+        if ((st = render_thanks(b, pages, d)) != ST_OK)
+            goto abort;
+    }
     site_page_begin(b, NULL);
-    if ((st = render_thanks(b, pages, d)) != ST_OK)
-        goto abort;
     if ((st = write_photos_json(b, d)) != ST_OK)
         goto abort;
     if ((st = write_sitemap(b, pages, d)) != ST_OK)
@@ -1066,6 +1100,8 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
     prune(b);
     site_manifest_finish(b);
 abort:
+    site_page_begin(b, NULL);
+    buf_free(&all);
     json_decref(pages);
     return st;
 }
