@@ -56,6 +56,9 @@ void site_stat_index_load(struct site_build *b)
     struct stat sb;
     json_t *j = NULL;
     b->stat_index = NULL;
+    free(b->stat_index_text);
+    b->stat_index_text = NULL;
+    b->stat_index_len = 0;
     if (!index_path(b, path, sizeof path) || stat(path, &sb) != 0)
         goto abort;
     json_error_t err;
