@@ -84,19 +84,29 @@ static void set_index_mtime(struct fixture *f, time_t when)
     assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
 }
 
+/* An index of one photo, "stories/a/one.jpg", last changed at 1 s. */
+static void index_one_photo(struct fixture *f, struct site_photo *p)
+{
+    struct diag d;
+    diag_clear(&d);
+    *p = (struct site_photo){.src_path = "stories/a/one.jpg", .status = ST_OK,
+                             .have_stat = true, .have_head = true};
+    p->stat = (struct site_stat){.size = 64, .ino = 7, .dev = 3, .mtime_ns = 1000000000LL,
+                                 .ctime_ns = 1000000001LL};
+    memset(p->content, 'a', 64);
+    p->content[64] = '\0';
+    f->b.photos = p;
+    f->b.n_photos = 1;
+    assert_int_equal(site_stat_index_save(&f->b, &d), ST_OK);
+}
+
 static void index_lookup_rules(void **state)
 {
     struct fixture *f = *state;
     struct diag d;
     diag_clear(&d);
-    struct site_photo p = {.src_path = "stories/a/one.jpg", .status = ST_OK, .have_stat = true,
-                           .have_head = true};
-    p.stat = (struct site_stat){.size = 64, .ino = 7, .dev = 3, .mtime_ns = 1000000000LL,
-                                .ctime_ns = 1000000001LL};
-    memset(p.content, 'a', 64);
-    f->b.photos = &p;
-    f->b.n_photos = 1;
-    assert_int_equal(site_stat_index_save(&f->b, &d), ST_OK);
+    struct site_photo p;
+    index_one_photo(f, &p);
 
     char content[65];
     site_stat_index_load(&f->b);
@@ -152,14 +162,8 @@ static void unchanged_index_left_alone(void **state)
     struct fixture *f = *state;
     struct diag d;
     diag_clear(&d);
-    struct site_photo p = {.src_path = "stories/a/one.jpg", .status = ST_OK, .have_stat = true,
-                           .have_head = true};
-    p.stat = (struct site_stat){.size = 64, .ino = 7, .dev = 3, .mtime_ns = 1000000000LL,
-                                .ctime_ns = 1000000001LL};
-    memset(p.content, 'a', 64);
-    f->b.photos = &p;
-    f->b.n_photos = 1;
-    assert_int_equal(site_stat_index_save(&f->b, &d), ST_OK);
+    struct site_photo p;
+    index_one_photo(f, &p);
 
     set_index_mtime(f, 1000000); /* the photo (1 s) is older: trusted */
     site_stat_index_load(&f->b);

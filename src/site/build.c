@@ -134,6 +134,21 @@ enum status site_load_stories(struct site_build *b, struct diag *d)
     return ST_OK;
 }
 
+void site_stories_free(struct site_build *b)
+{
+    for (size_t i = 0; i < b->n_stories; i++)
+        story_free(b->stories[i]);
+    free(b->stories);
+    free(b->story_sha);
+    for (size_t i = 0; i < b->n_broken; i++)
+        free(b->broken_slugs[i]);
+    free(b->broken_slugs);
+    b->stories = NULL;
+    b->story_sha = NULL;
+    b->broken_slugs = NULL;
+    b->n_stories = b->n_broken = 0;
+}
+
 /* One job per distinct photo of each story; missing files reported
  * with story, line and file. */
 static enum status plan_photos(struct site_build *b, struct diag *d)
@@ -402,13 +417,7 @@ abort:
         json_decref(p->credentials);
     }
     free(b.photos);
-    for (size_t i = 0; i < b.n_stories; i++)
-        story_free(b.stories[i]);
-    free(b.stories);
-    free(b.story_sha);
-    for (size_t i = 0; i < b.n_broken; i++)
-        free(b.broken_slugs[i]);
-    free(b.broken_slugs);
+    site_stories_free(&b);
     json_decref(b.manifest_old);
     json_decref(b.manifest_new);
     json_decref(b.page_warnings);

@@ -106,6 +106,7 @@ struct site_build {
 /* build.c: every stories/<slug>/story.md that is not a draft (lint.c
  * reads the same stories the build publishes). */
 enum status site_load_stories(struct site_build *b, struct diag *d);
+void site_stories_free(struct site_build *b); /* what site_load_stories made */
 
 /* theme.c */
 enum status site_theme_load(struct site_build *b, struct diag *d);
