@@ -147,6 +147,8 @@ void site_page_begin(struct site_build *b, const char *fp);
 void site_page_warn(struct site_build *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void site_page_written(struct site_build *b, const char *rel);
+/* A page that could not be rendered keeps its published file. */
+void site_page_failed(struct site_build *b, const char *rel);
 void site_manifest_finish(struct site_build *b);
 /* cachegc.c: removes cache entries this build did not use once they are
  * old enough (docs/performance.md "Incremental builds"). */

@@ -12,7 +12,8 @@
  * Must never: delete a file the manifest does not name, a path that
  * leaves the output folder, anything when the output folder is not the
  * one the manifest was written for, or the files of a story that only
- * failed to load this time (it keeps its published pages until fixed).
+ * failed to load, or of a page that only failed to render, this time
+ * (they stay published until fixed).
  * A missing or damaged manifest only costs a full render.
  */
 #include <dirent.h>
@@ -204,6 +205,18 @@ void site_page_written(struct site_build *b, const char *rel)
             json_object_set_new(e, "warnings", json_deep_copy(b->page_warnings));
     }
     json_object_set_new(json_object_get(b->manifest_new, "pages"), rel, e);
+    site_page_begin(b, NULL);
+}
+
+void site_page_failed(struct site_build *b, const char *rel)
+{
+    json_t *old = json_object_get(json_object_get(b->manifest_old, "pages"), rel);
+    if (old) {
+        /* kept as published, without a fingerprint: tried again next time */
+        json_t *e = json_deep_copy(old);
+        json_object_del(e, "fp");
+        json_object_set_new(json_object_get(b->manifest_new, "pages"), rel, e);
+    }
     site_page_begin(b, NULL);
 }
 

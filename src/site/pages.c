@@ -1042,6 +1042,7 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
         if (render_story(b, b->stories[i], pages, &sd) != ST_OK) {
             log_diag(LOG_ERROR, &sd);
             b->report->errors++;
+            site_page_failed(b, rel);
         }
     }
     /* each site-wide page: skipped when fresh, else rendered under its
@@ -1084,6 +1085,7 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
         if (render_form_page(b, p, pages, &fd) != ST_OK) {
             log_diag(LOG_ERROR, &fd);
             b->report->errors++;
+            site_page_failed(b, rel);
         }
     }
     site_page_fingerprint("licensing/thanks/index.html", g, NULL, fp);
