@@ -168,6 +168,12 @@ if [ $captioned = 1 ] && ! grep -q incremental-caption-marker "$page1"; then
   fail "a caption is missing after the no-op rebuild (metadata from the cached header)"
 fi
 
+# an output edited by hand is not what we wrote: rendered again, restored
+printf 'tampered-marker\n' >>"$page1"
+build "$tmp/site" tampered
+[ "$rendered" = 1 ] || fail "a hand-edited page: $rendered pages rendered (expected 1)"
+! grep -q tampered-marker "$page1" || fail "a hand-edited page was not restored"
+
 # ---- edit one story's text ----------------------------------------------------
 for r in $(seq 1 "$repeat"); do
   printf '\nAn added paragraph: incremental-edit-marker-%s.\n' "$r" >>"$s1/story.md"
