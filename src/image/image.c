@@ -23,6 +23,7 @@
 #include <vips/vips.h>
 
 #include "image/embed.h"
+#include "image/jpegdec.h"
 #include "image/image.h"
 
 /* Most images a single derive holds at once (pipeline stages in one
@@ -418,6 +419,186 @@ abort:
     return st;
 }
 
+/* ---- sharing encodes (image_pool) ------------------------------------ */
+
+/* One output to encode: its own reference to the width it reads. */
+struct task {
+    struct task *next; /* in the pool's queue */
+    struct batch *batch;
+    VipsImage *im;
+    enum image_format format;
+    const struct image_settings *s;
+    const struct image_embed *e;
+    struct image_output *o;
+    enum status st;
+    struct diag d;
+};
+
+/* The encodes of one photo: posted and not yet finished (pool lock). */
+struct batch {
+    unsigned outstanding;
+    bool failed;
+};
+
+struct image_pool {
+    GMutex lock;
+    GCond cond; /* a task posted or finished, a worker out of photos */
+    struct task *head, *tail;
+    unsigned busy; /* workers not yet in image_pool_help */
+    unsigned idle; /* helpers waiting for a task */
+};
+
+struct image_pool *image_pool_new(unsigned workers)
+{
+    struct image_pool *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    g_mutex_init(&p->lock);
+    g_cond_init(&p->cond);
+    p->busy = workers;
+    return p;
+}
+
+void image_pool_free(struct image_pool *p)
+{
+    if (!p)
+        return;
+    g_mutex_clear(&p->lock);
+    g_cond_clear(&p->cond);
+    free(p);
+}
+
+static void run_task(struct task *t)
+{
+    t->st = encode(t->im, t->format, t->s, t->e, t->o->path, &t->o->bytes, &t->d);
+    VIPS_UNREF(t->im); /* the width goes as soon as its last encode is done */
+}
+
+/* With the lock held: the task is done, its photo's thread may go on. */
+static void finish_locked(struct image_pool *p, struct task *t)
+{
+    t->batch->outstanding--;
+    t->batch->failed |= t->st != ST_OK;
+    g_cond_broadcast(&p->cond);
+}
+
+/* Queues a task, or without a pool runs it at once (image_derive). */
+static void post(struct image_pool *p, struct task *t)
+{
+    if (!p) {
+        run_task(t);
+        t->batch->failed |= t->st != ST_OK;
+        return;
+    }
+    g_mutex_lock(&p->lock);
+    t->next = NULL;
+    if (p->tail)
+        p->tail->next = t;
+    else
+        p->head = t;
+    p->tail = t;
+    t->batch->outstanding++;
+    g_cond_broadcast(&p->cond);
+    g_mutex_unlock(&p->lock);
+}
+
+/* With the lock held: removes and returns the first queued task of
+ * `b` (any photo's when b is NULL), or NULL. */
+static struct task *take_locked(struct image_pool *p, const struct batch *b)
+{
+    struct task *prev = NULL;
+    for (struct task *t = p->head; t; prev = t, t = t->next) {
+        if (b && t->batch != b)
+            continue;
+        if (prev)
+            prev->next = t->next;
+        else
+            p->head = t->next;
+        if (p->tail == t)
+            p->tail = prev;
+        t->next = NULL;
+        return t;
+    }
+    return NULL;
+}
+
+/*
+ * The photo's own thread runs its queued encodes. With `keep_going`
+ * false it stops as soon as a helper waits, to make the next width
+ * while the helper encodes this one; with true it runs them all and
+ * then waits for those a helper took.
+ */
+static void run_own(struct image_pool *p, struct batch *b, bool keep_going)
+{
+    if (!p)
+        return;
+    g_mutex_lock(&p->lock);
+    for (;;) {
+        if (!keep_going && p->idle > 0)
+            break;
+        struct task *t = take_locked(p, b);
+        if (!t) {
+            if (!keep_going || b->outstanding == 0)
+                break;
+            g_cond_wait(&p->cond, &p->lock);
+            continue;
+        }
+        g_mutex_unlock(&p->lock);
+        run_task(t);
+        g_mutex_lock(&p->lock);
+        finish_locked(p, t);
+    }
+    g_mutex_unlock(&p->lock);
+}
+
+static bool batch_failed(struct image_pool *p, const struct batch *b)
+{
+    if (!p)
+        return b->failed;
+    g_mutex_lock(&p->lock);
+    bool failed = b->failed;
+    g_mutex_unlock(&p->lock);
+    return failed;
+}
+
+void image_pool_leave(struct image_pool *p)
+{
+    g_mutex_lock(&p->lock);
+    p->busy--;
+    g_cond_broadcast(&p->cond);
+    g_mutex_unlock(&p->lock);
+}
+
+double image_pool_help(struct image_pool *p)
+{
+    gint64 spent = 0;
+    g_mutex_lock(&p->lock);
+    p->busy--;
+    g_cond_broadcast(&p->cond);
+    for (;;) {
+        struct task *t = take_locked(p, NULL);
+        if (t) {
+            g_mutex_unlock(&p->lock);
+            gint64 t0 = g_get_monotonic_time();
+            run_task(t);
+            spent += g_get_monotonic_time() - t0;
+            g_mutex_lock(&p->lock);
+            finish_locked(p, t);
+            continue;
+        }
+        /* every photo's thread waits for its own tasks before it gets
+         * here, so with no worker busy no task can come */
+        if (p->busy == 0)
+            break;
+        p->idle++;
+        g_cond_wait(&p->cond, &p->lock);
+        p->idle--;
+    }
+    g_cond_broadcast(&p->cond);
+    g_mutex_unlock(&p->lock);
+    return (double)spent / 1e6;
+}
+
 /* Resizes the upright sRGB image to exactly w×h. Alpha is premultiplied
  * around the resize so transparent pixels do not bleed their colour. */
 static enum status resize_to(VipsImage *in, unsigned w, unsigned h, VipsImage **out, struct diag *d)
@@ -515,7 +696,17 @@ enum status image_derive(const char *src_path, const struct image_settings *s,
                          const struct image_embed *embed, const char *out_prefix,
                          struct image_result *res, struct diag *d)
 {
+    return image_derive_pooled(src_path, s, embed, out_prefix, NULL, res, d);
+}
+
+enum status image_derive_pooled(const char *src_path, const struct image_settings *s,
+                                const struct image_embed *embed, const char *out_prefix,
+                                struct image_pool *pool, struct image_result *res,
+                                struct diag *d)
+{
     VipsImage *t[STAGES] = {NULL};
+    struct task *tasks = NULL;
+    struct batch batch = {0, false};
     enum status st = ST_OK;
     unsigned widths[IMAGE_MAX_WIDTHS];
     size_t n_widths = 0;
@@ -545,18 +736,23 @@ enum status image_derive(const char *src_path, const struct image_settings *s,
     unsigned up_h = (unsigned)(swap ? head->Xsize : head->Ysize);
     n_widths = plan_widths(s, up_w, widths);
 
-    /* 2. Decode once. JPEG: shrink-on-load by the largest power of two
-     * that still leaves at least the largest output width. */
+    /* 2. Decode once. JPEG: libjpeg-turbo's DCT scaling by the smallest
+     * eighth that leaves at least the largest output width (jpegdec.c);
+     * a JPEG it leaves alone (CMYK, 12-bit) goes to libvips's loader,
+     * which shrinks only by the largest sufficient power of two. */
     const char *loader = NULL;
     if (vips_image_get_typeof(head, VIPS_META_LOADER))
         (void)vips_image_get_string(head, VIPS_META_LOADER, &loader);
+    bool jpeg = loader && strncmp(loader, "jpegload", 8) == 0;
     int shrink = 1;
-    if (loader && strncmp(loader, "jpegload", 8) == 0) {
+    if (jpeg) {
         shrink = 8;
         while (shrink > 1 && up_w / (unsigned)shrink < widths[0])
             shrink /= 2;
     }
-    VipsImage *loaded = t[1] = open_photo(src_path, shrink);
+    VipsImage *loaded = t[1] = jpeg ? image_jpeg_open(src_path, widths[0], swap) : NULL;
+    if (!loaded)
+        loaded = t[1] = open_photo(src_path, shrink);
     if (!loaded) {
         st = vips_fail(d, ST_MALFORMED, "decode", "cannot open the photo");
         goto abort;
@@ -569,7 +765,7 @@ enum status image_derive(const char *src_path, const struct image_settings *s,
      * and lcms converts the smaller image. Anything else (16-bit, alpha)
      * is converted first and held in memory, so the premultiplied resize
      * sees 8-bit sRGB. Either way every pixel is decoded exactly once. */
-    int orientation = vips_image_get_orientation(loaded);
+    int orientation = vips_image_get_orientation(head); /* our decoder sets none */
     bool stream = loaded->BandFmt == VIPS_FORMAT_UCHAR && !vips_image_hasalpha(loaded);
     if (stream) {
         g_object_ref(loaded);
@@ -594,7 +790,8 @@ enum status image_derive(const char *src_path, const struct image_settings *s,
     for (int f = 0; f < IMAGE_FORMAT_COUNT; f++)
         n_formats += s->formats[f];
     res->outputs = calloc(n_widths * n_formats, sizeof *res->outputs);
-    if (!res->outputs) {
+    tasks = calloc(n_widths * n_formats, sizeof *tasks);
+    if (!res->outputs || !tasks) {
         st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
         goto abort;
     }
@@ -662,6 +859,9 @@ enum status image_derive(const char *src_path, const struct image_settings *s,
             }
             flat = t[11];
         }
+        /* Slots in format order; queued slowest first (AVIF, WebP,
+         * JPEG), so a helper that takes the head takes the longest. */
+        size_t first = res->n_outputs;
         for (int f = 0; f < IMAGE_FORMAT_COUNT; f++) {
             if (!s->formats[f])
                 continue;
@@ -675,17 +875,37 @@ enum status image_derive(const char *src_path, const struct image_settings *s,
                 st = diag_set(d, ST_LIMIT, "output", DIAG_NO_OFFSET, "output path too long");
                 goto abort;
             }
-            st = encode(f == IMAGE_JPEG ? flat : sized, o->format, s, embed, o->path, &o->bytes, d);
-            if (st != ST_OK)
-                goto abort;
             res->n_outputs++;
+        }
+        for (size_t k = res->n_outputs; k-- > first;) {
+            struct task *tk = &tasks[k];
+            struct image_output *o = &res->outputs[k];
+            *tk = (struct task){.batch = &batch, .format = o->format, .s = s, .e = embed, .o = o};
+            diag_clear(&tk->d);
+            diag_set_file(&tk->d, src_path);
+            tk->im = o->format == IMAGE_JPEG ? flat : sized;
+            g_object_ref(tk->im);
+            post(pool, tk);
         }
         if (i + 1 == n_widths)
             dominant(flat, res->dominant_rgb);
         VIPS_UNREF(t[11]);
+        /* this width's encodes: here, unless a helper is waiting for
+         * them and there is a next width to make meanwhile */
+        run_own(pool, &batch, i + 1 == n_widths);
+        if (batch_failed(pool, &batch))
+            break;
     }
 
 abort:
+    /* nothing is freed or unlinked while a helper still encodes */
+    run_own(pool, &batch, true);
+    for (size_t k = 0; st == ST_OK && tasks && k < res->n_outputs; k++)
+        if (tasks[k].st != ST_OK) {
+            *d = tasks[k].d;
+            st = tasks[k].st;
+        }
+    free(tasks);
     for (int i = 0; i < STAGES; i++)
         VIPS_UNREF(t[i]);
     if (st != ST_OK) {

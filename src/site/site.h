@@ -48,6 +48,7 @@ struct site_build_report {
     unsigned photos_read;     /* photo files whose bytes were read */
     size_t photo_bytes_read;  /* ours, plus the file size when libvips decodes it */
     double seconds_plan, seconds_photos, seconds_pages;
+    double seconds_workers_idle; /* photo workers without work, summed (photos.c) */
 };
 
 /*
