@@ -75,7 +75,7 @@ ts=$rel/tearsheet
 vipsflags=$(pkg-config --cflags --libs vips)
 # shellcheck disable=SC2086
 cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -I"$root/src" -o "$out/derive_bench" "$root/bench/derive_bench.c" \
-  "$rel/src/image/libts_image.a" "$rel/src/base/libts_base.a" $vipsflags $(pkg-config --libs libjpeg) -lpthread
+  "$rel/src/image/libts_image.a" "$rel/src/base/libts_base.a" $vipsflags $(pkg-config --libs libjpeg libwebp) -lpthread
 # shellcheck disable=SC2086
 cc -O2 -std=c11 -o "$out/gen_photos" "$root/bench/gen_photos.c" $vipsflags
 

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <vips/vips.h>
+#include <webp/encode.h>
 
 #include "image/embed.h"
 #include "image/jpegdec.h"
@@ -272,6 +273,80 @@ static enum status decode_to_memory(VipsImage *in, VipsImage **out, struct diag 
     return st;
 }
 
+/*
+ * The pixels of `in` (stored orientation) into one new buffer, turned
+ * upright by EXIF `orientation` on the way: rows are pulled in strips
+ * (the streamed decode runs here) and each pixel is written where it
+ * belongs. vips_autorot needs random access, so before this the first
+ * width existed twice for a portrait: decoded in memory, then the
+ * rotated copy (2 × 26 MB at 2400×3600). A truncated file surfaces here
+ * ("Premature end", libjpeg's words): ST_TRUNCATED.
+ */
+static enum status materialize(VipsImage *in, int orientation, VipsImage **out, struct diag *d)
+{
+    enum status st = ST_OK;
+    VipsRegion *reg = NULL;
+    VipsImage *mem = NULL;
+    *out = NULL;
+    if (orientation < 1 || orientation > 8)
+        orientation = 1;
+    bool swap = orientation >= 5;
+    int w = in->Xsize, h = in->Ysize;
+    mem = vips_image_new_memory();
+    vips_image_init_fields(mem, swap ? h : w, swap ? w : h, in->Bands, in->BandFmt, in->Coding,
+                           in->Type, swap ? in->Yres : in->Xres, swap ? in->Xres : in->Yres);
+    if (vips_image_write_prepare(mem) || !(reg = vips_region_new(in))) {
+        st = vips_fail(d, ST_NOMEM, "resize", "cannot hold the image");
+        goto abort;
+    }
+    size_t ps = VIPS_IMAGE_SIZEOF_PEL(in);
+    ptrdiff_t line = (ptrdiff_t)VIPS_IMAGE_SIZEOF_LINE(mem);
+    for (int y0 = 0; y0 < h; y0 += 16) {
+        VipsRect r = {0, y0, w, VIPS_MIN(16, h - y0)};
+        if (vips_region_prepare(reg, &r)) {
+            st = vips_fail(d, ST_MALFORMED, "decode", "the photo cannot be decoded");
+            if (strstr(d->message, "Premature end"))
+                st = d->status = ST_TRUNCATED;
+            goto abort;
+        }
+        for (int y = y0; y < y0 + r.height; y++) {
+            const uint8_t *src = (const uint8_t *)VIPS_REGION_ADDR(reg, 0, y);
+            /* where pixel (0, y) goes, and the step to pixel (x + 1, y) */
+            int dx = 0, dy = 0;
+            ptrdiff_t step = (ptrdiff_t)ps;
+            switch (orientation) {
+            case 1: dx = 0, dy = y; break;
+            case 2: dx = w - 1, dy = y, step = -step; break;
+            case 3: dx = w - 1, dy = h - 1 - y, step = -step; break;
+            case 4: dx = 0, dy = h - 1 - y; break;
+            case 5: dx = y, dy = 0, step = line; break;
+            case 6: dx = h - 1 - y, dy = 0, step = line; break;
+            case 7: dx = h - 1 - y, dy = w - 1, step = -line; break;
+            default: dx = y, dy = w - 1, step = -line; break; /* 8 */
+            }
+            uint8_t *dst = (uint8_t *)VIPS_IMAGE_ADDR(mem, dx, dy);
+            if (orientation == 1) {
+                memcpy(dst, src, ps * (size_t)w);
+            } else if (ps == 3) {
+                for (int x = 0; x < w; x++, src += 3, dst += step) {
+                    dst[0] = src[0];
+                    dst[1] = src[1];
+                    dst[2] = src[2];
+                }
+            } else {
+                for (int x = 0; x < w; x++, src += ps, dst += step)
+                    memcpy(dst, src, ps);
+            }
+        }
+    }
+    *out = mem;
+    mem = NULL;
+abort:
+    VIPS_UNREF(reg);
+    VIPS_UNREF(mem);
+    return st;
+}
+
 static enum status write_output(const char *path, const void *data, size_t len, struct diag *d)
 {
     struct diag wd;
@@ -329,12 +404,65 @@ abort:
     return st;
 }
 
+/*
+ * WebP straight from a width held in memory, with the settings libvips's
+ * webpsave uses for lossy output (default preset, Q, method = effort,
+ * alpha quality 100, no sharp YUV), so the bytes are the same. libvips
+ * would first copy the whole width (vips_image_copy_memory of its
+ * converted pipeline): 26 MB and its page faults for a 2400 px portrait.
+ * False when the image is not 8-bit RGB/RGBA pixels in memory: the
+ * caller then uses libvips.
+ */
+static bool webp_direct(VipsImage *im, const struct image_settings *s, uint8_t **out,
+                        size_t *out_len, bool *failed)
+{
+    *failed = false;
+    if (!im->data || (im->dtype != VIPS_IMAGE_SETBUF && im->dtype != VIPS_IMAGE_SETBUF_FOREIGN) ||
+        im->BandFmt != VIPS_FORMAT_UCHAR || (im->Bands != 3 && im->Bands != 4) ||
+        im->Coding != VIPS_CODING_NONE)
+        return false;
+    WebPConfig config;
+    WebPPicture pic;
+    WebPMemoryWriter mem;
+    WebPMemoryWriterInit(&mem);
+    if (!WebPConfigPreset(&config, WEBP_PRESET_DEFAULT, (float)s->webp_quality) ||
+        !WebPPictureInit(&pic)) {
+        *failed = true;
+        return true;
+    }
+    config.lossless = 0;
+    config.alpha_quality = 100;
+    config.method = s->webp_effort;
+    pic.width = im->Xsize;
+    pic.height = im->Ysize;
+    pic.use_argb = 0;
+    pic.writer = WebPMemoryWrite;
+    pic.custom_ptr = &mem;
+    int stride = (int)VIPS_IMAGE_SIZEOF_LINE(im);
+    const uint8_t *px = (const uint8_t *)VIPS_IMAGE_ADDR(im, 0, 0);
+    bool ok = WebPValidateConfig(&config) &&
+              (im->Bands == 4 ? WebPPictureImportRGBA(&pic, px, stride)
+                              : WebPPictureImportRGB(&pic, px, stride)) &&
+              WebPEncode(&config, &pic);
+    WebPPictureFree(&pic);
+    if (!ok) {
+        WebPMemoryWriterClear(&mem);
+        vips_error("WebP", "libwebp error %d", (int)pic.error_code);
+        *failed = true;
+        return true;
+    }
+    *out = mem.mem;
+    *out_len = mem.size;
+    return true;
+}
+
 /* Encodes one resized image in one format and writes it. */
 static enum status encode(VipsImage *im, enum image_format f, const struct image_settings *s,
                           const struct image_embed *e, const char *path, size_t *bytes,
                           struct diag *d)
 {
     void *enc = NULL;
+    uint8_t *webp_enc = NULL; /* libwebp's, freed with WebPFree */
     size_t enc_len = 0;
     VipsImage *t[2] = {NULL, NULL};
     struct buf withmeta;
@@ -356,13 +484,23 @@ static enum status encode(VipsImage *im, enum image_format f, const struct image
             goto abort;
         }
         break;
-    case IMAGE_WEBP:
+    case IMAGE_WEBP: {
+        bool failed;
+        if (webp_direct(im, s, &webp_enc, &enc_len, &failed)) {
+            enc = webp_enc;
+            if (failed) {
+                st = vips_fail(d, ST_INTERNAL, "WebP", "encoding failed");
+                goto abort;
+            }
+            break;
+        }
         if (vips_webpsave_buffer(im, &enc, &enc_len, "Q", s->webp_quality, "effort", s->webp_effort,
                                  "strip", TRUE, NULL)) {
             st = vips_fail(d, ST_INTERNAL, "WebP", "encoding failed");
             goto abort;
         }
         break;
+    }
     case IMAGE_AVIF:
         /* heifsave has no hook for raw blocks: with strip=FALSE it writes
          * xmp-data as given, and EXIF rebuilt by libexif from the
@@ -413,7 +551,10 @@ static enum status encode(VipsImage *im, enum image_format f, const struct image
         *bytes = len;
 abort:
     buf_free(&withmeta);
-    g_free(enc);
+    if (webp_enc)
+        WebPFree(webp_enc);
+    else
+        g_free(enc);
     VIPS_UNREF(t[0]);
     VIPS_UNREF(t[1]);
     return st;
@@ -807,31 +948,13 @@ enum status image_derive_pooled(const char *src_path, const struct image_setting
         if ((st = resize_to(src, turn ? h : w, turn ? w : h, &t[7], d)) != ST_OK)
             goto abort;
         VipsImage *sized = t[7];
-        if (src_stored && stream) {
-            /* the streamed decode: to sRGB now, on the largest width */
-            /* The decode happens here. Rotating needs random access, so
-             * the (largest) resized image is made in memory first. */
-            if ((st = to_srgb8(t[7], &t[12], &t[13], &sized, src_path, d)) != ST_OK ||
-                (st = decode_to_memory(sized, &t[14], d)) != ST_OK)
-                goto abort;
-            sized = t[14];
-        }
-        if (src_stored && orientation > 1) {
-            if (vips_copy(sized, &t[8], NULL)) {
-                st = vips_fail(d, ST_INTERNAL, "rotate", "cannot rotate upright");
-                goto abort;
-            }
-            vips_image_set_int(t[8], VIPS_META_ORIENTATION, orientation);
-            if (vips_autorot(t[8], &t[9], NULL)) {
-                st = vips_fail(d, ST_INTERNAL, "rotate", "cannot rotate upright");
-                goto abort;
-            }
-            sized = t[9];
-        }
-        if (!(t[10] = vips_image_copy_memory(sized))) {
-            st = vips_fail(d, ST_INTERNAL, "resize", "cannot resize");
+        /* the streamed decode: to sRGB now, on the largest width */
+        if (src_stored && stream &&
+            (st = to_srgb8(t[7], &t[12], &t[13], &sized, src_path, d)) != ST_OK)
             goto abort;
-        }
+        /* in memory, where the decode happens, and upright */
+        if ((st = materialize(sized, src_stored ? orientation : 1, &t[10], d)) != ST_OK)
+            goto abort;
         VIPS_UNREF(t[12]);
         VIPS_UNREF(t[13]);
         VIPS_UNREF(t[14]);
