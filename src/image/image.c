@@ -309,7 +309,6 @@ static enum status materialize(VipsImage *in, int orientation, VipsImage **out, 
         goto abort;
     }
     size_t ps = VIPS_IMAGE_SIZEOF_PEL(in);
-    ptrdiff_t line = (ptrdiff_t)VIPS_IMAGE_SIZEOF_LINE(mem);
     for (int y0 = 0; y0 < h; y0 += 16) {
         VipsRect r = {0, y0, w, VIPS_MIN(16, h - y0)};
         if (vips_region_prepare(reg, &r)) {
@@ -318,34 +317,42 @@ static enum status materialize(VipsImage *in, int orientation, VipsImage **out, 
                 st = d->status = ST_TRUNCATED;
             goto abort;
         }
+        if (orientation >= 5) {
+            /* a quarter turn: the strip's column x is output row x (or
+             * w-1-x), written left to right, so each output row gets
+             * its pixels in one contiguous run per strip */
+            size_t in_line = VIPS_REGION_LSKIP(reg);
+            bool flip_x = orientation == 6 || orientation == 7; /* dx = h-1-y */
+            for (int x = 0; x < w; x++) {
+                int dy = orientation == 5 || orientation == 6 ? x : w - 1 - x;
+                int dx = flip_x ? h - 1 - y0 : y0;
+                ptrdiff_t step = flip_x ? -(ptrdiff_t)ps : (ptrdiff_t)ps;
+                uint8_t *dst = (uint8_t *)VIPS_IMAGE_ADDR(mem, dx, dy);
+                const uint8_t *src = (const uint8_t *)VIPS_REGION_ADDR(reg, x, y0);
+                if (ps == 3) /* 8-bit RGB, nearly always: no call per pixel */
+                    for (int k = 0; k < r.height; k++, src += in_line, dst += step) {
+                        dst[0] = src[0];
+                        dst[1] = src[1];
+                        dst[2] = src[2];
+                    }
+                else
+                    for (int k = 0; k < r.height; k++, src += in_line, dst += step)
+                        memcpy(dst, src, ps);
+            }
+            continue;
+        }
         for (int y = y0; y < y0 + r.height; y++) {
             const uint8_t *src = (const uint8_t *)VIPS_REGION_ADDR(reg, 0, y);
-            /* where pixel (0, y) goes, and the step to pixel (x + 1, y) */
-            int dx = 0, dy = 0;
-            ptrdiff_t step = (ptrdiff_t)ps;
-            switch (orientation) {
-            case 1: dx = 0, dy = y; break;
-            case 2: dx = w - 1, dy = y, step = -step; break;
-            case 3: dx = w - 1, dy = h - 1 - y, step = -step; break;
-            case 4: dx = 0, dy = h - 1 - y; break;
-            case 5: dx = y, dy = 0, step = line; break;
-            case 6: dx = h - 1 - y, dy = 0, step = line; break;
-            case 7: dx = h - 1 - y, dy = w - 1, step = -line; break;
-            default: dx = y, dy = w - 1, step = -line; break; /* 8 */
-            }
-            uint8_t *dst = (uint8_t *)VIPS_IMAGE_ADDR(mem, dx, dy);
-            if (orientation == 1) {
+            bool flip_y = orientation == 3 || orientation == 4;
+            uint8_t *dst = (uint8_t *)VIPS_IMAGE_ADDR(mem, 0, flip_y ? h - 1 - y : y);
+            if (orientation == 1 || orientation == 4) {
                 memcpy(dst, src, ps * (size_t)w);
-            } else if (ps == 3) {
-                for (int x = 0; x < w; x++, src += 3, dst += step) {
-                    dst[0] = src[0];
-                    dst[1] = src[1];
-                    dst[2] = src[2];
-                }
-            } else {
-                for (int x = 0; x < w; x++, src += ps, dst += step)
-                    memcpy(dst, src, ps);
+                continue;
             }
+            /* 2 and 3: the row mirrored */
+            dst += (size_t)(w - 1) * ps;
+            for (int x = 0; x < w; x++, src += ps, dst -= ps)
+                memcpy(dst, src, ps);
         }
     }
     *out = mem;
