@@ -76,13 +76,13 @@ int main(int argc, char **argv)
     double ssim = 0;
     int bad = vips_multiply(mx, mx, &mxx, NULL) || vips_multiply(my, my, &myy, NULL) ||
               vips_multiply(mx, my, &mxy, NULL) ||
-              vips_linear1(mxy, &num1, 2, c1, NULL) ||              /* 2 mx my + C1 */
-              vips_subtract(t[16], mxy, &cxy, NULL) ||              /* cov */
-              vips_linear1(cxy, &num2, 2, c2, NULL) ||              /* 2 cov + C2 */
-              vips_add(mxx, myy, &sxy, NULL) ||                     /* mx² + my² */
-              vips_linear1(sxy, &den1, 1, c1, NULL) ||              /* + C1 */
-              vips_subtract(t[14], mxx, &vx, NULL) ||               /* var x */
-              vips_subtract(t[15], myy, &vy, NULL) ||               /* var y */
+              vips_linear1(mxy, &num1, 2, c1, NULL) || /* 2 mx my + C1 */
+              vips_subtract(t[16], mxy, &cxy, NULL) || /* cov */
+              vips_linear1(cxy, &num2, 2, c2, NULL) || /* 2 cov + C2 */
+              vips_add(mxx, myy, &sxy, NULL) ||        /* mx² + my² */
+              vips_linear1(sxy, &den1, 1, c1, NULL) || /* + C1 */
+              vips_subtract(t[14], mxx, &vx, NULL) ||  /* var x */
+              vips_subtract(t[15], myy, &vy, NULL) ||  /* var y */
               vips_add(vx, vy, &t[17], NULL) || vips_linear1(t[17], &den2, 1, c2, NULL) ||
               vips_multiply(num1, num2, &num, NULL) || vips_multiply(den1, den2, &den, NULL) ||
               vips_divide(num, den, &map, NULL) || vips_avg(map, &ssim, NULL);

@@ -858,8 +858,7 @@ enum status image_derive(const char *src_path, const struct image_settings *s,
 
 enum status image_derive_pooled(const char *src_path, const struct image_settings *s,
                                 const struct image_embed *embed, const char *out_prefix,
-                                struct image_pool *pool, struct image_result *res,
-                                struct diag *d)
+                                struct image_pool *pool, struct image_result *res, struct diag *d)
 {
     VipsImage *t[STAGES] = {NULL};
     struct task *tasks = NULL;

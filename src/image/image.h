@@ -94,7 +94,6 @@ double image_pool_help(struct image_pool *p);
 void image_pool_leave(struct image_pool *p);
 enum status image_derive_pooled(const char *src_path, const struct image_settings *s,
                                 const struct image_embed *embed, const char *out_prefix,
-                                struct image_pool *pool, struct image_result *res,
-                                struct diag *d);
+                                struct image_pool *pool, struct image_result *res, struct diag *d);
 
 #endif

@@ -30,9 +30,9 @@ struct jdec {
     GMutex lock; /* vips_sequential serialises reads; this makes sure */
     bool created, started, failed, truncated;
     int bands;
-    int y;          /* the next row libjpeg will hand out */
-    JSAMPLE *line;  /* one row, for rows libvips did not ask for */
-    JOCTET *icc;    /* from jpeg_read_icc_profile (APP2 chunks in order) */
+    int y;         /* the next row libjpeg will hand out */
+    JSAMPLE *line; /* one row, for rows libvips did not ask for */
+    JOCTET *icc;   /* from jpeg_read_icc_profile (APP2 chunks in order) */
     unsigned icc_len;
     char msg[JMSG_LENGTH_MAX];
 };
@@ -79,7 +79,7 @@ static void jdec_close(VipsImage *im, struct jdec *j)
 
 /* Decodes rows up to the end of `r` into `or`. The only frame with
  * setjmp armed while rows are read; nothing local changes after it. */
-static int jdec_rows(struct jdec *j, VipsRegion *or, const VipsRect *r)
+static int jdec_rows(struct jdec *j, VipsRegion * or, const VipsRect *r)
 {
     if (setjmp(j->jmp)) {
         j->failed = true;
@@ -102,17 +102,18 @@ static int jdec_rows(struct jdec *j, VipsRegion *or, const VipsRect *r)
             return -1;
         }
         if (wanted && !whole)
-            memcpy(VIPS_REGION_ADDR(or, r->left, j->y), j->line + (size_t)r->left * (size_t)j->bands,
+            memcpy(VIPS_REGION_ADDR(or, r->left, j->y),
+                   j->line + (size_t)r->left * (size_t)j->bands,
                    (size_t)r->width * (size_t)j->bands);
         j->y++;
     }
     return 0;
 }
 
-static int jdec_gen(VipsRegion *or, void *seq, void *a, void *b, gboolean *stop)
+static int jdec_gen(VipsRegion * or, void *seq, void *a, void *b, gboolean *stop)
 {
     struct jdec *j = a;
-    const VipsRect *r = &or->valid;
+    const VipsRect *r = & or->valid;
     int st = -1;
     g_mutex_lock(&j->lock);
     if (j->failed)

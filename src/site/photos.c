@@ -535,8 +535,9 @@ enum status site_photos_run(struct site_build *b, struct diag *d)
             break;
         started++;
     }
+    /* a thread that could not start must not be waited for */
     for (unsigned i = started + 1; pool && i < jobs; i++)
-        image_pool_leave(pool); /* a thread that could not start */
+        image_pool_leave(pool);
     worker(&workers[0]); /* this thread works too */
     for (unsigned i = 0; i < started; i++)
         pthread_join(threads[i], NULL);
