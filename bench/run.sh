@@ -84,7 +84,7 @@ cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -I"$root/src" -o "$out/derive_bench" "
 # shellcheck disable=SC2086
 cc -O2 -std=c11 -o "$out/gen_photos" "$root/bench/gen_photos.c" $vipsflags
 # shellcheck disable=SC2086
-cc -O2 -std=c11 -o "$out/quality" "$root/bench/quality.c" $vipsflags -lm
+cc -O2 -std=c11 -o "$out/quality_tool" "$root/bench/quality.c" $vipsflags -lm
 
 # ---- photos (deterministic: made once per N, then reused) --------------
 pdir=$out/photos-$photos
@@ -427,7 +427,7 @@ if [ "$quality_photos" -gt 0 ] && { [ -d "$out/ts/bench" ] || [ -d "$out/vt" ]; 
         ref=$qdir/$b-ref-${w}x$h.png
         [ -f "$ref" ] || vips resize "$qdir/$b-up.v" "$ref" "$(awk -v a="$w" -v b="$uw" 'BEGIN {print a / b}')" \
           --vscale "$(awk -v a="$h" -v b="$uh" 'BEGIN {print a / b}')" --kernel lanczos3
-        if read -r ps ss < <("$out/quality" "$ref" "$f"); then
+        if read -r ps ss < <("$out/quality_tool" "$ref" "$f"); then
           k=$tool.$ext
           qp[$k]=$(awk -v a="${qp[$k]:-0}" -v b="$ps" 'BEGIN {print a + b}')
           qs[$k]=$(awk -v a="${qs[$k]:-0}" -v b="$ss" 'BEGIN {print a + b}')

@@ -346,6 +346,13 @@ static enum status process_photo(struct site_build *b, struct site_photo *p,
         };
         if (!p->bytes_read)
             p->bytes_read = (size_t)p->stat.size; /* libvips reads it now */
+        /* Only the signer needs the original's bytes after this: each
+         * worker would otherwise hold a whole camera file (7 MB) through
+         * its decode and encodes. */
+        if (!b->signer) {
+            free(data);
+            data = NULL;
+        }
         if ((st = image_derive_pooled(p->src_path, &b->image, &embed, prefix, pool, &p->result,
                                       d)) != ST_OK)
             goto abort;
