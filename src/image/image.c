@@ -1,14 +1,17 @@
 /*
  * image.c — the derivative pipeline (DESIGN.md "Pipeline", "Privacy and
  * rights defaults for derivatives"): read the header, refuse what is
- * too large, decode once with JPEG shrink-on-load, convert to sRGB
- * 8-bit while decoding into memory, then for each width (largest
- * first, each from the one before) resample, turn upright, and encode
- * every format, embedding only the caller's blocks (embed.c).
+ * too large, decode once with JPEG DCT scaling (jpegdec.c), then for
+ * each width (largest first, each from the one before) resample,
+ * convert the first to sRGB 8-bit, hold it upright in memory, and
+ * encode every format, embedding only the caller's blocks (embed.c).
+ * The encodes may run on another thread through an image_pool.
  *
  * Must never: keep global mutable state (image_derive runs on several
- * threads at once), carry any metadata of the original into an output,
- * upscale, or leave an output — whole or partial — behind on failure.
+ * threads at once; a pool is the caller's object), carry any metadata
+ * of the original into an output, upscale, or leave an output — whole
+ * or partial — behind on failure, nor return while a helper still
+ * encodes one of its outputs.
  */
 #include <errno.h>
 #include <fcntl.h>
