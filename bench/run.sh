@@ -309,7 +309,7 @@ fanout='j=$0; s=$1; o=$2; shift 2; printf "%s\n" "$@" | xargs -P "$j" -I{} "$s" 
 
 if want tearsheet; then
   if [ -n "$ts" ] && [ -x "$ts" ] && "$ts" --help 2>&1 | grep -q ' build'; then
-    measure tearsheet "$out/ts" "$photos" "$ts" build "$site" -o "$out/ts" --jobs "$jobs"
+    measure tearsheet "$out/ts" "$photos" "$ts" build "$site" -o "$out/ts" --jobs "$jobs" --stats
   else
     echo "== tearsheet: skipped (this build has no 'tearsheet build' command yet)" >&2
   fi
@@ -386,6 +386,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else 
     [ -n "${W[vipsthumbnail]:-}" ] && check "vipsthumbnail / tearsheet, wall" "$(ratio "${W[vipsthumbnail]}" "${W[tearsheet]}")" ">=" 3.5
     [ -n "${W[hugo]:-}" ] && check "hugo / tearsheet, wall" "$(ratio "${W[hugo]}" "${W[tearsheet]}")" ">=" 9
     [ -n "${R[vipsthumbnail]:-}" ] && check "tearsheet peak RSS MB vs vipsthumbnail" "${R[tearsheet]}" "<=" "${R[vipsthumbnail]}"
+    # sum over workers of (photo-phase wall - time working), last repeat
+    idle=$(sed -n 's/.*workers_idle_s=\([0-9.]*\).*/\1/p' "$out/tearsheet.log" | tail -1)
+    [ -n "$idle" ] && echo "tearsheet workers idle: $idle s (of $jobs x its photo phase)"
   fi
 } | tee "$results"
 
