@@ -388,7 +388,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else 
     [ -n "${R[vipsthumbnail]:-}" ] && check "tearsheet peak RSS MB vs vipsthumbnail" "${R[tearsheet]}" "<=" "${R[vipsthumbnail]}"
     # sum over workers of (photo-phase wall - time working), last repeat
     idle=$(sed -n 's/.*workers_idle_s=\([0-9.]*\).*/\1/p' "$out/tearsheet.log" | tail -1)
-    [ -n "$idle" ] && echo "tearsheet workers idle: $idle s (of $jobs x its photo phase)"
+    if [ -n "$idle" ]; then echo "tearsheet workers idle: $idle s (of $jobs x its photo phase)"; fi
   fi
 } | tee "$results"
 
