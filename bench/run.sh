@@ -419,6 +419,7 @@ if [ "$quality_photos" -gt 0 ] && { [ -d "$out/ts/bench" ] || [ -d "$out/vt" ]; 
     rm -f "$qdir/$b-srgb.v"
     uw=$(vipsheader -f width "$qdir/$b-up.v"); uh=$(vipsheader -f height "$qdir/$b-up.v")
     for tool in tearsheet vipsthumbnail; do
+      [ -n "${W[$tool]:-}" ] || continue # outputs of this run only, not stale ones
       case $tool in
         tearsheet) pre=$(find "$out/ts/bench" -name "$b.*-1600.jpg" 2>/dev/null | head -1); pre=${pre%.jpg} ;;
         *) pre=$out/vt/$b-1600 ;;
