@@ -10,13 +10,16 @@
 # default effort vs avifenc at the same quantizer and speed) on fewer
 # photos. Prints medians and min–max of wall time, CPU time, peak RSS
 # (the largest single process, GNU time), each ratio to tearsheet, the
-# issue's targets, and writes bench/out/plot.png (time per photo).
+# issue's targets, output sizes per format, a quality table (PSNR and
+# SSIM of tearsheet's and vipsthumbnail's 1600 px JPEG and WebP against a
+# Lanczos3 resize of the full decode, on the first --quality-photos
+# photos; bench/quality.c), and writes bench/out/plot.png.
 #
 # Must never: write outside bench/out and build/release, or download
 # anything (only Debian packages, via scripts/deps.sh --bench).
 #
 # usage: bench/run.sh [--photos N] [--jobs N] [--repeat R] [--avif-photos N]
-#                     [--only LIST] [--keep-outputs]
+#                     [--only LIST] [--keep-outputs] [--quality-photos N]
 #        LIST is a comma list of: tearsheet,floor,vipsthumbnail,imagemagick,
 #        graphicsmagick,hugo,avif, and the extras derive,vipsthumbnail-fair
 set -euo pipefail
@@ -27,6 +30,7 @@ only="tearsheet,floor,vipsthumbnail,imagemagick,graphicsmagick,hugo,avif"
 keep=0
 repeat=1
 avif_photos=4
+quality_photos=4
 while [ $# -gt 0 ]; do
   case "$1" in
     --photos) photos=$2; shift 2 ;;
@@ -34,8 +38,9 @@ while [ $# -gt 0 ]; do
     --only) only=$2; shift 2 ;;
     --repeat) repeat=$2; shift 2 ;;
     --avif-photos) avif_photos=$2; shift 2 ;;
+    --quality-photos) quality_photos=$2; shift 2 ;;
     --keep-outputs) keep=1; shift ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -75,9 +80,11 @@ ts=$rel/tearsheet
 vipsflags=$(pkg-config --cflags --libs vips)
 # shellcheck disable=SC2086
 cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -I"$root/src" -o "$out/derive_bench" "$root/bench/derive_bench.c" \
-  "$rel/src/image/libts_image.a" "$rel/src/base/libts_base.a" $vipsflags -lpthread
+  "$rel/src/image/libts_image.a" "$rel/src/base/libts_base.a" $vipsflags $(pkg-config --libs libjpeg libwebp) -lpthread
 # shellcheck disable=SC2086
 cc -O2 -std=c11 -o "$out/gen_photos" "$root/bench/gen_photos.c" $vipsflags
+# shellcheck disable=SC2086
+cc -O2 -std=c11 -o "$out/quality_tool" "$root/bench/quality.c" $vipsflags -lm
 
 # ---- photos (deterministic: made once per N, then reused) --------------
 pdir=$out/photos-$photos
@@ -262,7 +269,7 @@ load0=$(cut -d' ' -f1-3 /proc/loadavg)
 results=$out/results.txt
 : > "$results"
 cores=$(nproc)
-declare -A walls cpus rsss nout mbout nphotos
+declare -A walls cpus rsss nout mbout nphotos fmt_mb
 
 # measure NAME OUTDIR PHOTOS COMMAND... : runs it $repeat times; keeps
 # every wall/CPU/RSS (space-separated) for the medians
@@ -288,9 +295,13 @@ measure() {
     cpus[$name]="${cpus[$name]:-} $(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}')"
     rsss[$name]="${rsss[$name]:-} $((m / 1024))"
   done
+  for ext in jpg webp avif; do
+    fmt_mb[$name.$ext]=$(find "$dir" -type f -name "*.$ext" -printf '%s\n' | awk '{s+=$1} END {printf "%.2f", s/1e6}')
+  done
   nout[$name]=$(find "$dir" -type f \( -name '*.jpg' -o -name '*.webp' -o -name '*.avif' \) | wc -l)
   mbout[$name]=$(find "$dir" -type f \( -name '*.jpg' -o -name '*.webp' -o -name '*.avif' \) -printf '%s\n' | awk '{s+=$1} END {printf "%.1f", s/1e6}')
-  [ $keep = 1 ] || [ "$name" = tearsheet ] || rm -rf "$dir"
+  # tearsheet's and vipsthumbnail's stay for the quality table
+  [ $keep = 1 ] || [ "$name" = tearsheet ] || [ "$name" = vipsthumbnail ] || rm -rf "$dir"
 }
 
 # runs script $1 once per photo, $0 at a time: sh -c "$fanout" JOBS SCRIPT OUTDIR PHOTO...
@@ -298,7 +309,7 @@ fanout='j=$0; s=$1; o=$2; shift 2; printf "%s\n" "$@" | xargs -P "$j" -I{} "$s" 
 
 if want tearsheet; then
   if [ -n "$ts" ] && [ -x "$ts" ] && "$ts" --help 2>&1 | grep -q ' build'; then
-    measure tearsheet "$out/ts" "$photos" "$ts" build "$site" -o "$out/ts" --jobs "$jobs"
+    measure tearsheet "$out/ts" "$photos" "$ts" build "$site" -o "$out/ts" --jobs "$jobs" --stats
   else
     echo "== tearsheet: skipped (this build has no 'tearsheet build' command yet)" >&2
   fi
@@ -375,8 +386,76 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else 
     [ -n "${W[vipsthumbnail]:-}" ] && check "vipsthumbnail / tearsheet, wall" "$(ratio "${W[vipsthumbnail]}" "${W[tearsheet]}")" ">=" 3.5
     [ -n "${W[hugo]:-}" ] && check "hugo / tearsheet, wall" "$(ratio "${W[hugo]}" "${W[tearsheet]}")" ">=" 9
     [ -n "${R[vipsthumbnail]:-}" ] && check "tearsheet peak RSS MB vs vipsthumbnail" "${R[tearsheet]}" "<=" "${R[vipsthumbnail]}"
+    # sum over workers of (photo-phase wall - time working), last repeat
+    idle=$(sed -n 's/.*workers_idle_s=\([0-9.]*\).*/\1/p' "$out/tearsheet.log" | tail -1)
+    if [ -n "$idle" ]; then echo "tearsheet workers idle: $idle s (of $jobs x its photo phase)"; fi
   fi
 } | tee "$results"
+
+# ---- output sizes per format, and quality against a reference -------------
+{
+  echo "output MB per format:"
+  printf '  %-15s %8s %8s %8s\n' tool jpg webp avif
+  for n in tearsheet floor image_derive vipsthumbnail vipsthumbnail-fair imagemagick graphicsmagick hugo \
+    tearsheet-avif floor-avif; do
+    [ -n "${W[$n]:-}" ] || continue
+    printf '  %-15s %8s %8s %8s\n' "$n" "${fmt_mb[$n.jpg]:-}" "${fmt_mb[$n.webp]:-}" "${fmt_mb[$n.avif]:-}"
+  done
+} | tee -a "$results"
+
+# The reference for each photo: the full decode (no shrink-on-load),
+# converted to sRGB from its embedded profile (relative colorimetric),
+# turned upright, resized with Lanczos3 to exactly the size of the
+# output it is compared with. PSNR over RGB, SSIM on luma (quality.c).
+qdir=$out/quality
+if [ "$quality_photos" -gt 0 ] && { [ -d "$out/ts/bench" ] || [ -d "$out/vt" ]; }; then
+  echo "== quality: $quality_photos photos at 1600 px against a Lanczos3 reference" >&2
+  rm -rf "$qdir"; mkdir -p "$qdir"
+  declare -A qp qs qn qlist
+  for p in "${list[@]:0:$quality_photos}"; do
+    b=$(basename "$p" .jpg)
+    vips icc_transform "$p" "$qdir/$b-srgb.v" srgb --embedded --intent relative
+    vips autorot "$qdir/$b-srgb.v" "$qdir/$b-up.v"
+    rm -f "$qdir/$b-srgb.v"
+    uw=$(vipsheader -f width "$qdir/$b-up.v"); uh=$(vipsheader -f height "$qdir/$b-up.v")
+    for tool in tearsheet vipsthumbnail; do
+      [ -n "${W[$tool]:-}" ] || continue # outputs of this run only, not stale ones
+      case $tool in
+        tearsheet) pre=$(find "$out/ts/bench" -name "$b.*-1600.jpg" 2>/dev/null | head -1); pre=${pre%.jpg} ;;
+        *) pre=$out/vt/$b-1600 ;;
+      esac
+      for ext in jpg webp; do
+        f=$pre.$ext
+        [ -n "$pre" ] && [ -f "$f" ] || continue
+        w=$(vipsheader -f width "$f"); h=$(vipsheader -f height "$f")
+        ref=$qdir/$b-ref-${w}x$h.png
+        [ -f "$ref" ] || vips resize "$qdir/$b-up.v" "$ref" "$(awk -v a="$w" -v b="$uw" 'BEGIN {print a / b}')" \
+          --vscale "$(awk -v a="$h" -v b="$uh" 'BEGIN {print a / b}')" --kernel lanczos3
+        if read -r ps ss < <("$out/quality_tool" "$ref" "$f"); then
+          k=$tool.$ext
+          qp[$k]=$(awk -v a="${qp[$k]:-0}" -v b="$ps" 'BEGIN {print a + b}')
+          qs[$k]=$(awk -v a="${qs[$k]:-0}" -v b="$ss" 'BEGIN {print a + b}')
+          qn[$k]=$(( ${qn[$k]:-0} + 1 ))
+          qlist[$k]="${qlist[$k]:-} $ps"
+        fi
+      done
+    done
+    rm -f "$qdir/$b-up.v"
+  done
+  {
+    echo "quality at 1600 px vs a Lanczos3 resize of the full decode ($quality_photos photos; mean PSNR dB over RGB, mean SSIM on luma):"
+    printf '  %-15s %-5s %8s %8s  %s\n' tool fmt psnr_dB ssim "psnr per photo"
+    for tool in tearsheet vipsthumbnail; do
+      for ext in jpg webp; do
+        k=$tool.$ext
+        [ -n "${qn[$k]:-}" ] || continue
+        printf '  %-15s %-5s %8.2f %8.4f %s\n' "$tool" "$ext" \
+          "$(awk -v a="${qp[$k]}" -v n="${qn[$k]}" 'BEGIN {print a / n}')" \
+          "$(awk -v a="${qs[$k]}" -v n="${qn[$k]}" 'BEGIN {print a / n}')" "${qlist[$k]}"
+      done
+    done
+  } | tee -a "$results"
+fi
 
 # ---- plot: seconds per photo by tool (SVG drawn here, PNG by ImageMagick) ----
 svg=$out/plot.svg

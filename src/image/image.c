@@ -1,14 +1,17 @@
 /*
  * image.c — the derivative pipeline (DESIGN.md "Pipeline", "Privacy and
  * rights defaults for derivatives"): read the header, refuse what is
- * too large, decode once with JPEG shrink-on-load, convert to sRGB
- * 8-bit while decoding into memory, then for each width (largest
- * first, each from the one before) resample, turn upright, and encode
- * every format, embedding only the caller's blocks (embed.c).
+ * too large, decode once with JPEG DCT scaling (jpegdec.c), then for
+ * each width (largest first, each from the one before) resample,
+ * convert the first to sRGB 8-bit, hold it upright in memory, and
+ * encode every format, embedding only the caller's blocks (embed.c).
+ * The encodes may run on another thread through an image_pool.
  *
  * Must never: keep global mutable state (image_derive runs on several
- * threads at once), carry any metadata of the original into an output,
- * upscale, or leave an output — whole or partial — behind on failure.
+ * threads at once; a pool is the caller's object), carry any metadata
+ * of the original into an output, upscale, or leave an output — whole
+ * or partial — behind on failure, nor return while a helper still
+ * encodes one of its outputs.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,8 +24,10 @@
 #include <unistd.h>
 
 #include <vips/vips.h>
+#include <webp/encode.h>
 
 #include "image/embed.h"
+#include "image/jpegdec.h"
 #include "image/image.h"
 
 /* Most images a single derive holds at once (pipeline stages in one
@@ -48,13 +53,22 @@ enum status image_init(const char *argv0, int threads, struct diag *d)
     if (threads > 0)
         vips_concurrency_set(threads);
 #ifdef __GLIBC__
-    /* glibc raises its mmap threshold after every large free, so the
-     * 10–30 MB pixel buffers of later photos come from the heap and the
-     * per-thread arenas, where fragmentation keeps them: peak RSS grew
-     * with the number of photos (327 MB for 24 photos, 144 MB for 2, on
-     * 2 workers). A fixed threshold gives every large buffer its own
-     * mapping, returned to the system when freed. */
-    mallopt(M_MMAP_THRESHOLD, 1 << 20);
+    /* Malloc for photos. glibc's dynamic mmap threshold rises after
+     * every large free, and fragmentation in the arenas then kept the
+     * 10-30 MB buffers of later photos: RSS grew with the photo count
+     * (327 MB for 24 photos on 2 workers). A 1 MB fixed threshold gave
+     * every large buffer a fresh mapping, but the page faults of those
+     * mappings were 15-25 % of the CPU time. Now: buffers up to 32 MB
+     * (glibc's maximum; every width, libjpeg's coefficient arrays,
+     * libwebp's planes) come from at most two arenas, which keep up to
+     * 8 MB free at their top instead of returning it at once, so each
+     * photo reuses the previous photo's pages. 24 photos, 2 workers
+     * (tearsheet build): 557k -> 273k page faults, 47.7 -> 38.1 CPU s,
+     * peak RSS 129 -> 136 MB (docs/performance.md "Memory"). Fixed
+     * values also stop the dynamic threshold. */
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 8 << 20);
+    mallopt(M_ARENA_MAX, 2);
 #endif
     /* Each photo is decoded once; a cache would only hold memory. */
     vips_cache_set_max(0);
@@ -219,6 +233,87 @@ static enum status decode_to_memory(VipsImage *in, VipsImage **out, struct diag 
     return st;
 }
 
+/*
+ * The pixels of `in` (stored orientation) into one new buffer, turned
+ * upright by EXIF `orientation` on the way: rows are pulled in strips
+ * (the streamed decode runs here) and each pixel is written where it
+ * belongs. vips_autorot needs random access, so before this the first
+ * width existed twice for a portrait: decoded in memory, then the
+ * rotated copy (2 × 26 MB at 2400×3600). A truncated file surfaces here
+ * ("Premature end", libjpeg's words): ST_TRUNCATED.
+ */
+static enum status materialize(VipsImage *in, int orientation, VipsImage **out, struct diag *d)
+{
+    enum status st = ST_OK;
+    VipsRegion *reg = NULL;
+    VipsImage *mem = NULL;
+    *out = NULL;
+    if (orientation < 1 || orientation > 8)
+        orientation = 1;
+    bool swap = orientation >= 5;
+    int w = in->Xsize, h = in->Ysize;
+    mem = vips_image_new_memory();
+    vips_image_init_fields(mem, swap ? h : w, swap ? w : h, in->Bands, in->BandFmt, in->Coding,
+                           in->Type, swap ? in->Yres : in->Xres, swap ? in->Xres : in->Yres);
+    if (vips_image_write_prepare(mem) || !(reg = vips_region_new(in))) {
+        st = vips_fail(d, ST_NOMEM, "resize", "cannot hold the image");
+        goto abort;
+    }
+    size_t ps = VIPS_IMAGE_SIZEOF_PEL(in);
+    for (int y0 = 0; y0 < h; y0 += 16) {
+        VipsRect r = {0, y0, w, VIPS_MIN(16, h - y0)};
+        if (vips_region_prepare(reg, &r)) {
+            st = vips_fail(d, ST_MALFORMED, "decode", "the photo cannot be decoded");
+            if (strstr(d->message, "Premature end"))
+                st = d->status = ST_TRUNCATED;
+            goto abort;
+        }
+        if (orientation >= 5) {
+            /* a quarter turn: the strip's column x is output row x (or
+             * w-1-x), written left to right, so each output row gets
+             * its pixels in one contiguous run per strip */
+            size_t in_line = VIPS_REGION_LSKIP(reg);
+            bool flip_x = orientation == 6 || orientation == 7; /* dx = h-1-y */
+            for (int x = 0; x < w; x++) {
+                int dy = orientation == 5 || orientation == 6 ? x : w - 1 - x;
+                int dx = flip_x ? h - 1 - y0 : y0;
+                ptrdiff_t step = flip_x ? -(ptrdiff_t)ps : (ptrdiff_t)ps;
+                uint8_t *dst = (uint8_t *)VIPS_IMAGE_ADDR(mem, dx, dy);
+                const uint8_t *src = (const uint8_t *)VIPS_REGION_ADDR(reg, x, y0);
+                if (ps == 3) /* 8-bit RGB, nearly always: no call per pixel */
+                    for (int k = 0; k < r.height; k++, src += in_line, dst += step) {
+                        dst[0] = src[0];
+                        dst[1] = src[1];
+                        dst[2] = src[2];
+                    }
+                else
+                    for (int k = 0; k < r.height; k++, src += in_line, dst += step)
+                        memcpy(dst, src, ps);
+            }
+            continue;
+        }
+        for (int y = y0; y < y0 + r.height; y++) {
+            const uint8_t *src = (const uint8_t *)VIPS_REGION_ADDR(reg, 0, y);
+            bool flip_y = orientation == 3 || orientation == 4;
+            uint8_t *dst = (uint8_t *)VIPS_IMAGE_ADDR(mem, 0, flip_y ? h - 1 - y : y);
+            if (orientation == 1 || orientation == 4) {
+                memcpy(dst, src, ps * (size_t)w);
+                continue;
+            }
+            /* 2 and 3: the row mirrored */
+            dst += (size_t)(w - 1) * ps;
+            for (int x = 0; x < w; x++, src += ps, dst -= ps)
+                memcpy(dst, src, ps);
+        }
+    }
+    *out = mem;
+    mem = NULL;
+abort:
+    VIPS_UNREF(reg);
+    VIPS_UNREF(mem);
+    return st;
+}
+
 static enum status write_output(const char *path, const void *data, size_t len, struct diag *d)
 {
     struct diag wd;
@@ -276,12 +371,65 @@ abort:
     return st;
 }
 
+/*
+ * WebP straight from a width held in memory, with the settings libvips's
+ * webpsave uses for lossy output (default preset, Q, method = effort,
+ * alpha quality 100, no sharp YUV), so the bytes are the same. libvips
+ * would first copy the whole width (vips_image_copy_memory of its
+ * converted pipeline): 26 MB and its page faults for a 2400 px portrait.
+ * False when the image is not 8-bit RGB/RGBA pixels in memory: the
+ * caller then uses libvips.
+ */
+static bool webp_direct(VipsImage *im, const struct image_settings *s, uint8_t **out,
+                        size_t *out_len, bool *failed)
+{
+    *failed = false;
+    if (!im->data || (im->dtype != VIPS_IMAGE_SETBUF && im->dtype != VIPS_IMAGE_SETBUF_FOREIGN) ||
+        im->BandFmt != VIPS_FORMAT_UCHAR || (im->Bands != 3 && im->Bands != 4) ||
+        im->Coding != VIPS_CODING_NONE)
+        return false;
+    WebPConfig config;
+    WebPPicture pic;
+    WebPMemoryWriter mem;
+    WebPMemoryWriterInit(&mem);
+    if (!WebPConfigPreset(&config, WEBP_PRESET_DEFAULT, (float)s->webp_quality) ||
+        !WebPPictureInit(&pic)) {
+        *failed = true;
+        return true;
+    }
+    config.lossless = 0;
+    config.alpha_quality = 100;
+    config.method = s->webp_effort;
+    pic.width = im->Xsize;
+    pic.height = im->Ysize;
+    pic.use_argb = 0;
+    pic.writer = WebPMemoryWrite;
+    pic.custom_ptr = &mem;
+    int stride = (int)VIPS_IMAGE_SIZEOF_LINE(im);
+    const uint8_t *px = (const uint8_t *)VIPS_IMAGE_ADDR(im, 0, 0);
+    bool ok = WebPValidateConfig(&config) &&
+              (im->Bands == 4 ? WebPPictureImportRGBA(&pic, px, stride)
+                              : WebPPictureImportRGB(&pic, px, stride)) &&
+              WebPEncode(&config, &pic);
+    WebPPictureFree(&pic);
+    if (!ok) {
+        WebPMemoryWriterClear(&mem);
+        vips_error("WebP", "libwebp error %d", (int)pic.error_code);
+        *failed = true;
+        return true;
+    }
+    *out = mem.mem;
+    *out_len = mem.size;
+    return true;
+}
+
 /* Encodes one resized image in one format and writes it. */
 static enum status encode(VipsImage *im, enum image_format f, const struct image_settings *s,
                           const struct image_embed *e, const char *path, size_t *bytes,
                           struct diag *d)
 {
     void *enc = NULL;
+    uint8_t *webp_enc = NULL; /* libwebp's, freed with WebPFree */
     size_t enc_len = 0;
     VipsImage *t[2] = {NULL, NULL};
     struct buf withmeta;
@@ -303,13 +451,23 @@ static enum status encode(VipsImage *im, enum image_format f, const struct image
             goto abort;
         }
         break;
-    case IMAGE_WEBP:
+    case IMAGE_WEBP: {
+        bool failed;
+        if (webp_direct(im, s, &webp_enc, &enc_len, &failed)) {
+            enc = webp_enc;
+            if (failed) {
+                st = vips_fail(d, ST_INTERNAL, "WebP", "encoding failed");
+                goto abort;
+            }
+            break;
+        }
         if (vips_webpsave_buffer(im, &enc, &enc_len, "Q", s->webp_quality, "effort", s->webp_effort,
                                  "strip", TRUE, NULL)) {
             st = vips_fail(d, ST_INTERNAL, "WebP", "encoding failed");
             goto abort;
         }
         break;
+    }
     case IMAGE_AVIF:
         /* heifsave has no hook for raw blocks: with strip=FALSE it writes
          * xmp-data as given, and EXIF rebuilt by libexif from the
@@ -360,10 +518,193 @@ static enum status encode(VipsImage *im, enum image_format f, const struct image
         *bytes = len;
 abort:
     buf_free(&withmeta);
-    g_free(enc);
+    if (webp_enc)
+        WebPFree(webp_enc);
+    else
+        g_free(enc);
     VIPS_UNREF(t[0]);
     VIPS_UNREF(t[1]);
     return st;
+}
+
+/* ---- sharing encodes (image_pool) ------------------------------------ */
+
+/* One output to encode: its own reference to the width it reads. */
+struct task {
+    struct task *next; /* in the pool's queue */
+    struct batch *batch;
+    VipsImage *im;
+    enum image_format format;
+    const struct image_settings *s;
+    const struct image_embed *e;
+    struct image_output *o;
+    enum status st;
+    struct diag d;
+};
+
+/* The encodes of one photo: posted and not yet finished (pool lock). */
+struct batch {
+    unsigned outstanding;
+    bool failed;
+};
+
+struct image_pool {
+    GMutex lock;
+    GCond cond; /* a task posted or finished, a worker out of photos */
+    struct task *head, *tail;
+    unsigned busy; /* workers not yet in image_pool_help */
+    unsigned idle; /* helpers waiting for a task */
+};
+
+struct image_pool *image_pool_new(unsigned workers)
+{
+    struct image_pool *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    g_mutex_init(&p->lock);
+    g_cond_init(&p->cond);
+    p->busy = workers;
+    return p;
+}
+
+void image_pool_free(struct image_pool *p)
+{
+    if (!p)
+        return;
+    g_mutex_clear(&p->lock);
+    g_cond_clear(&p->cond);
+    free(p);
+}
+
+static void run_task(struct task *t)
+{
+    t->st = encode(t->im, t->format, t->s, t->e, t->o->path, &t->o->bytes, &t->d);
+    VIPS_UNREF(t->im); /* the width goes as soon as its last encode is done */
+}
+
+/* With the lock held: the task is done, its photo's thread may go on. */
+static void finish_locked(struct image_pool *p, struct task *t)
+{
+    t->batch->outstanding--;
+    t->batch->failed |= t->st != ST_OK;
+    g_cond_broadcast(&p->cond);
+}
+
+/* Queues a task, or without a pool runs it at once (image_derive). */
+static void post(struct image_pool *p, struct task *t)
+{
+    if (!p) {
+        run_task(t);
+        t->batch->failed |= t->st != ST_OK;
+        return;
+    }
+    g_mutex_lock(&p->lock);
+    t->next = NULL;
+    if (p->tail)
+        p->tail->next = t;
+    else
+        p->head = t;
+    p->tail = t;
+    t->batch->outstanding++;
+    g_cond_broadcast(&p->cond);
+    g_mutex_unlock(&p->lock);
+}
+
+/* With the lock held: removes and returns the first queued task of
+ * `b` (any photo's when b is NULL), or NULL. */
+static struct task *take_locked(struct image_pool *p, const struct batch *b)
+{
+    struct task *prev = NULL;
+    for (struct task *t = p->head; t; prev = t, t = t->next) {
+        if (b && t->batch != b)
+            continue;
+        if (prev)
+            prev->next = t->next;
+        else
+            p->head = t->next;
+        if (p->tail == t)
+            p->tail = prev;
+        t->next = NULL;
+        return t;
+    }
+    return NULL;
+}
+
+/*
+ * The photo's own thread runs its queued encodes. With `keep_going`
+ * false it stops as soon as a helper waits, to make the next width
+ * while the helper encodes this one; with true it runs them all and
+ * then waits for those a helper took.
+ */
+static void run_own(struct image_pool *p, struct batch *b, bool keep_going)
+{
+    if (!p)
+        return;
+    g_mutex_lock(&p->lock);
+    for (;;) {
+        if (!keep_going && p->idle > 0)
+            break;
+        struct task *t = take_locked(p, b);
+        if (!t) {
+            if (!keep_going || b->outstanding == 0)
+                break;
+            g_cond_wait(&p->cond, &p->lock);
+            continue;
+        }
+        g_mutex_unlock(&p->lock);
+        run_task(t);
+        g_mutex_lock(&p->lock);
+        finish_locked(p, t);
+    }
+    g_mutex_unlock(&p->lock);
+}
+
+static bool batch_failed(struct image_pool *p, const struct batch *b)
+{
+    if (!p)
+        return b->failed;
+    g_mutex_lock(&p->lock);
+    bool failed = b->failed;
+    g_mutex_unlock(&p->lock);
+    return failed;
+}
+
+void image_pool_leave(struct image_pool *p)
+{
+    g_mutex_lock(&p->lock);
+    p->busy--;
+    g_cond_broadcast(&p->cond);
+    g_mutex_unlock(&p->lock);
+}
+
+double image_pool_help(struct image_pool *p)
+{
+    gint64 spent = 0;
+    g_mutex_lock(&p->lock);
+    p->busy--;
+    g_cond_broadcast(&p->cond);
+    for (;;) {
+        struct task *t = take_locked(p, NULL);
+        if (t) {
+            g_mutex_unlock(&p->lock);
+            gint64 t0 = g_get_monotonic_time();
+            run_task(t);
+            spent += g_get_monotonic_time() - t0;
+            g_mutex_lock(&p->lock);
+            finish_locked(p, t);
+            continue;
+        }
+        /* every photo's thread waits for its own tasks before it gets
+         * here, so with no worker busy no task can come */
+        if (p->busy == 0)
+            break;
+        p->idle++;
+        g_cond_wait(&p->cond, &p->lock);
+        p->idle--;
+    }
+    g_cond_broadcast(&p->cond);
+    g_mutex_unlock(&p->lock);
+    return (double)spent / 1e6;
 }
 
 /* Resizes the upright sRGB image to exactly w×h. Alpha is premultiplied
@@ -463,7 +804,16 @@ enum status image_derive(const char *src_path, const struct image_settings *s,
                          const struct image_embed *embed, const char *out_prefix,
                          struct image_result *res, struct diag *d)
 {
+    return image_derive_pooled(src_path, s, embed, out_prefix, NULL, res, d);
+}
+
+enum status image_derive_pooled(const char *src_path, const struct image_settings *s,
+                                const struct image_embed *embed, const char *out_prefix,
+                                struct image_pool *pool, struct image_result *res, struct diag *d)
+{
     VipsImage *t[STAGES] = {NULL};
+    struct task *tasks = NULL;
+    struct batch batch = {0, false};
     enum status st = ST_OK;
     unsigned widths[IMAGE_MAX_WIDTHS];
     size_t n_widths = 0;
@@ -493,18 +843,23 @@ enum status image_derive(const char *src_path, const struct image_settings *s,
     unsigned up_h = (unsigned)(swap ? head->Xsize : head->Ysize);
     n_widths = plan_widths(s, up_w, widths);
 
-    /* 2. Decode once. JPEG: shrink-on-load by the largest power of two
-     * that still leaves at least the largest output width. */
+    /* 2. Decode once. JPEG: libjpeg-turbo's DCT scaling by the smallest
+     * eighth that leaves at least the largest output width (jpegdec.c);
+     * a JPEG it leaves alone (CMYK, 12-bit) goes to libvips's loader,
+     * which shrinks only by the largest sufficient power of two. */
     const char *loader = NULL;
     if (vips_image_get_typeof(head, VIPS_META_LOADER))
         (void)vips_image_get_string(head, VIPS_META_LOADER, &loader);
+    bool jpeg = loader && strncmp(loader, "jpegload", 8) == 0;
     int shrink = 1;
-    if (loader && strncmp(loader, "jpegload", 8) == 0) {
+    if (jpeg) {
         shrink = 8;
         while (shrink > 1 && up_w / (unsigned)shrink < widths[0])
             shrink /= 2;
     }
-    VipsImage *loaded = t[1] = open_photo(src_path, shrink);
+    VipsImage *loaded = t[1] = jpeg ? image_jpeg_open(src_path, widths[0], swap) : NULL;
+    if (!loaded)
+        loaded = t[1] = open_photo(src_path, shrink);
     if (!loaded) {
         st = vips_fail(d, ST_MALFORMED, "decode", "cannot open the photo");
         goto abort;
@@ -517,7 +872,7 @@ enum status image_derive(const char *src_path, const struct image_settings *s,
      * and lcms converts the smaller image. Anything else (16-bit, alpha)
      * is converted first and held in memory, so the premultiplied resize
      * sees 8-bit sRGB. Either way every pixel is decoded exactly once. */
-    int orientation = vips_image_get_orientation(loaded);
+    int orientation = vips_image_get_orientation(head); /* our decoder sets none */
     bool stream = loaded->BandFmt == VIPS_FORMAT_UCHAR && !vips_image_hasalpha(loaded);
     if (stream) {
         g_object_ref(loaded);
@@ -542,7 +897,8 @@ enum status image_derive(const char *src_path, const struct image_settings *s,
     for (int f = 0; f < IMAGE_FORMAT_COUNT; f++)
         n_formats += s->formats[f];
     res->outputs = calloc(n_widths * n_formats, sizeof *res->outputs);
-    if (!res->outputs) {
+    tasks = calloc(n_widths * n_formats, sizeof *tasks);
+    if (!res->outputs || !tasks) {
         st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
         goto abort;
     }
@@ -558,31 +914,13 @@ enum status image_derive(const char *src_path, const struct image_settings *s,
         if ((st = resize_to(src, turn ? h : w, turn ? w : h, &t[7], d)) != ST_OK)
             goto abort;
         VipsImage *sized = t[7];
-        if (src_stored && stream) {
-            /* the streamed decode: to sRGB now, on the largest width */
-            /* The decode happens here. Rotating needs random access, so
-             * the (largest) resized image is made in memory first. */
-            if ((st = to_srgb8(t[7], &t[12], &t[13], &sized, src_path, d)) != ST_OK ||
-                (st = decode_to_memory(sized, &t[14], d)) != ST_OK)
-                goto abort;
-            sized = t[14];
-        }
-        if (src_stored && orientation > 1) {
-            if (vips_copy(sized, &t[8], NULL)) {
-                st = vips_fail(d, ST_INTERNAL, "rotate", "cannot rotate upright");
-                goto abort;
-            }
-            vips_image_set_int(t[8], VIPS_META_ORIENTATION, orientation);
-            if (vips_autorot(t[8], &t[9], NULL)) {
-                st = vips_fail(d, ST_INTERNAL, "rotate", "cannot rotate upright");
-                goto abort;
-            }
-            sized = t[9];
-        }
-        if (!(t[10] = vips_image_copy_memory(sized))) {
-            st = vips_fail(d, ST_INTERNAL, "resize", "cannot resize");
+        /* the streamed decode: to sRGB now, on the largest width */
+        if (src_stored && stream &&
+            (st = to_srgb8(t[7], &t[12], &t[13], &sized, src_path, d)) != ST_OK)
             goto abort;
-        }
+        /* in memory, where the decode happens, and upright */
+        if ((st = materialize(sized, src_stored ? orientation : 1, &t[10], d)) != ST_OK)
+            goto abort;
         VIPS_UNREF(t[12]);
         VIPS_UNREF(t[13]);
         VIPS_UNREF(t[14]);
@@ -610,6 +948,9 @@ enum status image_derive(const char *src_path, const struct image_settings *s,
             }
             flat = t[11];
         }
+        /* Slots in format order; queued slowest first (AVIF, WebP,
+         * JPEG), so a helper that takes the head takes the longest. */
+        size_t first = res->n_outputs;
         for (int f = 0; f < IMAGE_FORMAT_COUNT; f++) {
             if (!s->formats[f])
                 continue;
@@ -623,17 +964,37 @@ enum status image_derive(const char *src_path, const struct image_settings *s,
                 st = diag_set(d, ST_LIMIT, "output", DIAG_NO_OFFSET, "output path too long");
                 goto abort;
             }
-            st = encode(f == IMAGE_JPEG ? flat : sized, o->format, s, embed, o->path, &o->bytes, d);
-            if (st != ST_OK)
-                goto abort;
             res->n_outputs++;
+        }
+        for (size_t k = res->n_outputs; k-- > first;) {
+            struct task *tk = &tasks[k];
+            struct image_output *o = &res->outputs[k];
+            *tk = (struct task){.batch = &batch, .format = o->format, .s = s, .e = embed, .o = o};
+            diag_clear(&tk->d);
+            diag_set_file(&tk->d, src_path);
+            tk->im = o->format == IMAGE_JPEG ? flat : sized;
+            g_object_ref(tk->im);
+            post(pool, tk);
         }
         if (i + 1 == n_widths)
             dominant(flat, res->dominant_rgb);
         VIPS_UNREF(t[11]);
+        /* this width's encodes: here, unless a helper is waiting for
+         * them and there is a next width to make meanwhile */
+        run_own(pool, &batch, i + 1 == n_widths);
+        if (batch_failed(pool, &batch))
+            break;
     }
 
 abort:
+    /* nothing is freed or unlinked while a helper still encodes */
+    run_own(pool, &batch, true);
+    for (size_t k = 0; st == ST_OK && tasks && k < res->n_outputs; k++)
+        if (tasks[k].st != ST_OK) {
+            *d = tasks[k].d;
+            st = tasks[k].st;
+        }
+    free(tasks);
     for (int i = 0; i < STAGES; i++)
         VIPS_UNREF(t[i]);
     if (st != ST_OK) {

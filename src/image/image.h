@@ -72,4 +72,28 @@ enum status image_derive(const char *src_path, const struct image_settings *s,
                          const struct image_embed *embed, const char *out_prefix,
                          struct image_result *res, struct diag *d);
 
+/*
+ * Sharing the encodes of photos in flight with idle threads, so that the
+ * last photos of a build do not run on one core while the others wait
+ * (docs/performance.md "Photos spread over all cores"). A build makes
+ * one pool for its `workers` threads; each thread derives photos with
+ * image_derive_pooled, and when no photo is left it calls
+ * image_pool_help, which runs encodes of the photos still being derived
+ * and returns once every worker has reached it. A photo's widths are
+ * still made by its own thread, largest first; an encode waiting in the
+ * pool holds only its width. The pool is otherwise idle: while every
+ * thread has a photo, each runs its own encodes, in the order and with
+ * the memory of image_derive.
+ */
+struct image_pool;
+struct image_pool *image_pool_new(unsigned workers);
+void image_pool_free(struct image_pool *p);
+/* Returns the seconds this thread spent running encodes for others. */
+double image_pool_help(struct image_pool *p);
+/* For a worker that never started (pthread_create failed): counted out. */
+void image_pool_leave(struct image_pool *p);
+enum status image_derive_pooled(const char *src_path, const struct image_settings *s,
+                                const struct image_embed *embed, const char *out_prefix,
+                                struct image_pool *pool, struct image_result *res, struct diag *d);
+
 #endif

@@ -19,6 +19,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -114,4 +115,93 @@ enum status image_derive(const char *src_path, const struct image_settings *s,
         return diag_set(d, lazy.failure_status, lazy.failure.field, DIAG_NO_OFFSET, "%s",
                         lazy.failure.message);
     return lazy.m->derive(src_path, s, embed, out_prefix, res, d);
+}
+
+/* ---- the encode pool (image.h), without loading libvips for it ----
+ * A build makes its pool before it knows whether any photo must be
+ * encoded; a no-op build must not load the module for that. So the pool
+ * handed out here is a stand-in: the module's pool is made by the first
+ * image_derive_pooled, and workers that reached image_pool_help or
+ * image_pool_leave before that are counted out of it (they hold no
+ * encodes, and the module's pool waits only for workers it counts). */
+struct image_pool {
+    pthread_mutex_t lock;
+    unsigned workers, gone; /* gone: workers done before the module's pool existed */
+    struct image_pool *real;
+    bool failed; /* the module's pool could not be made: derive alone */
+};
+
+struct image_pool *image_pool_new(unsigned workers)
+{
+    struct image_pool *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    pthread_mutex_init(&p->lock, NULL);
+    p->workers = workers;
+    return p;
+}
+
+void image_pool_free(struct image_pool *p)
+{
+    if (!p)
+        return;
+    if (p->real && lazy.m)
+        lazy.m->pool_free(p->real);
+    pthread_mutex_destroy(&p->lock);
+    free(p);
+}
+
+/* The module's pool, made on first use; NULL when there is none. */
+static struct image_pool *real_pool(struct image_pool *p)
+{
+    struct image_pool *r;
+    pthread_mutex_lock(&p->lock);
+    if (!p->real && !p->failed && lazy.m && p->gone < p->workers) {
+        p->real = lazy.m->pool_new(p->workers);
+        if (p->real) /* counted out of the real pool as they were of this one */
+            for (unsigned i = 0; i < p->gone; i++)
+                lazy.m->pool_leave(p->real);
+        else
+            p->failed = true;
+    }
+    r = p->real;
+    pthread_mutex_unlock(&p->lock);
+    return r;
+}
+
+/* A worker done: into the module's pool if it exists, else counted. */
+static struct image_pool *worker_done(struct image_pool *p)
+{
+    struct image_pool *r;
+    pthread_mutex_lock(&p->lock);
+    r = p->real;
+    if (!r)
+        p->gone++;
+    pthread_mutex_unlock(&p->lock);
+    return r;
+}
+
+double image_pool_help(struct image_pool *p)
+{
+    struct image_pool *r = worker_done(p);
+    return r ? lazy.m->pool_help(r) : 0;
+}
+
+void image_pool_leave(struct image_pool *p)
+{
+    struct image_pool *r = worker_done(p);
+    if (r)
+        lazy.m->pool_leave(r);
+}
+
+enum status image_derive_pooled(const char *src_path, const struct image_settings *s,
+                                const struct image_embed *embed, const char *out_prefix,
+                                struct image_pool *pool, struct image_result *res, struct diag *d)
+{
+    pthread_once(&lazy.once, load);
+    if (!lazy.m)
+        return diag_set(d, lazy.failure_status, lazy.failure.field, DIAG_NO_OFFSET, "%s",
+                        lazy.failure.message);
+    return lazy.m->derive_pooled(src_path, s, embed, out_prefix, pool ? real_pool(pool) : NULL,
+                                 res, d);
 }

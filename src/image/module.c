@@ -8,7 +8,7 @@
  */
 #include "image/module.h"
 
-__attribute__((visibility("default"))) const struct image_module *image_module_v1(void)
+__attribute__((visibility("default"))) const struct image_module *image_module_v2(void)
 {
     static const struct image_module m = {
         .version = TS_VERSION,
@@ -16,6 +16,11 @@ __attribute__((visibility("default"))) const struct image_module *image_module_v
         .init = image_init,
         .shutdown = image_shutdown,
         .derive = image_derive,
+        .pool_new = image_pool_new,
+        .pool_free = image_pool_free,
+        .pool_help = image_pool_help,
+        .pool_leave = image_pool_leave,
+        .derive_pooled = image_derive_pooled,
     };
     return &m;
 }

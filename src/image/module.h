@@ -17,7 +17,7 @@
 #include "image/image.h"
 
 /* Bumped with any change to struct image_module or image.h's structs. */
-#define IMAGE_MODULE_SYMBOL "image_module_v1"
+#define IMAGE_MODULE_SYMBOL "image_module_v2"
 #define IMAGE_MODULE_FILE "tearsheet-vips.so"
 
 struct image_module {
@@ -28,8 +28,16 @@ struct image_module {
     enum status (*derive)(const char *src_path, const struct image_settings *s,
                           const struct image_embed *embed, const char *out_prefix,
                           struct image_result *res, struct diag *d);
+    struct image_pool *(*pool_new)(unsigned workers);
+    void (*pool_free)(struct image_pool *p);
+    double (*pool_help)(struct image_pool *p);
+    void (*pool_leave)(struct image_pool *p);
+    enum status (*derive_pooled)(const char *src_path, const struct image_settings *s,
+                                 const struct image_embed *embed, const char *out_prefix,
+                                 struct image_pool *pool, struct image_result *res,
+                                 struct diag *d);
 };
 
-const struct image_module *image_module_v1(void);
+const struct image_module *image_module_v2(void);
 
 #endif

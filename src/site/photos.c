@@ -294,7 +294,8 @@ abort:
     return st;
 }
 
-static enum status process_photo(struct site_build *b, struct site_photo *p)
+static enum status process_photo(struct site_build *b, struct site_photo *p,
+                                 struct image_pool *pool)
 {
     struct diag *d = &p->diag;
     uint8_t *data = NULL;
@@ -365,7 +366,15 @@ static enum status process_photo(struct site_build *b, struct site_photo *p)
         };
         if (!p->bytes_read)
             p->bytes_read = (size_t)p->stat.size; /* libvips reads it now */
-        if ((st = image_derive(p->src_path, &b->image, &embed, prefix, &p->result, d)) != ST_OK)
+        /* Only the signer needs the original's bytes after this: each
+         * worker would otherwise hold a whole camera file (7 MB) through
+         * its decode and encodes. */
+        if (!b->signer) {
+            free(data);
+            data = NULL;
+        }
+        if ((st = image_derive_pooled(p->src_path, &b->image, &embed, prefix, pool, &p->result,
+                                      d)) != ST_OK)
             goto abort;
         /* Signing hashes the whole original (the derivatives' parent
          * ingredient): read it now when the fast path gave only its header. */
@@ -480,9 +489,20 @@ static void report_progress(struct site_build *b, const struct site_photo *p, si
     fflush(stderr);
 }
 
+/* One photo worker: whole photos while there are any, then the encodes
+ * of photos other workers are still deriving (image_pool_help), so the
+ * last photos of a build use every core. `busy` is what it spent
+ * working, for the idle time in the report. */
+struct worker {
+    struct site_build *b;
+    struct image_pool *pool;
+    double busy;
+};
+
 static void *worker(void *arg)
 {
-    struct site_build *b = arg;
+    struct worker *w = arg;
+    struct site_build *b = w->b;
     for (;;) {
         pthread_mutex_lock(&b->lock);
         size_t i = b->next_photo++;
@@ -493,8 +513,9 @@ static void *worker(void *arg)
         double t0 = now_seconds();
         diag_clear(&p->diag);
         diag_set_file(&p->diag, p->src_path);
-        p->status = process_photo(b, p);
+        p->status = process_photo(b, p, w->pool);
         p->seconds = now_seconds() - t0;
+        w->busy += p->seconds;
         pthread_mutex_lock(&b->lock);
         size_t done = ++b->done_photos;
         if (p->status == ST_OK && !p->cached)
@@ -502,6 +523,8 @@ static void *worker(void *arg)
         report_progress(b, p, done);
         pthread_mutex_unlock(&b->lock);
     }
+    if (w->pool)
+        w->busy += image_pool_help(w->pool);
     return NULL;
 }
 
@@ -514,6 +537,7 @@ enum status site_photos_run(struct site_build *b, struct diag *d)
     if (jobs > b->n_photos)
         jobs = b->n_photos ? (unsigned)b->n_photos : 1;
     pthread_t threads[64];
+    struct worker workers[64];
     unsigned started = 0;
     /* Each story's output folder once here, not once per photo: on a
      * no-op build of 1,000 photos that was 3,000 mkdir calls. */
@@ -529,14 +553,28 @@ enum status site_photos_run(struct site_build *b, struct diag *d)
     b->done_photos = 0;
     b->done_built = 0;
     b->jobs_started = now_seconds();
+    /* Without a pool (out of memory) workers take whole photos only. */
+    struct image_pool *pool = jobs > 1 ? image_pool_new(jobs) : NULL;
+    for (unsigned i = 0; i < jobs; i++)
+        workers[i] = (struct worker){.b = b, .pool = pool, .busy = 0};
     for (unsigned i = 1; i < jobs; i++) {
-        if (pthread_create(&threads[started], NULL, worker, b) != 0)
+        if (pthread_create(&threads[started], NULL, worker, &workers[i]) != 0)
             break;
         started++;
     }
-    worker(b); /* this thread works too */
+    /* a thread that could not start must not be waited for */
+    for (unsigned i = started + 1; pool && i < jobs; i++)
+        image_pool_leave(pool);
+    worker(&workers[0]); /* this thread works too */
     for (unsigned i = 0; i < started; i++)
         pthread_join(threads[i], NULL);
+    image_pool_free(pool);
+    /* idle: worker time not spent on a photo or an encode, up to the
+     * moment the last worker finished (the tail of the build) */
+    double span = now_seconds() - b->jobs_started;
+    for (unsigned i = 0; i <= started; i++)
+        if (span > workers[i].busy)
+            b->report->seconds_workers_idle += span - workers[i].busy;
     for (size_t i = 0; i < b->n_photos; i++) {
         struct site_photo *p = &b->photos[i];
         if (p->bytes_read) {

@@ -51,6 +51,7 @@ struct site_build_report {
     unsigned pages_rendered;  /* pages whose inputs changed (the rest are skipped) */
     unsigned outputs_removed; /* files of deleted stories and pages removed */
     unsigned cache_removed;   /* cache entries removed as unused and old */
+    double seconds_workers_idle; /* photo workers without work, summed (photos.c) */
 };
 
 /*

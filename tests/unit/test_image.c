@@ -161,6 +161,19 @@ static double mean_abs_diff(const char *a_path, const char *b_path)
     return avg;
 }
 
+/* A copy of `full` cut to `num`/`den` of its bytes, as a camera card
+ * pulled out too early would leave it. */
+static void write_cut_copy(const char *full, const char *cut, size_t num, size_t den)
+{
+    uint8_t *data = NULL;
+    size_t len = 0;
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(file_read_all(full, 1 << 24, &data, &len, &d), ST_OK);
+    assert_int_equal(file_write_atomic(cut, data, len * num / den, &d), ST_OK);
+    free(data);
+}
+
 static void settings_with(struct image_settings *s, const unsigned *w, size_t n)
 {
     image_settings_default(s);
@@ -490,13 +503,8 @@ static void truncated_jpeg_is_an_error_and_leaves_nothing(void **state)
     VipsImage *im = make_scene(800, 600, NULL);
     save_jpeg(im, full);
     g_object_unref(im);
-    uint8_t *data = NULL;
-    size_t len = 0;
+    write_cut_copy(full, src, 6, 10);
     struct diag d;
-    diag_clear(&d);
-    assert_int_equal(file_read_all(full, 1 << 24, &data, &len, &d), ST_OK);
-    assert_int_equal(file_write_atomic(src, data, len * 6 / 10, &d), ST_OK);
-    free(data);
 
     struct image_settings s;
     image_settings_default(&s);
@@ -761,6 +769,173 @@ static void several_photos_at_once(void **state)
     }
 }
 
+/* Mean squared error of b against a (same size), all bands: PSNR is
+ * 10·log10(255² / mse), so 33 dB is an mse of 32.6. */
+static double mse_of(VipsImage *a, VipsImage *b)
+{
+    VipsImage *diff = NULL, *sq = NULL;
+    double mse = 0;
+    assert_int_equal(a->Xsize, b->Xsize);
+    assert_int_equal(a->Ysize, b->Ysize);
+    assert_int_equal(vips_subtract(a, b, &diff, NULL), 0);
+    assert_int_equal(vips_multiply(diff, diff, &sq, NULL), 0);
+    assert_int_equal(vips_avg(sq, &mse, NULL), 0);
+    g_object_unref(diff);
+    g_object_unref(sq);
+    return mse;
+}
+
+/*
+ * Portraits are decoded at the smallest sufficient eighth (here 5/8 of
+ * an 800 px upright width for 500 px, which libvips cannot do), turned
+ * upright as they are materialised: every orientation must give what a
+ * full decode, turned and resized with Lanczos3, gives.
+ */
+static void eighth_scaled_decode_matches_a_full_decode(void **state)
+{
+    /* a scene with detail: smooth gradient plus the test scene */
+    VipsImage *scene = make_scene(1200, 800, NULL), *xy = NULL, *x = NULL, *grad = NULL,
+              *sum = NULL, *src8 = NULL;
+    assert_int_equal(vips_xyz(&xy, 1200, 800, NULL), 0);
+    assert_int_equal(vips_extract_band(xy, &x, 0, NULL), 0);
+    assert_int_equal(vips_linear1(x, &grad, 0.08, 0, NULL), 0);
+    assert_int_equal(vips_add(scene, grad, &sum, NULL), 0);
+    assert_int_equal(vips_cast(sum, &src8, VIPS_FORMAT_UCHAR, NULL), 0);
+    VipsImage *base = vips_image_copy_memory(src8);
+    assert_non_null(base);
+    g_object_unref(scene);
+    g_object_unref(xy);
+    g_object_unref(x);
+    g_object_unref(grad);
+    g_object_unref(sum);
+    g_object_unref(src8);
+    for (int o = 1; o <= 8; o++) {
+        char src[512], prefix[512], name[64];
+        snprintf(name, sizeof name, "eighth%d.jpg", o);
+        tmp_path(src, sizeof src, name);
+        snprintf(name, sizeof name, "eighth%d", o);
+        tmp_path(prefix, sizeof prefix, name);
+        VipsImage *tagged = NULL;
+        assert_int_equal(vips_copy(base, &tagged, NULL), 0);
+        vips_image_set_int(tagged, VIPS_META_ORIENTATION, o);
+        save_jpeg(tagged, src);
+        g_object_unref(tagged);
+
+        struct image_settings s;
+        const unsigned w[] = {500};
+        settings_with(&s, w, 1);
+        struct image_result r;
+        struct diag d;
+        diag_clear(&d);
+        assert_int_equal(image_derive(src, &s, NULL, prefix, &r, &d), ST_OK);
+        const struct image_output *out = find_output(&r, IMAGE_WEBP, 500);
+        assert_non_null(out);
+
+        /* the reference: full decode, upright, Lanczos3 to the same size */
+        VipsImage *full = vips_image_new_from_file(src, NULL), *up = NULL, *ref = NULL;
+        assert_non_null(full);
+        assert_int_equal(vips_autorot(full, &up, NULL), 0);
+        assert_int_equal(vips_resize(up, &ref, 500.0 / up->Xsize, "vscale",
+                                     (double)out->height / up->Ysize, "kernel",
+                                     VIPS_KERNEL_LANCZOS3, NULL),
+                         0);
+        VipsImage *ours = vips_image_new_from_file(out->path, NULL);
+        assert_non_null(ours);
+        double mse = mse_of(ref, ours);
+        if (mse > 32.6) /* below 33 dB PSNR */
+            fail_msg("orientation %d: mean squared error %.1f against a full decode", o, mse);
+        g_object_unref(ours);
+        g_object_unref(ref);
+        g_object_unref(up);
+        g_object_unref(full);
+        image_result_free(&r);
+    }
+    g_object_unref(base);
+}
+
+struct helper_job {
+    struct image_pool *pool;
+    double seconds;
+};
+
+static void *helper_thread(void *arg)
+{
+    struct helper_job *h = arg;
+    h->seconds = image_pool_help(h->pool);
+    return NULL;
+}
+
+static bool same_file(const char *a, const char *b)
+{
+    uint8_t *x = NULL, *y = NULL;
+    size_t xl = 0, yl = 0;
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(file_read_all(a, 64 << 20, &x, &xl, &d), ST_OK);
+    assert_int_equal(file_read_all(b, 64 << 20, &y, &yl, &d), ST_OK);
+    bool same = xl == yl && memcmp(x, y, xl) == 0;
+    free(x);
+    free(y);
+    return same;
+}
+
+/*
+ * The end of a build: a thread with no photo left helps the one still
+ * deriving. The outputs must be byte for byte those of a derive alone,
+ * a failing photo must still fail cleanly (no files, no hang), and
+ * both threads must come back.
+ */
+static void an_idle_thread_takes_encodes_of_a_photo_in_flight(void **state)
+{
+    char src[512], cut[512], alone[512], shared[512], broken[512];
+    tmp_path(src, sizeof src, "pool.jpg");
+    tmp_path(cut, sizeof cut, "poolcut.jpg");
+    tmp_path(alone, sizeof alone, "poolalone");
+    tmp_path(shared, sizeof shared, "poolshared");
+    tmp_path(broken, sizeof broken, "poolbroken");
+    VipsImage *im = make_scene(1600, 1000, NULL);
+    save_jpeg(im, src);
+    g_object_unref(im);
+    write_cut_copy(src, cut, 1, 2);
+    struct diag d;
+    diag_clear(&d);
+
+    struct image_settings s;
+    const unsigned w[] = {200, 400, 800, 1600};
+    settings_with(&s, w, 4);
+    struct image_result a, b, c;
+    assert_int_equal(image_derive(src, &s, NULL, alone, &a, &d), ST_OK);
+
+    struct image_pool *pool = image_pool_new(2);
+    assert_non_null(pool);
+    struct helper_job h = {pool, 0};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, helper_thread, &h), 0);
+    usleep(50 * 1000); /* let it wait for work, as at the end of a build */
+    diag_clear(&d);
+    assert_int_equal(image_derive_pooled(cut, &s, NULL, broken, pool, &c, &d), ST_TRUNCATED);
+    assert_int_equal(count_files_with_prefix("poolbroken"), 0);
+    diag_clear(&d);
+    assert_int_equal(image_derive_pooled(src, &s, NULL, shared, pool, &b, &d), ST_OK);
+    (void)image_pool_help(pool);
+    pthread_join(th, NULL);
+    image_pool_free(pool);
+
+    assert_int_equal(a.n_outputs, 8);
+    assert_int_equal(b.n_outputs, a.n_outputs);
+    for (size_t i = 0; i < a.n_outputs; i++) {
+        assert_int_equal(a.outputs[i].format, b.outputs[i].format);
+        assert_int_equal(a.outputs[i].width, b.outputs[i].width);
+        assert_int_equal(a.outputs[i].bytes, b.outputs[i].bytes);
+        if (!same_file(a.outputs[i].path, b.outputs[i].path))
+            fail_msg("%s differs from %s", b.outputs[i].path, a.outputs[i].path);
+    }
+    assert_memory_equal(a.dominant_rgb, b.dominant_rgb, 3);
+    print_message("helper encoded for %.3f s\n", h.seconds);
+    image_result_free(&a);
+    image_result_free(&b);
+}
+
 static void a_block_too_large_for_jpeg_is_refused(void **state)
 {
     char src[512], prefix[512];
@@ -849,6 +1024,8 @@ int main(void)
         cmocka_unit_test(transparency_is_kept_in_webp_and_flattened_in_jpeg),
         cmocka_unit_test(other_pixel_formats_come_out_as_8_bit_srgb_or_grey),
         cmocka_unit_test(several_photos_at_once),
+        cmocka_unit_test(eighth_scaled_decode_matches_a_full_decode),
+        cmocka_unit_test(an_idle_thread_takes_encodes_of_a_photo_in_flight),
         cmocka_unit_test(a_block_too_large_for_jpeg_is_refused),
         cmocka_unit_test(bad_settings_are_refused),
     };
