@@ -1,7 +1,8 @@
 /*
  * c2pa_sign_tool.c — a test driver for the signer (not installed):
- *   c2pa_sign_tool KEYDIR ORIGINAL DERIVATIVE OUT [ORACLE.json]
- * signs DERIVATIVE (JPEG or WebP) as made from ORIGINAL and writes OUT.
+ *   c2pa_sign_tool [--box-hash] KEYDIR ORIGINAL DERIVATIVE OUT [ORACLE.json]
+ * signs DERIVATIVE (JPEG or WebP) as made from ORIGINAL and writes OUT
+ * (with --box-hash, bound by c2pa.hash.boxes instead of c2pa.hash.data).
  * With ORACLE.json (the oracle's report on ORIGINAL) the original's
  * manifest store is carried along, with the reference validator's
  * results as the ingredient's validationResults — standing in for
@@ -66,8 +67,14 @@ int main(int argc, char **argv)
     diag_clear(&d);
     json_t *report = NULL;
     struct c2pa_sign_results results = {0};
+    bool box_hash = argc > 1 && strcmp(argv[1], "--box-hash") == 0;
+    if (box_hash) {
+        argc--;
+        argv++;
+    }
     if (argc != 5 && argc != 6) {
-        fprintf(stderr, "usage: c2pa_sign_tool KEYDIR ORIGINAL DERIVATIVE OUT [ORACLE.json]\n");
+        fprintf(stderr,
+                "usage: c2pa_sign_tool [--box-hash] KEYDIR ORIGINAL DERIVATIVE OUT [ORACLE.json]\n");
         return 2;
     }
     if (argc == 6) {
@@ -96,6 +103,7 @@ int main(int argc, char **argv)
         .title = base_name(argv[4]),
         .generator_name = "tearsheet",
         .generator_version = TS_VERSION,
+        .box_hash = box_hash,
     };
     if (c2pa_sign(s, &in, &out, &out_len, &d) != ST_OK ||
         file_write_atomic(argv[4], out, out_len, &d) != ST_OK)

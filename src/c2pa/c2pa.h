@@ -210,6 +210,10 @@ struct c2pa_sign_input {
     const char *title;          /* the derivative's dc:title (its file name) */
     const char *generator_name; /* claim_generator_info.name, e.g. "tearsheet" */
     const char *generator_version;
+    /* Hard binding: false (default) c2pa.hash.data with one exclusion;
+     * true c2pa.hash.boxes (§18.7): the boxes before the store, the
+     * "C2PA" box, the boxes after it, each run with one hash. */
+    bool box_hash;
 };
 
 /*

@@ -9,6 +9,7 @@
 
 #include <cbor.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include "c2pa/c2pa.h"
@@ -87,5 +88,30 @@ struct c2pa_trust {
     X509_STORE *store;
     size_t n;
 };
+
+
+/* ---- general box hash (hash_boxes.c) ---- */
+/* "sha256", "sha384", "sha512" (§13.1); NULL for anything else. */
+const EVP_MD *md_by_name(const char *alg);
+/* One box of an asset as §18.7.3 names it ("SOI", "APP1", "IHDR",
+ * "C2PA" for the whole store, "c2pa.after" for bytes past the end). */
+struct boxes_box {
+    char name[16];
+    size_t start, len;
+};
+struct boxes_map {
+    struct boxes_box *b;
+    size_t n, cap;
+};
+/* The boxes of a JPEG, PNG or WebP in file order; ST_UNSUPPORTED for
+ * other formats, ST_MALFORMED/ST_TRUNCATED with a diag. */
+enum status boxes_map_build(struct span asset, const char *format, struct boxes_map *out,
+                            struct diag *d);
+void boxes_map_free(struct boxes_map *m);
+/* §15.12.3: checks a c2pa.hash.boxes assertion (its CBOR payload) and
+ * adds assertion.boxesHash.match or one failure code to res; true when
+ * the asset was changed (mismatch or unknown box). */
+bool boxes_hash_check(struct span asset, const char *format, struct span payload,
+                      const char *claim_alg, const char *url, struct c2pa_results *res);
 
 #endif

@@ -43,19 +43,6 @@ struct vctx {
     uint8_t *seen;
 };
 
-static const EVP_MD *md_by_name(const char *alg)
-{
-    if (!alg)
-        return NULL;
-    if (strcmp(alg, "sha256") == 0)
-        return EVP_sha256();
-    if (strcmp(alg, "sha384") == 0)
-        return EVP_sha384();
-    if (strcmp(alg, "sha512") == 0)
-        return EVP_sha512();
-    return NULL;
-}
-
 static char *url_of(const struct vctx *v, size_t manifest, const char *rest)
 {
     struct buf b;
@@ -688,12 +675,21 @@ static void check_assertions(struct vctx *v, size_t man, struct c2pa_results *re
                     "more than one hard binding");
     else if (n_hard == 1 && active) {
         const char *label = v->j->nodes[hard[0]].label;
+        size_t content = jumbf_content(v->j, hard[0]);
         if (label_is(label, "c2pa.hash.data"))
             check_data_hash(v, res, hard[0], claim_alg);
-        else {
-            /* §18.7 box hashes and §18.6 BMFF hashes: not implemented
-             * (no corpus file or format we publish uses them), so the
-             * binding is reported unverified rather than guessed. */
+        else if (label_is(label, "c2pa.hash.boxes")) {
+            /* not CBOR: an empty payload, reported malformed */
+            struct span p = {0};
+            if (content != JUMBF_NONE && strcmp(v->j->nodes[content].type, "cbor") == 0)
+                p = v->j->nodes[content].payload;
+            char *u = node_url(v, hard[0]);
+            if (boxes_hash_check(v->asset, v->format, p, claim_alg, u, res))
+                v->r->summary.altered = true;
+            free(u);
+        } else {
+            /* §18.6 BMFF hashes: not implemented here, so the binding
+             * is reported unverified rather than guessed. */
             char *u = node_url(v, hard[0]);
             results_add(res, C2PA_FAILURE, "algorithm.unsupported", u,
                         "hard binding %s is not supported by tearsheet", label);

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Hard bindings other than the signer's default data hash, on files we
+# sign ourselves (c2pa_sign_tool --box-hash), read by `tearsheet verify`
+# and, when node/npm are there, by the reference implementation
+# (c2pa-rs 0.92 in ../shared/tools/c2pa-oracle):
+#  - a box-hashed JPEG: assertion.boxesHash.match, Valid (Trusted with
+#    the demo root); one flipped scan byte → assertion.boxesHash.mismatch;
+#    a COM segment slipped in after SOI, or bytes after EOI →
+#    assertion.boxesHash.unknownBox (both implementations);
+#  - a box-hashed WebP (RIFF, §18.7.3.5): match, and a flipped byte →
+#    mismatch (tearsheet only: c2pa-rs has no RIFF box hash).
+# The oracle part says "skipped" when node/npm or the oracle are absent;
+# the tearsheet part always runs.
+# usage: c2pa_hash.sh SIGN_TOOL TEARSHEET STANDIN SHARED_DIR
+set -u
+tool=$1 ts=$2 standin=$3 shared=$4
+command -v python3 >/dev/null 2>&1 || { echo "skipped: python3 not installed"; exit 0; }
+tmp=$(mktemp -d /tmp/ts-c2pa-hash-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok   $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+
+have_oracle=0
+oracle_src="$shared/tools/c2pa-oracle"
+if [ -f "$oracle_src/oracle.mjs" ] && command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+  cp -r "$oracle_src" "$tmp/oracle" && chmod -R u+w "$tmp/oracle"
+  if (cd "$tmp/oracle" && npm ci --no-audit --no-fund >"$tmp/npm.log" 2>&1); then have_oracle=1
+  else cat "$tmp/npm.log"; echo "skipped: oracle checks (npm ci failed)"; fi
+else
+  echo "skipped: oracle checks (no oracle, node or npm)"
+fi
+
+# check JSON STATE FAILURES_EXACT REQUIRED: the validation state, the
+# exact set of active-manifest failure codes, and codes that must be there
+check() {
+  python3 - "$1" "$2" "$3" "$4" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+state, fails, required = sys.argv[2], set(filter(None, sys.argv[3].split(','))), set(filter(None, sys.argv[4].split(',')))
+am = (j.get('validation_results') or {}).get('active_manifest') or {}
+got_f = set(c['code'] for c in am.get('failure', []))
+got = set(c['code'] for k in ('success', 'informational', 'failure') for c in am.get(k, []))
+problems = []
+if j.get('validation_state') != state:
+    problems.append('state %s, wanted %s' % (j.get('validation_state'), state))
+if got_f != fails:
+    problems.append('failures %s, wanted %s' % (sorted(got_f), sorted(fails)))
+if required - got:
+    problems.append('missing %s' % sorted(required - got))
+if problems:
+    print('; '.join(problems), json.dumps(am)[:1200])
+    sys.exit(1)
+PY
+}
+# both FILE STATE FAILURES REQUIRED [ANCHOR]: tearsheet, then the oracle
+both() {
+  local f=$1 name
+  name=$(basename "$f")
+  if [ -n "${5:-}" ]; then "$ts" verify --json --trust "$5" "$f" >"$tmp/ours.json"
+  else "$ts" verify --json "$f" >"$tmp/ours.json"; fi
+  check "$tmp/ours.json" "$2" "$3" "$4" && ok "tearsheet: $name $2 ${3:-no failure}" || bad "tearsheet: $name"
+  [ "$have_oracle" = 1 ] || return 0
+  if [ -n "${5:-}" ]; then node "$tmp/oracle/oracle.mjs" --trust "$5" "$f" >"$tmp/oracle.json"
+  else node "$tmp/oracle/oracle.mjs" "$f" >"$tmp/oracle.json"; fi
+  check "$tmp/oracle.json" "$2" "$3" "$4" && ok "oracle:    $name $2 ${3:-no failure}" || bad "oracle: $name"
+}
+edit() { # edit IN OUT PYTHON-EXPR-ON-b
+  python3 - "$1" "$2" "$3" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+b = eval(sys.argv[3], {'b': b})
+open(sys.argv[2], 'wb').write(bytes(b))
+PY
+}
+
+keys="$tmp/keys"
+"$ts" keygen "$keys" >/dev/null || bad "keygen"
+mkdir -p "$tmp/photos"
+# (its exit status is not used: under ASan outside ctest, fontconfig's
+# leaks make it non-zero; the photo is what matters)
+"$standin" "$tmp/photos" >/dev/null 2>&1
+photo=$(ls "$tmp/photos"/*.jpg 2>/dev/null | head -1)
+[ -n "$photo" ] || { bad "standin made no photo"; photo=/nonexistent; }
+u=signingCredential.untrusted
+if "$tool" --box-hash "$keys" "$photo" "$photo" "$tmp/boxes.jpg"; then
+  both "$tmp/boxes.jpg" Valid "$u" assertion.boxesHash.match,claimSignature.validated
+  both "$tmp/boxes.jpg" Trusted "" assertion.boxesHash.match,signingCredential.trusted "$keys/trust-anchor.pem"
+  # scan data just before EOI
+  edit "$tmp/boxes.jpg" "$tmp/flipped.jpg" 'b[:-40] + bytes([b[-40] ^ 1]) + b[-39:]'
+  both "$tmp/flipped.jpg" Invalid "$u,assertion.boxesHash.mismatch" ""
+  edit "$tmp/boxes.jpg" "$tmp/comment.jpg" 'b[:2] + b"\xff\xfe\x00\x07hello" + b[2:]'
+  both "$tmp/comment.jpg" Invalid "$u,assertion.boxesHash.unknownBox" ""
+  edit "$tmp/boxes.jpg" "$tmp/trailing.jpg" 'b + b"appended"'
+  both "$tmp/trailing.jpg" Invalid "$u,assertion.boxesHash.unknownBox" ""
+else
+  bad "signing a JPEG with a box hash"
+fi
+
+# WebP: tearsheet only (c2pa-rs 0.92: "Box hash not supported for: image/webp")
+have_oracle_saved=$have_oracle
+have_oracle=0
+if command -v vips >/dev/null 2>&1 && vips copy "$photo" "$tmp/photo.webp" 2>/dev/null &&
+   "$tool" --box-hash "$keys" "$photo" "$tmp/photo.webp" "$tmp/boxes.webp"; then
+  both "$tmp/boxes.webp" Valid "$u" assertion.boxesHash.match
+  edit "$tmp/boxes.webp" "$tmp/flipped.webp" 'b[:100] + bytes([b[100] ^ 1]) + b[101:]'
+  both "$tmp/flipped.webp" Invalid "$u,assertion.boxesHash.mismatch" ""
+else
+  echo "skipped: WebP box hash (vips cannot make a WebP here)"
+fi
+have_oracle=$have_oracle_saved
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
