@@ -245,4 +245,13 @@
 #define TS_LIMIT_BMFF_ITEMS 4096
 #endif
 
+/* c2pa compressed manifests (c2cm/brob, C2PA 2.2 §11.2.4): the bytes
+ * one manifest may decompress to. Real manifests with a thumbnail are
+ * < 2 MB; Brotli reaches ratios of 1:10^6 on runs of zeros, so a few
+ * KB of brob could otherwise become gigabytes. All manifests of one
+ * store together stay under TS_LIMIT_C2PA_STORE_BYTES. */
+#ifndef TS_LIMIT_C2PA_MANIFEST_BYTES
+#define TS_LIMIT_C2PA_MANIFEST_BYTES ((size_t)16 << 20)
+#endif
+
 #endif

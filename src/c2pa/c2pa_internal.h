@@ -30,6 +30,11 @@ struct jumbf_node {
 struct c2pa_jumbf {
     struct jumbf_node *nodes;
     size_t n;
+    /* compressed manifests (compressed.c): the decompressed bytes the
+     * grafted nodes point into, and why the last one failed */
+    uint8_t **owned;
+    size_t n_owned, expanded_bytes;
+    char compressed_error[160];
 };
 /* Superbox child with the given label (unique), or JUMBF_NONE. */
 size_t jumbf_child(const struct c2pa_jumbf *j, size_t parent, const char *label, bool *dup);
@@ -89,6 +94,19 @@ struct c2pa_trust {
     size_t n;
 };
 
+
+/* ---- compressed manifests (compressed.c, jumbf.c) ---- */
+/* §11.2.4 / §15.5.4: replaces the brob content of every c2cm manifest
+ * of the store by the decompressed manifest's boxes (the c2cm node
+ * keeps its compressed payload, which is what hashed URIs cover, and
+ * takes the inner manifest's type). One that cannot be expanded stays
+ * c2cm, with the reason in j->compressed_error. ST_NOMEM only. */
+enum status compressed_expand(struct c2pa_jumbf *j, struct diag *d);
+/* Parses `bytes` (owned by j from now on, even on error) as the single
+ * manifest superbox that the c2cm manifest `node` holds, and links its
+ * boxes under `node`. ST_MALFORMED: not a manifest with node's label. */
+enum status jumbf_graft(struct c2pa_jumbf *j, size_t node, uint8_t *bytes, size_t len,
+                        struct diag *d);
 
 /* ---- general box hash (hash_boxes.c) ---- */
 /* "sha256", "sha384", "sha512" (§13.1); NULL for anything else. */

@@ -28,6 +28,7 @@ struct vctx {
     struct span asset;
     const char *format;
     size_t excl_start, excl_len;
+    bool embedded; /* the store is inside the asset (JPEG, PNG, WebP) */
     struct span store;
     struct c2pa_jumbf *j;
     const struct c2pa_trust *trust;
@@ -117,6 +118,19 @@ static int range_cmp(const void *a, const void *b)
     return x->start < y->start ? -1 : x->start > y->start;
 }
 
+/* One exclusion is the store's segments or chunk. A RIFF chunk of odd
+ * length is followed by a pad byte, which writers may or may not count. */
+static bool excl_exact(const struct vctx *v, const struct range *rs, size_t nr)
+{
+    bool webp = strcmp(v->format, "image/webp") == 0;
+    for (size_t i = 0; i < nr; i++)
+        if (rs[i].start == v->excl_start &&
+            (rs[i].len == v->excl_len ||
+             (webp && rs[i].len % 2 == 1 && rs[i].len + 1 == v->excl_len)))
+            return true;
+    return false;
+}
+
 static void check_data_hash(struct vctx *v, struct c2pa_results *res, size_t node,
                             const char *claim_alg)
 {
@@ -174,18 +188,14 @@ static void check_data_hash(struct vctx *v, struct c2pa_results *res, size_t nod
             goto done;
         }
     }
-    /* §15.12.1.2: the exclusion must be exactly the C2PA segments, or
-     * bytes could hide unhashed next to the store. */
-    if (strcmp(v->format, "image/jpeg") == 0) {
-        bool covered = false;
-        for (size_t i = 0; i < nr; i++)
-            if (rs[i].start == v->excl_start && rs[i].len == v->excl_len)
-                covered = true;
-        if (!covered) {
-            snprintf(why, sizeof why,
-                     "the excluded bytes are not exactly the content credentials segments");
-            goto done;
-        }
+    /* §15.12.1.2: the exclusion must be exactly the C2PA segments
+     * (JPEG) or chunk (PNG caBX, WebP C2PA), or bytes could hide
+     * unhashed next to the store. */
+    if (v->embedded && !excl_exact(v, rs, nr)) {
+        snprintf(why, sizeof why,
+                 "the excluded bytes are not exactly the content credentials %s",
+                 strcmp(v->format, "image/jpeg") == 0 ? "segments" : "chunk");
+        goto done;
     }
     unsigned char dg[EVP_MAX_MD_SIZE];
     unsigned int dn = 0;
@@ -713,6 +723,15 @@ static enum status validate_manifest(struct vctx *v, size_t man, struct c2pa_res
         version = 1;
     }
     char *curl = url_of(v, man, version == 2 ? "c2pa.claim.v2" : "c2pa.claim");
+    if (jumbf_uuid_is(&v->j->nodes[man], "c2cm")) {
+        /* still compressed: compressed.c could not expand it (§15.5.4) */
+        char *murl = url_of(v, man, NULL);
+        results_add(res, C2PA_FAILURE, "manifest.compressed.invalid", murl, "%s",
+                    v->j->compressed_error[0] ? v->j->compressed_error
+                                              : "compressed manifest could not be read");
+        free(murl);
+        goto abort;
+    }
     size_t box = jumbf_content(v->j, cl);
     if (box == JUMBF_NONE || strcmp(v->j->nodes[box].type, "cbor") != 0) {
         results_add(res, C2PA_FAILURE, "claim.missing", curl, "claim box missing");
@@ -773,6 +792,9 @@ enum status c2pa_verify(struct span asset, const char *name, const struct c2pa_t
     memset(out, 0, sizeof *out);
     st = c2pa_store_find(asset, name, &store, &store_len, &v.format, &v.excl_start, &v.excl_len, d);
     out->format = v.format;
+    v.embedded = v.format && (strcmp(v.format, "image/jpeg") == 0 ||
+                              strcmp(v.format, "image/png") == 0 ||
+                              strcmp(v.format, "image/webp") == 0);
     if (st == ST_NOMEM)
         goto abort;
     if (st == ST_UNSUPPORTED) {
@@ -806,7 +828,8 @@ enum status c2pa_verify(struct span asset, const char *name, const struct c2pa_t
     for (size_t c = v.j->nodes[0].first_child; c != JUMBF_NONE; c = v.j->nodes[c].next_sibling) {
         const struct jumbf_node *n = &v.j->nodes[c];
         if (strcmp(n->type, "jumb") == 0 &&
-            (jumbf_uuid_is(n, "c2ma") || jumbf_uuid_is(n, "c2um"))) {
+            (jumbf_uuid_is(n, "c2ma") || jumbf_uuid_is(n, "c2um") ||
+             jumbf_uuid_is(n, "c2cm"))) {
             active = c;
             out->manifest_count++;
         }
