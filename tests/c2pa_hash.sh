@@ -8,7 +8,12 @@
 #    a COM segment slipped in after SOI, or bytes after EOI →
 #    assertion.boxesHash.unknownBox (both implementations);
 #  - a box-hashed WebP (RIFF, §18.7.3.5): match, and a flipped byte →
-#    mismatch (tearsheet only: c2pa-rs has no RIFF box hash).
+#    mismatch (tearsheet only: c2pa-rs has no RIFF box hash);
+#  - sidecars (c2pa_sign_tool --sidecar): photo.jpg is validated against
+#    photo.c2pa next to it (Valid; "(from sidecar photo.c2pa)"), a changed
+#    photo fails its data hash, a photo with its own store ignores the
+#    sidecar and says so, and photo.c2pa named alone reads as the oracle
+#    reads it (store and asset at once).
 # The oracle part says "skipped" when node/npm or the oracle are absent;
 # the tearsheet part always runs.
 # usage: c2pa_hash.sh SIGN_TOOL TEARSHEET STANDIN SHARED_DIR
@@ -109,6 +114,40 @@ else
   echo "skipped: WebP box hash (vips cannot make a WebP here)"
 fi
 have_oracle=$have_oracle_saved
+
+# ---- sidecars: photo.jpg without a store, photo.c2pa next to it ----
+mkdir -p "$tmp/side"
+cp "$photo" "$tmp/side/photo.jpg"
+if "$tool" --sidecar "$keys" "$photo" "$tmp/side/photo.jpg" "$tmp/side/photo.c2pa"; then
+  # the oracle reads one file's bytes: it cannot look for a sidecar
+  have_oracle=0
+  both "$tmp/side/photo.jpg" Valid "$u" assertion.dataHash.match,claimSignature.validated
+  python3 -c "import json,sys; sys.exit(json.load(open(sys.argv[1])).get('sidecar') != 'photo.c2pa')" "$tmp/ours.json" &&
+    ok "JSON names the sidecar" || bad "JSON sidecar field"
+  "$ts" verify "$tmp/side/photo.jpg" | grep -q "(from sidecar photo.c2pa)" &&
+    ok "the readable report says (from sidecar photo.c2pa)" || bad "readable report without the sidecar"
+  # the sidecar is bound to the photo's bytes
+  edit "$tmp/side/photo.jpg" "$tmp/side/changed.jpg" 'b[:-40] + bytes([b[-40] ^ 1]) + b[-39:]'
+  cp "$tmp/side/photo.c2pa" "$tmp/side/changed.c2pa"
+  both "$tmp/side/changed.jpg" Invalid "$u,assertion.dataHash.mismatch" ""
+  have_oracle=$have_oracle_saved
+  # named itself, a .c2pa is both store and asset: the oracle agrees
+  [ "$have_oracle" = 1 ] && cp "$tmp/side/photo.c2pa" "$tmp/side/alone.c2pa"
+  [ "$have_oracle" = 1 ] && both "$tmp/side/alone.c2pa" Invalid "$u,assertion.dataHash.mismatch" ""
+  # a photo with its own store: the embedded store wins, the report says so
+  if [ -f "$tmp/boxes.jpg" ]; then
+    cp "$tmp/boxes.jpg" "$tmp/side/both.jpg" && cp "$tmp/side/photo.c2pa" "$tmp/side/both.c2pa"
+    "$ts" verify --json "$tmp/side/both.jpg" >"$tmp/ours.json"
+    check "$tmp/ours.json" Valid "$u" assertion.boxesHash.match &&
+      python3 -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(j.get('sidecar') is not None or j.get('sidecar_ignored') != 'both.c2pa')" "$tmp/ours.json" &&
+      ok "embedded store wins over a sidecar, which is reported as not read" || bad "embedded and sidecar"
+  fi
+  rm "$tmp/side/photo.c2pa"
+  "$ts" verify "$tmp/side/photo.jpg" | grep -q "no content credentials" &&
+    ok "without the sidecar: no content credentials" || bad "photo without sidecar"
+else
+  bad "signing a sidecar"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

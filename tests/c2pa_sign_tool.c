@@ -1,8 +1,9 @@
 /*
  * c2pa_sign_tool.c — a test driver for the signer (not installed):
- *   c2pa_sign_tool [--box-hash] KEYDIR ORIGINAL DERIVATIVE OUT [ORACLE.json]
+ *   c2pa_sign_tool [--box-hash] [--sidecar] KEYDIR ORIGINAL DERIVATIVE OUT [ORACLE.json]
  * signs DERIVATIVE (JPEG or WebP) as made from ORIGINAL and writes OUT
- * (with --box-hash, bound by c2pa.hash.boxes instead of c2pa.hash.data).
+ * (with --box-hash, bound by c2pa.hash.boxes instead of c2pa.hash.data;
+ * with --sidecar, OUT is the manifest store for a sidecar .c2pa).
  * With ORACLE.json (the oracle's report on ORIGINAL) the original's
  * manifest store is carried along, with the reference validator's
  * results as the ingredient's validationResults — standing in for
@@ -67,14 +68,18 @@ int main(int argc, char **argv)
     diag_clear(&d);
     json_t *report = NULL;
     struct c2pa_sign_results results = {0};
-    bool box_hash = argc > 1 && strcmp(argv[1], "--box-hash") == 0;
-    if (box_hash) {
-        argc--;
-        argv++;
+    bool box_hash = false, sidecar = false;
+    for (; argc > 1 && strncmp(argv[1], "--", 2) == 0; argc--, argv++) {
+        if (strcmp(argv[1], "--box-hash") == 0)
+            box_hash = true;
+        else if (strcmp(argv[1], "--sidecar") == 0)
+            sidecar = true;
+        else
+            argc = 0; /* usage */
     }
     if (argc != 5 && argc != 6) {
         fprintf(stderr,
-                "usage: c2pa_sign_tool [--box-hash] KEYDIR ORIGINAL DERIVATIVE OUT [ORACLE.json]\n");
+                "usage: c2pa_sign_tool [--box-hash] [--sidecar] KEYDIR ORIGINAL DERIVATIVE OUT [ORACLE.json]\n");
         return 2;
     }
     if (argc == 6) {
@@ -104,6 +109,7 @@ int main(int argc, char **argv)
         .generator_name = "tearsheet",
         .generator_version = TS_VERSION,
         .box_hash = box_hash,
+        .sidecar = sidecar,
     };
     if (c2pa_sign(s, &in, &out, &out_len, &d) != ST_OK ||
         file_write_atomic(argv[4], out, out_len, &d) != ST_OK)

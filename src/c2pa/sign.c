@@ -607,6 +607,23 @@ enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input 
 
     if (in->box_hash && (st = box_names(&g, webp, at, &map, &bd)) != ST_OK)
         goto abort;
+    if (in->sidecar && in->box_hash) {
+        st = diag_set(d, ST_USAGE, "c2pa", DIAG_NO_OFFSET,
+                      "a sidecar is bound by a data hash, not a box hash");
+        goto abort;
+    }
+    if (in->sidecar) {
+        /* nothing is inserted: one store, over the asset as it is */
+        bd.start = bd.length = 0;
+        SHA256(in->asset.ptr, in->asset.len, bd.hash);
+        bd.pad = 0;
+        if ((st = build_store(&g, &bd, &store)) != ST_OK)
+            goto abort;
+        *out = (uint8_t *)buf_detach(&store.b, out_len);
+        if (!*out)
+            st = ST_NOMEM;
+        goto abort;
+    }
 
     /* pass 1: the size, with the widest length and no pad */
     bd.start = at;

@@ -782,8 +782,11 @@ static void set_state(struct c2pa_report *r)
         r->state = C2PA_STATE_VALID;
 }
 
-enum status c2pa_verify(struct span asset, const char *name, const struct c2pa_trust *trust,
-                        struct c2pa_report *out, struct diag *d)
+/* `sidecar`: the store's bytes come from a .c2pa file next to the
+ * asset instead of from inside it (c2pa_verify_sidecar). */
+static enum status verify_impl(struct span asset, const char *name, const struct span *sidecar,
+                               const struct c2pa_trust *trust, struct c2pa_report *out,
+                               struct diag *d)
 {
     enum status st;
     struct vctx v = {.asset = asset, .trust = trust, .r = out, .d = d};
@@ -795,6 +798,26 @@ enum status c2pa_verify(struct span asset, const char *name, const struct c2pa_t
     v.embedded = v.format && (strcmp(v.format, "image/jpeg") == 0 ||
                               strcmp(v.format, "image/png") == 0 ||
                               strcmp(v.format, "image/webp") == 0);
+    if (sidecar && st != ST_OK && st != ST_NOMEM) {
+        /* no store inside: the sidecar's store, bound to all the asset's
+         * bytes (nothing of it is a store, so no exclusion is exact) */
+        free(store);
+        store = NULL;
+        v.embedded = false;
+        v.excl_start = v.excl_len = 0;
+        if (!v.format)
+            out->format = v.format = "application/octet-stream";
+        st = sidecar->len ? ST_OK : ST_NOT_FOUND;
+        if (st == ST_OK) {
+            store = malloc(sidecar->len);
+            if (!store) {
+                st = ST_NOMEM;
+                goto abort;
+            }
+            memcpy(store, sidecar->ptr, sidecar->len);
+            store_len = sidecar->len;
+        }
+    }
     if (st == ST_NOMEM)
         goto abort;
     if (st == ST_UNSUPPORTED) {
@@ -860,6 +883,19 @@ abort:
     c2pa_jumbf_free(v.j);
     free(store);
     return st;
+}
+
+enum status c2pa_verify(struct span asset, const char *name, const struct c2pa_trust *trust,
+                        struct c2pa_report *out, struct diag *d)
+{
+    return verify_impl(asset, name, NULL, trust, out, d);
+}
+
+enum status c2pa_verify_sidecar(struct span asset, const char *name, struct span sidecar,
+                                const struct c2pa_trust *trust, struct c2pa_report *out,
+                                struct diag *d)
+{
+    return verify_impl(asset, name, &sidecar, trust, out, d);
 }
 
 const char *c2pa_state_str(enum c2pa_state s)
