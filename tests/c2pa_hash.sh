@@ -13,7 +13,11 @@
 #    photo.c2pa next to it (Valid; "(from sidecar photo.c2pa)"), a changed
 #    photo fails its data hash, a photo with its own store ignores the
 #    sidecar and says so, and photo.c2pa named alone reads as the oracle
-#    reads it (store and asset at once).
+#    reads it (store and asset at once);
+#  - the certificate profile of intermediates (§14.5.1.1), on chains made
+#    here with the openssl command: a proper CA intermediate is Trusted,
+#    one that is not a CA or may not sign certificates gives
+#    signingCredential.invalid.
 # The oracle part says "skipped" when node/npm or the oracle are absent;
 # the tearsheet part always runs.
 # usage: c2pa_hash.sh SIGN_TOOL TEARSHEET STANDIN SHARED_DIR
@@ -147,6 +151,57 @@ if "$tool" --sidecar "$keys" "$photo" "$tmp/side/photo.jpg" "$tmp/side/photo.c2p
     ok "without the sidecar: no content credentials" || bad "photo without sidecar"
 else
   bad "signing a sidecar"
+fi
+
+# ---- certificate profile of the chain (§14.5.1.1) ----
+# root → intermediate → leaf made with OpenSSL: with a proper CA
+# intermediate the signature is Trusted with the root as anchor; with
+# an intermediate that is not a CA, or may not sign certificates, the
+# credential is signingCredential.invalid.
+# chain NAME INTERMEDIATE_EXTENSIONS: a key folder $tmp/NAME for the signer
+chain() {
+  local dir="$tmp/$1"
+  mkdir -p "$dir" && chmod 700 "$dir"
+  (cd "$dir" &&
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out root.key &&
+    openssl req -x509 -new -key root.key -subj "/CN=profile test root" -days 3650 -out root.pem \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" &&
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out int.key &&
+    openssl req -new -key int.key -subj "/CN=profile test intermediate" -out int.csr &&
+    printf '%b' "$2" >int.ext &&
+    openssl x509 -req -in int.csr -CA root.pem -CAkey root.key -set_serial 2 -days 3650 \
+      -extfile int.ext -out int.pem &&
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out signing-key.pem &&
+    chmod 600 signing-key.pem &&
+    openssl req -new -key signing-key.pem -subj "/CN=profile test signer/O=tearsheet tests" -out leaf.csr &&
+    printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=emailProtection\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n' >leaf.ext &&
+    openssl x509 -req -in leaf.csr -CA int.pem -CAkey int.key -set_serial 3 -days 3650 \
+      -extfile leaf.ext -out leaf.pem &&
+    cat leaf.pem int.pem root.pem >signing-chain.pem) >"$tmp/openssl.log" 2>&1
+}
+if ! command -v openssl >/dev/null 2>&1; then
+  echo "skipped: certificate profile (no openssl command)"
+elif chain good 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n' &&
+     chain notca 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,keyCertSign,digitalSignature\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n' &&
+     chain nocertsign 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,digitalSignature,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n'; then
+  for k in good notca nocertsign; do
+    "$tool" "$tmp/$k" "$photo" "$photo" "$tmp/chain-$k.jpg" || bad "signing with the $k chain"
+  done
+  both "$tmp/chain-good.jpg" Trusted "" signingCredential.trusted,claimSignature.validated "$tmp/good/root.pem"
+  # c2pa-rs 0.92 checks the profile of the signing certificate only,
+  # and chains by signatures alone: tearsheet alone is checked here
+  have_oracle=0
+  both "$tmp/chain-notca.jpg" Invalid signingCredential.invalid,signingCredential.untrusted "" "$tmp/notca/root.pem"
+  grep -q "not a CA" "$tmp/ours.json" && ok "the reason names the intermediate that is not a CA" || bad "reason for notca"
+  both "$tmp/chain-nocertsign.jpg" Invalid signingCredential.invalid,signingCredential.untrusted "" "$tmp/nocertsign/root.pem"
+  grep -q "keyCertSign" "$tmp/ours.json" && ok "the reason says keyCertSign is missing" || bad "reason for nocertsign"
+  have_oracle=$have_oracle_saved
+  if [ "$have_oracle" = 1 ]; then
+    node "$tmp/oracle/oracle.mjs" --trust "$tmp/notca/root.pem" "$tmp/chain-notca.jpg" >"$tmp/oracle.json"
+    echo "note: the oracle says $(python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print(j.get('validation_state'), (j.get('codes') or {}).get('failure'))" "$tmp/oracle.json") for the not-CA intermediate"
+  fi
+else
+  cat "$tmp/openssl.log"; bad "making test chains with openssl"
 fi
 
 echo "$pass passed, $fail failed"

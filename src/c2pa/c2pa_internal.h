@@ -95,6 +95,11 @@ struct c2pa_trust {
 };
 
 
+/* ---- certificate profile of the chain (cert_profile.c) ---- */
+/* §14.5.1.1 for x5chain certificates after the leaf (each issues the
+ * one before it): false with the reason in why when one fails. */
+bool cert_chain_profile(STACK_OF(X509) * chain, char *why, size_t whylen);
+
 /* ---- compressed manifests (compressed.c, jumbf.c) ---- */
 /* §11.2.4 / §15.5.4: replaces the brob content of every c2cm manifest
  * of the store by the decompressed manifest's boxes (the c2cm node

@@ -561,8 +561,11 @@ static void check_signature(struct vctx *v, size_t man, struct c2pa_results *res
     }
     X509 *leaf = sk_X509_value(cose.chain, 0);
     const char *prob = profile_problem(leaf);
+    char chain_why[300];
     if (prob)
         results_add(res, C2PA_FAILURE, "signingCredential.invalid", surl, "%s", prob);
+    else if (!cert_chain_profile(cose.chain, chain_why, sizeof chain_why))
+        results_add(res, C2PA_FAILURE, "signingCredential.invalid", surl, "%s", chain_why);
     bool inside = X509_cmp_time(X509_get0_notBefore(leaf), &when) < 0 &&
                   X509_cmp_time(X509_get0_notAfter(leaf), &when) > 0;
     if (inside)
