@@ -22,6 +22,7 @@
 #include <openssl/sha.h>
 
 #include "c2pa/c2pa.h"
+#include "c2pa/c2pa_internal.h"
 #include "c2pa/sign_internal.h"
 
 #define MLABEL "urn:c2pa:00000000-0000-4000-8000-000000000001"
@@ -381,6 +382,66 @@ static void box_hash_png_rejects_bad_assertions(void **state)
     buf_free(&f);
 }
 
+/* ---- JPEG restart markers ---------------------------------------------- */
+
+/* SOI, DQT, SOS + entropy data, RST0 + data, RST1 + data, EOI */
+static const uint8_t rst_jpeg[] = {0xFF, 0xD8, 0xFF, 0xDB, 0x00, 0x04, 0x00, 0x00, 0xFF, 0xDA,
+                                   0x00, 0x03, 0x00, 'a',  'b',  0xFF, 0x00, 'c',  0xFF, 0xD0,
+                                   'e',  'f',  0xFF, 0xD1, 'g',  'h',  0xFF, 0xD9};
+
+static const char *rst_check(const struct box_run *runs, size_t n, const uint8_t *jpg)
+{
+    static char code[64];
+    struct buf file, p;
+    struct c2pa_results res;
+    memset(&res, 0, sizeof res);
+    buf_init(&file, 1024);
+    buf_append(&file, jpg, sizeof rst_jpeg);
+    box_payload(&p, runs, n, "sha256", &file);
+    boxes_hash_check(span_make((const uint8_t *)file.data, file.len), "image/jpeg",
+                     span_make((const uint8_t *)p.data, p.len), NULL, "self#jumbf=test", &res);
+    snprintf(code, sizeof code, "%s",
+             res.success.n ? res.success.items[0].code : res.failure.items[0].code);
+    results_free(&res);
+    buf_free(&p);
+    buf_free(&file);
+    return code;
+}
+
+/* §18.7.3.1 lists RSTn as boxes; c2pa-rs counts them as part of SOS.
+ * Both readings match; a changed byte after a restart marker does not. */
+static void box_hash_jpeg_restart_markers(void **state)
+{
+    (void)state;
+    const size_t end = sizeof rst_jpeg;
+    /* the spec's reading: a run may end at RST0 and the next start at
+     * RST1 (RST1 + "gh" + EOI are the last 6 bytes) */
+    const struct box_run spec_all[2] = {{{"SOI", "DQT", "SOS", "RST0"}, 0, end - 6},
+                                        {{"RST1", "EOI", NULL}, end - 6, end}};
+    const struct box_run folded[2] = {{{"SOI", "DQT", "SOS", NULL}, 0, end - 2},
+                                      {{"EOI", NULL}, end - 2, end}};
+    assert_string_equal(rst_check(spec_all, 2, rst_jpeg), "assertion.boxesHash.match");
+    assert_string_equal(rst_check(folded, 2, rst_jpeg), "assertion.boxesHash.match");
+    uint8_t changed[sizeof rst_jpeg];
+    memcpy(changed, rst_jpeg, sizeof changed);
+    struct buf orig;
+    buf_init(&orig, 1024);
+    buf_append(&orig, rst_jpeg, sizeof rst_jpeg);
+    /* hashes of the original, bytes of a changed file ("f" after RST0) */
+    struct buf p;
+    box_payload(&p, folded, 2, "sha256", &orig);
+    changed[21] ^= 1;
+    struct c2pa_results res;
+    memset(&res, 0, sizeof res);
+    boxes_hash_check(span_make(changed, sizeof changed), "image/jpeg",
+                     span_make((const uint8_t *)p.data, p.len), NULL, "self#jumbf=test", &res);
+    assert_int_equal(res.success.n, 0);
+    assert_string_equal(res.failure.items[0].code, "assertion.boxesHash.mismatch");
+    results_free(&res);
+    buf_free(&p);
+    buf_free(&orig);
+}
+
 /* ---- data-hash exclusions on PNG and WebP ----------------------------- */
 
 static void data_payload(struct buf *p, uint64_t start, uint64_t len, const uint8_t hash[32])
@@ -578,6 +639,7 @@ int main(void)
         cmocka_unit_test(box_hash_png_matches),
         cmocka_unit_test(box_hash_png_without_header_box),
         cmocka_unit_test(box_hash_png_rejects_bad_assertions),
+        cmocka_unit_test(box_hash_jpeg_restart_markers),
         cmocka_unit_test(exclusion_must_be_the_chunk),
         cmocka_unit_test(compressed_manifest_reads_like_plain),
         cmocka_unit_test(compressed_manifest_broken),
