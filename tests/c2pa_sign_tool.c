@@ -78,8 +78,8 @@ int main(int argc, char **argv)
             argc = 0; /* usage */
     }
     if (argc != 5 && argc != 6) {
-        fprintf(stderr,
-                "usage: c2pa_sign_tool [--box-hash] [--sidecar] KEYDIR ORIGINAL DERIVATIVE OUT [ORACLE.json]\n");
+        fprintf(stderr, "usage: c2pa_sign_tool [--box-hash] [--sidecar] KEYDIR ORIGINAL DERIVATIVE "
+                        "OUT [ORACLE.json]\n");
         return 2;
     }
     if (argc == 6) {

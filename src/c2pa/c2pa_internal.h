@@ -94,7 +94,6 @@ struct c2pa_trust {
     size_t n;
 };
 
-
 /* ---- certificate profile of the chain (cert_profile.c) ---- */
 /* §14.5.1.1 for x5chain certificates after the leaf (each issues the
  * one before it): false with the reason in why when one fails. */

@@ -43,8 +43,8 @@ static enum status brotli_inflate(struct span in, struct buf *b, struct diag *d,
         size_t got = sizeof out - avail_out;
         if (got && (st = buf_append(b, out, got)) != ST_OK) {
             if (st != ST_NOMEM)
-                st = diag_set(d, ST_LIMIT, "brob box", at,
-                              "decompresses to more than %zu bytes", b->max);
+                st = diag_set(d, ST_LIMIT, "brob box", at, "decompresses to more than %zu bytes",
+                              b->max);
             goto abort;
         }
         if (r == BROTLI_DECODER_RESULT_SUCCESS) {

@@ -201,7 +201,8 @@ static enum status png_boxes(struct span a, struct boxes_map *m, struct diag *d)
         st = add_box(m, "PNGh", 0, 8);
     while (st == ST_OK && (st = container_png_next(&c, &ch, d)) == ST_OK) {
         end = ch.offset + 12 + ch.data.len;
-        st = add_box(m, strcmp(ch.type, "caBX") == 0 ? "C2PA" : ch.type, ch.offset, end - ch.offset);
+        st =
+            add_box(m, strcmp(ch.type, "caBX") == 0 ? "C2PA" : ch.type, ch.offset, end - ch.offset);
     }
     if (st == ST_NOT_FOUND)
         st = end < a.len ? add_box(m, "c2pa.after", end, a.len - end) : ST_OK;
@@ -230,8 +231,7 @@ static enum status riff_boxes(struct span a, struct boxes_map *m, struct diag *d
                 if (name[k] < 0x20 || name[k] > 0x7E)
                     name[k] = '?';
         }
-        st = add_box(m, strcmp(ch.fourcc, "C2PA") == 0 ? "C2PA" : name, ch.offset,
-                     end - ch.offset);
+        st = add_box(m, strcmp(ch.fourcc, "C2PA") == 0 ? "C2PA" : name, ch.offset, end - ch.offset);
     }
     if (st == ST_NOT_FOUND)
         st = end < a.len ? add_box(m, "c2pa.after", end, a.len - end) : ST_OK;
@@ -323,8 +323,9 @@ static const char *check_map(const struct boxes_map *map, struct span asset,
     /* §18.7.3.2: the PNG header is a box only when the assertion lists
      * it (as c2pa-rs reads it) */
     const cbor_item_t *n0 = cborx_get(e[0], "names");
-    char *first = n0 && cbor_isa_array(n0) && cbor_array_size(n0) ? cborx_str(cbor_array_handle(n0)[0])
-                                                                 : NULL;
+    char *first = n0 && cbor_isa_array(n0) && cbor_array_size(n0)
+                      ? cborx_str(cbor_array_handle(n0)[0])
+                      : NULL;
     if (map->n && strcmp(map->b[0].name, "PNGh") == 0 && (!first || strcmp(first, "PNGh") != 0))
         si = 1;
     free(first);

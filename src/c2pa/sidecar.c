@@ -51,8 +51,7 @@ enum status c2pa_verify_file(const char *path, const struct c2pa_trust *trust,
         goto abort;
     /* a .c2pa named on the command line is its own asset (as c2pa-rs
      * reads it); other files may have one next to them */
-    if (str_ends_with(path, ".c2pa") || !c2pa_sidecar_name(path, sc, sizeof sc) ||
-        !file_exists(sc))
+    if (str_ends_with(path, ".c2pa") || !c2pa_sidecar_name(path, sc, sizeof sc) || !file_exists(sc))
         goto abort;
     if (out->has_manifest || out->unreadable) {
         out->sidecar_ignored = str_dup(base_name(sc));

@@ -192,8 +192,7 @@ static void check_data_hash(struct vctx *v, struct c2pa_results *res, size_t nod
      * (JPEG) or chunk (PNG caBX, WebP C2PA), or bytes could hide
      * unhashed next to the store. */
     if (v->embedded && !excl_exact(v, rs, nr)) {
-        snprintf(why, sizeof why,
-                 "the excluded bytes are not exactly the content credentials %s",
+        snprintf(why, sizeof why, "the excluded bytes are not exactly the content credentials %s",
                  strcmp(v->format, "image/jpeg") == 0 ? "segments" : "chunk");
         goto done;
     }
@@ -798,9 +797,9 @@ static enum status verify_impl(struct span asset, const char *name, const struct
     memset(out, 0, sizeof *out);
     st = c2pa_store_find(asset, name, &store, &store_len, &v.format, &v.excl_start, &v.excl_len, d);
     out->format = v.format;
-    v.embedded = v.format && (strcmp(v.format, "image/jpeg") == 0 ||
-                              strcmp(v.format, "image/png") == 0 ||
-                              strcmp(v.format, "image/webp") == 0);
+    v.embedded =
+        v.format && (strcmp(v.format, "image/jpeg") == 0 || strcmp(v.format, "image/png") == 0 ||
+                     strcmp(v.format, "image/webp") == 0);
     if (sidecar && st != ST_OK && st != ST_NOMEM) {
         /* no store inside: the sidecar's store, bound to all the asset's
          * bytes (nothing of it is a store, so no exclusion is exact) */
@@ -854,8 +853,7 @@ static enum status verify_impl(struct span asset, const char *name, const struct
     for (size_t c = v.j->nodes[0].first_child; c != JUMBF_NONE; c = v.j->nodes[c].next_sibling) {
         const struct jumbf_node *n = &v.j->nodes[c];
         if (strcmp(n->type, "jumb") == 0 &&
-            (jumbf_uuid_is(n, "c2ma") || jumbf_uuid_is(n, "c2um") ||
-             jumbf_uuid_is(n, "c2cm"))) {
+            (jumbf_uuid_is(n, "c2ma") || jumbf_uuid_is(n, "c2um") || jumbf_uuid_is(n, "c2cm"))) {
             active = c;
             out->manifest_count++;
         }

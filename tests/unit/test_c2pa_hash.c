@@ -570,9 +570,9 @@ static void corpus_store_compressed(void **state)
     if (file_read_all(TS_SHARED_DIR "/corpus/c2pa/C.jpg", (size_t)64 << 20, &jpg, &jpg_len, &d) !=
         ST_OK)
         skip();
-    assert_int_equal(c2pa_store_find(span_make(jpg, jpg_len), "C.jpg", &store, &store_len, &fmt,
-                                     &xs, &xl, &d),
-                     ST_OK);
+    assert_int_equal(
+        c2pa_store_find(span_make(jpg, jpg_len), "C.jpg", &store, &store_len, &fmt, &xs, &xl, &d),
+        ST_OK);
     /* the store's children: jumd, then manifests; the last is active */
     struct span s = span_make(store, store_len), last = {0};
     size_t at = 8, last_at = 0;
@@ -610,9 +610,8 @@ static void corpus_store_compressed(void **state)
 
     struct c2pa_report a, b;
     assert_int_equal(c2pa_verify(s, "C.c2pa", NULL, &a, &d), ST_OK);
-    assert_int_equal(c2pa_verify(span_make(c2pa_sign_out_bytes(&o), o.b.len), "C.c2pa", NULL, &b,
-                                 &d),
-                     ST_OK);
+    assert_int_equal(
+        c2pa_verify(span_make(c2pa_sign_out_bytes(&o), o.b.len), "C.c2pa", NULL, &b, &d), ST_OK);
     assert_true(a.has_manifest && b.has_manifest);
     assert_string_equal(a.active_label, b.active_label);
     assert_true(has_code(&b.active.success, "claimSignature.validated"));
