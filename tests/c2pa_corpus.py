@@ -3,7 +3,10 @@
 shared C2PA corpus and compares it with the reference implementation's
 output (*.oracle.json without trust anchors, *.oracle.trusted.json with
 keys/trust_test_cert_root_bundle.pem): same validation state, same set
-of active-manifest failure codes.
+of active-manifest failure codes, and the same success and
+informational lists (as multisets of code and JUMBF url; every entry
+only in one side is printed and must be one docs/c2pa.md explains,
+listed in EXPLAINED below).
 
 Known differences are counted apart, never as passes of a check that
 could not fail:
@@ -16,16 +19,62 @@ could not fail:
     comes from cawg.* codes alone.
 Usage: c2pa_corpus.py TEARSHEET CORPUS_DIR. Exit 0 when nothing failed.
 """
+import fnmatch
 import json
 import os
 import subprocess
 import sys
+from collections import Counter
+
+# Success/informational differences that docs/c2pa.md explains:
+# (file pattern, "+|-" + "S:|I:" + code, number of the difference there).
+EXPLAINED = [
+    # c2pa-rs reports the hash itself as matching and the exclusion's
+    # place as a mismatch; we report only the mismatch (difference 9)
+    ("truepic-20230212-camera.jpg", "-S:assertion.dataHash.match", "9"),
+]
+
+
+def status_multiset(am, kind):
+    """The (code, url) pairs of one list of the active manifest, as a
+    multiset (Counter): the order of the lists is not specified (§15.2.2)."""
+    return Counter((x["code"], x.get("url") or "") for x in am.get(kind, []))
 
 
 def oracle_view(o):
     am = ((o.get("validation_results") or {}).get("active_manifest") or {})
     codes = {x["code"] for x in am.get("failure", [])}
-    return o.get("validation_state"), codes
+    return o.get("validation_state"), codes, {k: status_multiset(am, k) for k in ("success", "informational")}
+
+
+def status_diff(oracle, ours):
+    """Success/informational entries only in one side: '-' only in the
+    oracle, '+' only in ours; 'S:'/'I:' says which list."""
+    out = []
+    for kind in ("success", "informational"):
+        o, m = oracle[kind], ours[kind]
+        for (code, url), n in sorted((o - m).items()):
+            out += ["-%s:%s@%s" % (kind[0].upper(), code, url)] * n
+        for (code, url), n in sorted((m - o).items()):
+            out += ["+%s:%s@%s" % (kind[0].upper(), code, url)] * n
+    return out
+
+
+def cawg_only(note):
+    """Files counted as known for CAWG codes still get their success and
+    informational lists compared (only "unsupported format" skips it)."""
+    return note != "unsupported format"
+
+
+def explained(f, entry):
+    """The docs/c2pa.md difference that explains one status entry, or None."""
+    code = entry.split(":", 1)[1].split("@", 1)[0]
+    if code.startswith("cawg."):
+        return "2"
+    for pat, sign_kind_code, doc in EXPLAINED:
+        if fnmatch.fnmatchcase(f, pat) and entry.split("@", 1)[0] == sign_kind_code:
+            return doc
+    return None
 
 
 def ours_all(tearsheet, corpus, files, trust):
@@ -47,7 +96,8 @@ def ours_all(tearsheet, corpus, files, trust):
     for r in docs:
         am = ((r.get("validation_results") or {}).get("active_manifest") or {})
         codes = {x["code"] for x in am.get("failure", [])}
-        out[os.path.basename(r["file"])] = (r.get("validation_state"), codes, r.get("error") or "")
+        lists = {k: status_multiset(am, k) for k in ("success", "informational")}
+        out[os.path.basename(r["file"])] = (r.get("validation_state"), codes, r.get("error") or "", lists)
         bad = bad or r.get("validation_state") == "Invalid" or r.get("unreadable")
     want = 1 if bad else 0
     problem = None if p.returncode == want else "exit code %d, expected %d" % (p.returncode, want)
@@ -74,14 +124,16 @@ def main():
         if problem:
             print("FAIL: verify%s: %s" % (" --trust" if tr else "", problem))
             failed += 1
+    empty = {"success": Counter(), "informational": Counter()}
+    status_checked = status_known = 0
     for f in files:
         for suffix, tr in ((".oracle.json", None), (".oracle.trusted.json", trust)):
             opath = os.path.join(corpus, f + suffix)
             if not os.path.exists(opath):
                 continue
             with open(opath) as fh:
-                ostate, ocodes = oracle_view(json.load(fh))
-            state, codes, note = runs[tr].get(f, ("missing", set(), "no output for this file"))
+                ostate, ocodes, olists = oracle_view(json.load(fh))
+            state, codes, note, lists = runs[tr].get(f, ("missing", set(), "no output for this file", empty))
             diff = sorted(("-" + c) for c in ocodes - codes) + sorted(("+" + c) for c in codes - ocodes)
             verdict = "ok"
             if note == "unsupported format" and ostate is None and state is None:
@@ -98,12 +150,28 @@ def main():
                     known.append((f, bool(tr), "CAWG codes not validated: " + " ".join(sorted(cawg))))
                 else:
                     verdict = "FAIL"
+            # success/informational lists: every entry only in one side
+            # must be one that docs/c2pa.md explains
+            sdiff = status_diff(olists, lists) if verdict != "known" or cawg_only(note) else []
+            unexplained = [e for e in sdiff if explained(f, e) is None]
+            if sdiff:
+                status_checked += 1
+                if unexplained:
+                    verdict = "FAIL"
+                else:
+                    status_known += 1
+                    docs = sorted({explained(f, e) for e in sdiff})
+                    known.append((f, bool(tr), "status lists, difference " + ", ".join(docs) + ": " +
+                                  " ".join(e.split("@", 1)[0] for e in sdiff)))
+                    if verdict == "ok":
+                        verdict = "known"
             if verdict == "FAIL":
                 failed += 1
             else:
                 passed += 1
             print("%-58s %-5s %-8s %-8s %s%s" % (f[:58], "yes" if tr else "no", ostate, state,
-                                               " ".join(diff), "" if verdict == "ok" else "  [" + verdict + "]" + (" " + note if verdict == "FAIL" and note else "")))
+                                               " ".join(diff + (unexplained if verdict == "FAIL" else [])),
+                                               "" if verdict == "ok" else "  [" + verdict + "]" + (" " + note if verdict == "FAIL" and note else "")))
     if known:
         print("\nknown differences (%d, see docs/c2pa.md):" % len(known))
         for f, tr, why in known:

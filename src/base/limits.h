@@ -254,4 +254,11 @@
 #define TS_LIMIT_C2PA_MANIFEST_BYTES ((size_t)16 << 20)
 #endif
 
+/* c2pa (trust): stapled OCSP responses read from one claim
+ * signature's rVals (§14.5.2: one for the signer and one per
+ * intermediate it includes; each costs a signature verification). */
+#ifndef TS_LIMIT_C2PA_OCSP_RESPONSES
+#define TS_LIMIT_C2PA_OCSP_RESPONSES 8
+#endif
+
 #endif

@@ -243,6 +243,9 @@ struct c2pa_sign_input {
      * unchanged asset ("photo.c2pa", §11.4); the data hash then covers
      * every byte of the asset (its one exclusion is empty). */
     bool sidecar;
+    /* A DER OCSPResponse about the signing certificate to staple in the
+     * COSE unprotected header (§14.5.2 rVals), or an empty span. */
+    struct span ocsp_response;
 };
 
 /*

@@ -67,6 +67,9 @@ struct cose_sign1 {
     STACK_OF(X509) * chain; /* leaf first */
     struct span tst[4];     /* time-stamp tokens (DER) */
     size_t n_tst;
+    struct span ocsp[TS_LIMIT_C2PA_OCSP_RESPONSES]; /* rVals.ocspVals (DER) */
+    size_t n_ocsp;
+    bool ocsp_malformed; /* an rVals header that is not {ocspVals: [bstr]} */
     bool tst_v2; /* sigTst2: imprint over the signature */
     bool has_iat;
     int64_t iat;
@@ -77,9 +80,36 @@ void cose_free(struct cose_sign1 *c);
 const char *cose_alg_name(int64_t alg);
 /* ST_OK: signature valid; ST_MALFORMED: mismatch; ST_UNSUPPORTED: alg. */
 enum status cose_verify(const struct cose_sign1 *c, struct span payload, struct diag *d);
-/* Time-stamp: ST_OK and *gen_time when the token's imprint matches. */
-enum status cose_tst_check(const struct cose_sign1 *c, struct span payload, time_t *gen_time,
-                           char **tsa_name, struct diag *d);
+/* ---- time-stamps (timestamp.c) ---- */
+struct tst_result {
+    bool validated;   /* signature and imprint hold: timeStamp.validated */
+    bool trusted;     /* and the TSA is trusted at genTime: timeStamp.trusted */
+    const char *code; /* else the informational timeStamp.* code */
+    char message[160];
+    time_t gen_time;
+    char *tsa_name; /* owned; TSA certificate CN */
+};
+/* Checks one token over `tbs` (§15.8.2). TSA anchors: `anchors` (may be
+ * NULL); `legacy` (claim v1) also lets the token's own CAs anchor. */
+enum status tst_token_verify(struct span tok, struct span tbs, X509_STORE *anchors, bool legacy,
+                             struct tst_result *r);
+void tst_result_free(struct tst_result *r);
+/* The claim signature's time-stamp: ST_NOT_FOUND when there is none,
+ * else ST_OK with the verdict in *r (ST_NOMEM on allocation failure). */
+enum status cose_tst_check(const struct cose_sign1 *c, struct span payload, X509_STORE *anchors,
+                           bool legacy, struct tst_result *r);
+
+/* ---- stapled OCSP (ocsp.c) ---- */
+enum ocsp_verdict { OCSP_NONE, OCSP_NOT_REVOKED, OCSP_REVOKED, OCSP_UNKNOWN };
+struct ocsp_result {
+    enum ocsp_verdict verdict; /* OCSP_NONE: nothing usable was stapled */
+    char message[200];         /* why (also for OCSP_NONE when something was stapled) */
+};
+/* §15.9.1: the stapled responses of `c` for its signing certificate;
+ * responders must chain to `anchors` (the signer trust anchors, may be
+ * NULL); `attested` is the trusted time-stamp's time or NULL. */
+enum status ocsp_check_stapled(const struct cose_sign1 *c, X509_STORE *anchors,
+                               const time_t *attested, struct ocsp_result *r);
 
 /* ---- report lists (report.c) ---- */
 enum status results_add(struct c2pa_results *r, enum c2pa_kind kind, const char *code,

@@ -113,6 +113,27 @@ static void find_tst(struct cose_sign1 *c, const cbor_item_t *unprot)
     }
 }
 
+/* §14.5.2: rVals = {"ocspVals": [1* bstr]} in the unprotected header. */
+static void find_rvals(struct cose_sign1 *c, const cbor_item_t *unprot)
+{
+    const cbor_item_t *rv = cborx_get(unprot, "rVals");
+    if (!rv)
+        return;
+    const cbor_item_t *vals = cborx_get(rv, "ocspVals");
+    if (!vals || !cbor_isa_array(vals)) {
+        c->ocsp_malformed = true;
+        return;
+    }
+    for (size_t i = 0; i < cbor_array_size(vals) && c->n_ocsp < TS_LIMIT_C2PA_OCSP_RESPONSES; i++) {
+        cbor_item_t *v = cbor_array_get(vals, i);
+        if (cborx_bytes(v, &c->ocsp[c->n_ocsp]))
+            c->n_ocsp++;
+        else
+            c->ocsp_malformed = true;
+        cbor_decref(&v);
+    }
+}
+
 enum status cose_parse(struct span in, struct cose_sign1 *c, struct diag *d)
 {
     enum status st = ST_OK;
@@ -185,6 +206,7 @@ enum status cose_parse(struct span in, struct cose_sign1 *c, struct diag *d)
     cbor_item_t *iat = cborx_get(prot, "iat");
     c->has_iat = cborx_int(iat, &c->iat);
     find_tst(c, unprot);
+    find_rvals(c, unprot);
 abort:
     if (prot)
         cbor_decref(&prot);
@@ -320,98 +342,14 @@ abort:
     return st;
 }
 
-static char *subject_cn(X509 *x)
-{
-    char cn[256];
-    if (!x ||
-        X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, cn, sizeof cn) <= 0)
-        return NULL;
-    return str_dup(cn);
-}
-
-/* One token: CMS signature over the TSTInfo (signer certificate not
- * chained here), then its message imprint against `tbs`. */
-static enum status check_token(struct span tok, struct span tbs, time_t *gen_time, char **tsa,
-                               struct diag *d)
-{
-    enum status st = ST_MALFORMED;
-    const unsigned char *p = tok.ptr;
-    CMS_ContentInfo *cms = NULL;
-    TS_RESP *resp = NULL;
-    TS_TST_INFO *info = NULL;
-    BIO *content = BIO_new(BIO_s_mem());
-    STACK_OF(X509) *signers = NULL;
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int dlen = 0;
-    cms = d2i_CMS_ContentInfo(NULL, &p, (long)tok.len);
-    if (!cms) {
-        /* sigTst v1 writers sometimes stored the whole TimeStampResp */
-        p = tok.ptr;
-        resp = d2i_TS_RESP(NULL, &p, (long)tok.len);
-        PKCS7 *p7 = resp ? TS_RESP_get_token(resp) : NULL;
-        unsigned char *der = NULL;
-        int n = p7 ? i2d_PKCS7(p7, &der) : -1;
-        if (n > 0) {
-            const unsigned char *q = der;
-            cms = d2i_CMS_ContentInfo(NULL, &q, n);
-        }
-        OPENSSL_free(der);
-    }
-    if (!cms || !content) {
-        st = diag_set(d, ST_MALFORMED, "time-stamp", 0, "token is not a CMS SignedData");
-        goto abort;
-    }
-    if (CMS_verify(cms, NULL, NULL, NULL, content, CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY) != 1) {
-        st = diag_set(d, ST_MALFORMED, "time-stamp", 0, "time-stamp signature does not verify");
-        goto abort;
-    }
-    signers = CMS_get0_signers(cms);
-    if (signers && sk_X509_num(signers) > 0)
-        *tsa = subject_cn(sk_X509_value(signers, 0));
-    info = d2i_TS_TST_INFO_bio(content, NULL);
-    if (!info) {
-        st = diag_set(d, ST_MALFORMED, "time-stamp", 0, "no TSTInfo in the token");
-        goto abort;
-    }
-    TS_MSG_IMPRINT *mi = TS_TST_INFO_get_msg_imprint(info);
-    X509_ALGOR *algo = TS_MSG_IMPRINT_get_algo(mi);
-    ASN1_OCTET_STRING *want = TS_MSG_IMPRINT_get_msg(mi);
-    const ASN1_OBJECT *obj = NULL;
-    X509_ALGOR_get0(&obj, NULL, NULL, algo);
-    const EVP_MD *md = EVP_get_digestbyobj(obj);
-    if (!md || EVP_Digest(tbs.ptr, tbs.len, digest, &dlen, md, NULL) != 1 ||
-        (int)dlen != ASN1_STRING_length(want) ||
-        memcmp(digest, ASN1_STRING_get0_data(want), dlen) != 0) {
-        st = diag_set(d, ST_MALFORMED, "time-stamp imprint", 0,
-                      "time-stamp was issued for other data (message imprint mismatch)");
-        goto abort;
-    }
-    struct tm tm;
-    const ASN1_GENERALIZEDTIME *gt = TS_TST_INFO_get_time(info);
-    if (!gt || ASN1_TIME_to_tm(gt, &tm) != 1) {
-        st = diag_set(d, ST_MALFORMED, "time-stamp", 0, "unreadable genTime");
-        goto abort;
-    }
-    *gen_time = timegm(&tm);
-    st = ST_OK;
-abort:
-    ERR_clear_error();
-    sk_X509_free(signers);
-    TS_TST_INFO_free(info);
-    TS_RESP_free(resp);
-    CMS_ContentInfo_free(cms);
-    BIO_free(content);
-    return st;
-}
-
-enum status cose_tst_check(const struct cose_sign1 *c, struct span payload, time_t *gen_time,
-                           char **tsa_name, struct diag *d)
+enum status cose_tst_check(const struct cose_sign1 *c, struct span payload, X509_STORE *anchors,
+                           bool legacy, struct tst_result *r)
 {
     enum status st = ST_NOT_FOUND;
     struct buf tbs, sigbstr;
     buf_init(&tbs, TS_LIMIT_C2PA_STORE_BYTES);
     buf_init(&sigbstr, 4096);
-    *tsa_name = NULL;
+    memset(r, 0, sizeof *r);
     if (c->n_tst == 0)
         goto abort;
     /* §10.3.2.5: v2 stamps the encoded signature bstr; v1 the claim. */
@@ -427,8 +365,8 @@ enum status cose_tst_check(const struct cose_sign1 *c, struct span payload, time
     st = sig_structure(&tbs, "CounterSignature", c->protected_bytes, data);
     if (st != ST_OK)
         goto abort;
-    st = check_token(c->tst[0], span_make((const uint8_t *)tbs.data, tbs.len), gen_time, tsa_name,
-                     d);
+    st = tst_token_verify(c->tst[0], span_make((const uint8_t *)tbs.data, tbs.len), anchors, legacy,
+                          r);
 abort:
     buf_free(&tbs);
     buf_free(&sigbstr);

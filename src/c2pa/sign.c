@@ -319,7 +319,17 @@ static enum status cose_sign1(struct c2pa_sign_out *o, const struct signing *g,
     c2pa_sign_cbor_tag(o, 18);
     c2pa_sign_cbor_array(o, 4);
     c2pa_sign_cbor_bytes(o, prot.b.data, prot.b.len);
-    c2pa_sign_cbor_head(o, 5, 0); /* unprotected: empty map */
+    if (g->in->ocsp_response.len == 0) {
+        c2pa_sign_cbor_head(o, 5, 0); /* unprotected: empty map */
+    } else {
+        /* §14.5.2: {"rVals": {"ocspVals": [response]}} */
+        c2pa_sign_cbor_head(o, 5, 1);
+        c2pa_sign_cbor_text(o, "rVals");
+        c2pa_sign_cbor_head(o, 5, 1);
+        c2pa_sign_cbor_text(o, "ocspVals");
+        c2pa_sign_cbor_array(o, 1);
+        c2pa_sign_cbor_bytes(o, g->in->ocsp_response.ptr, g->in->ocsp_response.len);
+    }
     c2pa_sign_cbor_null(o);
     c2pa_sign_cbor_bytes(o, sig, sizeof sig);
 abort:

@@ -107,6 +107,33 @@ abort:
 
 /* ---- start and stop ---------------------------------------------------------------- */
 
+/* The proof of work asked of each POST: serve_options.pow_bits when
+ * set, else site.yaml's `proof_of_work:` (0 to 24 leading zero bits of
+ * SHA-256; the form pages carry the script that finds the answer). */
+static enum status site_pow_bits(const struct serve_options *opt, struct serve_lic *l,
+                                 struct diag *d)
+{
+    char text[16];
+    enum status st;
+    if (opt->pow_bits)
+        return ST_OK;
+    if ((st = serve_site_scalar(opt->site_dir, "proof_of_work", text, sizeof text, d)) != ST_OK)
+        return st;
+    if (!text[0])
+        return ST_OK;
+    char *end;
+    long v = strtol(text, &end, 10);
+    if (*end || end == text || v < 0 || v > 24) {
+        char path[TS_LIMIT_PATH];
+        if (path_join(path, sizeof path, opt->site_dir, "site.yaml"))
+            diag_set_file(d, path);
+        return diag_set(d, ST_CONFIG, "proof_of_work", DIAG_NO_OFFSET,
+                        "must be a number of bits from 0 (off) to 24, not '%s'", text);
+    }
+    l->pow_bits = (unsigned)v;
+    return ST_OK;
+}
+
 enum status serve_lic_start(const struct serve_options *opt, int root_fd, struct serve_lic **out,
                             struct diag *d)
 {
@@ -128,7 +155,8 @@ enum status serve_lic_start(const struct serve_options *opt, int root_fd, struct
     if ((st = serve_secret_load(opt->site_dir, l->key, d)) != ST_OK ||
         (st = serve_store_open(opt->site_dir, &l->store, d)) != ST_OK ||
         (st = load_photos(l, root_fd, d)) != ST_OK ||
-        (st = serve_notify_command(opt->site_dir, command, sizeof command, d)) != ST_OK)
+        (st = serve_site_scalar(opt->site_dir, "notify", command, sizeof command, d)) != ST_OK ||
+        (st = site_pow_bits(opt, l, d)) != ST_OK)
         goto abort;
     if (command[0] &&
         (st = serve_notify_start(l->store, command, opt->notify_retry_s ? opt->notify_retry_s : 30,
@@ -420,7 +448,7 @@ enum MHD_Result serve_inquiry_route(struct serve_lic *l, struct MHD_Connection *
         if (v != SERVE_TOKEN_OK)
             serve_errors_add(&errs, "token", "%s", token_problem(v));
         else if (l->pow_bits && !serve_pow_check(q.v[SF_TOKEN], q.v[SF_POW], l->pow_bits))
-            serve_errors_add(&errs, "pow", "is missing or wrong (the page computes it)");
+            serve_errors_add(&errs, "pow", "is missing or wrong (the form computes it in the browser: turn on JavaScript and send again)");
     }
     if (q.v[SF_PHOTO_ID] && !photo_known(l, q.v[SF_PHOTO_ID]))
         serve_errors_add(&errs, "photo_id", "is not a photo of this site");

@@ -43,17 +43,23 @@ struct serve_notify {
     bool stop, wake;
 };
 
-/* ---- site.yaml: only the notify: line -------------------------------------------- */
+/* ---- site.yaml: the few top-level lines serve reads ---------------------------------- */
 
-enum status serve_notify_command(const char *site_dir, char *out, size_t outlen, struct diag *d)
+/* The value of one top-level scalar key of site.yaml (notify:,
+ * proof_of_work:), "" when the file or the key is absent. serve reads
+ * these itself rather than linking the story module, which would pull
+ * md4c and the whole story model into the server. */
+enum status serve_site_scalar(const char *site_dir, const char *key, char *out, size_t outlen,
+                              struct diag *d)
 {
+    size_t key_len = strlen(key);
     enum status st = ST_OK;
     char path[TS_LIMIT_PATH];
     uint8_t *text = NULL;
     size_t len = 0;
     yaml_parser_t p;
     yaml_event_t ev;
-    bool parser = false, expect_key = false, is_notify = false;
+    bool parser = false, expect_key = false, is_key = false;
     int depth = 0;
     size_t events = 0;
     out[0] = '\0';
@@ -87,7 +93,7 @@ enum status serve_notify_command(const char *site_dir, char *out, size_t outlen,
         if (type == YAML_MAPPING_START_EVENT || type == YAML_SEQUENCE_START_EVENT) {
             if (depth == 1) {
                 expect_key = true; /* a collection value: the next scalar is a key */
-                is_notify = false;
+                is_key = false;
             }
             if (++depth > TS_LIMIT_YAML_DEPTH) {
                 yaml_event_delete(&ev);
@@ -100,18 +106,18 @@ enum status serve_notify_command(const char *site_dir, char *out, size_t outlen,
             depth--;
         } else if (type == YAML_ALIAS_EVENT && depth == 1) {
             expect_key = !expect_key;
-            is_notify = false;
+            is_key = false;
         } else if (type == YAML_SCALAR_EVENT && depth == 1) {
             const char *v = (const char *)ev.data.scalar.value;
             size_t n = ev.data.scalar.length;
             if (expect_key) {
-                is_notify = n == 6 && memcmp(v, "notify", 6) == 0;
-            } else if (is_notify) {
+                is_key = n == key_len && memcmp(v, key, n) == 0;
+            } else if (is_key) {
                 if (n >= outlen || memchr(v, '\0', n) || memchr(v, '\n', n)) {
                     yaml_event_delete(&ev);
                     diag_set_file(d, path);
-                    st = diag_set(d, ST_CONFIG, "notify", DIAG_NO_OFFSET,
-                                  "must be one command line shorter than %zu bytes", outlen);
+                    st = diag_set(d, ST_CONFIG, key, DIAG_NO_OFFSET,
+                                  "must be one line shorter than %zu bytes", outlen);
                     goto abort;
                 }
                 memcpy(out, v, n);

@@ -161,8 +161,10 @@ enum MHD_Result serve_owner_route(struct serve_lic *l, struct MHD_Connection *c,
 
 /* ---- the notification worker (notify.c) ----------------------------- */
 
-/* The notify: command of <site>/site.yaml, or "" when there is none. */
-enum status serve_notify_command(const char *site_dir, char *out, size_t outlen, struct diag *d);
+/* A top-level scalar of <site>/site.yaml ("notify", "proof_of_work"),
+ * or "" when there is none. */
+enum status serve_site_scalar(const char *site_dir, const char *key, char *out, size_t outlen,
+                              struct diag *d);
 enum status serve_notify_start(struct serve_store *store, const char *command, unsigned retry_s,
                                struct serve_notify **out, struct diag *d);
 void serve_notify_wake(struct serve_notify *n);

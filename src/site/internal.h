@@ -58,6 +58,9 @@ struct site_theme {
     char *css;
     size_t css_len;
     char css_name[64]; /* style.<hash>.css */
+    char *pow_js;      /* the inquiry form's proof-of-work script (site.yaml proof_of_work) */
+    size_t pow_js_len;
+    char pow_js_name[64]; /* pow.<hash>.js */
 };
 
 struct site_build {

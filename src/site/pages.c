@@ -558,7 +558,8 @@ static enum status render_index(struct site_build *b, json_t *pages, struct diag
  * inquiry-form.mustache reads them). `root` leads from the page to the
  * site's root, so the form posts to the site's own /api/inquiries even
  * under a path prefix. */
-static void form_fields(json_t *ctx, const char *root, const char *photo_id, const char *email)
+static void form_fields(const struct site_build *b, json_t *ctx, const char *root,
+                        const char *photo_id, const char *email)
 {
     char action[TS_LIMIT_PATH];
     snprintf(action, sizeof action, "%sapi/inquiries", root);
@@ -567,6 +568,12 @@ static void form_fields(json_t *ctx, const char *root, const char *photo_id, con
     json_object_set_new(ctx, "form_photo_id", json_string(photo_id ? photo_id : "general"));
     json_object_set_new(ctx, "form_general", json_boolean(photo_id == NULL));
     set_str(ctx, "form_email", email && strchr(email, '@') ? email : NULL);
+    if (b->cfg->proof_of_work > 0) { /* the script finds the answer serve asks for */
+        char script[TS_LIMIT_PATH];
+        snprintf(script, sizeof script, "%s%s", root, b->theme.pow_js_name);
+        json_object_set_new(ctx, "form_pow", json_pack("{s:i, s:s}", "bits",
+                                                       b->cfg->proof_of_work, "script", script));
+    }
 }
 
 /* license/<slug>/<id>/index.html: the photo's inquiry form, pre-filled
@@ -600,7 +607,7 @@ static enum status render_form_page(struct site_build *b, const struct site_phot
     const char *alt = photo_alt(p, NULL, lang);
 
     json_t *ctx = json_object();
-    form_fields(ctx, root, photo_id, email);
+    form_fields(b, ctx, root, photo_id, email);
     set_str(ctx, "root", root);
     set_str(ctx, "photo_id", photo_id);
     set_str(ctx, "headline", photo_headline(p));
@@ -752,7 +759,7 @@ static void render_pages(struct site_build *b, json_t *nav_list, bool write)
                 /* the licensing terms end with the general inquiry form */
                 if (strcmp(slug, "licensing") == 0) {
                     json_t *form = json_object();
-                    form_fields(form, "../", NULL, b->cfg->license.licensor_email);
+                    form_fields(b, form, "../", NULL, b->cfg->license.licensor_email);
                     json_object_set_new(ctx, "inquiry_form", form);
                 }
                 st = site_render(b, b->theme.page, ctx, &content, &pd);
@@ -923,9 +930,16 @@ static void prune(struct site_build *b)
     if (dh) {
         struct dirent *e;
         while ((e = readdir(dh))) {
-            if (strncmp(e->d_name, "style.", 6) == 0 && str_ends_with(e->d_name, ".css") &&
-                strlen(e->d_name) == 6 + SITE_KEY_SHORT + 4 &&
-                strcmp(e->d_name, b->theme.css_name) != 0) {
+            /* an older build's stylesheet or form script (names we make) */
+            bool old_css = strncmp(e->d_name, "style.", 6) == 0 &&
+                           str_ends_with(e->d_name, ".css") &&
+                           strlen(e->d_name) == 6 + SITE_KEY_SHORT + 4 &&
+                           strcmp(e->d_name, b->theme.css_name) != 0;
+            bool old_js = strncmp(e->d_name, "pow.", 4) == 0 && str_ends_with(e->d_name, ".js") &&
+                          strlen(e->d_name) == 4 + SITE_KEY_SHORT + 3 &&
+                          (b->cfg->proof_of_work <= 0 ||
+                           strcmp(e->d_name, b->theme.pow_js_name) != 0);
+            if (old_css || old_js) {
                 char path[TS_LIMIT_PATH];
                 if (path_join(path, sizeof path, b->out_dir, e->d_name))
                     unlink(path);
@@ -947,6 +961,15 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
     }
     if ((st = site_write_if_changed(css_path, b->theme.css, b->theme.css_len, d)) != ST_OK)
         goto abort;
+    if (b->cfg->proof_of_work > 0) {
+        char js_path[TS_LIMIT_PATH];
+        if (!path_join(js_path, sizeof js_path, b->out_dir, b->theme.pow_js_name)) {
+            st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "output path too long");
+            goto abort;
+        }
+        if ((st = site_write_if_changed(js_path, b->theme.pow_js, b->theme.pow_js_len, d)) != ST_OK)
+            goto abort;
+    }
     for (size_t i = 0; i < b->n_stories; i++) {
         struct diag sd;
         diag_clear(&sd);

@@ -121,6 +121,15 @@ enum status site_theme_load(struct site_build *b, struct diag *d)
     char hash[65];
     site_sha256_hex(css, len, hash);
     snprintf(t->css_name, sizeof t->css_name, "style.%.*s.css", SITE_KEY_SHORT, hash);
+    const char *js = theme_file("pow.js", &len, d);
+    if (!js)
+        return diag_set(d, ST_CONFIG, "theme", DIAG_NO_OFFSET, "pow.js is missing");
+    t->pow_js = str_ndup(js, len);
+    if (!t->pow_js)
+        return diag_set(d, ST_NOMEM, "theme", DIAG_NO_OFFSET, "out of memory");
+    t->pow_js_len = len;
+    site_sha256_hex(js, len, hash);
+    snprintf(t->pow_js_name, sizeof t->pow_js_name, "pow.%.*s.js", SITE_KEY_SHORT, hash);
     return ST_OK;
 }
 
@@ -136,6 +145,7 @@ void site_theme_free(struct site_theme *t)
     html_template_free(t->license);
     html_template_free(t->thanks);
     free(t->css);
+    free(t->pow_js);
     memset(t, 0, sizeof *t);
     for (size_t i = 0; i < theme_src.n; i++) {
         free(theme_src.names[i]);

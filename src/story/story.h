@@ -49,6 +49,7 @@ struct story_site {
      * notice, web statement, licensor URL) is always kept. */
     unsigned privacy_keep;
     char *privacy; /* "default", "minimal" or "keep" (a list was given) */
+    int proof_of_work; /* bits of proof of work the inquiry forms compute (0 = off; serve reads it too) */
 };
 
 /* Fields a derivative may keep beyond the rights core (site.yaml

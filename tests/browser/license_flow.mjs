@@ -5,6 +5,8 @@
 // on the first photo, checks the form names that photo, fills every
 // field, waits out the token's minimum age, submits, expects the thanks
 // page, then asks `tearsheet inquiries list` that the inquiry is stored.
+// The site asks for a proof of work (site.yaml proof_of_work), which the
+// form's script computes on submit; the server refuses a post without it.
 //
 // Must never: touch anything outside its temporary folder, or pass
 // without having submitted the form. Until the inquiry API is in this
@@ -89,6 +91,12 @@ let server = null, browser = null, log = '';
 try {
   fs.cpSync(path.join(src, 'examples/site'), site, { recursive: true });
   for (const d of ['public', '.tearsheet']) fs.rmSync(path.join(site, d), { recursive: true, force: true });
+  // with the optional proof of work on, so the form's script must find
+  // the answer before the server takes the inquiry
+  const yamlPath = path.join(site, 'site.yaml');
+  const yaml = fs.readFileSync(yamlPath, 'utf8');
+  check('example site.yaml shows proof_of_work', /^proof_of_work: 0$/m.test(yaml));
+  fs.writeFileSync(yamlPath, yaml.replace(/^proof_of_work: 0$/m, 'proof_of_work: 16'));
   const story = path.join(site, 'stories/kim-ryon-hui');
   const made = spawnSync(standin, [story], { encoding: 'utf8' });
   // judged by the photos, not the exit status: a leak report from a
@@ -124,6 +132,8 @@ try {
   // off-screen rather than display:none, which some bots know to skip
   const hp = await page.locator('input[name=website]').boundingBox();
   check('honeypot out of sight', hp && (hp.x + hp.width <= 0 || hp.width <= 1), JSON.stringify(hp));
+  check('form asks for a 16-bit proof of work',
+        await page.locator('form.inquiry').getAttribute('data-pow-bits') === '16');
   check('honeypot out of the tab order', await page.locator('input[name=website]').getAttribute('tabindex') === '-1');
 
   await fillAndSend(page, 'How would you use this photograph?', loaded);

@@ -602,6 +602,67 @@ static void rate_limit_answers_429(void **state)
     serve_stop(limited);
 }
 
+/* site.yaml `proof_of_work: 12`: a post without the answer is refused
+ * with a message naming the field, one with it is stored; a value out
+ * of range stops the server with a message naming site.yaml. */
+static void proof_of_work_from_site_yaml(void **state)
+{
+    char dir[300], root[320], secret_from[320], secret_to[320], cmd[1400];
+    snprintf(dir, sizeof dir, "%s/pow-site", base_dir);
+    snprintf(root, sizeof root, "%s/public", dir);
+    make_site(dir, "title: T\nproof_of_work: 12\n");
+    /* the same secret as the main test site, so token_aged() works here */
+    snprintf(secret_from, sizeof secret_from, "%s/.tearsheet", site_dir);
+    snprintf(secret_to, sizeof secret_to, "%s/.tearsheet", dir);
+    snprintf(cmd, sizeof cmd, "cp -a '%s' '%s' && rm -f '%s'/inquiries.db*", secret_from,
+             secret_to, secret_to);
+    assert_int_equal(system(cmd), 0);
+    struct serve *pw = NULL;
+    unsigned pport = 0;
+    struct diag d;
+    diag_clear(&d);
+    struct serve_options opt = {
+        .root = root, .host = "127.0.0.1", .site_dir = dir, .rate_burst = 1000};
+    assert_int_equal(serve_start(&opt, &pw, &pport, &d), ST_OK);
+
+    char tok[SERVE_TOKEN_SIZE];
+    token_aged(10, tok);
+    struct buf b;
+    struct response r;
+    form_with(NULL, NULL, tok, &b);
+    http_at(pport, "POST", "/api/inquiries", NULL,
+            "application/x-www-form-urlencoded", b.data, b.len, &r);
+    assert_int_equal(r.status, 422);
+    assert_non_null(strstr(r.body, "pow"));
+    assert_non_null(strstr(r.body, "turn on JavaScript"));
+    buf_free(&b);
+
+    /* the answer the form's script would find */
+    char answer[16];
+    unsigned n = 0;
+    token_aged(10, tok);
+    do
+        snprintf(answer, sizeof answer, "%x", n++);
+    while (!serve_pow_check(tok, answer, 12));
+    form_with("pow", answer, tok, &b);
+    http_at(pport, "POST", "/api/inquiries", NULL, "application/x-www-form-urlencoded", b.data,
+            b.len, &r);
+    if (r.status != 303)
+        fail_msg("%s", r.raw);
+    buf_free(&b);
+    serve_stop(pw);
+
+    /* out of range: a clear message naming the file, no server */
+    snprintf(cmd, sizeof cmd, "%s/site.yaml", dir);
+    write_file(cmd, "title: T\nproof_of_work: 30\n");
+    diag_clear(&d);
+    pw = NULL;
+    assert_int_not_equal(serve_start(&opt, &pw, &pport, &d), ST_OK);
+    assert_null(pw);
+    assert_non_null(strstr(d.file, "site.yaml"));
+    assert_non_null(strstr(d.message, "from 0 (off) to 24"));
+}
+
 /* ---- the owner's pages ------------------------------------------------------------------- */
 
 static void login(const char *password, struct response *r)
@@ -955,6 +1016,7 @@ int main(void)
         cmocka_unit_test(tokens_replayed_too_fast_or_forged_are_refused),
         cmocka_unit_test(cross_site_posts_are_forbidden),
         cmocka_unit_test(rate_limit_answers_429),
+        cmocka_unit_test(proof_of_work_from_site_yaml),
         cmocka_unit_test(owner_page_escapes_and_needs_login_and_csrf),
         cmocka_unit_test(hook_failure_keeps_inquiry_and_retries),
         cmocka_unit_test(hanging_hook_does_not_hold_the_stop),

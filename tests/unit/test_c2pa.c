@@ -2,7 +2,9 @@
  * (JUMBF lengths past the end, too-short boxes, depth bombs, CBOR
  * depth and length bombs, COSE with a forbidden algorithm or a cut
  * certificate) and on the shared corpus: a signed photo validates, and
- * changing one pixel byte or one claim byte is noticed. */
+ * changing one pixel byte or one claim byte is noticed; RFC 3161 tokens
+ * and stapled OCSP responses made here with a throw-away CA (no TSA
+ * EKU, expired TSA, revoked, malformed). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,10 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/cms.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/ocsp.h>
+#include <openssl/sha.h>
+#include <openssl/ts.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "c2pa/c2pa.h"
+#include "c2pa/c2pa_internal.h" /* time-stamp and OCSP checks, tested directly */
 
 static void put_u32(struct buf *b, uint32_t v)
 {
@@ -437,6 +446,357 @@ static void claim_depth_bomb_is_invalid(void **state)
     buf_free(&store);
 }
 
+/* ---- time-stamps and stapled OCSP, with a throw-away PKI ---- */
+
+#define DAY (24 * 3600L)
+
+static EVP_PKEY *new_key(void)
+{
+    return EVP_EC_gen("P-256");
+}
+
+/* Certificate valid [now+from, now+to] (seconds); issuer NULL: self-
+ * signed. `eku` NULL: none; ca: basicConstraints CA:TRUE. */
+static X509 *new_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *issuer_key, long from,
+                      long to, bool ca, const char *eku)
+{
+    static long serial = 1;
+    X509 *x = X509_new();
+    X509_NAME *n = X509_NAME_new();
+    X509V3_CTX ctx;
+    assert_non_null(x);
+    X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
+    X509_set_version(x, X509_VERSION_3);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), serial++);
+    X509_gmtime_adj(X509_getm_notBefore(x), from);
+    X509_gmtime_adj(X509_getm_notAfter(x), to);
+    X509_set_pubkey(x, key);
+    X509_set_subject_name(x, n);
+    X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : n);
+    X509V3_set_ctx(&ctx, issuer ? issuer : x, x, NULL, NULL, 0);
+    const char *exts[][2] = {
+        {"subjectKeyIdentifier", "hash"},
+        {"basicConstraints", ca ? "critical,CA:TRUE" : "critical,CA:FALSE"},
+        {"keyUsage", ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature"},
+        {"extendedKeyUsage", eku},
+    };
+    for (size_t i = 0; i < 4; i++) {
+        if (!exts[i][1])
+            continue;
+        X509_EXTENSION *e = X509V3_EXT_conf(NULL, &ctx, exts[i][0], exts[i][1]);
+        assert_non_null(e);
+        X509_add_ext(x, e, -1);
+        X509_EXTENSION_free(e);
+    }
+    assert_true(X509_sign(x, issuer_key ? issuer_key : key, EVP_sha256()) > 0);
+    X509_NAME_free(n);
+    return x;
+}
+
+struct pki {
+    EVP_PKEY *ca_key, *leaf_key, *tsa_key, *resp_key;
+    X509 *ca, *leaf;
+    X509_STORE *anchors;
+};
+
+static void pki_init(struct pki *p)
+{
+    p->ca_key = new_key();
+    p->leaf_key = new_key();
+    p->tsa_key = new_key();
+    p->resp_key = new_key();
+    p->ca = new_cert(p->ca_key, "Test CA", NULL, NULL, -3650 * DAY, 3650 * DAY, true, NULL);
+    p->leaf = new_cert(p->leaf_key, "Test Signer", p->ca, p->ca_key, -365 * DAY, 365 * DAY, false,
+                       "emailProtection");
+    p->anchors = X509_STORE_new();
+    X509_STORE_add_cert(p->anchors, p->ca);
+}
+
+static void pki_free(struct pki *p)
+{
+    X509_STORE_free(p->anchors);
+    X509_free(p->ca);
+    X509_free(p->leaf);
+    EVP_PKEY_free(p->ca_key);
+    EVP_PKEY_free(p->leaf_key);
+    EVP_PKEY_free(p->tsa_key);
+    EVP_PKEY_free(p->resp_key);
+}
+
+/* An RFC 3161 TimeStampToken over `data` at `gen`, signed by `tsa`
+ * (built with CMS so that any certificate can sign it, EKU or not),
+ * carrying `tsa` and `extra`. DER into *out. */
+static size_t make_token(X509 *tsa, EVP_PKEY *key, X509 *extra, const char *data, time_t gen,
+                         unsigned char **out)
+{
+    TS_TST_INFO *ti = TS_TST_INFO_new();
+    TS_MSG_IMPRINT *mi = TS_MSG_IMPRINT_new();
+    X509_ALGOR *alg = X509_ALGOR_new();
+    ASN1_INTEGER *serial = ASN1_INTEGER_new();
+    ASN1_GENERALIZEDTIME *gt = ASN1_GENERALIZEDTIME_set(NULL, gen);
+    unsigned char md[32];
+    unsigned char *der = NULL;
+    STACK_OF(X509) *certs = sk_X509_new_null();
+    SHA256((const unsigned char *)data, strlen(data), md);
+    X509_ALGOR_set0(alg, OBJ_nid2obj(NID_sha256), V_ASN1_NULL, NULL);
+    TS_MSG_IMPRINT_set_algo(mi, alg);
+    TS_MSG_IMPRINT_set_msg(mi, md, sizeof md);
+    ASN1_INTEGER_set(serial, 42);
+    TS_TST_INFO_set_version(ti, 1);
+    ASN1_OBJECT *policy = OBJ_txt2obj("1.2.3.4", 1);
+    TS_TST_INFO_set_policy_id(ti, policy);
+    ASN1_OBJECT_free(policy);
+    TS_TST_INFO_set_msg_imprint(ti, mi);
+    TS_TST_INFO_set_serial(ti, serial);
+    TS_TST_INFO_set_time(ti, gt);
+    int n = i2d_TS_TST_INFO(ti, &der);
+    assert_true(n > 0);
+    if (extra)
+        sk_X509_push(certs, extra);
+    BIO *in = BIO_new_mem_buf(der, n);
+    CMS_ContentInfo *cms =
+        CMS_sign(NULL, NULL, certs, NULL, CMS_PARTIAL | CMS_BINARY | CMS_NOSMIMECAP);
+    assert_non_null(cms);
+    assert_int_equal(CMS_set1_eContentType(cms, OBJ_nid2obj(NID_id_smime_ct_TSTInfo)), 1);
+    assert_non_null(CMS_add1_signer(cms, tsa, key, EVP_sha256(), CMS_BINARY));
+    assert_int_equal(CMS_final(cms, in, NULL, CMS_BINARY), 1);
+    *out = NULL;
+    int len = i2d_CMS_ContentInfo(cms, out);
+    assert_true(len > 0);
+    CMS_ContentInfo_free(cms);
+    BIO_free(in);
+    OPENSSL_free(der);
+    sk_X509_free(certs);
+    ASN1_GENERALIZEDTIME_free(gt);
+    ASN1_INTEGER_free(serial);
+    X509_ALGOR_free(alg);
+    TS_MSG_IMPRINT_free(mi);
+    TS_TST_INFO_free(ti);
+    return (size_t)len;
+}
+
+static void tst_check(X509 *tsa, EVP_PKEY *key, X509 *extra, const char *signed_data,
+                      const char *checked_data, time_t gen, X509_STORE *anchors, bool legacy,
+                      struct tst_result *r)
+{
+    unsigned char *tok = NULL;
+    size_t n = make_token(tsa, key, extra, signed_data, gen, &tok);
+    assert_int_equal(tst_token_verify(span_make(tok, n),
+                                      span_make((const uint8_t *)checked_data, strlen(checked_data)),
+                                      anchors, legacy, r),
+                     ST_OK);
+    OPENSSL_free(tok);
+}
+
+static void timestamp_trusted_only_with_eku_anchor_and_validity(void **state)
+{
+    (void)state;
+    struct pki p;
+    struct tst_result r;
+    pki_init(&p);
+    time_t now = time(NULL);
+    X509 *tsa = new_cert(p.tsa_key, "Test TSA", p.ca, p.ca_key, -30 * DAY, 30 * DAY, false,
+                         "critical,timeStamping");
+    /* the good case: validated and trusted, genTime is the attested time */
+    tst_check(tsa, p.tsa_key, NULL, "claim", "claim", now - DAY, p.anchors, false, &r);
+    assert_true(r.validated && r.trusted);
+    assert_null(r.code);
+    assert_int_equal(r.gen_time, now - DAY);
+    assert_string_equal(r.tsa_name, "Test TSA");
+    tst_result_free(&r);
+    /* no anchor for the TSA: validated, untrusted (§15.8.2) */
+    tst_check(tsa, p.tsa_key, NULL, "claim", "claim", now - DAY, NULL, false, &r);
+    assert_true(r.validated && !r.trusted);
+    assert_string_equal(r.code, "timeStamp.untrusted");
+    tst_result_free(&r);
+    /* claim v1: the token's own CA may anchor it, but only if it carries it */
+    tst_check(tsa, p.tsa_key, p.ca, "claim", "claim", now - DAY, NULL, true, &r);
+    assert_true(r.trusted);
+    tst_result_free(&r);
+    tst_check(tsa, p.tsa_key, NULL, "claim", "claim", now - DAY, NULL, true, &r);
+    assert_false(r.trusted);
+    tst_result_free(&r);
+    /* stamped over other bytes */
+    tst_check(tsa, p.tsa_key, NULL, "claim", "other claim", now - DAY, p.anchors, false, &r);
+    assert_false(r.validated || r.trusted);
+    assert_string_equal(r.code, "timeStamp.mismatch");
+    tst_result_free(&r);
+    X509_free(tsa);
+    pki_free(&p);
+}
+
+static void timestamp_tsa_without_timestamping_eku_is_untrusted(void **state)
+{
+    (void)state;
+    struct pki p;
+    struct tst_result r;
+    pki_init(&p);
+    X509 *tsa = new_cert(p.tsa_key, "Not a TSA", p.ca, p.ca_key, -30 * DAY, 30 * DAY, false,
+                         "emailProtection");
+    tst_check(tsa, p.tsa_key, p.ca, "claim", "claim", time(NULL) - DAY, p.anchors, true, &r);
+    assert_true(r.validated);
+    assert_false(r.trusted);
+    assert_string_equal(r.code, "timeStamp.untrusted");
+    assert_non_null(strstr(r.message, "time-stamping EKU"));
+    tst_result_free(&r);
+    /* and a CA certificate may not sign time-stamps (§14.5.1.2) */
+    tst_check(p.ca, p.ca_key, NULL, "claim", "claim", time(NULL) - DAY, p.anchors, false, &r);
+    assert_false(r.trusted);
+    assert_non_null(strstr(r.message, "CA certificate"));
+    tst_result_free(&r);
+    X509_free(tsa);
+    pki_free(&p);
+}
+
+static void timestamp_expired_tsa_certificate(void **state)
+{
+    (void)state;
+    struct pki p;
+    struct tst_result r;
+    pki_init(&p);
+    time_t now = time(NULL);
+    /* valid from 20 to 10 days ago */
+    X509 *tsa = new_cert(p.tsa_key, "Old TSA", p.ca, p.ca_key, -20 * DAY, -10 * DAY, false,
+                         "critical,timeStamping");
+    /* genTime after the TSA certificate expired: outsideValidity, ignored */
+    tst_check(tsa, p.tsa_key, NULL, "claim", "claim", now - DAY, p.anchors, false, &r);
+    assert_false(r.validated || r.trusted);
+    assert_string_equal(r.code, "timeStamp.outsideValidity");
+    tst_result_free(&r);
+    /* genTime inside its validity: still trusted today (§15.8.2, time-
+     * stamps outlive their TSA certificate) */
+    tst_check(tsa, p.tsa_key, NULL, "claim", "claim", now - 15 * DAY, p.anchors, false, &r);
+    assert_true(r.validated && r.trusted);
+    tst_result_free(&r);
+    X509_free(tsa);
+    pki_free(&p);
+}
+
+static void timestamp_malformed_tokens(void **state)
+{
+    (void)state;
+    struct pki p;
+    struct tst_result r;
+    unsigned char *tok = NULL;
+    pki_init(&p);
+    X509 *tsa = new_cert(p.tsa_key, "Test TSA", p.ca, p.ca_key, -30 * DAY, 30 * DAY, false,
+                         "critical,timeStamping");
+    size_t n = make_token(tsa, p.tsa_key, NULL, "claim", time(NULL), &tok);
+    struct span data = span_make((const uint8_t *)"claim", 5);
+    /* every truncation and a flipped byte in the signed TSTInfo */
+    for (size_t cut = 0; cut < n; cut += 7) {
+        assert_int_equal(tst_token_verify(span_make(tok, cut), data, p.anchors, false, &r), ST_OK);
+        assert_false(r.trusted);
+        assert_non_null(r.code);
+        tst_result_free(&r);
+    }
+    assert_int_equal(tst_token_verify(span_make((const uint8_t *)"\x30\x03\x02\x01\x01", 5), data,
+                                      p.anchors, false, &r),
+                     ST_OK);
+    assert_string_equal(r.code, "timeStamp.malformed");
+    tst_result_free(&r);
+    OPENSSL_free(tok);
+    X509_free(tsa);
+    pki_free(&p);
+}
+
+/* A DER OCSPResponse about p->leaf signed by `signer`. */
+static size_t make_ocsp(struct pki *p, X509 *signer, EVP_PKEY *key, int status, int reason,
+                        time_t revoked_at, long this_upd, long next_upd, unsigned char **out)
+{
+    OCSP_BASICRESP *bs = OCSP_BASICRESP_new();
+    OCSP_CERTID *id = OCSP_cert_to_id(EVP_sha1(), p->leaf, p->ca);
+    ASN1_TIME *tu = X509_gmtime_adj(NULL, this_upd), *nu = X509_gmtime_adj(NULL, next_upd);
+    ASN1_TIME *rt = status == V_OCSP_CERTSTATUS_REVOKED ? ASN1_TIME_set(NULL, revoked_at) : NULL;
+    STACK_OF(X509) *certs = sk_X509_new_null();
+    assert_non_null(OCSP_basic_add1_status(bs, id, status, reason, rt, tu, nu));
+    assert_int_equal(OCSP_basic_sign(bs, signer, key, EVP_sha256(), certs, 0), 1);
+    OCSP_RESPONSE *resp = OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, bs);
+    *out = NULL;
+    int n = i2d_OCSP_RESPONSE(resp, out);
+    assert_true(n > 0);
+    OCSP_RESPONSE_free(resp);
+    sk_X509_free(certs);
+    ASN1_TIME_free(rt);
+    ASN1_TIME_free(tu);
+    ASN1_TIME_free(nu);
+    OCSP_CERTID_free(id);
+    OCSP_BASICRESP_free(bs);
+    return (size_t)n;
+}
+
+static enum ocsp_verdict ocsp_run(struct pki *p, const unsigned char *der, size_t n,
+                                  X509_STORE *anchors, const time_t *attested,
+                                  struct ocsp_result *r)
+{
+    struct cose_sign1 c;
+    memset(&c, 0, sizeof c);
+    c.chain = sk_X509_new_null();
+    sk_X509_push(c.chain, p->leaf);
+    sk_X509_push(c.chain, p->ca);
+    c.ocsp[0] = span_make(der, n);
+    c.n_ocsp = 1;
+    assert_int_equal(ocsp_check_stapled(&c, anchors, attested, r), ST_OK);
+    sk_X509_free(c.chain);
+    return r->verdict;
+}
+
+static void ocsp_stapled_good_revoked_and_malformed(void **state)
+{
+    (void)state;
+    struct pki p;
+    struct ocsp_result r;
+    unsigned char *der = NULL;
+    size_t n;
+    pki_init(&p);
+    time_t now = time(NULL), signed_at = now - 2 * DAY;
+    X509 *resp = new_cert(p.resp_key, "Test OCSP Responder", p.ca, p.ca_key, -30 * DAY, 30 * DAY,
+                          false, "OCSPSigning");
+    /* good, thisUpdate before and nextUpdate after the time-stamp */
+    n = make_ocsp(&p, resp, p.resp_key, V_OCSP_CERTSTATUS_GOOD, -1, 0, -3 * DAY, 4 * DAY, &der);
+    assert_int_equal(ocsp_run(&p, der, n, p.anchors, &signed_at, &r), OCSP_NOT_REVOKED);
+    /* the same without anchors for the responder: not usable */
+    assert_int_equal(ocsp_run(&p, der, n, NULL, &signed_at, &r), OCSP_NONE);
+    assert_non_null(strstr(r.message, "trust anchors"));
+    /* expired before the time-stamp: not usable */
+    time_t later = now + 10 * DAY;
+    assert_int_equal(ocsp_run(&p, der, n, p.anchors, &later, &r), OCSP_NONE);
+    OPENSSL_free(der);
+    /* revoked before signing: revoked */
+    n = make_ocsp(&p, resp, p.resp_key, V_OCSP_CERTSTATUS_REVOKED,
+                  OCSP_REVOKED_STATUS_KEYCOMPROMISE, now - 3 * DAY, -DAY, 4 * DAY, &der);
+    assert_int_equal(ocsp_run(&p, der, n, p.anchors, &signed_at, &r), OCSP_REVOKED);
+    assert_non_null(strstr(r.message, "revoked"));
+    /* revoked, but after the attested time of signing: not revoked then */
+    time_t before = now - 4 * DAY;
+    assert_int_equal(ocsp_run(&p, der, n, p.anchors, &before, &r), OCSP_NOT_REVOKED);
+    /* and without a time-stamp it is revoked now */
+    assert_int_equal(ocsp_run(&p, der, n, p.anchors, NULL, &r), OCSP_REVOKED);
+    /* every truncation and a flipped signature byte: never a status */
+    for (size_t cut = 0; cut + 1 < n; cut += 5) {
+        assert_int_equal(ocsp_run(&p, der, cut, p.anchors, &signed_at, &r), OCSP_NONE);
+        assert_true(r.message[0] != '\0');
+    }
+    der[n - 3] ^= 0x40;
+    assert_int_equal(ocsp_run(&p, der, n, p.anchors, &signed_at, &r), OCSP_NONE);
+    OPENSSL_free(der);
+    assert_int_equal(ocsp_run(&p, (const unsigned char *)"\x30\x00", 2, p.anchors, &signed_at, &r),
+                     OCSP_NONE);
+    assert_non_null(strstr(r.message, "not a DER OCSPResponse"));
+    /* signed by the CA itself: §14.5.1.2 rejects CA-signed responses */
+    n = make_ocsp(&p, p.ca, p.ca_key, V_OCSP_CERTSTATUS_GOOD, -1, 0, -3 * DAY, 4 * DAY, &der);
+    assert_int_equal(ocsp_run(&p, der, n, p.anchors, &signed_at, &r), OCSP_NONE);
+    assert_non_null(strstr(r.message, "CA certificate"));
+    OPENSSL_free(der);
+    /* a responder without id-kp-OCSPSigning */
+    n = make_ocsp(&p, p.leaf, p.leaf_key, V_OCSP_CERTSTATUS_GOOD, -1, 0, -3 * DAY, 4 * DAY, &der);
+    assert_int_equal(ocsp_run(&p, der, n, p.anchors, &signed_at, &r), OCSP_NONE);
+    assert_non_null(strstr(r.message, "OCSPSigning"));
+    OPENSSL_free(der);
+    X509_free(resp);
+    pki_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -451,6 +811,11 @@ int main(void)
         cmocka_unit_test(corpus_trusted_with_anchors),
         cmocka_unit_test(corpus_foreign_segment_inside_store_is_caught),
         cmocka_unit_test(claim_depth_bomb_is_invalid),
+        cmocka_unit_test(timestamp_trusted_only_with_eku_anchor_and_validity),
+        cmocka_unit_test(timestamp_tsa_without_timestamping_eku_is_untrusted),
+        cmocka_unit_test(timestamp_expired_tsa_certificate),
+        cmocka_unit_test(timestamp_malformed_tokens),
+        cmocka_unit_test(ocsp_stapled_good_revoked_and_malformed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

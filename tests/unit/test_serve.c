@@ -530,7 +530,7 @@ static enum status notify_of(const char *yaml, char *out, size_t outlen)
     assert_non_null(f);
     fputs(yaml, f);
     fclose(f);
-    enum status st = serve_notify_command(dir, out, outlen, &d);
+    enum status st = serve_site_scalar(dir, "notify", out, outlen, &d);
     unlink(path);
     rmdir(dir);
     return st;
