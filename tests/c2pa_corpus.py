@@ -6,17 +6,14 @@ keys/trust_test_cert_root_bundle.pem): same validation state, same set
 of active-manifest failure codes, and the same success and
 informational lists (as multisets of code and JUMBF url; every entry
 only in one side is printed and must be one docs/c2pa.md explains,
-listed in EXPLAINED below).
+listed in EXPLAINED below). CAWG identity-assertion codes (cawg.*)
+are compared like the rest.
 
 Known differences are counted apart, never as passes of a check that
 could not fail:
   - "unsupported": formats tearsheet does not read (GIF, SVG, JXL,
     HEIF/AVIF, TIFF) must say "unsupported format" and the oracle must
-    have found no manifest either;
-  - "cawg": CAWG identity-assertion codes (cawg.*), which tearsheet does
-    not validate (docs/c2pa.md says why); the rest of the codes must
-    match, and the state may differ only when the oracle's Invalid
-    comes from cawg.* codes alone.
+    have found no manifest either.
 Usage: c2pa_corpus.py TEARSHEET CORPUS_DIR. Exit 0 when nothing failed.
 """
 import fnmatch
@@ -60,17 +57,8 @@ def status_diff(oracle, ours):
     return out
 
 
-def cawg_only(note):
-    """Files counted as known for CAWG codes still get their success and
-    informational lists compared (only "unsupported format" skips it)."""
-    return note != "unsupported format"
-
-
 def explained(f, entry):
     """The docs/c2pa.md difference that explains one status entry, or None."""
-    code = entry.split(":", 1)[1].split("@", 1)[0]
-    if code.startswith("cawg."):
-        return "2"
     for pat, sign_kind_code, doc in EXPLAINED:
         if fnmatch.fnmatchcase(f, pat) and entry.split("@", 1)[0] == sign_kind_code:
             return doc
@@ -140,19 +128,10 @@ def main():
                 verdict = "known"
                 known.append((f, bool(tr), "unsupported format"))
             elif state != ostate or diff:
-                cawg = {c for c in ocodes if c.startswith("cawg.")}
-                rest_diff = (ocodes - cawg) ^ codes
-                oracle_state_wo_cawg = ostate
-                if not [c for c in ocodes - cawg if c != "signingCredential.untrusted"]:
-                    oracle_state_wo_cawg = "Trusted" if tr and "signingCredential.untrusted" not in ocodes else "Valid"
-                if cawg and not rest_diff and state == oracle_state_wo_cawg:
-                    verdict = "known"
-                    known.append((f, bool(tr), "CAWG codes not validated: " + " ".join(sorted(cawg))))
-                else:
-                    verdict = "FAIL"
+                verdict = "FAIL"
             # success/informational lists: every entry only in one side
             # must be one that docs/c2pa.md explains
-            sdiff = status_diff(olists, lists) if verdict != "known" or cawg_only(note) else []
+            sdiff = status_diff(olists, lists) if verdict != "known" else []
             unexplained = [e for e in sdiff if explained(f, e) is None]
             if sdiff:
                 status_checked += 1

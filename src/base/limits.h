@@ -261,4 +261,25 @@
 #define TS_LIMIT_C2PA_OCSP_RESPONSES 8
 #endif
 
+/* c2pa (CAWG identity assertions, src/c2pa/cawg.c): identity
+ * assertions per manifest and referenced assertions per identity
+ * assertion (real ones: one or two, listing a handful; each reference
+ * is looked up among the claim's entries and checked for duplicates,
+ * so a crafted manifest of thousands would cost 10^10 comparisons and
+ * a signature check each); the verifiable credential's JSON (a real one
+ * is 1-2 KB; jansson holds a whole document in memory); verified
+ * identities named in the summary. */
+#ifndef TS_LIMIT_CAWG_ASSERTIONS
+#define TS_LIMIT_CAWG_ASSERTIONS 16
+#endif
+#ifndef TS_LIMIT_CAWG_REFERENCES
+#define TS_LIMIT_CAWG_REFERENCES 64
+#endif
+#ifndef TS_LIMIT_CAWG_VC_BYTES
+#define TS_LIMIT_CAWG_VC_BYTES ((size_t)1 << 20)
+#endif
+#ifndef TS_LIMIT_CAWG_IDENTITIES
+#define TS_LIMIT_CAWG_IDENTITIES 16
+#endif
+
 #endif

@@ -64,6 +64,14 @@ struct c2pa_ingredient_info {
     char *manifest_label; /* the ingredient's own manifest, when it has one */
 };
 
+/* A named actor whose CAWG identity assertion validated (CAWG 1.1
+ * §4): who, and how the identity was established and whether anyone
+ * vouches for it, in plain words. Strings are from the file. */
+struct c2pa_identity {
+    char *name; /* "Jane Doe", a user name, an address or a URI */
+    char *how;  /* "X.509 certificate, not trusted" */
+};
+
 struct c2pa_summary {
     char *signer_cn, *signer_org, *issuer_cn;
     char *when;         /* ISO 8601 UTC */
@@ -79,6 +87,9 @@ struct c2pa_summary {
     int claim_version;  /* 1 or 2 */
     bool altered;       /* a hard binding did not match the asset */
     bool has_thumbnail; /* c2pa.thumbnail.claim: a picture of what was signed */
+    /* named actors of cawg.identity assertions that validated (cawg.c) */
+    struct c2pa_identity *identities;
+    size_t n_identities;
 };
 
 struct c2pa_report {

@@ -56,6 +56,9 @@ cbor_item_t *cborx_get_int(const cbor_item_t *map, int64_t key);
 char *cborx_str(const cbor_item_t *it);
 bool cborx_bytes(const cbor_item_t *it, struct span *out);
 bool cborx_int(const cbor_item_t *it, int64_t *out);
+/* The stored bytes of the value under text `key` in the CBOR map
+ * `in` (checked like c2pa_cbor_check); ST_NOT_FOUND without it. */
+enum status cborx_map_value(struct span in, const char *key, struct span *out, struct diag *d);
 /* Appends a CBOR head (major type, argument) to b. */
 enum status cborx_put_head(struct buf *b, unsigned major, uint64_t arg);
 
@@ -80,6 +83,11 @@ void cose_free(struct cose_sign1 *c);
 const char *cose_alg_name(int64_t alg);
 /* ST_OK: signature valid; ST_MALFORMED: mismatch; ST_UNSUPPORTED: alg. */
 enum status cose_verify(const struct cose_sign1 *c, struct span payload, struct diag *d);
+/* The same with a key found elsewhere (a CAWG issuer's DID key). */
+enum status cose_verify_key(const struct cose_sign1 *c, EVP_PKEY *key, struct span payload,
+                            struct diag *d);
+/* Reads sigTst2 (else sigTst) time-stamp tokens of an unprotected header. */
+void cose_find_tst(struct cose_sign1 *c, const cbor_item_t *unprot);
 /* ---- time-stamps (timestamp.c) ---- */
 struct tst_result {
     bool validated;   /* signature and imprint hold: timeStamp.validated */
@@ -118,6 +126,19 @@ enum status results_add(struct c2pa_results *r, enum c2pa_kind kind, const char 
 void results_free(struct c2pa_results *r);
 bool results_has_failure_except(const struct c2pa_results *r, const char *code);
 bool results_has(const struct c2pa_status_list *l, const char *code);
+
+/* ---- CAWG identity assertions (cawg.c) ---- */
+/* Validates every cawg.identity assertion the claim of `manifest`
+ * lists, adding cawg.* codes to `res`; names validated identities in
+ * `summary` (NULL for ingredient manifests). */
+void cawg_validate(const struct c2pa_jumbf *j, size_t manifest, const cbor_item_t *claim,
+                   struct c2pa_results *res, struct c2pa_summary *summary);
+/* A cawg.* failure that does not make the manifest Invalid (c2pa-rs
+ * 0.92: identity and X.509 credential codes; cawg.ica.* do). */
+bool cawg_failure_tolerated(const char *code);
+/* validate.c: NULL when a signing certificate meets C2PA 2.2 §14.5.1
+ * (CAWG §7.2.2 applies the same profile to X.509 identities). */
+const char *c2pa_cert_profile_problem(X509 *x);
 
 struct c2pa_trust {
     X509_STORE *store;

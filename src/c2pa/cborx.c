@@ -271,3 +271,45 @@ enum status cborx_put_head(struct buf *b, unsigned major, uint64_t arg)
     }
     return buf_append(b, h, n);
 }
+
+/* Finds a map entry's value by walking the stored bytes, so a caller
+ * can verify a signature over them (CAWG signer_payload) without
+ * re-encoding what libcbor decoded. */
+enum status cborx_map_value(struct span in, const char *key, struct span *out, struct diag *d)
+{
+    struct check k = {.d = d};
+    enum status st;
+    unsigned major, ai;
+    uint64_t n;
+    bool indef, brk = false;
+    size_t klen = strlen(key);
+    st = c2pa_cbor_check(in, d);
+    if (st != ST_OK)
+        return st;
+    cursor_init(&k.c, in);
+    st = head(&k, &major, &ai, &n, &indef);
+    if (st != ST_OK)
+        return st;
+    if (major != 5)
+        return diag_set(d, ST_MALFORMED, "CBOR", 0, "not a map");
+    for (uint64_t i = 0; indef || i < n; i++) {
+        size_t kat = k.c.pos;
+        st = check_item(&k, 1, &brk);
+        if (st != ST_OK || brk)
+            return st != ST_OK ? st : ST_NOT_FOUND;
+        /* a definite text key of klen bytes: head, then the text */
+        size_t hl = k.c.pos - kat - klen;
+        bool match = k.c.pos - kat > klen && (in.ptr[kat] >> 5) == 3 &&
+                     memcmp(in.ptr + kat + hl, key, klen) == 0 &&
+                     (hl == 1 ? (in.ptr[kat] & 31) == klen : hl == 2 && in.ptr[kat + 1] == klen);
+        size_t vat = k.c.pos;
+        st = check_item(&k, 1, &brk);
+        if (st != ST_OK)
+            return st;
+        if (match) {
+            *out = span_make(in.ptr + vat, k.c.pos - vat);
+            return ST_OK;
+        }
+    }
+    return ST_NOT_FOUND;
+}

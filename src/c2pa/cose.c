@@ -96,7 +96,7 @@ static const cbor_item_t *find_x5chain(const cbor_item_t *prot, const cbor_item_
     return x;
 }
 
-static void find_tst(struct cose_sign1 *c, const cbor_item_t *unprot)
+void cose_find_tst(struct cose_sign1 *c, const cbor_item_t *unprot)
 {
     const cbor_item_t *t = cborx_get(unprot, "sigTst2");
     c->tst_v2 = t != NULL;
@@ -205,7 +205,7 @@ enum status cose_parse(struct span in, struct cose_sign1 *c, struct diag *d)
     }
     cbor_item_t *iat = cborx_get(prot, "iat");
     c->has_iat = cborx_int(iat, &c->iat);
-    find_tst(c, unprot);
+    cose_find_tst(c, unprot);
     find_rvals(c, unprot);
 abort:
     if (prot)
@@ -280,13 +280,18 @@ abort:
 
 enum status cose_verify(const struct cose_sign1 *c, struct span payload, struct diag *d)
 {
+    return cose_verify_key(c, X509_get0_pubkey(sk_X509_value(c->chain, 0)), payload, d);
+}
+
+enum status cose_verify_key(const struct cose_sign1 *c, EVP_PKEY *key, struct span payload,
+                            struct diag *d)
+{
     enum status st = ST_MALFORMED;
     struct buf tbs;
     EVP_MD_CTX *ctx = NULL;
     EVP_PKEY_CTX *pctx = NULL;
     unsigned char *der = NULL;
     buf_init(&tbs, TS_LIMIT_C2PA_STORE_BYTES);
-    EVP_PKEY *key = X509_get0_pubkey(sk_X509_value(c->chain, 0));
     const EVP_MD *md = alg_md(c->alg);
     if (!key) {
         st = diag_set(d, ST_MALFORMED, "x5chain", 0, "signing certificate has no usable key");

@@ -108,6 +108,11 @@ void c2pa_report_free(struct c2pa_report *r)
         free(s->ingredients[i].manifest_label);
     }
     free(s->ingredients);
+    for (size_t i = 0; i < s->n_identities; i++) {
+        free(s->identities[i].name);
+        free(s->identities[i].how);
+    }
+    free(s->identities);
     memset(r, 0, sizeof *r);
 }
 
@@ -185,7 +190,13 @@ enum status c2pa_report_describe(const struct c2pa_report *r, struct buf *b)
         buf_puts(b, "  Content credentials: valid, signed by a trusted signer.\n");
         break;
     case C2PA_STATE_VALID:
-        buf_puts(b, "  Content credentials: valid, but the signer is not on the trust list.\n");
+        /* a trusted signer with an identity assertion that did not
+         * fully validate is Valid too (CAWG failures are scoped) */
+        buf_puts(b, results_has(&r->active.success, "signingCredential.trusted")
+                        ? "  Content credentials: valid, signed by a trusted signer; an identity "
+                          "in it is not trusted or did not fully validate.\n"
+                        : "  Content credentials: valid, but the signer is not on the trust "
+                          "list.\n");
         break;
     default:
         buf_puts(b, "  Content credentials: INVALID.\n");
@@ -204,6 +215,13 @@ enum status c2pa_report_describe(const struct c2pa_report *r, struct buf *b)
             put_clean(b, s->issuer_cn);
         }
         buf_putc(b, '\n');
+    }
+    for (size_t i = 0; i < s->n_identities; i++) {
+        buf_puts(b, "  Identity: ");
+        put_clean(b, s->identities[i].name);
+        buf_puts(b, " (");
+        put_clean(b, s->identities[i].how);
+        buf_puts(b, ")\n");
     }
     if (s->when) {
         buf_puts(b, "  When: ");

@@ -280,6 +280,11 @@ static const char *profile_problem(X509 *x)
     return NULL;
 }
 
+const char *c2pa_cert_profile_problem(X509 *x)
+{
+    return profile_problem(x);
+}
+
 static bool chain_trusted(const struct vctx *v, STACK_OF(X509) * chain, time_t at)
 {
     bool ok = false;
@@ -783,6 +788,7 @@ static enum status validate_manifest(struct vctx *v, size_t man, struct c2pa_res
     }
     check_signature(v, man, res, claim_bytes, version, active);
     check_assertions(v, man, res, claim, claim_alg, depth, active);
+    cawg_validate(v->j, man, claim, res, active ? &v->r->summary : NULL);
 abort:
     free(claim_alg);
     free(curl);
@@ -801,14 +807,17 @@ static char *diag_dup(const struct diag *d)
 static void set_state(struct c2pa_report *r)
 {
     const struct c2pa_status_list *f = &r->active.failure;
-    bool invalid = false;
-    for (size_t i = 0; i < f->n; i++)
+    bool invalid = false, cawg = false;
+    for (size_t i = 0; i < f->n; i++) {
+        cawg = cawg || strncmp(f->items[i].code, "cawg.", 5) == 0;
         /* §14.3.5: ocsp.revoked and ocsp.unknown reject the manifest */
-        if (strcmp(f->items[i].code, "signingCredential.untrusted") != 0)
+        if (strcmp(f->items[i].code, "signingCredential.untrusted") != 0 &&
+            !cawg_failure_tolerated(f->items[i].code))
             invalid = true;
+    }
     if (invalid)
         r->state = C2PA_STATE_INVALID;
-    else if (results_has(&r->active.success, "signingCredential.trusted"))
+    else if (results_has(&r->active.success, "signingCredential.trusted") && !cawg)
         r->state = C2PA_STATE_TRUSTED;
     else
         r->state = C2PA_STATE_VALID;
