@@ -2,7 +2,8 @@
 # bench/incremental.sh — incremental builds of a generated site: 1,000
 # small photos (64×48, made by bench/gen_photos) in 50 stories. Times the
 # first build, a no-op rebuild, a rebuild after editing one story's text,
-# after replacing one photo and after deleting one; then page generation
+# after replacing one photo, after deleting one and after deleting a whole
+# story, and the cache collector; then page generation
 # alone (photos cached) for a site of 1,000 one-photo stories, next to
 # Hugo on the same Markdown when Hugo is installed. Prints each timing
 # with its target (docs/performance.md).
@@ -10,13 +11,17 @@
 # With --check it is also a test (tests/incremental.cmake): it fails when
 # a rebuild reads photos it should not (the `--stats` counters of the
 # build report, not timings, so a busy machine cannot make it flaky),
-# when a replaced or deleted photo's old derivatives stay published, or
+# when a replaced or deleted photo's old derivatives stay published, when
+# a rebuild renders pages whose inputs did not change or loads libvips
+# with nothing to encode, when a deleted story's files (ours only) stay,
+# when the cache collector keeps old unused entries or drops used ones, or
 # when a timing is over FACTOR × its target (generous, for ASan builds).
 #
 # Must never: write outside its temporary folder.
 #
 # usage: bench/incremental.sh TEARSHEET GEN_PHOTOS [--photos N] [--stories N]
 #                             [--check] [--factor F] [--no-hugo] [--keep]
+#                             [--repeat N]   (no-op, edit, replace: N runs each, median)
 set -euo pipefail
 
 ts=${1:?usage: incremental.sh TEARSHEET GEN_PHOTOS [options]}
@@ -28,6 +33,7 @@ check=0
 factor=1
 hugo=1
 keep=0
+repeat=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --photos) photos=$2; shift 2 ;;
@@ -36,6 +42,7 @@ while [ $# -gt 0 ]; do
     --factor) factor=$2; shift 2 ;;
     --no-hugo) hugo=0; shift ;;
     --keep) keep=1; shift ;;
+    --repeat) repeat=$2; shift 2 ;;
     *) echo "incremental.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -50,20 +57,40 @@ failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
 now() { date +%s.%N; }
+# cpu_mark: $cpu_val = user + system CPU seconds of this shell's finished
+# children so far (`times` must run in this shell, not a subshell)
+cpu_mark() {
+  times >"$tmp/times.txt"
+  cpu_val=$(awk 'NR == 2 {for (i = 1; i <= 2; i++) {split($i, t, /[ms]/); s += t[1] * 60 + t[2]}} END {printf "%.3f", s}' "$tmp/times.txt")
+}
 # build SITE LABEL: runs `tearsheet build --stats`, sets $secs (wall) and
 # $read (photos read) from its stats line
 build() {
-  local t0 t1
+  local t0 t1 c0
+  cpu_mark
+  c0=$cpu_val
   t0=$(now)
   if ! "$ts" build "$1" --stats >"$tmp/$2.log" 2>&1; then
     fail "$2: tearsheet build failed"; cat "$tmp/$2.log" >&2
   fi
   t1=$(now)
   secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}')
+  # user + system CPU of the build: steadier than wall on a busy machine
+  cpu_mark
+  cpu=$(awk -v a="$c0" -v b="$cpu_val" 'BEGIN {printf "%.3f", b - a}')
   read=$(sed -n 's/.*photos_read=\([0-9]*\).*/\1/p' "$tmp/$2.log")
   pages_s=$(sed -n 's/.*pages_s=\([0-9.]*\).*/\1/p' "$tmp/$2.log")
   npages=$(sed -n 's/.* pages=\([0-9]*\).*/\1/p' "$tmp/$2.log")
+  rendered=$(sed -n 's/.* pages_rendered=\([0-9]*\).*/\1/p' "$tmp/$2.log")
+  removed=$(sed -n 's/.* outputs_removed=\([0-9]*\).*/\1/p' "$tmp/$2.log")
+  cache_removed=$(sed -n 's/.* cache_removed=\([0-9]*\).*/\1/p' "$tmp/$2.log")
   [ -n "$read" ] || { fail "$2: no stats line"; read=-1; }
+}
+# median of the numbers given: the row of a repeated step
+times=""
+cpus=""
+median() {
+  printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {printf "%.3f", NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'
 }
 # row LABEL SECONDS TARGET_TEXT TARGET_SECONDS(or empty)
 row() {
@@ -74,7 +101,7 @@ row() {
       fail "$1: $2 s is over $factor x the $4 s target"
     fi
   fi
-  printf '%-46s %9s s   %-28s %s\n' "$1" "$2" "$3" "$verdict"
+  printf '%-46s %9s s %7s s   %-28s %s\n' "$1" "$2" "${5:--}" "$3" "$verdict"
 }
 
 # ---- photos and site ------------------------------------------------------
@@ -116,39 +143,75 @@ if command -v exiftool >/dev/null 2>&1; then
 fi
 
 echo "site: $photos photos of 64x48 in $stories stories ($(nproc) cores)"
-printf '%-46s %11s   %-28s\n' step wall target
+printf '%-46s %11s %9s   %-28s\n' step wall cpu target
 
 build "$tmp/site" first
 first_secs=$secs
-row "first build ($read photos read)" "$secs" "" ""
-build "$tmp/site" noop
-row "no-op rebuild ($read photos read)" "$secs" "< 0.3 s" 0.3
-[ "$read" = 0 ] || fail "no-op rebuild read $read photos (expected 0)"
+row "first build ($read photos read)" "$secs" "" "" "$cpu"
+# each of the next three steps runs $repeat times; its row is the median
+for r in $(seq 1 "$repeat"); do
+  build "$tmp/site" noop
+  times="$times $secs"
+  cpus="$cpus $cpu"
+  [ "$read" = 0 ] || fail "no-op rebuild read $read photos (expected 0)"
+  [ "$rendered" = 0 ] || fail "no-op rebuild rendered $rendered pages (expected 0)"
+done
+row "no-op rebuild ($read photos read, $rendered pages)" "$(median $times)" "< 0.3 s" 0.3 \
+  "$(median $cpus)"
+times="" cpus=""
+# nothing to encode: the libvips module (and libvips) must not be loaded
+LD_DEBUG=files "$ts" build "$tmp/site" >/dev/null 2>"$tmp/ld-debug.log" || true
+if grep -q 'tearsheet-vips\|libvips' "$tmp/ld-debug.log"; then
+  fail "a no-op rebuild loaded libvips"
+fi
 if [ $captioned = 1 ] && ! grep -q incremental-caption-marker "$page1"; then
   fail "a caption is missing after the no-op rebuild (metadata from the cached header)"
 fi
 
+# an output edited by hand is not what we wrote: rendered again, restored
+printf 'tampered-marker\n' >>"$page1"
+build "$tmp/site" tampered
+[ "$rendered" = 1 ] || fail "a hand-edited page: $rendered pages rendered (expected 1)"
+! grep -q tampered-marker "$page1" || fail "a hand-edited page was not restored"
+
 # ---- edit one story's text ----------------------------------------------------
-printf '\nAn added paragraph: incremental-edit-marker.\n' >>"$s1/story.md"
-build "$tmp/site" edit
-row "one story's text edited ($read photos read)" "$secs" "< 0.5 s" 0.5
-[ "$read" = 0 ] || fail "text edit read $read photos (expected 0)"
-grep -q incremental-edit-marker "$page1" || fail "edited story page was not rewritten"
+for r in $(seq 1 "$repeat"); do
+  printf '\nAn added paragraph: incremental-edit-marker-%s.\n' "$r" >>"$s1/story.md"
+  build "$tmp/site" edit
+  times="$times $secs"
+  cpus="$cpus $cpu"
+  [ "$read" = 0 ] || fail "text edit read $read photos (expected 0)"
+  # its page, its photos' licence form pages (they name the story), the index
+  [ "$rendered" = $((per + 2)) ] || fail "text edit rendered $rendered pages (expected $((per + 2)))"
+  grep -q "incremental-edit-marker-$r\\." "$page1" || fail "edited story page was not rewritten"
+done
+row "one story's text edited ($read photos read, $rendered pages)" "$(median $times)" "< 0.5 s" \
+  0.5 "$(median $cpus)"
+times="" cpus=""
 
 # ---- replace one photo ----------------------------------------------------------
 victim=$(ls "$s1"/*.jpg | head -1)
 vname=$(basename "$victim" .jpg)
-old=$(ls "$tmp/site/public/$(basename "$s1")/$vname".*-*.* 2>/dev/null | sort)
-cp "$tmp/spare/photo-001.jpg" "$victim.new" && mv "$victim.new" "$victim"
-build "$tmp/site" replace
+for r in $(seq 1 "$repeat"); do
+  old=$(ls "$tmp/site/public/$(basename "$s1")/$vname".*-*.* 2>/dev/null | sort)
+  # bytes after EOI make each replacement new content, never a cached one
+  cp "$tmp/spare/photo-001.jpg" "$victim.new" && printf 'replacement %s' "$r" >>"$victim.new"
+  mv "$victim.new" "$victim"
+  build "$tmp/site" replace
+  times="$times $secs"
+  cpus="$cpus $cpu"
+  [ "$read" = 1 ] || fail "replacing one photo read $read photos (expected 1)"
+  # its story's page, its licence form page, the index (its story's cover)
+  [ "$rendered" = 3 ] || fail "replacing one photo rendered $rendered pages (expected 3)"
+  for f in $old; do [ ! -e "$f" ] || fail "old derivative still published: $f"; done
+  new=$(ls "$tmp/site/public/$(basename "$s1")/$vname".*-*.* 2>/dev/null | sort)
+  [ -n "$new" ] && [ "$new" != "$old" ] || fail "replaced photo has no new derivatives"
+done
 # "that photo's time": one photo's share of the first build, on one core
 tphoto=$(awk -v s="$first_secs" -v n="$photos" -v c="$(nproc)" 'BEGIN {printf "%.3f", s * c / n}')
-row "one photo replaced ($read photos read)" "$secs" "< $tphoto + 0.5 s" \
-  "$(awk -v t="$tphoto" 'BEGIN {print t + 0.5}')"
-[ "$read" = 1 ] || fail "replacing one photo read $read photos (expected 1)"
-for f in $old; do [ ! -e "$f" ] || fail "old derivative still published: $f"; done
-new=$(ls "$tmp/site/public/$(basename "$s1")/$vname".*-*.* 2>/dev/null | sort)
-[ -n "$new" ] && [ "$new" != "$old" ] || fail "replaced photo has no new derivatives"
+row "one photo replaced ($read photos read, $rendered pages)" "$(median $times)" \
+  "< $tphoto + 0.5 s" "$(awk -v t="$tphoto" 'BEGIN {print t + 0.5}')" "$(median $cpus)"
+times="" cpus=""
 
 # ---- delete one photo -------------------------------------------------------------
 gone=$(ls "$s1"/*.jpg | tail -1)
@@ -156,11 +219,54 @@ gname=$(basename "$gone")
 rm "$gone"
 grep -v "($gname)" "$s1/story.md" >"$s1/story.md.new" && mv "$s1/story.md.new" "$s1/story.md"
 build "$tmp/site" delete
-row "one photo deleted ($read photos read)" "$secs" "< 0.5 s" 0.5
+row "one photo deleted ($read photos read, $rendered pages)" "$secs" "< 0.5 s" 0.5 "$cpu"
 [ "$read" = 0 ] || fail "deleting a photo read $read photos (expected 0)"
 if ls "$tmp/site/public/$(basename "$s1")/${gname%.jpg}".*-*.* >/dev/null 2>&1; then
   fail "deleted photo's derivatives are still published"
 fi
+
+if [ -e "$tmp/site/public/license/$(basename "$s1")/${gname%.jpg}" ]; then
+  fail "deleted photo's licence form page is still published"
+fi
+
+# ---- delete a whole story --------------------------------------------------------
+last=$(ls "$tmp/site/stories" | tail -1)
+lpub=$tmp/site/public/$last
+echo "not ours" >"$lpub/notes.txt" # a file we did not write: it must stay
+rm -r "$tmp/site/stories/$last"
+build "$tmp/site" delete-story
+row "one story deleted ($removed files removed)" "$secs" "< 0.5 s" 0.5 "$cpu"
+[ "$read" = 0 ] || fail "deleting a story read $read photos (expected 0)"
+[ "$rendered" = 1 ] || fail "deleting a story rendered $rendered pages (expected 1, the index)"
+[ ! -e "$lpub/index.html" ] || fail "deleted story's page is still published"
+if ls "$lpub"/*.*-*.* >/dev/null 2>&1; then fail "deleted story's derivatives are still published"; fi
+[ -e "$lpub/notes.txt" ] || fail "deleting a story removed a file we did not write"
+[ ! -e "$tmp/site/public/license/$last" ] || fail "deleted story's licence pages are still published"
+if grep -q "href=\"$last/\"" "$tmp/site/public/index.html"; then
+  fail "the index still links the deleted story"
+fi
+
+# ---- cache collection: unused entries older than 30 days go, used ones stay ------
+cache=$tmp/site/.tearsheet/cache
+entries() { ls "$cache" "$cache/head" | grep -c '^[0-9a-f]\{64\}$'; }
+before=$(entries)
+find "$cache" "$cache/head" -maxdepth 1 -regextype posix-extended -regex '.*/[0-9a-f]{64}' \
+  -exec touch -d '40 days ago' {} +
+rm -f "$cache/gc-stamp"
+build "$tmp/site" gc
+after=$(entries)
+# the deleted story's photos, the replaced and the deleted photo: each a
+# derivative folder and a header
+[ "$cache_removed" -ge $((2 * (photos - per * (stories - 1)))) ] ||
+  fail "cache collection removed $cache_removed entries (expected the unused ones)"
+[ $((before - after)) = "$cache_removed" ] || fail "cache collection reported $cache_removed, removed $((before - after))"
+build "$tmp/site" after-gc
+[ "$read" = 0 ] && [ "$rendered" = 0 ] ||
+  fail "after cache collection a no-op build read $read photos and rendered $rendered pages"
+find "$cache" "$cache/head" -maxdepth 1 -regextype posix-extended -regex '.*/[0-9a-f]{64}' \
+  -exec touch -d '40 days ago' {} +
+build "$tmp/site" gc-again
+[ "$cache_removed" = 0 ] || fail "the cache collector ran twice in a day"
 
 # ---- page generation alone: 1,000 one-photo stories ----------------------------------
 p2=$tmp/pages
@@ -179,12 +285,19 @@ for f in "$tmp"/site/stories/*/*.jpg; do
   } >"$d/story.md"
 done
 build "$p2" pages-first
+# a comment in site.yaml changes no setting and no photo's key, but it is
+# an input of every page: all are rendered again, every photo cached
+printf '# pages rendered again\n' >>"$p2/site.yaml"
 build "$p2" pages-cached
 [ "$read" = 0 ] || fail "cached page build read $read photos (expected 0)"
+[ "$rendered" = "$npages" ] || fail "site.yaml changed, but $rendered of $npages pages were rendered"
 ms=$(awk -v s="$pages_s" -v n="$npages" 'BEGIN {printf "%.3f", s * 1000 / n}')
 row "pages of $n stories, photos cached ($npages pages)" "$pages_s" "$ms ms/page (< 1 ms)" \
   "$(awk -v n="$npages" 'BEGIN {print n / 1000}')"
-row "  whole no-op build of that site" "$secs" "" ""
+row "  whole build of that site (pages rendered)" "$secs" "" "" "$cpu"
+build "$p2" pages-noop
+[ "$rendered" = 0 ] || fail "no-op build of the page site rendered $rendered pages"
+row "  no-op build of that site ($rendered pages)" "$secs" "" "" "$cpu"
 
 if [ $hugo = 1 ] && command -v hugo >/dev/null 2>&1; then
   h=$tmp/hugo
@@ -201,12 +314,16 @@ EOF
     cp "$d/story.md" "$h/content/posts/$(basename "$d").md"
   done
   hugo -s "$h" --quiet >/dev/null 2>&1 || true # warm-up, like our cached build
+  cpu_mark
+  c0=$cpu_val
   t0=$(now)
   hugo -s "$h" --quiet >"$tmp/hugo.log" 2>&1 || fail "hugo failed: $(tail -3 "$tmp/hugo.log")"
   t1=$(now)
+  cpu_mark
   hs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}')
   row "Hugo 0.111, same Markdown, no images" "$hs" \
-    "$(awk -v s="$hs" -v n="$n" 'BEGIN {printf "%.3f ms/page", s * 1000 / n}')" ""
+    "$(awk -v s="$hs" -v n="$n" 'BEGIN {printf "%.3f ms/page", s * 1000 / n}')" "" \
+    "$(awk -v a="$c0" -v b="$cpu_val" 'BEGIN {printf "%.3f", b - a}')"
 fi
 
 if [ $failures -gt 0 ]; then

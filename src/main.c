@@ -345,9 +345,10 @@ static int run_build(const struct site_args *a, const char *argv0, const char **
     if (a->stats)
         fprintf(stderr,
                 "stats: photos_read=%u photo_bytes_read=%zu plan_s=%.4f photos_s=%.4f "
-                "pages_s=%.4f pages=%u\n",
+                "pages_s=%.4f pages=%u pages_rendered=%u outputs_removed=%u "
+                "cache_removed=%u\n",
                 r.photos_read, r.photo_bytes_read, r.seconds_plan, r.seconds_photos,
-                r.seconds_pages, r.pages);
+                r.seconds_pages, r.pages, r.pages_rendered, r.outputs_removed, r.cache_removed);
     if (r.errors) {
         fprintf(stderr, "%u %s could not be built (see the messages above).\n", r.errors,
                 r.errors == 1 ? "item" : "items");

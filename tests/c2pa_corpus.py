@@ -12,7 +12,7 @@ are compared like the rest.
 Known differences are counted apart, never as passes of a check that
 could not fail:
   - "unsupported": formats tearsheet does not read (GIF, SVG, JXL,
-    HEIF/AVIF, TIFF) must say "unsupported format" and the oracle must
+    TIFF) must say "unsupported format" and the oracle must
     have found no manifest either.
 Usage: c2pa_corpus.py TEARSHEET CORPUS_DIR. Exit 0 when nothing failed.
 """

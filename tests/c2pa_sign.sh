@@ -2,14 +2,18 @@
 # The signer against the reference C2PA implementation (c2pa-rs 0.92 in
 # ../shared/tools/c2pa-oracle):
 #  - tearsheet keygen: files, modes, refuses to replace a key;
-#  - a site built with signing_key: every JPEG and WebP derivative is
-#    Valid (no failure but signingCredential.untrusted) without anchors
-#    and Trusted (no failure at all) with the demo root as anchor;
-#  - one flipped image byte → assertion.dataHash.mismatch (JPEG, WebP);
+#  - a site built with signing_key: every JPEG, WebP and AVIF derivative
+#    is Valid (no failure but signingCredential.untrusted) without anchors
+#    and Trusted (no failure at all) with the demo root as anchor; the
+#    AVIF (c2pa.hash.bmff.v2) still decodes and `tearsheet verify` says
+#    valid;
+#  - one flipped image byte → assertion.dataHash.mismatch (JPEG, WebP),
+#    assertion.bmffHash.mismatch (AVIF);
 #  - derivatives signed by the driver: a simple (VP8) WebP gets VP8X,
 #    and an original with its own manifest store (CACA.jpg, 230 KB, so
 #    the store spans several APP11 segments) is carried as the
-#    ingredient's manifest: Trusted, ingredient.manifest.validated.
+#    ingredient's manifest: Trusted, ingredient.manifest.validated;
+#    the corpus's HEIC (grid items, Exif) signed with a BMFF hash.
 # Skips (passing) when node/npm or the oracle cannot be installed.
 # usage: c2pa_sign.sh SIGN_TOOL TEARSHEET STANDIN SHARED_DIR
 set -u
@@ -86,29 +90,39 @@ mkdir -p "$site/stories/demo"
 "$standin" "$site/stories/demo" >/dev/null 2>&1 || bad "standin photos"
 photo=$(ls "$site/stories/demo" | grep '\.jpg$' | head -1)
 printf -- '---\ntitle: Demo\n---\n\n![](%s)\n' "$photo" >"$site/stories/demo/story.md"
-printf 'title: Demo\nimages:\n  widths: [480]\n  formats: [webp, jpeg]\nsigning_key: .tearsheet/keys\n' >"$site/site.yaml"
+printf 'title: Demo\nimages:\n  widths: [480]\n  formats: [avif, webp, jpeg]\nsigning_key: .tearsheet/keys\n' >"$site/site.yaml"
 if "$ts" build "$site" >"$tmp/build.log" 2>&1 && grep -q "made an untrusted demo signing key in" "$tmp/build.log"; then
   ok "build makes a demo key when signing_key's folder is missing"
 else cat "$tmp/build.log"; bad "build with signing_key"; fi
 anchor="$site/.tearsheet/keys/trust-anchor.pem"
 n=0
-for f in "$site"/public/demo/*.jpg "$site"/public/demo/*.webp; do
+for f in "$site"/public/demo/*.jpg "$site"/public/demo/*.webp "$site"/public/demo/*.avif; do
   [ -f "$f" ] || continue
   n=$((n + 1))
   name=$(basename "$f")
-  oracle "$f" && expect Valid signingCredential.untrusted \
-    claimSignature.validated,assertion.dataHash.match,assertion.hashedURI.match,signingCredential.untrusted &&
-    ok "$name: Valid without anchors" || bad "$name: without anchors"
-  oracle "$f" "$anchor" && expect Trusted "" signingCredential.trusted,claimSignature.validated,assertion.dataHash.match &&
-    ok "$name: Trusted with the demo root" || bad "$name: with the demo root"
   # JPEG: scan data just before EOI; WebP: inside the VP8 chunk (the
-  # C2PA chunk is at the end of the file)
-  case "$name" in *.jpg) at=-40 ;; *) at=100 ;; esac
+  # C2PA chunk is at the end of the file); AVIF: in mdat, the last box
+  case "$name" in *.jpg) at=-40 h=dataHash ;; *.webp) at=100 h=dataHash ;; *) at=-40 h=bmffHash ;; esac
+  oracle "$f" && expect Valid signingCredential.untrusted \
+    claimSignature.validated,assertion.$h.match,assertion.hashedURI.match,signingCredential.untrusted &&
+    ok "$name: Valid without anchors" || bad "$name: without anchors"
+  oracle "$f" "$anchor" && expect Trusted "" signingCredential.trusted,claimSignature.validated,assertion.$h.match &&
+    ok "$name: Trusted with the demo root" || bad "$name: with the demo root"
   flip "$f" "$tmp/tampered-$name" "$at"
-  oracle "$tmp/tampered-$name" "$anchor" && expect Invalid assertion.dataHash.mismatch assertion.dataHash.mismatch &&
-    ok "$name: one flipped image byte is assertion.dataHash.mismatch" || bad "$name: tampered"
+  oracle "$tmp/tampered-$name" "$anchor" && expect Invalid assertion.$h.mismatch assertion.$h.mismatch &&
+    ok "$name: one flipped image byte is assertion.$h.mismatch" || bad "$name: tampered"
+  case "$name" in *.avif)
+    "$ts" verify "$f" >"$tmp/verify-avif.txt" 2>&1 && grep -q "Content credentials: valid" "$tmp/verify-avif.txt" &&
+      ok "$name: tearsheet verify says valid" || { cat "$tmp/verify-avif.txt"; bad "$name: tearsheet verify"; }
+    "$ts" verify "$tmp/tampered-$name" 2>&1 | grep -q "Content credentials: INVALID" &&
+      ok "$name: tearsheet verify says INVALID when tampered" || bad "$name: tearsheet verify, tampered"
+    if command -v vips >/dev/null 2>&1; then
+      vips copy "$f" "$tmp/decoded.png" && [ -s "$tmp/decoded.png" ] &&
+        ok "$name: libvips/libheif still decode it" || bad "$name: does not decode"
+    fi ;;
+  esac
 done
-[ "$n" = 2 ] && ok "one JPEG and one WebP published" || bad "expected 2 derivatives, found $n"
+[ "$n" = 3 ] && ok "one JPEG, one WebP and one AVIF published" || bad "expected 3 derivatives, found $n"
 # the cache reuses signed files; a new key means new derivatives
 first=$(ls "$site/public/demo")
 "$ts" build "$site" >/dev/null 2>&1
@@ -138,6 +152,19 @@ if [ -f "$corpus/CACA.jpg" ] && [ -f "$corpus/test.webp" ] && [ -f "$corpus/adob
     bad "signing a file that already has a store" || ok "a derivative that already has a store is refused"
 else
   echo "skipped: corpus files (CACA.jpg, test.webp, adobe-20220124-A.jpg) absent"
+fi
+# a HEIC from a camera (grid tiles, Exif, several iloc items) signed
+# with a BMFF hash: every item offset moved, still decodes
+if [ -f "$corpus/sample1.heic" ] && [ -f "$corpus/adobe-20220124-A.jpg" ]; then
+  if "$tool" "$keys" "$corpus/adobe-20220124-A.jpg" "$corpus/sample1.heic" "$tmp/signed.heic" &&
+     oracle "$tmp/signed.heic" "$keys/trust-anchor.pem" && expect Trusted "" assertion.bmffHash.match; then
+    ok "a camera HEIC signed with c2pa.hash.bmff.v2 is Trusted"
+  else bad "signed HEIC"; fi
+  if command -v vips >/dev/null 2>&1; then
+    vips copy "$tmp/signed.heic" "$tmp/heic.v" && ok "signed HEIC still decodes" || bad "signed HEIC does not decode"
+  fi
+else
+  echo "skipped: corpus file sample1.heic absent"
 fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

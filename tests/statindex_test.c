@@ -71,6 +71,7 @@ static int teardown(void **state)
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", f->dir);
     json_decref(f->b.stat_index);
+    free(f->b.stat_index_text);
     free(f);
     return 0;
 }
@@ -83,19 +84,29 @@ static void set_index_mtime(struct fixture *f, time_t when)
     assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
 }
 
+/* An index of one photo, "stories/a/one.jpg", last changed at 1 s. */
+static void index_one_photo(struct fixture *f, struct site_photo *p)
+{
+    struct diag d;
+    diag_clear(&d);
+    *p = (struct site_photo){.src_path = "stories/a/one.jpg", .status = ST_OK,
+                             .have_stat = true, .have_head = true};
+    p->stat = (struct site_stat){.size = 64, .ino = 7, .dev = 3, .mtime_ns = 1000000000LL,
+                                 .ctime_ns = 1000000001LL};
+    memset(p->content, 'a', 64);
+    p->content[64] = '\0';
+    f->b.photos = p;
+    f->b.n_photos = 1;
+    assert_int_equal(site_stat_index_save(&f->b, &d), ST_OK);
+}
+
 static void index_lookup_rules(void **state)
 {
     struct fixture *f = *state;
     struct diag d;
     diag_clear(&d);
-    struct site_photo p = {.src_path = "stories/a/one.jpg", .status = ST_OK, .have_stat = true,
-                           .have_head = true};
-    p.stat = (struct site_stat){.size = 64, .ino = 7, .dev = 3, .mtime_ns = 1000000000LL,
-                                .ctime_ns = 1000000001LL};
-    memset(p.content, 'a', 64);
-    f->b.photos = &p;
-    f->b.n_photos = 1;
-    assert_int_equal(site_stat_index_save(&f->b, &d), ST_OK);
+    struct site_photo p;
+    index_one_photo(f, &p);
 
     char content[65];
     site_stat_index_load(&f->b);
@@ -131,6 +142,47 @@ static void index_lookup_rules(void **state)
     site_stat_index_load(&f->b);
     assert_null(f->b.stat_index);
     assert_false(site_stat_index_lookup(&f->b, &p, content));
+    f->b.photos = NULL;
+}
+
+static time_t index_mtime(struct fixture *f)
+{
+    char path[TS_LIMIT_PATH];
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/.tearsheet/stat-index.json", f->dir);
+    assert_int_equal(stat(path, &sb), 0);
+    return sb.st_mtime;
+}
+
+/* A no-op build leaves an index that would not change alone (its mtime
+ * stays the cut-off), but rewrites it when an entry is racy under it:
+ * the new mtime must be later than every stat it records. */
+static void unchanged_index_left_alone(void **state)
+{
+    struct fixture *f = *state;
+    struct diag d;
+    diag_clear(&d);
+    struct site_photo p;
+    index_one_photo(f, &p);
+
+    set_index_mtime(f, 1000000); /* the photo (1 s) is older: trusted */
+    site_stat_index_load(&f->b);
+    assert_int_equal(site_stat_index_save(&f->b, &d), ST_OK);
+    assert_int_equal(index_mtime(f), 1000000);
+
+    /* a changed entry: written */
+    json_decref(f->b.stat_index);
+    site_stat_index_load(&f->b);
+    p.stat.size = 65;
+    assert_int_equal(site_stat_index_save(&f->b, &d), ST_OK);
+    assert_true(index_mtime(f) > 1000000);
+
+    /* the same bytes, but the photo is not older than the index: written */
+    json_decref(f->b.stat_index);
+    set_index_mtime(f, 1);
+    site_stat_index_load(&f->b);
+    assert_int_equal(site_stat_index_save(&f->b, &d), ST_OK);
+    assert_true(index_mtime(f) > 1);
     f->b.photos = NULL;
 }
 
@@ -176,6 +228,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(index_lookup_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(unchanged_index_left_alone, setup, teardown),
         cmocka_unit_test_setup_teardown(header_cache, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -282,4 +282,15 @@
 #define TS_LIMIT_CAWG_IDENTITIES 16
 #endif
 
+/* c2pa (BMFF hash, hash_bmff.c): boxes visited while matching the
+ * exclusions (each exclusion walks the tree once; an MP4 with 10000
+ * fragments is ~60000 boxes) and exclusions per assertion (c2pa-rs
+ * writes 5; each costs one walk). */
+#ifndef TS_LIMIT_BMFF_HASH_BOXES
+#define TS_LIMIT_BMFF_HASH_BOXES 200000
+#endif
+#ifndef TS_LIMIT_BMFF_EXCLUSIONS
+#define TS_LIMIT_BMFF_EXCLUSIONS 64
+#endif
+
 #endif

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "c2pa/c2pa_internal.h"
+#include "c2pa/bmff_internal.h"
 #include "container/container.h"
 
 /* ---- locating the store ---- */
@@ -154,8 +154,6 @@ static const char *unsupported_format(struct span a)
         return "image/tiff";
     if (span_starts_with(a, "\xFF\x0A", 2) || (a.len >= 12 && memcmp(a.ptr + 4, "JXL ", 4) == 0))
         return "image/jxl";
-    if (a.len >= 12 && memcmp(a.ptr + 4, "ftyp", 4) == 0)
-        return "image/heif";
     if (span_starts_with(a, "<?xml", 5) || span_starts_with(a, "<svg", 4))
         return "image/svg+xml";
     return NULL;
@@ -179,6 +177,12 @@ enum status c2pa_store_find(struct span asset, const char *name, uint8_t **store
     if (container_is_webp(asset)) {
         *format = "image/webp";
         return chunk_store(asset, false, store, store_len, excl_start, excl_len, d);
+    }
+    if (c2pa_bmff_is(asset)) {
+        /* A.5: a top-level 'uuid' box; its place is what the BMFF
+         * hash must exclude (excl_* stays for a c2pa.hash.data) */
+        *format = c2pa_bmff_media_type(asset);
+        return c2pa_bmff_store_find(asset, store, store_len, excl_start, excl_len, d);
     }
     if ((name && str_ends_with(name, ".c2pa")) ||
         (asset.len >= 8 && memcmp(asset.ptr + 4, "jumb", 4) == 0)) {

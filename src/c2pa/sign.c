@@ -27,6 +27,7 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include "c2pa/bmff_internal.h"
 #include "c2pa/c2pa_internal.h"
 #include "c2pa/sign_internal.h"
 #include "container/container.h"
@@ -34,10 +35,12 @@
 #define MIME_JPEG "image/jpeg"
 #define MIME_WEBP "image/webp"
 
-/* The hard binding being written: one exclusion, the hash, the pad;
- * for a box hash, the box names before and after the store and the
- * hashes of those two runs. */
+/* The hard binding being written: one exclusion, the hash, the pad
+ * (c2pa.hash.data); or, for ISO-BMFF, c2pa.hash.bmff.v2 with its
+ * fixed exclusions and the hash; or, for a box hash, the box names
+ * before and after the store and the hashes of those two runs. */
 struct binding {
+    bool bmff;
     uint64_t start, length;
     uint8_t hash[32];
     size_t pad;
@@ -234,6 +237,38 @@ static void box_hash_cbor(struct c2pa_sign_out *o, const struct binding *bd)
     c2pa_sign_cbor_map_end(&m, o);
 }
 
+/* §18.6.3: the exclusions every BMFF hash needs (our C2PA box, ftyp
+ * whose brands may change, mfra) and the hash. Fixed size, so the
+ * store's size does not depend on the hash. */
+static const char *const bmff_paths[3] = {"/uuid", "/ftyp", "/mfra"};
+
+static void bmff_hash_cbor(struct c2pa_sign_out *o, const struct binding *bd)
+{
+    struct c2pa_sign_cbor_map m;
+    c2pa_sign_cbor_map_begin(&m, 4096);
+    struct c2pa_sign_out *list = c2pa_sign_cbor_map_text(&m, "exclusions");
+    c2pa_sign_cbor_array(list, 3);
+    for (int i = 0; i < 3; i++) {
+        struct c2pa_sign_cbor_map ex, dm;
+        c2pa_sign_cbor_map_begin(&ex, 256);
+        c2pa_sign_cbor_text(c2pa_sign_cbor_map_text(&ex, "xpath"), bmff_paths[i]);
+        if (i == 0) {
+            /* only the box whose extended type is C2PA's (A.5.1.1) */
+            struct c2pa_sign_out *data = c2pa_sign_cbor_map_text(&ex, "data");
+            c2pa_sign_cbor_array(data, 1);
+            c2pa_sign_cbor_map_begin(&dm, 64);
+            c2pa_sign_cbor_uint(c2pa_sign_cbor_map_text(&dm, "offset"), 8);
+            c2pa_sign_cbor_bytes(c2pa_sign_cbor_map_text(&dm, "value"), c2pa_bmff_uuid, 16);
+            c2pa_sign_cbor_map_end(&dm, data);
+        }
+        c2pa_sign_cbor_map_end(&ex, list);
+    }
+    c2pa_sign_cbor_text(c2pa_sign_cbor_map_text(&m, "name"), "jumbf manifest");
+    c2pa_sign_cbor_text(c2pa_sign_cbor_map_text(&m, "alg"), "sha256");
+    c2pa_sign_cbor_bytes(c2pa_sign_cbor_map_text(&m, "hash"), bd->hash, 32);
+    c2pa_sign_cbor_map_end(&m, o);
+}
+
 /* One CBOR assertion: jumb{jumd(cbor, label), cbor{payload}}; returns
  * the superbox offset for its hash. */
 static size_t cbor_assertion(struct c2pa_sign_out *o, const char *label,
@@ -253,10 +288,9 @@ static size_t cbor_assertion(struct c2pa_sign_out *o, const char *label,
 /* ---- the claim and its signature ----------------------------------- */
 
 static void claim_cbor(struct c2pa_sign_out *o, const struct signing *g,
-                       const uint8_t hashes[3][32])
+                       const uint8_t hashes[3][32], const char *binding_label)
 {
-    const char *const labels[3] = {"c2pa.ingredient.v3", "c2pa.actions.v2",
-                                   g->in->box_hash ? "c2pa.hash.boxes" : "c2pa.hash.data"};
+    const char *const labels[3] = {"c2pa.ingredient.v3", "c2pa.actions.v2", binding_label};
     char url[512];
     struct c2pa_sign_cbor_map m;
     c2pa_sign_cbor_map_begin(&m, 65536);
@@ -368,15 +402,20 @@ static enum status build_store(const struct signing *g, const struct binding *bd
     actions_cbor(&act, g, hashes[0]);
     at = cbor_assertion(o, "c2pa.actions.v2", &act);
     c2pa_sign_jumbf_content_hash(o, at, hashes[1]);
-    if (g->in->box_hash)
+    const char *binding_label = bd->bmff          ? "c2pa.hash.bmff.v2"
+                                : g->in->box_hash ? "c2pa.hash.boxes"
+                                                  : "c2pa.hash.data";
+    if (bd->bmff)
+        bmff_hash_cbor(&dh, bd);
+    else if (g->in->box_hash)
         box_hash_cbor(&dh, bd);
     else
         data_hash_cbor(&dh, bd);
-    at = cbor_assertion(o, g->in->box_hash ? "c2pa.hash.boxes" : "c2pa.hash.data", &dh);
+    at = cbor_assertion(o, binding_label, &dh);
     c2pa_sign_jumbf_content_hash(o, at, hashes[2]);
     c2pa_sign_jumbf_close(o, as_at);
 
-    claim_cbor(&claim, g, (const uint8_t(*)[32])hashes);
+    claim_cbor(&claim, g, (const uint8_t(*)[32])hashes, binding_label);
     c2pa_sign_out_fail(o, claim.st);
     c2pa_sign_jumbf_uuid_4cc(uuid, "c2cl");
     at = c2pa_sign_jumbf_super_open(o, uuid, "c2pa.claim.v2");
@@ -507,6 +546,52 @@ static enum status webp_prefix(struct span asset, struct c2pa_sign_out *o, struc
     return o->st;
 }
 
+/*
+ * ISO-BMFF (AVIF, HEIF): pass 1 sizes the store (the BMFF hash
+ * assertion has a fixed size, so the hash cannot change it); the file
+ * is laid out with a C2PA box of that size after ftyp and its iloc
+ * offsets moved; it is hashed with those post-embed offsets (§18.6.2);
+ * pass 2 signs, and the store is copied into the box, which the hash
+ * excludes.
+ */
+static enum status sign_bmff(const struct signing *g, struct binding *bd,
+                             struct c2pa_sign_out *store, struct c2pa_sign_out *file,
+                             struct diag *d)
+{
+    enum status st;
+    struct c2pa_bmff_excl ex[3];
+    size_t at = 0, box_len = 0;
+    unsigned n = 0;
+    bd->bmff = true;
+    memset(bd->hash, 0, sizeof bd->hash);
+    if ((st = build_store(g, bd, store)) != ST_OK)
+        return st;
+    size_t store_len = store->b.len;
+    if (!size_add(store_len, C2PA_BMFF_BOX_HEADER, &box_len))
+        return diag_set(d, ST_LIMIT, "c2pa", DIAG_NO_OFFSET, "manifest store too large");
+    if ((st = c2pa_bmff_sign_layout(g->in->asset, box_len, &file->b, &at, d)) != ST_OK)
+        return st;
+    memset(ex, 0, sizeof ex);
+    for (int i = 0; i < 3; i++)
+        c2pa_bmff_xpath(bmff_paths[i], &ex[i]);
+    ex[0].n_data = 1;
+    ex[0].data[0].offset = 8;
+    ex[0].data[0].value = span_make(c2pa_bmff_uuid, 16);
+    st = c2pa_bmff_hash(span_make(c2pa_sign_out_bytes(file), file->b.len), ex, 3, 2, EVP_sha256(),
+                        bd->hash, &n, d);
+    if (st != ST_OK)
+        return st;
+    buf_reset(&store->b);
+    if ((st = build_store(g, bd, store)) != ST_OK)
+        return st;
+    if (store->b.len != store_len)
+        return diag_set(d, ST_INTERNAL, "c2pa", DIAG_NO_OFFSET,
+                        "manifest size changed between passes (%zu, %zu)", store_len,
+                        store->b.len);
+    memcpy(file->b.data + at + C2PA_BMFF_BOX_HEADER, store->b.data, store_len);
+    return ST_OK;
+}
+
 static void put_le32(uint8_t *p, uint32_t v)
 {
     for (int i = 0; i < 4; i++)
@@ -570,11 +655,13 @@ enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input 
         goto abort;
     }
     bool webp = container_is_webp(in->asset);
-    if (!webp && !container_is_jpeg(in->asset)) {
-        st = diag_set(d, ST_UNSUPPORTED, "c2pa", 0, "only JPEG and WebP derivatives are signed");
+    bool bmff = !webp && container_is_bmff(in->asset);
+    if (!webp && !bmff && !container_is_jpeg(in->asset)) {
+        st = diag_set(d, ST_UNSUPPORTED, "c2pa", 0,
+                      "only JPEG, WebP and AVIF/HEIF derivatives are signed");
         goto abort;
     }
-    g.format = webp ? MIME_WEBP : MIME_JPEG;
+    g.format = webp ? MIME_WEBP : bmff ? c2pa_bmff_media_type(in->asset) : MIME_JPEG;
     st = c2pa_sign_find_store(in->asset, &existing, &existing_len, d);
     if (st == ST_OK) {
         st = diag_set(d, ST_UNSUPPORTED, "c2pa", DIAG_NO_OFFSET,
@@ -606,6 +693,11 @@ enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input 
     uuid_set_version(h, 8);
     uuid_text(h, g.ingredient_iid, sizeof g.ingredient_iid, "xmp:iid:");
 
+    if (bmff) {
+        if ((st = sign_bmff(&g, &bd, &store, &file, d)) == ST_OK)
+            *out = (uint8_t *)buf_detach(&file.b, out_len);
+        goto abort;
+    }
     size_t at = 0;
     if (webp) {
         if ((st = webp_prefix(in->asset, &prefix, d)) != ST_OK)

@@ -16,6 +16,7 @@
 
 #include <openssl/sha.h>
 
+#include "c2pa/bmff_internal.h"
 #include "c2pa/sign_internal.h"
 #include "container/container.h"
 
@@ -123,6 +124,10 @@ enum status c2pa_sign_find_store(struct span file, uint8_t **store, size_t *len,
         return find_jpeg(file, store, len, d);
     if (container_is_webp(file))
         return find_webp(file, store, len, d);
+    if (c2pa_bmff_is(file)) {
+        size_t at = 0, box = 0;
+        return c2pa_bmff_store_find(file, store, len, &at, &box, d);
+    }
     return ST_NOT_FOUND;
 }
 
@@ -136,6 +141,8 @@ const char *c2pa_sign_media_type(struct span file)
         return "image/webp";
     if (container_is_tiff(file))
         return "image/tiff";
+    if (container_is_bmff(file))
+        return c2pa_bmff_media_type(file);
     return "application/octet-stream";
 }
 

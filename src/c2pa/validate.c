@@ -22,7 +22,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
 
-#include "c2pa/c2pa_internal.h"
+#include "c2pa/bmff_internal.h"
 
 struct vctx {
     struct span asset;
@@ -228,6 +228,20 @@ done:
     free(url);
     if (m)
         cbor_decref(&m);
+}
+
+/* §18.6: BMFF hashes live in hash_bmff.c */
+static void check_bmff_hash(struct vctx *v, struct c2pa_results *res, size_t node,
+                            const char *claim_alg)
+{
+    char *url = node_url(v, node);
+    size_t c = jumbf_content(v->j, node);
+    struct span p = c != JUMBF_NONE && strcmp(v->j->nodes[c].type, "cbor") == 0
+                        ? v->j->nodes[c].payload
+                        : span_make(NULL, 0);
+    if (c2pa_bmff_hash_check(v->asset, p, v->j->nodes[node].label, claim_alg, url, res))
+        v->r->summary.altered = true;
+    free(url);
 }
 
 /* ---- certificate checks ---- */
@@ -725,6 +739,8 @@ static void check_assertions(struct vctx *v, size_t man, struct c2pa_results *re
         size_t content = jumbf_content(v->j, hard[0]);
         if (label_is(label, "c2pa.hash.data"))
             check_data_hash(v, res, hard[0], claim_alg);
+        else if (label_is(label, "c2pa.hash.bmff"))
+            check_bmff_hash(v, res, hard[0], claim_alg);
         else if (label_is(label, "c2pa.hash.boxes")) {
             /* not CBOR: an empty payload, reported malformed */
             struct span p = {0};
@@ -735,8 +751,8 @@ static void check_assertions(struct vctx *v, size_t man, struct c2pa_results *re
                 v->r->summary.altered = true;
             free(u);
         } else {
-            /* §18.6 BMFF hashes: not implemented here, so the binding
-             * is reported unverified rather than guessed. */
+            /* a hard binding this validator does not know (collection
+             * hashes): reported unverified rather than guessed */
             char *u = node_url(v, hard[0]);
             results_add(res, C2PA_FAILURE, "algorithm.unsupported", u,
                         "hard binding %s is not supported by tearsheet", label);

@@ -28,6 +28,43 @@ static bool slug_ok(const char *s)
     return true;
 }
 
+/*
+ * story_load's work, but keeping the SHA-256 of exactly the bytes that
+ * were parsed: a story page is skipped when that hash (with its photos'
+ * and the site's) is the one it was last rendered from (pages.c), so it
+ * must not come from a second read that could see a newer file.
+ */
+static enum status load_story(const char *dir, const char *slug, struct story **out,
+                              char sha[65], struct diag *d)
+{
+    char path[TS_LIMIT_PATH];
+    uint8_t *data = NULL;
+    size_t len = 0;
+    struct story *s = NULL;
+    enum status st;
+    *out = NULL;
+    if (!path_join(path, sizeof path, dir, "story.md")) {
+        st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "story path too long");
+        goto abort;
+    }
+    if ((st = file_read_all(path, TS_LIMIT_TEXT_BYTES, &data, &len, d)) != ST_OK ||
+        (st = story_parse(path, (const char *)data, len, &s, d)) != ST_OK)
+        goto abort;
+    s->slug = str_dup(slug);
+    s->dir = str_dup(dir);
+    if (!s->slug || !s->dir) {
+        st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
+        goto abort;
+    }
+    site_sha256_hex(data, len, sha);
+    *out = s;
+    s = NULL;
+abort:
+    story_free(s);
+    free(data);
+    return st;
+}
+
 /* Every stories/<slug>/story.md, in name order. */
 enum status site_load_stories(struct site_build *b, struct diag *d)
 {
@@ -61,6 +98,8 @@ enum status site_load_stories(struct site_build *b, struct diag *d)
     closedir(dh);
     qsort(names, n, sizeof *names, cmp_name);
     b->stories = calloc(n ? n : 1, sizeof *b->stories);
+    b->story_sha = calloc(n ? n : 1, sizeof *b->story_sha);
+    b->broken_slugs = calloc(n ? n : 1, sizeof *b->broken_slugs);
     for (size_t i = 0; i < n; i++) {
         char sub[TS_LIMIT_PATH];
         struct diag sd;
@@ -72,12 +111,17 @@ enum status site_load_stories(struct site_build *b, struct diag *d)
             b->report->errors++;
         } else {
             struct story *s = NULL;
-            if (story_load(sub, names[i], &s, &sd) != ST_OK) {
+            char sha[65];
+            if (load_story(sub, names[i], &s, sha, &sd) != ST_OK) {
                 log_diag(LOG_ERROR, &sd);
                 b->report->errors++;
+                /* its published pages stay until it is fixed or deleted */
+                if (b->broken_slugs && (b->broken_slugs[b->n_broken] = str_dup(names[i])))
+                    b->n_broken++;
             } else if (s->draft) {
                 story_free(s);
-            } else if (b->stories) {
+            } else if (b->stories && b->story_sha) {
+                memcpy(b->story_sha[b->n_stories], sha, sizeof sha);
                 b->stories[b->n_stories++] = s;
             } else {
                 story_free(s);
@@ -88,6 +132,21 @@ enum status site_load_stories(struct site_build *b, struct diag *d)
     free(names);
     b->report->stories = (unsigned)b->n_stories;
     return ST_OK;
+}
+
+void site_stories_free(struct site_build *b)
+{
+    for (size_t i = 0; i < b->n_stories; i++)
+        story_free(b->stories[i]);
+    free(b->stories);
+    free(b->story_sha);
+    for (size_t i = 0; i < b->n_broken; i++)
+        free(b->broken_slugs[i]);
+    free(b->broken_slugs);
+    b->stories = NULL;
+    b->story_sha = NULL;
+    b->broken_slugs = NULL;
+    b->n_stories = b->n_broken = 0;
 }
 
 /* One job per distinct photo of each story; missing files reported
@@ -254,8 +313,10 @@ static enum status load_signer(struct site_build *b, struct diag *d)
     if ((st = c2pa_signer_load(dir, &b->signer, d)) != ST_OK)
         return st == ST_NOMEM ? st : ST_CONFIG;
     char text[65 + 16 + 65];
-    snprintf(text, sizeof text, "%s\nsign %s", b->settings_fingerprint,
-             c2pa_signer_fingerprint(b->signer));
+    /* " avif": AVIF derivatives are signed since the BMFF hash came,
+     * so ones cached unsigned before must be made again */
+    snprintf(text, sizeof text, "%s\nsign %s%s", b->settings_fingerprint,
+             c2pa_signer_fingerprint(b->signer), b->image.formats[IMAGE_AVIF] ? " avif" : "");
     site_sha256_hex(text, strlen(text), b->settings_fingerprint);
     if (!b->cfg->trust)
         return ST_OK;
@@ -313,6 +374,10 @@ enum status site_build(const struct site_build_options *opt, struct site_build_r
     }
     if ((st = file_mkdirs(b.out_dir, d)) != ST_OK || (st = file_mkdirs(head_dir, d)) != ST_OK)
         goto abort;
+    /* what the last build wrote: unchanged pages are not rendered
+     * again. Before the theme is loaded, so a theme file changed from
+     * here on shows as a changed fingerprint at the end (manifest.c). */
+    site_manifest_begin(&b);
     settings_from_config(&b);
     if ((st = load_signer(&b, d)) != ST_OK)
         goto abort;
@@ -336,10 +401,13 @@ enum status site_build(const struct site_build_options *opt, struct site_build_r
     if (site_stat_index_save(&b, &id) != ST_OK)
         log_diag(LOG_WARN, &id); /* the next build just reads every photo */
     st = site_pages_write(&b, d);
+    if (st == ST_OK)
+        site_cache_gc(&b); /* at most once a day */
     report->seconds_pages = now_seconds() - t2;
 abort:
     report->seconds = now_seconds() - t0;
     json_decref(b.stat_index);
+    free(b.stat_index_text);
     for (size_t i = 0; i < b.n_photos; i++) {
         struct site_photo *p = &b.photos[i];
         free(p->src_path);
@@ -351,9 +419,10 @@ abort:
         json_decref(p->credentials);
     }
     free(b.photos);
-    for (size_t i = 0; i < b.n_stories; i++)
-        story_free(b.stories[i]);
-    free(b.stories);
+    site_stories_free(&b);
+    json_decref(b.manifest_old);
+    json_decref(b.manifest_new);
+    json_decref(b.page_warnings);
     site_theme_free(&b.theme);
     c2pa_signer_free(b.signer);
     c2pa_trust_free(b.trust);

@@ -84,6 +84,18 @@ struct site_build {
     /* stat index of the last build ("photos" object), read-only during jobs */
     json_t *stat_index;
     int64_t stat_index_ns; /* the index file's mtime: the racy cut-off */
+    char *stat_index_text; /* its bytes, to leave an unchanged index alone */
+    size_t stat_index_len;
+    /* stories/<slug>/story.md hashes, parallel to stories (build.c) */
+    char (*story_sha)[65];
+    /* stories that failed to load: their published files are kept */
+    char **broken_slugs;
+    size_t n_broken;
+    /* build manifest (manifest.c): the last build's, this build's */
+    json_t *manifest_old, *manifest_new;
+    char inputs_fp[65];      /* version, binary, site.yaml, theme files */
+    char page_fp[65];        /* of the page being rendered, "" = none */
+    json_t *page_warnings;   /* warnings its rendering logged */
     /* worker pool */
     pthread_mutex_t lock;
     size_t next_photo;
@@ -97,6 +109,7 @@ struct site_build {
 /* build.c: every stories/<slug>/story.md that is not a draft (lint.c
  * reads the same stories the build publishes). */
 enum status site_load_stories(struct site_build *b, struct diag *d);
+void site_stories_free(struct site_build *b); /* what site_load_stories made */
 
 /* theme.c */
 enum status site_theme_load(struct site_build *b, struct diag *d);
@@ -127,6 +140,22 @@ bool site_head_save(const struct site_build *b, const char *content, const uint8
                     size_t len);
 enum status site_head_load(const struct site_build *b, const char *content, uint8_t **data,
                            size_t *len);
+
+/* manifest.c: the build manifest, .tearsheet/build.json — each page's
+ * input fingerprint and the files each story published, so unchanged
+ * pages are not rendered and a deleted story's files are removed. */
+void site_manifest_begin(struct site_build *b);
+bool site_page_fresh(struct site_build *b, const char *rel, const char *fp);
+void site_page_begin(struct site_build *b, const char *fp);
+void site_page_warn(struct site_build *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void site_page_written(struct site_build *b, const char *rel);
+/* A page that could not be rendered keeps its published file. */
+void site_page_failed(struct site_build *b, const char *rel);
+void site_manifest_finish(struct site_build *b);
+/* cachegc.c: removes cache entries this build did not use once they are
+ * old enough (docs/performance.md "Incremental builds"). */
+void site_cache_gc(struct site_build *b);
 
 /* pages.c */
 enum status site_pages_write(struct site_build *b, struct diag *d);

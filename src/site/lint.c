@@ -402,9 +402,7 @@ enum status site_lint(const char *site_dir, FILE *out, struct site_lint_report *
         lint_story(&l, b.stories[i]);
     report->unreadable_stories = br.errors;
 abort:
-    for (size_t i = 0; i < b.n_stories; i++)
-        story_free(b.stories[i]);
-    free(b.stories);
+    site_stories_free(&b);
     story_site_free(b.cfg);
     return st;
 }

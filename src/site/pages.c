@@ -229,9 +229,8 @@ static enum status figure_cb(void *ud, const char *src, const char *alt, const c
 
     const char *alt_text = photo_alt(p, alt, fc->lang);
     if (!alt_text) {
-        log_msg(LOG_WARN, "%s: line %u: photo '%s' has no alt text (IPTC Alt Text or ![alt](...))",
-                fc->story->path, p->line, p->file);
-        b->report->warnings++;
+        site_page_warn(b, "%s: line %u: photo '%s' has no alt text (IPTC Alt Text or ![alt](...))",
+                       fc->story->path, p->line, p->file);
         alt_text = m->headline ? m->headline : "";
     }
     const char *caption = meta_lang_pick(&m->description_langs, fc->lang);
@@ -363,8 +362,11 @@ static enum status write_page(struct site_build *b, const char *rel_path, const 
             st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "output path too long");
         else
             st = site_write_if_changed(path, out.data ? out.data : "", out.len, d);
-        if (st == ST_OK)
+        if (st == ST_OK) {
             b->report->pages++;
+            b->report->pages_rendered++;
+            site_page_written(b, rel_path);
+        }
     }
     buf_free(&out);
     return st;
@@ -949,11 +951,87 @@ static void prune(struct site_build *b)
     }
 }
 
+/*
+ * Fingerprints of what a story page and a licence form page are made
+ * from, so an unchanged one is not rendered again (manifest.c). `g`
+ * covers the whole site: the binary, site.yaml, the theme, the
+ * derivative settings and the navigation. Per story: the bytes of its
+ * story.md as parsed. Per photo: its key (content, settings, rights),
+ * id, file and status, and what its page shows of the derivatives and
+ * credentials (taken from the cache entry of that key). A photo's
+ * metadata is a function of its content and the settings (the reader
+ * is part of the binary) plus the rights defaults from story.md and
+ * site.yaml, so the key and the hashes above cover it.
+ */
+static void photo_inputs(struct buf *h, const struct site_photo *p)
+{
+    buf_printf(h, "photo %s %s %d %s %u %u %u.%u.%u\n", p->id, p->file, (int)p->status, p->key,
+               p->result.width, p->result.height, p->result.dominant_rgb[0],
+               p->result.dominant_rgb[1], p->result.dominant_rgb[2]);
+    for (size_t i = 0; p->status == ST_OK && i < p->result.n_outputs; i++) {
+        const struct image_output *o = &p->result.outputs[i];
+        buf_printf(h, "out %d %u %u %s\n", (int)o->format, o->width, o->height, base_name(o->path));
+    }
+    if (p->credentials) {
+        char *text = json_dumps(p->credentials, JSON_COMPACT | JSON_SORT_KEYS);
+        buf_printf(h, "credentials %s\n", text ? text : "?");
+        free(text);
+    }
+}
+
+static void story_fingerprint(const struct site_build *b, const char *g, size_t story,
+                              size_t first_photo, char out[65])
+{
+    const struct story *s = b->stories[story];
+    struct buf h;
+    buf_init(&h, TS_LIMIT_PAGE_BYTES * 4);
+    buf_printf(&h, "story %s %s %s\n", g, s->slug, b->story_sha[story]);
+    for (size_t i = first_photo; i < b->n_photos && b->photos[i].story == s; i++)
+        photo_inputs(&h, &b->photos[i]);
+    site_sha256_hex(h.data ? h.data : "", h.len, out);
+    buf_free(&h);
+}
+
+static void form_fingerprint(const struct site_build *b, const char *g, size_t story,
+                             const struct site_photo *p, char out[65])
+{
+    struct buf h;
+    buf_init(&h, TS_LIMIT_PAGE_BYTES);
+    buf_printf(&h, "form %s %s %s\n", g, p->story_slug, b->story_sha[story]);
+    photo_inputs(&h, p);
+    site_sha256_hex(h.data ? h.data : "", h.len, out);
+    buf_free(&h);
+}
+
+/* The fingerprint of a site-wide page: its name, `g`, and `extra` (the
+ * index: the fingerprints of every story page, for its covers). */
+static void site_page_fingerprint(const char *rel, const char *g, const char *extra,
+                                  char out[65])
+{
+    struct buf h;
+    buf_init(&h, TS_LIMIT_PAGE_BYTES * 4);
+    buf_printf(&h, "page %s %s %s\n", rel, g, extra ? extra : "");
+    site_sha256_hex(h.data ? h.data : "", h.len, out);
+    buf_free(&h);
+}
+
 enum status site_pages_write(struct site_build *b, struct diag *d)
 {
     json_t *pages = json_array();
     enum status st;
+    char g[65], fp[65];
+    struct buf all; /* every story page's fingerprint, for the index */
+    buf_init(&all, (b->n_stories + 1) * 66);
     render_pages(b, pages, false);
+    {
+        char *nav = json_dumps(pages, JSON_COMPACT);
+        struct buf h;
+        buf_init(&h, TS_LIMIT_PAGE_BYTES * 4);
+        buf_printf(&h, "site %s %s %s\n", b->inputs_fp, b->settings_fingerprint, nav ? nav : "?");
+        site_sha256_hex(h.data ? h.data : "", h.len, g);
+        buf_free(&h);
+        free(nav);
+    }
     char css_path[TS_LIMIT_PATH];
     if (!path_join(css_path, sizeof css_path, b->out_dir, b->theme.css_name)) {
         st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "output path too long");
@@ -970,37 +1048,85 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
         if ((st = site_write_if_changed(js_path, b->theme.pow_js, b->theme.pow_js_len, d)) != ST_OK)
             goto abort;
     }
+    /* the plan holds each story's photos together, in story order */
+    size_t first = 0;
     for (size_t i = 0; i < b->n_stories; i++) {
         struct diag sd;
         diag_clear(&sd);
+        char rel[TS_LIMIT_PATH];
+        story_fingerprint(b, g, i, first, fp);
+        buf_printf(&all, "%s\n", fp);
+        while (first < b->n_photos && b->photos[first].story == b->stories[i])
+            first++;
+        snprintf(rel, sizeof rel, "%s/index.html", b->stories[i]->slug);
+        if (site_page_fresh(b, rel, fp))
+            continue;
+        site_page_begin(b, fp);
         if (render_story(b, b->stories[i], pages, &sd) != ST_OK) {
             log_diag(LOG_ERROR, &sd);
             b->report->errors++;
+            site_page_failed(b, rel);
         }
     }
-    if ((st = render_index(b, pages, d)) != ST_OK)
-        goto abort;
+    /* each site-wide page: skipped when fresh, else rendered under its
+     * fingerprint (a failure stops the build, as before) */
+    site_page_fingerprint("index.html", g, all.data, fp);
+    if (!site_page_fresh(b, "index.html", fp)) {
+        site_page_begin(b, fp);
+        if ((st = render_index(b, pages, d)) != ST_OK)
+            goto abort;
+    }
+    site_page_begin(b, NULL);
     render_pages(b, pages, true); /* each page's failure is reported and counted */
-    if ((st = render_404(b, pages, d)) != ST_OK)
-        goto abort;
-    if ((st = render_credentials_page(b, pages, d)) != ST_OK)
-        goto abort;
-    for (size_t i = 0; i < b->n_photos; i++) {
+    site_page_fingerprint("404.html", g, NULL, fp);
+    if (!site_page_fresh(b, "404.html", fp)) {
+        site_page_begin(b, fp);
+        if ((st = render_404(b, pages, d)) != ST_OK)
+            goto abort;
+    }
+    /* it says whether any photo's credentials are trusted */
+    site_page_fingerprint("content-credentials/index.html", g, all.data, fp);
+    if (!site_page_fresh(b, "content-credentials/index.html", fp)) {
+        site_page_begin(b, fp);
+        if ((st = render_credentials_page(b, pages, d)) != ST_OK)
+            goto abort;
+    }
+    for (size_t i = 0, story = 0; i < b->n_photos; i++) {
+        struct site_photo *p = &b->photos[i];
         struct diag fd;
         diag_clear(&fd);
-        if (b->photos[i].status == ST_OK && render_form_page(b, &b->photos[i], pages, &fd) != ST_OK) {
+        char rel[TS_LIMIT_PATH];
+        while (story < b->n_stories && b->stories[story] != p->story)
+            story++;
+        if (p->status != ST_OK || story == b->n_stories)
+            continue;
+        form_fingerprint(b, g, story, p, fp);
+        snprintf(rel, sizeof rel, "license/%s/%s/index.html", p->story_slug, p->id);
+        if (site_page_fresh(b, rel, fp))
+            continue;
+        site_page_begin(b, fp);
+        if (render_form_page(b, p, pages, &fd) != ST_OK) {
             log_diag(LOG_ERROR, &fd);
             b->report->errors++;
+            site_page_failed(b, rel);
         }
     }
-    if ((st = render_thanks(b, pages, d)) != ST_OK)
-        goto abort;
+    site_page_fingerprint("licensing/thanks/index.html", g, NULL, fp);
+    if (!site_page_fresh(b, "licensing/thanks/index.html", fp)) {
+        site_page_begin(b, fp);
+        if ((st = render_thanks(b, pages, d)) != ST_OK)
+            goto abort;
+    }
+    site_page_begin(b, NULL);
     if ((st = write_photos_json(b, d)) != ST_OK)
         goto abort;
     if ((st = write_sitemap(b, pages, d)) != ST_OK)
         goto abort;
     prune(b);
+    site_manifest_finish(b);
 abort:
+    site_page_begin(b, NULL);
+    buf_free(&all);
     json_decref(pages);
     return st;
 }

@@ -94,13 +94,24 @@ static void fill_rights(struct site_build *b, struct site_photo *p)
     }
 }
 
-static enum status load_manifest(const char *dir, struct image_result *r, json_t **credentials)
+/* `ids` gets each output's (inode, device), taken while checking it
+ * exists, so publishing it needs one stat, not two. */
+static enum status load_manifest(const char *dir, struct image_result *r, json_t **credentials,
+                                 struct stat *ids, size_t max_ids)
 {
     char path[TS_LIMIT_PATH];
     if (!path_join(path, sizeof path, dir, "manifest.json"))
         return ST_LIMIT;
+    /* read whole, then parsed from memory: jansson's file reader takes
+     * a character at a time, and this runs for every cached photo */
+    uint8_t *text = NULL;
+    size_t text_len = 0;
+    struct diag ignored;
+    if (file_read_all(path, TS_LIMIT_TEXT_BYTES, &text, &text_len, &ignored) != ST_OK)
+        return ST_NOT_FOUND;
     json_error_t err;
-    json_t *j = json_load_file(path, 0, &err);
+    json_t *j = json_loadb((const char *)text, text_len, 0, &err);
+    free(text);
     if (!j)
         return ST_NOT_FOUND;
     enum status st = ST_MALFORMED;
@@ -114,6 +125,8 @@ static enum status load_manifest(const char *dir, struct image_result *r, json_t
     for (int i = 0; i < 3; i++)
         r->dominant_rgb[i] = (uint8_t)json_integer_value(json_array_get(dom, (size_t)i));
     size_t n = json_array_size(outs);
+    if (n > max_ids)
+        goto abort;
     r->outputs = calloc(n ? n : 1, sizeof *r->outputs);
     if (!r->outputs) {
         st = ST_NOMEM;
@@ -137,7 +150,7 @@ static enum status load_manifest(const char *dir, struct image_result *r, json_t
         io->width = (unsigned)json_integer_value(json_object_get(o, "width"));
         io->height = (unsigned)json_integer_value(json_object_get(o, "height"));
         io->bytes = (size_t)json_integer_value(json_object_get(o, "bytes"));
-        if (!path_join(io->path, sizeof io->path, dir, file) || !file_exists(io->path))
+        if (!path_join(io->path, sizeof io->path, dir, file) || stat(io->path, &ids[i]) != 0)
             goto abort;
         r->n_outputs++;
     }
@@ -181,12 +194,17 @@ static enum status save_manifest(const char *dir, const struct image_result *r,
 }
 
 /* Hard-links a cached derivative into the output (copying across file
- * systems); an identical file already there is left alone. */
-static enum status publish(const char *from, const char *to, struct diag *d)
+ * systems); an identical file already there is left alone. `from_sb`:
+ * the cache file's stat when the caller has it, else NULL. */
+static enum status publish(const char *from, const struct stat *from_sb, const char *to,
+                           struct diag *d)
 {
     struct stat a, b;
-    if (stat(to, &b) == 0 && stat(from, &a) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
-        return ST_OK;
+    if (stat(to, &b) == 0 && (from_sb || stat(from, &a) == 0)) {
+        const struct stat *f = from_sb ? from_sb : &a;
+        if (f->st_ino == b.st_ino && f->st_dev == b.st_dev)
+            return ST_OK;
+    }
     unlink(to);
     if (link(from, to) == 0)
         return ST_OK;
@@ -209,12 +227,10 @@ static void published_name(const struct site_photo *p, const struct image_output
 }
 
 /*
- * Rewrites each JPEG and WebP derivative with a C2PA manifest signed
- * by the site's key (docs/c2pa-sign.md): the original as the parentOf
- * ingredient, opened → resized (→ converted). AVIF is left unsigned:
- * its manifest would need a BMFF hash binding, which we do not write.
- * The original's own manifest store is not carried yet: that needs
- * the reader's validation results (c2pa_sign_input.original_results).
+ * Rewrites each JPEG, WebP and AVIF derivative with a C2PA manifest
+ * signed by the site's key (docs/c2pa-sign.md): the original as the
+ * parentOf ingredient, opened → resized (→ converted). JPEG and WebP
+ * carry a data hash, AVIF a BMFF hash (c2pa.hash.bmff.v2).
  */
 static enum status sign_outputs(struct site_build *b, struct site_photo *p, struct span original,
                                 struct diag *d)
@@ -242,7 +258,7 @@ static enum status sign_outputs(struct site_build *b, struct site_photo *p, stru
         carry = true;
     for (size_t i = 0; i < p->result.n_outputs; i++) {
         struct image_output *o = &p->result.outputs[i];
-        if (o->format != IMAGE_JPEG && o->format != IMAGE_WEBP)
+        if (o->format != IMAGE_JPEG && o->format != IMAGE_WEBP && o->format != IMAGE_AVIF)
             continue;
         if ((st = file_read_all(o->path, TS_LIMIT_PHOTO_BYTES, &asset, &asset_len, d)) != ST_OK)
             goto abort;
@@ -330,7 +346,11 @@ static enum status process_photo(struct site_build *b, struct site_photo *p)
         st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "cache path too long");
         goto abort;
     }
-    if (load_manifest(dir, &p->result, &p->credentials) == ST_OK) {
+    /* a cached entry's outputs, as load_manifest found them */
+    struct stat ids[IMAGE_MAX_WIDTHS * IMAGE_FORMAT_COUNT];
+    bool have_ids = false;
+    if (load_manifest(dir, &p->result, &p->credentials, ids, sizeof ids / sizeof *ids) == ST_OK) {
+        have_ids = true;
         p->cached = true;
     } else {
         if ((st = file_mkdirs(dir, d)) != ST_OK)
@@ -384,7 +404,7 @@ static enum status process_photo(struct site_build *b, struct site_photo *p)
             st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "output path too long");
             goto abort;
         }
-        if ((st = publish(o->path, to, d)) != ST_OK)
+        if ((st = publish(o->path, have_ids ? &ids[i] : NULL, to, d)) != ST_OK)
             goto abort;
         snprintf(o->path, sizeof o->path, "%s", to);
     }

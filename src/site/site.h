@@ -48,6 +48,9 @@ struct site_build_report {
     unsigned photos_read;     /* photo files whose bytes were read */
     size_t photo_bytes_read;  /* ours, plus the file size when libvips decodes it */
     double seconds_plan, seconds_photos, seconds_pages;
+    unsigned pages_rendered;  /* pages whose inputs changed (the rest are skipped) */
+    unsigned outputs_removed; /* files of deleted stories and pages removed */
+    unsigned cache_removed;   /* cache entries removed as unused and old */
 };
 
 /*

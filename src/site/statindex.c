@@ -3,7 +3,8 @@
  * skip reading unchanged photos (docs/performance.md "Incremental
  * builds"). The index, <site>/.tearsheet/stat-index.json, maps each
  * photo path of the last build to its (size, mtime, ctime, inode,
- * device) and the SHA-256 of its bytes. The header cache,
+ * device) and the SHA-256 of its bytes; it is rewritten only when that
+ * changes (same_as_before says why that keeps the racy rule). The header cache,
  * .tearsheet/cache/head/<sha256>, holds the photo's bytes up to and
  * including the SOS segment header: every segment meta_read looks at.
  * A photo whose stat matches is therefore known without opening it:
@@ -55,10 +56,21 @@ void site_stat_index_load(struct site_build *b)
     struct stat sb;
     json_t *j = NULL;
     b->stat_index = NULL;
+    free(b->stat_index_text);
+    b->stat_index_text = NULL;
+    b->stat_index_len = 0;
     if (!index_path(b, path, sizeof path) || stat(path, &sb) != 0)
         goto abort;
     json_error_t err;
-    j = json_load_file(path, 0, &err);
+    struct diag ignored;
+    uint8_t *text = NULL;
+    size_t len = 0;
+    if (file_read_all(path, TS_LIMIT_TEXT_BYTES, &text, &len, &ignored) != ST_OK)
+        goto abort;
+    j = json_loadb((const char *)text, len, 0, &err);
+    /* kept to tell whether this build's index would be the same */
+    b->stat_index_text = (char *)text;
+    b->stat_index_len = len;
     if (!j || json_integer_value(json_object_get(j, "version")) != STAT_INDEX_VERSION ||
         !json_is_object(json_object_get(j, "photos"))) {
         log_msg(LOG_DEBUG, "%s: not a stat index of this version; every photo is read", path);
@@ -94,6 +106,29 @@ bool site_stat_index_lookup(const struct site_build *b, const struct site_photo 
     return true;
 }
 
+/*
+ * The index's mtime is the racy cut-off, so it must be later than
+ * every stat it records. An index whose bytes would not change, and
+ * whose every entry was trusted under the old file's mtime, keeps that
+ * mtime as a valid cut-off: it is left alone, and a no-op build writes
+ * nothing. Any entry not strictly older than the old index (a photo
+ * changed in the tick the index was written) makes it rewritten, as
+ * before.
+ */
+static bool same_as_before(const struct site_build *b, const char *text)
+{
+    if (!b->stat_index || !b->stat_index_text || strlen(text) != b->stat_index_len ||
+        memcmp(text, b->stat_index_text, b->stat_index_len) != 0)
+        return false;
+    for (size_t i = 0; i < b->n_photos; i++) {
+        const struct site_photo *p = &b->photos[i];
+        if (p->status == ST_OK && p->have_stat && p->have_head &&
+            p->stat.mtime_ns >= b->stat_index_ns)
+            return false;
+    }
+    return true;
+}
+
 enum status site_stat_index_save(struct site_build *b, struct diag *d)
 {
     json_t *photos = json_object();
@@ -119,9 +154,7 @@ enum status site_stat_index_save(struct site_build *b, struct diag *d)
         st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
     else if (!index_path(b, path, sizeof path))
         st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "site path too long");
-    else
-        /* Always rewritten, even when identical: its mtime is the racy
-         * cut-off, so it must be later than every stat it records. */
+    else if (!same_as_before(b, text))
         st = file_write_atomic(path, text, strlen(text), d);
     free(text);
     return st;

@@ -1,0 +1,21 @@
+/*
+ * module.c — the one exported symbol of tearsheet-vips.so (the
+ * libvips-using part of the image module built as a loadable module,
+ * see lazy.c): a table of image.c's entry points. Everything else in
+ * the module is built with hidden visibility.
+ *
+ * Must never: hold state; the table is constant.
+ */
+#include "image/module.h"
+
+__attribute__((visibility("default"))) const struct image_module *image_module_v1(void)
+{
+    static const struct image_module m = {
+        .version = TS_VERSION,
+        .set_log_level = log_set_level,
+        .init = image_init,
+        .shutdown = image_shutdown,
+        .derive = image_derive,
+    };
+    return &m;
+}
