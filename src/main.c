@@ -155,6 +155,10 @@ static json_t *report_json(const char *path, const struct c2pa_report *r)
                   "has_manifest", r->has_manifest, "unreadable", r->unreadable, "error", r->error,
                   "active_manifest", r->active_label, "validation_state", c2pa_state_str(r->state),
                   "manifest_count", (json_int_t)r->manifest_count);
+    if (r->sidecar)
+        json_object_set_new(o, "sidecar", json_string(r->sidecar));
+    if (r->sidecar_ignored)
+        json_object_set_new(o, "sidecar_ignored", json_string(r->sidecar_ignored));
     if (r->has_manifest) {
         json_t *deltas = json_array();
         for (size_t i = 0; i < r->n_deltas; i++) {
@@ -230,15 +234,10 @@ static int cmd_verify(int argc, char **argv)
         }
         if (path[0] == '-' && path[1])
             continue;
-        uint8_t *data = NULL;
-        size_t len = 0;
         struct c2pa_report r;
         memset(&r, 0, sizeof r);
         diag_clear(&d);
-        diag_set_file(&d, path);
-        enum status st = file_read_all(path, TS_LIMIT_PHOTO_BYTES, &data, &len, &d);
-        if (st == ST_OK)
-            st = c2pa_verify(span_make(data, len), path, trust, &r, &d);
+        enum status st = c2pa_verify_file(path, trust, &r, &d);
         if (st != ST_OK) {
             log_diag(LOG_ERROR, &d);
             rc = EXIT_PROBLEMS;
@@ -261,7 +260,6 @@ static int cmd_verify(int argc, char **argv)
             }
         }
         c2pa_report_free(&r);
-        free(data);
     }
     if (json)
         print_json(all, nfiles);

@@ -1,7 +1,10 @@
 /*
  * c2pa_sign_tool.c — a test driver for the signer (not installed):
- *   c2pa_sign_tool [--ocsp RESPONSE.der] KEYDIR ORIGINAL DERIVATIVE OUT [ORACLE.json]
- * signs DERIVATIVE (JPEG or WebP) as made from ORIGINAL and writes OUT;
+ *   c2pa_sign_tool [--box-hash] [--sidecar] [--ocsp RESPONSE.der] KEYDIR ORIGINAL DERIVATIVE OUT
+ *                  [ORACLE.json]
+ * signs DERIVATIVE (JPEG or WebP) as made from ORIGINAL and writes OUT
+ * (with --box-hash, bound by c2pa.hash.boxes instead of c2pa.hash.data;
+ * with --sidecar, OUT is the manifest store for a sidecar .c2pa);
  * --ocsp staples an OCSP response in the signature (rVals, §14.5.2).
  * With ORACLE.json (the oracle's report on ORIGINAL) the original's
  * manifest store is carried along, with the reference validator's
@@ -67,19 +70,30 @@ int main(int argc, char **argv)
     diag_clear(&d);
     json_t *report = NULL;
     struct c2pa_sign_results results = {0};
+    bool box_hash = false, sidecar = false, usage = false;
     uint8_t *ocsp = NULL;
     size_t ocsp_len = 0;
-    if (argc > 2 && strcmp(argv[1], "--ocsp") == 0) {
-        if (file_read_all(argv[2], 1 << 20, &ocsp, &ocsp_len, &d) != ST_OK) {
-            log_diag(LOG_ERROR, &d);
-            return 2;
+    for (; argc > 1 && strncmp(argv[1], "--", 2) == 0; argc--, argv++) {
+        if (strcmp(argv[1], "--box-hash") == 0) {
+            box_hash = true;
+        } else if (strcmp(argv[1], "--sidecar") == 0) {
+            sidecar = true;
+        } else if (strcmp(argv[1], "--ocsp") == 0 && argc > 2 && !ocsp) {
+            if (file_read_all(argv[2], 1 << 20, &ocsp, &ocsp_len, &d) != ST_OK) {
+                log_diag(LOG_ERROR, &d);
+                return 2;
+            }
+            argc--;
+            argv++;
+        } else {
+            usage = true;
+            break;
         }
-        argv += 2;
-        argc -= 2;
     }
-    if (argc != 5 && argc != 6) {
-        fprintf(stderr, "usage: c2pa_sign_tool [--ocsp RESPONSE.der] KEYDIR ORIGINAL DERIVATIVE "
-                        "OUT [ORACLE.json]\n");
+    if (usage || (argc != 5 && argc != 6)) {
+        fprintf(stderr,
+                "usage: c2pa_sign_tool [--box-hash] [--sidecar] [--ocsp RESPONSE.der] KEYDIR "
+                "ORIGINAL DERIVATIVE OUT [ORACLE.json]\n");
         free(ocsp);
         return 2;
     }
@@ -110,6 +124,8 @@ int main(int argc, char **argv)
         .title = base_name(argv[4]),
         .generator_name = "tearsheet",
         .generator_version = TS_VERSION,
+        .box_hash = box_hash,
+        .sidecar = sidecar,
         .ocsp_response = span_make(ocsp, ocsp_len),
     };
     if (c2pa_sign(s, &in, &out, &out_len, &d) != ST_OK ||

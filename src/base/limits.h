@@ -245,6 +245,15 @@
 #define TS_LIMIT_BMFF_ITEMS 4096
 #endif
 
+/* c2pa compressed manifests (c2cm/brob, C2PA 2.2 §11.2.4): the bytes
+ * one manifest may decompress to. Real manifests with a thumbnail are
+ * < 2 MB; Brotli reaches ratios of 1:10^6 on runs of zeros, so a few
+ * KB of brob could otherwise become gigabytes. All manifests of one
+ * store together stay under TS_LIMIT_C2PA_STORE_BYTES. */
+#ifndef TS_LIMIT_C2PA_MANIFEST_BYTES
+#define TS_LIMIT_C2PA_MANIFEST_BYTES ((size_t)16 << 20)
+#endif
+
 /* c2pa (trust): stapled OCSP responses read from one claim
  * signature's rVals (§14.5.2: one for the signer and one per
  * intermediate it includes; each costs a signature verification). */

@@ -105,6 +105,10 @@ struct c2pa_report {
     struct c2pa_delta *deltas;
     size_t n_deltas;
     struct c2pa_summary summary;
+    /* c2pa_verify_file: the sidecar (file name) the store was read
+     * from; or a sidecar that was there but not read because the photo
+     * carries its own store. NULL otherwise. */
+    char *sidecar, *sidecar_ignored;
 };
 
 /* Trust anchors (PEM bundle of root/intermediate CA certificates). */
@@ -130,6 +134,27 @@ const char *c2pa_state_str(enum c2pa_state s); /* "Invalid", "Valid", "Trusted",
 /* Plain-words account of a report for a terminal (one paragraph per
  * topic); strings from the file are control-character-free. */
 enum status c2pa_report_describe(const struct c2pa_report *r, struct buf *out);
+
+/* ---- sidecars (sidecar.c) ----
+ * A photo without an embedded store may have its manifest store in a
+ * sidecar next to it: "photo.jpg" → "photo.c2pa" (same name, extension
+ * .c2pa). When both exist the embedded store wins (as in c2pa-rs): it
+ * is bound to the photo's own bytes, and the report says the sidecar
+ * was not read. */
+
+/* The sidecar path of `asset_path`; false when it does not fit. */
+bool c2pa_sidecar_name(const char *asset_path, char *out, size_t outlen);
+/* Validates `asset` (the photo; its hard binding is checked over the
+ * photo's bytes) against the store in `sidecar`; a photo with its own
+ * store is validated as c2pa_verify does. */
+enum status c2pa_verify_sidecar(struct span asset, const char *name, struct span sidecar,
+                                const struct c2pa_trust *trust, struct c2pa_report *out,
+                                struct diag *d);
+/* Reads `path` and validates it: its embedded store, else the sidecar
+ * next to it (out->sidecar says so). ST_IO / ST_NOT_FOUND with a diag
+ * when the file (or an existing sidecar) cannot be read. */
+enum status c2pa_verify_file(const char *path, const struct c2pa_trust *trust,
+                             struct c2pa_report *out, struct diag *d);
 
 /* ---- building blocks, public for the fuzz targets and unit tests ---- */
 
@@ -221,6 +246,14 @@ struct c2pa_sign_input {
     const char *title;          /* the derivative's dc:title (its file name) */
     const char *generator_name; /* claim_generator_info.name, e.g. "tearsheet" */
     const char *generator_version;
+    /* Hard binding: false (default) c2pa.hash.data with one exclusion;
+     * true c2pa.hash.boxes (§18.7): the boxes before the store, the
+     * "C2PA" box, the boxes after it, each run with one hash. */
+    bool box_hash;
+    /* true: *out is the manifest store alone, for a sidecar next to the
+     * unchanged asset ("photo.c2pa", §11.4); the data hash then covers
+     * every byte of the asset (its one exclusion is empty). */
+    bool sidecar;
     /* A DER OCSPResponse about the signing certificate to staple in the
      * COSE unprotected header (§14.5.2 rVals), or an empty span. */
     struct span ocsp_response;

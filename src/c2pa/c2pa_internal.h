@@ -9,6 +9,7 @@
 
 #include <cbor.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include "c2pa/c2pa.h"
@@ -29,6 +30,11 @@ struct jumbf_node {
 struct c2pa_jumbf {
     struct jumbf_node *nodes;
     size_t n;
+    /* compressed manifests (compressed.c): the decompressed bytes the
+     * grafted nodes point into, and why the last one failed */
+    uint8_t **owned;
+    size_t n_owned, expanded_bytes;
+    char compressed_error[160];
 };
 /* Superbox child with the given label (unique), or JUMBF_NONE. */
 size_t jumbf_child(const struct c2pa_jumbf *j, size_t parent, const char *label, bool *dup);
@@ -138,5 +144,47 @@ struct c2pa_trust {
     X509_STORE *store;
     size_t n;
 };
+
+/* ---- certificate profile of the chain (cert_profile.c) ---- */
+/* §14.5.1.1 for x5chain certificates after the leaf (each issues the
+ * one before it): false with the reason in why when one fails. */
+bool cert_chain_profile(STACK_OF(X509) * chain, char *why, size_t whylen);
+
+/* ---- compressed manifests (compressed.c, jumbf.c) ---- */
+/* §11.2.4 / §15.5.4: replaces the brob content of every c2cm manifest
+ * of the store by the decompressed manifest's boxes (the c2cm node
+ * keeps its compressed payload, which is what hashed URIs cover, and
+ * takes the inner manifest's type). One that cannot be expanded stays
+ * c2cm, with the reason in j->compressed_error. ST_NOMEM only. */
+enum status compressed_expand(struct c2pa_jumbf *j, struct diag *d);
+/* Parses `bytes` (owned by j from now on, even on error) as the single
+ * manifest superbox that the c2cm manifest `node` holds, and links its
+ * boxes under `node`. ST_MALFORMED: not a manifest with node's label. */
+enum status jumbf_graft(struct c2pa_jumbf *j, size_t node, uint8_t *bytes, size_t len,
+                        struct diag *d);
+
+/* ---- general box hash (hash_boxes.c) ---- */
+/* "sha256", "sha384", "sha512" (§13.1); NULL for anything else. */
+const EVP_MD *md_by_name(const char *alg);
+/* One box of an asset as §18.7.3 names it ("SOI", "APP1", "IHDR",
+ * "C2PA" for the whole store, "c2pa.after" for bytes past the end). */
+struct boxes_box {
+    char name[16];
+    size_t start, len;
+};
+struct boxes_map {
+    struct boxes_box *b;
+    size_t n, cap;
+};
+/* The boxes of a JPEG, PNG or WebP in file order; ST_UNSUPPORTED for
+ * other formats, ST_MALFORMED/ST_TRUNCATED with a diag. */
+enum status boxes_map_build(struct span asset, const char *format, struct boxes_map *out,
+                            struct diag *d);
+void boxes_map_free(struct boxes_map *m);
+/* §15.12.3: checks a c2pa.hash.boxes assertion (its CBOR payload) and
+ * adds assertion.boxesHash.match or one failure code to res; true when
+ * the asset was changed (mismatch or unknown box). */
+bool boxes_hash_check(struct span asset, const char *format, struct span payload,
+                      const char *claim_alg, const char *url, struct c2pa_results *res);
 
 #endif

@@ -341,6 +341,8 @@ enum status c2pa_jumbf_parse(struct span in, struct c2pa_jumbf **out, struct dia
         st = diag_set(d, ST_MALFORMED, "JUMBF", 0, "not a C2PA manifest store (no c2pa superbox)");
         goto abort;
     }
+    if ((st = compressed_expand(p.j, d)) != ST_OK)
+        goto abort;
     *out = p.j;
     p.j = NULL;
 abort:
@@ -348,10 +350,44 @@ abort:
     return st;
 }
 
+enum status jumbf_graft(struct c2pa_jumbf *j, size_t node, uint8_t *bytes, size_t len,
+                        struct diag *d)
+{
+    uint8_t **no = realloc(j->owned, (j->n_owned + 1) * sizeof *no);
+    if (!no) {
+        free(bytes);
+        return ST_NOMEM;
+    }
+    j->owned = no;
+    j->owned[j->n_owned++] = bytes;
+    struct parser p = {.j = j, .cap = j->n, .store = span_make(bytes, len), .d = d};
+    size_t inner = j->n;
+    enum status st = parse_boxes(&p, span_make(bytes, len), 0, JUMBF_NONE, 1);
+    if (st != ST_OK)
+        return st;
+    struct jumbf_node *in = inner < j->n ? &j->nodes[inner] : NULL;
+    if (!in || in->next_sibling != JUMBF_NONE || strcmp(in->type, "jumb") != 0 ||
+        !(jumbf_uuid_is(in, "c2ma") || jumbf_uuid_is(in, "c2um")))
+        return diag_set(d, ST_MALFORMED, "brob box", j->nodes[node].offset,
+                        "the decompressed bytes are not one standard or update manifest");
+    if (strcmp(in->label, j->nodes[node].label) != 0)
+        return diag_set(d, ST_MALFORMED, "brob box", j->nodes[node].offset,
+                        "the decompressed manifest's label differs from the c2cm label");
+    /* the inner manifest's boxes become the c2cm node's children */
+    j->nodes[node].first_child = in->first_child;
+    for (size_t c = in->first_child; c != JUMBF_NONE; c = j->nodes[c].next_sibling)
+        j->nodes[c].parent = node;
+    memcpy(j->nodes[node].uuid, in->uuid, 16);
+    return ST_OK;
+}
+
 void c2pa_jumbf_free(struct c2pa_jumbf *j)
 {
     if (!j)
         return;
+    for (size_t i = 0; i < j->n_owned; i++)
+        free(j->owned[i]);
+    free(j->owned);
     free(j->nodes);
     free(j);
 }

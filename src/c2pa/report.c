@@ -81,6 +81,8 @@ void c2pa_report_free(struct c2pa_report *r)
         return;
     free(r->error);
     free(r->active_label);
+    free(r->sidecar);
+    free(r->sidecar_ignored);
     results_free(&r->active);
     for (size_t i = 0; i < r->n_deltas; i++) {
         free(r->deltas[i].ingredient_uri);
@@ -166,6 +168,15 @@ static void put_clean(struct buf *b, const char *s)
 enum status c2pa_report_describe(const struct c2pa_report *r, struct buf *b)
 {
     const struct c2pa_summary *s = &r->summary;
+    if (r->sidecar) {
+        buf_puts(b, "  (from sidecar ");
+        put_clean(b, r->sidecar);
+        buf_puts(b, ")\n");
+    } else if (r->sidecar_ignored) {
+        buf_puts(b, "  (sidecar ");
+        put_clean(b, r->sidecar_ignored);
+        buf_puts(b, " not read: the photo carries its own content credentials)\n");
+    }
     if (!r->has_manifest) {
         const char *e = r->error ? r->error : "no content credentials";
         buf_puts(b, "  ");

@@ -28,6 +28,7 @@
 #include <openssl/sha.h>
 
 #include "c2pa/bmff_internal.h"
+#include "c2pa/c2pa_internal.h"
 #include "c2pa/sign_internal.h"
 #include "container/container.h"
 
@@ -36,12 +37,16 @@
 
 /* The hard binding being written: one exclusion, the hash, the pad
  * (c2pa.hash.data); or, for ISO-BMFF, c2pa.hash.bmff.v2 with its
- * fixed exclusions and the hash. */
+ * fixed exclusions and the hash; or, for a box hash, the box names
+ * before and after the store and the hashes of those two runs. */
 struct binding {
     bool bmff;
     uint64_t start, length;
     uint8_t hash[32];
     size_t pad;
+    const char **names; /* n_before, then n_after */
+    size_t n_before, n_after;
+    uint8_t hash_after[32];
 };
 
 struct signing {
@@ -200,6 +205,38 @@ static void data_hash_cbor(struct c2pa_sign_out *o, const struct binding *bd)
     c2pa_sign_cbor_map_end(&m, o);
 }
 
+/* One run of boxes of a box hash (§18.7.4 box-hash-map). */
+static void box_run_cbor(struct c2pa_sign_out *list, const char *const *names, size_t n,
+                         const uint8_t *hash, size_t hash_len, size_t pad)
+{
+    struct c2pa_sign_cbor_map m;
+    c2pa_sign_cbor_map_begin(&m, 65536);
+    struct c2pa_sign_out *nl = c2pa_sign_cbor_map_text(&m, "names");
+    c2pa_sign_cbor_array(nl, n);
+    for (size_t i = 0; i < n; i++)
+        c2pa_sign_cbor_text(nl, names[i]);
+    c2pa_sign_cbor_bytes(c2pa_sign_cbor_map_text(&m, "hash"), hash, hash_len);
+    c2pa_sign_cbor_zeros(c2pa_sign_cbor_map_text(&m, "pad"), pad);
+    c2pa_sign_cbor_map_end(&m, list);
+}
+
+/* c2pa.hash.boxes: [before the store], ["C2PA"] with hash h'00', [after]. */
+static void box_hash_cbor(struct c2pa_sign_out *o, const struct binding *bd)
+{
+    static const char *const c2pa_name[1] = {"C2PA"};
+    static const uint8_t zero[1] = {0};
+    struct c2pa_sign_cbor_map m;
+    c2pa_sign_cbor_map_begin(&m, 1 << 20);
+    c2pa_sign_cbor_text(c2pa_sign_cbor_map_text(&m, "alg"), "sha256");
+    struct c2pa_sign_out *list = c2pa_sign_cbor_map_text(&m, "boxes");
+    c2pa_sign_cbor_array(list, bd->n_after ? 3 : 2);
+    box_run_cbor(list, bd->names, bd->n_before, bd->hash, 32, bd->pad);
+    box_run_cbor(list, c2pa_name, 1, zero, 1, 0);
+    if (bd->n_after)
+        box_run_cbor(list, bd->names + bd->n_before, bd->n_after, bd->hash_after, 32, 0);
+    c2pa_sign_cbor_map_end(&m, o);
+}
+
 /* §18.6.3: the exclusions every BMFF hash needs (our C2PA box, ftyp
  * whose brands may change, mfra) and the hash. Fixed size, so the
  * store's size does not depend on the hash. */
@@ -345,7 +382,7 @@ static enum status build_store(const struct signing *g, const struct binding *bd
     uint8_t uuid[16], hashes[3][32];
     c2pa_sign_out_init(&ing, C2PA_SIGN_MAX_STORE);
     c2pa_sign_out_init(&act, 65536);
-    c2pa_sign_out_init(&dh, 4096);
+    c2pa_sign_out_init(&dh, 1 << 20);
     c2pa_sign_out_init(&claim, 65536);
 
     c2pa_sign_jumbf_uuid_4cc(uuid, "c2pa");
@@ -365,9 +402,13 @@ static enum status build_store(const struct signing *g, const struct binding *bd
     actions_cbor(&act, g, hashes[0]);
     at = cbor_assertion(o, "c2pa.actions.v2", &act);
     c2pa_sign_jumbf_content_hash(o, at, hashes[1]);
-    const char *binding_label = bd->bmff ? "c2pa.hash.bmff.v2" : "c2pa.hash.data";
+    const char *binding_label = bd->bmff          ? "c2pa.hash.bmff.v2"
+                                : g->in->box_hash ? "c2pa.hash.boxes"
+                                                  : "c2pa.hash.data";
     if (bd->bmff)
         bmff_hash_cbor(&dh, bd);
+    else if (g->in->box_hash)
+        box_hash_cbor(&dh, bd);
     else
         data_hash_cbor(&dh, bd);
     at = cbor_assertion(o, binding_label, &dh);
@@ -557,6 +598,40 @@ static void put_le32(uint8_t *p, uint32_t v)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
+/* The box names of a box hash (§18.7.3): JPEG — the derivative's
+ * segments before the insertion point, then those after it (bytes past
+ * EOI stay in the file, as "c2pa.after"); WebP — the RIFF header, the
+ * VP8X that webp_prefix adds to a simple file, the chunks (trailing
+ * bytes are not copied), then the store at the end. */
+static enum status box_names(const struct signing *g, bool webp, size_t at, struct boxes_map *map,
+                             struct binding *bd)
+{
+    enum status st = boxes_map_build(g->in->asset, webp ? MIME_WEBP : MIME_JPEG, map, g->d);
+    if (st != ST_OK)
+        return st;
+    bd->names = calloc(map->n + 1, sizeof *bd->names);
+    if (!bd->names)
+        return ST_NOMEM;
+    size_t n = 0;
+    for (size_t i = 0; i < map->n; i++) {
+        const struct boxes_box *b = &map->b[i];
+        if (webp && strcmp(b->name, "c2pa.after") == 0)
+            continue;
+        bd->names[n++] = b->name;
+        if (webp && i == 1 && (strcmp(b->name, "VP8 ") == 0 || strcmp(b->name, "VP8L") == 0)) {
+            bd->names[n - 1] = "VP8X";
+            bd->names[n++] = b->name;
+        }
+        if (webp || b->start < at)
+            bd->n_before++;
+        else
+            bd->n_after++;
+    }
+    if (webp)
+        bd->n_before = n;
+    return ST_OK;
+}
+
 /* ---- the whole job ---------------------------------------------------- */
 
 enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input *in, uint8_t **out,
@@ -566,6 +641,7 @@ enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input 
     struct signing g = {.s = s, .in = in, .d = d};
     struct c2pa_sign_out store, prefix, file;
     struct binding bd = {0};
+    struct boxes_map map = {0};
     uint8_t *existing = NULL;
     size_t existing_len = 0;
     c2pa_sign_out_init(&store, C2PA_SIGN_MAX_STORE + ((size_t)1 << 20));
@@ -631,6 +707,26 @@ enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input 
         goto abort;
     }
 
+    if (in->box_hash && (st = box_names(&g, webp, at, &map, &bd)) != ST_OK)
+        goto abort;
+    if (in->sidecar && in->box_hash) {
+        st = diag_set(d, ST_USAGE, "c2pa", DIAG_NO_OFFSET,
+                      "a sidecar is bound by a data hash, not a box hash");
+        goto abort;
+    }
+    if (in->sidecar) {
+        /* nothing is inserted: one store, over the asset as it is */
+        bd.start = bd.length = 0;
+        SHA256(in->asset.ptr, in->asset.len, bd.hash);
+        bd.pad = 0;
+        if ((st = build_store(&g, &bd, &store)) != ST_OK)
+            goto abort;
+        *out = (uint8_t *)buf_detach(&store.b, out_len);
+        if (!*out)
+            st = ST_NOMEM;
+        goto abort;
+    }
+
     /* pass 1: the size, with the widest length and no pad */
     bd.start = at;
     bd.length = 0xFFFFFFFFu;
@@ -653,8 +749,16 @@ enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input 
         /* The exclusion is exactly the inserted bytes, so the rest of
          * the file is the derivative as it was given. */
         SHA256(in->asset.ptr, in->asset.len, bd.hash);
+        if (in->box_hash) {
+            /* the boxes before and after the store are the
+             * derivative's own bytes on either side of it */
+            SHA256(in->asset.ptr, at, bd.hash);
+            SHA256(in->asset.ptr + at, in->asset.len - at, bd.hash_after);
+        }
     }
-    bd.pad = uint_size(0xFFFFFFFFu) - uint_size(bd.length) + extra;
+    /* a box hash does not change size with the store: only WebP's
+     * evening byte needs padding */
+    bd.pad = in->box_hash ? extra : uint_size(0xFFFFFFFFu) - uint_size(bd.length) + extra;
 
     /* pass 2: the real store, which must have the size pass 1 promised */
     buf_reset(&store.b);
@@ -684,6 +788,8 @@ enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input 
     }
     *out = (uint8_t *)buf_detach(&file.b, out_len);
 abort:
+    free(bd.names);
+    boxes_map_free(&map);
     free(existing);
     c2pa_sign_out_free(&store);
     c2pa_sign_out_free(&prefix);

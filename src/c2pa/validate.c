@@ -28,6 +28,7 @@ struct vctx {
     struct span asset;
     const char *format;
     size_t excl_start, excl_len;
+    bool embedded; /* the store is inside the asset (JPEG, PNG, WebP) */
     struct span store;
     struct c2pa_jumbf *j;
     const struct c2pa_trust *trust;
@@ -42,19 +43,6 @@ struct vctx {
      * one pass per manifest, not fan-out^depth. */
     uint8_t *seen;
 };
-
-static const EVP_MD *md_by_name(const char *alg)
-{
-    if (!alg)
-        return NULL;
-    if (strcmp(alg, "sha256") == 0)
-        return EVP_sha256();
-    if (strcmp(alg, "sha384") == 0)
-        return EVP_sha384();
-    if (strcmp(alg, "sha512") == 0)
-        return EVP_sha512();
-    return NULL;
-}
 
 static char *url_of(const struct vctx *v, size_t manifest, const char *rest)
 {
@@ -130,6 +118,19 @@ static int range_cmp(const void *a, const void *b)
     return x->start < y->start ? -1 : x->start > y->start;
 }
 
+/* One exclusion is the store's segments or chunk. A RIFF chunk of odd
+ * length is followed by a pad byte, which writers may or may not count. */
+static bool excl_exact(const struct vctx *v, const struct range *rs, size_t nr)
+{
+    bool webp = strcmp(v->format, "image/webp") == 0;
+    for (size_t i = 0; i < nr; i++)
+        if (rs[i].start == v->excl_start &&
+            (rs[i].len == v->excl_len ||
+             (webp && rs[i].len % 2 == 1 && rs[i].len + 1 == v->excl_len)))
+            return true;
+    return false;
+}
+
 static void check_data_hash(struct vctx *v, struct c2pa_results *res, size_t node,
                             const char *claim_alg)
 {
@@ -187,18 +188,13 @@ static void check_data_hash(struct vctx *v, struct c2pa_results *res, size_t nod
             goto done;
         }
     }
-    /* §15.12.1.2: the exclusion must be exactly the C2PA segments, or
-     * bytes could hide unhashed next to the store. */
-    if (strcmp(v->format, "image/jpeg") == 0) {
-        bool covered = false;
-        for (size_t i = 0; i < nr; i++)
-            if (rs[i].start == v->excl_start && rs[i].len == v->excl_len)
-                covered = true;
-        if (!covered) {
-            snprintf(why, sizeof why,
-                     "the excluded bytes are not exactly the content credentials segments");
-            goto done;
-        }
+    /* §15.12.1.2: the exclusion must be exactly the C2PA segments
+     * (JPEG) or chunk (PNG caBX, WebP C2PA), or bytes could hide
+     * unhashed next to the store. */
+    if (v->embedded && !excl_exact(v, rs, nr)) {
+        snprintf(why, sizeof why, "the excluded bytes are not exactly the content credentials %s",
+                 strcmp(v->format, "image/jpeg") == 0 ? "segments" : "chunk");
+        goto done;
     }
     unsigned char dg[EVP_MAX_MD_SIZE];
     unsigned int dn = 0;
@@ -605,8 +601,11 @@ static void check_signature(struct vctx *v, size_t man, struct c2pa_results *res
     tst_result_free(&tr);
     X509 *leaf = sk_X509_value(cose.chain, 0);
     const char *prob = profile_problem(leaf);
+    char chain_why[300];
     if (prob)
         results_add(res, C2PA_FAILURE, "signingCredential.invalid", surl, "%s", prob);
+    else if (!cert_chain_profile(cose.chain, chain_why, sizeof chain_why))
+        results_add(res, C2PA_FAILURE, "signingCredential.invalid", surl, "%s", chain_why);
     bool inside = X509_cmp_time(X509_get0_notBefore(leaf), &when) < 0 &&
                   X509_cmp_time(X509_get0_notAfter(leaf), &when) > 0;
     /* the signature step ends at its first failure (§15.7, §15.8.2,
@@ -737,14 +736,23 @@ static void check_assertions(struct vctx *v, size_t man, struct c2pa_results *re
                     "more than one hard binding");
     else if (n_hard == 1 && active) {
         const char *label = v->j->nodes[hard[0]].label;
+        size_t content = jumbf_content(v->j, hard[0]);
         if (label_is(label, "c2pa.hash.data"))
             check_data_hash(v, res, hard[0], claim_alg);
         else if (label_is(label, "c2pa.hash.bmff"))
             check_bmff_hash(v, res, hard[0], claim_alg);
-        else {
-            /* §18.7 box hashes: not implemented
-             * (no corpus file or format we publish uses them), so the
-             * binding is reported unverified rather than guessed. */
+        else if (label_is(label, "c2pa.hash.boxes")) {
+            /* not CBOR: an empty payload, reported malformed */
+            struct span p = {0};
+            if (content != JUMBF_NONE && strcmp(v->j->nodes[content].type, "cbor") == 0)
+                p = v->j->nodes[content].payload;
+            char *u = node_url(v, hard[0]);
+            if (boxes_hash_check(v->asset, v->format, p, claim_alg, u, res))
+                v->r->summary.altered = true;
+            free(u);
+        } else {
+            /* a hard binding this validator does not know (collection
+             * hashes): reported unverified rather than guessed */
             char *u = node_url(v, hard[0]);
             results_add(res, C2PA_FAILURE, "algorithm.unsupported", u,
                         "hard binding %s is not supported by tearsheet", label);
@@ -768,6 +776,15 @@ static enum status validate_manifest(struct vctx *v, size_t man, struct c2pa_res
         version = 1;
     }
     char *curl = url_of(v, man, version == 2 ? "c2pa.claim.v2" : "c2pa.claim");
+    if (jumbf_uuid_is(&v->j->nodes[man], "c2cm")) {
+        /* still compressed: compressed.c could not expand it (§15.5.4) */
+        char *murl = url_of(v, man, NULL);
+        results_add(res, C2PA_FAILURE, "manifest.compressed.invalid", murl, "%s",
+                    v->j->compressed_error[0] ? v->j->compressed_error
+                                              : "compressed manifest could not be read");
+        free(murl);
+        goto abort;
+    }
     size_t box = jumbf_content(v->j, cl);
     if (box == JUMBF_NONE || strcmp(v->j->nodes[box].type, "cbor") != 0) {
         results_add(res, C2PA_FAILURE, "claim.missing", curl, "claim box missing");
@@ -822,8 +839,11 @@ static void set_state(struct c2pa_report *r)
         r->state = C2PA_STATE_VALID;
 }
 
-enum status c2pa_verify(struct span asset, const char *name, const struct c2pa_trust *trust,
-                        struct c2pa_report *out, struct diag *d)
+/* `sidecar`: the store's bytes come from a .c2pa file next to the
+ * asset instead of from inside it (c2pa_verify_sidecar). */
+static enum status verify_impl(struct span asset, const char *name, const struct span *sidecar,
+                               const struct c2pa_trust *trust, struct c2pa_report *out,
+                               struct diag *d)
 {
     enum status st;
     struct vctx v = {.asset = asset, .trust = trust, .r = out, .d = d};
@@ -832,6 +852,29 @@ enum status c2pa_verify(struct span asset, const char *name, const struct c2pa_t
     memset(out, 0, sizeof *out);
     st = c2pa_store_find(asset, name, &store, &store_len, &v.format, &v.excl_start, &v.excl_len, d);
     out->format = v.format;
+    v.embedded =
+        v.format && (strcmp(v.format, "image/jpeg") == 0 || strcmp(v.format, "image/png") == 0 ||
+                     strcmp(v.format, "image/webp") == 0);
+    if (sidecar && st != ST_OK && st != ST_NOMEM) {
+        /* no store inside: the sidecar's store, bound to all the asset's
+         * bytes (nothing of it is a store, so no exclusion is exact) */
+        free(store);
+        store = NULL;
+        v.embedded = false;
+        v.excl_start = v.excl_len = 0;
+        if (!v.format)
+            out->format = v.format = "application/octet-stream";
+        st = sidecar->len ? ST_OK : ST_NOT_FOUND;
+        if (st == ST_OK) {
+            store = malloc(sidecar->len);
+            if (!store) {
+                st = ST_NOMEM;
+                goto abort;
+            }
+            memcpy(store, sidecar->ptr, sidecar->len);
+            store_len = sidecar->len;
+        }
+    }
     if (st == ST_NOMEM)
         goto abort;
     if (st == ST_UNSUPPORTED) {
@@ -865,7 +908,7 @@ enum status c2pa_verify(struct span asset, const char *name, const struct c2pa_t
     for (size_t c = v.j->nodes[0].first_child; c != JUMBF_NONE; c = v.j->nodes[c].next_sibling) {
         const struct jumbf_node *n = &v.j->nodes[c];
         if (strcmp(n->type, "jumb") == 0 &&
-            (jumbf_uuid_is(n, "c2ma") || jumbf_uuid_is(n, "c2um"))) {
+            (jumbf_uuid_is(n, "c2ma") || jumbf_uuid_is(n, "c2um") || jumbf_uuid_is(n, "c2cm"))) {
             active = c;
             out->manifest_count++;
         }
@@ -896,6 +939,19 @@ abort:
     c2pa_jumbf_free(v.j);
     free(store);
     return st;
+}
+
+enum status c2pa_verify(struct span asset, const char *name, const struct c2pa_trust *trust,
+                        struct c2pa_report *out, struct diag *d)
+{
+    return verify_impl(asset, name, NULL, trust, out, d);
+}
+
+enum status c2pa_verify_sidecar(struct span asset, const char *name, struct span sidecar,
+                                const struct c2pa_trust *trust, struct c2pa_report *out,
+                                struct diag *d)
+{
+    return verify_impl(asset, name, &sidecar, trust, out, d);
 }
 
 const char *c2pa_state_str(enum c2pa_state s)

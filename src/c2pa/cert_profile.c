@@ -1,0 +1,81 @@
+/*
+ * cert_profile.c — the certificate profile (§14.5.1.1) for the
+ * certificates of an x5chain after the signer's own: each one issues
+ * the certificate before it, so it must be a CA certificate that may
+ * sign certificates, and meet the general requirements.
+ *
+ * Must never: trust anything here (this says whether certificates are
+ * well-formed for C2PA, not whether they chain to an anchor; that is
+ * chain_trusted in validate.c), or read a certificate field except
+ * through OpenSSL's parsed accessors.
+ *
+ * Spec: C2PA 2.2 §14.5.1.1 (v3; Basic Constraints: a key that verifies
+ * certificate signatures has cA asserted; Key Usage present, keyCertSign
+ * only with cA; Subject Key Identifier in a CA; Authority Key Identifier
+ * unless self-signed; EC keys on P-256/384/521, RSA ≥ 2048 bits);
+ * RFC 5280 §4.2.1.1–4.2.1.3, §4.2.1.9.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/ec.h>
+#include <openssl/x509v3.h>
+
+#include "c2pa/c2pa_internal.h"
+
+/* The general key requirements of §14.5.1.1; NULL when met. */
+static const char *key_problem(X509 *x)
+{
+    EVP_PKEY *k = X509_get0_pubkey(x);
+    if (!k)
+        return "its public key cannot be read";
+    int id = EVP_PKEY_get_base_id(k);
+    if ((id == EVP_PKEY_RSA || id == EVP_PKEY_RSA_PSS) && EVP_PKEY_get_bits(k) < 2048)
+        return "its RSA key is shorter than 2048 bits";
+    if (id == EVP_PKEY_EC) {
+        char curve[64];
+        size_t n = 0;
+        if (EVP_PKEY_get_utf8_string_param(k, "group", curve, sizeof curve, &n) != 1 ||
+            (strcmp(curve, "prime256v1") != 0 && strcmp(curve, "secp384r1") != 0 &&
+             strcmp(curve, "secp521r1") != 0))
+            return "its EC key is not on P-256, P-384 or P-521";
+    }
+    return NULL;
+}
+
+/* A certificate that issued the one before it in the chain. */
+static const char *issuer_problem(X509 *x)
+{
+    uint32_t flags = X509_get_extension_flags(x);
+    if (flags & EXFLAG_INVALID)
+        return "its extensions cannot be parsed";
+    if (X509_get_version(x) != X509_VERSION_3)
+        return "it is not version 3";
+    if (!(flags & EXFLAG_BCONS) || !(flags & EXFLAG_CA))
+        return "it signs certificates but is not a CA (basicConstraints cA not asserted)";
+    if (!(flags & EXFLAG_KUSAGE))
+        return "it has no key usage extension";
+    if (!(X509_get_key_usage(x) & KU_KEY_CERT_SIGN))
+        return "its key usage does not allow keyCertSign";
+    if (!X509_get0_subject_key_id(x))
+        return "it is a CA without a subject key identifier";
+    if (!(flags & EXFLAG_SS) && !X509_get0_authority_key_id(x))
+        return "it has no authority key identifier and is not self-signed";
+    return key_problem(x);
+}
+
+bool cert_chain_profile(STACK_OF(X509) * chain, char *why, size_t whylen)
+{
+    for (int i = 1; i < sk_X509_num(chain); i++) {
+        const char *p = issuer_problem(sk_X509_value(chain, i));
+        if (p) {
+            char cn[128] = "";
+            X509_NAME_get_text_by_NID(X509_get_subject_name(sk_X509_value(chain, i)),
+                                      NID_commonName, cn, sizeof cn);
+            snprintf(why, whylen, "certificate %d of the chain (%s): %s", i + 1,
+                     cn[0] ? cn : "no common name", p);
+            return false;
+        }
+    }
+    return true;
+}
