@@ -14,8 +14,10 @@
 # when a replaced or deleted photo's old derivatives stay published, when
 # a rebuild renders pages whose inputs did not change or loads libvips
 # with nothing to encode, when a deleted story's files (ours only) stay,
-# when the cache collector keeps old unused entries or drops used ones, or
-# when a timing is over FACTOR × its target (generous, for ASan builds).
+# or when the cache collector keeps old unused entries or drops used ones.
+# Timings are printed, never asserted by the test (a shared or slow
+# machine must not fail it); --factor F makes a timing over F × its target
+# a failure, for a run by hand on a quiet machine.
 #
 # Must never: write outside its temporary folder.
 #
@@ -30,7 +32,7 @@ shift 2
 photos=1000
 stories=50
 check=0
-factor=1
+factor=0 # 0: timings are reported, not checked
 hugo=1
 keep=0
 repeat=1
@@ -97,7 +99,7 @@ row() {
   local verdict=""
   if [ -n "$4" ]; then
     if awk -v s="$2" -v t="$4" 'BEGIN {exit !(s <= t)}'; then verdict=ok; else verdict=over; fi
-    if [ $check = 1 ] && ! awk -v s="$2" -v t="$4" -v f="$factor" 'BEGIN {exit !(s <= t * f)}'; then
+    if [ "$factor" != 0 ] && ! awk -v s="$2" -v t="$4" -v f="$factor" 'BEGIN {exit !(s <= t * f)}'; then
       fail "$1: $2 s is over $factor x the $4 s target"
     fi
   fi

@@ -11,6 +11,6 @@ if(TARGET tearsheet)
   target_link_libraries(gen_photos PRIVATE PkgConfig::VIPS)
   add_test(NAME incremental_build
            COMMAND bash ${CMAKE_SOURCE_DIR}/bench/incremental.sh $<TARGET_FILE:tearsheet>
-                   $<TARGET_FILE:gen_photos> --photos 200 --stories 10 --check --factor 20 --no-hugo)
+                   $<TARGET_FILE:gen_photos> --photos 200 --stories 10 --check --no-hugo)
   set_tests_properties(incremental_build PROPERTIES TIMEOUT 600)
 endif()
