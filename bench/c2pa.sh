@@ -146,7 +146,15 @@ states() {
   [ -n "$oracle" ] && b=$(node "$oracle" "$f" 2>/dev/null | sed -n 's/.*"validation_state": *"\([A-Za-z]*\)".*/\1/p' | head -1)
   printf '%s/%s' "${a:-none}" "${b:-none}"
 }
-row_fmt='%-44s %6s %8s %8s %10s %7s  %s\n'
+# The file column is as wide as the longest name (CAWG test files are long).
+namew=44
+if [ -d "$corpus" ]; then
+  for f in "$corpus"/*; do
+    b=${f##*/}
+    [ ${#b} -gt "$namew" ] && namew=${#b}
+  done
+fi
+row_fmt="%-${namew}s %6s %8s %8s %10s %7s  %s\n"
 
 say "C2PA benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores shared, CPU seconds (user+sys), median of $repeat"
 say "tearsheet: $ts ($(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown)); oracle: $(if [ -n "$oracle" ]; then echo "c2pa-rs 0.92 wasm, node $(node --version)"; else echo "$why"; fi)"
