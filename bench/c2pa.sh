@@ -155,6 +155,7 @@ if [ -d "$corpus" ]; then
   done
 fi
 row_fmt="%-${namew}s %6s %8s %8s %10s %7s  %s\n"
+row() { printf "$row_fmt" "$@" | sed 's/ *$//' | tee -a "$report"; }
 
 say "C2PA benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores shared, CPU seconds (user+sys), median of $repeat"
 say "tearsheet: $ts ($(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown)); oracle: $(if [ -n "$oracle" ]; then echo "c2pa-rs 0.92 wasm, node $(node --version)"; else echo "$why"; fi)"
@@ -166,13 +167,13 @@ if want corpus; then
   if [ ! -d "$corpus" ]; then
     say "skipped: $corpus not found"
   else
-    printf "$row_fmt" file KB "ours ms" "in-proc" "oracle ms" ratio "state ours/oracle" | tee -a "$report"
+    row file KB "ours ms" "in-proc" "oracle ms" ratio "state ours/oracle"
     # The floor: a 1-byte file that neither tool can read as an asset.
     printf 'x' > "$out/one-byte.bin"
     time_pair "$out/one-byte.bin"
     inproc "$out/one-byte.bin"
-    printf "$row_fmt" "(start-up: a 1-byte file)" 0 "$(ms "$ours_s")" "$in_ms" \
-      "$(orc_ms)" "$(orc_ratio)" "" | tee -a "$report"
+    row "(start-up: a 1-byte file)" 0 "$(ms "$ours_s")" "$in_ms" \
+      "$(orc_ms)" "$(orc_ratio)" ""
     start_ours=$ours_s start_orc=${orc_s:-0}
     tot_ours=0 tot_orc=0 n=0
     for f in "$corpus"/*; do
@@ -182,8 +183,8 @@ if want corpus; then
       inproc "$f"
       tot_in=$(awk -v a="${tot_in:-0}" -v b="$in_ms" 'BEGIN { print a + b }')
       kb=$(( ($(stat -c %s "$f") + 1023) / 1024 ))
-      printf "$row_fmt" "$(basename "$f")" "$kb" "$(ms "$ours_s")" "$in_ms" \
-        "$(orc_ms)" "$(orc_ratio)" "$in_state/$(oracle_state "$f")" | tee -a "$report"
+      row "$(basename "$f")" "$kb" "$(ms "$ours_s")" "$in_ms" \
+        "$(orc_ms)" "$(orc_ratio)" "$in_state/$(oracle_state "$f")"
       tot_ours=$(awk -v a="$tot_ours" -v b="$ours_s" 'BEGIN { print a + b }')
       tot_orc=$(awk -v a="$tot_orc" -v b="${orc_s:-0}" 'BEGIN { print a + b }')
       n=$((n + 1))
@@ -195,8 +196,8 @@ if want corpus; then
       rt=$(ratio "$tot_orc" "$tot_ours")
       rn=$(ratio "$(awk -v t="$tot_orc" -v s="$start_orc" -v n="$n" 'BEGIN { print t - n * s }')" "$(awk -v t="$tot_in" 'BEGIN { print t / 1000 }')")
     fi
-    printf "$row_fmt" "TOTAL ($n files)" "" "$(ms "$tot_ours")" "$(printf %.2f "$tot_in")" "$orc_tot" "$rt" "" | tee -a "$report"
-    printf "$row_fmt" "TOTAL engine only (est.)" "" "" "$(printf %.2f "$tot_in")" "$orc_net" "$rn" "" | tee -a "$report"
+    row "TOTAL ($n files)" "" "$(ms "$tot_ours")" "$(printf %.2f "$tot_in")" "$orc_tot" "$rt" ""
+    row "TOTAL engine only (est.)" "" "" "$(printf %.2f "$tot_in")" "$orc_net" "$rn" ""
     say "ours ms / oracle ms: one process per file (start-up included), CPU; in-proc: c2pa_verify alone (bench/c2pa_bench.c);"
     say "engine only: ours in-proc vs the oracle's total minus $n times its start-up row"
     say "ratio: oracle / ours; state: ours (in-proc) / the oracle's stored F.oracle.json (no trust anchors)"
@@ -240,12 +241,12 @@ if want big; then
     { echo "c2pa.sh: building the 24 MP site failed (see $out/site-big.log)" >&2; exit 1; }
   big=$(find "$out/site-big/public" -name '*-6000.jpg' | head -1)
   [ -n "$big" ] || { echo "c2pa.sh: no 6000-wide derivative in $out/site-big/public" >&2; exit 1; }
-  printf "$row_fmt" file KB "ours ms" "in-proc" "oracle ms" ratio "state ours/oracle" | tee -a "$report"
+  row file KB "ours ms" "in-proc" "oracle ms" ratio "state ours/oracle"
   time_pair "$big"
   inproc "$big"
   kb=$(( ($(stat -c %s "$big") + 1023) / 1024 ))
-  printf "$row_fmt" "$(basename "$big")" "$kb" "$(ms "$ours_s")" "$in_ms" \
-    "$(orc_ms)" "$(orc_ratio)" "$(states "$big")" | tee -a "$report"
+  row "$(basename "$big")" "$kb" "$(ms "$ours_s")" "$in_ms" \
+    "$(orc_ms)" "$(orc_ratio)" "$(states "$big")"
 fi
 
 # ---- (c) signing's share of a build -----------------------------------------
