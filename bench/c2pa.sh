@@ -79,7 +79,7 @@ rel=$root/build/release/src
 # shellcheck disable=SC2046
 cc -O2 -std=c11 -Wall -Wextra -D_POSIX_C_SOURCE=200809L -I"$root/src" -o "$out/c2pa_bench" \
   "$root/bench/c2pa_bench.c" "$rel/c2pa/libts_c2pa.a" "$rel/container/libts_container.a" \
-  "$rel/base/libts_base.a" $(pkg-config --libs libcrypto libcbor)
+  "$rel/base/libts_base.a" $(pkg-config --libs libcrypto libcbor jansson libbrotlidec)
 
 # ---- the oracle (optional) ------------------------------------------------
 oracle=""
