@@ -291,19 +291,6 @@ abort:
 
 /* ---- the assertion ---- */
 
-static const EVP_MD *md_named(const char *alg)
-{
-    if (!alg)
-        return NULL;
-    if (strcmp(alg, "sha256") == 0)
-        return EVP_sha256();
-    if (strcmp(alg, "sha384") == 0)
-        return EVP_sha384();
-    if (strcmp(alg, "sha512") == 0)
-        return EVP_sha512();
-    return NULL;
-}
-
 /* An optional field: c2pa-rs writes absent ones as null. */
 static const cbor_item_t *opt(const cbor_item_t *m, const char *key)
 {
@@ -439,7 +426,7 @@ bool c2pa_bmff_hash_check(struct span asset, struct span payload, const char *la
         }
     }
     alg = cborx_str(opt(m, "alg"));
-    const EVP_MD *md = md_named(alg ? alg : claim_alg);
+    const EVP_MD *md = md_by_name(alg ? alg : claim_alg);
     if (!md) {
         code = "algorithm.unsupported";
         snprintf(why, sizeof why, "unsupported hash algorithm");
