@@ -214,6 +214,16 @@ tphoto=$(awk -v s="$first_secs" -v n="$photos" -v c="$(nproc)" 'BEGIN {printf "%
 row "one photo replaced ($read photos read, $rendered pages)" "$(median $times)" \
   "< $tphoto + 0.5 s" "$(awk -v t="$tphoto" 'BEGIN {print t + 0.5}')" "$(median $cpus)"
 times="" cpus=""
+# a JPEG to encode loads libvips but none of the libvips modules: not
+# ImageMagick, Poppler, OpenSlide (forbidden anyway), JPEG XL (not an
+# input we take) nor HEIF (only for HEIC/AVIF photos or AVIF output)
+cp "$tmp/spare/photo-001.jpg" "$victim.new" && printf 'replacement ld' >>"$victim.new"
+mv "$victim.new" "$victim"
+LD_DEBUG=files "$ts" build "$tmp/site" >/dev/null 2>"$tmp/ld-debug.log" || true
+grep -q 'libvips' "$tmp/ld-debug.log" || fail "encoding a photo did not load libvips"
+if grep -q 'vips-modules' "$tmp/ld-debug.log"; then
+  fail "encoding a JPEG loaded libvips modules: $(grep -o 'file=[^ ]*vips-modules[^ ]*' "$tmp/ld-debug.log" | sort -u | tr '\n' ' ')"
+fi
 
 # ---- delete one photo -------------------------------------------------------------
 gone=$(ls "$s1"/*.jpg | tail -1)

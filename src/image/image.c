@@ -29,6 +29,7 @@
 #include "image/embed.h"
 #include "image/jpegdec.h"
 #include "image/image.h"
+#include "image/module.h"
 
 /* Most images a single derive holds at once (pipeline stages in one
  * pass); a fixed array keeps the one cleanup exit simple. */
@@ -40,6 +41,51 @@
 static void vips_warning(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer u)
 {
     log_msg(LOG_DEBUG, "libvips: %s", msg);
+}
+
+/*
+ * libvips opens every module in its module folder at start-up. On Debian
+ * those are ImageMagick, Poppler and OpenSlide, which
+ * vips_block_untrusted_set forbids anyway, JPEG XL, which tearsheet does
+ * not take (src/meta reads JPEG, TIFF, PNG, WebP, HEIF), and HEIF: 10 MB
+ * of resident memory for their libraries in every build that encodes a
+ * photo (a one-photo build: 39 -> 31 MB). When VIPSHOME is ours
+ * (lazy.c), libvips found no modules, and the HEIF one is opened from
+ * the folder libvips would have used when a photo or the settings first
+ * need it (a HEIC or AVIF photo, AVIF output). GModule runs its
+ * registration as libvips's loader would. A missing module only means
+ * libvips has HEIF built in, or not at all, as before.
+ */
+static void open_heif_module(void)
+{
+    static GOnce once = G_ONCE_INIT;
+    if (!g_once_init_enter(&once.retval))
+        return;
+    const char *home = getenv("VIPSHOME");
+    char path[512];
+    int n = snprintf(path, sizeof path, "%s/vips-modules-%d.%d/vips-heif.so", TS_VIPS_LIBDIR,
+                     VIPS_MAJOR_VERSION, VIPS_MINOR_VERSION);
+    /* not ours: the user's VIPSHOME, or a test, and libvips loaded its own */
+    if (home && strcmp(home, IMAGE_VIPSHOME_NONE) == 0 && n > 0 && (size_t)n < sizeof path &&
+        access(path, R_OK) == 0 && !g_module_open(path, G_MODULE_BIND_LAZY))
+        log_msg(LOG_WARN, "libvips module %s: %s", path, g_module_error());
+    g_once_init_leave(&once.retval, (gpointer)1);
+}
+
+/* The HEIF module when the settings or the photo (an ISO-BMFF file by
+ * its first bytes) need it, before libvips looks for a loader. */
+static void open_modules_for(const char *path, const struct image_settings *s)
+{
+    bool heif = s->formats[IMAGE_AVIF];
+    uint8_t head[12] = {0};
+    int fd = heif ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) { /* else check_readable reports it */
+        heif =
+            read(fd, head, sizeof head) == (ssize_t)sizeof head && memcmp(head + 4, "ftyp", 4) == 0;
+        close(fd);
+    }
+    if (heif)
+        open_heif_module();
 }
 
 enum status image_init(const char *argv0, int threads, struct diag *d)
@@ -822,6 +868,7 @@ enum status image_derive_pooled(const char *src_path, const struct image_setting
     diag_set_file(d, src_path);
     if ((st = validate_settings(s, d)) != ST_OK || (st = check_readable(src_path, d)) != ST_OK)
         goto abort;
+    open_modules_for(src_path, s);
 
     /* 1. Header only: sequential access reads size and orientation
      * without decoding a pixel. */

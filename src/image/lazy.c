@@ -97,6 +97,11 @@ enum status image_init(const char *argv0, int threads, struct diag *d)
 {
     snprintf(lazy.argv0, sizeof lazy.argv0, "%s", argv0 ? argv0 : "");
     lazy.threads = threads;
+    /* Now, while the process has one thread: the module is loaded later
+     * on a worker, and setting the environment then would race with
+     * other threads' getenv (libvips itself sets VIPSHOME when unset,
+     * which this also spares). See IMAGE_VIPSHOME_NONE. */
+    setenv("VIPSHOME", IMAGE_VIPSHOME_NONE, 0);
     return ST_OK;
 }
 

@@ -20,6 +20,11 @@
 #define IMAGE_MODULE_SYMBOL "image_module_v2"
 #define IMAGE_MODULE_FILE "tearsheet-vips.so"
 
+/* VIPSHOME as lazy.c sets it when the user has not: a prefix without
+ * libvips modules, so that libvips starts without loading any; image.c
+ * then opens the HEIF one when a photo needs it. */
+#define IMAGE_VIPSHOME_NONE "/nonexistent/tearsheet-opens-its-own-vips-modules"
+
 struct image_module {
     const char *version; /* TS_VERSION of the build that made the module */
     void (*set_log_level)(enum log_level lv);
