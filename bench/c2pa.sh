@@ -286,16 +286,20 @@ if want sign; then
   # Direct: c2pa_sign on each derivative of photo 0, as the build calls it.
   say ""
   fmt2='%-36s %10s %10s %16s\n'
-  printf "$fmt2" "derivative (photo-000)" KB "sign ms" "of it: orig SHA" | tee -a "$report"
-  tot_sign=0 k=0
+  printf "$fmt2" "derivative (photo-000)" KB "sign ms" "orig SHA ms" | tee -a "$report"
+  tot_sign=0 k=0 hm_all=""
   for f in $(find "$out/site-plain/public" -regextype posix-extended -regex '.*/photo-000\.[^/]*-[0-9]+\.(jpg|webp)' | sort); do
     read -r _ sm _ hm _ < <("$out/c2pa_bench" sign "$out/keys" "${list[0]}" "$f" 20)
     printf "$fmt2" "$(basename "$f")" "$(( ($(stat -c %s "$f") + 1023) / 1024 ))" "$sm" "$hm" | tee -a "$report"
     tot_sign=$(awk -v a="$tot_sign" -v b="$sm" 'BEGIN { print a + b }')
+    hm_all="$hm_all $hm"
     k=$((k + 1))
   done
+  # the build hashes the original once per photo (sign_outputs), then signs each derivative
+  # shellcheck disable=SC2086
+  sha=$(median $hm_all)
   per_photo_plain=$(awk -v c="$p_c" -v n="$photos" 'BEGIN { print c / n }')
-  say "signing, measured directly: $(awk -v t="$tot_sign" -v k="$k" -v c="$per_photo_plain" 'BEGIN { printf "%.1f ms CPU per derivative (mean of %d), %.1f ms per photo = %.1f%% of the unsigned build CPU per photo (%.0f ms)", t / k, k, t, t / (c * 1000) * 100, c * 1000 }')"
+  say "signing, measured directly: $(awk -v t="$tot_sign" -v k="$k" -v h="$sha" -v c="$per_photo_plain" 'BEGIN { printf "%.1f ms CPU per derivative (mean of %d) + %.1f ms for the original'"'"'s SHA-256 once, %.1f ms per photo = %.1f%% of the unsigned build CPU per photo (%.0f ms)", t / k, k, h, t + h, (t + h) / (c * 1000) * 100, c * 1000 }')"
   say "(photos_s is the build's own wall time for the photo phase, from --stats; CPU is the whole process)"
 fi
 

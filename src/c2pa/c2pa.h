@@ -231,6 +231,9 @@ struct c2pa_sign_results {
 /* What one derivative's manifest says. */
 struct c2pa_sign_input {
     struct span original;        /* the original photo's bytes */
+    /* SHA-256 of `original` (its ingredient's instanceID), for a caller
+     * signing several derivatives of one original; NULL: hashed here. */
+    const uint8_t *original_sha256;
     const char *original_title;  /* its file name, e.g. "kim-01.jpg" */
     const char *original_format; /* its media type, e.g. "image/jpeg" */
     /* The original's own manifest store (raw JUMBF, as found by

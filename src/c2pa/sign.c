@@ -689,7 +689,10 @@ enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input 
     }
     uuid_set_version(u, 4);
     uuid_text(u, g.instance_id, sizeof g.instance_id, "xmp:iid:");
-    SHA256(in->original.ptr, in->original.len, h);
+    if (in->original_sha256)
+        memcpy(h, in->original_sha256, sizeof h);
+    else
+        SHA256(in->original.ptr, in->original.len, h);
     uuid_set_version(h, 8);
     uuid_text(h, g.ingredient_iid, sizeof g.ingredient_iid, "xmp:iid:");
 

@@ -163,6 +163,7 @@ enum status site_pages_write(struct site_build *b, struct diag *d);
 /* util.c */
 void site_slugify(const char *in, char *out, size_t outlen);
 void site_sha256_hex(const void *p, size_t n, char out[65]);
+void site_sha256(const void *p, size_t n, uint8_t out[32]); /* zeros if OpenSSL fails */
 void site_human_date(const char *iso, char *out, size_t outlen);
 /* Writes `data` to `path` unless the file already holds exactly it;
  * makes parent folders. */

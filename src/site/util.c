@@ -34,12 +34,17 @@ void site_slugify(const char *in, char *out, size_t outlen)
         snprintf(out, outlen, "photo");
 }
 
+void site_sha256(const void *p, size_t n, uint8_t out[32])
+{
+    unsigned int len = 32;
+    if (EVP_Digest(p, n, out, &len, EVP_sha256(), NULL) != 1)
+        memset(out, 0, 32);
+}
+
 void site_sha256_hex(const void *p, size_t n, char out[65])
 {
-    unsigned char md[32];
-    unsigned int len = sizeof md;
-    if (EVP_Digest(p, n, md, &len, EVP_sha256(), NULL) != 1)
-        memset(md, 0, sizeof md);
+    uint8_t md[32];
+    site_sha256(p, n, md);
     for (int i = 0; i < 32; i++)
         snprintf(out + 2 * i, 3, "%02x", md[i]);
 }

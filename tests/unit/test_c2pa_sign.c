@@ -518,7 +518,16 @@ static void hash_without(const uint8_t *file, size_t len, const struct found *f,
     EVP_MD_CTX_free(c);
 }
 
+static uint8_t *sign_with_hash(const uint8_t *asset, size_t asset_len, const uint8_t *sha256,
+                               size_t *out_len, enum status *st);
+
 static uint8_t *sign(const uint8_t *asset, size_t asset_len, size_t *out_len, enum status *st)
+{
+    return sign_with_hash(asset, asset_len, NULL, out_len, st);
+}
+
+static uint8_t *sign_with_hash(const uint8_t *asset, size_t asset_len, const uint8_t *sha256,
+                               size_t *out_len, enum status *st)
 {
     struct c2pa_signer *s = NULL;
     struct diag d;
@@ -528,6 +537,7 @@ static uint8_t *sign(const uint8_t *asset, size_t asset_len, size_t *out_len, en
     static const uint8_t original[] = "the original photo";
     struct c2pa_sign_input in = {
         .original = span_make(original, sizeof original),
+        .original_sha256 = sha256,
         .original_title = "kim-01.jpg",
         .original_format = "image/jpeg",
         .asset = span_make(asset, asset_len),
@@ -619,6 +629,42 @@ static void original_store_is_carried_only_with_results(void **state)
     free(out);
     free(store);
     free(first);
+}
+
+/* The ingredient's instanceID is a version 8 UUID of the original's
+ * SHA-256 (one original, one ID), whether the caller hands the hash in
+ * (a build signing 8 derivatives hashes the original once) or not. */
+static void ingredient_id_is_the_originals_hash(void **state)
+{
+    (void)state;
+    static const uint8_t original[] = "the original photo"; /* as sign() */
+    uint8_t h[32];
+    SHA256(original, sizeof original, h);
+    h[6] = (uint8_t)((h[6] & 0x0F) | 0x80);
+    h[8] = (uint8_t)((h[8] & 0x3F) | 0x80);
+    char want[64];
+    snprintf(want, sizeof want,
+             "xmp:iid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", h[0],
+             h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12], h[13],
+             h[14], h[15]);
+    uint8_t given[32];
+    SHA256(original, sizeof original, given);
+    size_t len = 0;
+    enum status st;
+    uint8_t *hashed_here = sign(tiny_jpeg, sizeof tiny_jpeg, &len, &st);
+    assert_int_equal(st, ST_OK);
+    assert_true(contains(hashed_here, len, want, strlen(want)));
+    uint8_t *handed_in = sign_with_hash(tiny_jpeg, sizeof tiny_jpeg, given, &len, &st);
+    assert_int_equal(st, ST_OK);
+    assert_true(contains(handed_in, len, want, strlen(want)));
+    /* the hash handed in is the one used */
+    given[0] ^= 0xFF;
+    uint8_t *other = sign_with_hash(tiny_jpeg, sizeof tiny_jpeg, given, &len, &st);
+    assert_int_equal(st, ST_OK);
+    assert_false(contains(other, len, want, strlen(want)));
+    free(other);
+    free(handed_in);
+    free(hashed_here);
 }
 
 static void jpeg_exclusion_is_exactly_the_app11_run(void **state)
@@ -760,6 +806,7 @@ int main(void)
         cmocka_unit_test(keygen_makes_a_claim_signing_profile),
         cmocka_unit_test(signer_load_refuses_wrong_keys),
         cmocka_unit_test(jpeg_exclusion_is_exactly_the_app11_run),
+        cmocka_unit_test(ingredient_id_is_the_originals_hash),
         cmocka_unit_test(webp_gets_vp8x_and_a_final_c2pa_chunk),
         cmocka_unit_test(original_store_is_carried_only_with_results),
         cmocka_unit_test(refuses_what_it_cannot_sign),
