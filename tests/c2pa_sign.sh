@@ -13,7 +13,11 @@
 #    and an original with its own manifest store (CACA.jpg, 230 KB, so
 #    the store spans several APP11 segments) is carried as the
 #    ingredient's manifest: Trusted, ingredient.manifest.validated;
-#    the corpus's HEIC (grid items, Exif) signed with a BMFF hash.
+#    the corpus's HEIC (grid items, Exif) signed with a BMFF hash;
+#  - a site whose original has its credentials in a sidecar (photo.c2pa):
+#    none shown without it; with it the derivative is re-signed, the
+#    page shows the original's credentials and the derivative carries
+#    the sidecar's manifest (ingredient.manifest.validated).
 # Skips (passing) when node/npm or the oracle cannot be installed.
 # usage: c2pa_sign.sh SIGN_TOOL TEARSHEET STANDIN SHARED_DIR
 set -u
@@ -85,12 +89,19 @@ if [ "$rc" = 2 ] && [ "$before" = "$(sha256sum "$keys/signing-key.pem")" ]; then
 else bad "keygen over an existing key: exit $rc"; fi
 
 # ---- a site signed at build time ----
+# make_site DIR FORMATS: one story with the first stand-in photo, signed
+# at 480 px in FORMATS; prints the photo's file name
+make_site() {
+  mkdir -p "$1/stories/demo"
+  "$standin" "$1/stories/demo" >/dev/null 2>&1 || return 1
+  local p
+  p=$(ls "$1/stories/demo" | grep '\.jpg$' | head -1)
+  printf -- '---\ntitle: Demo\n---\n\n![](%s)\n' "$p" >"$1/stories/demo/story.md"
+  printf 'title: Demo\nimages:\n  widths: [480]\n  formats: [%s]\nsigning_key: .tearsheet/keys\n' "$2" >"$1/site.yaml"
+  echo "$p"
+}
 site="$tmp/site"
-mkdir -p "$site/stories/demo"
-"$standin" "$site/stories/demo" >/dev/null 2>&1 || bad "standin photos"
-photo=$(ls "$site/stories/demo" | grep '\.jpg$' | head -1)
-printf -- '---\ntitle: Demo\n---\n\n![](%s)\n' "$photo" >"$site/stories/demo/story.md"
-printf 'title: Demo\nimages:\n  widths: [480]\n  formats: [avif, webp, jpeg]\nsigning_key: .tearsheet/keys\n' >"$site/site.yaml"
+make_site "$site" "avif, webp, jpeg" >/dev/null || bad "standin photos"
 if "$ts" build "$site" >"$tmp/build.log" 2>&1 && grep -q "made an untrusted demo signing key in" "$tmp/build.log"; then
   ok "build makes a demo key when signing_key's folder is missing"
 else cat "$tmp/build.log"; bad "build with signing_key"; fi
@@ -131,6 +142,31 @@ rm -rf "$site/.tearsheet/keys"
 "$ts" build "$site" >/dev/null 2>&1
 new=$(ls "$site/public/demo" | grep -v "$(echo "$first" | head -1 | cut -d. -f2)" | grep -c '\.jpg$')
 [ "$new" -ge 1 ] && ok "a new key gives derivatives a new cache key" || bad "new key reused old derivatives"
+
+# ---- an original whose credentials are in a sidecar (photo.c2pa) ----
+side="$tmp/side-site"
+sp=$(make_site "$side" jpeg) || bad "standin photos"
+"$ts" build "$side" >"$tmp/side-build.log" 2>&1 || { cat "$tmp/side-build.log"; bad "build of the sidecar site"; }
+page="$side/public/demo/index.html"
+before=$(ls "$side/public/demo" | grep '\.jpg$')
+if grep -q "<dt>The original</dt>" "$page"; then bad "an original without credentials got a panel"
+else ok "no sidecar: no credentials shown for the original"; fi
+# the photo signed as it is by another key (the driver's), into photo.c2pa beside it
+if "$tool" --sidecar "$keys" "$side/stories/demo/$sp" "$side/stories/demo/$sp" \
+     "$side/stories/demo/${sp%.jpg}.c2pa" >/dev/null 2>&1; then
+  "$ts" build "$side" >"$tmp/side-build.log" 2>&1 || { cat "$tmp/side-build.log"; bad "rebuild with a sidecar"; }
+  after=$(ls "$side/public/demo" | grep '\.jpg$')
+  [ -n "$after" ] && [ "$after" != "$before" ] && ok "a sidecar added re-signs the derivative ($after)" ||
+    bad "the derivative was not re-signed after the sidecar appeared"
+  grep -q "<dt>The original</dt>" "$page" && grep -q "(with its own content credentials)" "$page" &&
+    ok "the page shows the original's credentials from its sidecar" || bad "no credentials of the original on the page"
+  f="$side/public/demo/$after"
+  oracle "$f" "$side/.tearsheet/keys/trust-anchor.pem" &&
+    expect Trusted "" assertion.dataHash.match,ingredient.manifest.validated &&
+    python3 -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(j['manifest_count']!=2)" "$tmp/last.json" &&
+    ok "the derivative carries the sidecar's manifest as its ingredient's (2 manifests, ingredient.manifest.validated)" ||
+    { cat "$tmp/last.json" | head -40; bad "the derivative does not carry the sidecar's manifest"; }
+else bad "the driver could not make a sidecar"; fi
 
 # ---- the driver on corpus files (simple WebP, a carried manifest store) ----
 corpus="$shared/corpus/c2pa"

@@ -65,25 +65,32 @@ static json_t *describe(const struct c2pa_report *r)
     return o;
 }
 
-json_t *site_credentials_of(struct span asset, const char *name, const struct c2pa_trust *trust)
+json_t *site_credentials_of(struct span asset, const char *name, struct span sidecar,
+                            const struct c2pa_trust *trust)
 {
     struct c2pa_report r;
     struct diag d;
     diag_clear(&d);
     memset(&r, 0, sizeof r);
     json_t *o = NULL;
-    if (c2pa_verify(asset, name, trust, &r, &d) == ST_OK && r.has_manifest)
+    enum status st = c2pa_verify(asset, name, trust, &r, &d);
+    if (st == ST_OK && !r.has_manifest && !r.unreadable && sidecar.len) {
+        c2pa_report_free(&r);
+        st = c2pa_verify_sidecar(asset, name, sidecar, trust, &r, &d);
+    }
+    if (st == ST_OK && r.has_manifest)
         o = describe(&r);
     c2pa_report_free(&r);
     return o;
 }
 
 enum status site_credentials_make(const struct site_build *b, const struct site_photo *p,
-                                  struct span original, json_t **out, struct diag *d)
+                                  struct span original, struct span sidecar, json_t **out,
+                                  struct diag *d)
 {
     *out = NULL;
     json_t *c = json_object();
-    json_t *orig = site_credentials_of(original, p->src_path, b->trust);
+    json_t *orig = site_credentials_of(original, p->src_path, sidecar, b->trust);
     json_object_set_new(c, "original", orig ? orig : json_null());
     /* the published file a reader can download and check: the largest JPEG */
     const struct image_output *best = NULL;
@@ -102,7 +109,8 @@ enum status site_credentials_make(const struct site_build *b, const struct site_
             json_decref(c);
             return st;
         }
-        json_t *mine = site_credentials_of(span_make(data, len), best->path, b->trust);
+        json_t *mine =
+            site_credentials_of(span_make(data, len), best->path, span_make(NULL, 0), b->trust);
         free(data);
         if (mine)
             json_object_set_new(c, "signed", mine);

@@ -123,9 +123,13 @@ const struct site_photo *site_photo_find(const struct site_build *b, const char 
                                          const char *file);
 
 /* credentials.c */
-json_t *site_credentials_of(struct span asset, const char *name, const struct c2pa_trust *trust);
+/* `sidecar`: the bytes of the asset's ".c2pa" sidecar, or an empty span;
+ * read only when the asset has no store of its own (C2PA §11.4). */
+json_t *site_credentials_of(struct span asset, const char *name, struct span sidecar,
+                            const struct c2pa_trust *trust);
 enum status site_credentials_make(const struct site_build *b, const struct site_photo *p,
-                                  struct span original, json_t **out, struct diag *d);
+                                  struct span original, struct span sidecar, json_t **out,
+                                  struct diag *d);
 enum status site_credentials_results(const struct c2pa_report *r, struct c2pa_sign_results *out);
 void site_credentials_results_free(struct c2pa_sign_results *r);
 /* statindex.c */

@@ -233,7 +233,7 @@ static void published_name(const struct site_photo *p, const struct image_output
  * carry a data hash, AVIF a BMFF hash (c2pa.hash.bmff.v2).
  */
 static enum status sign_outputs(struct site_build *b, struct site_photo *p, struct span original,
-                                struct diag *d)
+                                struct span sidecar, struct diag *d)
 {
     enum status st = ST_OK;
     uint8_t *asset = NULL, *signed_data = NULL;
@@ -256,6 +256,17 @@ static enum status sign_outputs(struct site_build *b, struct site_photo *p, stru
         c2pa_verify(original, p->src_path, b->trust, &report, &ignored) == ST_OK &&
         report.has_manifest && site_credentials_results(&report, &results) == ST_OK)
         carry = true;
+    /* or in a sidecar beside it ("photo.c2pa", C2PA §11.4), bound to
+     * the original's bytes: carried the same way */
+    if (!store && sidecar.len && (store = malloc(sidecar.len))) {
+        memcpy(store, sidecar.ptr, sidecar.len);
+        store_len = sidecar.len;
+        c2pa_report_free(&report);
+        memset(&report, 0, sizeof report);
+        carry = c2pa_verify_sidecar(original, p->src_path, sidecar, b->trust, &report, &ignored) ==
+                    ST_OK &&
+                report.has_manifest && site_credentials_results(&report, &results) == ST_OK;
+    }
     /* once per photo, not once per derivative: it was 80 % of signing */
     uint8_t original_sha256[32];
     site_sha256(original.ptr, original.len, original_sha256);
@@ -302,8 +313,8 @@ static enum status process_photo(struct site_build *b, struct site_photo *p,
                                  struct image_pool *pool)
 {
     struct diag *d = &p->diag;
-    uint8_t *data = NULL;
-    size_t len = 0;
+    uint8_t *data = NULL, *sidecar = NULL;
+    size_t len = 0, sidecar_len = 0;
     struct meta_blobs blobs = {0};
     enum status st = ST_OK;
     /* Fast path (statindex.c): an unchanged (size, mtime, ctime, inode)
@@ -343,6 +354,24 @@ static enum status process_photo(struct site_build *b, struct site_photo *p,
                             p->meta->copyright_notice};
     for (size_t i = 0; i < sizeof rights / sizeof *rights; i++)
         buf_printf(&k, "%s\n", rights[i] ? rights[i] : "");
+    /* A C2PA sidecar beside the original ("photo.c2pa", §11.4) holds
+     * its credentials when the photo has none of its own: its bytes go
+     * into the key, so a sidecar added or changed re-signs the
+     * derivatives. Only a signing site looks (one stat per photo). */
+    char sidecar_path[TS_LIMIT_PATH];
+    if (b->signer && c2pa_sidecar_name(p->src_path, sidecar_path, sizeof sidecar_path) &&
+        file_exists(sidecar_path)) {
+        diag_set_file(d, sidecar_path);
+        if ((st = file_read_all(sidecar_path, TS_LIMIT_C2PA_STORE_BYTES, &sidecar, &sidecar_len,
+                                d)) != ST_OK) {
+            buf_free(&k);
+            goto abort;
+        }
+        diag_set_file(d, p->src_path);
+        char sidecar_hash[65];
+        site_sha256_hex(sidecar, sidecar_len, sidecar_hash);
+        buf_printf(&k, "sidecar %s\n", sidecar_hash);
+    }
     site_sha256_hex(k.data ? k.data : "", k.len, p->key);
     buf_free(&k);
 
@@ -391,12 +420,15 @@ static enum status process_photo(struct site_build *b, struct site_photo *p,
         }
         /* Signed before the cache manifest is written, so the cache
          * never holds an unsigned derivative under a signed key. */
-        if (b->signer && (st = sign_outputs(b, p, span_make(data, len), d)) != ST_OK)
+        if (b->signer &&
+            (st = sign_outputs(b, p, span_make(data, len), span_make(sidecar, sidecar_len), d)) !=
+                ST_OK)
             goto abort;
         /* what the Content Credentials panel shows, kept with the cache
          * so an unchanged photo is not validated again */
-        if (b->signer && (st = site_credentials_make(b, p, span_make(data, len), &p->credentials,
-                                                     d)) != ST_OK)
+        if (b->signer && (st = site_credentials_make(b, p, span_make(data, len),
+                                                     span_make(sidecar, sidecar_len),
+                                                     &p->credentials, d)) != ST_OK)
             goto abort;
         if ((st = save_manifest(dir, &p->result, p->credentials, d)) != ST_OK)
             goto abort;
@@ -424,6 +456,7 @@ static enum status process_photo(struct site_build *b, struct site_photo *p,
     st = ST_OK;
 abort:
     meta_blobs_free(&blobs);
+    free(sidecar);
     free(data);
     return st;
 }
