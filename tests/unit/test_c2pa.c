@@ -25,6 +25,7 @@
 
 #include "c2pa/c2pa.h"
 #include "c2pa/c2pa_internal.h" /* time-stamp and OCSP checks, tested directly */
+#include "corpus.h"
 
 static void put_u32(struct buf *b, uint32_t v)
 {
@@ -294,17 +295,6 @@ static void store_found_in_png_and_webp(void **state)
     buf_free(&webp);
 }
 
-static uint8_t *read_corpus(const char *name, size_t *len)
-{
-    char path[TS_LIMIT_PATH];
-    uint8_t *data = NULL;
-    struct diag d;
-    diag_clear(&d);
-    snprintf(path, sizeof path, "%s/corpus/c2pa/%s", TS_SHARED_DIR, name);
-    if (file_read_all(path, TS_LIMIT_PHOTO_BYTES, &data, len, &d) != ST_OK)
-        return NULL;
-    return data;
-}
 
 static bool has_failure(const struct c2pa_report *r, const char *code)
 {

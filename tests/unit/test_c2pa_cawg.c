@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "c2pa/c2pa.h"
+#include "corpus.h"
 
 /* ---- CBOR and JUMBF writers for hand-made stores ---- */
 
@@ -383,17 +384,6 @@ static void limits_say_what_was_not_validated(void **state)
 
 /* ---- corpus ---- */
 
-static uint8_t *read_corpus(const char *name, size_t *len)
-{
-    char path[TS_LIMIT_PATH];
-    uint8_t *data = NULL;
-    struct diag d;
-    diag_clear(&d);
-    snprintf(path, sizeof path, "%s/corpus/c2pa/%s", TS_SHARED_DIR, name);
-    if (file_read_all(path, TS_LIMIT_PHOTO_BYTES, &data, len, &d) != ST_OK)
-        return NULL;
-    return data;
-}
 
 static uint8_t *find(uint8_t *data, size_t len, const char *s)
 {
