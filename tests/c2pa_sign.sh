@@ -17,7 +17,8 @@
 #  - a site whose original has its credentials in a sidecar (photo.c2pa):
 #    none shown without it; with it the derivative is re-signed, the
 #    page shows the original's credentials and the derivative carries
-#    the sidecar's manifest (ingredient.manifest.validated).
+#    the sidecar's manifest (ingredient.manifest.validated); one the
+#    signer cannot carry gives a warning and a derivative signed without.
 # Skips (passing) when node/npm or the oracle cannot be installed.
 # usage: c2pa_sign.sh SIGN_TOOL TEARSHEET STANDIN SHARED_DIR
 set -u
@@ -166,6 +167,23 @@ if "$tool" --sidecar "$keys" "$side/stories/demo/$sp" "$side/stories/demo/$sp" \
     python3 -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(j['manifest_count']!=2)" "$tmp/last.json" &&
     ok "the derivative carries the sidecar's manifest as its ingredient's (2 manifests, ingredient.manifest.validated)" ||
     { cat "$tmp/last.json" | head -40; bad "the derivative does not carry the sidecar's manifest"; }
+  # a store the reader accepts but the signer will not carry (the outer
+  # box in its 64-bit size form): a warning naming the photo, and the
+  # derivative signed without it
+  python3 - "$side/stories/demo/${sp%.jpg}.c2pa" <<'PY'
+import struct, sys
+b = open(sys.argv[1], 'rb').read()
+assert struct.unpack('>I', b[:4])[0] == len(b) and b[4:8] == b'jumb'
+open(sys.argv[1], 'wb').write(struct.pack('>I', 1) + b'jumb' + struct.pack('>Q', len(b) + 8) + b[8:])
+PY
+  if "$ts" build "$side" >"$tmp/side-build.log" 2>&1 &&
+     grep -q "demo/$sp: its content credentials cannot be carried into the published files" "$tmp/side-build.log"; then
+    ok "a sidecar that cannot be carried: the build warns, naming the photo"
+  else cat "$tmp/side-build.log"; bad "an uncarriable sidecar"; fi
+  f="$side/public/demo/$(ls "$side/public/demo" | grep '\.jpg$')"
+  oracle "$f" "$side/.tearsheet/keys/trust-anchor.pem" && expect Trusted "" assertion.dataHash.match &&
+    python3 -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(j['manifest_count']!=1)" "$tmp/last.json" &&
+    ok "...and its derivative is signed without it (Trusted, 1 manifest)" || bad "derivative of an uncarriable sidecar"
 else bad "the driver could not make a sidecar"; fi
 
 # ---- the driver on corpus files (simple WebP, a carried manifest store) ----

@@ -291,8 +291,23 @@ static enum status sign_outputs(struct site_build *b, struct site_photo *p, stru
             .original_results = carry ? &results : NULL,
         };
         diag_set_file(d, o->path);
-        if ((st = c2pa_sign(b->signer, &in, &signed_data, &signed_len, d)) != ST_OK ||
-            (st = file_write_atomic(o->path, signed_data, signed_len, d)) != ST_OK)
+        st = c2pa_sign(b->signer, &in, &signed_data, &signed_len, d);
+        if (st != ST_OK && carry) {
+            /* The original's store was read but cannot travel (a box
+             * the signer refuses, a claim without a signature...): the
+             * derivatives are still ours to sign, without it. */
+            log_msg(LOG_WARN,
+                    "%s: its content credentials cannot be carried into the published files "
+                    "(%s%s%s); they are signed without them",
+                    p->src_path, d->field, d->field[0] ? ": " : "", d->message);
+            carry = false;
+            in.original_store = span_make(NULL, 0);
+            in.original_results = NULL;
+            diag_clear(d);
+            diag_set_file(d, o->path);
+            st = c2pa_sign(b->signer, &in, &signed_data, &signed_len, d);
+        }
+        if (st != ST_OK || (st = file_write_atomic(o->path, signed_data, signed_len, d)) != ST_OK)
             goto abort;
         o->bytes = signed_len;
         free(asset);
