@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <termios.h>
 #include <unistd.h>
@@ -342,14 +343,19 @@ static int run_build(const struct site_args *a, const char *argv0, const char **
             out, r.stories, r.stories == 1 ? "story" : "stories", r.photos,
             r.photos == 1 ? "photo" : "photos", r.photos_built, r.photos_cached, r.outputs,
             r.pages, r.seconds, r.errors ? "" : ".");
-    if (a->stats)
+    if (a->stats) {
+        /* the process's peak resident memory (Linux: KB), for a user
+         * sizing --jobs against the machine's memory */
+        struct rusage ru;
+        long peak_kb = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
         fprintf(stderr,
                 "stats: photos_read=%u photo_bytes_read=%zu plan_s=%.4f photos_s=%.4f "
                 "pages_s=%.4f pages=%u pages_rendered=%u outputs_removed=%u "
-                "cache_removed=%u workers_idle_s=%.4f\n",
+                "cache_removed=%u workers_idle_s=%.4f peak_rss_mb=%ld\n",
                 r.photos_read, r.photo_bytes_read, r.seconds_plan, r.seconds_photos,
                 r.seconds_pages, r.pages, r.pages_rendered, r.outputs_removed, r.cache_removed,
-                r.seconds_workers_idle);
+                r.seconds_workers_idle, peak_kb / 1024);
+    }
     if (r.errors) {
         fprintf(stderr, "%u %s could not be built (see the messages above).\n", r.errors,
                 r.errors == 1 ? "item" : "items");
