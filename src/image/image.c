@@ -8,7 +8,8 @@
  * The encodes may run on another thread through an image_pool.
  *
  * Must never: keep global mutable state (image_derive runs on several
- * threads at once; a pool is the caller's object), carry any metadata
+ * threads at once; a pool is the caller's object) but the once-only
+ * opening of libvips's HEIF module, carry any metadata
  * of the original into an output, upscale, or leave an output — whole
  * or partial — behind on failure, nor return while a helper still
  * encodes one of its outputs.
@@ -47,7 +48,7 @@ static void vips_warning(const gchar *domain, GLogLevelFlags level, const gchar 
  * libvips opens every module in its module folder at start-up. On Debian
  * those are ImageMagick, Poppler and OpenSlide, which
  * vips_block_untrusted_set forbids anyway, JPEG XL, which tearsheet does
- * not take (src/meta reads JPEG, TIFF, PNG, WebP, HEIF), and HEIF: 10 MB
+ * not take (src/meta reads JPEG, TIFF, PNG, WebP, HEIF), and HEIF: 8 MB
  * of resident memory for their libraries in every build that encodes a
  * photo (a one-photo build: 39 -> 31 MB). When VIPSHOME is ours
  * (lazy.c), libvips found no modules, and the HEIF one is opened from
