@@ -42,6 +42,7 @@ struct site_photo {
     struct image_result result;
     char key[65];    /* sha256 hex of content + settings */
     json_t *credentials; /* what the Content Credentials panel shows, or NULL */
+    char original_name[TS_LIMIT_PATH]; /* the original as published (`originals:`), or "" */
     bool cached;
     /* incremental builds (statindex.c) */
     struct site_stat stat; /* taken before the photo was read */

@@ -271,6 +271,8 @@ static void record_files(struct site_build *b)
             const char *name = strrchr(p->result.outputs[k].path, '/');
             json_array_append_new(list, json_string(name ? name + 1 : p->result.outputs[k].path));
         }
+        if (p->status == ST_OK && list && p->original_name[0])
+            json_array_append_new(list, json_string(p->original_name));
     }
 }
 

@@ -193,13 +193,21 @@ static json_t *story_images(const struct site_build *b, const char *slug)
     return list;
 }
 
-/* Alt text: the Markdown's, else the story's `photos:` entry, else the
+/* Alt text: the Markdown's (for a cover, that of its photo in the story),
+ * else the story's `photos:` entry, else the
  * photo's IPTC Alt Text in the page's language; never the caption (a
  * screen reader would read it twice). NULL when there is none. */
 static const char *photo_alt(const struct site_photo *p, const char *md_alt, const char *lang)
 {
     if (md_alt && !str_blank(md_alt))
         return md_alt;
+    /* the cover (and the index's copy of it) is no Markdown image of its
+     * own: the alt text written where the story shows that photo */
+    for (size_t i = 0; i < p->story->n_photos; i++) {
+        const struct story_photo *sp = &p->story->photos[i];
+        if (sp->src && sp->alt && !str_blank(sp->alt) && strcmp(sp->src, p->file) == 0)
+            return sp->alt;
+    }
     const struct story_photo_rights *pr = story_photo_rights_get(p->story, p->file);
     if (pr && pr->alt && !str_blank(pr->alt))
         return pr->alt;
@@ -286,6 +294,10 @@ static enum status figure_cb(void *ud, const char *src, const char *alt, const c
         set_str(ctx, "place", place);
         set_str(ctx, "placeholder", colour);
         set_str(ctx, "license_href", license_href);
+        char original_href[TS_LIMIT_PATH] = "";
+        if (p->original_name[0])
+            snprintf(original_href, sizeof original_href, "%s%s", fc->prefix, p->original_name);
+        set_str(ctx, "original_href", original_href[0] ? original_href : NULL);
         if (p->credentials) {
             /* the Content Credentials panel: what the validator said of
              * the published file (and of the original, when it had its own) */
@@ -877,7 +889,8 @@ static enum status write_sitemap(struct site_build *b, json_t *pages, struct dia
     return st;
 }
 
-/* Our derivative names: <id>.<10 hex>-<width>.<ext>. */
+/* Our derivative names: <id>.<10 hex>-<width>.<ext>, and a published
+ * original's: <id>.<10 hex>-original.<ext>. */
 static bool is_derivative_name(const char *name)
 {
     const char *dot = strchr(name, '.');
@@ -890,6 +903,12 @@ static bool is_derivative_name(const char *name)
     if (h[SITE_KEY_SHORT] != '-')
         return false;
     const char *w = h + SITE_KEY_SHORT + 1;
+    if (strncmp(w, "original.", 9) == 0) {
+        for (const char *e = w + 9; *e; e++)
+            if (!((*e >= 'a' && *e <= 'z') || (*e >= '0' && *e <= '9')))
+                return false;
+        return w[9] != '\0';
+    }
     if (!(*w >= '0' && *w <= '9'))
         return false;
     while (*w >= '0' && *w <= '9')
@@ -921,6 +940,7 @@ static void prune(struct site_build *b)
                     const char *name = strrchr(p->result.outputs[k].path, '/');
                     keep = name && strcmp(name + 1, e->d_name) == 0;
                 }
+                keep = keep || strcmp(p->original_name, e->d_name) == 0;
             }
             char path[TS_LIMIT_PATH];
             if (!keep && path_join(path, sizeof path, dir, e->d_name))

@@ -218,6 +218,52 @@ static enum status publish(const char *from, const struct stat *from_sb, const c
     return st;
 }
 
+/*
+ * The original, unchanged, as <out>/<slug>/<id>.<key10>-original.<ext>
+ * (`originals: true` in story.md). Copied, not linked: an original edited
+ * in place must not change a published file. A copy of the right size
+ * under this content-keyed name is left alone, so a no-op build reads
+ * nothing. GPS is not removed (the file is published as it is): the build
+ * says so.
+ */
+static enum status publish_original(struct site_photo *p, const char *story_out, struct diag *d)
+{
+    const char *dot = strrchr(p->file, '.');
+    char ext[8] = "bin";
+    if (dot && strlen(dot + 1) >= 1 && strlen(dot + 1) < sizeof ext) {
+        size_t n = 0;
+        for (const char *c = dot + 1; *c; c++)
+            if ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9'))
+                ext[n++] = *c;
+            else if (*c >= 'A' && *c <= 'Z')
+                ext[n++] = (char)(*c - 'A' + 'a');
+        ext[n] = '\0';
+        if (n == 0)
+            snprintf(ext, sizeof ext, "bin");
+    }
+    char to[TS_LIMIT_PATH];
+    snprintf(p->original_name, sizeof p->original_name, "%s.%.*s-original.%s", p->id,
+             SITE_KEY_SHORT, p->key, ext);
+    if (!path_join(to, sizeof to, story_out, p->original_name))
+        return diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "output path too long");
+    struct stat sb;
+    if (p->meta->has_gps)
+        log_msg(LOG_WARN,
+                "%s: published unchanged (originals: true in %s), with its GPS "
+                "position",
+                p->src_path, p->story->path);
+    if (stat(to, &sb) == 0 && S_ISREG(sb.st_mode) && p->have_stat &&
+        (uint64_t)sb.st_size == p->stat.size)
+        return ST_OK;
+    uint8_t *data = NULL;
+    size_t len = 0;
+    enum status st = file_read_all(p->src_path, TS_LIMIT_PHOTO_BYTES, &data, &len, d);
+    if (st == ST_OK)
+        st = file_write_atomic(to, data, len, d);
+    free(data);
+    return st;
+}
+
 /* <id>.<key10>-<width>.<ext>: the name a derivative is published under. */
 static void published_name(const struct site_photo *p, const struct image_output *o, char *out,
                            size_t outlen)
@@ -468,6 +514,9 @@ static enum status process_photo(struct site_build *b, struct site_photo *p,
             goto abort;
         snprintf(o->path, sizeof o->path, "%s", to);
     }
+    p->original_name[0] = '\0';
+    if (p->story->originals && (st = publish_original(p, story_out, d)) != ST_OK)
+        goto abort;
     st = ST_OK;
 abort:
     meta_blobs_free(&blobs);

@@ -221,6 +221,8 @@ static enum status front_matter_key(struct story_ctx *c, const char *key,
         return read_tags(c, v, s);
     if (strcmp(key, "draft") == 0)
         return story_get_bool(c, v, field, &s->draft);
+    if (strcmp(key, "originals") == 0)
+        return story_get_bool(c, v, field, &s->originals);
     if (strcmp(key, "publications") == 0)
         return read_publications(c, v, s);
     if (strcmp(key, "license") == 0)

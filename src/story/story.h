@@ -112,6 +112,10 @@ struct story {
     size_t n_publications;
     struct story_license license; /* overrides; NULL fields inherit */
     bool draft;
+    /* `originals: true`: the photos' original files are published
+     * unchanged beside the page and linked from each photo (DESIGN.md:
+     * "Originals are never published unless a story asks for it") */
+    bool originals;
     char *body;       /* the Markdown after the front matter */
     size_t body_len;
     unsigned body_line; /* line of story.md where body starts (1-based) */
