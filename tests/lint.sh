@@ -135,6 +135,18 @@ cat "$tmp/example.out"
 check "example site: exit 0" test $rc -eq 0
 check "example site: no findings" has "$tmp/example.out" "^lint: 2 photos in 1 story: 0 errors, 0 warnings$"
 
+# A story that publishes its originals: GPS in one is an error (the site
+# itself would give the position away).
+osite=$tmp/osite
+mkdir -p "$osite/stories/walk"
+printf 'title: Originals\n' >"$osite/site.yaml"
+cp "$story/gps.jpg" "$osite/stories/walk/gps.jpg"
+printf -- '---\ntitle: A walk\noriginals: true\n---\n\n![](gps.jpg)\n' >"$osite/stories/walk/story.md"
+"$ts" lint "$osite" >"$tmp/lint4.out" 2>&1
+rc=$?
+check "originals: true, GPS in an original: exit 1" test $rc -eq 1
+check "originals: true, GPS in an original: error" has "$tmp/lint4.out" "/gps\.jpg: gps: error: this story publishes its originals"
+
 # A missing site, a usage error.
 "$ts" lint "$tmp/nowhere" >/dev/null 2>"$tmp/nowhere.err"
 check "missing site folder: exit 1 like build" test $? -eq 1

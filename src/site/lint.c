@@ -287,21 +287,29 @@ static void lint_photo(struct lint *l, const struct story *s, const char *file, 
         goto abort;
     }
 
-    /* Privacy. A warning, not an error: derivatives never carry GPS and
-     * the build never publishes originals, so nothing the site shows
-     * leaks it; the risk is the original shared by other means. */
+    /* Privacy. A warning, not an error: derivatives never carry GPS, so
+     * nothing the site shows leaks it; the risk is the original shared
+     * by other means. An error when the story publishes its originals
+     * (`originals: true`): then the site itself gives the position away. */
     bool loc_gps = m->location_created.has_gps;
     for (size_t i = 0; i < m->n_location_shown; i++)
         loc_gps = loc_gps || m->location_shown[i].has_gps;
-    if (m->has_gps)
-        finding(l, path, "gps", L_WARNING,
-                "this photo's GPS position would be published if you shared the original; "
-                "derivatives drop it, but check nobody receives the original file (it can "
-                "locate you or your sources)");
-    if (loc_gps)
-        finding(l, path, "location_shown/created gps", L_WARNING,
-                "an IPTC location structure holds GPS coordinates; derivatives drop them, "
-                "but the original file still says where it was made");
+    if ((m->has_gps || loc_gps) && s->originals) {
+        finding(l, path, "gps", L_ERROR,
+                "this story publishes its originals (originals: true in story.md) and this one "
+                "holds a GPS position: the site would give it away (it can locate you or your "
+                "sources); remove the position from the file or set originals: false");
+    } else {
+        if (m->has_gps)
+            finding(l, path, "gps", L_WARNING,
+                    "this photo's GPS position would be published if you shared the original; "
+                    "derivatives drop it, but check nobody receives the original file (it can "
+                    "locate you or your sources)");
+        if (loc_gps)
+            finding(l, path, "location_shown/created gps", L_WARNING,
+                    "an IPTC location structure holds GPS coordinates; derivatives drop them, "
+                    "but the original file still says where it was made");
+    }
 
     /* Accessibility: alt text from story.md wins over the file's. */
     const char *alt = pick(md_alt, m->alt_text);
