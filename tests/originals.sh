@@ -45,8 +45,9 @@ a=$(ls "$site/public/walk" | grep -- '^a\..*-original\.jpg$')
 b=$(ls "$site/public/walk" | grep -- '^b\..*-original\.jpg$')
 [ -n "$a" ] && cmp -s "$s/a.jpg" "$site/public/walk/$a" && [ -n "$b" ] && cmp -s "$s/b.JPG" "$site/public/walk/$b" &&
   ok "both originals published byte for byte ($a, $b)" || bad "originals not published as they are"
-grep -q "<a class=\"original\" href=\"$a\" download>" "$page" && grep -q "href=\"$b\" download" "$page" &&
-  ok "the page links each original for download" || bad "no link to the originals"
+grep -q "<a class=\"original\" href=\"$a\" download=\"a.jpg\">" "$page" &&
+  grep -q "href=\"$b\" download=\"b.JPG\"" "$page" &&
+  ok "the page links each original for download, under its own file name" || bad "no link to the originals"
 if [ -n "$gps" ]; then
   grep -q "b.JPG: published unchanged (originals: true in .*story.md), with its GPS position" "$tmp/log" &&
     ok "the build warns that b.JPG goes out with its GPS position" || { cat "$tmp/log"; bad "no GPS warning"; }

@@ -298,6 +298,9 @@ static enum status figure_cb(void *ud, const char *src, const char *alt, const c
         if (p->original_name[0])
             snprintf(original_href, sizeof original_href, "%s%s", fc->prefix, p->original_name);
         set_str(ctx, "original_href", original_href[0] ? original_href : NULL);
+        /* saved under the photographer's own file name, not ours */
+        const char *slash = strrchr(p->file, '/');
+        set_str(ctx, "original_download", slash ? slash + 1 : p->file);
         if (p->credentials) {
             /* the Content Credentials panel: what the validator said of
              * the published file (and of the original, when it had its own) */
