@@ -102,6 +102,10 @@ bool cursor_u16le(struct cursor *c, uint16_t *v);
 bool cursor_u32be(struct cursor *c, uint32_t *v);
 bool cursor_u32le(struct cursor *c, uint32_t *v);
 bool cursor_u64be(struct cursor *c, uint64_t *v);
+/* A big-endian unsigned integer of `bytes` = 0 (reads nothing, *v = 0),
+ * 4 or 8 bytes, as ISO-BMFF sizes its iloc fields; false for any other
+ * width or when it runs off the end. */
+bool cursor_uint_be(struct cursor *c, unsigned bytes, uint64_t *v);
 /* The next n bytes as a span (no copy). */
 bool cursor_take(struct cursor *c, size_t n, struct span *out);
 

@@ -127,6 +127,21 @@ bool cursor_u64be(struct cursor *c, uint64_t *v)
     return true;
 }
 
+bool cursor_uint_be(struct cursor *c, unsigned bytes, uint64_t *v)
+{
+    uint32_t v32 = 0;
+    *v = 0;
+    if (bytes == 0)
+        return true;
+    if (bytes == 4) {
+        if (!cursor_u32be(c, &v32))
+            return false;
+        *v = v32;
+        return true;
+    }
+    return bytes == 8 && cursor_u64be(c, v);
+}
+
 bool cursor_take(struct cursor *c, size_t n, struct span *out)
 {
     if (!span_sub(c->in, c->pos, n, out))

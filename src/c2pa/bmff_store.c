@@ -143,21 +143,6 @@ enum status c2pa_bmff_store_find(struct span asset, uint8_t **store, size_t *sto
 
 /* ---- the signer's layout ---- */
 
-static bool read_n(struct cursor *k, unsigned bytes, uint64_t *v)
-{
-    uint32_t v32 = 0;
-    *v = 0;
-    if (bytes == 0)
-        return true;
-    if (bytes == 4) {
-        if (!cursor_u32be(k, &v32))
-            return false;
-        *v = v32;
-        return true;
-    }
-    return bytes == 8 && cursor_u64be(k, v);
-}
-
 static void put_n(uint8_t *p, unsigned bytes, uint64_t v)
 {
     for (unsigned i = 0; i < bytes; i++)
@@ -171,7 +156,7 @@ static enum status shift_field(struct cursor *k, unsigned bytes, uint64_t delta,
 {
     size_t at = k->pos;
     uint64_t v = 0;
-    if (!read_n(k, bytes, &v))
+    if (!cursor_uint_be(k, bytes, &v))
         return diag_set(d, ST_TRUNCATED, "iloc", iloc_at, "item location cut short");
     if (bytes == 0)
         return ST_OK;
@@ -236,14 +221,14 @@ static enum status shift_iloc(struct span iloc, size_t iloc_at, uint64_t delta, 
                 return st;
         } else {
             uint64_t skip = 0;
-            if (!read_n(&k, base_size, &skip))
+            if (!cursor_uint_be(&k, base_size, &skip))
                 return diag_set(d, ST_TRUNCATED, "iloc", iloc_at, "item %u cut short", i);
         }
         if (!cursor_u16be(&k, &extents))
             return diag_set(d, ST_TRUNCATED, "iloc", iloc_at, "item %u cut short", i);
         for (uint16_t e = 0; e < extents; e++) {
             uint64_t skip = 0;
-            if (!read_n(&k, idx_size, &skip))
+            if (!cursor_uint_be(&k, idx_size, &skip))
                 return diag_set(d, ST_TRUNCATED, "iloc", iloc_at, "extent cut short");
             if (in_file && !base_size) {
                 if (!off_size)
@@ -252,10 +237,10 @@ static enum status shift_iloc(struct span iloc, size_t iloc_at, uint64_t delta, 
                 if ((st = shift_field(&k, off_size, delta, floor, out, out_base, iloc_at, d)) !=
                     ST_OK)
                     return st;
-            } else if (!read_n(&k, off_size, &skip)) {
+            } else if (!cursor_uint_be(&k, off_size, &skip)) {
                 return diag_set(d, ST_TRUNCATED, "iloc", iloc_at, "extent cut short");
             }
-            if (!read_n(&k, len_size, &skip))
+            if (!cursor_uint_be(&k, len_size, &skip))
                 return diag_set(d, ST_TRUNCATED, "iloc", iloc_at, "extent cut short");
         }
     }

@@ -157,22 +157,6 @@ static bool full_box(struct cursor *k, uint8_t *version, uint32_t *flags)
     return true;
 }
 
-/* An unsigned integer of 0, 4 or 8 bytes (iloc field sizes). */
-static bool read_sized(struct cursor *k, unsigned bytes, uint64_t *v)
-{
-    uint32_t v32 = 0;
-    *v = 0;
-    if (bytes == 0)
-        return true;
-    if (bytes == 4) {
-        if (!cursor_u32be(k, &v32))
-            return false;
-        *v = v32;
-        return true;
-    }
-    return bytes == 8 && cursor_u64be(k, v);
-}
-
 /* A NUL-terminated string inside a box; false when it runs off the end. */
 static bool read_cstr(struct cursor *k, struct span *s)
 {
@@ -311,7 +295,7 @@ static enum status read_iloc(struct walk *w, struct diag *d)
         }
         if (!(version < 2 ? cursor_u16be(&k, &id16) : cursor_u32be(&k, &id)) ||
             (version >= 1 && !cursor_u16be(&k, &method)) || !cursor_u16be(&k, &dref) ||
-            !read_sized(&k, base_size, &base) || !cursor_u16be(&k, &extents)) {
+            !cursor_uint_be(&k, base_size, &base) || !cursor_u16be(&k, &extents)) {
             st = diag_set(d, ST_TRUNCATED, "iloc box", file_off(w, where),
                           "item entry %u cut short or uses a field size other than 0/4/8", i);
             goto abort;
@@ -328,8 +312,8 @@ static enum status read_iloc(struct walk *w, struct diag *d)
                 st = ST_LIMIT;
                 goto abort;
             }
-            if (!read_sized(&k, index_size, &idx) || !read_sized(&k, off_size, &off) ||
-                !read_sized(&k, len_size, &len)) {
+            if (!cursor_uint_be(&k, index_size, &idx) || !cursor_uint_be(&k, off_size, &off) ||
+                !cursor_uint_be(&k, len_size, &len)) {
                 st = diag_set(d, ST_TRUNCATED, "iloc box", file_off(w, where),
                               "extent %u of item %u cut short or uses a field size other "
                               "than 0/4/8",

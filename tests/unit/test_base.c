@@ -30,6 +30,26 @@ static void cursor_stops_at_end_and_does_not_move_on_failure(void **state)
     assert_false(cursor_u8(&c, &v8));
 }
 
+/* ISO-BMFF's iloc field widths: 0, 4 or 8 bytes, nothing else. */
+static void cursor_uint_be_reads_0_4_or_8_bytes(void **state)
+{
+    (void)state;
+    const uint8_t bytes[] = {0, 0, 0, 7, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+    struct cursor c;
+    cursor_init(&c, span_make(bytes, sizeof bytes));
+    uint64_t v = 99;
+    assert_true(cursor_uint_be(&c, 0, &v));
+    assert_int_equal(v, 0);
+    assert_int_equal(c.pos, 0);
+    assert_true(cursor_uint_be(&c, 4, &v));
+    assert_int_equal(v, 7);
+    assert_true(cursor_uint_be(&c, 8, &v));
+    assert_true(v == 0x0102030405060708ULL);
+    assert_false(cursor_uint_be(&c, 2, &v)); /* not a width iloc allows */
+    assert_false(cursor_uint_be(&c, 4, &v)); /* one byte left */
+    assert_int_equal(c.pos, 12);
+}
+
 static void span_sub_refuses_overflowing_ranges(void **state)
 {
     const uint8_t bytes[8] = {0};
@@ -117,6 +137,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(cursor_stops_at_end_and_does_not_move_on_failure),
+        cmocka_unit_test(cursor_uint_be_reads_0_4_or_8_bytes),
         cmocka_unit_test(span_sub_refuses_overflowing_ranges),
         cmocka_unit_test(buf_refuses_to_grow_past_its_maximum),
         cmocka_unit_test(utf8_validation_follows_rfc3629),
