@@ -247,7 +247,10 @@ static enum status publish_original(struct site_photo *p, const char *story_out,
     if (!path_join(to, sizeof to, story_out, p->original_name))
         return diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "output path too long");
     struct stat sb;
-    if (p->meta->has_gps)
+    bool gps = p->meta->has_gps || p->meta->location_created.has_gps;
+    for (size_t i = 0; i < p->meta->n_location_shown; i++)
+        gps = gps || p->meta->location_shown[i].has_gps;
+    if (gps)
         log_msg(LOG_WARN,
                 "%s: published unchanged (originals: true in %s), with its GPS "
                 "position",
@@ -341,17 +344,21 @@ static enum status sign_outputs(struct site_build *b, struct site_photo *p, stru
         if (st != ST_OK && carry) {
             /* The original's store was read but cannot travel (a box
              * the signer refuses, a claim without a signature...): the
-             * derivatives are still ours to sign, without it. */
-            log_msg(LOG_WARN,
-                    "%s: its content credentials cannot be carried into the published files "
-                    "(%s%s%s); they are signed without them",
-                    p->src_path, d->field, d->field[0] ? ": " : "", d->message);
-            carry = false;
+             * derivatives are still ours to sign, without it. Said only
+             * when that is what failed (signing without it works). */
+            struct diag why = *d;
             in.original_store = span_make(NULL, 0);
             in.original_results = NULL;
             diag_clear(d);
             diag_set_file(d, o->path);
             st = c2pa_sign(b->signer, &in, &signed_data, &signed_len, d);
+            if (st == ST_OK) {
+                log_msg(LOG_WARN,
+                        "%s: its content credentials cannot be carried into the published "
+                        "files (%s%s%s); they are signed without them",
+                        p->src_path, why.field, why.field[0] ? ": " : "", why.message);
+                carry = false;
+            }
         }
         if (st != ST_OK || (st = file_write_atomic(o->path, signed_data, signed_len, d)) != ST_OK)
             goto abort;
