@@ -4,7 +4,11 @@ if(TARGET ts_serve)
   foreach(suite static run)
     add_executable(test_http_${suite} ${CMAKE_CURRENT_SOURCE_DIR}/http/test_http_${suite}.c)
     target_link_libraries(test_http_${suite} PRIVATE ts_serve PkgConfig::CMOCKA)
-    add_test(NAME http_${suite} COMMAND test_http_${suite})
+    target_include_directories(test_http_${suite} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/lib
+                               ${CMAKE_CURRENT_SOURCE_DIR}/unit)
+    target_compile_definitions(test_http_${suite} PRIVATE TS_SHARED_DIR="${TS_SHARED_DIR}")
+    ts_unit_register(http_${suite} test_http_${suite}
+                     ${CMAKE_CURRENT_SOURCE_DIR}/http/test_http_${suite}.c)
     set_tests_properties(http_${suite} PROPERTIES TIMEOUT 120)
   endforeach()
 endif()

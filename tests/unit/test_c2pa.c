@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "select.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -309,8 +311,7 @@ static void corpus_photo_valid_then_tampered(void **state)
     (void)state;
     size_t len = 0;
     uint8_t *data = read_corpus("C.jpg", &len);
-    if (!data)
-        skip();
+    assert_non_null(data); /* select.h checked the corpus is there */
     struct c2pa_report r;
     struct diag d;
     diag_clear(&d);
@@ -347,8 +348,7 @@ static void corpus_trusted_with_anchors(void **state)
     (void)state;
     size_t len = 0;
     uint8_t *data = read_corpus("CA.jpg", &len);
-    if (!data)
-        skip();
+    assert_non_null(data); /* select.h checked the corpus is there */
     char pem[TS_LIMIT_PATH];
     snprintf(pem, sizeof pem, "%s/corpus/c2pa/keys/trust_test_cert_root_bundle.pem", TS_SHARED_DIR);
     struct c2pa_trust *t = NULL;
@@ -374,8 +374,7 @@ static void corpus_foreign_segment_inside_store_is_caught(void **state)
     (void)state;
     size_t len = 0;
     uint8_t *data = read_corpus("CA.jpg", &len);
-    if (!data)
-        skip();
+    assert_non_null(data); /* select.h checked the corpus is there */
     static const uint8_t foreign[] = {0xFF, 0xEB, 0x00, 0x0C, 'J',  'P',  0x00,
                                       0x63, 0x00, 0x00, 0x00, 0x01, 0xAB, 0xCD};
     const size_t at = 64032;
@@ -787,8 +786,9 @@ static void ocsp_stapled_good_revoked_and_malformed(void **state)
     pki_free(&p);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    ts_unit_select(argc, argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(jumbf_parses_a_minimal_store),
         cmocka_unit_test(jumbf_refuses_length_past_end),
