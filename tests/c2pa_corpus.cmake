@@ -1,6 +1,6 @@
 # C2PA corpus: `tearsheet verify --json` against the reference
 # implementation's output for every file of ../shared/corpus/c2pa
-# (tests/c2pa_corpus.py; prints "skipped" when the corpus is absent).
+# (tests/c2pa_corpus.py; Skipped when the corpus is absent).
 find_package(Python3 COMPONENTS Interpreter)
 if(TARGET tearsheet AND TARGET ts_c2pa AND Python3_Interpreter_FOUND)
   add_test(NAME c2pa_corpus

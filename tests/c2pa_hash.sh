@@ -18,12 +18,23 @@
 #    here with the openssl command: a proper CA intermediate is Trusted,
 #    one that is not a CA or may not sign certificates gives
 #    signingCredential.invalid.
-# The oracle part says "skipped" when node/npm or the oracle are absent;
-# the tearsheet part always runs.
-# usage: c2pa_hash.sh SIGN_TOOL TEARSHEET STANDIN SHARED_DIR
+# Two tests run this script (tests/c2pa_hash.cmake): `c2pa_hash` checks
+# tearsheet alone (MODE self, needs only what the README installs);
+# `c2pa_hash_oracle` (MODE oracle) also asks the reference, from
+# ../shared, and says Skipped (tests/lib/skip.sh) without it.
+# usage: c2pa_hash.sh self|oracle SIGN_TOOL TEARSHEET STANDIN SHARED_DIR
 set -u
-tool=$1 ts=$2 standin=$3 shared=$4
-command -v python3 >/dev/null 2>&1 || { echo "skipped: python3 not installed"; exit 0; }
+. "$(dirname "$0")/lib/skip.sh"
+mode=$1 tool=$2 ts=$3 standin=$4 shared=$5
+for cmd in python3 vips openssl; do
+  command -v $cmd >/dev/null 2>&1 || ts_skip "$cmd not installed (scripts/deps.sh installs it)"
+done
+oracle_src="$shared/tools/c2pa-oracle"
+if [ "$mode" = oracle ]; then
+  [ -f "$oracle_src/oracle.mjs" ] || ts_skip "no C2PA oracle at $oracle_src (the project's ../shared folder)"
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
+    ts_skip "node/npm not installed (scripts/test.sh installs them)"
+fi
 tmp=$(mktemp -d /tmp/ts-c2pa-hash-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
@@ -31,13 +42,11 @@ ok() { pass=$((pass + 1)); echo "ok   $*"; }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 
 have_oracle=0
-oracle_src="$shared/tools/c2pa-oracle"
-if [ -f "$oracle_src/oracle.mjs" ] && command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+if [ "$mode" = oracle ]; then
   cp -r "$oracle_src" "$tmp/oracle" && chmod -R u+w "$tmp/oracle"
-  if (cd "$tmp/oracle" && npm ci --no-audit --no-fund >"$tmp/npm.log" 2>&1); then have_oracle=1
-  else cat "$tmp/npm.log"; echo "skipped: oracle checks (npm ci failed)"; fi
-else
-  echo "skipped: oracle checks (no oracle, node or npm)"
+  (cd "$tmp/oracle" && npm ci --no-audit --no-fund >"$tmp/npm.log" 2>&1) ||
+    { cat "$tmp/npm.log"; ts_skip "npm ci could not install the oracle"; }
+  have_oracle=1
 fi
 
 # check JSON STATE FAILURES_EXACT REQUIRED: the validation state, the
@@ -109,13 +118,13 @@ fi
 # WebP: tearsheet only (c2pa-rs 0.92: "Box hash not supported for: image/webp")
 have_oracle_saved=$have_oracle
 have_oracle=0
-if command -v vips >/dev/null 2>&1 && vips copy "$photo" "$tmp/photo.webp" 2>/dev/null &&
+if vips copy "$photo" "$tmp/photo.webp" &&
    "$tool" --box-hash "$keys" "$photo" "$tmp/photo.webp" "$tmp/boxes.webp"; then
   both "$tmp/boxes.webp" Valid "$u" assertion.boxesHash.match
   edit "$tmp/boxes.webp" "$tmp/flipped.webp" 'b[:100] + bytes([b[100] ^ 1]) + b[101:]'
   both "$tmp/flipped.webp" Invalid "$u,assertion.boxesHash.mismatch" ""
 else
-  echo "skipped: WebP box hash (vips cannot make a WebP here)"
+  bad "making and signing a box-hashed WebP"
 fi
 have_oracle=$have_oracle_saved
 
@@ -179,9 +188,7 @@ chain() {
       -extfile leaf.ext -out leaf.pem &&
     cat leaf.pem int.pem root.pem >signing-chain.pem) >"$tmp/openssl.log" 2>&1
 }
-if ! command -v openssl >/dev/null 2>&1; then
-  echo "skipped: certificate profile (no openssl command)"
-elif chain good 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n' &&
+if chain good 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n' &&
      chain notca 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,keyCertSign,digitalSignature\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n' &&
      chain nocertsign 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,digitalSignature,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n'; then
   for k in good notca nocertsign; do

@@ -10,13 +10,22 @@
 #  - the reference implementation (c2pa-rs 0.92, ../shared/tools/
 #    c2pa-oracle), when node/npm can install it: the same state and the
 #    same success/informational/failure lists (code and url multisets).
-# Writes only to a temporary folder. Skips (passing) without openssl.
-# usage: c2pa_ocsp.sh SIGN_TOOL TEARSHEET SHARED_DIR JPEG
+# Writes only to a temporary folder. Two tests run it (c2pa_ocsp.cmake):
+# `c2pa_ocsp` (MODE self: tearsheet alone) and `c2pa_ocsp_oracle` (MODE
+# oracle: also the comparison with the reference from ../shared, Skipped
+# without it; tests/lib/skip.sh).
+# usage: c2pa_ocsp.sh self|oracle SIGN_TOOL TEARSHEET SHARED_DIR JPEG
 set -u
-tool=$1 ts=$2 shared=$3 jpeg=$4
-skip() { echo "skipped: $*"; exit 0; }
-command -v openssl >/dev/null 2>&1 || skip "openssl command not installed"
-command -v python3 >/dev/null 2>&1 || skip "python3 not installed"
+. "$(dirname "$0")/lib/skip.sh"
+mode=$1 tool=$2 ts=$3 shared=$4 jpeg=$5
+command -v openssl >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1 ||
+  ts_skip "openssl or python3 not installed (scripts/deps.sh installs them)"
+oracle_src="$shared/tools/c2pa-oracle"
+if [ "$mode" = oracle ]; then
+  [ -f "$oracle_src/oracle.mjs" ] || ts_skip "no C2PA oracle at $oracle_src (the project's ../shared folder)"
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
+    ts_skip "node/npm not installed (scripts/test.sh installs them)"
+fi
 tmp=$(mktemp -d /tmp/ts-c2pa-ocsp-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
@@ -93,18 +102,14 @@ check "$tmp/ours.json" Invalid "$R" "$N,$S,signingCredential.trusted,claimSignat
 for s in good revoked; do
   ours "$tmp/$s.jpg"
   check "$tmp/ours.json" Valid "$S" "$R,$N" &&
-    ok "$s response without anchors: skipped, no status" || bad "$s response without anchors"
+    ok "$s response without anchors: the ocsp.skipped code, no status" || bad "$s response without anchors"
 done
 
 # ---- the reference implementation ----
-oracle_src="$shared/tools/c2pa-oracle"
-if [ ! -f "$oracle_src/oracle.mjs" ] || ! command -v node >/dev/null 2>&1 ||
-   ! command -v npm >/dev/null 2>&1; then
-  echo "skipped: oracle comparison (no oracle or node/npm)"
-else
+if [ "$mode" = oracle ]; then
   cp -r "$oracle_src" "$tmp/oracle" && chmod -R u+w "$tmp/oracle"
   if ! (cd "$tmp/oracle" && npm ci --no-audit --no-fund >"$tmp/npm.log" 2>&1); then
-    echo "skipped: oracle comparison (npm ci failed)"
+    cat "$tmp/npm.log"; bad "npm ci could not install the oracle"
   else
     for s in good revoked; do
       for anchor in "$tmp/root.pem" ""; do

@@ -1,7 +1,7 @@
 # The signer checked by the reference C2PA implementation (c2pa-rs via
 # ../shared/tools/c2pa-oracle): signed JPEG and WebP must come out Valid,
 # Trusted with the demo root as anchor, and a flipped image byte must be
-# reported as assertion.dataHash.mismatch. Skips (passing, with a
+# reported as assertion.dataHash.mismatch. Skipped (exit 77) without
 # message) when node/npm or the oracle cannot be installed.
 if(TARGET ts_c2pa)
   add_executable(c2pa_sign_tool ${CMAKE_CURRENT_SOURCE_DIR}/c2pa_sign_tool.c)

@@ -19,20 +19,28 @@
 #    page shows the original's credentials and the derivative carries
 #    the sidecar's manifest (ingredient.manifest.validated); one the
 #    signer cannot carry gives a warning and a derivative signed without.
-# Skips (passing) when node/npm or the oracle cannot be installed.
+# Needs ../shared (the oracle and the corpus files above): Skipped
+# without it (tests/lib/skip.sh); tests/fresh_c2pa_reference.sh is the
+# check that needs only what the README installs.
 # usage: c2pa_sign.sh SIGN_TOOL TEARSHEET STANDIN SHARED_DIR
 set -u
+. "$(dirname "$0")/lib/skip.sh"
 tool=$1 ts=$2 standin=$3 shared=$4
-skip() { echo "skipped: $*"; exit 0; }
 oracle_src="$shared/tools/c2pa-oracle"
-[ -f "$oracle_src/oracle.mjs" ] || skip "no C2PA oracle at $oracle_src"
-command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || skip "node/npm not installed"
-command -v python3 >/dev/null 2>&1 || skip "python3 not installed"
+corpus="$shared/corpus/c2pa"
+[ -f "$oracle_src/oracle.mjs" ] || ts_skip "no C2PA oracle at $oracle_src (the project's ../shared folder)"
+for f in CACA.jpg test.webp adobe-20220124-A.jpg sample1.heic; do
+  [ -f "$corpus/$f" ] || ts_skip "$corpus/$f is absent (the project's ../shared folder)"
+done
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
+  ts_skip "node/npm not installed (scripts/test.sh installs them)"
+command -v python3 >/dev/null 2>&1 && command -v vips >/dev/null 2>&1 ||
+  ts_skip "python3 or vips not installed (scripts/deps.sh installs them)"
 tmp=$(mktemp -d /tmp/ts-c2pa-sign-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 cp -r "$oracle_src" "$tmp/oracle" && chmod -R u+w "$tmp/oracle"
 (cd "$tmp/oracle" && npm ci --no-audit --no-fund >"$tmp/npm.log" 2>&1) ||
-  { cat "$tmp/npm.log"; skip "npm ci could not install the oracle"; }
+  { cat "$tmp/npm.log"; ts_skip "npm ci could not install the oracle"; }
 
 pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "ok   $*"; }
@@ -128,10 +136,8 @@ for f in "$site"/public/demo/*.jpg "$site"/public/demo/*.webp "$site"/public/dem
       ok "$name: tearsheet verify says valid" || { cat "$tmp/verify-avif.txt"; bad "$name: tearsheet verify"; }
     "$ts" verify "$tmp/tampered-$name" 2>&1 | grep -q "Content credentials: INVALID" &&
       ok "$name: tearsheet verify says INVALID when tampered" || bad "$name: tearsheet verify, tampered"
-    if command -v vips >/dev/null 2>&1; then
-      vips copy "$f" "$tmp/decoded.png" && [ -s "$tmp/decoded.png" ] &&
-        ok "$name: libvips/libheif still decode it" || bad "$name: does not decode"
-    fi ;;
+    vips copy "$f" "$tmp/decoded.png" && [ -s "$tmp/decoded.png" ] &&
+      ok "$name: libvips/libheif still decode it" || bad "$name: does not decode" ;;
   esac
 done
 [ "$n" = 3 ] && ok "one JPEG, one WebP and one AVIF published" || bad "expected 3 derivatives, found $n"
@@ -187,8 +193,7 @@ PY
 else bad "the driver could not make a sidecar"; fi
 
 # ---- the driver on corpus files (simple WebP, a carried manifest store) ----
-corpus="$shared/corpus/c2pa"
-if [ -f "$corpus/CACA.jpg" ] && [ -f "$corpus/test.webp" ] && [ -f "$corpus/adobe-20220124-A.jpg" ]; then
+{
   if "$tool" "$keys" "$corpus/adobe-20220124-A.jpg" "$corpus/test.webp" "$tmp/vp8.webp" &&
      oracle "$tmp/vp8.webp" "$keys/trust-anchor.pem" && expect Trusted "" assertion.dataHash.match &&
      python3 -c "import sys; b=open(sys.argv[1],'rb').read(); sys.exit(b[12:16]!=b'VP8X')" "$tmp/vp8.webp"; then
@@ -204,21 +209,15 @@ if [ -f "$corpus/CACA.jpg" ] && [ -f "$corpus/test.webp" ] && [ -f "$corpus/adob
   else bad "carried store"; fi
   "$tool" "$keys" "$corpus/CACA.jpg" "$tmp/carried.jpg" "$tmp/twice.jpg" >/dev/null 2>&1 &&
     bad "signing a file that already has a store" || ok "a derivative that already has a store is refused"
-else
-  echo "skipped: corpus files (CACA.jpg, test.webp, adobe-20220124-A.jpg) absent"
-fi
+}
 # a HEIC from a camera (grid tiles, Exif, several iloc items) signed
 # with a BMFF hash: every item offset moved, still decodes
-if [ -f "$corpus/sample1.heic" ] && [ -f "$corpus/adobe-20220124-A.jpg" ]; then
+{
   if "$tool" "$keys" "$corpus/adobe-20220124-A.jpg" "$corpus/sample1.heic" "$tmp/signed.heic" &&
      oracle "$tmp/signed.heic" "$keys/trust-anchor.pem" && expect Trusted "" assertion.bmffHash.match; then
     ok "a camera HEIC signed with c2pa.hash.bmff.v2 is Trusted"
   else bad "signed HEIC"; fi
-  if command -v vips >/dev/null 2>&1; then
-    vips copy "$tmp/signed.heic" "$tmp/heic.v" && ok "signed HEIC still decodes" || bad "signed HEIC does not decode"
-  fi
-else
-  echo "skipped: corpus file sample1.heic absent"
-fi
+  vips copy "$tmp/signed.heic" "$tmp/heic.v" && ok "signed HEIC still decodes" || bad "signed HEIC does not decode"
+}
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -4,14 +4,15 @@
 # into a story with an "Authentic photographs" section. Checks each
 # finding's line (file, field, level), that clean photos have none, the
 # exit code (1 with an error, 0 with only warnings), and that the
-# project's example site lints clean. Skipped without exiftool or vips.
+# project's example site lints clean. Skipped without exiftool or vips
+# (tests/lib/skip.sh).
 #
 # usage: lint.sh TEARSHEET STANDIN SOURCE_DIR
 set -u
+. "$(dirname "$0")/lib/skip.sh"
 ts=$1 standin=$2 src=$3
-if ! command -v exiftool >/dev/null || ! command -v vips >/dev/null; then
-  echo "skipped: exiftool or vips not installed"; echo "0 passed, 0 failed"; exit 0
-fi
+command -v exiftool >/dev/null && command -v vips >/dev/null ||
+  ts_skip "exiftool or vips not installed (scripts/deps.sh installs them)"
 tmp=$(mktemp -d /tmp/ts-lint-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0

@@ -1,6 +1,6 @@
 # meta_corpus: `tearsheet meta --json` over ../shared/corpus/metadata
 # compared with each FILE.expected.json (tests/meta_corpus.py). Prints
-# "skipped" and passes when the shared corpus is absent.
+# Skipped when the shared corpus is absent.
 find_package(Python3 COMPONENTS Interpreter)
 if(Python3_FOUND AND TARGET tearsheet)
   add_test(NAME meta_corpus

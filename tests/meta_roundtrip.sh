@@ -10,17 +10,15 @@
 # history, owner name). Then the IPTC reference photo under site.yaml
 # `privacy: minimal` keeps the rights core only. Prints a per-file table
 # and "N passed, N failed".
-# Skipped (exit 0) without exiftool or the shared corpus.
+# Skipped (tests/lib/skip.sh) without exiftool or the shared corpus.
 #
 # usage: meta_roundtrip.sh TEARSHEET CORPUS_DIR
 set -u
+. "$(dirname "$0")/lib/skip.sh"
 ts=$1 corpus=$2
-if ! command -v exiftool >/dev/null || ! command -v python3 >/dev/null; then
-  echo "skipped: exiftool or python3 not installed"; echo "0 passed, 0 failed"; exit 0
-fi
-if [ ! -d "$corpus" ]; then
-  echo "skipped: $corpus not found"; echo "0 passed, 0 failed"; exit 0
-fi
+command -v exiftool >/dev/null && command -v python3 >/dev/null ||
+  ts_skip "exiftool or python3 not installed (scripts/deps.sh installs them)"
+[ -d "$corpus" ] || ts_skip "$corpus is absent (the extended corpus: the project's ../shared folder)"
 exec python3 - "$ts" "$corpus" <<'PY'
 import glob, json, os, re, subprocess, sys, tempfile
 

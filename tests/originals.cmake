@@ -3,5 +3,5 @@
 # setting; a cover's alt text from its Markdown image.
 if(TARGET tearsheet)
   add_test(NAME site_originals
-           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/originals.sh $<TARGET_FILE:tearsheet> ${TS_SHARED_DIR})
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/originals.sh $<TARGET_FILE:tearsheet>)
 endif()

@@ -6,9 +6,22 @@
 # (missing photo, truncated JPEG, a text file named .jpg) is reported
 # with file and reason while the rest of the site still builds.
 #
-# usage: example_site.sh TEARSHEET STANDIN SOURCE_DIR SHARED_DIR
+# Two tests run it (tests/e2e.cmake): `e2e_example_site` (MODE self:
+# needs only what the README installs) and `e2e_example_site_corpus`
+# (MODE corpus: privacy of real camera files and a signed original's
+# provenance, from ../shared; Skipped without it, tests/lib/skip.sh).
+#
+# usage: example_site.sh self|corpus TEARSHEET STANDIN SOURCE_DIR SHARED_DIR
 set -u
-ts=$1 standin=$2 src=$3 shared=$4
+. "$(dirname "$0")/../lib/skip.sh"
+mode=$1 ts=$2 standin=$3 src=$4 shared=$5
+command -v exiftool >/dev/null && command -v python3 >/dev/null ||
+  ts_skip "exiftool or python3 not installed (scripts/deps.sh installs them)"
+if [ "$mode" = corpus ]; then
+  for f in metadata/exiftool_GPS.jpg metadata/exiv2_exiv2-nikon-d70.jpg c2pa/CACA.jpg; do
+    [ -f "$shared/corpus/$f" ] || ts_skip "$shared/corpus/$f is absent (the project's ../shared folder)"
+  done
+fi
 tmp=$(mktemp -d /tmp/ts-e2e-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
@@ -20,6 +33,7 @@ check() { # check NAME COMMAND...
 has() { grep -qF -- "$2" "$1"; }
 hasnt() { ! grep -qF -- "$2" "$1"; }
 
+if [ "$mode" = self ]; then
 cp -r "$src/examples/site" "$tmp/site"
 rm -rf "$tmp/site/public" "$tmp/site/.tearsheet"
 "$standin" "$tmp/site/stories/kim-ryon-hui" >/dev/null
@@ -120,7 +134,7 @@ check "thanks page" has "$pub/licensing/thanks/index.html" "Your inquiry was rec
 check "lang attribute" has "$story" '<html lang="en">'
 deriv=$(ls "$tmp"/site/public/kim-ryon-hui/*-960.jpg | head -1)
 check "derivative written" test -f "$deriv"
-if command -v exiftool >/dev/null; then
+{
   exiftool -j -G1 "$deriv" >"$tmp/deriv.json" 2>&1
   check "derivative keeps creator" has "$tmp/deriv.json" "Jun Michael Park"
   check "derivative keeps copyright" has "$tmp/deriv.json" "2022 Jun Michael Park"
@@ -131,12 +145,12 @@ if command -v exiftool >/dev/null; then
     check "$(basename "$f"): XMP-xmpRights:WebStatement" has "$tmp/r.json" '"XMP-xmpRights:WebStatement": "http'
     check "$(basename "$f"): XMP-plus:Licensor" has "$tmp/r.json" '"XMP-plus:LicensorURL": "http'
   done
-fi
+}
 
 # rights: a photo without embedded licence fields takes its entry in the
 # story's `photos:` first, then the story's, then the site's; with no
 # licensor URL anywhere it is the photo's own inquiry form
-if command -v exiftool >/dev/null; then
+{
   mkdir -p "$tmp/rights/stories/rights"
   cp "$tmp/site/site.yaml" "$tmp/rights/"
   for n in plain other; do
@@ -170,7 +184,7 @@ assert d["rights/other"]["job_id"] is None, d
   check "form page shows the job id" has "$tmp/rights/public/license/rights/plain/index.html" "<dt>Job</dt><dd>JOB-2024-042</dd>"
   check "rights story: every photo described" \
     python3 "$src/tests/e2e/check_jsonld.py" "$rp/index.html" --article --photos 2
-fi
+}
 
 # content credentials: every photo's panel, the page that explains it,
 # and the downloadable signed file verifies with our own validator
@@ -202,8 +216,21 @@ check "non-image named" has "$tmp/build3.log" "notes.jpg"
 check "good story still built" test -f "$tmp/site/public/kim-ryon-hui/index.html"
 check "broken story page still built" test -f "$tmp/site/public/broken/index.html"
 
+# tearsheet new: a newcomer's site builds as it comes
+"$ts" new "$tmp/mysite" >/dev/null 2>&1
+check "new: scaffold created" test -f "$tmp/mysite/site.yaml"
+"$ts" build "$tmp/mysite" -o "$tmp/out" >/dev/null 2>&1
+check "new: scaffold builds into -o DIR" test -f "$tmp/out/my-first-story/index.html"
+"$ts" new "$tmp/mysite" >/dev/null 2>&1
+check "new: refuses an existing site (exit 2)" test $? -eq 2
+"$ts" build --bogus >/dev/null 2>&1
+check "usage error exits 2" test $? -eq 2
+
+fi
+
+if [ "$mode" = corpus ]; then
 # privacy: GPS and serial numbers never reach a derivative
-if [ -d "$shared/corpus/metadata" ] && command -v exiftool >/dev/null; then
+{
   mkdir -p "$tmp/priv/stories/privacy"
   cp "$shared/corpus/metadata/exiftool_GPS.jpg" "$shared/corpus/metadata/exiv2_exiv2-nikon-d70.jpg" \
      "$tmp/priv/stories/privacy/"
@@ -221,13 +248,11 @@ if [ -d "$shared/corpus/metadata" ] && command -v exiftool >/dev/null; then
                      check "$n: keeps copyright" has "$tmp/p.json" "ian Britton - FreeFoto.com" ;;
     esac
   done
-else
-  echo "skipped: privacy checks need ../shared/corpus/metadata and exiftool"
-fi
+}
 
 # provenance chain: an original signed by its own tool (CACA.jpg) keeps
 # its credentials inside our signed derivative, and the panel says so
-if [ -f "$shared/corpus/c2pa/CACA.jpg" ]; then
+{
   mkdir -p "$tmp/cc/stories/s"
   printf 'title: CC\nsigning_key: .tearsheet/keys\nimages:\n  widths: [480]\n' >"$tmp/cc/site.yaml"
   cp "$shared/corpus/c2pa/CACA.jpg" "$tmp/cc/stories/s/"
@@ -245,19 +270,9 @@ if [ -f "$shared/corpus/c2pa/CACA.jpg" ]; then
   check "trust: anchors accepted" test $? -eq 0
   check "trust: panel says the signer is trusted" has "$tmp/cc/public/s/index.html" "The signer is on a trust list."
   check "trust: the explanation page no longer says untrusted" hasnt "$tmp/cc/public/content-credentials/index.html" "not on a public trust list"
-else
-  echo "skipped: provenance chain needs ../shared/corpus/c2pa"
-fi
+}
 
-# tearsheet new: a newcomer's site builds as it comes
-"$ts" new "$tmp/mysite" >/dev/null 2>&1
-check "new: scaffold created" test -f "$tmp/mysite/site.yaml"
-"$ts" build "$tmp/mysite" -o "$tmp/out" >/dev/null 2>&1
-check "new: scaffold builds into -o DIR" test -f "$tmp/out/my-first-story/index.html"
-"$ts" new "$tmp/mysite" >/dev/null 2>&1
-check "new: refuses an existing site (exit 2)" test $? -eq 2
-"$ts" build --bogus >/dev/null 2>&1
-check "usage error exits 2" test $? -eq 2
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
