@@ -41,7 +41,7 @@ static inline void ts_unit_select(int argc, char **argv)
 {
     if (argc < 3)
         return; /* run by hand: every case */
-    char pattern[64];
+    static char pattern[64]; /* cmocka keeps the pointer, not a copy */
     snprintf(pattern, sizeof pattern, "%s*", argv[2]);
     if (strcmp(argv[1], "--except") == 0) {
         cmocka_set_skip_filter(pattern);
