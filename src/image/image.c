@@ -5,7 +5,8 @@
  * each width (largest first, each from the one before) resample,
  * convert the first to sRGB 8-bit, hold it upright in memory, and
  * encode every format, embedding only the caller's blocks (embed.c).
- * The encodes may run on another thread through an image_pool.
+ * The encodes may run on another thread through an image_pool
+ * (encode_pool.c).
  *
  * Must never: keep global mutable state (image_derive runs on several
  * threads at once; a pool is the caller's object) but the once-only
@@ -28,6 +29,7 @@
 #include <webp/encode.h>
 
 #include "image/embed.h"
+#include "image/encode_pool.h"
 #include "image/jpegdec.h"
 #include "image/image.h"
 #include "image/module.h"
@@ -574,184 +576,25 @@ abort:
     return st;
 }
 
-/* ---- sharing encodes (image_pool) ------------------------------------ */
+/* ---- one encode, as a task for the photo's batch (encode_pool.h) ---- */
 
 /* One output to encode: its own reference to the width it reads. */
-struct task {
-    struct task *next; /* in the pool's queue */
-    struct batch *batch;
+struct encode_task {
+    struct image_pool_task base; /* first: the pool hands back this pointer */
     VipsImage *im;
     enum image_format format;
     const struct image_settings *s;
     const struct image_embed *e;
     struct image_output *o;
-    enum status st;
     struct diag d;
 };
 
-/* The encodes of one photo: posted and not yet finished (pool lock). */
-struct batch {
-    unsigned outstanding;
-    bool failed;
-};
-
-struct image_pool {
-    GMutex lock;
-    GCond cond; /* a task posted or finished, a worker out of photos */
-    struct task *head, *tail;
-    unsigned busy; /* workers not yet in image_pool_help */
-    unsigned idle; /* helpers waiting for a task */
-};
-
-struct image_pool *image_pool_new(unsigned workers)
+static enum status run_encode(struct image_pool_task *base)
 {
-    struct image_pool *p = calloc(1, sizeof *p);
-    if (!p)
-        return NULL;
-    g_mutex_init(&p->lock);
-    g_cond_init(&p->cond);
-    p->busy = workers;
-    return p;
-}
-
-void image_pool_free(struct image_pool *p)
-{
-    if (!p)
-        return;
-    g_mutex_clear(&p->lock);
-    g_cond_clear(&p->cond);
-    free(p);
-}
-
-static void run_task(struct task *t)
-{
-    t->st = encode(t->im, t->format, t->s, t->e, t->o->path, &t->o->bytes, &t->d);
+    struct encode_task *t = (struct encode_task *)base;
+    enum status st = encode(t->im, t->format, t->s, t->e, t->o->path, &t->o->bytes, &t->d);
     VIPS_UNREF(t->im); /* the width goes as soon as its last encode is done */
-}
-
-/* With the lock held: the task is done, its photo's thread may go on. */
-static void finish_locked(struct image_pool *p, struct task *t)
-{
-    t->batch->outstanding--;
-    t->batch->failed |= t->st != ST_OK;
-    g_cond_broadcast(&p->cond);
-}
-
-/* Queues a task, or without a pool runs it at once (image_derive). */
-static void post(struct image_pool *p, struct task *t)
-{
-    if (!p) {
-        run_task(t);
-        t->batch->failed |= t->st != ST_OK;
-        return;
-    }
-    g_mutex_lock(&p->lock);
-    t->next = NULL;
-    if (p->tail)
-        p->tail->next = t;
-    else
-        p->head = t;
-    p->tail = t;
-    t->batch->outstanding++;
-    g_cond_broadcast(&p->cond);
-    g_mutex_unlock(&p->lock);
-}
-
-/* With the lock held: removes and returns the first queued task of
- * `b` (any photo's when b is NULL), or NULL. */
-static struct task *take_locked(struct image_pool *p, const struct batch *b)
-{
-    struct task *prev = NULL;
-    for (struct task *t = p->head; t; prev = t, t = t->next) {
-        if (b && t->batch != b)
-            continue;
-        if (prev)
-            prev->next = t->next;
-        else
-            p->head = t->next;
-        if (p->tail == t)
-            p->tail = prev;
-        t->next = NULL;
-        return t;
-    }
-    return NULL;
-}
-
-/*
- * The photo's own thread runs its queued encodes. With `keep_going`
- * false it stops as soon as a helper waits, to make the next width
- * while the helper encodes this one; with true it runs them all and
- * then waits for those a helper took.
- */
-static void run_own(struct image_pool *p, struct batch *b, bool keep_going)
-{
-    if (!p)
-        return;
-    g_mutex_lock(&p->lock);
-    for (;;) {
-        if (!keep_going && p->idle > 0)
-            break;
-        struct task *t = take_locked(p, b);
-        if (!t) {
-            if (!keep_going || b->outstanding == 0)
-                break;
-            g_cond_wait(&p->cond, &p->lock);
-            continue;
-        }
-        g_mutex_unlock(&p->lock);
-        run_task(t);
-        g_mutex_lock(&p->lock);
-        finish_locked(p, t);
-    }
-    g_mutex_unlock(&p->lock);
-}
-
-static bool batch_failed(struct image_pool *p, const struct batch *b)
-{
-    if (!p)
-        return b->failed;
-    g_mutex_lock(&p->lock);
-    bool failed = b->failed;
-    g_mutex_unlock(&p->lock);
-    return failed;
-}
-
-void image_pool_leave(struct image_pool *p)
-{
-    g_mutex_lock(&p->lock);
-    p->busy--;
-    g_cond_broadcast(&p->cond);
-    g_mutex_unlock(&p->lock);
-}
-
-double image_pool_help(struct image_pool *p)
-{
-    gint64 spent = 0;
-    g_mutex_lock(&p->lock);
-    p->busy--;
-    g_cond_broadcast(&p->cond);
-    for (;;) {
-        struct task *t = take_locked(p, NULL);
-        if (t) {
-            g_mutex_unlock(&p->lock);
-            gint64 t0 = g_get_monotonic_time();
-            run_task(t);
-            spent += g_get_monotonic_time() - t0;
-            g_mutex_lock(&p->lock);
-            finish_locked(p, t);
-            continue;
-        }
-        /* every photo's thread waits for its own tasks before it gets
-         * here, so with no worker busy no task can come */
-        if (p->busy == 0)
-            break;
-        p->idle++;
-        g_cond_wait(&p->cond, &p->lock);
-        p->idle--;
-    }
-    g_cond_broadcast(&p->cond);
-    g_mutex_unlock(&p->lock);
-    return (double)spent / 1e6;
+    return st;
 }
 
 /* Resizes the upright sRGB image to exactly w×h. Alpha is premultiplied
@@ -859,8 +702,8 @@ enum status image_derive_pooled(const char *src_path, const struct image_setting
                                 struct image_pool *pool, struct image_result *res, struct diag *d)
 {
     VipsImage *t[STAGES] = {NULL};
-    struct task *tasks = NULL;
-    struct batch batch = {0, false};
+    struct encode_task *tasks = NULL;
+    struct image_pool_batch batch = {0, false};
     enum status st = ST_OK;
     unsigned widths[IMAGE_MAX_WIDTHS];
     size_t n_widths = 0;
@@ -1015,32 +858,33 @@ enum status image_derive_pooled(const char *src_path, const struct image_setting
             res->n_outputs++;
         }
         for (size_t k = res->n_outputs; k-- > first;) {
-            struct task *tk = &tasks[k];
+            struct encode_task *tk = &tasks[k];
             struct image_output *o = &res->outputs[k];
-            *tk = (struct task){.batch = &batch, .format = o->format, .s = s, .e = embed, .o = o};
+            *tk = (struct encode_task){.base = {.batch = &batch, .run = run_encode},
+                                       .format = o->format, .s = s, .e = embed, .o = o};
             diag_clear(&tk->d);
             diag_set_file(&tk->d, src_path);
             tk->im = o->format == IMAGE_JPEG ? flat : sized;
             g_object_ref(tk->im);
-            post(pool, tk);
+            image_pool_post(pool, &tk->base);
         }
         if (i + 1 == n_widths)
             dominant(flat, res->dominant_rgb);
         VIPS_UNREF(t[11]);
         /* this width's encodes: here, unless a helper is waiting for
          * them and there is a next width to make meanwhile */
-        run_own(pool, &batch, i + 1 == n_widths);
-        if (batch_failed(pool, &batch))
+        image_pool_run_own(pool, &batch, i + 1 == n_widths);
+        if (image_pool_batch_failed(pool, &batch))
             break;
     }
 
 abort:
     /* nothing is freed or unlinked while a helper still encodes */
-    run_own(pool, &batch, true);
+    image_pool_run_own(pool, &batch, true);
     for (size_t k = 0; st == ST_OK && tasks && k < res->n_outputs; k++)
-        if (tasks[k].st != ST_OK) {
+        if (tasks[k].base.st != ST_OK) {
             *d = tasks[k].d;
-            st = tasks[k].st;
+            st = tasks[k].base.st;
         }
     free(tasks);
     for (int i = 0; i < STAGES; i++)
