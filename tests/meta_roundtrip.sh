@@ -88,6 +88,7 @@ KEPT = [  # our key, how to read it from the derivative
     ("country", lambda et: s(et.get("XMP-photoshop:Country"))),
 ]
 # Private data (one list for every suite: tests/lib/private_tags.py).
+sys.dont_write_bytecode = True  # write nothing beside tests/lib
 sys.path.insert(0, sys.argv[3])
 from private_tags import FORBIDDEN  # noqa: E402
 
