@@ -19,7 +19,7 @@ ts=$1 corpus=$2
 command -v exiftool >/dev/null && command -v python3 >/dev/null ||
   ts_skip "exiftool or python3 not installed (scripts/deps.sh installs them)"
 [ -d "$corpus" ] || ts_skip "$corpus is absent (the extended corpus: the project's ../shared folder)"
-exec python3 - "$ts" "$corpus" <<'PY'
+exec python3 - "$ts" "$corpus" "$(dirname "$0")/lib" <<'PY'
 import glob, json, os, re, subprocess, sys, tempfile
 
 ts, corpus = sys.argv[1], sys.argv[2]
@@ -85,18 +85,10 @@ KEPT = [  # our key, how to read it from the derivative
     ("city", lambda et: s(et.get("XMP-photoshop:City"))),
     ("country", lambda et: s(et.get("XMP-photoshop:Country"))),
 ]
-# Private data: a tag whose group or name matches must not be there.
-MAKER_GROUPS = ("Canon", "Nikon", "Panasonic", "Pentax", "Olympus", "Sony", "Fujifilm", "Samsung",
-                "Apple", "Casio", "Kodak", "Minolta", "Sigma", "Ricoh", "Leica", "MakerNotes",
-                "DJI", "GoPro", "Google", "Microsoft", "Reconyx", "FLIR", "Qualcomm")
-FORBIDDEN = [
-    ("GPS", lambda g, n: g == "GPS" or "GPS" in n),
-    ("serial number", lambda g, n: "SerialNumber" in n),
-    ("owner name", lambda g, n: "OwnerName" in n),
-    ("maker notes", lambda g, n: g.startswith(MAKER_GROUPS) or "MakerNote" in n),
-    ("thumbnail", lambda g, n: g == "IFD1" or "Thumbnail" in n or "PreviewImage" in n),
-    ("XMP history", lambda g, n: g == "XMP-xmpMM" and n.startswith("History")),
-]
+# Private data (one list for every suite: tests/lib/private_tags.py).
+sys.dont_write_bytecode = True  # write nothing beside tests/lib
+sys.path.insert(0, sys.argv[3])
+from private_tags import FORBIDDEN  # noqa: E402
 
 
 def run(cmd, **kw):

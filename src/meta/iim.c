@@ -102,16 +102,19 @@ static enum iim_charset declared_charset(struct span v)
 /*
  * Undeclared, not UTF-8, no charset configured: is this CP949/EUC-KR?
  * Western cp1252 text has its high bytes alone between ASCII letters
- * ("café", "Navyís"); Korean text is made of high-byte pairs, and each
- * pair is a Hangul syllable (KS X 1001 rows 0xB0-0xC8, trail
- * 0xA1-0xFE). We say Korean only when every run of high bytes in the
- * block has even length, every pair is such a syllable, and at least
- * one run holds two syllables or more (a Korean word; four cp1252
- * accented letters in a row do not occur in Western text).
+ * ("café", "Navyís"); Korean text is made of high-byte pairs, each a
+ * KS X 1001 character (lead and trail 0xA1-0xFE), most of them Hangul
+ * syllables (rows 0xB0-0xC8). We say Korean only when every run of high
+ * bytes in the block has even length, every pair is a KS X 1001
+ * character, and at least one run holds two Hangul syllables in a row
+ * (a Korean word; four cp1252 accented letters in a row do not occur in
+ * Western text). Symbols from the other rows are allowed because Korean
+ * newsrooms write them: the copyright line "ⓒ 연합뉴스" starts with
+ * 0xA8CF, and a Hangul-only test read that whole block as cp1252.
  */
 static bool looks_korean(struct span text)
 {
-    size_t i = 0, long_runs = 0, pairs = 0;
+    size_t i = 0, words = 0;
     while (i < text.len) {
         if (text.ptr[i] < 0x80) {
             i++;
@@ -120,20 +123,20 @@ static bool looks_korean(struct span text)
         size_t j = i;
         while (j < text.len && text.ptr[j] >= 0x80)
             j++;
-        size_t run = j - i;
-        if (run % 2 != 0)
+        if ((j - i) % 2 != 0)
             return false;
+        size_t syllables = 0; /* Hangul syllables in a row */
         for (size_t k = i; k < j; k += 2) {
             uint8_t lead = text.ptr[k], trail = text.ptr[k + 1];
-            if (lead < 0xB0 || lead > 0xC8 || trail < 0xA1 || trail > 0xFE)
+            if (lead < 0xA1 || lead > 0xFE || trail < 0xA1 || trail > 0xFE)
                 return false;
-            pairs++;
+            syllables = lead >= 0xB0 && lead <= 0xC8 ? syllables + 1 : 0;
+            if (syllables == 2)
+                words++;
         }
-        if (run >= 4)
-            long_runs++;
         i = j;
     }
-    return pairs > 0 && long_runs > 0;
+    return words > 0;
 }
 
 struct iim_decoder {

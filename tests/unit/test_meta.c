@@ -342,6 +342,27 @@ static void iim_charsets(void **state)
     buf_free(&j);
     buf_free(&iim);
 
+    /* Undeclared CP949 with a KS X 1001 symbol outside the Hangul rows,
+     * as Korean copyright lines are written: "ⓒ 2026 김련희". */
+    const char symbol[] = "\xA8\xCF 2026 \xB1\xE8\xB7\xC3\xC8\xF1";
+    iim_block(&iim, false, symbol, sizeof symbol - 1);
+    make_jpeg(&j, &iim, NULL, NULL);
+    m = read_ok(&j, NULL);
+    assert_string_equal(m->description, "ⓒ 2026 김련희");
+    meta_free(m);
+    buf_free(&j);
+    buf_free(&iim);
+
+    /* Symbols alone, with no two Hangul syllables in a row, are not
+     * enough to say Korean: cp1252. */
+    iim_block(&iim, false, "\xA8\xCF 2026", 7);
+    make_jpeg(&j, &iim, NULL, NULL);
+    m = read_ok(&j, NULL);
+    assert_string_equal(m->description, "¨Ï 2026");
+    meta_free(m);
+    buf_free(&j);
+    buf_free(&iim);
+
     /* Undeclared cp1252: a lone high byte between letters. */
     iim_block(&iim, false, "caf\xE9 \x93quoted\x94", 13);
     make_jpeg(&j, &iim, NULL, NULL);
