@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages tearsheet needs to build, test and
-# benchmark, but only those that are missing (so a second run is quick
+# Installs the Debian 12 packages tearsheet needs to build, test,
+# package (--package) and benchmark (--bench), but only those that are missing (so a second run is quick
 # and needs no network). Run as root, or as a user with sudo.
 set -euo pipefail
 
@@ -9,7 +9,12 @@ packages=(
   libvips-dev libjpeg62-turbo-dev libwebp-dev libmd4c-dev libyaml-dev libexpat1-dev libjansson-dev
   libmicrohttpd-dev libssl-dev libcbor-dev libbrotli-dev libsqlite3-dev libcmocka-dev
   libimage-exiftool-perl libvips-tools python3 fonts-dejavu-core
+  mandoc   # tests/cli/docs.sh: mandoc -T lint on the man pages
 )
+if [ "${1:-}" = "--package" ]; then
+  # scripts/package.sh: CPack's Depends (dpkg-shlibdeps, file), lintian
+  packages+=(dpkg-dev file lintian man-db)
+fi
 if [ "${1:-}" = "--bench" ]; then
   packages+=(imagemagick graphicsmagick hugo libjpeg-turbo-progs webp libavif-bin time)
 fi
