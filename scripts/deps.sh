@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages tearsheet needs to build, test and
-# benchmark, but only those that are missing (so a second run is quick
+# Installs the Debian 12 packages tearsheet needs to build, test,
+# package (--package) and benchmark (--bench), but only those that are missing (so a second run is quick
 # and needs no network). Run as root, or as a user with sudo.
 set -euo pipefail
 
@@ -10,7 +10,12 @@ packages=(
   libmicrohttpd-dev libssl-dev libcbor-dev libbrotli-dev libsqlite3-dev libcmocka-dev
   libimage-exiftool-perl libvips-tools python3 fonts-dejavu-core openssl
   libgs-common  # a98.icc: the Adobe RGB photos of unit_image and bench/run.sh
+  mandoc        # tests/cli/docs.sh: mandoc -T lint on the man pages
 )
+if [ "${1:-}" = "--package" ]; then
+  # scripts/package.sh: CPack's Depends (dpkg-shlibdeps, file), lintian
+  packages+=(dpkg-dev file lintian man-db)
+fi
 if [ "${1:-}" = "--bench" ]; then
   packages+=(imagemagick graphicsmagick hugo libjpeg-turbo-progs webp libavif-bin time)
 fi

@@ -1,7 +1,8 @@
 /*
  * main.c — argument parsing and dispatch only. The command line is the
- * one in DESIGN.md; exit codes: 0 ok, 1 problems found, 2 usage or
- * configuration error.
+ * one in DESIGN.md, described to users by src/cli (help.c's table, also
+ * behind --help and the man page); exit codes: 0 ok, 1 problems found,
+ * 2 usage or configuration error.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,38 +14,20 @@
 
 #include "base/base.h"
 #include "c2pa/c2pa.h"
+#include "cli/cli.h"
 #include "image/image.h"
 #include "meta/meta.h"
 #include "serve/serve.h"
 #include "site/site.h"
 
-enum { EXIT_PROBLEMS = 1, EXIT_USAGE = 2 };
+enum { EXIT_PROBLEMS = CLI_EXIT_PROBLEMS, EXIT_USAGE = CLI_EXIT_USAGE };
 
-static const char usage_text[] =
-    "usage: tearsheet COMMAND [ARGS]\n"
-    "\n"
-    "  new SITE                         scaffold a site with one example story\n"
-    "  build [SITE] [-o DIR] [--jobs N] [--stats]\n"
-    "                                           build SITE (default .) into DIR (default SITE/public)\n"
-    "  serve [SITE] [--listen HOST:PORT] [-o DIR]\n"
-    "                                   build, then serve (default 127.0.0.1:8080)\n"
-    "  meta FILE... [--json] [--iim-charset NAME]\n"
-    "                                   the metadata tearsheet reads from photos\n"
-    "  keygen DIR                       a demo signing key + certificate chain (untrusted)\n"
-    "  inquiries [list|show N|export --csv|mark N STATUS] [--site DIR]\n"
-    "                                   licensing inquiries of the site (default .)\n"
-    "  passwd [--site DIR]              set the owner's password for /owner/\n"
-    "  verify FILE... [--json] [--trust PEM]\n"
-    "                                   check the photos' content credentials (C2PA)\n"
-    "  lint [SITE]                      privacy, accessibility and rights problems in the\n"
-    "                                   originals before publishing (docs/lint.md)\n"
-    "\n"
-    "Exit codes: 0 ok, 1 problems found, 2 usage or configuration error.\n";
-
-static int usage(FILE *f)
+/* A command given the wrong arguments: its synopsis, and where to read more. */
+static int usage_error(const char *cmd)
 {
-    fputs(usage_text, f);
-    return f == stderr ? EXIT_USAGE : 0;
+    cli_print_synopsis(cli_command_find(cmd), stderr);
+    fprintf(stderr, "Try 'tearsheet help %s'.\n", cmd);
+    return EXIT_USAGE;
 }
 
 /* One JSON object for one file, an array for several. */
@@ -77,8 +60,7 @@ static int cmd_meta(int argc, char **argv)
             nfiles++;
     }
     if (nfiles == 0) {
-        fprintf(stderr, "usage: tearsheet meta FILE... [--json] [--iim-charset NAME]\n");
-        return EXIT_USAGE;
+        return usage_error("meta");
     }
     int rc = 0;
     json_t *all = json_array();
@@ -216,8 +198,7 @@ static int cmd_verify(int argc, char **argv)
             nfiles++;
     }
     if (nfiles == 0) {
-        fprintf(stderr, "usage: tearsheet verify FILE... [--json] [--trust PEM]\n");
-        return EXIT_USAGE;
+        return usage_error("verify");
     }
     if (trust_path) {
         diag_set_file(&d, trust_path);
@@ -438,9 +419,7 @@ static int cmd_inquiries(int argc, char **argv)
     else if (strcmp(what, "mark") == 0 && argc == 3 && parse_inquiry_id(argv[1], &id))
         st = serve_cli_mark(site, id, argv[2], &d);
     else {
-        fprintf(stderr, "usage: tearsheet inquiries [list|show N|export --csv|mark N "
-                        "new|quoted|licensed|declined] [--site DIR]\n");
-        return EXIT_USAGE;
+        return usage_error("inquiries");
     }
     if (st == ST_NOT_FOUND) {
         log_diag(LOG_ERROR, &d);
@@ -478,8 +457,7 @@ static int cmd_passwd(int argc, char **argv)
     int rc = 0;
     diag_clear(&d);
     if (argc != 0) {
-        fprintf(stderr, "usage: tearsheet passwd [--site DIR]\n");
-        return EXIT_USAGE;
+        return usage_error("passwd");
     }
     if (!read_secret("New owner password: ", pw, sizeof pw)) {
         fprintf(stderr, "tearsheet passwd: no password given\n");
@@ -505,8 +483,7 @@ abort:
 static int cmd_new(int argc, char **argv)
 {
     if (argc != 1 || argv[0][0] == '-') {
-        fprintf(stderr, "usage: tearsheet new SITE\n");
-        return EXIT_USAGE;
+        return usage_error("new");
     }
     struct diag d;
     diag_clear(&d);
@@ -524,8 +501,7 @@ static int cmd_new(int argc, char **argv)
 static int cmd_keygen(int argc, char **argv)
 {
     if (argc != 1 || argv[0][0] == '-') {
-        fprintf(stderr, "usage: tearsheet keygen DIR\n");
-        return EXIT_USAGE;
+        return usage_error("keygen");
     }
     struct diag d;
     diag_clear(&d);
@@ -546,8 +522,7 @@ static int cmd_lint(int argc, char **argv)
 {
     const char *site = ".";
     if (argc > 1 || (argc == 1 && argv[0][0] == '-')) {
-        fprintf(stderr, "usage: tearsheet lint [SITE]\n");
-        return EXIT_USAGE;
+        return usage_error("lint");
     }
     if (argc == 1)
         site = argv[0];
@@ -563,15 +538,42 @@ static int cmd_lint(int argc, char **argv)
     return r.errors || r.unreadable_stories ? EXIT_PROBLEMS : 0;
 }
 
+/* tearsheet help [COMMAND] */
+static int cmd_help(int argc, char **argv)
+{
+    if (argc == 0) {
+        cli_print_usage(stdout);
+        return 0;
+    }
+    const struct cli_command *c = argc == 1 ? cli_command_find(argv[0]) : NULL;
+    if (!c) {
+        fprintf(stderr, "tearsheet help: no command '%s'\n\n", argv[0]);
+        cli_print_usage(stderr);
+        return EXIT_USAGE;
+    }
+    cli_print_help(c, stdout);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 2)
-        return usage(stderr);
+    if (argc < 2) {
+        cli_print_usage(stderr);
+        return EXIT_USAGE;
+    }
     const char *cmd = argv[1];
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0)
-        return usage(stdout);
-    if (strcmp(cmd, "--version") == 0) {
-        printf("tearsheet %s\n", TS_VERSION);
+        return cmd_help(argc - 2, argv + 2);
+    if (strcmp(cmd, "--version") == 0)
+        return cli_print_version(stdout);
+    const struct cli_command *c = cli_command_find(cmd);
+    if (!c) {
+        fprintf(stderr, "tearsheet: unknown command '%s'\n\n", cmd);
+        cli_print_usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (cli_wants_help(c, argc - 2, argv + 2)) {
+        cli_print_help(c, stdout);
         return 0;
     }
     if (strcmp(cmd, "meta") == 0)
@@ -592,6 +594,6 @@ int main(int argc, char **argv)
         return cmd_passwd(argc - 2, argv + 2);
     if (strcmp(cmd, "lint") == 0)
         return cmd_lint(argc - 2, argv + 2);
-    fprintf(stderr, "tearsheet: unknown command '%s'\n\n", cmd);
-    return usage(stderr);
+    fprintf(stderr, "tearsheet: '%s' is in the help but not built in\n", cmd);
+    return EXIT_USAGE;
 }

@@ -150,7 +150,7 @@ check "originals: true, GPS in an original: error" has "$tmp/lint4.out" "/gps\.j
 
 # A missing site, a usage error.
 "$ts" lint "$tmp/nowhere" >/dev/null 2>"$tmp/nowhere.err"
-check "missing site folder: exit 1 like build" test $? -eq 1
+check "missing site folder: exit 2 (usage), like build" test $? -eq 2
 check "missing site folder: says so" has "$tmp/nowhere.err" "nowhere: site folder not found"
 "$ts" lint a b >/dev/null 2>&1
 check "two sites: exit 2" test $? -eq 2

@@ -91,6 +91,14 @@ static void open_modules_for(const char *path, const struct image_settings *s)
         open_heif_module();
 }
 
+/* Needs no vips_init: the version is compiled into libvips. */
+const char *image_libvips_version(const char **module_path, struct diag *d)
+{
+    if (module_path)
+        *module_path = NULL;
+    return vips_version_string();
+}
+
 enum status image_init(const char *argv0, int threads, struct diag *d)
 {
     if (VIPS_INIT(argv0 ? argv0 : "tearsheet"))

@@ -63,6 +63,15 @@ enum status image_init(const char *argv0, int threads, struct diag *d);
 void image_shutdown(void);
 
 /*
+ * The libvips in use ("8.14.1", what `tearsheet --version` reports for a
+ * bug report), NULL with `d` filled when it cannot be loaded. In the
+ * tearsheet binary this loads the image module without starting libvips
+ * (lazy.c) and `*module_path` names the module file; linked in-process
+ * it is NULL.
+ */
+const char *image_libvips_version(const char **module_path, struct diag *d);
+
+/*
  * Writes `<out_prefix>-<width>.<ext>` for each width that is not larger
  * than the photo (the largest width is replaced by the photo's own
  * width when the photo is smaller than all of them) and each enabled

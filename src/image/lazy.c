@@ -6,14 +6,21 @@
  * start-up; a rebuild whose photos are all cached never pays it
  * (docs/performance.md "Incremental builds").
  *
- * The module is looked for next to the running binary first, then in
- * the build folder it was made in (so test programs under tests/ find
- * it too). A missing or mismatched module fails each photo that needs
- * encoding with a message that says where it was looked for.
+ * The module is looked for next to the running binary (the build
+ * folder), then in the installed place relative to it
+ * (<bindir>/TS_IMAGE_MODULE_RELDIR, e.g. /usr/bin/../lib/tearsheet), so
+ * an installed tearsheet needs neither LD_LIBRARY_PATH nor a copy in
+ * bin/. The build folder it was made in is tried last, and only by a
+ * program inside that folder (test programs under tests/): an installed
+ * binary must never load a module from a build tree. A missing or
+ * mismatched module fails each photo that needs encoding with a message
+ * that says where it was looked for.
  *
  * Must never: load the module before a photo needs it, load it twice,
  * or unload it (GLib types cannot be unregistered). The load is the
- * module's only process-wide state, done once under pthread_once.
+ * module's only process-wide state, done once under pthread_once:
+ * opening (dlopen, version check; also for `tearsheet --version`), then
+ * starting libvips for the first photo.
  */
 #include <dlfcn.h>
 #include <limits.h>
@@ -27,50 +34,67 @@
 #include "image/module.h"
 
 static struct {
-    pthread_once_t once;
+    pthread_once_t open_once, once;
     char argv0[256];
     int threads;
-    const struct image_module *m; /* NULL until loaded and started */
-    struct diag failure;          /* why it could not be, for every photo */
+    char path[TS_LIMIT_PATH];          /* the module file, once found */
+    const struct image_module *opened; /* NULL until opened and checked */
+    const struct image_module *m;      /* NULL until also started */
+    struct diag failure;               /* why it could not be, for every photo */
     enum status failure_status;
-} lazy = {.once = PTHREAD_ONCE_INIT};
+} lazy = {.open_once = PTHREAD_ONCE_INIT, .once = PTHREAD_ONCE_INIT};
 
-/* <folder of the running binary>/tearsheet-vips.so, or else the build
- * folder's copy. */
+/* The first of: <folder of the running binary>/tearsheet-vips.so,
+ * <that folder>/TS_IMAGE_MODULE_RELDIR/tearsheet-vips.so, and, for a
+ * program inside the build folder, the build folder's copy. */
 static bool module_path(char *out, size_t outlen)
 {
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            if (path_join(out, outlen, exe, IMAGE_MODULE_FILE) && file_exists(out))
-                return true;
-        }
+    if (n <= 0)
+        return false;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return false;
+    *slash = '\0';
+    char installed[PATH_MAX];
+    if (path_join(out, outlen, exe, IMAGE_MODULE_FILE) && file_exists(out))
+        return true;
+    char *real = NULL; /* /usr/lib/tearsheet, not /usr/bin/../lib/tearsheet, in messages */
+    if (path_join(installed, sizeof installed, exe, TS_IMAGE_MODULE_RELDIR) &&
+        (real = realpath(installed, NULL)) && path_join(out, outlen, real, IMAGE_MODULE_FILE) &&
+        file_exists(out)) {
+        free(real);
+        return true;
     }
-    return path_join(out, outlen, TS_IMAGE_MODULE_DIR, IMAGE_MODULE_FILE) && file_exists(out);
+    free(real);
+    size_t build_len = strlen(TS_IMAGE_MODULE_DIR);
+    bool in_build = strncmp(exe, TS_IMAGE_MODULE_DIR, build_len) == 0 &&
+                    (exe[build_len] == '/' || exe[build_len] == '\0');
+    return in_build && path_join(out, outlen, TS_IMAGE_MODULE_DIR, IMAGE_MODULE_FILE) &&
+           file_exists(out);
 }
 
-static void load(void)
+/* Found, opened and of this build, but libvips not yet started. */
+static void open_module(void)
 {
     struct diag *d = &lazy.failure;
-    char path[TS_LIMIT_PATH];
     diag_clear(d);
-    if (!module_path(path, sizeof path)) {
+    if (!module_path(lazy.path, sizeof lazy.path)) {
         lazy.failure_status = diag_set(d, ST_INTERNAL, "libvips", DIAG_NO_OFFSET,
-                                       "cannot find %s next to the tearsheet binary or in %s "
-                                       "(it is built with tearsheet and must be installed "
-                                       "beside it)",
-                                       IMAGE_MODULE_FILE, TS_IMAGE_MODULE_DIR);
+                                       "cannot find %s beside the tearsheet binary or in %s "
+                                       "relative to it (it is built and installed with "
+                                       "tearsheet)",
+                                       IMAGE_MODULE_FILE, TS_IMAGE_MODULE_RELDIR);
         return;
     }
-    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    void *h = dlopen(lazy.path, RTLD_NOW | RTLD_LOCAL);
     if (!h) {
         const char *why = dlerror();
         lazy.failure_status = diag_set(d, ST_INTERNAL, "libvips", DIAG_NO_OFFSET,
-                                       "cannot load %s: %s", path, why ? why : "unknown error");
+                                       "cannot load %s: %s", lazy.path,
+                                       why ? why : "unknown error");
         return;
     }
     const struct image_module *(*get)(void) = NULL;
@@ -79,18 +103,40 @@ static void load(void)
     const struct image_module *m = get ? get() : NULL;
     if (!m || !m->version || strcmp(m->version, TS_VERSION) != 0) {
         lazy.failure_status = diag_set(d, ST_INTERNAL, "libvips", DIAG_NO_OFFSET,
-                                       "%s is not the image module of tearsheet %s", path,
+                                       "%s is not the image module of tearsheet %s", lazy.path,
                                        TS_VERSION);
         return; /* left loaded: unloading a half-known library is no safer */
     }
+    lazy.opened = m;
+}
+
+static void load(void)
+{
+    pthread_once(&lazy.open_once, open_module);
+    const struct image_module *m = lazy.opened;
+    if (!m)
+        return; /* lazy.failure says why */
     /* the module has its own copy of the base module: hand over --verbose */
     m->set_log_level(log_get_level());
-    enum status st = m->init(lazy.argv0[0] ? lazy.argv0 : NULL, lazy.threads, d);
+    enum status st = m->init(lazy.argv0[0] ? lazy.argv0 : NULL, lazy.threads, &lazy.failure);
     if (st != ST_OK) {
         lazy.failure_status = st;
         return;
     }
     lazy.m = m;
+}
+
+const char *image_libvips_version(const char **module_path_out, struct diag *d)
+{
+    pthread_once(&lazy.open_once, open_module);
+    if (module_path_out)
+        *module_path_out = lazy.opened ? lazy.path : NULL;
+    if (!lazy.opened) {
+        diag_set(d, lazy.failure_status, lazy.failure.field, DIAG_NO_OFFSET, "%s",
+                 lazy.failure.message);
+        return NULL;
+    }
+    return lazy.opened->libvips_version(NULL, d);
 }
 
 enum status image_init(const char *argv0, int threads, struct diag *d)

@@ -8,10 +8,11 @@
  */
 #include "image/module.h"
 
-__attribute__((visibility("default"))) const struct image_module *image_module_v2(void)
+__attribute__((visibility("default"))) const struct image_module *image_module_v3(void)
 {
     static const struct image_module m = {
         .version = TS_VERSION,
+        .libvips_version = image_libvips_version,
         .set_log_level = log_set_level,
         .init = image_init,
         .shutdown = image_shutdown,

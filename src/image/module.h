@@ -17,7 +17,7 @@
 #include "image/image.h"
 
 /* Bumped with any change to struct image_module or image.h's structs. */
-#define IMAGE_MODULE_SYMBOL "image_module_v2"
+#define IMAGE_MODULE_SYMBOL "image_module_v3"
 #define IMAGE_MODULE_FILE "tearsheet-vips.so"
 
 /* VIPSHOME as lazy.c sets it when the user has not: a prefix without
@@ -27,6 +27,7 @@
 
 struct image_module {
     const char *version; /* TS_VERSION of the build that made the module */
+    const char *(*libvips_version)(const char **module_path, struct diag *d);
     void (*set_log_level)(enum log_level lv);
     enum status (*init)(const char *argv0, int threads, struct diag *d);
     void (*shutdown)(void);
@@ -43,6 +44,6 @@ struct image_module {
                                  struct diag *d);
 };
 
-const struct image_module *image_module_v2(void);
+const struct image_module *image_module_v3(void);
 
 #endif

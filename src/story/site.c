@@ -373,9 +373,10 @@ enum status story_site_load(const char *dir, struct story_site **out, struct dia
     }
     struct stat sb;
     if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-        /* a mistyped site folder must not quietly build an empty site */
+        /* a mistyped site folder must not quietly build an empty site;
+         * it is the command line that is wrong (exit 2), not the site */
         diag_set_file(d, dir);
-        st = diag_set(d, ST_NOT_FOUND, NULL, DIAG_NO_OFFSET, "site folder not found");
+        st = diag_set(d, ST_USAGE, NULL, DIAG_NO_OFFSET, "site folder not found");
         goto abort;
     }
     s = calloc(1, sizeof *s);

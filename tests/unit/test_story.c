@@ -154,7 +154,8 @@ static void site_folder_that_does_not_exist_is_an_error(void **state)
     struct diag d;
     char path[512];
     snprintf(path, sizeof path, "%s/no-such-site", tmp_root);
-    assert_int_equal(story_site_load(path, &s, &d), ST_NOT_FOUND);
+    /* a usage error (exit 2), not a problem found in a site */
+    assert_int_equal(story_site_load(path, &s, &d), ST_USAGE);
     assert_null(s);
     assert_contains(formatted(&d), "no-such-site");
 }

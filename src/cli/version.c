@@ -1,0 +1,66 @@
+/*
+ * version.c — `tearsheet --version`: tearsheet's version and those of
+ * the libraries it runs with, what a bug report needs. Versions are
+ * asked of the libraries themselves where they can say (the ones loaded
+ * now, which may be newer than the headers built against); md4c and
+ * libcbor have no such call, so theirs are the build's.
+ *
+ * Must never: name a library the binary is not linked with as if it
+ * were (libcurl and libpq are not: tearsheet fetches nothing over HTTP
+ * and its inquiry store is SQLite; the line says so, so that a bug
+ * report does not go looking), or start libvips to ask it.
+ */
+#include <brotli/decode.h>
+#include <cbor.h>
+#include <expat.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <openssl/crypto.h>
+#include <sqlite3.h>
+#include <yaml.h>
+#include <zlib.h>
+
+#include "base/base.h"
+#include "cli/cli.h"
+#include "image/image.h"
+
+int cli_print_version(FILE *f)
+{
+    int rc = CLI_EXIT_OK;
+    fprintf(f, "tearsheet %s\n", TS_VERSION);
+    struct diag d;
+    diag_clear(&d);
+    const char *module = NULL;
+    const char *vips = image_libvips_version(&module, &d);
+    if (vips && module)
+        fprintf(f, "libvips %s (image module %s)\n", vips, module);
+    else if (vips)
+        fprintf(f, "libvips %s\n", vips);
+    else {
+        char why[TS_LIMIT_PATH + 1024];
+        diag_format(&d, why, sizeof why);
+        fprintf(f, "libvips: not available: %s\n", why);
+        rc = CLI_EXIT_PROBLEMS;
+    }
+    /* major << 24 | minor << 12 | patch (brotli/decode.h) */
+    uint32_t brotli = BrotliDecoderVersion();
+    XML_Expat_Version expat = XML_ExpatVersionInfo();
+    fprintf(f,
+            "%s\n"
+            "SQLite %s\n"
+            "libmicrohttpd %s\n"
+            "libyaml %s\n"
+            "md4c %s (built with)\n"
+            "expat %d.%d.%d\n"
+            "jansson %s\n"
+            "libcbor %d.%d.%d (built with)\n"
+            "brotli %u.%u.%u\n"
+            "zlib %s\n"
+            "not linked: libcurl, libpq\n",
+            OpenSSL_version(OPENSSL_VERSION), sqlite3_libversion(), MHD_get_version(),
+            yaml_get_version_string(), TS_MD4C_VERSION, expat.major, expat.minor, expat.micro,
+            jansson_version_str(),
+            CBOR_MAJOR_VERSION, CBOR_MINOR_VERSION, CBOR_PATCH_VERSION, brotli >> 24,
+            (brotli >> 12) & 0xFFFu, brotli & 0xFFFu, zlibVersion());
+    return rc;
+}
