@@ -237,8 +237,7 @@ def cut_part(b, fmt):
         _, start, end = next(s for s in jpeg_segments(b) if s[0] == 0xDB)  # DQT
         return b[:start] + b[end:]
     if fmt == "webp":
-        _, start, end = next(c for c in riff_chunks(b) if c[0] in (b"EXIF", b"XMP ", b"ICCP",
-                                                                     b"VP8 ", b"VP8L"))
+        _, start, end = next(c for c in riff_chunks(b) if c[0] in (b"VP8 ", b"VP8L"))
         out = b[:start] + b[end:]
         return out[:4] + struct.pack("<I", len(out) - 8) + out[8:]
     _, start, end = next(x for x in bmff_boxes(b) if x[0] == b"mdat")
