@@ -460,6 +460,92 @@ static size_t find_manifest_by_url(const struct vctx *v, const char *url)
 static enum status validate_manifest(struct vctx *v, size_t man, struct c2pa_results *res,
                                      int depth, bool active);
 
+/* ---- ingredient deltas: what changed since the ingredient was recorded ---- */
+
+/* Does LIST (an array of {code, url, ...} maps an ingredient assertion
+ * recorded) hold S? A recorded relative URL ("self#jumbf=c2pa.signature")
+ * is about the ingredient's manifest LABEL, so it is read as the
+ * absolute URL our own statuses carry. */
+static bool recorded_in(const cbor_item_t *list, const char *label, const struct c2pa_status *s)
+{
+    static const char prefix[] = "self#jumbf=";
+    bool found = false;
+    size_t n = list && cbor_isa_array(list) ? cbor_array_size(list) : 0;
+    for (size_t i = 0; i < n && !found; i++) {
+        const cbor_item_t *e = cbor_array_handle(list)[i];
+        char *code = cborx_str(cborx_get(e, "code"));
+        char *url = cborx_str(cborx_get(e, "url"));
+        char *abs = NULL;
+        if (url && strncmp(url, prefix, sizeof prefix - 1) == 0 &&
+            strncmp(url + sizeof prefix - 1, "/c2pa/", 6) != 0) {
+            struct buf b;
+            buf_init(&b, 4096);
+            buf_printf(&b, "%s/c2pa/%s/%s", prefix, label, url + sizeof prefix - 1);
+            abs = buf_detach(&b, NULL);
+            buf_free(&b);
+        }
+        const char *u = abs ? abs : url;
+        found = code && strcmp(code, s->code) == 0 &&
+                ((!u && !s->url) || (u && s->url && strcmp(u, s->url) == 0));
+        free(code);
+        free(url);
+        free(abs);
+    }
+    return found;
+}
+
+/* The three lists of a recorded {success, informational, failure} map. */
+static bool recorded_in_results(const cbor_item_t *r, const char *label,
+                                const struct c2pa_status *s)
+{
+    return recorded_in(cborx_get(r, "success"), label, s) ||
+           recorded_in(cborx_get(r, "informational"), label, s) ||
+           recorded_in(cborx_get(r, "failure"), label, s);
+}
+
+/* Was S recorded by the ingredient assertion M: v3 validationResults
+ * (the active manifest's lists and the recorded ingredient deltas),
+ * else v1/v2 validationStatus (§18.15)? */
+static bool recorded(const cbor_item_t *m, const char *label, const struct c2pa_status *s)
+{
+    const cbor_item_t *vr = cborx_get(m, "validationResults");
+    if (!vr)
+        return recorded_in(cborx_get(m, "validationStatus"), label, s);
+    if (recorded_in_results(cborx_get(vr, "activeManifest"), label, s))
+        return true;
+    const cbor_item_t *deltas = cborx_get(vr, "ingredientDeltas");
+    size_t n = deltas && cbor_isa_array(deltas) ? cbor_array_size(deltas) : 0;
+    for (size_t i = 0; i < n; i++)
+        if (recorded_in_results(cborx_get(cbor_array_handle(deltas)[i], "validationDeltas"), label,
+                                s))
+            return true;
+    return false;
+}
+
+/* An ingredient delta is what validating the ingredient's manifest now
+ * gives beyond what its ingredient assertion recorded when it was
+ * signed: a code recorded then (the same code about the same URL) is
+ * not news, and c2pa-rs leaves it out the same way
+ * (ValidationResults::from_store). */
+static void drop_recorded(struct c2pa_results *r, const cbor_item_t *m, const char *label)
+{
+    struct c2pa_status_list *lists[3] = {&r->success, &r->informational, &r->failure};
+    for (int k = 0; k < 3; k++) {
+        struct c2pa_status_list *l = lists[k];
+        size_t kept = 0;
+        for (size_t i = 0; i < l->n; i++) {
+            if (recorded(m, label, &l->items[i])) {
+                free(l->items[i].code);
+                free(l->items[i].url);
+                free(l->items[i].explanation);
+            } else {
+                l->items[kept++] = l->items[i];
+            }
+        }
+        l->n = kept;
+    }
+}
+
 static void check_ingredient(struct vctx *v, struct c2pa_results *res, size_t node,
                              const char *claim_alg, int depth, bool active)
 {
@@ -520,6 +606,7 @@ static void check_ingredient(struct vctx *v, struct c2pa_results *res, size_t no
     } else if (target != JUMBF_NONE && !v->seen[target]) {
         v->seen[target] = 1;
         validate_manifest(v, target, &tmp, depth + 1, false);
+        drop_recorded(&tmp, m, v->j->nodes[target].label);
     }
     struct c2pa_delta *nd = realloc(v->r->deltas, (v->r->n_deltas + 1) * sizeof *nd);
     if (!nd) {

@@ -583,21 +583,33 @@ static bool contains(const uint8_t *hay, size_t n, const void *needle, size_t k)
     return false;
 }
 
+/* A signed tiny JPEG standing for a camera-signed original: its store
+ * (the caller frees it) and what the carry parser reads in it. */
+static uint8_t *signed_original_store(size_t *n, struct c2pa_sign_carry *orig)
+{
+    size_t len = 0;
+    enum status st;
+    uint8_t *first = sign(tiny_jpeg, sizeof tiny_jpeg, &len, &st), *store = NULL;
+    assert_int_equal(st, ST_OK);
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(c2pa_sign_find_store(span_make(first, len), &store, n, &d), ST_OK);
+    free(first);
+    assert_int_equal(c2pa_sign_carry_parse(span_make(store, *n), orig, &d), ST_OK);
+    return store;
+}
+
 /* The original's store travels verbatim and is referenced only when
  * validation results come with it (c2pa-rs rejects a v3 ingredient
  * with activeManifest and no validationResults). */
 static void original_store_is_carried_only_with_results(void **state)
 {
     (void)state;
-    size_t len = 0, n = 0, out_len = 0;
-    enum status st;
-    uint8_t *first = sign(tiny_jpeg, sizeof tiny_jpeg, &len, &st), *store = NULL;
-    assert_int_equal(st, ST_OK);
+    size_t n = 0, out_len = 0;
+    struct c2pa_sign_carry orig;
+    uint8_t *store = signed_original_store(&n, &orig);
     struct diag d;
     diag_clear(&d);
-    assert_int_equal(c2pa_sign_find_store(span_make(first, len), &store, &n, &d), ST_OK);
-    struct c2pa_sign_carry orig;
-    assert_int_equal(c2pa_sign_carry_parse(span_make(store, n), &orig, &d), ST_OK);
 
     const struct c2pa_sign_code ok[] = {{"claimSignature.validated", NULL, "fine"}};
     const struct c2pa_sign_results r = {.success = ok, .n_success = 1};
@@ -628,7 +640,69 @@ static void original_store_is_carried_only_with_results(void **state)
     free(got);
     free(out);
     free(store);
-    free(first);
+}
+
+static bool has_code(const struct c2pa_status_list *l, const char *code)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->items[i].code, code) == 0)
+            return true;
+    return false;
+}
+
+/* Whether the ingredient delta of a derivative carrying a demo-signed
+ * original, whose assertion recorded R, says the original's signer is
+ * untrusted (no anchors are given). */
+static bool delta_has_untrusted(struct span store, const struct c2pa_sign_results *r)
+{
+    size_t out_len = 0;
+    uint8_t *out = sign_carrying(tiny_webp, sizeof tiny_webp, store, r, &out_len);
+    struct c2pa_report rep;
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(c2pa_verify(span_make(out, out_len), "x.webp", NULL, &rep, &d), ST_OK);
+    /* the derivative itself: nothing wrong but the untrusted demo key */
+    assert_int_equal(rep.state, C2PA_STATE_VALID);
+    /* deltas: the derivative's ingredient (the carried manifest) and
+     * that manifest's own ingredient (no provenance) */
+    char prefix[300];
+    snprintf(prefix, sizeof prefix, "self#jumbf=/c2pa/%s/", rep.active_label);
+    const struct c2pa_delta *mine = NULL;
+    for (size_t i = 0; i < rep.n_deltas; i++)
+        if (strncmp(rep.deltas[i].ingredient_uri, prefix, strlen(prefix)) == 0)
+            mine = &rep.deltas[i];
+    assert_non_null(mine);
+    bool has = has_code(&mine->results.failure, "signingCredential.untrusted");
+    c2pa_report_free(&rep);
+    free(out);
+    return has;
+}
+
+/* An ingredient delta is what validating the carried manifest gives
+ * beyond what its ingredient assertion recorded when it was signed (as
+ * c2pa-rs computes it, ValidationResults::from_store): the untrusted
+ * signer recorded then, with an absolute or a relative URL, is not
+ * news; recorded about another URL, or not at all, it is. */
+static void ingredient_delta_leaves_out_what_was_recorded(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    struct c2pa_sign_carry orig;
+    uint8_t *store = signed_original_store(&n, &orig);
+    char url[300];
+    snprintf(url, sizeof url, "self#jumbf=/c2pa/%s/c2pa.signature", orig.active_label);
+
+    const char *urls[] = {url, "self#jumbf=c2pa.signature", "self#jumbf=c2pa.assertions/x"};
+    const bool news[] = {false, false, true};
+    for (int i = 0; i < 3; i++) {
+        const struct c2pa_sign_code rec[] = {{"signingCredential.untrusted", urls[i], "x"}};
+        const struct c2pa_sign_results r = {.failure = rec, .n_failure = 1};
+        assert_int_equal(delta_has_untrusted(span_make(store, n), &r), news[i]);
+    }
+    const struct c2pa_sign_code ok[] = {{"claimSignature.validated", url, "fine"}};
+    const struct c2pa_sign_results only_ok = {.success = ok, .n_success = 1};
+    assert_true(delta_has_untrusted(span_make(store, n), &only_ok));
+    free(store);
 }
 
 /* The ingredient's instanceID is a version 8 UUID of the original's
@@ -809,6 +883,7 @@ int main(void)
         cmocka_unit_test(ingredient_id_is_the_originals_hash),
         cmocka_unit_test(webp_gets_vp8x_and_a_final_c2pa_chunk),
         cmocka_unit_test(original_store_is_carried_only_with_results),
+        cmocka_unit_test(ingredient_delta_leaves_out_what_was_recorded),
         cmocka_unit_test(refuses_what_it_cannot_sign),
         cmocka_unit_test(carry_parser_survives_every_cut_and_byte),
     };
