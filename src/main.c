@@ -17,6 +17,7 @@
 #include "meta/meta.h"
 #include "serve/serve.h"
 #include "site/site.h"
+#include "story/story.h"
 
 enum { EXIT_PROBLEMS = 1, EXIT_USAGE = 2 };
 
@@ -390,10 +391,22 @@ static int cmd_serve(int argc, char **argv, const char *argv0)
     rc = run_build(&a, argv0, &out);
     if (rc == EXIT_USAGE || !out)
         return rc;
-    /* a site with a bad photo is still worth looking at */
-    struct serve_options so = {
-        .root = out, .host = host, .port = port, .access_log = true, .site_dir = a.site};
-    enum status st = serve_run(&so, &d);
+    /* a site with a bad photo is still worth looking at. serve never
+     * parses site.yaml: what the licensing app needs of it comes from
+     * the story module's one parser, here. */
+    struct story_site *cfg = NULL;
+    enum status st = story_site_load(a.site, &cfg, &d);
+    if (st != ST_OK)
+        return fail(&d, st);
+    struct serve_options so = {.root = out,
+                               .host = host,
+                               .port = port,
+                               .access_log = true,
+                               .site_dir = a.site,
+                               .notify = cfg->notify,
+                               .pow_bits = (unsigned)cfg->proof_of_work};
+    st = serve_run(&so, &d);
+    story_site_free(cfg);
     return st == ST_OK ? 0 : fail(&d, st);
 }
 

@@ -17,9 +17,24 @@ endif()
 # and runs the built `tearsheet inquiries` on the test's site folder.
 if(TARGET ts_serve AND TARGET tearsheet)
   add_executable(test_http_inquiry ${CMAKE_CURRENT_SOURCE_DIR}/http/test_http_inquiry.c)
-  target_link_libraries(test_http_inquiry PRIVATE ts_serve PkgConfig::SQLITE PkgConfig::CMOCKA)
+  # ts_story: site.yaml's notify: and proof_of_work: read the way main.c
+  # reads them for serve.
+  target_link_libraries(test_http_inquiry PRIVATE ts_serve ts_story PkgConfig::SQLITE PkgConfig::CMOCKA)
   target_compile_definitions(test_http_inquiry PRIVATE TS_BINARY="$<TARGET_FILE:tearsheet>")
   add_dependencies(test_http_inquiry tearsheet)
   add_test(NAME http_inquiry COMMAND test_http_inquiry)
   set_tests_properties(http_inquiry PROPERTIES TIMEOUT 180)
+endif()
+
+# The house of src/serve drawn from the code: no file includes or calls
+# one that reaches it back, and the HTTP layer reaches nothing of the
+# licensing app (scripts/serve_graph.py; the archives give the calls).
+if(TARGET ts_serve AND TARGET ts_serve_http)
+  find_package(Python3 COMPONENTS Interpreter)
+  if(Python3_FOUND)
+    add_test(NAME serve_layers
+             COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/scripts/serve_graph.py
+                     ${CMAKE_SOURCE_DIR}/src/serve $<TARGET_FILE:ts_serve_http>
+                     $<TARGET_FILE:ts_serve>)
+  endif()
 endif()

@@ -125,6 +125,18 @@
 #ifndef TS_LIMIT_HTTP_THREADS
 #define TS_LIMIT_HTTP_THREADS 4
 #endif
+/* Routes an application may add to the HTTP layer before its static
+ * route (the licensing app adds two); a fixed table, read without a
+ * lock by every request. */
+#ifndef TS_LIMIT_HTTP_ROUTES
+#define TS_LIMIT_HTTP_ROUTES 8
+#endif
+/* On SIGTERM: how long requests already received get to be answered
+ * (an inquiry being committed) before the connections are closed; a
+ * service manager waits 90 s by default, a deploy a few seconds. */
+#ifndef TS_LIMIT_HTTP_DRAIN_MS
+#define TS_LIMIT_HTTP_DRAIN_MS 3000
+#endif
 
 /* ---- container + meta (metadata reading) ---- */
 
@@ -203,6 +215,13 @@
 #endif
 #ifndef TS_LIMIT_NOTIFY_TIMEOUT_S
 #define TS_LIMIT_NOTIFY_TIMEOUT_S 60
+#endif
+/* Proof of work (site.yaml proof_of_work:): leading zero bits of a
+ * SHA-256 the form's script must find, 2^bits tries on average. 24
+ * bits is a few seconds on a phone; more would shut out slow devices
+ * entirely. Checked once, by the story parser. */
+#ifndef TS_LIMIT_POW_BITS
+#define TS_LIMIT_POW_BITS 24
 #endif
 
 /* ---- c2pa ---- */

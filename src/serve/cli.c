@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "serve/serve_internal.h"
+#include "serve/lic.h"
 
 /* The store of a site folder: one with site.yaml or an inquiry
  * database already, so that a typo in --site does not make a new one. */

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "html/html.h"
-#include "serve/serve_internal.h"
+#include "serve/lic.h"
 
 #define COOKIE "ts_session"
 
@@ -262,8 +262,9 @@ static bool parse_id(const char *s, size_t n, int64_t *id)
     return v > 0;
 }
 
-enum MHD_Result serve_owner_route(struct serve_lic *l, struct MHD_Connection *c, struct request *rq)
+enum MHD_Result serve_owner_route(void *ud, struct MHD_Connection *c, struct request *rq)
 {
+    struct serve_lic *l = ud;
     const char *sub = rq->target + strlen("/owner/");
     size_t n = rq->path_len - strlen("/owner/");
     bool post = strcmp(rq->method, MHD_HTTP_METHOD_POST) == 0;

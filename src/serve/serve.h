@@ -7,6 +7,10 @@
  * no encoded slashes, no symlinks leading out), read a request body
  * past its limit, or link image, c2pa or story.
  *
+ * Inside, two halves (docs/serve.md "Design"): the HTTP layer (http.h)
+ * and the licensing application (lic.h) that registers its routes
+ * with it; serve.c puts them together.
+ *
  * Spec: DESIGN.md "Command line" (tearsheet serve), docs/serve.md.
  */
 #ifndef TS_SERVE_H
@@ -25,11 +29,14 @@ struct serve_options {
     unsigned port;    /* 0 = an ephemeral port (tests) */
     bool access_log;  /* one line per request on stderr */
     /* ---- licence inquiries (docs/inquiries.md); NULL site_dir: static only */
-    const char *site_dir;    /* site folder: .tearsheet/ (inquiries.db, secret), site.yaml */
+    const char *site_dir;    /* site folder: .tearsheet/ (inquiries.db, secret) */
     unsigned rate_burst;     /* inquiry POSTs per client before 429 (0: TS_LIMIT_INQUIRY_BURST) */
     unsigned rate_refill_s;  /* seconds to regain one (0: TS_LIMIT_INQUIRY_REFILL_S) */
     unsigned notify_retry_s; /* first retry of a failed hook, doubled each time (0: 30) */
-    unsigned pow_bits;       /* proof of work asked of each POST (0: off, max 24) */
+    /* From site.yaml, read by the story module's parser (main.c hands
+     * them over; serve itself never parses YAML): */
+    const char *notify; /* the notify: command, NULL or "": none */
+    unsigned pow_bits;  /* proof_of_work: (0: off, at most TS_LIMIT_POW_BITS) */
 };
 
 struct serve;

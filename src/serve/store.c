@@ -23,7 +23,7 @@
 
 #include <sqlite3.h>
 
-#include "serve/serve_internal.h"
+#include "serve/lic.h"
 
 struct serve_store {
     sqlite3 *db;

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "serve/serve.h"
-#include "serve/serve_internal.h"
+#include "serve/lic.h"
 
 static enum status listen_of(const char *s, char *host, unsigned *port)
 {
@@ -517,48 +517,6 @@ static void passwords_hash_with_salt_and_verify(void **state)
     assert_false(serve_password_verify("x", ""));
 }
 
-/* ---- site.yaml: the notify: line ------------------------------------------------ */
-
-static enum status notify_of(const char *yaml, char *out, size_t outlen)
-{
-    char dir[] = "/tmp/ts-notify-XXXXXX", path[64];
-    struct diag d;
-    diag_clear(&d);
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/site.yaml", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(yaml, f);
-    fclose(f);
-    enum status st = serve_site_scalar(dir, "notify", out, outlen, &d);
-    unlink(path);
-    rmdir(dir);
-    return st;
-}
-
-static void notify_command_is_the_top_level_key_only(void **state)
-{
-    char cmd[128];
-    assert_int_equal(
-        notify_of("title: x\nnotify: \"sendmail owner@example.com\"\n", cmd, sizeof cmd), ST_OK);
-    assert_string_equal(cmd, "sendmail owner@example.com");
-    assert_int_equal(notify_of("images:\n  widths: [1, 2]\n  notify: nested\nlicense: {notify: "
-                               "flow}\nlist: [notify, x]\n",
-                               cmd, sizeof cmd),
-                     ST_OK);
-    assert_string_equal(cmd, "");
-    assert_int_equal(notify_of("a: [1, {b: 2}]\nnotify: mail-me\nz: 1\n", cmd, sizeof cmd), ST_OK);
-    assert_string_equal(cmd, "mail-me");
-    assert_int_equal(notify_of("notify: |\n  two\n  lines\n", cmd, sizeof cmd), ST_CONFIG);
-    assert_int_equal(notify_of("notify: [unclosed\n", cmd, sizeof cmd), ST_CONFIG);
-    char deep[200] = "x: ";
-    for (int i = 0; i < 40; i++)
-        strcat(deep, "[");
-    assert_int_equal(notify_of(deep, cmd, sizeof cmd), ST_LIMIT);
-    char small[8];
-    assert_int_equal(notify_of("notify: a-command-too-long\n", small, sizeof small), ST_CONFIG);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -578,7 +536,6 @@ int main(void)
         cmocka_unit_test(tokens_check_signature_age_and_form),
         cmocka_unit_test(proof_of_work_needs_leading_zero_bits),
         cmocka_unit_test(passwords_hash_with_salt_and_verify),
-        cmocka_unit_test(notify_command_is_the_top_level_key_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

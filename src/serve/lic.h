@@ -1,52 +1,22 @@
 /*
- * serve_internal.h — what the files of the serve module share and
- * nothing outside it uses (tests and the fuzz target may): the request
- * record, response helpers, the inquiry store (SQLite), the licensing
- * state (key, photo ids, rate table, notification worker) and the
- * routes of the inquiry API and the owner's page.
+ * lic.h — what the files of the licensing application share and
+ * nothing outside serve uses (tests and the fuzz target may): the
+ * inquiry store (SQLite), the crypto helpers, the licensing state (key,
+ * photo ids, rate table, notification worker) and the routes of the
+ * inquiry API and the owner's pages, which serve.c registers with the
+ * HTTP layer (http.h).
  *
- * Must never: be included outside src/serve, tests/ and fuzz/.
+ * Must never: be included by http.c (the HTTP layer knows nothing of
+ * licensing) or outside src/serve, tests/ and fuzz/.
  *
  * Spec: docs/serve.md, docs/inquiries.md.
  */
-#ifndef TS_SERVE_INTERNAL_H
-#define TS_SERVE_INTERNAL_H
+#ifndef TS_SERVE_LIC_H
+#define TS_SERVE_LIC_H
 
-#include <netinet/in.h>
 #include <pthread.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <arpa/inet.h>
 
-#include <microhttpd.h>
-
-#include "serve/serve.h"
-
-struct serve_route;
-
-/* One request, from the request line until the response is sent. */
-struct request {
-    size_t target_len;                  /* the request target as sent */
-    char target[TS_LIMIT_HTTP_URL + 1]; /* its first bytes */
-    char method[16];
-    char client[INET6_ADDRSTRLEN];
-    const struct serve_route *route; /* chosen on the first call */
-    size_t path_len;                 /* target bytes before '?' */
-    unsigned status;                 /* 0 until a response is queued */
-    uint64_t bytes;                  /* body bytes in that response */
-    struct buf body;                 /* a route that takes one: capped */
-};
-
-bool serve_add_header(struct MHD_Response *r, const char *name, const char *value);
-/* Queues r with the headers every response carries; takes r. */
-enum MHD_Result serve_respond(struct MHD_Connection *c, struct request *rq, unsigned status,
-                              struct MHD_Response *r, uint64_t body_bytes);
-/* A body from a buffer (copied) with a content type and no-store. */
-enum MHD_Result serve_respond_text(struct MHD_Connection *c, struct request *rq, unsigned status,
-                                   const char *type, const char *body, size_t len);
-/* The built-in page for an error status (Allow when given). */
-enum MHD_Result serve_respond_error(struct MHD_Connection *c, struct request *rq, unsigned status,
-                                    const char *allow);
+#include "serve/http.h"
 
 /* ---- the store: <site>/.tearsheet/inquiries.db -------------------- */
 
@@ -137,34 +107,28 @@ struct serve_lic {
     struct serve_notify *notify;   /* NULL: no notify: in site.yaml */
 };
 
+/* The key, the store, the photo ids of the built site (read below
+ * root_fd), the notification worker when opt->notify is set. */
 enum status serve_lic_start(const struct serve_options *opt, int root_fd, struct serve_lic **out,
                             struct diag *d);
 void serve_lic_stop(struct serve_lic *l);
+/* "general" or an id of api/photos.json. */
+bool serve_lic_photo_known(const struct serve_lic *l, const char *id);
 
-/* The client a rate limit counts: the peer, or X-Real-IP when the peer
- * is a proxy on loopback. */
-void serve_client_of(struct MHD_Connection *c, const struct request *rq, char *out, size_t outlen);
 /* One more request from client: false (and *retry_after) when over. */
 bool serve_rate_take(struct serve_lic *l, const char *client, time_t now, unsigned *retry_after);
-/* POST from another site: Origin not matching Host, Sec-Fetch-Site
- * cross-site, or Origin "null". */
-bool serve_cross_site(struct MHD_Connection *c);
 
-/* Copies the page in fd with a fresh token in every
- * `value="" data-tearsheet-token`; false when it has none. */
-bool serve_lic_fill_token(struct serve_lic *l, int fd, const struct stat *st, struct buf *out);
+/* A serve_http_page_fn (ud: the serve_lic): copies the page in fd with
+ * a fresh token in every `value="" data-tearsheet-token`; false when
+ * it has none. */
+bool serve_lic_fill_token(void *ud, int fd, const struct stat *st, struct buf *out);
 
-enum MHD_Result serve_inquiry_route(struct serve_lic *l, struct MHD_Connection *c,
-                                    struct request *rq);
-enum MHD_Result serve_owner_route(struct serve_lic *l, struct MHD_Connection *c,
-                                  struct request *rq);
+/* serve_http_route_fn's, ud: the serve_lic. */
+enum MHD_Result serve_inquiry_route(void *ud, struct MHD_Connection *c, struct request *rq);
+enum MHD_Result serve_owner_route(void *ud, struct MHD_Connection *c, struct request *rq);
 
 /* ---- the notification worker (notify.c) ----------------------------- */
 
-/* A top-level scalar of <site>/site.yaml ("notify", "proof_of_work"),
- * or "" when there is none. */
-enum status serve_site_scalar(const char *site_dir, const char *key, char *out, size_t outlen,
-                              struct diag *d);
 enum status serve_notify_start(struct serve_store *store, const char *command, unsigned retry_s,
                                struct serve_notify **out, struct diag *d);
 void serve_notify_wake(struct serve_notify *n);
