@@ -583,6 +583,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
                 shown < rq->target_len ? "..." : "", status, (unsigned long long)rq->bytes,
                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
     }
+    if (rq->app && rq->app_free)
+        rq->app_free(rq->app);
     buf_free(&rq->body);
     free(rq);
 }
@@ -709,7 +711,8 @@ enum status serve_http_listen(struct serve_http *s, unsigned *bound_port, struct
     sigaddset(&block, SIGINT);
     sigaddset(&block, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &block, &old);
-    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
+                     MHD_ALLOW_SUSPEND_RESUME;
     if (v6)
         flags |= MHD_USE_IPv6;
     s->daemon = MHD_start_daemon(
@@ -775,6 +778,16 @@ void serve_http_drain(struct serve_http *s)
     }
     if (listen_fd != MHD_INVALID_SOCKET)
         s->quiesced_fd = listen_fd;
+}
+
+void serve_http_suspend(struct MHD_Connection *c)
+{
+    MHD_suspend_connection(c);
+}
+
+void serve_http_resume(struct MHD_Connection *c)
+{
+    MHD_resume_connection(c);
 }
 
 /* ---- clients ---------------------------------------------------------- */

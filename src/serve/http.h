@@ -38,6 +38,8 @@ struct request {
     unsigned status;                      /* 0 until a response is queued */
     uint64_t bytes;                       /* body bytes in that response */
     struct buf body;                      /* a route that takes one: capped */
+    void *app;                            /* a route's own state across calls */
+    void (*app_free)(void *app);          /* called on app when the request ends */
 };
 
 /* Called once the request is complete; a body the route takes is in
@@ -92,6 +94,14 @@ enum MHD_Result serve_respond_text(struct MHD_Connection *c, struct request *rq,
 /* The built-in page for an error status (Allow when given). */
 enum MHD_Result serve_respond_error(struct MHD_Connection *c, struct request *rq, unsigned status,
                                     const char *allow);
+
+/* A route that waits for other work suspends its connection (no
+ * thread waits with it) and has it resumed from anywhere; the HTTP
+ * layer then calls the route again with the same request, whose `app`
+ * says how far it got. A connection must never stay suspended when the
+ * server stops. */
+void serve_http_suspend(struct MHD_Connection *c);
+void serve_http_resume(struct MHD_Connection *c);
 
 /* The client a limit counts: the peer, or X-Real-IP when the peer is
  * a proxy on loopback (nginx on the same machine, docs/nginx.md). */

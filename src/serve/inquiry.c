@@ -137,7 +137,7 @@ enum MHD_Result serve_inquiry_route(void *ud, struct MHD_Connection *c, struct r
         goto abort;
     }
     serve_client_of(c, rq, client, sizeof client);
-    if (!serve_rate_take(l, client, now, &retry)) {
+    if (!serve_rate_take(l->inquiry_rate, client, now, &retry)) {
         char after[16];
         snprintf(after, sizeof after, "%u", retry);
         struct MHD_Response *r = MHD_create_response_from_buffer(

@@ -1,7 +1,7 @@
 /*
  * lic.c — the licensing application's state: the token key, the
- * inquiry store, the photo ids of the built site, the per-client rate
- * limit, the notification worker, and the fresh form token written
+ * inquiry store, the photo ids of the built site, the rate limits, the
+ * password-check worker, the notification worker, and the fresh form token written
  * into every form page the HTTP layer serves (its page filter).
  *
  * Must never: grow the rate table past its fixed size, or hand out a
@@ -107,16 +107,17 @@ enum status serve_lic_start(const struct serve_options *opt, int root_fd, struct
     *out = NULL;
     if (!l)
         return diag_set(d, ST_NOMEM, "serve", DIAG_NO_OFFSET, "out of memory");
-    pthread_mutex_init(&l->rate_lock, NULL);
-    l->rate_burst = opt->rate_burst ? opt->rate_burst : TS_LIMIT_INQUIRY_BURST;
-    l->rate_refill_s = opt->rate_refill_s ? opt->rate_refill_s : TS_LIMIT_INQUIRY_REFILL_S;
     /* site.yaml's proof_of_work: was checked by the story parser. */
     l->pow_bits = opt->pow_bits;
-    l->rate = calloc(TS_LIMIT_RATE_CLIENTS, sizeof *l->rate);
-    if (!l->rate) {
-        st = diag_set(d, ST_NOMEM, "serve", DIAG_NO_OFFSET, "out of memory");
+    if ((st = serve_rate_new(opt->rate_burst ? opt->rate_burst : TS_LIMIT_INQUIRY_BURST,
+                             opt->rate_refill_s ? opt->rate_refill_s : TS_LIMIT_INQUIRY_REFILL_S,
+                             TS_LIMIT_RATE_CLIENTS, &l->inquiry_rate, d)) != ST_OK ||
+        (st = serve_rate_new(TS_LIMIT_LOGIN_BURST, TS_LIMIT_LOGIN_REFILL_S, TS_LIMIT_RATE_CLIENTS,
+                             &l->login_rate, d)) != ST_OK ||
+        (st = serve_rate_new(opt->login_budget ? opt->login_budget : TS_LIMIT_LOGIN_BUDGET,
+                             TS_LIMIT_LOGIN_BUDGET_REFILL_S, 1, &l->login_budget, d)) != ST_OK ||
+        (st = serve_pwcheck_start(TS_LIMIT_LOGIN_QUEUE, &l->pwcheck, d)) != ST_OK)
         goto abort;
-    }
     if ((st = serve_secret_load(opt->site_dir, l->key, d)) != ST_OK ||
         (st = serve_store_open(opt->site_dir, &l->store, d)) != ST_OK ||
         (st = load_photos(l, root_fd, d)) != ST_OK)
@@ -137,55 +138,25 @@ void serve_lic_stop(struct serve_lic *l)
 {
     if (!l)
         return;
+    serve_lic_quiesce(l);
     serve_notify_stop(l->notify);
     serve_store_close(l->store);
     for (size_t i = 0; i < l->nphotos; i++)
         free(l->photo_ids[i]);
     free(l->photo_ids);
-    free(l->rate);
-    pthread_mutex_destroy(&l->rate_lock);
+    serve_rate_free(l->inquiry_rate);
+    serve_rate_free(l->login_rate);
+    serve_rate_free(l->login_budget);
     OPENSSL_cleanse(l->key, sizeof l->key);
     free(l);
 }
 
-/* ---- clients and the rate limit ---------------------------------------------------- */
-
-/* A token bucket per client: `burst` requests at once, one more every
- * refill_s seconds. The table is fixed; a new client takes the slot
- * of the one seen longest ago. */
-bool serve_rate_take(struct serve_lic *l, const char *client, time_t now, unsigned *retry_after)
+void serve_lic_quiesce(struct serve_lic *l)
 {
-    bool ok = false;
-    struct serve_rate_entry *e = NULL, *oldest = &l->rate[0];
-    pthread_mutex_lock(&l->rate_lock);
-    for (size_t i = 0; i < TS_LIMIT_RATE_CLIENTS; i++) {
-        struct serve_rate_entry *r = &l->rate[i];
-        if (r->client[0] && strcmp(r->client, client) == 0) {
-            e = r;
-            break;
-        }
-        if (r->last < oldest->last || (!r->client[0] && oldest->client[0]))
-            oldest = r;
-    }
-    if (!e) {
-        e = oldest;
-        snprintf(e->client, sizeof e->client, "%s", client);
-        e->tokens = l->rate_burst;
-        e->last = now;
-    }
-    double elapsed = now > e->last ? (double)(now - e->last) : 0;
-    e->tokens += elapsed / l->rate_refill_s;
-    if (e->tokens > l->rate_burst)
-        e->tokens = l->rate_burst;
-    e->last = now;
-    if (e->tokens >= 1) {
-        e->tokens -= 1;
-        ok = true;
-    } else {
-        *retry_after = (unsigned)((1 - e->tokens) * l->rate_refill_s) + 1;
-    }
-    pthread_mutex_unlock(&l->rate_lock);
-    return ok;
+    if (!l)
+        return;
+    serve_pwcheck_stop(l->pwcheck);
+    l->pwcheck = NULL;
 }
 
 /* ---- tokens in pages ----------------------------------------------------------------- */

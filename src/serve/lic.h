@@ -90,21 +90,55 @@ bool serve_const_eq(const char *a, const char *b);
 
 struct serve_notify;
 
-struct serve_rate_entry {
-    char client[INET6_ADDRSTRLEN];
-    double tokens;
-    time_t last;
+/* ---- rate limits (rate.c) -------------------------------------------- */
+
+struct serve_rate;
+/* A client's network as a key: 4 + the IPv4 address, 6 + the IPv6 /64
+ * (an IPv4-mapped IPv6 address counts as its IPv4); false when client
+ * is not an address literal. */
+#define SERVE_RATE_KEY_BYTES 9
+bool serve_rate_key(const char *client, uint8_t key[SERVE_RATE_KEY_BYTES]);
+/* A table of `slots` buckets: `burst` requests at once, one more every
+ * refill_s seconds. */
+enum status serve_rate_new(unsigned burst, unsigned refill_s, size_t slots, struct serve_rate **out,
+                           struct diag *d);
+void serve_rate_free(struct serve_rate *r);
+/* One more request from client's network (NULL: the one shared
+ * bucket of a global budget): false and *retry_after when over. */
+bool serve_rate_take(struct serve_rate *r, const char *client, time_t now, unsigned *retry_after);
+
+/* ---- password checks off the request threads (pwcheck.c) ------------- */
+
+/* One owner login waiting for its scrypt: the request owns it (its
+ * connection is suspended meanwhile); the worker fills `ok`, sets
+ * `done` and last calls done_fn(ud), after which it never touches it. */
+struct serve_pwcheck_job {
+    char password[1024];
+    char stored[SERVE_PWHASH_SIZE];
+    bool ok, done;
+    void (*done_fn)(void *ud);
+    void *ud;
 };
+struct serve_pwcheck;
+/* One worker thread and a queue of `slots` jobs waiting for it. */
+enum status serve_pwcheck_start(size_t slots, struct serve_pwcheck **out, struct diag *d);
+/* false: the queue is full or stopping (answer 503 + Retry-After). */
+bool serve_pwcheck_submit(struct serve_pwcheck *q, struct serve_pwcheck_job *job);
+/* Refuses new jobs, answers the queued ones (ok false), joins; NULL is
+ * a no-op. */
+void serve_pwcheck_stop(struct serve_pwcheck *q);
 
 struct serve_lic {
     struct serve_store *store;
     uint8_t key[SERVE_KEY_BYTES];
     char **photo_ids; /* sorted */
     size_t nphotos;
-    unsigned rate_burst, rate_refill_s, pow_bits;
-    pthread_mutex_t rate_lock;
-    struct serve_rate_entry *rate; /* TS_LIMIT_RATE_CLIENTS */
-    struct serve_notify *notify;   /* NULL: no notify: in site.yaml */
+    unsigned pow_bits;
+    struct serve_rate *inquiry_rate; /* per network, TS_LIMIT_RATE_CLIENTS */
+    struct serve_rate *login_rate;   /* per network, a table of its own */
+    struct serve_rate *login_budget; /* every login from anywhere */
+    struct serve_pwcheck *pwcheck;
+    struct serve_notify *notify; /* NULL: no notify: in site.yaml */
 };
 
 /* The key, the store, the photo ids of the built site (read below
@@ -115,8 +149,9 @@ void serve_lic_stop(struct serve_lic *l);
 /* "general" or an id of api/photos.json. */
 bool serve_lic_photo_known(const struct serve_lic *l, const char *id);
 
-/* One more request from client: false (and *retry_after) when over. */
-bool serve_rate_take(struct serve_lic *l, const char *client, time_t now, unsigned *retry_after);
+/* Before the HTTP layer stops: answers logins still waiting for their
+ * password check, so no connection stays suspended. */
+void serve_lic_quiesce(struct serve_lic *l);
 
 /* A serve_http_page_fn (ud: the serve_lic): copies the page in fd with
  * a fresh token in every `value="" data-tearsheet-token`; false when

@@ -75,8 +75,11 @@ void serve_stop(struct serve *s)
 {
     if (!s)
         return;
-    /* The HTTP layer first: it joins its workers, so a request that is
-     * storing an inquiry finishes its commit before the store closes. */
+    /* Logins waiting for their password check are answered first (no
+     * connection may stay suspended when the daemon stops); then the
+     * HTTP layer joins its workers, so a request that is storing an
+     * inquiry finishes its commit before the store closes. */
+    serve_lic_quiesce(s->lic);
     serve_http_free(s->http);
     serve_lic_stop(s->lic);
     free(s);

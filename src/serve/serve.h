@@ -32,6 +32,7 @@ struct serve_options {
     const char *site_dir;    /* site folder: .tearsheet/ (inquiries.db, secret) */
     unsigned rate_burst;     /* inquiry POSTs per client before 429 (0: TS_LIMIT_INQUIRY_BURST) */
     unsigned rate_refill_s;  /* seconds to regain one (0: TS_LIMIT_INQUIRY_REFILL_S) */
+    unsigned login_budget;   /* owner logins per minute from everyone (0: TS_LIMIT_LOGIN_BUDGET) */
     unsigned notify_retry_s; /* first retry of a failed hook, doubled each time (0: 30) */
     /* From site.yaml, read by the story module's parser (main.c hands
      * them over; serve itself never parses YAML): */

@@ -20,6 +20,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -600,6 +601,23 @@ static void rate_limit_answers_429(void **state)
     http_at(lport, "POST", "/api/inquiries", "X-Real-IP: 192.0.2.7\r\n", "application/json", "{}",
             2, &r);
     assert_int_equal(r.status, 422);
+    /* An IPv6 client rotating through addresses of its /64 is one
+     * client: the third post is refused whatever address it uses. */
+    static const char *const rotation[] = {"2001:db8:5:6::1", "2001:db8:5:6:ffff::2",
+                                           "2001:db8:5:6:1234:5678:9abc:def0"};
+    for (int i = 0; i < 3; i++) {
+        char h[96];
+        snprintf(h, sizeof h, "X-Real-IP: %s\r\n", rotation[i]);
+        http_at(lport, "POST", "/api/inquiries", h, "application/json", "{}", 2, &r);
+        assert_int_equal(r.status, i < 2 ? 422 : 429);
+    }
+    /* The next /64 is another client; so is the next IPv4 address. */
+    http_at(lport, "POST", "/api/inquiries", "X-Real-IP: 2001:db8:5:7::1\r\n", "application/json",
+            "{}", 2, &r);
+    assert_int_equal(r.status, 422);
+    http_at(lport, "POST", "/api/inquiries", "X-Real-IP: 192.0.2.8\r\n", "application/json", "{}",
+            2, &r);
+    assert_int_equal(r.status, 422);
     serve_stop(limited);
 }
 
@@ -804,6 +822,158 @@ static void owner_page_escapes_and_needs_login_and_csrf(void **state)
     assert_int_equal(r.status, 303);
     http_at(port, "GET", "/owner/", cookie, NULL, NULL, 0, &r);
     assert_non_null(strstr(r.body, "name=\"password\""));
+}
+
+/* The session id of a cookie in r, or fails. */
+static void session_in(const struct response *r, char sid[65])
+{
+    const char *sc = strstr(r->raw, "\r\nSet-Cookie: ts_session=");
+    assert_non_null(sc);
+    memcpy(sid, sc + strlen("\r\nSet-Cookie: ts_session="), 64);
+    sid[64] = '\0';
+}
+
+/* Logging in while holding a session id (one planted by someone else:
+ * a fixation) gives a new id and ends the old one. */
+static void login_rotates_the_session_id(void **state)
+{
+    struct response r;
+    char first[65], second[65], cookie[128];
+    login("owner password 1", &r);
+    assert_int_equal(r.status, 303);
+    session_in(&r, first);
+    snprintf(cookie, sizeof cookie, "Cookie: ts_session=%s\r\n", first);
+    http_at(port, "POST", "/owner/login", cookie, "application/x-www-form-urlencoded",
+            "password=owner+password+1", strlen("password=owner+password+1"), &r);
+    assert_int_equal(r.status, 303);
+    session_in(&r, second);
+    assert_string_not_equal(first, second);
+    assert_non_null(strstr(r.raw, "; HttpOnly; Secure; SameSite=Strict\r\n"));
+    http_at(port, "GET", "/owner/", cookie, NULL, NULL, 0, &r);
+    assert_non_null(strstr(r.body, "name=\"password\"")); /* the old id is gone */
+    snprintf(cookie, sizeof cookie, "Cookie: ts_session=%s\r\n", second);
+    http_at(port, "GET", "/owner/", cookie, NULL, NULL, 0, &r);
+    assert_null(strstr(r.body, "name=\"password\""));
+}
+
+/* ---- 50 parallel owner logins against the static files -------------------------------- */
+
+struct flood {
+    unsigned port;
+    int n;                /* this attacker's address: 127.0.1.n */
+    pthread_barrier_t *go;
+    int status;
+};
+
+/* One login with a wrong password from its own loopback address (the
+ * per-address connection limit stays out of the way). */
+static void *flood_login(void *arg)
+{
+    struct flood *f = arg;
+    static const char body[] = "password=not+the+password+at+all";
+    char req[512];
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in from = {0}, to = {0};
+    from.sin_family = to.sin_family = AF_INET;
+    from.sin_addr.s_addr = htonl(0x7f000100u | (unsigned)f->n);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    to.sin_port = htons((uint16_t)f->port);
+    struct timeval tv = {60, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    int n = snprintf(req, sizeof req,
+                     "POST /owner/login HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n"
+                     "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %zu\r\n\r\n%s",
+                     f->port, sizeof body - 1, body);
+    pthread_barrier_wait(f->go);
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&from, sizeof from) == 0 &&
+        connect(fd, (struct sockaddr *)&to, sizeof to) == 0) {
+        send_all(fd, req, (size_t)n);
+        struct response *r = malloc(sizeof *r);
+        if (r) {
+            read_response(fd, r);
+            f->status = r->status;
+            free(r);
+        }
+    }
+    if (fd >= 0)
+        close(fd);
+    return NULL;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double ms_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* Rounds of 50 simultaneous logins (a budget high enough that every
+ * one reaches the password check): scrypt runs on one worker with two
+ * waiting, the rest are answered 503 at once, and a static file keeps
+ * answering in under 50 ms (p99) all the while. */
+static void owner_login_flood_leaves_static_files_fast(void **state)
+{
+    enum { ATTACKERS = 50, ROUNDS = 3, SAMPLES_MAX = 4000 };
+    char css[300];
+    snprintf(css, sizeof css, "%s/flood.css", root_dir);
+    write_file(css, "body { color: black }\n");
+    struct serve *fs = NULL;
+    unsigned fport = 0;
+    struct diag d;
+    diag_clear(&d);
+    struct serve_options opt = {
+        .root = root_dir, .host = "127.0.0.1", .site_dir = site_dir, .login_budget = 1000};
+    assert_int_equal(serve_start(&opt, &fs, &fport, &d), ST_OK);
+    static double lat[SAMPLES_MAX];
+    size_t nlat = 0;
+    unsigned answered[600] = {0};
+    for (int round = 0; round < ROUNDS; round++) {
+        pthread_t t[ATTACKERS];
+        struct flood f[ATTACKERS];
+        pthread_barrier_t go;
+        pthread_barrier_init(&go, NULL, ATTACKERS + 1);
+        for (int i = 0; i < ATTACKERS; i++) {
+            f[i] = (struct flood){fport, 2 + i, &go, 0};
+            assert_int_equal(pthread_create(&t[i], NULL, flood_login, &f[i]), 0);
+        }
+        pthread_barrier_wait(&go);
+        /* Static requests while the logins are in flight: at least 100
+         * a round, for at least as long as the hashing takes. */
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        size_t cap = (size_t)(round + 1) * (SAMPLES_MAX / ROUNDS);
+        for (int k = 0; nlat < cap && (k < 100 || ms_since(&t0) < 1500); k++) {
+            struct timespec s0;
+            struct response r;
+            clock_gettime(CLOCK_MONOTONIC, &s0);
+            http_at(fport, "GET", "/flood.css", NULL, NULL, NULL, 0, &r);
+            lat[nlat++] = ms_since(&s0);
+            assert_int_equal(r.status, 200);
+        }
+        for (int i = 0; i < ATTACKERS; i++) {
+            pthread_join(t[i], NULL);
+            answered[f[i].status >= 0 && f[i].status < 600 ? f[i].status : 0]++;
+        }
+        pthread_barrier_destroy(&go);
+    }
+    serve_stop(fs);
+    qsort(lat, nlat, sizeof lat[0], cmp_double);
+    double p50 = lat[nlat / 2], p99 = lat[nlat * 99 / 100];
+    printf("owner login flood: %d logins (%u wrong password 403, %u busy 503, %u other); "
+           "static: %zu requests, p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+           ATTACKERS * ROUNDS, answered[403], answered[503],
+           ATTACKERS * ROUNDS - answered[403] - answered[503], nlat, p50, p99, lat[nlat - 1]);
+    /* Every login was answered: wrong password or busy, nothing else. */
+    assert_int_equal(answered[403] + answered[503], ATTACKERS * ROUNDS);
+    assert_true(answered[503] > 0);
+    assert_true(answered[403] > 0);
+    assert_true(p99 < 50.0);
 }
 
 /* ---- SIGTERM with requests in flight -------------------------------------------------------- */
@@ -1042,6 +1212,8 @@ int main(void)
         cmocka_unit_test(rate_limit_answers_429),
         cmocka_unit_test(proof_of_work_from_site_yaml),
         cmocka_unit_test(owner_page_escapes_and_needs_login_and_csrf),
+        cmocka_unit_test(login_rotates_the_session_id),
+        cmocka_unit_test(owner_login_flood_leaves_static_files_fast),
         cmocka_unit_test(hook_failure_keeps_inquiry_and_retries),
         cmocka_unit_test(hanging_hook_does_not_hold_the_stop),
         cmocka_unit_test(sigterm_loses_no_answered_inquiry),

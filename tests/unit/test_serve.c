@@ -517,9 +517,55 @@ static void passwords_hash_with_salt_and_verify(void **state)
     assert_false(serve_password_verify("x", ""));
 }
 
+/* ---- rate limits: one bucket per IPv4 address or IPv6 /64 ---------------------- */
+
+static void rate_counts_networks_not_addresses(void **state)
+{
+    uint8_t a[SERVE_RATE_KEY_BYTES], b[SERVE_RATE_KEY_BYTES];
+    assert_true(serve_rate_key("2001:db8:1:2::1", a));
+    assert_true(serve_rate_key("2001:db8:1:2:ffff:ffff:ffff:ffff", b));
+    assert_memory_equal(a, b, sizeof a);
+    assert_true(serve_rate_key("2001:db8:1:3::1", b));
+    assert_memory_not_equal(a, b, sizeof a);
+    /* IPv4: the whole address; mapped IPv6 counts as the IPv4. */
+    assert_true(serve_rate_key("192.0.2.1", a));
+    assert_true(serve_rate_key("::ffff:192.0.2.1", b));
+    assert_memory_equal(a, b, sizeof a);
+    assert_true(serve_rate_key("192.0.2.2", b));
+    assert_memory_not_equal(a, b, sizeof a);
+    assert_false(serve_rate_key("example.com", a));
+    assert_false(serve_rate_key("", a));
+
+    struct serve_rate *r = NULL;
+    struct diag d;
+    unsigned retry = 0;
+    diag_clear(&d);
+    assert_int_equal(serve_rate_new(3, 60, 16, &r, &d), ST_OK);
+    char addr[64];
+    for (int i = 0; i < 3; i++) {
+        snprintf(addr, sizeof addr, "2001:db8:1:2::%x", i + 1);
+        assert_true(serve_rate_take(r, addr, 1000, &retry));
+    }
+    assert_false(serve_rate_take(r, "2001:db8:1:2:dead:beef::9", 1000, &retry));
+    assert_true(retry > 0 && retry <= 61);
+    assert_true(serve_rate_take(r, "2001:db8:1:3::1", 1000, &retry));
+    assert_true(serve_rate_take(r, "2001:db8:1:2::1", 1060, &retry)); /* refilled one */
+    /* A fixed table: 100 networks through 16 slots grow nothing. */
+    for (int i = 0; i < 100; i++) {
+        snprintf(addr, sizeof addr, "10.0.%d.%d", i / 250, i % 250);
+        assert_true(serve_rate_take(r, addr, 2000 + i, &retry));
+    }
+    /* NULL: the one bucket of a global budget. */
+    for (int i = 0; i < 3; i++)
+        assert_true(serve_rate_take(r, NULL, 5000, &retry));
+    assert_false(serve_rate_take(r, NULL, 5000, &retry));
+    serve_rate_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(rate_counts_networks_not_addresses),
         cmocka_unit_test(listen_accepts_hosts_ports_and_brackets),
         cmocka_unit_test(listen_refuses_what_it_cannot_bind),
         cmocka_unit_test(paths_map_to_names_under_the_root),
