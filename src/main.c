@@ -32,7 +32,7 @@ static const char usage_text[] =
     "  meta FILE... [--json] [--iim-charset NAME]\n"
     "                                   the metadata tearsheet reads from photos\n"
     "  keygen DIR                       a demo signing key + certificate chain (untrusted)\n"
-    "  inquiries [list|show N|export --csv|mark N STATUS] [--site DIR]\n"
+    "  inquiries [list|show N|export --csv|mark N STATUS|backup FILE] [--site DIR]\n"
     "                                   licensing inquiries of the site (default .)\n"
     "  passwd [--site DIR]              set the owner's password for /owner/\n"
     "  verify FILE... [--json] [--trust PEM]\n"
@@ -433,7 +433,7 @@ static bool parse_inquiry_id(const char *s, int64_t *id)
     return *s && !*end && v > 0;
 }
 
-/* tearsheet inquiries [list|show N|export --csv|mark N STATUS] [--site DIR] */
+/* tearsheet inquiries [list|show N|export --csv|mark N STATUS|backup FILE] [--site DIR] */
 static int cmd_inquiries(int argc, char **argv)
 {
     const char *site = take_site(&argc, argv);
@@ -450,9 +450,11 @@ static int cmd_inquiries(int argc, char **argv)
         st = serve_cli_export_csv(site, stdout, &d);
     else if (strcmp(what, "mark") == 0 && argc == 3 && parse_inquiry_id(argv[1], &id))
         st = serve_cli_mark(site, id, argv[2], &d);
+    else if (strcmp(what, "backup") == 0 && argc == 2)
+        st = serve_cli_backup(site, argv[1], &d);
     else {
         fprintf(stderr, "usage: tearsheet inquiries [list|show N|export --csv|mark N "
-                        "new|quoted|licensed|declined] [--site DIR]\n");
+                        "new|quoted|licensed|declined|backup FILE] [--site DIR]\n");
         return EXIT_USAGE;
     }
     if (st == ST_NOT_FOUND) {

@@ -135,6 +135,16 @@ enum status serve_cli_mark(const char *site_dir, int64_t id, const char *status,
     return st;
 }
 
+enum status serve_cli_backup(const char *site_dir, const char *path, struct diag *d)
+{
+    struct serve_store *s = NULL;
+    enum status st = open_site(site_dir, &s, d);
+    if (st == ST_OK)
+        st = serve_store_backup(s, path, d);
+    serve_store_close(s);
+    return st;
+}
+
 enum status serve_cli_passwd(const char *site_dir, const char *password, struct diag *d)
 {
     struct serve_store *s = NULL;

@@ -181,12 +181,15 @@ enum MHD_Result serve_inquiry_route(void *ud, struct MHD_Connection *c, struct r
             res = serve_respond_error(c, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL);
             goto abort;
         }
-        if (replayed) {
+        if (replayed && id == 0) {
             serve_errors_add(&errs, "token",
                              "was already used; reload the form to send "
                              "another inquiry");
         } else {
-            serve_notify_wake(l->notify);
+            /* A replay with a stored inquiry (a retry after a timeout, a
+             * double click) gets the first post's answer: stored once. */
+            if (!replayed)
+                serve_notify_wake(l->notify);
             if (kind == SERVE_BODY_JSON) {
                 char text[64];
                 int n =

@@ -151,6 +151,21 @@ void serve_lic_stop(struct serve_lic *l)
     free(l);
 }
 
+enum MHD_Result serve_lic_health_route(void *ud, struct MHD_Connection *c, struct request *rq)
+{
+    struct serve_lic *l = ud;
+    struct diag d;
+    diag_clear(&d);
+    if (rq->path_len != strlen("/health"))
+        return serve_respond_error(c, rq, MHD_HTTP_NOT_FOUND, NULL);
+    if (serve_store_ping(l->store, &d) != ST_OK) {
+        log_diag(LOG_WARN, &d);
+        return serve_respond_text(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8",
+                                  "store unavailable\n", strlen("store unavailable\n"));
+    }
+    return serve_respond_text(c, rq, MHD_HTTP_OK, "text/plain; charset=utf-8", "ok\n", 3);
+}
+
 void serve_lic_quiesce(struct serve_lic *l)
 {
     if (!l)

@@ -34,10 +34,17 @@ void serve_row_clear(struct serve_row *r);
  * to the current schema. Every call below is serialised by a lock. */
 enum status serve_store_open(const char *site_dir, struct serve_store **out, struct diag *d);
 void serve_store_close(struct serve_store *s);
+/* ST_OK when the store answers a read (the health endpoint). */
+enum status serve_store_ping(struct serve_store *s, struct diag *d);
+/* A consistent copy of the database into a new file at path (0600;
+ * ST_USAGE when it exists), while the server may be writing. */
+enum status serve_store_backup(struct serve_store *s, const char *path, struct diag *d);
 
-/* One transaction: the token's nonce (refused when already used:
- * *replayed), the inquiry, its notification when `notify`. Committed
- * (fsync'd) when this returns ST_OK. */
+/* One transaction: the token's nonce, the inquiry, its notification
+ * when `notify`. Committed (fsync'd) when this returns ST_OK. The
+ * nonce is the idempotency key: when it was used already, nothing is
+ * stored, *replayed is true and *id is the inquiry the first post
+ * stored (0 when that post stored none). */
 enum status serve_store_add(struct serve_store *s, const struct serve_inquiry *q, const char *nonce,
                             time_t now, bool notify, int64_t *id, bool *replayed, struct diag *d);
 typedef enum status (*serve_row_fn)(void *ud, const struct serve_row *r);
@@ -161,6 +168,9 @@ bool serve_lic_fill_token(void *ud, int fd, const struct stat *st, struct buf *o
 /* serve_http_route_fn's, ud: the serve_lic. */
 enum MHD_Result serve_inquiry_route(void *ud, struct MHD_Connection *c, struct request *rq);
 enum MHD_Result serve_owner_route(void *ud, struct MHD_Connection *c, struct request *rq);
+/* GET /health: 200 "ok" when the store answers, else 503 (for a load
+ * balancer: take this server out). */
+enum MHD_Result serve_lic_health_route(void *ud, struct MHD_Connection *c, struct request *rq);
 
 /* ---- the notification worker (notify.c) ----------------------------- */
 

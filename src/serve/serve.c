@@ -35,7 +35,9 @@ static enum status add_licensing(struct serve *s, const struct serve_options *op
     if ((st = serve_http_route_add(s->http, "/api/inquiries", "POST", TS_LIMIT_INQUIRY_BODY,
                                    serve_inquiry_route, s->lic, d)) != ST_OK ||
         (st = serve_http_route_add(s->http, "/owner/", "GET, HEAD, POST", TS_LIMIT_INQUIRY_BODY,
-                                   serve_owner_route, s->lic, d)) != ST_OK)
+                                   serve_owner_route, s->lic, d)) != ST_OK ||
+        (st = serve_http_route_add(s->http, "/health", "GET, HEAD", 0, serve_lic_health_route,
+                                   s->lic, d)) != ST_OK)
         return st;
     serve_http_page_filter(s->http, serve_lic_fill_token, s->lic);
     return ST_OK;

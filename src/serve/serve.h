@@ -205,6 +205,9 @@ enum status serve_cli_show(const char *site_dir, int64_t id, FILE *f, struct dia
 enum status serve_cli_export_csv(const char *site_dir, FILE *f, struct diag *d);
 /* status: new, quoted, licensed or declined. */
 enum status serve_cli_mark(const char *site_dir, int64_t id, const char *status, struct diag *d);
+/* A consistent copy of the inquiry database (SQLite's online backup,
+ * safe while a server writes) into a new file (refused if it exists). */
+enum status serve_cli_backup(const char *site_dir, const char *path, struct diag *d);
 /* Stores a salted scrypt hash of password (at least 10 bytes). */
 enum status serve_cli_passwd(const char *site_dir, const char *password, struct diag *d);
 

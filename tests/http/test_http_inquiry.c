@@ -508,13 +508,37 @@ static void tokens_replayed_too_fast_or_forged_are_refused(void **state)
     post("application/x-www-form-urlencoded", b.data, NULL, &r);
     assert_int_equal(r.status, 303);
     long long first = id_in_location(&r);
+    /* The token is the idempotency key: the same post again (a retry
+     * after a timeout, a double click) gets the first post's answer and
+     * stores nothing. */
     post("application/x-www-form-urlencoded", b.data, NULL, &r);
     buf_free(&b);
-    assert_int_equal(r.status, 422);
-    assert_non_null(strstr(r.body, "already used"));
-    /* nothing stored by the replay */
+    assert_int_equal(r.status, 303);
+    assert_int_equal(id_in_location(&r), first);
     char *next = db_value(site_dir, first + 1, "name");
     assert_null(next);
+    /* Also in JSON, with the same token: 201 and the same id. */
+    char jtok[SERVE_TOKEN_SIZE], json[4096];
+    token_aged(20, jtok);
+    snprintf(json, sizeof json,
+             "{\"photo_id\":\"general\",\"name\":\"Twice\",\"email\":\"j@example.org\","
+             "\"country\":\"Korea\",\"usage\":\"non-profit\",\"media\":[\"social\"],"
+             "\"territory\":\"Korea\",\"start_date\":\"2027-03-01\",\"duration\":\"3 months\","
+             "\"exclusivity\":\"exclusive\",\"description\":\"Campaign\",\"consent\":\"yes\","
+             "\"token\":\"%s\"}",
+             jtok);
+    post("application/json", json, NULL, &r);
+    if (r.status != 201)
+        fail_msg("%s", r.raw);
+    char once[64];
+    snprintf(once, sizeof once, "%s", strstr(r.body, "\"id\":"));
+    post("application/json", json, NULL, &r);
+    assert_int_equal(r.status, 201);
+    assert_non_null(strstr(r.body, once));
+    char *count = db_query(site_dir, "SELECT count(*) FROM inquiries WHERE name = 'Twice' AND ? > 0",
+                           1);
+    assert_string_equal(count, "1");
+    free(count);
 
     /* The token the server writes into a form page is fresh: sent at
      * once, it is too fast. */
@@ -976,6 +1000,47 @@ static void owner_login_flood_leaves_static_files_fast(void **state)
     assert_true(p99 < 50.0);
 }
 
+/* ---- operations: the health endpoint and the backup ------------------------------------- */
+
+static void health_says_ok_and_backup_copies_while_serving(void **state)
+{
+    struct response r;
+    http_at(port, "GET", "/health", NULL, NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "ok\n");
+    assert_true(header_is(&r, "Cache-Control", "no-store"));
+    http_at(port, "GET", "/healthz", NULL, NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 404);
+    http_at(port, "POST", "/health", NULL, "text/plain", "x", 1, &r);
+    assert_int_equal(r.status, 405);
+
+    /* While this server runs: a copy with every inquiry, 0600, never
+     * over an existing file. */
+    char backup[300], cmd[1200], out[4096];
+    snprintf(backup, sizeof backup, "%s/backup.db", base_dir);
+    snprintf(cmd, sizeof cmd, "'%s' inquiries backup '%s' --site '%s' 2>&1", TS_BINARY, backup,
+             site_dir);
+    assert_int_equal(run_cli(cmd, out, sizeof out), 0);
+    struct stat st;
+    assert_int_equal(stat(backup, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_open_v2(backup, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM inquiries", -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    long long copied = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    char *live = db_query(site_dir, "SELECT count(*) FROM inquiries WHERE ? > 0", 1);
+    assert_true(copied > 0);
+    assert_int_equal(copied, atoll(live));
+    free(live);
+    assert_int_not_equal(run_cli(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "backup"));
+}
+
 /* ---- SIGTERM with requests in flight -------------------------------------------------------- */
 
 static void sigterm_loses_no_answered_inquiry(void **state)
@@ -1216,6 +1281,7 @@ int main(void)
         cmocka_unit_test(owner_login_flood_leaves_static_files_fast),
         cmocka_unit_test(hook_failure_keeps_inquiry_and_retries),
         cmocka_unit_test(hanging_hook_does_not_hold_the_stop),
+        cmocka_unit_test(health_says_ok_and_backup_copies_while_serving),
         cmocka_unit_test(sigterm_loses_no_answered_inquiry),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
