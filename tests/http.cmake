@@ -38,3 +38,17 @@ if(TARGET ts_serve AND TARGET ts_serve_http)
                      $<TARGET_FILE:ts_serve>)
   endif()
 endif()
+
+# The SQLite engine under load while `tearsheet serve` is SIGKILLed and
+# restarted every 3 s: 2,000 inquiries from 8 threads on loopback, each
+# unanswered post retried with its token; every answered inquiry stored
+# exactly once (tests/serve_kill_load.py prints the table).
+if(TARGET tearsheet)
+  find_package(Python3 COMPONENTS Interpreter)
+  if(Python3_FOUND)
+    add_test(NAME serve_kill_load
+             COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/serve_kill_load.py
+                     $<TARGET_FILE:tearsheet> 2000 3)
+    set_tests_properties(serve_kill_load PROPERTIES TIMEOUT 300)
+  endif()
+endif()
