@@ -10,9 +10,10 @@ packages=(
   libmicrohttpd-dev libssl-dev libcbor-dev libbrotli-dev libsqlite3-dev libcmocka-dev
   libimage-exiftool-perl libvips-tools python3 fonts-dejavu-core openssl
   libgs-common  # a98.icc: the Adobe RGB photos of unit_image and bench/run.sh
+  nginx  # serve_kill_load_nginx: two servers behind it (never started as a service by the test)
 )
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(imagemagick graphicsmagick hugo libjpeg-turbo-progs webp libavif-bin time)
+  packages+=(imagemagick graphicsmagick hugo libjpeg-turbo-progs webp libavif-bin time wrk)
 fi
 if [ "${1:-}" = "--browser" ] || [ "${2:-}" = "--browser" ]; then
   packages+=(chromium)

@@ -50,5 +50,11 @@ if(TARGET tearsheet)
              COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/serve_kill_load.py
                      $<TARGET_FILE:tearsheet> 2000 3)
     set_tests_properties(serve_kill_load PROPERTIES TIMEOUT 300)
+    # The same with two servers on one site folder behind nginx, the
+    # first one killed: nginx passes an unanswered post to the other.
+    add_test(NAME serve_kill_load_nginx
+             COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/serve_kill_load.py
+                     $<TARGET_FILE:tearsheet> 2000 3 --nginx)
+    set_tests_properties(serve_kill_load_nginx PROPERTIES TIMEOUT 300)
   endif()
 endif()

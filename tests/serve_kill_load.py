@@ -13,7 +13,13 @@ answered posts. Fails when an answered inquiry is not stored exactly
 once, when a retried post was stored twice (duplicates), or when fewer
 than COUNT were answered.
 
-usage: serve_kill_load.py TEARSHEET [COUNT] [KILL_EVERY_S]
+With --nginx: two `tearsheet serve` processes on the same site folder
+(one SQLite file) behind nginx, which passes a post the killed one
+could not answer to the other (`proxy_next_upstream ... non_idempotent`
+is safe because the form token makes a post idempotent); the first
+server is the one killed.
+
+usage: serve_kill_load.py TEARSHEET [COUNT] [KILL_EVERY_S] [--nginx]
 """
 import hashlib
 import hmac
@@ -78,22 +84,85 @@ class Server:
         self.proc.stdout.close()
 
 
+class Nginx:
+    def __init__(self, proc):
+        self.proc = proc
+
+    def kill(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+def start_nginx(tmp, port, upstreams):
+    """nginx on loopback in front of the servers, config and logs in tmp."""
+    conf = os.path.join(tmp, "nginx.conf")
+    servers = "".join(f"    server 127.0.0.1:{p} max_fails=0;\n" for p in upstreams)
+    with open(conf, "w") as f:
+        f.write(f"""user root;
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log;
+events {{ worker_connections 256; }}
+http {{
+  access_log off;
+  upstream tearsheet {{
+{servers}    keepalive 8;
+  }}
+  server {{
+    listen 127.0.0.1:{port};
+    location / {{
+      proxy_pass http://tearsheet;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      # the load generator plays many clients: pass its X-Real-IP on
+      # (a real deployment sets $remote_addr here, docs/nginx.md)
+      proxy_set_header X-Real-IP $http_x_real_ip;
+      # the form token makes a post idempotent, so a post the killed
+      # server did not answer may go to the other one
+      proxy_next_upstream error timeout http_502 http_503 non_idempotent;
+      proxy_connect_timeout 1s;
+    }}
+  }}
+}}
+""")
+    proc = subprocess.Popen(["nginx", "-p", tmp, "-c", conf, "-g", "daemon off;"])
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return Nginx(proc)
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("nginx did not start")
+
+
 def main():
     if len(sys.argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
-    binary = sys.argv[1]
-    count = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
-    kill_every = float(sys.argv[3]) if len(sys.argv) > 3 else 3.0
+    use_nginx = "--nginx" in sys.argv
+    args = [a for a in sys.argv[1:] if a != "--nginx"]
+    binary = args[0]
+    count = int(args[1]) if len(args) > 1 else 2000
+    kill_every = float(args[2]) if len(args) > 2 else 3.0
     if not os.access(binary, os.X_OK):
         skip(f"no tearsheet binary at {binary}")
+    if use_nginx and not shutil.which("nginx"):
+        skip("nginx is not installed (scripts/deps.sh)")
     tmp = tempfile.mkdtemp(prefix="ts-kill-load-")
     try:
         site = os.path.join(tmp, "site")
         subprocess.run([binary, "new", site], check=True, stdout=subprocess.DEVNULL)
-        port = free_port()
-        server = Server(binary, site, port)
+        server = Server(binary, site, free_port())
         server.start()
+        port = server.port
+        others = []
+        if use_nginx:
+            other = Server(binary, site, free_port())
+            other.start()
+            others.append(other)
+            port = free_port()
+            others.append(start_nginx(tmp, port, [server.port, other.port]))
         with open(os.path.join(site, ".tearsheet", "secret")) as f:
             key = bytes.fromhex(f.read().strip())
 
@@ -169,6 +238,8 @@ def main():
         for t in threads:
             t.join()
         server.kill()
+        for o in others:
+            o.kill()
 
         db = sqlite3.connect(os.path.join(site, ".tearsheet", "inquiries.db"))
         rows = db.execute("SELECT name, id FROM inquiries WHERE name LIKE 'Load %'").fetchall()
@@ -182,8 +253,9 @@ def main():
         lat = sorted(latencies)
         p50 = statistics.median(lat) * 1000 if lat else 0
         p99 = lat[int(len(lat) * 0.99) - 1] * 1000 if lat else 0
-        print("engine  | requests | answered | stored | duplicates | lost | kills | p50 ms | p99 ms")
-        print(f"sqlite  | {stats['requests']:8} | {stats['answered']:8} | {len(rows):6} | "
+        print(f"{'engine':26} | requests | answered | stored | duplicates | lost | kills | p50 ms | p99 ms")
+        engine = "sqlite, 2 servers + nginx" if use_nginx else "sqlite, 1 server"
+        print(f"{engine:26} | {stats['requests']:8} | {stats['answered']:8} | {len(rows):6} | "
               f"{duplicates:10} | {len(lost):4} | {kills:5} | {p50:6.1f} | {p99:6.1f}")
         bad = []
         if errors:
