@@ -42,11 +42,11 @@ trap cleanup EXIT
 "$ts" new "$tmp/site" >/dev/null
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# One tearsheet serve; prints its port once it answers.
+# One tearsheet serve of a site folder; prints its port once it answers.
 start_serve() {
-  local bin=$1 port
+  local bin=$1 site=$2 port
   port=$(free_port)
-  "$bin" serve "$tmp/site" --listen "127.0.0.1:$port" >"$tmp/serve-$port.log" 2>&1 &
+  "$bin" serve "$site" --listen "127.0.0.1:$port" >"$tmp/serve-$port.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 600); do
     grep -q "^Serving" "$tmp/serve-$port.log" 2>/dev/null && { echo "$port"; return; }
@@ -56,7 +56,7 @@ start_serve() {
   exit 1
 }
 
-serve_port=$(start_serve "$ts")
+serve_port=$(start_serve "$ts" "$tmp/site")
 # The file: the theme's stylesheet, a hashed name served as it would be
 # to every visitor (no form token: only .html pages get one).
 file=$(cd "$tmp/site/public" && find . -name '*.css' | head -1)
@@ -88,8 +88,14 @@ nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 sleep 0.5
 
+# The other binary gets a site of its own (its store may be of another
+# schema version); the same theme gives the same stylesheet.
 before_port=""
-[ -n "$before" ] && before_port=$(start_serve "$before")
+if [ -n "$before" ]; then
+  "$before" new "$tmp/site-before" >/dev/null
+  before_port=$(start_serve "$before" "$tmp/site-before")
+  [ -f "$tmp/site-before/public/$file" ] || { echo "the other build has no /$file" >&2; exit 1; }
+fi
 
 # Requests/sec and p99 latency of one wrk run.
 measure() {
