@@ -597,13 +597,24 @@ enum status serve_store_session_end(struct serve_store *s, const char *id, struc
 
 /* ---- notifications ------------------------------------------------------------------ */
 
+/* Takes the next due notification with a lease: its next_at moves past
+ * the hook's timeout in the same transaction, so another process
+ * sharing the database (docs/deploy.md) does not run the same hook
+ * meanwhile; if this one dies mid-hook, the lease runs out and the
+ * other takes it (at least once, never zero times). */
 enum status serve_store_notify_next(struct serve_store *s, time_t now, int64_t *id,
                                     unsigned *attempts, bool *found, struct diag *d)
 {
     enum status st = ST_OK;
     sqlite3_stmt *q = NULL;
+    bool in_tx = false;
     *found = false;
     pthread_mutex_lock(&s->lock);
+    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        st = db_error(s, d, "cannot start a transaction");
+        goto abort;
+    }
+    in_tx = true;
     if (sqlite3_prepare_v2(s->db,
                            "SELECT inquiry_id, attempts FROM notifications"
                            " WHERE done = 0 AND next_at <= ? ORDER BY next_at LIMIT 1",
@@ -619,9 +630,34 @@ enum status serve_store_notify_next(struct serve_store *s, time_t now, int64_t *
         *found = true;
     } else if (rc != SQLITE_DONE) {
         st = db_error(s, d, "cannot read the notification queue");
+        goto abort;
     }
+    sqlite3_finalize(q);
+    q = NULL;
+    if (*found) {
+        if (sqlite3_prepare_v2(s->db, "UPDATE notifications SET next_at = ? WHERE inquiry_id = ?",
+                               -1, &q, NULL) != SQLITE_OK) {
+            st = db_error(s, d, "prepare");
+            goto abort;
+        }
+        sqlite3_bind_int64(q, 1, (sqlite3_int64)now + TS_LIMIT_NOTIFY_TIMEOUT_S + 10);
+        sqlite3_bind_int64(q, 2, *id);
+        if (sqlite3_step(q) != SQLITE_DONE) {
+            st = db_error(s, d, "cannot take the notification");
+            goto abort;
+        }
+    }
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        st = db_error(s, d, "cannot commit");
+        goto abort;
+    }
+    in_tx = false;
 abort:
     sqlite3_finalize(q);
+    if (in_tx) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        *found = false;
+    }
     pthread_mutex_unlock(&s->lock);
     return st;
 }

@@ -562,10 +562,54 @@ static void rate_counts_networks_not_addresses(void **state)
     serve_rate_free(r);
 }
 
+/* ---- two processes on one store: a due notification is taken once ---------------- */
+
+static void notification_is_leased_to_one_worker(void **state)
+{
+    char dir[] = "/tmp/ts-lease-XXXXXX", cmd[64];
+    struct serve_store *a = NULL, *b = NULL;
+    struct serve_inquiry q;
+    struct diag d;
+    int64_t id = 0, got = 0;
+    unsigned attempts = 0;
+    bool replayed = false, found = false;
+    diag_clear(&d);
+    memset(&q, 0, sizeof q);
+    assert_non_null(mkdtemp(dir));
+    /* two connections, as two server processes would have */
+    assert_int_equal(serve_store_open(dir, &a, &d), ST_OK);
+    assert_int_equal(serve_store_open(dir, &b, &d), ST_OK);
+    q.v[SF_PHOTO_ID] = "general";
+    q.v[SF_NAME] = "Lease";
+    q.v[SF_EMAIL] = "l@example.org";
+    assert_int_equal(serve_store_add(a, &q, "00112233445566778899aabbccddeeff", 1000, true, &id,
+                                     &replayed, &d),
+                     ST_OK);
+    assert_int_equal(serve_store_notify_next(a, 1000, &got, &attempts, &found, &d), ST_OK);
+    assert_true(found);
+    assert_int_equal(got, id);
+    /* the other worker does not get it while the hook may run ... */
+    assert_int_equal(serve_store_notify_next(b, 1000 + TS_LIMIT_NOTIFY_TIMEOUT_S, &got, &attempts,
+                                             &found, &d),
+                     ST_OK);
+    assert_false(found);
+    /* ... but does once the lease ran out (the first one died) */
+    assert_int_equal(serve_store_notify_next(b, 1000 + TS_LIMIT_NOTIFY_TIMEOUT_S + 11, &got,
+                                             &attempts, &found, &d),
+                     ST_OK);
+    assert_true(found);
+    assert_int_equal(got, id);
+    serve_store_close(a);
+    serve_store_close(b);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rate_counts_networks_not_addresses),
+        cmocka_unit_test(notification_is_leased_to_one_worker),
         cmocka_unit_test(listen_accepts_hosts_ports_and_brackets),
         cmocka_unit_test(listen_refuses_what_it_cannot_bind),
         cmocka_unit_test(paths_map_to_names_under_the_root),
