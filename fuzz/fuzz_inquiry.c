@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "serve/serve_internal.h"
+#include "serve/lic.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,13 +11,14 @@ packages=(
   libimage-exiftool-perl libvips-tools python3 fonts-dejavu-core openssl
   libgs-common  # a98.icc: the Adobe RGB photos of unit_image and bench/run.sh
   mandoc        # tests/cli/docs.sh: mandoc -T lint on the man pages
+  nginx  # serve_kill_load_nginx: two servers behind it (never started as a service by the test)
 )
 if [ "${1:-}" = "--package" ]; then
   # scripts/package.sh: CPack's Depends (dpkg-shlibdeps, file), lintian
   packages+=(dpkg-dev file lintian man-db)
 fi
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(imagemagick graphicsmagick hugo libjpeg-turbo-progs webp libavif-bin time)
+  packages+=(imagemagick graphicsmagick hugo libjpeg-turbo-progs webp libavif-bin time wrk)
 fi
 if [ "${1:-}" = "--browser" ] || [ "${2:-}" = "--browser" ]; then
   packages+=(chromium)

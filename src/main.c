@@ -19,6 +19,7 @@
 #include "meta/meta.h"
 #include "serve/serve.h"
 #include "site/site.h"
+#include "story/story.h"
 
 enum { EXIT_PROBLEMS = CLI_EXIT_PROBLEMS, EXIT_USAGE = CLI_EXIT_USAGE };
 
@@ -371,10 +372,22 @@ static int cmd_serve(int argc, char **argv, const char *argv0)
     rc = run_build(&a, argv0, &out);
     if (rc == EXIT_USAGE || !out)
         return rc;
-    /* a site with a bad photo is still worth looking at */
-    struct serve_options so = {
-        .root = out, .host = host, .port = port, .access_log = true, .site_dir = a.site};
-    enum status st = serve_run(&so, &d);
+    /* a site with a bad photo is still worth looking at. serve never
+     * parses site.yaml: what the licensing app needs of it comes from
+     * the story module's one parser, here. */
+    struct story_site *cfg = NULL;
+    enum status st = story_site_load(a.site, &cfg, &d);
+    if (st != ST_OK)
+        return fail(&d, st);
+    struct serve_options so = {.root = out,
+                               .host = host,
+                               .port = port,
+                               .access_log = true,
+                               .site_dir = a.site,
+                               .notify = cfg->notify,
+                               .pow_bits = (unsigned)cfg->proof_of_work};
+    st = serve_run(&so, &d);
+    story_site_free(cfg);
     return st == ST_OK ? 0 : fail(&d, st);
 }
 
@@ -401,7 +414,7 @@ static bool parse_inquiry_id(const char *s, int64_t *id)
     return *s && !*end && v > 0;
 }
 
-/* tearsheet inquiries [list|show N|export --csv|mark N STATUS] [--site DIR] */
+/* tearsheet inquiries [list|show N|export --csv|mark N STATUS|backup FILE] [--site DIR] */
 static int cmd_inquiries(int argc, char **argv)
 {
     const char *site = take_site(&argc, argv);
@@ -418,6 +431,8 @@ static int cmd_inquiries(int argc, char **argv)
         st = serve_cli_export_csv(site, stdout, &d);
     else if (strcmp(what, "mark") == 0 && argc == 3 && parse_inquiry_id(argv[1], &id))
         st = serve_cli_mark(site, id, argv[2], &d);
+    else if (strcmp(what, "backup") == 0 && argc == 2)
+        st = serve_cli_backup(site, argv[1], &d);
     else {
         return usage_error("inquiries");
     }

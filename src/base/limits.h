@@ -125,6 +125,18 @@
 #ifndef TS_LIMIT_HTTP_THREADS
 #define TS_LIMIT_HTTP_THREADS 4
 #endif
+/* Routes an application may add to the HTTP layer before its static
+ * route (the licensing app adds two); a fixed table, read without a
+ * lock by every request. */
+#ifndef TS_LIMIT_HTTP_ROUTES
+#define TS_LIMIT_HTTP_ROUTES 8
+#endif
+/* On SIGTERM: how long requests already received get to be answered
+ * (an inquiry being committed) before the connections are closed; a
+ * service manager waits 90 s by default, a deploy a few seconds. */
+#ifndef TS_LIMIT_HTTP_DRAIN_MS
+#define TS_LIMIT_HTTP_DRAIN_MS 3000
+#endif
 
 /* ---- container + meta (metadata reading) ---- */
 
@@ -178,8 +190,8 @@
  * maximum, percent-encoded three times over, is under 24 KiB; more is
  * not a form we made. Fields per body stop a body of a thousand "&".
  * Burst/refill: a person sends a few inquiries an hour; a bot that
- * sends more is answered 429. Clients tracked: the rate table is a
- * fixed array, so an attacker with many addresses recycles the oldest
+ * sends more is answered 429, counted per network (IPv4 /32, IPv6
+ * /64: rate.c). Clients tracked: the rate table is a fixed array, so an attacker with many addresses recycles the oldest
  * entries instead of growing memory. Photos: ids loaded from
  * api/photos.json. The hook: a notification command that hangs is
  * killed after TS_LIMIT_NOTIFY_TIMEOUT_S. */
@@ -198,11 +210,46 @@
 #ifndef TS_LIMIT_RATE_CLIENTS
 #define TS_LIMIT_RATE_CLIENTS 4096
 #endif
+/* Owner logins. Each try costs a 32 MiB, ~0.1 s scrypt, so guessing
+ * is limited three ways: per client network (TS_LIMIT_LOGIN_BURST at
+ * once, one more a minute: an owner who mistypes is not locked out);
+ * for everyone together (TS_LIMIT_LOGIN_BUDGET at once, one more every
+ * TS_LIMIT_LOGIN_BUDGET_REFILL_S: a botnet of many networks gets no
+ * more than about 1 s of scrypt a minute, and during such an attack the
+ * owner uses `tearsheet inquiries` on the server); and the hashing runs
+ * on one worker thread with TS_LIMIT_LOGIN_QUEUE logins waiting, more
+ * answered 503 with Retry-After TS_LIMIT_LOGIN_RETRY_S, so no request
+ * thread ever hashes and at most 64 MiB go to scrypt at once. */
+#ifndef TS_LIMIT_LOGIN_BURST
+#define TS_LIMIT_LOGIN_BURST 5
+#endif
+#ifndef TS_LIMIT_LOGIN_REFILL_S
+#define TS_LIMIT_LOGIN_REFILL_S 60
+#endif
+#ifndef TS_LIMIT_LOGIN_BUDGET
+#define TS_LIMIT_LOGIN_BUDGET 10
+#endif
+#ifndef TS_LIMIT_LOGIN_BUDGET_REFILL_S
+#define TS_LIMIT_LOGIN_BUDGET_REFILL_S 6
+#endif
+#ifndef TS_LIMIT_LOGIN_QUEUE
+#define TS_LIMIT_LOGIN_QUEUE 2
+#endif
+#ifndef TS_LIMIT_LOGIN_RETRY_S
+#define TS_LIMIT_LOGIN_RETRY_S 2
+#endif
 #ifndef TS_LIMIT_PHOTO_IDS
 #define TS_LIMIT_PHOTO_IDS 1000000
 #endif
 #ifndef TS_LIMIT_NOTIFY_TIMEOUT_S
 #define TS_LIMIT_NOTIFY_TIMEOUT_S 60
+#endif
+/* Proof of work (site.yaml proof_of_work:): leading zero bits of a
+ * SHA-256 the form's script must find, 2^bits tries on average. 24
+ * bits is a few seconds on a phone; more would shut out slow devices
+ * entirely. Checked once, by the story parser. */
+#ifndef TS_LIMIT_POW_BITS
+#define TS_LIMIT_POW_BITS 24
 #endif
 
 /* ---- c2pa ---- */

@@ -91,10 +91,11 @@ static const struct cli_command commands[] = {
      keygen_options, "tearsheet keygen mysite/.tearsheet/keys",
      "the key and certificates were written", "a file could not be written",
      "no DIR, or DIR already holds a signing key"},
-    {"inquiries", "[list | show N | export --csv | mark N STATUS]",
+    {"inquiries", "[list | show N | export --csv | mark N STATUS | backup FILE]",
      "the site's licensing inquiries",
      "List the licensing inquiries tearsheet serve stored (list, the default),\n"
-     "show one, export all as CSV, or mark one new, quoted, licensed or declined.",
+     "show one, export all as CSV, mark one new, quoted, licensed or declined,\n"
+     "or copy the store to FILE while the server runs (backup).",
      inquiries_options, "tearsheet inquiries mark 12 quoted --site mysite",
      "done", "there is no inquiry N",
      "an unknown subcommand or STATUS, or the folder is not a site"},

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "serve/serve_internal.h"
+#include "serve/lic.h"
 
 /* The store of a site folder: one with site.yaml or an inquiry
  * database already, so that a typo in --site does not make a new one. */
@@ -131,6 +131,16 @@ enum status serve_cli_mark(const char *site_dir, int64_t id, const char *status,
     enum status st = open_site(site_dir, &s, d);
     if (st == ST_OK)
         st = serve_store_mark(s, id, status, d);
+    serve_store_close(s);
+    return st;
+}
+
+enum status serve_cli_backup(const char *site_dir, const char *path, struct diag *d)
+{
+    struct serve_store *s = NULL;
+    enum status st = open_site(site_dir, &s, d);
+    if (st == ST_OK)
+        st = serve_store_backup(s, path, d);
     serve_store_close(s);
     return st;
 }

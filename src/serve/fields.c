@@ -17,7 +17,7 @@
 
 #include <jansson.h>
 
-#include "serve/serve_internal.h"
+#include "serve/lic.h"
 
 /* ---- validators ------------------------------------------------------ */
 

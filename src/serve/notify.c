@@ -1,6 +1,7 @@
 /*
  * notify.c — the notification hook: the `notify:` command of site.yaml
- * (e.g. "sendmail owner@example.com") run by /bin/sh with each new
+ * (e.g. "sendmail owner@example.com", read by the story module and
+ * handed over in serve_options.notify) run by /bin/sh with each new
  * inquiry as a mail-style text on stdin, by one worker thread outside
  * the request path. The queue is the notifications table: a failed run
  * (exit status not 0, killed, timed out) is retried with doubling
@@ -23,9 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <yaml.h>
-
-#include "serve/serve_internal.h"
+#include "serve/lic.h"
 
 extern char **environ;
 
@@ -42,99 +41,6 @@ struct serve_notify {
     pthread_cond_t cond;
     bool stop, wake;
 };
-
-/* ---- site.yaml: the few top-level lines serve reads ---------------------------------- */
-
-/* The value of one top-level scalar key of site.yaml (notify:,
- * proof_of_work:), "" when the file or the key is absent. serve reads
- * these itself rather than linking the story module, which would pull
- * md4c and the whole story model into the server. */
-enum status serve_site_scalar(const char *site_dir, const char *key, char *out, size_t outlen,
-                              struct diag *d)
-{
-    size_t key_len = strlen(key);
-    enum status st = ST_OK;
-    char path[TS_LIMIT_PATH];
-    uint8_t *text = NULL;
-    size_t len = 0;
-    yaml_parser_t p;
-    yaml_event_t ev;
-    bool parser = false, expect_key = false, is_key = false;
-    int depth = 0;
-    size_t events = 0;
-    out[0] = '\0';
-    if (!path_join(path, sizeof path, site_dir, "site.yaml") || !file_exists(path))
-        return ST_OK; /* no site.yaml: no hook */
-    if ((st = file_read_all(path, TS_LIMIT_TEXT_BYTES, &text, &len, d)) != ST_OK)
-        goto abort;
-    if (!yaml_parser_initialize(&p)) {
-        st = diag_set(d, ST_NOMEM, "site.yaml", DIAG_NO_OFFSET, "out of memory");
-        goto abort;
-    }
-    parser = true;
-    yaml_parser_set_input_string(&p, text, len);
-    for (;;) {
-        if (!yaml_parser_parse(&p, &ev)) {
-            diag_set_file(d, path);
-            d->line = (unsigned)p.problem_mark.line + 1;
-            st = diag_set(d, ST_CONFIG, "site.yaml", DIAG_NO_OFFSET, "%s",
-                          p.problem ? p.problem : "not YAML");
-            goto abort;
-        }
-        yaml_event_type_t type = ev.type;
-        bool done = type == YAML_STREAM_END_EVENT;
-        if (++events > TS_LIMIT_YAML_NODES) {
-            yaml_event_delete(&ev);
-            st = diag_set(d, ST_LIMIT, "site.yaml", DIAG_NO_OFFSET, "too many nodes");
-            goto abort;
-        }
-        /* Keys and values alternate inside the top mapping (depth 1);
-         * whatever is nested deeper is skipped. */
-        if (type == YAML_MAPPING_START_EVENT || type == YAML_SEQUENCE_START_EVENT) {
-            if (depth == 1) {
-                expect_key = true; /* a collection value: the next scalar is a key */
-                is_key = false;
-            }
-            if (++depth > TS_LIMIT_YAML_DEPTH) {
-                yaml_event_delete(&ev);
-                st = diag_set(d, ST_LIMIT, "site.yaml", DIAG_NO_OFFSET, "nested too deeply");
-                goto abort;
-            }
-            if (depth == 1)
-                expect_key = type == YAML_MAPPING_START_EVENT;
-        } else if (type == YAML_MAPPING_END_EVENT || type == YAML_SEQUENCE_END_EVENT) {
-            depth--;
-        } else if (type == YAML_ALIAS_EVENT && depth == 1) {
-            expect_key = !expect_key;
-            is_key = false;
-        } else if (type == YAML_SCALAR_EVENT && depth == 1) {
-            const char *v = (const char *)ev.data.scalar.value;
-            size_t n = ev.data.scalar.length;
-            if (expect_key) {
-                is_key = n == key_len && memcmp(v, key, n) == 0;
-            } else if (is_key) {
-                if (n >= outlen || memchr(v, '\0', n) || memchr(v, '\n', n)) {
-                    yaml_event_delete(&ev);
-                    diag_set_file(d, path);
-                    st = diag_set(d, ST_CONFIG, key, DIAG_NO_OFFSET,
-                                  "must be one line shorter than %zu bytes", outlen);
-                    goto abort;
-                }
-                memcpy(out, v, n);
-                out[n] = '\0';
-            }
-            expect_key = !expect_key;
-        }
-        yaml_event_delete(&ev);
-        if (done)
-            break;
-    }
-abort:
-    if (parser)
-        yaml_parser_delete(&p);
-    free(text);
-    return st;
-}
 
 /* ---- the text on the hook's stdin --------------------------------------------------- */
 

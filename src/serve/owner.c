@@ -17,8 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "html/html.h"
-#include "serve/serve_internal.h"
+#include "serve/lic.h"
 
 #define COOKIE "ts_session"
 
@@ -203,40 +205,123 @@ static enum MHD_Result inquiry_page(struct serve_lic *l, struct MHD_Connection *
 
 /* ---- actions --------------------------------------------------------------------------- */
 
+/* A login waiting for its password check (the request's `app`). */
+struct login_wait {
+    struct serve_pwcheck_job job;
+    bool refused; /* the check queue was full */
+};
+
+static void login_wait_free(void *app)
+{
+    struct login_wait *w = app;
+    OPENSSL_cleanse(w, sizeof *w);
+    free(w);
+}
+
+static void login_resume(void *ud)
+{
+    serve_http_resume(ud);
+}
+
+static enum MHD_Result too_many(struct MHD_Connection *c, struct request *rq, unsigned status,
+                                unsigned retry, const char *problem)
+{
+    char after[16];
+    struct buf b;
+    snprintf(after, sizeof after, "%u", retry);
+    buf_init(&b, 16 << 10);
+    page_start(&b, "Licensing inquiries — log in");
+    buf_puts(&b, "<p role=\"alert\"><strong>");
+    esc(&b, problem);
+    buf_puts(&b, "</strong></p>\n</html>\n");
+    struct MHD_Response *r = MHD_create_response_from_buffer(b.len, b.data ? b.data : (char *)"",
+                                                             MHD_RESPMEM_MUST_COPY);
+    if (r && (!serve_add_header(r, "Content-Type", "text/html; charset=utf-8") ||
+              !serve_add_header(r, "Cache-Control", "no-store") ||
+              !serve_add_header(r, "Retry-After", after))) {
+        MHD_destroy_response(r);
+        r = NULL;
+    }
+    size_t len = b.len;
+    buf_free(&b);
+    return serve_respond(c, rq, status, r, len);
+}
+
+/*
+ * First call: the limits (per network, then the budget of all logins),
+ * then the password goes to the check worker and the connection is
+ * suspended — no request thread runs or waits for scrypt. Called again
+ * once the worker resumed it: the answer.
+ */
 static enum MHD_Result login(struct serve_lic *l, struct MHD_Connection *c, struct request *rq)
 {
-    char password[1024], stored[SERVE_PWHASH_SIZE], client[INET6_ADDRSTRLEN + 8], id[65], csrf[65],
-        cookie[256];
+    char client[INET6_ADDRSTRLEN], id[65], csrf[65], cookie[256];
     unsigned retry = 0;
+    struct login_wait *w = rq->app;
     struct diag d;
     diag_clear(&d);
-    /* Password guessing shares the inquiry rate but not its bucket. */
-    snprintf(client, sizeof client, "login:");
-    serve_client_of(c, rq, client + 6, sizeof client - 6);
-    if (!serve_rate_take(l, client, time(NULL), &retry))
-        return login_page(c, rq, MHD_HTTP_TOO_MANY_REQUESTS, "", "Too many tries; wait a while.");
-    if (serve_store_get_password(l->store, stored, sizeof stored, &d) != ST_OK) {
+    serve_client_of(c, rq, client, sizeof client);
+    if (w) {
+        if (w->refused)
+            return too_many(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, TS_LIMIT_LOGIN_RETRY_S,
+                            "The server is busy checking other logins; try again in a moment.");
+        if (!w->job.ok) {
+            log_msg(LOG_WARN, "serve: wrong owner password from %s", client);
+            return login_page(c, rq, MHD_HTTP_FORBIDDEN, "", "Wrong password.");
+        }
+        /* A new id at every login: a session id planted before it (a
+         * fixation) ends here. */
+        const char *old = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE);
+        if (old && strlen(old) == 64 && strspn(old, "0123456789abcdef") == 64 &&
+            serve_store_session_end(l->store, old, &d) != ST_OK)
+            log_diag(LOG_WARN, &d);
+        if (serve_store_session_new(l->store, time(NULL), id, csrf, &d) != ST_OK) {
+            log_diag(LOG_ERROR, &d);
+            return serve_respond_error(c, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL);
+        }
+        /* Path=/ because a site may live under a prefix we do not know.
+         * Secure always: browsers keep Secure cookies from
+         * http://localhost, and anywhere else the site is behind https
+         * (docs/nginx.md), so no proxy header has to be believed. */
+        snprintf(cookie, sizeof cookie,
+                 COOKIE "=%s; Path=/; Max-Age=%d; HttpOnly; Secure; SameSite=Strict", id,
+                 SERVE_SESSION_TTL_S);
+        return redirect(c, rq, "./", cookie);
+    }
+    time_t now = time(NULL);
+    if (!serve_rate_take(l->login_rate, client, now, &retry))
+        return too_many(c, rq, MHD_HTTP_TOO_MANY_REQUESTS, retry, "Too many tries; wait a while.");
+    if (!serve_rate_take(l->login_budget, NULL, now, &retry)) {
+        log_msg(LOG_WARN, "serve: owner login budget spent (last from %s)", client);
+        return too_many(c, rq, MHD_HTTP_TOO_MANY_REQUESTS, retry,
+                        "Too many logins to this site right now; wait a while.");
+    }
+    if (!(w = calloc(1, sizeof *w)))
+        return serve_respond_error(c, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL);
+    rq->app = w;
+    rq->app_free = login_wait_free;
+    if (serve_store_get_password(l->store, w->job.stored, sizeof w->job.stored, &d) != ST_OK) {
         log_diag(LOG_ERROR, &d);
         return serve_respond_error(c, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL);
     }
-    if (!stored[0])
+    if (!w->job.stored[0])
         return login_page(c, rq, MHD_HTTP_FORBIDDEN, "",
                           "No password is set: run `tearsheet passwd` in the site folder.");
     if (!serve_form_value((const uint8_t *)(rq->body.data ? rq->body.data : ""), rq->body.len,
-                          "password", password, sizeof password) ||
-        !serve_password_verify(password, stored)) {
-        log_msg(LOG_WARN, "serve: wrong owner password from %s", client + 6);
+                          "password", w->job.password, sizeof w->job.password)) {
+        log_msg(LOG_WARN, "serve: wrong owner password from %s", client);
         return login_page(c, rq, MHD_HTTP_FORBIDDEN, "", "Wrong password.");
     }
-    if (serve_store_session_new(l->store, time(NULL), id, csrf, &d) != ST_OK) {
-        log_diag(LOG_ERROR, &d);
-        return serve_respond_error(c, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL);
+    w->job.done_fn = login_resume;
+    w->job.ud = c;
+    /* Suspended before the job is queued, so the worker can never
+     * resume a connection that is not yet suspended. */
+    serve_http_suspend(c);
+    if (!serve_pwcheck_submit(l->pwcheck, &w->job)) {
+        w->refused = true;
+        serve_http_resume(c);
     }
-    /* Path=/ because a site may live under a prefix we do not know. */
-    snprintf(cookie, sizeof cookie,
-             COOKIE "=%s; Path=/; Max-Age=%d; HttpOnly; Secure; SameSite=Strict", id,
-             SERVE_SESSION_TTL_S);
-    return redirect(c, rq, "./", cookie);
+    return MHD_YES;
 }
 
 /* The CSRF token of the form must be the session's. */
@@ -262,8 +347,9 @@ static bool parse_id(const char *s, size_t n, int64_t *id)
     return v > 0;
 }
 
-enum MHD_Result serve_owner_route(struct serve_lic *l, struct MHD_Connection *c, struct request *rq)
+enum MHD_Result serve_owner_route(void *ud, struct MHD_Connection *c, struct request *rq)
 {
+    struct serve_lic *l = ud;
     const char *sub = rq->target + strlen("/owner/");
     size_t n = rq->path_len - strlen("/owner/");
     bool post = strcmp(rq->method, MHD_HTTP_METHOD_POST) == 0;

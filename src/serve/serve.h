@@ -7,6 +7,10 @@
  * no encoded slashes, no symlinks leading out), read a request body
  * past its limit, or link image, c2pa or story.
  *
+ * Inside, two halves (docs/serve.md "Design"): the HTTP layer (http.h)
+ * and the licensing application (lic.h) that registers its routes
+ * with it; serve.c puts them together.
+ *
  * Spec: DESIGN.md "Command line" (tearsheet serve), docs/serve.md.
  */
 #ifndef TS_SERVE_H
@@ -25,11 +29,15 @@ struct serve_options {
     unsigned port;    /* 0 = an ephemeral port (tests) */
     bool access_log;  /* one line per request on stderr */
     /* ---- licence inquiries (docs/inquiries.md); NULL site_dir: static only */
-    const char *site_dir;    /* site folder: .tearsheet/ (inquiries.db, secret), site.yaml */
+    const char *site_dir;    /* site folder: .tearsheet/ (inquiries.db, secret) */
     unsigned rate_burst;     /* inquiry POSTs per client before 429 (0: TS_LIMIT_INQUIRY_BURST) */
     unsigned rate_refill_s;  /* seconds to regain one (0: TS_LIMIT_INQUIRY_REFILL_S) */
+    unsigned login_budget;   /* owner logins per minute from everyone (0: TS_LIMIT_LOGIN_BUDGET) */
     unsigned notify_retry_s; /* first retry of a failed hook, doubled each time (0: 30) */
-    unsigned pow_bits;       /* proof of work asked of each POST (0: off, max 24) */
+    /* From site.yaml, read by the story module's parser (main.c hands
+     * them over; serve itself never parses YAML): */
+    const char *notify; /* the notify: command, NULL or "": none */
+    unsigned pow_bits;  /* proof_of_work: (0: off, at most TS_LIMIT_POW_BITS) */
 };
 
 struct serve;
@@ -197,6 +205,9 @@ enum status serve_cli_show(const char *site_dir, int64_t id, FILE *f, struct dia
 enum status serve_cli_export_csv(const char *site_dir, FILE *f, struct diag *d);
 /* status: new, quoted, licensed or declined. */
 enum status serve_cli_mark(const char *site_dir, int64_t id, const char *status, struct diag *d);
+/* A consistent copy of the inquiry database (SQLite's online backup,
+ * safe while a server writes) into a new file (refused if it exists). */
+enum status serve_cli_backup(const char *site_dir, const char *path, struct diag *d);
 /* Stores a salted scrypt hash of password (at least 10 bytes). */
 enum status serve_cli_passwd(const char *site_dir, const char *password, struct diag *d);
 

@@ -23,7 +23,7 @@
 
 #include <sqlite3.h>
 
-#include "serve/serve_internal.h"
+#include "serve/lic.h"
 
 struct serve_store {
     sqlite3 *db;
@@ -54,6 +54,9 @@ static const char *const migrations[] = {
     /* 2: the owner's list and the worker's queue are read by these */
     "CREATE INDEX inquiries_status ON inquiries(status);"
     "CREATE INDEX notifications_due ON notifications(done, next_at);",
+    /* 3: the form token is the idempotency key: a retried post finds
+     * the inquiry its first post stored */
+    "ALTER TABLE used_tokens ADD COLUMN inquiry_id INTEGER REFERENCES inquiries(id);",
 };
 
 static enum status db_error(struct serve_store *s, struct diag *d, const char *what)
@@ -161,6 +164,57 @@ abort:
     return st;
 }
 
+enum status serve_store_ping(struct serve_store *s, struct diag *d)
+{
+    enum status st = ST_OK;
+    pthread_mutex_lock(&s->lock);
+    /* Reads the schema: a database that is gone, locked past the busy
+     * timeout or corrupt says so here. */
+    if (sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) != SQLITE_OK)
+        st = db_error(s, d, "not answering");
+    pthread_mutex_unlock(&s->lock);
+    return st;
+}
+
+/* SQLite's online backup API: a consistent copy while the server keeps
+ * writing (each step holds a read lock for its pages only; a write in
+ * between restarts the copy, which is why it copies everything in one
+ * step: the database is small). */
+enum status serve_store_backup(struct serve_store *s, const char *path, struct diag *d)
+{
+    enum status st = ST_OK;
+    sqlite3 *to = NULL;
+    sqlite3_backup *b = NULL;
+    /* A new file of the owner's alone, never over an existing one. */
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        diag_set_file(d, path);
+        return diag_set(d, errno == EEXIST ? ST_USAGE : ST_IO, "backup", DIAG_NO_OFFSET,
+                        "cannot create: %s", strerror(errno));
+    }
+    close(fd);
+    pthread_mutex_lock(&s->lock);
+    if (sqlite3_open_v2(path, &to, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+        !(b = sqlite3_backup_init(to, "main", s->db, "main"))) {
+        diag_set_file(d, path);
+        st = diag_set(d, ST_IO, "backup", DIAG_NO_OFFSET, "cannot start: %s",
+                      to ? sqlite3_errmsg(to) : "out of memory");
+        goto abort;
+    }
+    int rc = sqlite3_backup_step(b, -1);
+    sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE) {
+        diag_set_file(d, path);
+        st = diag_set(d, ST_IO, "backup", DIAG_NO_OFFSET, "copy failed: %s", sqlite3_errstr(rc));
+    }
+abort:
+    pthread_mutex_unlock(&s->lock);
+    sqlite3_close(to);
+    if (st != ST_OK)
+        unlink(path);
+    return st;
+}
+
 void serve_store_close(struct serve_store *s)
 {
     if (!s)
@@ -187,6 +241,7 @@ enum status serve_store_add(struct serve_store *s, const struct serve_inquiry *q
     struct buf sql;
     char created[32];
     bool in_tx = false;
+    sqlite3_int64 first = 0;
     buf_init(&sql, 4096);
     *replayed = false;
     *id = 0;
@@ -230,7 +285,20 @@ enum status serve_store_add(struct serve_store *s, const struct serve_inquiry *q
         sqlite3_bind_int64(tok, 2, (sqlite3_int64)now);
         int rc = sqlite3_step(tok);
         if (rc == SQLITE_CONSTRAINT) {
+            /* A retry or a double click: answer with the inquiry the
+             * first post stored (nothing new is stored; *id 0 when the
+             * nonce was used by no stored inquiry). */
             *replayed = true;
+            sqlite3_finalize(tok);
+            tok = NULL;
+            if (sqlite3_prepare_v2(s->db, "SELECT inquiry_id FROM used_tokens WHERE nonce = ?", -1,
+                                   &tok, NULL) != SQLITE_OK) {
+                st = db_error(s, d, "prepare");
+                goto abort;
+            }
+            sqlite3_bind_text(tok, 1, nonce, -1, SQLITE_TRANSIENT);
+            if (sqlite3_step(tok) == SQLITE_ROW)
+                first = sqlite3_column_int64(tok, 0);
             goto abort; /* rolled back below: nothing stored */
         }
         if (rc != SQLITE_DONE) {
@@ -254,6 +322,21 @@ enum status serve_store_add(struct serve_store *s, const struct serve_inquiry *q
         goto abort;
     }
     *id = sqlite3_last_insert_rowid(s->db);
+    if (nonce) {
+        sqlite3_finalize(tok);
+        tok = NULL;
+        if (sqlite3_prepare_v2(s->db, "UPDATE used_tokens SET inquiry_id = ? WHERE nonce = ?", -1,
+                               &tok, NULL) != SQLITE_OK) {
+            st = db_error(s, d, "prepare");
+            goto abort;
+        }
+        sqlite3_bind_int64(tok, 1, *id);
+        sqlite3_bind_text(tok, 2, nonce, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(tok) != SQLITE_DONE) {
+            st = db_error(s, d, "cannot record the token");
+            goto abort;
+        }
+    }
     if (notify) {
         if (sqlite3_prepare_v2(s->db, "INSERT INTO notifications(inquiry_id, next_at) VALUES(?, ?)",
                                -1, &note, NULL) != SQLITE_OK) {
@@ -276,7 +359,7 @@ enum status serve_store_add(struct serve_store *s, const struct serve_inquiry *q
 abort:
     if (in_tx) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-        *id = 0;
+        *id = st == ST_OK && *replayed ? first : 0;
     }
     sqlite3_finalize(tok);
     sqlite3_finalize(ins);
@@ -514,13 +597,24 @@ enum status serve_store_session_end(struct serve_store *s, const char *id, struc
 
 /* ---- notifications ------------------------------------------------------------------ */
 
+/* Takes the next due notification with a lease: its next_at moves past
+ * the hook's timeout in the same transaction, so another process
+ * sharing the database (docs/deploy.md) does not run the same hook
+ * meanwhile; if this one dies mid-hook, the lease runs out and the
+ * other takes it (at least once, never zero times). */
 enum status serve_store_notify_next(struct serve_store *s, time_t now, int64_t *id,
                                     unsigned *attempts, bool *found, struct diag *d)
 {
     enum status st = ST_OK;
     sqlite3_stmt *q = NULL;
+    bool in_tx = false;
     *found = false;
     pthread_mutex_lock(&s->lock);
+    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        st = db_error(s, d, "cannot start a transaction");
+        goto abort;
+    }
+    in_tx = true;
     if (sqlite3_prepare_v2(s->db,
                            "SELECT inquiry_id, attempts FROM notifications"
                            " WHERE done = 0 AND next_at <= ? ORDER BY next_at LIMIT 1",
@@ -536,9 +630,34 @@ enum status serve_store_notify_next(struct serve_store *s, time_t now, int64_t *
         *found = true;
     } else if (rc != SQLITE_DONE) {
         st = db_error(s, d, "cannot read the notification queue");
+        goto abort;
     }
+    sqlite3_finalize(q);
+    q = NULL;
+    if (*found) {
+        if (sqlite3_prepare_v2(s->db, "UPDATE notifications SET next_at = ? WHERE inquiry_id = ?",
+                               -1, &q, NULL) != SQLITE_OK) {
+            st = db_error(s, d, "prepare");
+            goto abort;
+        }
+        sqlite3_bind_int64(q, 1, (sqlite3_int64)now + TS_LIMIT_NOTIFY_TIMEOUT_S + 10);
+        sqlite3_bind_int64(q, 2, *id);
+        if (sqlite3_step(q) != SQLITE_DONE) {
+            st = db_error(s, d, "cannot take the notification");
+            goto abort;
+        }
+    }
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        st = db_error(s, d, "cannot commit");
+        goto abort;
+    }
+    in_tx = false;
 abort:
     sqlite3_finalize(q);
+    if (in_tx) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        *found = false;
+    }
     pthread_mutex_unlock(&s->lock);
     return st;
 }

@@ -341,8 +341,9 @@ static enum status site_key(struct story_ctx *c, const char *key, const struct s
         return read_site_path(c, v, s, "trust", &s->trust);
     if (strcmp(key, "notify") == 0) /* used by serve; known here so it is no typo */
         return story_get_text(c, v, field, &s->notify);
-    if (strcmp(key, "proof_of_work") == 0) /* serve checks it; the forms compute it */
-        return story_get_int(c, v, field, 0, 24, &s->proof_of_work);
+    /* The one check of its range; the forms compute it, serve asks for it. */
+    if (strcmp(key, "proof_of_work") == 0)
+        return story_get_int(c, v, field, 0, TS_LIMIT_POW_BITS, &s->proof_of_work);
     if (strcmp(key, "license") == 0)
         return story_get_license(c, v, field, &s->license);
     if (strcmp(key, "privacy") == 0)

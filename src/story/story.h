@@ -42,14 +42,14 @@ struct story_site {
     char *signing_key; /* path (a relative one is joined to dir), NULL = do not sign */
     /* added by the story module: */
     unsigned n_warnings; /* unknown keys logged while loading (typos) */
-    char *notify;        /* command run per new inquiry (read by src/serve itself) */
+    char *notify;        /* command run per new inquiry (main.c hands it to serve) */
     char *trust;         /* PEM bundle of C2PA trust anchors for the credentials panels */
     /* What derivatives keep (site.yaml `privacy:`), a mask of
      * STORY_KEEP_*. The rights core (creator, credit line, copyright
      * notice, web statement, licensor URL) is always kept. */
     unsigned privacy_keep;
     char *privacy; /* "default", "minimal" or "keep" (a list was given) */
-    int proof_of_work; /* bits of proof of work the inquiry forms compute (0 = off; serve reads it too) */
+    int proof_of_work; /* bits of proof of work the inquiry forms compute (0 = off; main.c hands it to serve) */
 };
 
 /* Fields a derivative may keep beyond the rights core (site.yaml

@@ -20,6 +20,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +36,8 @@
 #include <sqlite3.h>
 
 #include "serve/serve.h"
-#include "serve/serve_internal.h"
+#include "serve/lic.h"
+#include "story/story.h"
 
 static char base_dir[128], site_dir[200], root_dir[250], hook_site[200];
 static struct serve *server;
@@ -506,13 +508,37 @@ static void tokens_replayed_too_fast_or_forged_are_refused(void **state)
     post("application/x-www-form-urlencoded", b.data, NULL, &r);
     assert_int_equal(r.status, 303);
     long long first = id_in_location(&r);
+    /* The token is the idempotency key: the same post again (a retry
+     * after a timeout, a double click) gets the first post's answer and
+     * stores nothing. */
     post("application/x-www-form-urlencoded", b.data, NULL, &r);
     buf_free(&b);
-    assert_int_equal(r.status, 422);
-    assert_non_null(strstr(r.body, "already used"));
-    /* nothing stored by the replay */
+    assert_int_equal(r.status, 303);
+    assert_int_equal(id_in_location(&r), first);
     char *next = db_value(site_dir, first + 1, "name");
     assert_null(next);
+    /* Also in JSON, with the same token: 201 and the same id. */
+    char jtok[SERVE_TOKEN_SIZE], json[4096];
+    token_aged(20, jtok);
+    snprintf(json, sizeof json,
+             "{\"photo_id\":\"general\",\"name\":\"Twice\",\"email\":\"j@example.org\","
+             "\"country\":\"Korea\",\"usage\":\"non-profit\",\"media\":[\"social\"],"
+             "\"territory\":\"Korea\",\"start_date\":\"2027-03-01\",\"duration\":\"3 months\","
+             "\"exclusivity\":\"exclusive\",\"description\":\"Campaign\",\"consent\":\"yes\","
+             "\"token\":\"%s\"}",
+             jtok);
+    post("application/json", json, NULL, &r);
+    if (r.status != 201)
+        fail_msg("%s", r.raw);
+    char once[64];
+    snprintf(once, sizeof once, "%s", strstr(r.body, "\"id\":"));
+    post("application/json", json, NULL, &r);
+    assert_int_equal(r.status, 201);
+    assert_non_null(strstr(r.body, once));
+    char *count = db_query(site_dir, "SELECT count(*) FROM inquiries WHERE name = 'Twice' AND ? > 0",
+                           1);
+    assert_string_equal(count, "1");
+    free(count);
 
     /* The token the server writes into a form page is fresh: sent at
      * once, it is too fast. */
@@ -599,14 +625,45 @@ static void rate_limit_answers_429(void **state)
     http_at(lport, "POST", "/api/inquiries", "X-Real-IP: 192.0.2.7\r\n", "application/json", "{}",
             2, &r);
     assert_int_equal(r.status, 422);
+    /* An IPv6 client rotating through addresses of its /64 is one
+     * client: the third post is refused whatever address it uses. */
+    static const char *const rotation[] = {"2001:db8:5:6::1", "2001:db8:5:6:ffff::2",
+                                           "2001:db8:5:6:1234:5678:9abc:def0"};
+    for (int i = 0; i < 3; i++) {
+        char h[96];
+        snprintf(h, sizeof h, "X-Real-IP: %s\r\n", rotation[i]);
+        http_at(lport, "POST", "/api/inquiries", h, "application/json", "{}", 2, &r);
+        assert_int_equal(r.status, i < 2 ? 422 : 429);
+    }
+    /* The next /64 is another client; so is the next IPv4 address. */
+    http_at(lport, "POST", "/api/inquiries", "X-Real-IP: 2001:db8:5:7::1\r\n", "application/json",
+            "{}", 2, &r);
+    assert_int_equal(r.status, 422);
+    http_at(lport, "POST", "/api/inquiries", "X-Real-IP: 192.0.2.8\r\n", "application/json", "{}",
+            2, &r);
+    assert_int_equal(r.status, 422);
     serve_stop(limited);
+}
+
+/* What main.c hands serve of site.yaml: read by the story module's
+ * parser (serve has none of its own). */
+static enum status site_settings(const char *dir, struct serve_options *opt,
+                                 struct story_site **cfg, struct diag *d)
+{
+    enum status st = story_site_load(dir, cfg, d);
+    if (st == ST_OK) {
+        opt->notify = (*cfg)->notify;
+        opt->pow_bits = (unsigned)(*cfg)->proof_of_work;
+    }
+    return st;
 }
 
 /* site.yaml `proof_of_work: 12`: a post without the answer is refused
  * with a message naming the field, one with it is stored; a value out
- * of range stops the server with a message naming site.yaml. */
+ * of range is refused by the one site.yaml parser, naming the file. */
 static void proof_of_work_from_site_yaml(void **state)
 {
+    struct story_site *cfg = NULL;
     char dir[300], root[320], secret_from[320], secret_to[320], cmd[1400];
     snprintf(dir, sizeof dir, "%s/pow-site", base_dir);
     snprintf(root, sizeof root, "%s/public", dir);
@@ -623,6 +680,8 @@ static void proof_of_work_from_site_yaml(void **state)
     diag_clear(&d);
     struct serve_options opt = {
         .root = root, .host = "127.0.0.1", .site_dir = dir, .rate_burst = 1000};
+    assert_int_equal(site_settings(dir, &opt, &cfg, &d), ST_OK);
+    assert_int_equal(opt.pow_bits, 12);
     assert_int_equal(serve_start(&opt, &pw, &pport, &d), ST_OK);
 
     char tok[SERVE_TOKEN_SIZE];
@@ -651,16 +710,17 @@ static void proof_of_work_from_site_yaml(void **state)
         fail_msg("%s", r.raw);
     buf_free(&b);
     serve_stop(pw);
+    story_site_free(cfg);
 
-    /* out of range: a clear message naming the file, no server */
+    /* out of range: a clear message naming the file, no settings */
     snprintf(cmd, sizeof cmd, "%s/site.yaml", dir);
     write_file(cmd, "title: T\nproof_of_work: 30\n");
     diag_clear(&d);
-    pw = NULL;
-    assert_int_not_equal(serve_start(&opt, &pw, &pport, &d), ST_OK);
-    assert_null(pw);
+    cfg = NULL;
+    assert_int_equal(site_settings(dir, &opt, &cfg, &d), ST_CONFIG);
+    assert_null(cfg);
     assert_non_null(strstr(d.file, "site.yaml"));
-    assert_non_null(strstr(d.message, "from 0 (off) to 24"));
+    assert_non_null(strstr(d.message, "from 0 to 24"));
 }
 
 /* ---- the owner's pages ------------------------------------------------------------------- */
@@ -786,6 +846,199 @@ static void owner_page_escapes_and_needs_login_and_csrf(void **state)
     assert_int_equal(r.status, 303);
     http_at(port, "GET", "/owner/", cookie, NULL, NULL, 0, &r);
     assert_non_null(strstr(r.body, "name=\"password\""));
+}
+
+/* The session id of a cookie in r, or fails. */
+static void session_in(const struct response *r, char sid[65])
+{
+    const char *sc = strstr(r->raw, "\r\nSet-Cookie: ts_session=");
+    assert_non_null(sc);
+    memcpy(sid, sc + strlen("\r\nSet-Cookie: ts_session="), 64);
+    sid[64] = '\0';
+}
+
+/* Logging in while holding a session id (one planted by someone else:
+ * a fixation) gives a new id and ends the old one. */
+static void login_rotates_the_session_id(void **state)
+{
+    struct response r;
+    char first[65], second[65], cookie[128];
+    login("owner password 1", &r);
+    assert_int_equal(r.status, 303);
+    session_in(&r, first);
+    snprintf(cookie, sizeof cookie, "Cookie: ts_session=%s\r\n", first);
+    http_at(port, "POST", "/owner/login", cookie, "application/x-www-form-urlencoded",
+            "password=owner+password+1", strlen("password=owner+password+1"), &r);
+    assert_int_equal(r.status, 303);
+    session_in(&r, second);
+    assert_string_not_equal(first, second);
+    assert_non_null(strstr(r.raw, "; HttpOnly; Secure; SameSite=Strict\r\n"));
+    http_at(port, "GET", "/owner/", cookie, NULL, NULL, 0, &r);
+    assert_non_null(strstr(r.body, "name=\"password\"")); /* the old id is gone */
+    snprintf(cookie, sizeof cookie, "Cookie: ts_session=%s\r\n", second);
+    http_at(port, "GET", "/owner/", cookie, NULL, NULL, 0, &r);
+    assert_null(strstr(r.body, "name=\"password\""));
+}
+
+/* ---- 50 parallel owner logins against the static files -------------------------------- */
+
+struct flood {
+    unsigned port;
+    int n;                /* this attacker's address: 127.0.1.n */
+    pthread_barrier_t *go;
+    int status;
+};
+
+/* One login with a wrong password from its own loopback address (the
+ * per-address connection limit stays out of the way). */
+static void *flood_login(void *arg)
+{
+    struct flood *f = arg;
+    static const char body[] = "password=not+the+password+at+all";
+    char req[512];
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in from = {0}, to = {0};
+    from.sin_family = to.sin_family = AF_INET;
+    from.sin_addr.s_addr = htonl(0x7f000100u | (unsigned)f->n);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    to.sin_port = htons((uint16_t)f->port);
+    struct timeval tv = {60, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    int n = snprintf(req, sizeof req,
+                     "POST /owner/login HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n"
+                     "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %zu\r\n\r\n%s",
+                     f->port, sizeof body - 1, body);
+    pthread_barrier_wait(f->go);
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&from, sizeof from) == 0 &&
+        connect(fd, (struct sockaddr *)&to, sizeof to) == 0) {
+        send_all(fd, req, (size_t)n);
+        struct response *r = malloc(sizeof *r);
+        if (r) {
+            read_response(fd, r);
+            f->status = r->status;
+            free(r);
+        }
+    }
+    if (fd >= 0)
+        close(fd);
+    return NULL;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double ms_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* Rounds of 50 simultaneous logins (a budget high enough that every
+ * one reaches the password check): scrypt runs on one worker with two
+ * waiting, the rest are answered 503 at once, and a static file keeps
+ * answering in under 50 ms (p99) all the while. */
+static void owner_login_flood_leaves_static_files_fast(void **state)
+{
+    enum { ATTACKERS = 50, ROUNDS = 3, SAMPLES_MAX = 4000 };
+    char css[300];
+    snprintf(css, sizeof css, "%s/flood.css", root_dir);
+    write_file(css, "body { color: black }\n");
+    struct serve *fs = NULL;
+    unsigned fport = 0;
+    struct diag d;
+    diag_clear(&d);
+    struct serve_options opt = {
+        .root = root_dir, .host = "127.0.0.1", .site_dir = site_dir, .login_budget = 1000};
+    assert_int_equal(serve_start(&opt, &fs, &fport, &d), ST_OK);
+    static double lat[SAMPLES_MAX];
+    size_t nlat = 0;
+    unsigned answered[600] = {0};
+    for (int round = 0; round < ROUNDS; round++) {
+        pthread_t t[ATTACKERS];
+        struct flood f[ATTACKERS];
+        pthread_barrier_t go;
+        pthread_barrier_init(&go, NULL, ATTACKERS + 1);
+        for (int i = 0; i < ATTACKERS; i++) {
+            f[i] = (struct flood){fport, 2 + i, &go, 0};
+            assert_int_equal(pthread_create(&t[i], NULL, flood_login, &f[i]), 0);
+        }
+        pthread_barrier_wait(&go);
+        /* Static requests while the logins are in flight: at least 100
+         * a round, for at least as long as the hashing takes. */
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        size_t cap = (size_t)(round + 1) * (SAMPLES_MAX / ROUNDS);
+        for (int k = 0; nlat < cap && (k < 100 || ms_since(&t0) < 1500); k++) {
+            struct timespec s0;
+            struct response r;
+            clock_gettime(CLOCK_MONOTONIC, &s0);
+            http_at(fport, "GET", "/flood.css", NULL, NULL, NULL, 0, &r);
+            lat[nlat++] = ms_since(&s0);
+            assert_int_equal(r.status, 200);
+        }
+        for (int i = 0; i < ATTACKERS; i++) {
+            pthread_join(t[i], NULL);
+            answered[f[i].status >= 0 && f[i].status < 600 ? f[i].status : 0]++;
+        }
+        pthread_barrier_destroy(&go);
+    }
+    serve_stop(fs);
+    qsort(lat, nlat, sizeof lat[0], cmp_double);
+    double p50 = lat[nlat / 2], p99 = lat[nlat * 99 / 100];
+    printf("owner login flood: %d logins (%u wrong password 403, %u busy 503, %u other); "
+           "static: %zu requests, p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+           ATTACKERS * ROUNDS, answered[403], answered[503],
+           ATTACKERS * ROUNDS - answered[403] - answered[503], nlat, p50, p99, lat[nlat - 1]);
+    /* Every login was answered: wrong password or busy, nothing else. */
+    assert_int_equal(answered[403] + answered[503], ATTACKERS * ROUNDS);
+    assert_true(answered[503] > 0);
+    assert_true(answered[403] > 0);
+    assert_true(p99 < 50.0);
+}
+
+/* ---- operations: the health endpoint and the backup ------------------------------------- */
+
+static void health_says_ok_and_backup_copies_while_serving(void **state)
+{
+    struct response r;
+    http_at(port, "GET", "/health", NULL, NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "ok\n");
+    assert_true(header_is(&r, "Cache-Control", "no-store"));
+    http_at(port, "GET", "/healthz", NULL, NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 404);
+    http_at(port, "POST", "/health", NULL, "text/plain", "x", 1, &r);
+    assert_int_equal(r.status, 405);
+
+    /* While this server runs: a copy with every inquiry, 0600, never
+     * over an existing file. */
+    char backup[300], cmd[1200], out[4096];
+    snprintf(backup, sizeof backup, "%s/backup.db", base_dir);
+    snprintf(cmd, sizeof cmd, "'%s' inquiries backup '%s' --site '%s' 2>&1", TS_BINARY, backup,
+             site_dir);
+    assert_int_equal(run_cli(cmd, out, sizeof out), 0);
+    struct stat st;
+    assert_int_equal(stat(backup, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_open_v2(backup, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM inquiries", -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    long long copied = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    char *live = db_query(site_dir, "SELECT count(*) FROM inquiries WHERE ? > 0", 1);
+    assert_true(copied > 0);
+    assert_int_equal(copied, atoll(live));
+    free(live);
+    assert_int_not_equal(run_cli(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "backup"));
 }
 
 /* ---- SIGTERM with requests in flight -------------------------------------------------------- */
@@ -949,6 +1202,8 @@ static void hook_failure_keeps_inquiry_and_retries(void **state)
                                 .site_dir = hook_site,
                                 .rate_burst = 100,
                                 .notify_retry_s = 1};
+    struct story_site *cfg = NULL;
+    assert_int_equal(site_settings(hook_site, &opt, &cfg, &d), ST_OK);
     assert_int_equal(serve_start(&opt, &hs, &hport, &d), ST_OK);
     long long id = post_to_site(hport, hook_site, "name", "Hook Person");
     /* Stored at once, whatever the hook does. */
@@ -968,6 +1223,7 @@ static void hook_failure_keeps_inquiry_and_retries(void **state)
         }
     }
     serve_stop(hs);
+    story_site_free(cfg);
     assert_true(access(marker, F_OK) == 0); /* it did fail first */
     assert_true(delivered);
     /* The queue says: done after two tries. */
@@ -989,8 +1245,11 @@ static void hanging_hook_does_not_hold_the_stop(void **state)
     unsigned hport = 0;
     struct diag d;
     diag_clear(&d);
-    struct serve_options opt = {
-        .root = root, .host = "127.0.0.1", .site_dir = site, .rate_burst = 10};
+    struct serve_options opt = {.root = root,
+                                .host = "127.0.0.1",
+                                .site_dir = site,
+                                .rate_burst = 10,
+                                .notify = "sleep 30"};
     assert_int_equal(serve_start(&opt, &hs, &hport, &d), ST_OK);
     long long id = post_to_site(hport, site, NULL, NULL);
     usleep(500000); /* the hook is running */
@@ -1018,8 +1277,11 @@ int main(void)
         cmocka_unit_test(rate_limit_answers_429),
         cmocka_unit_test(proof_of_work_from_site_yaml),
         cmocka_unit_test(owner_page_escapes_and_needs_login_and_csrf),
+        cmocka_unit_test(login_rotates_the_session_id),
+        cmocka_unit_test(owner_login_flood_leaves_static_files_fast),
         cmocka_unit_test(hook_failure_keeps_inquiry_and_retries),
         cmocka_unit_test(hanging_hook_does_not_hold_the_stop),
+        cmocka_unit_test(health_says_ok_and_backup_copies_while_serving),
         cmocka_unit_test(sigterm_loses_no_answered_inquiry),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "serve/serve.h"
-#include "serve/serve_internal.h"
+#include "serve/lic.h"
 
 static enum status listen_of(const char *s, char *host, unsigned *port)
 {
@@ -517,51 +517,99 @@ static void passwords_hash_with_salt_and_verify(void **state)
     assert_false(serve_password_verify("x", ""));
 }
 
-/* ---- site.yaml: the notify: line ------------------------------------------------ */
+/* ---- rate limits: one bucket per IPv4 address or IPv6 /64 ---------------------- */
 
-static enum status notify_of(const char *yaml, char *out, size_t outlen)
+static void rate_counts_networks_not_addresses(void **state)
 {
-    char dir[] = "/tmp/ts-notify-XXXXXX", path[64];
+    uint8_t a[SERVE_RATE_KEY_BYTES], b[SERVE_RATE_KEY_BYTES];
+    assert_true(serve_rate_key("2001:db8:1:2::1", a));
+    assert_true(serve_rate_key("2001:db8:1:2:ffff:ffff:ffff:ffff", b));
+    assert_memory_equal(a, b, sizeof a);
+    assert_true(serve_rate_key("2001:db8:1:3::1", b));
+    assert_memory_not_equal(a, b, sizeof a);
+    /* IPv4: the whole address; mapped IPv6 counts as the IPv4. */
+    assert_true(serve_rate_key("192.0.2.1", a));
+    assert_true(serve_rate_key("::ffff:192.0.2.1", b));
+    assert_memory_equal(a, b, sizeof a);
+    assert_true(serve_rate_key("192.0.2.2", b));
+    assert_memory_not_equal(a, b, sizeof a);
+    assert_false(serve_rate_key("example.com", a));
+    assert_false(serve_rate_key("", a));
+
+    struct serve_rate *r = NULL;
     struct diag d;
+    unsigned retry = 0;
     diag_clear(&d);
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/site.yaml", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(yaml, f);
-    fclose(f);
-    enum status st = serve_site_scalar(dir, "notify", out, outlen, &d);
-    unlink(path);
-    rmdir(dir);
-    return st;
+    assert_int_equal(serve_rate_new(3, 60, 16, &r, &d), ST_OK);
+    char addr[64];
+    for (int i = 0; i < 3; i++) {
+        snprintf(addr, sizeof addr, "2001:db8:1:2::%x", i + 1);
+        assert_true(serve_rate_take(r, addr, 1000, &retry));
+    }
+    assert_false(serve_rate_take(r, "2001:db8:1:2:dead:beef::9", 1000, &retry));
+    assert_true(retry > 0 && retry <= 61);
+    assert_true(serve_rate_take(r, "2001:db8:1:3::1", 1000, &retry));
+    assert_true(serve_rate_take(r, "2001:db8:1:2::1", 1060, &retry)); /* refilled one */
+    /* A fixed table: 100 networks through 16 slots grow nothing. */
+    for (int i = 0; i < 100; i++) {
+        snprintf(addr, sizeof addr, "10.0.%d.%d", i / 250, i % 250);
+        assert_true(serve_rate_take(r, addr, 2000 + i, &retry));
+    }
+    /* NULL: the one bucket of a global budget. */
+    for (int i = 0; i < 3; i++)
+        assert_true(serve_rate_take(r, NULL, 5000, &retry));
+    assert_false(serve_rate_take(r, NULL, 5000, &retry));
+    serve_rate_free(r);
 }
 
-static void notify_command_is_the_top_level_key_only(void **state)
+/* ---- two processes on one store: a due notification is taken once ---------------- */
+
+static void notification_is_leased_to_one_worker(void **state)
 {
-    char cmd[128];
-    assert_int_equal(
-        notify_of("title: x\nnotify: \"sendmail owner@example.com\"\n", cmd, sizeof cmd), ST_OK);
-    assert_string_equal(cmd, "sendmail owner@example.com");
-    assert_int_equal(notify_of("images:\n  widths: [1, 2]\n  notify: nested\nlicense: {notify: "
-                               "flow}\nlist: [notify, x]\n",
-                               cmd, sizeof cmd),
+    char dir[] = "/tmp/ts-lease-XXXXXX", cmd[64];
+    struct serve_store *a = NULL, *b = NULL;
+    struct serve_inquiry q;
+    struct diag d;
+    int64_t id = 0, got = 0;
+    unsigned attempts = 0;
+    bool replayed = false, found = false;
+    diag_clear(&d);
+    memset(&q, 0, sizeof q);
+    assert_non_null(mkdtemp(dir));
+    /* two connections, as two server processes would have */
+    assert_int_equal(serve_store_open(dir, &a, &d), ST_OK);
+    assert_int_equal(serve_store_open(dir, &b, &d), ST_OK);
+    q.v[SF_PHOTO_ID] = "general";
+    q.v[SF_NAME] = "Lease";
+    q.v[SF_EMAIL] = "l@example.org";
+    assert_int_equal(serve_store_add(a, &q, "00112233445566778899aabbccddeeff", 1000, true, &id,
+                                     &replayed, &d),
                      ST_OK);
-    assert_string_equal(cmd, "");
-    assert_int_equal(notify_of("a: [1, {b: 2}]\nnotify: mail-me\nz: 1\n", cmd, sizeof cmd), ST_OK);
-    assert_string_equal(cmd, "mail-me");
-    assert_int_equal(notify_of("notify: |\n  two\n  lines\n", cmd, sizeof cmd), ST_CONFIG);
-    assert_int_equal(notify_of("notify: [unclosed\n", cmd, sizeof cmd), ST_CONFIG);
-    char deep[200] = "x: ";
-    for (int i = 0; i < 40; i++)
-        strcat(deep, "[");
-    assert_int_equal(notify_of(deep, cmd, sizeof cmd), ST_LIMIT);
-    char small[8];
-    assert_int_equal(notify_of("notify: a-command-too-long\n", small, sizeof small), ST_CONFIG);
+    assert_int_equal(serve_store_notify_next(a, 1000, &got, &attempts, &found, &d), ST_OK);
+    assert_true(found);
+    assert_int_equal(got, id);
+    /* the other worker does not get it while the hook may run ... */
+    assert_int_equal(serve_store_notify_next(b, 1000 + TS_LIMIT_NOTIFY_TIMEOUT_S, &got, &attempts,
+                                             &found, &d),
+                     ST_OK);
+    assert_false(found);
+    /* ... but does once the lease ran out (the first one died) */
+    assert_int_equal(serve_store_notify_next(b, 1000 + TS_LIMIT_NOTIFY_TIMEOUT_S + 11, &got,
+                                             &attempts, &found, &d),
+                     ST_OK);
+    assert_true(found);
+    assert_int_equal(got, id);
+    serve_store_close(a);
+    serve_store_close(b);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(rate_counts_networks_not_addresses),
+        cmocka_unit_test(notification_is_leased_to_one_worker),
         cmocka_unit_test(listen_accepts_hosts_ports_and_brackets),
         cmocka_unit_test(listen_refuses_what_it_cannot_bind),
         cmocka_unit_test(paths_map_to_names_under_the_root),
@@ -578,7 +626,6 @@ int main(void)
         cmocka_unit_test(tokens_check_signature_age_and_form),
         cmocka_unit_test(proof_of_work_needs_leading_zero_bits),
         cmocka_unit_test(passwords_hash_with_salt_and_verify),
-        cmocka_unit_test(notify_command_is_the_top_level_key_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

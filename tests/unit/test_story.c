@@ -258,6 +258,10 @@ static void site_invalid_values_name_file_line_and_key(void **state)
         {"privacy: everything\n", 1, "privacy"},
         {"privacy:\n  keep: [headline, gps]\n", 2, "privacy.keep"},
         {"privacy:\n  keep: headline\n", 2, "privacy.keep"},
+        /* the one check of proof_of_work's range (serve trusts it) */
+        {"title: T\nproof_of_work: 25\n", 2, "proof_of_work"},
+        {"proof_of_work: -1\n", 1, "proof_of_work"},
+        {"notify: [sendmail, x]\n", 1, "notify"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char name[32], want[64];
