@@ -14,6 +14,21 @@
 
 #include "c2pa/c2pa.h"
 
+/* ---- where the store is (locate.c) ---- */
+/* A store's place in its asset: the byte ranges a data hash must
+ * exclude exactly (§15.12.1.2), in file order. */
+struct c2pa_store_loc {
+    const char *format; /* media type; NULL for a format we do not know */
+    bool embedded;      /* inside the asset, so an exclusion must be exact */
+    struct {
+        size_t start, len;
+    } excl[2]; /* TIFF: the 0xCD41 entry's count field, then its value */
+    size_t n_excl;
+};
+/* c2pa_store_find with every exclusion; *store owned (free()). */
+enum status c2pa_store_locate(struct span asset, const char *name, uint8_t **store,
+                              size_t *store_len, struct c2pa_store_loc *loc, struct diag *d);
+
 /* ---- JUMBF tree (jumbf.c) ---- */
 #define JUMBF_NONE SIZE_MAX
 struct jumbf_node {

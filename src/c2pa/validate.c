@@ -27,8 +27,7 @@
 struct vctx {
     struct span asset;
     const char *format;
-    size_t excl_start, excl_len;
-    bool embedded; /* the store is inside the asset (JPEG, PNG, WebP) */
+    struct c2pa_store_loc loc; /* where the store is, and what must be excluded */
     struct span store;
     struct c2pa_jumbf *j;
     const struct c2pa_trust *trust;
@@ -118,17 +117,23 @@ static int range_cmp(const void *a, const void *b)
     return x->start < y->start ? -1 : x->start > y->start;
 }
 
-/* One exclusion is the store's segments or chunk. A RIFF chunk of odd
- * length is followed by a pad byte, which writers may or may not count. */
+/* Every range the store's place needs excluded (locate.c: the
+ * segments, chunk, block, box or text; for TIFF also the tag's count)
+ * is one of the exclusions. A RIFF chunk of odd length is followed by
+ * a pad byte, which writers may or may not count. */
 static bool excl_exact(const struct vctx *v, const struct range *rs, size_t nr)
 {
     bool webp = strcmp(v->format, "image/webp") == 0;
-    for (size_t i = 0; i < nr; i++)
-        if (rs[i].start == v->excl_start &&
-            (rs[i].len == v->excl_len ||
-             (webp && rs[i].len % 2 == 1 && rs[i].len + 1 == v->excl_len)))
-            return true;
-    return false;
+    for (size_t k = 0; k < v->loc.n_excl; k++) {
+        size_t start = v->loc.excl[k].start, len = v->loc.excl[k].len;
+        bool found = false;
+        for (size_t i = 0; i < nr && !found; i++)
+            found = rs[i].start == start &&
+                    (rs[i].len == len || (webp && rs[i].len % 2 == 1 && rs[i].len + 1 == len));
+        if (!found)
+            return false;
+    }
+    return true;
 }
 
 static void check_data_hash(struct vctx *v, struct c2pa_results *res, size_t node,
@@ -189,11 +194,17 @@ static void check_data_hash(struct vctx *v, struct c2pa_results *res, size_t nod
         }
     }
     /* §15.12.1.2: the exclusion must be exactly the C2PA segments
-     * (JPEG) or chunk (PNG caBX, WebP C2PA), or bytes could hide
+     * (JPEG), chunk (PNG caBX, WebP C2PA), block (GIF), box (JPEG XL),
+     * text (SVG) or tag value and count (TIFF), or bytes could hide
      * unhashed next to the store. */
-    if (v->embedded && !excl_exact(v, rs, nr)) {
+    if (v->loc.embedded && !excl_exact(v, rs, nr)) {
         snprintf(why, sizeof why, "the excluded bytes are not exactly the content credentials %s",
-                 strcmp(v->format, "image/jpeg") == 0 ? "segments" : "chunk");
+                 strcmp(v->format, "image/jpeg") == 0   ? "segments"
+                 : strcmp(v->format, "image/gif") == 0  ? "extension block"
+                 : strcmp(v->format, "image/tiff") == 0 ? "tag"
+                 : strcmp(v->format, "image/jxl") == 0  ? "box"
+                 : strcmp(v->format, "image/svg+xml") == 0 ? "element text"
+                                                           : "chunk");
         goto done;
     }
     unsigned char dg[EVP_MAX_MD_SIZE];
@@ -850,18 +861,15 @@ static enum status verify_impl(struct span asset, const char *name, const struct
     uint8_t *store = NULL;
     size_t store_len = 0;
     memset(out, 0, sizeof *out);
-    st = c2pa_store_find(asset, name, &store, &store_len, &v.format, &v.excl_start, &v.excl_len, d);
-    out->format = v.format;
-    v.embedded =
-        v.format && (strcmp(v.format, "image/jpeg") == 0 || strcmp(v.format, "image/png") == 0 ||
-                     strcmp(v.format, "image/webp") == 0);
+    st = c2pa_store_locate(asset, name, &store, &store_len, &v.loc, d);
+    out->format = v.format = v.loc.format;
     if (sidecar && st != ST_OK && st != ST_NOMEM) {
         /* no store inside: the sidecar's store, bound to all the asset's
          * bytes (nothing of it is a store, so no exclusion is exact) */
         free(store);
         store = NULL;
-        v.embedded = false;
-        v.excl_start = v.excl_len = 0;
+        v.loc.embedded = false;
+        v.loc.n_excl = 0;
         if (!v.format)
             out->format = v.format = "application/octet-stream";
         st = sidecar->len ? ST_OK : ST_NOT_FOUND;
