@@ -8,6 +8,7 @@ packages=(
   build-essential cmake pkg-config git
   libvips-dev libjpeg62-turbo-dev libwebp-dev libmd4c-dev libyaml-dev libexpat1-dev libjansson-dev
   libmicrohttpd-dev libssl-dev libcbor-dev libbrotli-dev libsqlite3-dev libcmocka-dev
+  libcurl4-openssl-dev
   libimage-exiftool-perl libvips-tools python3 fonts-dejavu-core
 )
 if [ "${1:-}" = "--bench" ]; then

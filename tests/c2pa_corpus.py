@@ -45,7 +45,6 @@ EXPLAINED = [
 
 # Files known to disagree under the strict rule, with the reason.
 OPEN = {
-    "cloud.jpg": "remote manifest URL not reported yet",
     "adobe-20220124-CIE-sig-CA.jpg": "ingredient delta semantics of c2pa-rs 0.92",
     "CACA.jpg": "a v3 ingredient's manifest is re-validated (c2pa-rs takes its validationResults)",
 }

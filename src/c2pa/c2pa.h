@@ -110,6 +110,12 @@ struct c2pa_report {
      * from; or a sidecar that was there but not read because the photo
      * carries its own store. NULL otherwise. */
     char *sidecar, *sidecar_ignored;
+    /* No store in the file, but its XMP names one by URL
+     * (dcterms:provenance, §11.3): reported, never fetched here. */
+    char *remote_url;
+    /* `verify --fetch`: the report is of the store fetched from
+     * remote_url (c2pa_verify_sidecar on the fetched bytes). */
+    bool remote_fetched;
 };
 
 /* Trust anchors (PEM bundle of root/intermediate CA certificates). */

@@ -29,6 +29,10 @@ struct c2pa_store_loc {
 enum status c2pa_store_locate(struct span asset, const char *name, uint8_t **store,
                               size_t *store_len, struct c2pa_store_loc *loc, struct diag *d);
 
+/* The dcterms:provenance URL in the asset's XMP (remote.c), malloc'd,
+ * or NULL. */
+char *c2pa_remote_url(struct span asset);
+
 /* ---- JUMBF tree (jumbf.c) ---- */
 #define JUMBF_NONE SIZE_MAX
 struct jumbf_node {

@@ -891,7 +891,10 @@ static enum status verify_impl(struct span asset, const char *name, const struct
         goto abort;
     }
     if (st == ST_NOT_FOUND) {
-        out->error = str_dup("no content credentials");
+        /* c2pa-rs store.rs: no embedded store, but XMP provenance →
+         * Error::RemoteManifestUrl (the URL, not fetched) */
+        out->remote_url = sidecar ? NULL : c2pa_remote_url(asset);
+        out->error = str_dup(out->remote_url ? "remote manifest" : "no content credentials");
         st = ST_OK;
         goto abort;
     }
