@@ -13,12 +13,9 @@ The rule is strict (issue 14): a file the reference reads, even as "no
 manifest", that we call "unsupported format" disagrees; a remote
 manifest (the reference's RemoteManifestUrl) must be reported by us as
 "remote_manifest" with the same URL, never as "no content
-credentials"; and the failures of the ingredient deltas must be the
-same multiset of (ingredient, code, url) on both sides. The deltas'
-success and informational entries are compared too and every
-difference is printed and counted, but they do not fail the run yet
-(c2pa-rs 0.92 does not re-validate a v3 ingredient that carries its
-own validationResults; see OPEN).
+credentials"; and the ingredient deltas must be the same multiset of
+(ingredient, list, code, url) on both sides, success and
+informational entries included.
 
 OPEN lists the files that still disagree, with the reason (issue 14):
 each is printed as "open" and counted apart; a listed file that agrees
@@ -45,8 +42,6 @@ EXPLAINED = [
 
 # Files known to disagree under the strict rule, with the reason.
 OPEN = {
-    "adobe-20220124-CIE-sig-CA.jpg": "ingredient delta semantics of c2pa-rs 0.92",
-    "CACA.jpg": "a v3 ingredient's manifest is re-validated (c2pa-rs takes its validationResults)",
 }
 
 
@@ -144,8 +139,7 @@ def main():
     files = sorted(f for f in os.listdir(corpus)
                    if os.path.isfile(os.path.join(corpus, f + ".oracle.json")))
     passed = failed = 0
-    failed_files, open_files, soft_files = set(), set(), set()
-    soft_entries = []
+    failed_files, open_files = set(), set()
     known = []
     print("%-58s %-5s %-8s %-8s %s" % ("file", "trust", "oracle", "ours", "codes only in one"))
     runs = {}
@@ -175,14 +169,9 @@ def main():
                 diff.append("unsupported:" + o["format"])
             if o["remote"] != ours["remote"]:
                 diff.append("remote:%s/%s" % (o["remote"], ours["remote"]))
-            soft = []
             for sign, a, b in (("-", o["deltas"], ours["deltas"]), ("+", ours["deltas"], o["deltas"])):
                 for (uri, kind, code, url), n in sorted((a - b).items()):
-                    e = "%sdelta:%s:%s@%s" % (sign, kind, code, url)
-                    (diff if kind == "F" else soft).extend([e] * n)
-            if soft:
-                soft_files.add(f)
-                soft_entries.extend((f, e) for e in soft)
+                    diff += ["%sdelta:%s:%s@%s" % (sign, kind, code, url)] * n
             verdict = "ok"
             if state != ostate or diff:
                 verdict = "FAIL"
@@ -216,11 +205,6 @@ def main():
         print("\nknown differences (%d, see docs/c2pa.md):" % len(known))
         for f, tr, why in known:
             print("  %s%s: %s" % (f, " (trusted)" if tr else "", why))
-    if soft_entries:
-        print("\ningredient-delta success/informational entries only in one side (%d files, not gated):"
-              % len(soft_files))
-        for f, e in sorted(set(soft_entries)):
-            print("  %s: %s" % (f, e))
     for f in sorted(set(OPEN) - open_files):
         print("FAIL: %s is listed in OPEN but agrees now: remove it" % f)
         failed += 1

@@ -199,10 +199,10 @@ static void check_data_hash(struct vctx *v, struct c2pa_results *res, size_t nod
      * unhashed next to the store. */
     if (v->loc.embedded && !excl_exact(v, rs, nr)) {
         snprintf(why, sizeof why, "the excluded bytes are not exactly the content credentials %s",
-                 strcmp(v->format, "image/jpeg") == 0   ? "segments"
-                 : strcmp(v->format, "image/gif") == 0  ? "extension block"
-                 : strcmp(v->format, "image/tiff") == 0 ? "tag"
-                 : strcmp(v->format, "image/jxl") == 0  ? "box"
+                 strcmp(v->format, "image/jpeg") == 0      ? "segments"
+                 : strcmp(v->format, "image/gif") == 0     ? "extension block"
+                 : strcmp(v->format, "image/tiff") == 0    ? "tag"
+                 : strcmp(v->format, "image/jxl") == 0     ? "box"
                  : strcmp(v->format, "image/svg+xml") == 0 ? "element text"
                                                            : "chunk");
         goto done;
@@ -471,16 +471,53 @@ static size_t find_manifest_by_url(const struct vctx *v, const char *url)
 static enum status validate_manifest(struct vctx *v, size_t man, struct c2pa_results *res,
                                      int depth, bool active);
 
-static void check_ingredient(struct vctx *v, struct c2pa_results *res, size_t node,
-                             const char *claim_alg, int depth, bool active)
+static bool label_is(const char *label, const char *base)
+{
+    size_t n = strlen(base);
+    return strncmp(label, base, n) == 0 &&
+           (label[n] == 0 || label[n] == '.' || strncmp(label + n, "__", 2) == 0);
+}
+
+/* The manifest label in "self#jumbf=/c2pa/<label>[/...]" (c2pa-rs
+ * jumbf/labels.rs manifest_label_from_uri), malloc'd, or NULL. */
+static char *manifest_label_of(const char *url)
+{
+    static const char pre[] = "self#jumbf=/c2pa/";
+    if (!url || strncmp(url, pre, sizeof pre - 1) != 0)
+        return NULL;
+    const char *l = url + sizeof pre - 1, *end = strchr(l, '/');
+    size_t n = end ? (size_t)(end - l) : strlen(l);
+    return n ? str_ndup(l, n) : NULL;
+}
+
+/*
+ * One ingredient assertion, as c2pa-rs 0.92 checks it (sdk/src/store.rs
+ * ingredient_checks): every status goes to the ingredient's delta (its
+ * URI is pushed on the log), not to the manifest that holds it. With a
+ * manifest reference: a v3 ingredient without validationResults is
+ * assertion.ingredient.malformed; the referenced manifest missing is
+ * ingredient.manifest.missing (url: its label); the manifest box hash
+ * matching is ingredient.manifest.validated, the 1.x claim hash
+ * matching says nothing, neither matching is ingredient.manifest.mismatch;
+ * then the ingredient's manifest is validated (Claim::verify_claim).
+ * Without one, ingredient.unknownProvenance unless the relationship is
+ * inputTo (§15.11.3.3).
+ */
+static void check_ingredient(struct vctx *v, size_t node, const char *claim_alg, int depth,
+                             bool active)
 {
     struct diag d;
     cbor_item_t *m = assertion_cbor(v, node, &d);
     char *iurl = node_url(v, node);
-    char *murl = NULL, *malg = NULL;
+    char *murl = NULL, *malg = NULL, *rel = NULL;
     size_t target = JUMBF_NONE;
-    if (!m)
-        goto done;
+    struct c2pa_results tmp;
+    memset(&tmp, 0, sizeof tmp);
+    if (!m) {
+        results_add(&tmp, C2PA_FAILURE, "assertion.ingredient.malformed", iurl,
+                    "ingredient assertion could not be parsed");
+        goto delta;
+    }
     const cbor_item_t *hu = cborx_get(m, "activeManifest");
     if (!hu)
         hu = cborx_get(m, "c2pa_manifest");
@@ -488,50 +525,43 @@ static void check_ingredient(struct vctx *v, struct c2pa_results *res, size_t no
     if (hu) {
         murl = cborx_str(cborx_get(hu, "url"));
         malg = cborx_str(cborx_get(hu, "alg"));
+        if (label_is(v->j->nodes[node].label, "c2pa.ingredient.v3") &&
+            !cborx_get(m, "validationResults"))
+            results_add(&tmp, C2PA_FAILURE, "assertion.ingredient.malformed", iurl,
+                        "ingredient v3 must have validation results");
         target = murl ? find_manifest_by_url(v, murl) : JUMBF_NONE;
         const EVP_MD *md = md_by_name(malg ? malg : claim_alg);
+        bool have = md && cborx_bytes(cborx_get(hu, "hash"), &want);
         if (target == JUMBF_NONE) {
-            results_add(res, C2PA_FAILURE, "ingredient.manifest.missing", iurl,
-                        "ingredient manifest not found in the store");
-        } else if (!md || !cborx_bytes(cborx_get(hu, "hash"), &want) ||
-                   !(hash_node(v, target, md, want) || hash_legacy_claim(v, target, md, want))) {
-            results_add(res, C2PA_FAILURE, "ingredient.manifest.mismatch", iurl,
-                        "ingredient manifest does not match its hash");
+            char *label = manifest_label_of(murl);
+            results_add(&tmp, C2PA_FAILURE, "ingredient.manifest.missing", label ? label : murl,
+                        "ingredient not found");
+            free(label);
+        } else if (have && hash_node(v, target, md, want)) {
+            results_add(&tmp, C2PA_SUCCESS, "ingredient.manifest.validated", murl,
+                        "ingredient hash matched");
+        } else if (!have || !hash_legacy_claim(v, target, md, want)) {
+            results_add(&tmp, C2PA_FAILURE, "ingredient.manifest.mismatch", murl,
+                        "ingredient hash incorrect");
         }
-    }
-    /* ingredient v3 (§18.15) also binds the ingredient's signature box */
-    const cbor_item_t *cs = cborx_get(m, "claimSignature");
-    if (cs) {
-        char *surl = cborx_str(cborx_get(cs, "url"));
-        char *salg = cborx_str(cborx_get(cs, "alg"));
-        size_t sig = surl ? jumbf_resolve(v->j, JUMBF_NONE, surl) : JUMBF_NONE;
-        const EVP_MD *md = md_by_name(salg ? salg : claim_alg);
-        if (sig == JUMBF_NONE)
-            results_add(res, C2PA_FAILURE, "ingredient.claimSignature.missing", iurl,
-                        "ingredient claim signature not found in the store");
-        else if (!md || !cborx_bytes(cborx_get(cs, "hash"), &want) || !hash_node(v, sig, md, want))
-            results_add(res, C2PA_FAILURE, "ingredient.claimSignature.mismatch", iurl,
-                        "ingredient claim signature does not match its hash");
-        free(surl);
-        free(salg);
+    } else {
+        rel = cborx_str(cborx_get(m, "relationship"));
+        if (!rel || strcmp(rel, "inputTo") != 0) {
+            char *title = cborx_str(cborx_get(m, "dc:title"));
+            results_add(&tmp, C2PA_INFORMATIONAL, "ingredient.unknownProvenance", iurl,
+                        "%s: ingredient does not have provenance", title ? title : "no title");
+            free(title);
+        }
     }
     if (active)
         summary_ingredient(v, m, target);
-    if (depth >= TS_LIMIT_C2PA_INGREDIENT_DEPTH)
-        goto done;
     /* Results go to a local first: validating the ingredient adds
      * deltas of its own ingredients, which moves v->r->deltas. */
-    struct c2pa_results tmp;
-    memset(&tmp, 0, sizeof tmp);
-    if (target == JUMBF_NONE && !hu) {
-        char *title = cborx_str(cborx_get(m, "dc:title"));
-        results_add(&tmp, C2PA_INFORMATIONAL, "ingredient.unknownProvenance", iurl,
-                    "%s: ingredient does not have provenance", title ? title : "ingredient");
-        free(title);
-    } else if (target != JUMBF_NONE && !v->seen[target]) {
+    if (target != JUMBF_NONE && depth < TS_LIMIT_C2PA_INGREDIENT_DEPTH && !v->seen[target]) {
         v->seen[target] = 1;
         validate_manifest(v, target, &tmp, depth + 1, false);
     }
+delta:;
     struct c2pa_delta *nd = realloc(v->r->deltas, (v->r->n_deltas + 1) * sizeof *nd);
     if (!nd) {
         results_free(&tmp);
@@ -540,10 +570,15 @@ static void check_ingredient(struct vctx *v, struct c2pa_results *res, size_t no
     v->r->deltas = nd;
     nd[v->r->n_deltas].ingredient_uri = str_dup(iurl);
     nd[v->r->n_deltas].results = tmp;
+    if (!nd[v->r->n_deltas].ingredient_uri) {
+        results_free(&tmp);
+        goto done;
+    }
     v->r->n_deltas++;
 done:
     free(murl);
     free(malg);
+    free(rel);
     free(iurl);
     if (m)
         cbor_decref(&m);
@@ -555,8 +590,7 @@ static void report_revocation(const struct ocsp_result *o, struct c2pa_results *
                               const char *surl)
 {
     if (o->verdict == OCSP_NOT_REVOKED)
-        results_add(res, C2PA_SUCCESS, "signingCredential.ocsp.notRevoked", surl, "%s",
-                    o->message);
+        results_add(res, C2PA_SUCCESS, "signingCredential.ocsp.notRevoked", surl, "%s", o->message);
     else if (o->verdict == OCSP_REVOKED)
         results_add(res, C2PA_FAILURE, "signingCredential.ocsp.revoked", surl, "%s", o->message);
     else if (o->verdict == OCSP_UNKNOWN)
@@ -673,13 +707,6 @@ abort:
     cose_free(&cose);
 }
 
-static bool label_is(const char *label, const char *base)
-{
-    size_t n = strlen(base);
-    return strncmp(label, base, n) == 0 &&
-           (label[n] == 0 || label[n] == '.' || strncmp(label + n, "__", 2) == 0);
-}
-
 static void check_assertions(struct vctx *v, size_t man, struct c2pa_results *res,
                              const cbor_item_t *claim, const char *claim_alg, int depth,
                              bool active)
@@ -724,7 +751,7 @@ static void check_assertions(struct vctx *v, size_t man, struct c2pa_results *re
                 else if (active && label_is(label, "c2pa.thumbnail.claim"))
                     v->r->summary.has_thumbnail = true;
                 else if (label_is(label, "c2pa.ingredient"))
-                    check_ingredient(v, res, node, claim_alg, depth, active);
+                    check_ingredient(v, node, claim_alg, depth, active);
                 else if (active && label_is(label, "c2pa.actions")) {
                     struct diag d;
                     cbor_item_t *m = assertion_cbor(v, node, &d);
@@ -831,20 +858,185 @@ static char *diag_dup(const struct diag *d)
     return str_dup(msg);
 }
 
+/* ---- ingredient deltas as c2pa-rs reports them ---- */
+
+/* Statuses some ingredient assertion of the store already recorded,
+ * each as "code\nurl" with the url made absolute. */
+struct recorded {
+    char **items;
+    size_t n, cap;
+};
+
+static void recorded_list(struct recorded *rec, const cbor_item_t *list, const char *label)
+{
+    if (!list || !cbor_isa_array(list))
+        return;
+    cbor_item_t **xs = cbor_array_handle(list);
+    for (size_t i = 0; i < cbor_array_size(list) && rec->n < TS_LIMIT_JUMBF_BOXES; i++) {
+        char *code = cborx_str(cborx_get(xs[i], "code"));
+        char *url = cborx_str(cborx_get(xs[i], "url"));
+        struct buf b;
+        buf_init(&b, 8192);
+        /* jumbf/labels.rs to_absolute_uri: a relative self#jumbf URL is
+         * under the ingredient's manifest */
+        static const char pre[] = "self#jumbf=";
+        if (url && label && strncmp(url, pre, sizeof pre - 1) == 0 &&
+            strncmp(url + sizeof pre - 1, "/c2pa/", 6) != 0)
+            buf_printf(&b, "%s\nself#jumbf=/c2pa/%s/%s", code ? code : "", label,
+                       url + sizeof pre - 1);
+        else
+            buf_printf(&b, "%s\n%s", code ? code : "", url ? url : "");
+        free(code);
+        free(url);
+        if (rec->n == rec->cap) {
+            size_t nc = rec->cap ? rec->cap * 2 : 32;
+            char **ni = realloc(rec->items, nc * sizeof *ni);
+            if (!ni) {
+                buf_free(&b);
+                return;
+            }
+            rec->items = ni;
+            rec->cap = nc;
+        }
+        char *item = buf_detach(&b, NULL);
+        if (item)
+            rec->items[rec->n++] = item;
+    }
+}
+
+static void recorded_lists(struct recorded *rec, const cbor_item_t *sc, const char *label)
+{
+    static const char *const kinds[] = {"success", "informational", "failure"};
+    for (size_t k = 0; sc && k < 3; k++)
+        recorded_list(rec, cborx_get(sc, kinds[k]), label);
+}
+
+/* validation_results.rs from_store: every ingredient assertion's
+ * validationResults (active manifest and ingredient deltas) or, before
+ * v3, validationStatus. */
+static void collect_recorded(const struct vctx *v, struct recorded *rec)
+{
+    for (size_t man = v->j->nodes[0].first_child; man != JUMBF_NONE;
+         man = v->j->nodes[man].next_sibling) {
+        size_t as = jumbf_child(v->j, man, "c2pa.assertions", NULL);
+        if (as == JUMBF_NONE)
+            continue;
+        for (size_t n = v->j->nodes[as].first_child; n != JUMBF_NONE;
+             n = v->j->nodes[n].next_sibling) {
+            if (!v->j->nodes[n].has_label || !label_is(v->j->nodes[n].label, "c2pa.ingredient"))
+                continue;
+            struct diag d;
+            cbor_item_t *m = assertion_cbor(v, n, &d);
+            if (!m)
+                continue;
+            const cbor_item_t *hu = cborx_get(m, "activeManifest");
+            if (!hu)
+                hu = cborx_get(m, "c2pa_manifest");
+            char *url = hu ? cborx_str(cborx_get(hu, "url")) : NULL;
+            char *label = manifest_label_of(url);
+            const cbor_item_t *vr = cborx_get(m, "validationResults");
+            if (vr) {
+                recorded_lists(rec, cborx_get(vr, "activeManifest"), label);
+                const cbor_item_t *ds = cborx_get(vr, "ingredientDeltas");
+                for (size_t i = 0; ds && cbor_isa_array(ds) && i < cbor_array_size(ds); i++)
+                    recorded_lists(rec, cborx_get(cbor_array_handle(ds)[i], "validationDeltas"),
+                                   label);
+            } else {
+                recorded_list(rec, cborx_get(m, "validationStatus"), label);
+            }
+            free(url);
+            free(label);
+            cbor_decref(&m);
+        }
+    }
+}
+
+static bool recorded_has(const struct recorded *rec, const struct c2pa_status *st)
+{
+    size_t cl = strlen(st->code);
+    for (size_t i = 0; i < rec->n; i++)
+        if (strncmp(rec->items[i], st->code, cl) == 0 && rec->items[i][cl] == '\n' &&
+            strcmp(rec->items[i] + cl + 1, st->url ? st->url : "") == 0)
+            return true;
+    return false;
+}
+
+/* Keeps, of the ingredient deltas, only what the ingredients did not
+ * already record about themselves (a status about the active manifest
+ * always stays), and only deltas with something left. */
+static void filter_deltas(struct vctx *v, const char *active_label)
+{
+    struct recorded rec = {0};
+    collect_recorded(v, &rec);
+    size_t kept = 0;
+    for (size_t i = 0; i < v->r->n_deltas; i++) {
+        struct c2pa_delta *dl = &v->r->deltas[i];
+        struct c2pa_status_list *lists[3] = {&dl->results.success, &dl->results.informational,
+                                             &dl->results.failure};
+        size_t left = 0;
+        for (size_t k = 0; k < 3; k++) {
+            struct c2pa_status_list *l = lists[k];
+            size_t w = 0;
+            for (size_t j = 0; j < l->n; j++) {
+                char *lab = manifest_label_of(l->items[j].url);
+                bool drop =
+                    (!lab || strcmp(lab, active_label) != 0) && recorded_has(&rec, &l->items[j]);
+                free(lab);
+                if (drop) {
+                    free(l->items[j].code);
+                    free(l->items[j].url);
+                    free(l->items[j].explanation);
+                } else {
+                    l->items[w++] = l->items[j];
+                }
+            }
+            l->n = w;
+            left += w;
+        }
+        if (left == 0) {
+            free(dl->ingredient_uri);
+            results_free(&dl->results);
+        } else {
+            v->r->deltas[kept++] = *dl;
+        }
+    }
+    v->r->n_deltas = kept;
+    for (size_t i = 0; i < rec.n; i++)
+        free(rec.items[i]);
+    free(rec.items);
+}
+
+/* validation_results.rs is_tolerated_manifest_failure_code */
+static bool tolerated(const char *code)
+{
+    return strcmp(code, "signingCredential.untrusted") == 0 || cawg_failure_tolerated(code);
+}
+
+/* validation_results.rs validation_state: Invalid unless every failure
+ * of the active manifest and of every ingredient delta is tolerated;
+ * Trusted only with a trusted signer and no failure anywhere. */
 static void set_state(struct c2pa_report *r)
 {
     const struct c2pa_status_list *f = &r->active.failure;
-    bool invalid = false, cawg = false;
+    bool invalid = false, cawg = false, delta_failure = false;
     for (size_t i = 0; i < f->n; i++) {
         cawg = cawg || strncmp(f->items[i].code, "cawg.", 5) == 0;
         /* §14.3.5: ocsp.revoked and ocsp.unknown reject the manifest */
-        if (strcmp(f->items[i].code, "signingCredential.untrusted") != 0 &&
-            !cawg_failure_tolerated(f->items[i].code))
+        if (!tolerated(f->items[i].code))
             invalid = true;
+    }
+    for (size_t d = 0; d < r->n_deltas; d++) {
+        const struct c2pa_status_list *df = &r->deltas[d].results.failure;
+        delta_failure = delta_failure || df->n > 0;
+        for (size_t i = 0; i < df->n; i++)
+            if (strcmp(df->items[i].code, "signingCredential.untrusted") != 0 &&
+                strncmp(df->items[i].code, "cawg.x509.", 10) != 0)
+                invalid = true;
     }
     if (invalid)
         r->state = C2PA_STATE_INVALID;
-    else if (results_has(&r->active.success, "signingCredential.trusted") && !cawg)
+    else if (results_has(&r->active.success, "signingCredential.trusted") && !cawg &&
+             !delta_failure)
         r->state = C2PA_STATE_TRUSTED;
     else
         r->state = C2PA_STATE_VALID;
@@ -938,6 +1130,7 @@ static enum status verify_impl(struct span asset, const char *name, const struct
     }
     v.seen[active] = 1;
     validate_manifest(&v, active, &out->active, 0, true);
+    filter_deltas(&v, v.j->nodes[active].label);
     if (v.unreadable) {
         out->has_manifest = false;
         out->unreadable = true;

@@ -346,7 +346,10 @@ static void store_found_in_tiff_gif_svg_jxl(void **state)
     buf_append(&f, "GIF89a\1\0\1\0\x80\0\0", 13);
     buf_append(&f, "\0\0\0\xff\xff\xff", 6);
     size_t ext_at = f.len;
-    buf_append(&f, "\x21\xff\x0b" "C2PA_GIF\x01\0\0", 14);
+    buf_append(&f,
+               "\x21\xff\x0b"
+               "C2PA_GIF\x01\0\0",
+               14);
     for (size_t at = 0; at < big.len; at += 255) {
         size_t n = big.len - at < 255 ? big.len - at : 255;
         buf_putc(&f, (char)n);
@@ -404,7 +407,10 @@ static void store_found_in_tiff_gif_svg_jxl(void **state)
     /* JPEG XL container: signature box, ftyp, the store, a codestream */
     buf_init(&f, 1 << 16);
     buf_append(&f, "\0\0\0\x0cJXL \x0d\x0a\x87\x0a", 12);
-    buf_append(&f, "\0\0\0\x14" "ftypjxl \0\0\0\0jxl ", 20);
+    buf_append(&f,
+               "\0\0\0\x14"
+               "ftypjxl \0\0\0\0jxl ",
+               20);
     size_t box_at = f.len;
     buf_append(&f, store.data, store.len);
     buf_append(&f, "\0\0\0\x0cjxlc\xff\x0a\0\0", 12);
@@ -432,6 +438,50 @@ static bool has_failure(const struct c2pa_report *r, const char *code)
         if (strcmp(r->active.failure.items[i].code, code) == 0)
             return true;
     return false;
+}
+
+/* c2pa-rs 0.92 store.rs ingredient_checks and validation_results.rs
+ * from_store, checked against the reference on these very bytes: in
+ * CACA.jpg the v3 ingredient's manifest validates (one delta:
+ * ingredient.manifest.validated, the statuses the ingredient recorded
+ * left out); renamed, so that the ingredient's reference does not
+ * resolve, it is ingredient.manifest.missing (its url: the label) in
+ * the ingredient's delta, and that failure makes the asset Invalid. */
+static void corpus_ingredient_deltas_as_the_reference(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    uint8_t *data = read_corpus("CACA.jpg", &len);
+    if (!data)
+        skip();
+    struct c2pa_report r;
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(c2pa_verify(span_make(data, len), "CACA.jpg", NULL, &r, &d), ST_OK);
+    assert_int_equal(r.state, C2PA_STATE_VALID);
+    assert_int_equal(r.n_deltas, 1);
+    assert_int_equal(r.deltas[0].results.success.n, 1);
+    assert_string_equal(r.deltas[0].results.success.items[0].code, "ingredient.manifest.validated");
+    assert_int_equal(r.deltas[0].results.failure.n, 0);
+    c2pa_report_free(&r);
+    /* the ingredient manifest's jumd label: toggles byte, then the label */
+    static const char needle[] = "\x03urn:c2pa:5259041e";
+    uint8_t *at = NULL;
+    for (size_t i = 0; i + sizeof needle - 1 <= len && !at; i++)
+        if (memcmp(data + i, needle, sizeof needle - 1) == 0)
+            at = data + i;
+    assert_non_null(at);
+    at[sizeof needle - 2] = 'f';
+    assert_int_equal(c2pa_verify(span_make(data, len), "CACA.jpg", NULL, &r, &d), ST_OK);
+    assert_int_equal(r.state, C2PA_STATE_INVALID);
+    assert_int_equal(r.n_deltas, 1);
+    assert_int_equal(r.deltas[0].results.failure.n, 1);
+    assert_string_equal(r.deltas[0].results.failure.items[0].code, "ingredient.manifest.missing");
+    assert_string_equal(r.deltas[0].results.failure.items[0].url,
+                        "urn:c2pa:5259041e-8171-49c9-acc2-915f1a48e3a5:contentauth");
+    assert_false(has_failure(&r, "ingredient.manifest.missing")); /* not the active manifest's */
+    c2pa_report_free(&r);
+    free(data);
 }
 
 static void corpus_photo_valid_then_tampered(void **state)
@@ -701,10 +751,11 @@ static void tst_check(X509 *tsa, EVP_PKEY *key, X509 *extra, const char *signed_
 {
     unsigned char *tok = NULL;
     size_t n = make_token(tsa, key, extra, signed_data, gen, &tok);
-    assert_int_equal(tst_token_verify(span_make(tok, n),
-                                      span_make((const uint8_t *)checked_data, strlen(checked_data)),
-                                      anchors, legacy, r),
-                     ST_OK);
+    assert_int_equal(
+        tst_token_verify(span_make(tok, n),
+                         span_make((const uint8_t *)checked_data, strlen(checked_data)), anchors,
+                         legacy, r),
+        ST_OK);
     OPENSSL_free(tok);
 }
 
@@ -929,6 +980,7 @@ int main(void)
         cmocka_unit_test(store_found_in_png_and_webp),
         cmocka_unit_test(store_found_in_tiff_gif_svg_jxl),
         cmocka_unit_test(corpus_photo_valid_then_tampered),
+        cmocka_unit_test(corpus_ingredient_deltas_as_the_reference),
         cmocka_unit_test(corpus_trusted_with_anchors),
         cmocka_unit_test(corpus_foreign_segment_inside_store_is_caught),
         cmocka_unit_test(claim_depth_bomb_is_invalid),
