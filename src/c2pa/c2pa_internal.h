@@ -155,16 +155,16 @@ void cawg_validate(const struct c2pa_jumbf *j, size_t manifest, const cbor_item_
 /* A cawg.* failure that does not make the manifest Invalid (c2pa-rs
  * 0.92: identity and X.509 credential codes; cawg.ica.* do). */
 bool cawg_failure_tolerated(const char *code);
-/* validate.c: NULL when a signing certificate meets C2PA 2.2 §14.5.1
- * (CAWG §7.2.2 applies the same profile to X.509 identities). */
-const char *c2pa_cert_profile_problem(X509 *x);
 
 struct c2pa_trust {
     X509_STORE *store;
     size_t n;
 };
 
-/* ---- certificate profile of the chain (cert_profile.c) ---- */
+/* ---- certificate profile (cert_profile.c) ---- */
+/* NULL when a signing certificate meets C2PA 2.2 §14.5.1 (CAWG §7.2.2
+ * applies the same profile to X.509 identities). */
+const char *c2pa_cert_profile_problem(X509 *x);
 /* §14.5.1.1 for x5chain certificates after the leaf (each issues the
  * one before it): false with the reason in why when one fails. */
 bool cert_chain_profile(STACK_OF(X509) * chain, char *why, size_t whylen);

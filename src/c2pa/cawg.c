@@ -74,6 +74,12 @@ static void add_identity(struct ia *a, const char *name, const char *how)
     s->identities = ni;
     ni[s->n_identities].name = str_dup(name);
     ni[s->n_identities].how = str_dup(how);
+    if (!ni[s->n_identities].name || !ni[s->n_identities].how) {
+        /* out of memory: no identity rather than one without a name */
+        free(ni[s->n_identities].name);
+        free(ni[s->n_identities].how);
+        return;
+    }
     s->n_identities++;
 }
 

@@ -257,59 +257,6 @@ static void check_bmff_hash(struct vctx *v, struct c2pa_results *res, size_t nod
 
 /* ---- certificate checks ---- */
 
-/* §14.5.1 EKUs c2pa-rs accepts by default (see notes §7). */
-static bool eku_allowed(const ASN1_OBJECT *o)
-{
-    static const char *ok[] = {"1.3.6.1.5.5.7.3.4",         "1.3.6.1.5.5.7.3.36",
-                               "1.3.6.1.5.5.7.3.8",         "1.3.6.1.5.5.7.3.9",
-                               "1.3.6.1.4.1.311.76.59.1.9", "1.3.6.1.4.1.62558.2.1"};
-    char txt[80];
-    if (OBJ_obj2txt(txt, sizeof txt, o, 1) <= 0)
-        return false;
-    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
-        if (strcmp(txt, ok[i]) == 0)
-            return true;
-    return false;
-}
-
-/* NULL when the leaf meets the profile, else what is wrong. */
-static const char *profile_problem(X509 *x)
-{
-    if (X509_get_version(x) != X509_VERSION_3)
-        return "certificate is not version 3";
-    uint32_t flags = X509_get_extension_flags(x);
-    if (!(flags & EXFLAG_KUSAGE) || !(X509_get_key_usage(x) & KU_DIGITAL_SIGNATURE))
-        return "certificate does not allow digitalSignature";
-    if (X509_check_ca(x) != 0 && (flags & EXFLAG_CA))
-        return "signing certificate is a CA certificate";
-    EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(x, NID_ext_key_usage, NULL, NULL);
-    const char *why = eku ? "no extended key usage allowed for C2PA signing"
-                          : "certificate has no extended key usage";
-    for (int i = 0; eku && i < sk_ASN1_OBJECT_num(eku); i++) {
-        const ASN1_OBJECT *o = sk_ASN1_OBJECT_value(eku, i);
-        if (OBJ_obj2nid(o) == NID_anyExtendedKeyUsage) {
-            why = "certificate allows any extended key usage";
-            break;
-        }
-        if (eku_allowed(o))
-            why = NULL;
-    }
-    sk_ASN1_OBJECT_pop_free(eku, ASN1_OBJECT_free);
-    if (why)
-        return why;
-    EVP_PKEY *k = X509_get0_pubkey(x);
-    if (k &&
-        (EVP_PKEY_get_base_id(k) == EVP_PKEY_RSA || EVP_PKEY_get_base_id(k) == EVP_PKEY_RSA_PSS) &&
-        EVP_PKEY_get_bits(k) < 2048)
-        return "RSA key shorter than 2048 bits";
-    return NULL;
-}
-
-const char *c2pa_cert_profile_problem(X509 *x)
-{
-    return profile_problem(x);
-}
-
 static bool chain_trusted(const struct vctx *v, STACK_OF(X509) * chain, time_t at)
 {
     bool ok = false;
@@ -408,8 +355,11 @@ static void summary_actions(struct vctx *v, const cbor_item_t *m)
             free(a);
             continue;
         }
-        s->actions[s->n_actions++] = w ? str_dup(w) : str_dup(a);
+        char *words = str_dup(w ? w : a);
         free(a);
+        if (!words)
+            return; /* out of memory: the summary stops here, never a NULL entry */
+        s->actions[s->n_actions++] = words;
     }
 }
 
@@ -645,7 +595,7 @@ static void check_signature(struct vctx *v, size_t man, struct c2pa_results *res
     }
     tst_result_free(&tr);
     X509 *leaf = sk_X509_value(cose.chain, 0);
-    const char *prob = profile_problem(leaf);
+    const char *prob = c2pa_cert_profile_problem(leaf);
     char chain_why[300];
     if (prob)
         results_add(res, C2PA_FAILURE, "signingCredential.invalid", surl, "%s", prob);
