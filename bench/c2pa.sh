@@ -12,7 +12,11 @@
 #  (c) what signing costs a build: the same --photos photos built with
 #      and without site.yaml's signing_key (default widths, WebP + JPEG),
 #      CPU seconds median of --repeat, difference per derivative and as a
-#      share of the unsigned build.
+#      share of the unsigned build;
+#  (d) verify of TIFF, GIF, SVG and JPEG XL files signed by
+#      tests/c2pa_sign_tool (the corpus's unsigned samples of those
+#      formats, the store where c2pa-rs puts it): ours against the
+#      oracle per file, as in (a).
 # CPU seconds (user + system of the process and its children, from
 # bench/cputime.c) rather than wall time, because the machine is shared.
 # Both tools run the same way a user runs them: one process per file,
@@ -29,12 +33,12 @@
 # ../shared, the oracle column says "skipped").
 #
 # usage: bench/c2pa.sh [--repeat R] [--photos N] [--only LIST] [--no-save]
-#        LIST is a comma list of: corpus,big,sign
+#        LIST is a comma list of: corpus,big,sign,formats
 set -euo pipefail
 
 repeat=3
 photos=4
-only="corpus,big,sign"
+only="corpus,big,sign,formats"
 save=1
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -67,7 +71,7 @@ note() { echo "== $*" >&2; }
 # ---- build -----------------------------------------------------------
 note "building tearsheet (release preset)"
 (cd "$root" && cmake --preset release -B build/release >/dev/null &&
-  cmake --build build/release -j2 --target tearsheet ts_c2pa >"$out/build.log" 2>&1) ||
+  cmake --build build/release -j2 --target tearsheet ts_c2pa c2pa_sign_tool >"$out/build.log" 2>&1) ||
   { echo "c2pa.sh: the release build failed (see $out/build.log)" >&2; exit 2; }
 ts=$root/build/release/tearsheet
 ct=$out/cputime
@@ -301,6 +305,28 @@ if want sign; then
   per_photo_plain=$(awk -v c="$p_c" -v n="$photos" 'BEGIN { print c / n }')
   say "signing, measured directly: $(awk -v t="$tot_sign" -v k="$k" -v h="$sha" -v c="$per_photo_plain" 'BEGIN { printf "%.1f ms CPU per derivative (mean of %d) + %.1f ms for the original'"'"'s SHA-256 once, %.1f ms per photo = %.1f%% of the unsigned build CPU per photo (%.0f ms)", t / k, k, h, t + h, (t + h) / (c * 1000) * 100, c * 1000 }')"
   say "(photos_s is the build's own wall time for the photo phase, from --stats; CPU is the whole process)"
+fi
+
+# ---- (d) the formats of issue 14, signed ------------------------------------
+if want formats; then
+  say ""
+  say "(d) verify of signed TIFF, GIF, SVG and JPEG XL files (corpus samples signed by c2pa_sign_tool)"
+  if [ ! -d "$corpus" ]; then
+    say "skipped: $corpus not found"
+  else
+    "$ts" keygen "$out/fkeys" >/dev/null
+    row file KB "ours ms" "in-proc" "oracle ms" ratio "state ours/oracle"
+    for b in TUSCANY.TIF test.tiff sample1.gif sample1.svg sample1.jxl; do
+      [ -f "$corpus/$b" ] || continue
+      f=$out/signed-$b
+      "$root/build/release/tests/c2pa_sign_tool" "$out/fkeys" "$corpus/$b" "$corpus/$b" "$f" >/dev/null 2>&1 ||
+        { row "$b" "" "" "" "" "" "could not be signed"; continue; }
+      time_pair "$f"
+      inproc "$f"
+      row "signed-$b" "$(( ($(stat -c %s "$f") + 1023) / 1024 ))" "$(ms "$ours_s")" "$in_ms" \
+        "$(orc_ms)" "$(orc_ratio)" "$(states "$f")"
+    done
+  fi
 fi
 
 if [ "$save" = 1 ]; then

@@ -8,6 +8,7 @@ packages=(
   build-essential cmake pkg-config git
   libvips-dev libjpeg62-turbo-dev libwebp-dev libmd4c-dev libyaml-dev libexpat1-dev libjansson-dev
   libmicrohttpd-dev libssl-dev libcbor-dev libbrotli-dev libsqlite3-dev libcmocka-dev
+  libcurl4-openssl-dev
   libimage-exiftool-perl libvips-tools python3 fonts-dejavu-core openssl
   libgs-common  # a98.icc: the Adobe RGB photos of unit_image and bench/run.sh
   mandoc        # tests/cli/docs.sh: mandoc -T lint on the man pages

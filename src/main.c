@@ -15,6 +15,7 @@
 #include "base/base.h"
 #include "c2pa/c2pa.h"
 #include "cli/cli.h"
+#include "fetch/fetch.h"
 #include "image/image.h"
 #include "meta/meta.h"
 #include "serve/serve.h"
@@ -143,6 +144,10 @@ static json_t *report_json(const char *path, const struct c2pa_report *r)
         json_object_set_new(o, "sidecar", json_string(r->sidecar));
     if (r->sidecar_ignored)
         json_object_set_new(o, "sidecar_ignored", json_string(r->sidecar_ignored));
+    if (r->remote_url)
+        json_object_set_new(o, "remote_manifest", json_string(r->remote_url));
+    if (r->remote_fetched)
+        json_object_set_new(o, "remote_fetched", json_true());
     if (r->has_manifest) {
         json_t *deltas = json_array();
         for (size_t i = 0; i < r->n_deltas; i++) {
@@ -176,12 +181,47 @@ static json_t *report_json(const char *path, const struct c2pa_report *r)
     return o;
 }
 
-/* tearsheet verify FILE... [--json] [--trust PEM]: exit 0 when every
- * file is Valid/Trusted or has no credentials, 1 when any is Invalid
- * or carries a store that cannot be read. */
+/* verify --fetch: a file whose XMP names a remote manifest is checked
+ * against the store fetched from that URL, like a sidecar (C2PA 2.2
+ * §11.3); the URL stays in the report. A fetch that fails makes the
+ * report unreadable with the reason. */
+static enum status verify_remote(const char *path, const struct c2pa_trust *trust,
+                                 struct c2pa_report *r, struct diag *d)
+{
+    enum status st;
+    uint8_t *store = NULL, *asset = NULL;
+    size_t store_len = 0, asset_len = 0;
+    char *url = r->remote_url;
+    r->remote_url = NULL;
+    if ((st = fetch_url(url, TS_LIMIT_C2PA_STORE_BYTES, &store, &store_len, d)) != ST_OK) {
+        char msg[1024];
+        diag_format(d, msg, sizeof msg);
+        free(r->error);
+        r->error = str_dup(msg);
+        r->unreadable = true;
+        r->remote_url = url;
+        return ST_OK;
+    }
+    diag_set_file(d, path);
+    if ((st = file_read_all(path, TS_LIMIT_PHOTO_BYTES, &asset, &asset_len, d)) != ST_OK)
+        goto abort;
+    c2pa_report_free(r);
+    st = c2pa_verify_sidecar(span_make(asset, asset_len), path, span_make(store, store_len), trust,
+                             r, d);
+    r->remote_fetched = st == ST_OK;
+abort:
+    r->remote_url = url;
+    free(asset);
+    free(store);
+    return st;
+}
+
+/* tearsheet verify FILE... [--json] [--trust PEM] [--fetch]: exit 0
+ * when every file is Valid/Trusted or has no credentials, 1 when any
+ * is Invalid or carries a store that cannot be read. */
 static int cmd_verify(int argc, char **argv)
 {
-    bool json = false;
+    bool json = false, fetch = false;
     const char *trust_path = NULL;
     int nfiles = 0, rc = 0;
     struct c2pa_trust *trust = NULL;
@@ -190,6 +230,8 @@ static int cmd_verify(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0)
             json = true;
+        else if (strcmp(argv[i], "--fetch") == 0)
+            fetch = true;
         else if (strcmp(argv[i], "--trust") == 0 && i + 1 < argc)
             trust_path = argv[++i];
         else if (argv[i][0] == '-' && argv[i][1]) {
@@ -221,6 +263,8 @@ static int cmd_verify(int argc, char **argv)
         memset(&r, 0, sizeof r);
         diag_clear(&d);
         enum status st = c2pa_verify_file(path, trust, &r, &d);
+        if (st == ST_OK && fetch && r.remote_url && !r.has_manifest)
+            st = verify_remote(path, trust, &r, &d);
         if (st != ST_OK) {
             log_diag(LOG_ERROR, &d);
             rc = EXIT_PROBLEMS;

@@ -7,3 +7,7 @@ if(TARGET tearsheet AND TARGET ts_c2pa AND Python3_Interpreter_FOUND)
            COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/c2pa_corpus.py
                    $<TARGET_FILE:tearsheet> ${TS_SHARED_DIR}/corpus/c2pa)
 endif()
+if(TEST c2pa_corpus)
+  # exit 77: the shared corpus is absent (a failure under CI=true)
+  set_tests_properties(c2pa_corpus PROPERTIES SKIP_RETURN_CODE 77)
+endif()

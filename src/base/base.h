@@ -167,6 +167,16 @@ bool utf8_valid(const uint8_t *p, size_t n);
  * split a code point (input assumed valid UTF-8). */
 size_t utf8_clip(const uint8_t *p, size_t n, size_t max);
 
+/* ---- base64 (base64.c, RFC 4648) --------------------------------- */
+
+/* Decodes n characters of either alphabet, padding optional; *out is
+ * malloc'd. False for a character outside the alphabets or no memory. */
+bool base64_decode(const char *s, size_t n, uint8_t **out, size_t *out_len);
+/* Characters of the padded standard encoding of n bytes. */
+size_t base64_encoded_len(size_t n);
+/* Writes base64_encoded_len(n) characters (no NUL) to out. */
+void base64_encode(const uint8_t *p, size_t n, char *out);
+
 /* ---- files ------------------------------------------------------- */
 
 /* Reads a whole file of at most `max` bytes; diag names the file. */

@@ -276,6 +276,17 @@
 #endif
 /* Ingredient manifests validated recursively (each is a manifest of
  * the same store, so a cycle would otherwise loop). */
+/* The URL of a remote manifest read from XMP dcterms:provenance
+ * (remote.c): Adobe's are about 100 bytes; a longer value is not a URL
+ * we would fetch. */
+#ifndef TS_LIMIT_C2PA_URL
+#define TS_LIMIT_C2PA_URL 2048
+#endif
+/* A fetched remote manifest (verify --fetch): the same cap as any store,
+ * and no more than this many seconds for the whole transfer. */
+#ifndef TS_LIMIT_FETCH_SECONDS
+#define TS_LIMIT_FETCH_SECONDS 20
+#endif
 #ifndef TS_LIMIT_C2PA_INGREDIENT_DEPTH
 #define TS_LIMIT_C2PA_INGREDIENT_DEPTH 8
 #endif

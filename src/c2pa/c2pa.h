@@ -1,7 +1,8 @@
 /*
  * c2pa.h — the one header of the c2pa module: find a C2PA manifest
- * store in a photo (JPEG APP11, PNG caBX, WebP C2PA chunk, sidecar
- * .c2pa), read its JUMBF boxes, claims and assertions, and validate it
+ * store in a photo (JPEG APP11, PNG caBX, WebP C2PA chunk, ISO-BMFF
+ * uuid box, TIFF/DNG tag 0xCD41, GIF C2PA_GIF extension, SVG
+ * c2pa:manifest, JPEG XL jumb box, sidecar .c2pa), read its JUMBF boxes, claims and assertions, and validate it
  * (hashed URIs, hard bindings, COSE_Sign1 claim signature, RFC 3161
  * time-stamps, certificate profile and trust) into a report of the
  * spec's status codes. The signer half lives at the end of this header.
@@ -109,6 +110,12 @@ struct c2pa_report {
      * from; or a sidecar that was there but not read because the photo
      * carries its own store. NULL otherwise. */
     char *sidecar, *sidecar_ignored;
+    /* No store in the file, but its XMP names one by URL
+     * (dcterms:provenance, §11.3): reported, never fetched here. */
+    char *remote_url;
+    /* `verify --fetch`: the report is of the store fetched from
+     * remote_url (c2pa_verify_sidecar on the fetched bytes). */
+    bool remote_fetched;
 };
 
 /* Trust anchors (PEM bundle of root/intermediate CA certificates). */
@@ -158,10 +165,11 @@ enum status c2pa_verify_file(const char *path, const struct c2pa_trust *trust,
 
 /* ---- building blocks, public for the fuzz targets and unit tests ---- */
 
-/* Finds the raw JUMBF store bytes in an asset (JPEG APP11 reassembly,
- * PNG caBX, WebP C2PA, or the whole sidecar). *store is owned (free()).
- * ST_NOT_FOUND: no store; ST_UNSUPPORTED: format we do not read. For a
- * JPEG, *excl_start and *excl_len give the run of C2PA APP11 segments. */
+/* Finds the raw JUMBF store bytes in an asset (locate.c: every format
+ * above, or the whole sidecar). *store is owned (free()). ST_NOT_FOUND:
+ * no store; ST_UNSUPPORTED: format we do not read. *excl_start and
+ * *excl_len give the bytes a data hash excludes for the store (JPEG:
+ * the run of C2PA APP11 segments; TIFF: the tag's value). */
 enum status c2pa_store_find(struct span asset, const char *name, uint8_t **store, size_t *store_len,
                             const char **format, size_t *excl_start, size_t *excl_len,
                             struct diag *d);
@@ -265,7 +273,8 @@ struct c2pa_sign_input {
 /*
  * Returns in *out (malloc'd) the derivative with a manifest store:
  * JPEG — APP11 segments after SOI and the APP0/APP1 run; WebP — a C2PA
- * chunk at the end (a VP8X header is added to a simple file). The
+ * chunk at the end (a VP8X header is added to a simple file); GIF,
+ * JPEG XL, SVG, TIFF — where c2pa-rs puts it (sign_place.c). The
  * manifest: claim v2, c2pa.ingredient.v3 (parentOf the original),
  * c2pa.actions.v2 (opened, resized, converted when the format
  * changed), c2pa.hash.data; COSE_Sign1 ES256 with x5chain; no
@@ -275,9 +284,9 @@ enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input 
                       size_t *out_len, struct diag *d);
 
 /*
- * Finds the C2PA manifest store embedded in a JPEG (APP11, reassembled)
- * or WebP (C2PA chunk). ST_NOT_FOUND when there is none; *store is
- * malloc'd (JPEG) — free it. Only the outer box is checked here: the
+ * Finds the C2PA manifest store embedded in a JPEG (APP11, reassembled),
+ * WebP (C2PA chunk), ISO-BMFF, TIFF/DNG, GIF, SVG or JPEG XL original.
+ * ST_NOT_FOUND when there is none; *store is malloc'd — free it. Only the outer box is checked here: the
  * reader validates the rest.
  */
 enum status c2pa_sign_find_store(struct span file, uint8_t **store, size_t *len, struct diag *d);

@@ -14,6 +14,25 @@
 
 #include "c2pa/c2pa.h"
 
+/* ---- where the store is (locate.c) ---- */
+/* A store's place in its asset: the byte ranges a data hash must
+ * exclude exactly (§15.12.1.2), in file order. */
+struct c2pa_store_loc {
+    const char *format; /* media type; NULL for a format we do not know */
+    bool embedded;      /* inside the asset, so an exclusion must be exact */
+    struct {
+        size_t start, len;
+    } excl[2]; /* TIFF: the 0xCD41 entry's count field, then its value */
+    size_t n_excl;
+};
+/* c2pa_store_find with every exclusion; *store owned (free()). */
+enum status c2pa_store_locate(struct span asset, const char *name, uint8_t **store,
+                              size_t *store_len, struct c2pa_store_loc *loc, struct diag *d);
+
+/* The dcterms:provenance URL in the asset's XMP (remote.c), malloc'd,
+ * or NULL. */
+char *c2pa_remote_url(struct span asset);
+
 /* ---- JUMBF tree (jumbf.c) ---- */
 #define JUMBF_NONE SIZE_MAX
 struct jumbf_node {
@@ -136,16 +155,16 @@ void cawg_validate(const struct c2pa_jumbf *j, size_t manifest, const cbor_item_
 /* A cawg.* failure that does not make the manifest Invalid (c2pa-rs
  * 0.92: identity and X.509 credential codes; cawg.ica.* do). */
 bool cawg_failure_tolerated(const char *code);
-/* validate.c: NULL when a signing certificate meets C2PA 2.2 §14.5.1
- * (CAWG §7.2.2 applies the same profile to X.509 identities). */
-const char *c2pa_cert_profile_problem(X509 *x);
 
 struct c2pa_trust {
     X509_STORE *store;
     size_t n;
 };
 
-/* ---- certificate profile of the chain (cert_profile.c) ---- */
+/* ---- certificate profile (cert_profile.c) ---- */
+/* NULL when a signing certificate meets C2PA 2.2 §14.5.1 (CAWG §7.2.2
+ * applies the same profile to X.509 identities). */
+const char *c2pa_cert_profile_problem(X509 *x);
 /* §14.5.1.1 for x5chain certificates after the leaf (each issues the
  * one before it): false with the reason in why when one fails. */
 bool cert_chain_profile(STACK_OF(X509) * chain, char *why, size_t whylen);

@@ -74,6 +74,12 @@ static void add_identity(struct ia *a, const char *name, const char *how)
     s->identities = ni;
     ni[s->n_identities].name = str_dup(name);
     ni[s->n_identities].how = str_dup(how);
+    if (!ni[s->n_identities].name || !ni[s->n_identities].how) {
+        /* out of memory: no identity rather than one without a name */
+        free(ni[s->n_identities].name);
+        free(ni[s->n_identities].how);
+        return;
+    }
     s->n_identities++;
 }
 
@@ -297,40 +303,6 @@ abort:
 
 /* ---- §7.1.7 identity claims aggregation ---- */
 
-/* RFC 4648 base64, either alphabet, padding optional; *out owned. */
-static bool b64_decode(const char *s, size_t n, uint8_t **out, size_t *out_len)
-{
-    uint8_t *o = malloc(n / 4 * 3 + 3);
-    uint32_t acc = 0;
-    size_t bits = 0, k = 0;
-    if (!o)
-        return false;
-    while (n > 0 && s[n - 1] == '=')
-        n--;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        int v = c >= 'A' && c <= 'Z'   ? c - 'A'
-                : c >= 'a' && c <= 'z' ? c - 'a' + 26
-                : c >= '0' && c <= '9' ? c - '0' + 52
-                : c == '+' || c == '-' ? 62
-                : c == '/' || c == '_' ? 63
-                                       : -1;
-        if (v < 0) {
-            free(o);
-            return false;
-        }
-        acc = (acc << 6) | (uint32_t)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            o[k++] = (uint8_t)(acc >> bits);
-        }
-    }
-    *out = o;
-    *out_len = k;
-    return true;
-}
-
 /* RFC 3339 date-time (VC 2.0 validFrom/validUntil) to seconds. */
 static bool parse_time(const char *s, time_t *out)
 {
@@ -522,7 +494,7 @@ static const char *issuer_key(const char *issuer, EVP_PKEY **key, const char **w
     }
     code = "cawg.ica.invalid_did_document";
     *why = "Invalid issuer DID document";
-    if (!b64_decode(id, id_len, &raw, &raw_len))
+    if (!base64_decode(id, id_len, &raw, &raw_len))
         goto abort;
     jwk = json_loadb((const char *)raw, raw_len, JSON_REJECT_DUPLICATES, NULL);
     const char *kty = json_string_value(json_object_get(jwk, "kty"));
@@ -534,7 +506,7 @@ static const char *issuer_key(const char *issuer, EVP_PKEY **key, const char **w
     /* a key that is not 32 bytes is a signature that cannot match */
     code = "cawg.ica.signature_mismatch";
     *why = "Signature does not match credential";
-    if (!b64_decode(x_txt, strlen(x_txt), &x, &x_len) || x_len != 32)
+    if (!base64_decode(x_txt, strlen(x_txt), &x, &x_len) || x_len != 32)
         goto abort;
     *key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, x, x_len);
     code = *key ? NULL : code;
@@ -585,7 +557,7 @@ static bool asset_matches(const cbor_item_t *sp, const json_t *asset)
         bool same = url && strcmp(url, json_string_value(json_object_get(jh, "url"))) == 0 &&
                     ((!a && !jalg) || (a && jalg && strcmp(a, jalg) == 0)) &&
                     json_hash_text(json_object_get(jh, "hash"), &txt) &&
-                    b64_decode(txt.data ? txt.data : "", txt.len, &got, &got_len) &&
+                    base64_decode(txt.data ? txt.data : "", txt.len, &got, &got_len) &&
                     span_same(want, span_make(got, got_len));
         free(got);
         free(url);

@@ -1,8 +1,11 @@
 /*
- * cert_profile.c — the certificate profile (§14.5.1.1) for the
- * certificates of an x5chain after the signer's own: each one issues
- * the certificate before it, so it must be a CA certificate that may
- * sign certificates, and meet the general requirements.
+ * cert_profile.c — the certificate profile (§14.5.1): of the signer's
+ * own certificate (key usage, extended key usage, not a CA; used by
+ * validate.c for claim signatures and cawg.c for X.509 identities, so
+ * neither calls the other), and (§14.5.1.1) of the certificates of an
+ * x5chain after it: each one issues the certificate before it, so it
+ * must be a CA certificate that may sign certificates, and meet the
+ * general requirements.
  *
  * Must never: trust anything here (this says whether certificates are
  * well-formed for C2PA, not whether they chain to an anchor; that is
@@ -22,6 +25,56 @@
 #include <openssl/x509v3.h>
 
 #include "c2pa/c2pa_internal.h"
+
+/* §14.5.1 EKUs c2pa-rs accepts by default (see notes §7). */
+static bool eku_allowed(const ASN1_OBJECT *o)
+{
+    static const char *ok[] = {"1.3.6.1.5.5.7.3.4",         "1.3.6.1.5.5.7.3.36",
+                               "1.3.6.1.5.5.7.3.8",         "1.3.6.1.5.5.7.3.9",
+                               "1.3.6.1.4.1.311.76.59.1.9", "1.3.6.1.4.1.62558.2.1"};
+    char txt[80];
+    if (OBJ_obj2txt(txt, sizeof txt, o, 1) <= 0)
+        return false;
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (strcmp(txt, ok[i]) == 0)
+            return true;
+    return false;
+}
+
+/* §14.5.1 for the signer's own certificate (the claim signature's and
+ * a CAWG X.509 identity's): NULL when it meets the profile, else what
+ * is wrong. */
+const char *c2pa_cert_profile_problem(X509 *x)
+{
+    if (X509_get_version(x) != X509_VERSION_3)
+        return "certificate is not version 3";
+    uint32_t flags = X509_get_extension_flags(x);
+    if (!(flags & EXFLAG_KUSAGE) || !(X509_get_key_usage(x) & KU_DIGITAL_SIGNATURE))
+        return "certificate does not allow digitalSignature";
+    if (X509_check_ca(x) != 0 && (flags & EXFLAG_CA))
+        return "signing certificate is a CA certificate";
+    EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(x, NID_ext_key_usage, NULL, NULL);
+    const char *why = eku ? "no extended key usage allowed for C2PA signing"
+                          : "certificate has no extended key usage";
+    for (int i = 0; eku && i < sk_ASN1_OBJECT_num(eku); i++) {
+        const ASN1_OBJECT *o = sk_ASN1_OBJECT_value(eku, i);
+        if (OBJ_obj2nid(o) == NID_anyExtendedKeyUsage) {
+            why = "certificate allows any extended key usage";
+            break;
+        }
+        if (eku_allowed(o))
+            why = NULL;
+    }
+    sk_ASN1_OBJECT_pop_free(eku, ASN1_OBJECT_free);
+    if (why)
+        return why;
+    EVP_PKEY *k = X509_get0_pubkey(x);
+    if (k &&
+        (EVP_PKEY_get_base_id(k) == EVP_PKEY_RSA || EVP_PKEY_get_base_id(k) == EVP_PKEY_RSA_PSS) &&
+        EVP_PKEY_get_bits(k) < 2048)
+        return "RSA key shorter than 2048 bits";
+    return NULL;
+}
 
 /* The general key requirements of §14.5.1.1; NULL when met. */
 static const char *key_problem(X509 *x)

@@ -83,6 +83,7 @@ void c2pa_report_free(struct c2pa_report *r)
     free(r->active_label);
     free(r->sidecar);
     free(r->sidecar_ignored);
+    free(r->remote_url);
     results_free(&r->active);
     for (size_t i = 0; i < r->n_deltas; i++) {
         free(r->deltas[i].ingredient_uri);
@@ -176,6 +177,16 @@ enum status c2pa_report_describe(const struct c2pa_report *r, struct buf *b)
         buf_puts(b, "  (sidecar ");
         put_clean(b, r->sidecar_ignored);
         buf_puts(b, " not read: the photo carries its own content credentials)\n");
+    }
+    if (r->remote_fetched) {
+        buf_puts(b, "  (fetched from ");
+        put_clean(b, r->remote_url);
+        buf_puts(b, ")\n");
+    }
+    if (!r->has_manifest && r->remote_url && !r->remote_fetched) {
+        buf_puts(b, "  The content credentials are not in the file: it says they are published at ");
+        put_clean(b, r->remote_url);
+        return buf_puts(b, " (tearsheet verify --fetch fetches and checks them).\n");
     }
     if (!r->has_manifest) {
         const char *e = r->error ? r->error : "no content credentials";

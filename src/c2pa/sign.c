@@ -42,6 +42,9 @@
 struct binding {
     bool bmff;
     uint64_t start, length;
+    /* TIFF: a second exclusion, after the first (sign_place.c) */
+    bool two;
+    uint64_t start2, length2;
     uint8_t hash[32];
     size_t pad;
     const char **names; /* n_before, then n_after */
@@ -193,11 +196,17 @@ static void data_hash_cbor(struct c2pa_sign_out *o, const struct binding *bd)
     struct c2pa_sign_cbor_map m, ex;
     c2pa_sign_cbor_map_begin(&m, 4096);
     struct c2pa_sign_out *list = c2pa_sign_cbor_map_text(&m, "exclusions");
-    c2pa_sign_cbor_array(list, 1);
+    c2pa_sign_cbor_array(list, bd->two ? 2 : 1);
     c2pa_sign_cbor_map_begin(&ex, 64);
     c2pa_sign_cbor_uint(c2pa_sign_cbor_map_text(&ex, "start"), bd->start);
     c2pa_sign_cbor_uint(c2pa_sign_cbor_map_text(&ex, "length"), bd->length);
     c2pa_sign_cbor_map_end(&ex, list);
+    if (bd->two) {
+        c2pa_sign_cbor_map_begin(&ex, 64);
+        c2pa_sign_cbor_uint(c2pa_sign_cbor_map_text(&ex, "start"), bd->start2);
+        c2pa_sign_cbor_uint(c2pa_sign_cbor_map_text(&ex, "length"), bd->length2);
+        c2pa_sign_cbor_map_end(&ex, list);
+    }
     c2pa_sign_cbor_text(c2pa_sign_cbor_map_text(&m, "name"), "jumbf manifest");
     c2pa_sign_cbor_text(c2pa_sign_cbor_map_text(&m, "alg"), "sha256");
     c2pa_sign_cbor_bytes(c2pa_sign_cbor_map_text(&m, "hash"), bd->hash, 32);
@@ -446,6 +455,21 @@ abort:
     return st;
 }
 
+/* Pass 2 of every layout: the real store, which must have the size
+ * pass 1 promised (the exclusions were written for it). */
+static enum status build_again(const struct signing *g, const struct binding *bd,
+                               struct c2pa_sign_out *store, size_t want)
+{
+    enum status st;
+    buf_reset(&store->b);
+    if ((st = build_store(g, bd, store)) != ST_OK)
+        return st;
+    if (store->b.len != want)
+        return diag_set(g->d, ST_INTERNAL, "c2pa", DIAG_NO_OFFSET,
+                        "manifest size changed between passes (%zu, %zu)", want, store->b.len);
+    return ST_OK;
+}
+
 /* ---- where the store goes ---------------------------------------------- */
 
 /* JPEG: after SOI and the run of APP0/APP1 segments (JFIF, Exif, XMP)
@@ -581,13 +605,8 @@ static enum status sign_bmff(const struct signing *g, struct binding *bd,
                         bd->hash, &n, d);
     if (st != ST_OK)
         return st;
-    buf_reset(&store->b);
-    if ((st = build_store(g, bd, store)) != ST_OK)
+    if ((st = build_again(g, bd, store, store_len)) != ST_OK)
         return st;
-    if (store->b.len != store_len)
-        return diag_set(d, ST_INTERNAL, "c2pa", DIAG_NO_OFFSET,
-                        "manifest size changed between passes (%zu, %zu)", store_len,
-                        store->b.len);
     memcpy(file->b.data + at + C2PA_BMFF_BOX_HEADER, store->b.data, store_len);
     return ST_OK;
 }
@@ -632,6 +651,44 @@ static enum status box_names(const struct signing *g, bool webp, size_t at, stru
     return ST_OK;
 }
 
+/*
+ * GIF, JPEG XL, SVG, TIFF (sign_place.c): pass 1 sizes the store with
+ * the widest exclusion lengths; the hash of the file without its
+ * exclusions does not depend on the store; pass 2 writes the real
+ * lengths and pads the difference, so the store keeps pass 1's size.
+ */
+static enum status sign_placed(const struct signing *g, struct binding *bd,
+                               struct c2pa_sign_place *p, struct c2pa_sign_out *store,
+                               struct c2pa_sign_out *file, struct diag *d)
+{
+    enum status st;
+    uint64_t start[2], length[2];
+    if (g->in->box_hash || g->in->sidecar)
+        return diag_set(d, ST_USAGE, "c2pa", DIAG_NO_OFFSET,
+                        "%s derivatives are signed with a data hash, embedded", p->format);
+    size_t n = c2pa_sign_place_excl(p, 0, start, length);
+    bd->two = n == 2;
+    bd->start = start[0];
+    bd->length = bd->two ? length[0] : 0xFFFFFFFFu;
+    bd->start2 = start[1 % n];
+    bd->length2 = 0xFFFFFFFFu;
+    if ((st = c2pa_sign_place_hash(p, bd->hash)) != ST_OK)
+        return diag_set(d, st, "c2pa", DIAG_NO_OFFSET, "hashing failed");
+    if ((st = build_store(g, bd, store)) != ST_OK)
+        return st;
+    size_t store_len = store->b.len;
+    c2pa_sign_place_excl(p, store_len, start, length);
+    bd->length = length[0];
+    bd->length2 = length[1 % n];
+    bd->pad = bd->two ? uint_size(0xFFFFFFFFu) - uint_size(bd->length2)
+                      : uint_size(0xFFFFFFFFu) - uint_size(bd->length);
+    if ((st = build_again(g, bd, store, store_len)) != ST_OK)
+        return st;
+    if ((st = c2pa_sign_place_write(p, c2pa_sign_out_bytes(store), store_len, file)) != ST_OK)
+        return diag_set(d, st, "c2pa", DIAG_NO_OFFSET, "signed file too large or out of memory");
+    return ST_OK;
+}
+
 /* ---- the whole job ---------------------------------------------------- */
 
 enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input *in, uint8_t **out,
@@ -642,11 +699,13 @@ enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input 
     struct c2pa_sign_out store, prefix, file;
     struct binding bd = {0};
     struct boxes_map map = {0};
+    struct c2pa_sign_place place;
     uint8_t *existing = NULL;
     size_t existing_len = 0;
     c2pa_sign_out_init(&store, C2PA_SIGN_MAX_STORE + ((size_t)1 << 20));
     c2pa_sign_out_init(&prefix, TS_LIMIT_PHOTO_BYTES);
     c2pa_sign_out_init(&file, TS_LIMIT_PHOTO_BYTES);
+    memset(&place, 0, sizeof place);
     *out = NULL;
     *out_len = 0;
 
@@ -656,12 +715,20 @@ enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input 
     }
     bool webp = container_is_webp(in->asset);
     bool bmff = !webp && container_is_bmff(in->asset);
+    bool placed = false;
     if (!webp && !bmff && !container_is_jpeg(in->asset)) {
-        st = diag_set(d, ST_UNSUPPORTED, "c2pa", 0,
-                      "only JPEG, WebP and AVIF/HEIF derivatives are signed");
-        goto abort;
+        st = c2pa_sign_place_plan(in->asset, &place, d);
+        if (st == ST_NOT_FOUND)
+            st = diag_set(d, ST_UNSUPPORTED, "c2pa", 0,
+                          "only JPEG, WebP, AVIF/HEIF, GIF, JPEG XL, SVG and TIFF files are signed");
+        if (st != ST_OK)
+            goto abort;
+        placed = true;
     }
-    g.format = webp ? MIME_WEBP : bmff ? c2pa_bmff_media_type(in->asset) : MIME_JPEG;
+    g.format = placed ? place.format
+               : webp ? MIME_WEBP
+               : bmff ? c2pa_bmff_media_type(in->asset)
+                      : MIME_JPEG;
     st = c2pa_sign_find_store(in->asset, &existing, &existing_len, d);
     if (st == ST_OK) {
         st = diag_set(d, ST_UNSUPPORTED, "c2pa", DIAG_NO_OFFSET,
@@ -696,8 +763,10 @@ enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input 
     uuid_set_version(h, 8);
     uuid_text(h, g.ingredient_iid, sizeof g.ingredient_iid, "xmp:iid:");
 
-    if (bmff) {
-        if ((st = sign_bmff(&g, &bd, &store, &file, d)) == ST_OK)
+    if (bmff || placed) {
+        st = bmff ? sign_bmff(&g, &bd, &store, &file, d)
+                  : sign_placed(&g, &bd, &place, &store, &file, d);
+        if (st == ST_OK)
             *out = (uint8_t *)buf_detach(&file.b, out_len);
         goto abort;
     }
@@ -764,14 +833,8 @@ enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input 
     bd.pad = in->box_hash ? extra : uint_size(0xFFFFFFFFu) - uint_size(bd.length) + extra;
 
     /* pass 2: the real store, which must have the size pass 1 promised */
-    buf_reset(&store.b);
-    if ((st = build_store(&g, &bd, &store)) != ST_OK)
+    if ((st = build_again(&g, &bd, &store, store_len)) != ST_OK)
         goto abort;
-    if (store.b.len != store_len) {
-        st = diag_set(d, ST_INTERNAL, "c2pa", DIAG_NO_OFFSET,
-                      "manifest size changed between passes (%zu, %zu)", store_len, store.b.len);
-        goto abort;
-    }
 
     if (webp) {
         uint8_t hdr[8] = {'C', '2', 'P', 'A'};
@@ -793,6 +856,7 @@ enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input 
 abort:
     free(bd.names);
     boxes_map_free(&map);
+    c2pa_sign_place_free(&place);
     free(existing);
     c2pa_sign_out_free(&store);
     c2pa_sign_out_free(&prefix);

@@ -126,4 +126,33 @@ struct c2pa_sign_carry {
  * diag naming the box and offset. */
 enum status c2pa_sign_carry_parse(struct span store, struct c2pa_sign_carry *out, struct diag *d);
 
+/* ---- GIF, JPEG XL, SVG, TIFF placement (sign_place.c) ---- */
+enum c2pa_place_kind { C2PA_PLACE_GIF, C2PA_PLACE_JXL, C2PA_PLACE_SVG, C2PA_PLACE_TIFF };
+struct c2pa_sign_place {
+    const char *format; /* the derivative's media type */
+    enum c2pa_place_kind kind;
+    /* the file up to the store (TIFF: the asset, its new IFD0) */
+    struct buf head;
+    struct span tail;  /* the asset's bytes after the store */
+    size_t count_at;   /* TIFF: the C2PA entry's count field in head */
+    bool big_endian;   /* TIFF byte order */
+    bool svg_in_metadata; /* SVG: in the file's last metadata element */
+};
+/* Plans the layout for `asset`; ST_NOT_FOUND when it is none of these
+ * formats, ST_UNSUPPORTED when it cannot carry a store (a bare JPEG XL
+ * codestream, an empty svg element, a TIFF with a store). Free the
+ * plan with c2pa_sign_place_free whatever the result. */
+enum status c2pa_sign_place_plan(struct span asset, struct c2pa_sign_place *p, struct diag *d);
+void c2pa_sign_place_free(struct c2pa_sign_place *p);
+/* The data-hash exclusions for a store of store_len bytes, in file
+ * order; returns how many (1, or 2 for TIFF). */
+size_t c2pa_sign_place_excl(const struct c2pa_sign_place *p, size_t store_len, uint64_t start[2],
+                            uint64_t length[2]);
+/* SHA-256 of the signed file without its exclusions: it does not
+ * depend on the store, so it is known before signing. */
+enum status c2pa_sign_place_hash(const struct c2pa_sign_place *p, uint8_t hash[32]);
+/* The signed file: the plan with the store in its place. */
+enum status c2pa_sign_place_write(struct c2pa_sign_place *p, const uint8_t *store, size_t len,
+                                  struct c2pa_sign_out *file);
+
 #endif

@@ -128,6 +128,14 @@ enum status c2pa_sign_find_store(struct span file, uint8_t **store, size_t *len,
         size_t at = 0, box = 0;
         return c2pa_bmff_store_find(file, store, len, &at, &box, d);
     }
+    bool naked = false;
+    if (container_is_tiff(file) || container_is_gif(file) || container_is_svg(file) ||
+        container_is_jxl(file, &naked)) {
+        /* an original's store in TIFF/DNG, GIF, SVG or JPEG XL (locate.c) */
+        struct c2pa_store_loc loc;
+        enum status st = c2pa_store_locate(file, NULL, store, len, &loc, d);
+        return st == ST_UNSUPPORTED ? ST_NOT_FOUND : st;
+    }
     return ST_NOT_FOUND;
 }
 
@@ -141,6 +149,13 @@ const char *c2pa_sign_media_type(struct span file)
         return "image/webp";
     if (container_is_tiff(file))
         return "image/tiff";
+    if (container_is_gif(file))
+        return "image/gif";
+    bool naked = false;
+    if (container_is_jxl(file, &naked))
+        return "image/jxl";
+    if (container_is_svg(file))
+        return "image/svg+xml";
     if (container_is_bmff(file))
         return c2pa_bmff_media_type(file);
     return "application/octet-stream";

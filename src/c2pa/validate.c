@@ -27,8 +27,7 @@
 struct vctx {
     struct span asset;
     const char *format;
-    size_t excl_start, excl_len;
-    bool embedded; /* the store is inside the asset (JPEG, PNG, WebP) */
+    struct c2pa_store_loc loc; /* where the store is, and what must be excluded */
     struct span store;
     struct c2pa_jumbf *j;
     const struct c2pa_trust *trust;
@@ -118,17 +117,23 @@ static int range_cmp(const void *a, const void *b)
     return x->start < y->start ? -1 : x->start > y->start;
 }
 
-/* One exclusion is the store's segments or chunk. A RIFF chunk of odd
- * length is followed by a pad byte, which writers may or may not count. */
+/* Every range the store's place needs excluded (locate.c: the
+ * segments, chunk, block, box or text; for TIFF also the tag's count)
+ * is one of the exclusions. A RIFF chunk of odd length is followed by
+ * a pad byte, which writers may or may not count. */
 static bool excl_exact(const struct vctx *v, const struct range *rs, size_t nr)
 {
     bool webp = strcmp(v->format, "image/webp") == 0;
-    for (size_t i = 0; i < nr; i++)
-        if (rs[i].start == v->excl_start &&
-            (rs[i].len == v->excl_len ||
-             (webp && rs[i].len % 2 == 1 && rs[i].len + 1 == v->excl_len)))
-            return true;
-    return false;
+    for (size_t k = 0; k < v->loc.n_excl; k++) {
+        size_t start = v->loc.excl[k].start, len = v->loc.excl[k].len;
+        bool found = false;
+        for (size_t i = 0; i < nr && !found; i++)
+            found = rs[i].start == start &&
+                    (rs[i].len == len || (webp && rs[i].len % 2 == 1 && rs[i].len + 1 == len));
+        if (!found)
+            return false;
+    }
+    return true;
 }
 
 static void check_data_hash(struct vctx *v, struct c2pa_results *res, size_t node,
@@ -189,11 +194,17 @@ static void check_data_hash(struct vctx *v, struct c2pa_results *res, size_t nod
         }
     }
     /* §15.12.1.2: the exclusion must be exactly the C2PA segments
-     * (JPEG) or chunk (PNG caBX, WebP C2PA), or bytes could hide
+     * (JPEG), chunk (PNG caBX, WebP C2PA), block (GIF), box (JPEG XL),
+     * text (SVG) or tag value and count (TIFF), or bytes could hide
      * unhashed next to the store. */
-    if (v->embedded && !excl_exact(v, rs, nr)) {
+    if (v->loc.embedded && !excl_exact(v, rs, nr)) {
         snprintf(why, sizeof why, "the excluded bytes are not exactly the content credentials %s",
-                 strcmp(v->format, "image/jpeg") == 0 ? "segments" : "chunk");
+                 strcmp(v->format, "image/jpeg") == 0      ? "segments"
+                 : strcmp(v->format, "image/gif") == 0     ? "extension block"
+                 : strcmp(v->format, "image/tiff") == 0    ? "tag"
+                 : strcmp(v->format, "image/jxl") == 0     ? "box"
+                 : strcmp(v->format, "image/svg+xml") == 0 ? "element text"
+                                                           : "chunk");
         goto done;
     }
     unsigned char dg[EVP_MAX_MD_SIZE];
@@ -245,59 +256,6 @@ static void check_bmff_hash(struct vctx *v, struct c2pa_results *res, size_t nod
 }
 
 /* ---- certificate checks ---- */
-
-/* §14.5.1 EKUs c2pa-rs accepts by default (see notes §7). */
-static bool eku_allowed(const ASN1_OBJECT *o)
-{
-    static const char *ok[] = {"1.3.6.1.5.5.7.3.4",         "1.3.6.1.5.5.7.3.36",
-                               "1.3.6.1.5.5.7.3.8",         "1.3.6.1.5.5.7.3.9",
-                               "1.3.6.1.4.1.311.76.59.1.9", "1.3.6.1.4.1.62558.2.1"};
-    char txt[80];
-    if (OBJ_obj2txt(txt, sizeof txt, o, 1) <= 0)
-        return false;
-    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
-        if (strcmp(txt, ok[i]) == 0)
-            return true;
-    return false;
-}
-
-/* NULL when the leaf meets the profile, else what is wrong. */
-static const char *profile_problem(X509 *x)
-{
-    if (X509_get_version(x) != X509_VERSION_3)
-        return "certificate is not version 3";
-    uint32_t flags = X509_get_extension_flags(x);
-    if (!(flags & EXFLAG_KUSAGE) || !(X509_get_key_usage(x) & KU_DIGITAL_SIGNATURE))
-        return "certificate does not allow digitalSignature";
-    if (X509_check_ca(x) != 0 && (flags & EXFLAG_CA))
-        return "signing certificate is a CA certificate";
-    EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(x, NID_ext_key_usage, NULL, NULL);
-    const char *why = eku ? "no extended key usage allowed for C2PA signing"
-                          : "certificate has no extended key usage";
-    for (int i = 0; eku && i < sk_ASN1_OBJECT_num(eku); i++) {
-        const ASN1_OBJECT *o = sk_ASN1_OBJECT_value(eku, i);
-        if (OBJ_obj2nid(o) == NID_anyExtendedKeyUsage) {
-            why = "certificate allows any extended key usage";
-            break;
-        }
-        if (eku_allowed(o))
-            why = NULL;
-    }
-    sk_ASN1_OBJECT_pop_free(eku, ASN1_OBJECT_free);
-    if (why)
-        return why;
-    EVP_PKEY *k = X509_get0_pubkey(x);
-    if (k &&
-        (EVP_PKEY_get_base_id(k) == EVP_PKEY_RSA || EVP_PKEY_get_base_id(k) == EVP_PKEY_RSA_PSS) &&
-        EVP_PKEY_get_bits(k) < 2048)
-        return "RSA key shorter than 2048 bits";
-    return NULL;
-}
-
-const char *c2pa_cert_profile_problem(X509 *x)
-{
-    return profile_problem(x);
-}
 
 static bool chain_trusted(const struct vctx *v, STACK_OF(X509) * chain, time_t at)
 {
@@ -397,8 +355,11 @@ static void summary_actions(struct vctx *v, const cbor_item_t *m)
             free(a);
             continue;
         }
-        s->actions[s->n_actions++] = w ? str_dup(w) : str_dup(a);
+        char *words = str_dup(w ? w : a);
         free(a);
+        if (!words)
+            return; /* out of memory: the summary stops here, never a NULL entry */
+        s->actions[s->n_actions++] = words;
     }
 }
 
@@ -460,102 +421,53 @@ static size_t find_manifest_by_url(const struct vctx *v, const char *url)
 static enum status validate_manifest(struct vctx *v, size_t man, struct c2pa_results *res,
                                      int depth, bool active);
 
-/* ---- ingredient deltas: what changed since the ingredient was recorded ---- */
-
-/* Does LIST (an array of {code, url, ...} maps an ingredient assertion
- * recorded) hold S? A recorded relative URL ("self#jumbf=c2pa.signature")
- * is about the ingredient's manifest LABEL, so it is read as the
- * absolute URL our own statuses carry. */
-static bool recorded_in(const cbor_item_t *list, const char *label, const struct c2pa_status *s)
+static bool label_is(const char *label, const char *base)
 {
-    static const char prefix[] = "self#jumbf=";
-    bool found = false;
-    size_t n = list && cbor_isa_array(list) ? cbor_array_size(list) : 0;
-    for (size_t i = 0; i < n && !found; i++) {
-        const cbor_item_t *e = cbor_array_handle(list)[i];
-        char *code = cborx_str(cborx_get(e, "code"));
-        char *url = cborx_str(cborx_get(e, "url"));
-        char *abs = NULL;
-        if (url && strncmp(url, prefix, sizeof prefix - 1) == 0 &&
-            strncmp(url + sizeof prefix - 1, "/c2pa/", 6) != 0) {
-            struct buf b;
-            buf_init(&b, 4096);
-            buf_printf(&b, "%s/c2pa/%s/%s", prefix, label, url + sizeof prefix - 1);
-            abs = buf_detach(&b, NULL);
-            buf_free(&b);
-        }
-        const char *u = abs ? abs : url;
-        found = code && strcmp(code, s->code) == 0 &&
-                ((!u && !s->url) || (u && s->url && strcmp(u, s->url) == 0));
-        free(code);
-        free(url);
-        free(abs);
-    }
-    return found;
+    size_t n = strlen(base);
+    return strncmp(label, base, n) == 0 &&
+           (label[n] == 0 || label[n] == '.' || strncmp(label + n, "__", 2) == 0);
 }
 
-/* The three lists of a recorded {success, informational, failure} map. */
-static bool recorded_in_results(const cbor_item_t *r, const char *label,
-                                const struct c2pa_status *s)
+/* The manifest label in "self#jumbf=/c2pa/<label>[/...]" (c2pa-rs
+ * jumbf/labels.rs manifest_label_from_uri), malloc'd, or NULL. */
+static char *manifest_label_of(const char *url)
 {
-    return recorded_in(cborx_get(r, "success"), label, s) ||
-           recorded_in(cborx_get(r, "informational"), label, s) ||
-           recorded_in(cborx_get(r, "failure"), label, s);
+    static const char pre[] = "self#jumbf=/c2pa/";
+    if (!url || strncmp(url, pre, sizeof pre - 1) != 0)
+        return NULL;
+    const char *l = url + sizeof pre - 1, *end = strchr(l, '/');
+    size_t n = end ? (size_t)(end - l) : strlen(l);
+    return n ? str_ndup(l, n) : NULL;
 }
 
-/* Was S recorded by the ingredient assertion M: v3 validationResults
- * (the active manifest's lists and the recorded ingredient deltas),
- * else v1/v2 validationStatus (§18.15)? */
-static bool recorded(const cbor_item_t *m, const char *label, const struct c2pa_status *s)
-{
-    const cbor_item_t *vr = cborx_get(m, "validationResults");
-    if (!vr)
-        return recorded_in(cborx_get(m, "validationStatus"), label, s);
-    if (recorded_in_results(cborx_get(vr, "activeManifest"), label, s))
-        return true;
-    const cbor_item_t *deltas = cborx_get(vr, "ingredientDeltas");
-    size_t n = deltas && cbor_isa_array(deltas) ? cbor_array_size(deltas) : 0;
-    for (size_t i = 0; i < n; i++)
-        if (recorded_in_results(cborx_get(cbor_array_handle(deltas)[i], "validationDeltas"), label,
-                                s))
-            return true;
-    return false;
-}
-
-/* An ingredient delta is what validating the ingredient's manifest now
- * gives beyond what its ingredient assertion recorded when it was
- * signed: a code recorded then (the same code about the same URL) is
- * not news, and c2pa-rs leaves it out the same way
- * (ValidationResults::from_store). */
-static void drop_recorded(struct c2pa_results *r, const cbor_item_t *m, const char *label)
-{
-    struct c2pa_status_list *lists[3] = {&r->success, &r->informational, &r->failure};
-    for (int k = 0; k < 3; k++) {
-        struct c2pa_status_list *l = lists[k];
-        size_t kept = 0;
-        for (size_t i = 0; i < l->n; i++) {
-            if (recorded(m, label, &l->items[i])) {
-                free(l->items[i].code);
-                free(l->items[i].url);
-                free(l->items[i].explanation);
-            } else {
-                l->items[kept++] = l->items[i];
-            }
-        }
-        l->n = kept;
-    }
-}
-
-static void check_ingredient(struct vctx *v, struct c2pa_results *res, size_t node,
-                             const char *claim_alg, int depth, bool active)
+/*
+ * One ingredient assertion, as c2pa-rs 0.92 checks it (sdk/src/store.rs
+ * ingredient_checks): every status goes to the ingredient's delta (its
+ * URI is pushed on the log), not to the manifest that holds it. With a
+ * manifest reference: a v3 ingredient without validationResults is
+ * assertion.ingredient.malformed; the referenced manifest missing is
+ * ingredient.manifest.missing (url: its label); the manifest box hash
+ * matching is ingredient.manifest.validated, the 1.x claim hash
+ * matching says nothing, neither matching is ingredient.manifest.mismatch;
+ * then the ingredient's manifest is validated (Claim::verify_claim).
+ * Without one, ingredient.unknownProvenance unless the relationship is
+ * inputTo (§15.11.3.3).
+ */
+static void check_ingredient(struct vctx *v, size_t node, const char *claim_alg, int depth,
+                             bool active)
 {
     struct diag d;
     cbor_item_t *m = assertion_cbor(v, node, &d);
     char *iurl = node_url(v, node);
-    char *murl = NULL, *malg = NULL;
+    char *murl = NULL, *malg = NULL, *rel = NULL;
     size_t target = JUMBF_NONE;
-    if (!m)
-        goto done;
+    struct c2pa_results tmp;
+    memset(&tmp, 0, sizeof tmp);
+    if (!m) {
+        results_add(&tmp, C2PA_FAILURE, "assertion.ingredient.malformed", iurl,
+                    "ingredient assertion could not be parsed");
+        goto delta;
+    }
     const cbor_item_t *hu = cborx_get(m, "activeManifest");
     if (!hu)
         hu = cborx_get(m, "c2pa_manifest");
@@ -563,51 +475,43 @@ static void check_ingredient(struct vctx *v, struct c2pa_results *res, size_t no
     if (hu) {
         murl = cborx_str(cborx_get(hu, "url"));
         malg = cborx_str(cborx_get(hu, "alg"));
+        if (label_is(v->j->nodes[node].label, "c2pa.ingredient.v3") &&
+            !cborx_get(m, "validationResults"))
+            results_add(&tmp, C2PA_FAILURE, "assertion.ingredient.malformed", iurl,
+                        "ingredient v3 must have validation results");
         target = murl ? find_manifest_by_url(v, murl) : JUMBF_NONE;
         const EVP_MD *md = md_by_name(malg ? malg : claim_alg);
+        bool have = md && cborx_bytes(cborx_get(hu, "hash"), &want);
         if (target == JUMBF_NONE) {
-            results_add(res, C2PA_FAILURE, "ingredient.manifest.missing", iurl,
-                        "ingredient manifest not found in the store");
-        } else if (!md || !cborx_bytes(cborx_get(hu, "hash"), &want) ||
-                   !(hash_node(v, target, md, want) || hash_legacy_claim(v, target, md, want))) {
-            results_add(res, C2PA_FAILURE, "ingredient.manifest.mismatch", iurl,
-                        "ingredient manifest does not match its hash");
+            char *label = manifest_label_of(murl);
+            results_add(&tmp, C2PA_FAILURE, "ingredient.manifest.missing", label ? label : murl,
+                        "ingredient not found");
+            free(label);
+        } else if (have && hash_node(v, target, md, want)) {
+            results_add(&tmp, C2PA_SUCCESS, "ingredient.manifest.validated", murl,
+                        "ingredient hash matched");
+        } else if (!have || !hash_legacy_claim(v, target, md, want)) {
+            results_add(&tmp, C2PA_FAILURE, "ingredient.manifest.mismatch", murl,
+                        "ingredient hash incorrect");
         }
-    }
-    /* ingredient v3 (§18.15) also binds the ingredient's signature box */
-    const cbor_item_t *cs = cborx_get(m, "claimSignature");
-    if (cs) {
-        char *surl = cborx_str(cborx_get(cs, "url"));
-        char *salg = cborx_str(cborx_get(cs, "alg"));
-        size_t sig = surl ? jumbf_resolve(v->j, JUMBF_NONE, surl) : JUMBF_NONE;
-        const EVP_MD *md = md_by_name(salg ? salg : claim_alg);
-        if (sig == JUMBF_NONE)
-            results_add(res, C2PA_FAILURE, "ingredient.claimSignature.missing", iurl,
-                        "ingredient claim signature not found in the store");
-        else if (!md || !cborx_bytes(cborx_get(cs, "hash"), &want) || !hash_node(v, sig, md, want))
-            results_add(res, C2PA_FAILURE, "ingredient.claimSignature.mismatch", iurl,
-                        "ingredient claim signature does not match its hash");
-        free(surl);
-        free(salg);
+    } else {
+        rel = cborx_str(cborx_get(m, "relationship"));
+        if (!rel || strcmp(rel, "inputTo") != 0) {
+            char *title = cborx_str(cborx_get(m, "dc:title"));
+            results_add(&tmp, C2PA_INFORMATIONAL, "ingredient.unknownProvenance", iurl,
+                        "%s: ingredient does not have provenance", title ? title : "no title");
+            free(title);
+        }
     }
     if (active)
         summary_ingredient(v, m, target);
-    if (depth >= TS_LIMIT_C2PA_INGREDIENT_DEPTH)
-        goto done;
     /* Results go to a local first: validating the ingredient adds
      * deltas of its own ingredients, which moves v->r->deltas. */
-    struct c2pa_results tmp;
-    memset(&tmp, 0, sizeof tmp);
-    if (target == JUMBF_NONE && !hu) {
-        char *title = cborx_str(cborx_get(m, "dc:title"));
-        results_add(&tmp, C2PA_INFORMATIONAL, "ingredient.unknownProvenance", iurl,
-                    "%s: ingredient does not have provenance", title ? title : "ingredient");
-        free(title);
-    } else if (target != JUMBF_NONE && !v->seen[target]) {
+    if (target != JUMBF_NONE && depth < TS_LIMIT_C2PA_INGREDIENT_DEPTH && !v->seen[target]) {
         v->seen[target] = 1;
         validate_manifest(v, target, &tmp, depth + 1, false);
-        drop_recorded(&tmp, m, v->j->nodes[target].label);
     }
+delta:;
     struct c2pa_delta *nd = realloc(v->r->deltas, (v->r->n_deltas + 1) * sizeof *nd);
     if (!nd) {
         results_free(&tmp);
@@ -616,10 +520,15 @@ static void check_ingredient(struct vctx *v, struct c2pa_results *res, size_t no
     v->r->deltas = nd;
     nd[v->r->n_deltas].ingredient_uri = str_dup(iurl);
     nd[v->r->n_deltas].results = tmp;
+    if (!nd[v->r->n_deltas].ingredient_uri) {
+        results_free(&tmp);
+        goto done;
+    }
     v->r->n_deltas++;
 done:
     free(murl);
     free(malg);
+    free(rel);
     free(iurl);
     if (m)
         cbor_decref(&m);
@@ -631,8 +540,7 @@ static void report_revocation(const struct ocsp_result *o, struct c2pa_results *
                               const char *surl)
 {
     if (o->verdict == OCSP_NOT_REVOKED)
-        results_add(res, C2PA_SUCCESS, "signingCredential.ocsp.notRevoked", surl, "%s",
-                    o->message);
+        results_add(res, C2PA_SUCCESS, "signingCredential.ocsp.notRevoked", surl, "%s", o->message);
     else if (o->verdict == OCSP_REVOKED)
         results_add(res, C2PA_FAILURE, "signingCredential.ocsp.revoked", surl, "%s", o->message);
     else if (o->verdict == OCSP_UNKNOWN)
@@ -687,7 +595,7 @@ static void check_signature(struct vctx *v, size_t man, struct c2pa_results *res
     }
     tst_result_free(&tr);
     X509 *leaf = sk_X509_value(cose.chain, 0);
-    const char *prob = profile_problem(leaf);
+    const char *prob = c2pa_cert_profile_problem(leaf);
     char chain_why[300];
     if (prob)
         results_add(res, C2PA_FAILURE, "signingCredential.invalid", surl, "%s", prob);
@@ -749,13 +657,6 @@ abort:
     cose_free(&cose);
 }
 
-static bool label_is(const char *label, const char *base)
-{
-    size_t n = strlen(base);
-    return strncmp(label, base, n) == 0 &&
-           (label[n] == 0 || label[n] == '.' || strncmp(label + n, "__", 2) == 0);
-}
-
 static void check_assertions(struct vctx *v, size_t man, struct c2pa_results *res,
                              const cbor_item_t *claim, const char *claim_alg, int depth,
                              bool active)
@@ -800,7 +701,7 @@ static void check_assertions(struct vctx *v, size_t man, struct c2pa_results *re
                 else if (active && label_is(label, "c2pa.thumbnail.claim"))
                     v->r->summary.has_thumbnail = true;
                 else if (label_is(label, "c2pa.ingredient"))
-                    check_ingredient(v, res, node, claim_alg, depth, active);
+                    check_ingredient(v, node, claim_alg, depth, active);
                 else if (active && label_is(label, "c2pa.actions")) {
                     struct diag d;
                     cbor_item_t *m = assertion_cbor(v, node, &d);
@@ -907,20 +808,185 @@ static char *diag_dup(const struct diag *d)
     return str_dup(msg);
 }
 
+/* ---- ingredient deltas as c2pa-rs reports them ---- */
+
+/* Statuses some ingredient assertion of the store already recorded,
+ * each as "code\nurl" with the url made absolute. */
+struct recorded {
+    char **items;
+    size_t n, cap;
+};
+
+static void recorded_list(struct recorded *rec, const cbor_item_t *list, const char *label)
+{
+    if (!list || !cbor_isa_array(list))
+        return;
+    cbor_item_t **xs = cbor_array_handle(list);
+    for (size_t i = 0; i < cbor_array_size(list) && rec->n < TS_LIMIT_JUMBF_BOXES; i++) {
+        char *code = cborx_str(cborx_get(xs[i], "code"));
+        char *url = cborx_str(cborx_get(xs[i], "url"));
+        struct buf b;
+        buf_init(&b, 8192);
+        /* jumbf/labels.rs to_absolute_uri: a relative self#jumbf URL is
+         * under the ingredient's manifest */
+        static const char pre[] = "self#jumbf=";
+        if (url && label && strncmp(url, pre, sizeof pre - 1) == 0 &&
+            strncmp(url + sizeof pre - 1, "/c2pa/", 6) != 0)
+            buf_printf(&b, "%s\nself#jumbf=/c2pa/%s/%s", code ? code : "", label,
+                       url + sizeof pre - 1);
+        else
+            buf_printf(&b, "%s\n%s", code ? code : "", url ? url : "");
+        free(code);
+        free(url);
+        if (rec->n == rec->cap) {
+            size_t nc = rec->cap ? rec->cap * 2 : 32;
+            char **ni = realloc(rec->items, nc * sizeof *ni);
+            if (!ni) {
+                buf_free(&b);
+                return;
+            }
+            rec->items = ni;
+            rec->cap = nc;
+        }
+        char *item = buf_detach(&b, NULL);
+        if (item)
+            rec->items[rec->n++] = item;
+    }
+}
+
+static void recorded_lists(struct recorded *rec, const cbor_item_t *sc, const char *label)
+{
+    static const char *const kinds[] = {"success", "informational", "failure"};
+    for (size_t k = 0; sc && k < 3; k++)
+        recorded_list(rec, cborx_get(sc, kinds[k]), label);
+}
+
+/* validation_results.rs from_store: every ingredient assertion's
+ * validationResults (active manifest and ingredient deltas) or, before
+ * v3, validationStatus. */
+static void collect_recorded(const struct vctx *v, struct recorded *rec)
+{
+    for (size_t man = v->j->nodes[0].first_child; man != JUMBF_NONE;
+         man = v->j->nodes[man].next_sibling) {
+        size_t as = jumbf_child(v->j, man, "c2pa.assertions", NULL);
+        if (as == JUMBF_NONE)
+            continue;
+        for (size_t n = v->j->nodes[as].first_child; n != JUMBF_NONE;
+             n = v->j->nodes[n].next_sibling) {
+            if (!v->j->nodes[n].has_label || !label_is(v->j->nodes[n].label, "c2pa.ingredient"))
+                continue;
+            struct diag d;
+            cbor_item_t *m = assertion_cbor(v, n, &d);
+            if (!m)
+                continue;
+            const cbor_item_t *hu = cborx_get(m, "activeManifest");
+            if (!hu)
+                hu = cborx_get(m, "c2pa_manifest");
+            char *url = hu ? cborx_str(cborx_get(hu, "url")) : NULL;
+            char *label = manifest_label_of(url);
+            const cbor_item_t *vr = cborx_get(m, "validationResults");
+            if (vr) {
+                recorded_lists(rec, cborx_get(vr, "activeManifest"), label);
+                const cbor_item_t *ds = cborx_get(vr, "ingredientDeltas");
+                for (size_t i = 0; ds && cbor_isa_array(ds) && i < cbor_array_size(ds); i++)
+                    recorded_lists(rec, cborx_get(cbor_array_handle(ds)[i], "validationDeltas"),
+                                   label);
+            } else {
+                recorded_list(rec, cborx_get(m, "validationStatus"), label);
+            }
+            free(url);
+            free(label);
+            cbor_decref(&m);
+        }
+    }
+}
+
+static bool recorded_has(const struct recorded *rec, const struct c2pa_status *st)
+{
+    size_t cl = strlen(st->code);
+    for (size_t i = 0; i < rec->n; i++)
+        if (strncmp(rec->items[i], st->code, cl) == 0 && rec->items[i][cl] == '\n' &&
+            strcmp(rec->items[i] + cl + 1, st->url ? st->url : "") == 0)
+            return true;
+    return false;
+}
+
+/* Keeps, of the ingredient deltas, only what the ingredients did not
+ * already record about themselves (a status about the active manifest
+ * always stays), and only deltas with something left. */
+static void filter_deltas(struct vctx *v, const char *active_label)
+{
+    struct recorded rec = {0};
+    collect_recorded(v, &rec);
+    size_t kept = 0;
+    for (size_t i = 0; i < v->r->n_deltas; i++) {
+        struct c2pa_delta *dl = &v->r->deltas[i];
+        struct c2pa_status_list *lists[3] = {&dl->results.success, &dl->results.informational,
+                                             &dl->results.failure};
+        size_t left = 0;
+        for (size_t k = 0; k < 3; k++) {
+            struct c2pa_status_list *l = lists[k];
+            size_t w = 0;
+            for (size_t j = 0; j < l->n; j++) {
+                char *lab = manifest_label_of(l->items[j].url);
+                bool drop =
+                    (!lab || strcmp(lab, active_label) != 0) && recorded_has(&rec, &l->items[j]);
+                free(lab);
+                if (drop) {
+                    free(l->items[j].code);
+                    free(l->items[j].url);
+                    free(l->items[j].explanation);
+                } else {
+                    l->items[w++] = l->items[j];
+                }
+            }
+            l->n = w;
+            left += w;
+        }
+        if (left == 0) {
+            free(dl->ingredient_uri);
+            results_free(&dl->results);
+        } else {
+            v->r->deltas[kept++] = *dl;
+        }
+    }
+    v->r->n_deltas = kept;
+    for (size_t i = 0; i < rec.n; i++)
+        free(rec.items[i]);
+    free(rec.items);
+}
+
+/* validation_results.rs is_tolerated_manifest_failure_code */
+static bool tolerated(const char *code)
+{
+    return strcmp(code, "signingCredential.untrusted") == 0 || cawg_failure_tolerated(code);
+}
+
+/* validation_results.rs validation_state: Invalid unless every failure
+ * of the active manifest and of every ingredient delta is tolerated;
+ * Trusted only with a trusted signer and no failure anywhere. */
 static void set_state(struct c2pa_report *r)
 {
     const struct c2pa_status_list *f = &r->active.failure;
-    bool invalid = false, cawg = false;
+    bool invalid = false, cawg = false, delta_failure = false;
     for (size_t i = 0; i < f->n; i++) {
         cawg = cawg || strncmp(f->items[i].code, "cawg.", 5) == 0;
         /* §14.3.5: ocsp.revoked and ocsp.unknown reject the manifest */
-        if (strcmp(f->items[i].code, "signingCredential.untrusted") != 0 &&
-            !cawg_failure_tolerated(f->items[i].code))
+        if (!tolerated(f->items[i].code))
             invalid = true;
+    }
+    for (size_t d = 0; d < r->n_deltas; d++) {
+        const struct c2pa_status_list *df = &r->deltas[d].results.failure;
+        delta_failure = delta_failure || df->n > 0;
+        for (size_t i = 0; i < df->n; i++)
+            if (strcmp(df->items[i].code, "signingCredential.untrusted") != 0 &&
+                strncmp(df->items[i].code, "cawg.x509.", 10) != 0)
+                invalid = true;
     }
     if (invalid)
         r->state = C2PA_STATE_INVALID;
-    else if (results_has(&r->active.success, "signingCredential.trusted") && !cawg)
+    else if (results_has(&r->active.success, "signingCredential.trusted") && !cawg &&
+             !delta_failure)
         r->state = C2PA_STATE_TRUSTED;
     else
         r->state = C2PA_STATE_VALID;
@@ -937,18 +1003,15 @@ static enum status verify_impl(struct span asset, const char *name, const struct
     uint8_t *store = NULL;
     size_t store_len = 0;
     memset(out, 0, sizeof *out);
-    st = c2pa_store_find(asset, name, &store, &store_len, &v.format, &v.excl_start, &v.excl_len, d);
-    out->format = v.format;
-    v.embedded =
-        v.format && (strcmp(v.format, "image/jpeg") == 0 || strcmp(v.format, "image/png") == 0 ||
-                     strcmp(v.format, "image/webp") == 0);
+    st = c2pa_store_locate(asset, name, &store, &store_len, &v.loc, d);
+    out->format = v.format = v.loc.format;
     if (sidecar && st != ST_OK && st != ST_NOMEM) {
         /* no store inside: the sidecar's store, bound to all the asset's
          * bytes (nothing of it is a store, so no exclusion is exact) */
         free(store);
         store = NULL;
-        v.embedded = false;
-        v.excl_start = v.excl_len = 0;
+        v.loc.embedded = false;
+        v.loc.n_excl = 0;
         if (!v.format)
             out->format = v.format = "application/octet-stream";
         st = sidecar->len ? ST_OK : ST_NOT_FOUND;
@@ -970,7 +1033,10 @@ static enum status verify_impl(struct span asset, const char *name, const struct
         goto abort;
     }
     if (st == ST_NOT_FOUND) {
-        out->error = str_dup("no content credentials");
+        /* c2pa-rs store.rs: no embedded store, but XMP provenance →
+         * Error::RemoteManifestUrl (the URL, not fetched) */
+        out->remote_url = sidecar ? NULL : c2pa_remote_url(asset);
+        out->error = str_dup(out->remote_url ? "remote manifest" : "no content credentials");
         st = ST_OK;
         goto abort;
     }
@@ -1014,6 +1080,7 @@ static enum status verify_impl(struct span asset, const char *name, const struct
     }
     v.seen[active] = 1;
     validate_manifest(&v, active, &out->active, 0, true);
+    filter_deltas(&v, v.j->nodes[active].label);
     if (v.unreadable) {
         out->has_manifest = false;
         out->unreadable = true;

@@ -35,6 +35,8 @@ static const struct cli_option meta_options[] = {
 static const struct cli_option verify_options[] = {
     {"--json", NULL, NULL, "the report as JSON, in the C2PA reference tool's shape", false},
     {"--trust", NULL, "PEM", "trust anchors (PEM certificates): Trusted instead of Valid", false},
+    {"--fetch", NULL, NULL, "fetch a remote manifest the file names (http/https) and validate it",
+     false},
     HELP_OPTION,
     {0}};
 static const struct cli_option keygen_options[] = {HELP_OPTION, {0}};

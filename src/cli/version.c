@@ -6,12 +6,12 @@
  * libcbor have no such call, so theirs are the build's.
  *
  * Must never: name a library the binary is not linked with as if it
- * were (libcurl and libpq are not: tearsheet fetches nothing over HTTP
- * and its inquiry store is SQLite; the line says so, so that a bug
- * report does not go looking), or start libvips to ask it.
+ * were (libpq is not: the inquiry store is SQLite; the line says so,
+ * so that a bug report does not go looking), or start libvips to ask it.
  */
 #include <brotli/decode.h>
 #include <cbor.h>
+#include <curl/curl.h>
 #include <expat.h>
 #include <jansson.h>
 #include <microhttpd.h>
@@ -56,11 +56,13 @@ int cli_print_version(FILE *f)
             "libcbor %d.%d.%d (built with)\n"
             "brotli %u.%u.%u\n"
             "zlib %s\n"
-            "not linked: libcurl, libpq\n",
+            "libcurl %s (verify --fetch)\n"
+            "not linked: libpq\n",
             OpenSSL_version(OPENSSL_VERSION), sqlite3_libversion(), MHD_get_version(),
             yaml_get_version_string(), TS_MD4C_VERSION, expat.major, expat.minor, expat.micro,
             jansson_version_str(),
             CBOR_MAJOR_VERSION, CBOR_MINOR_VERSION, CBOR_PATCH_VERSION, brotli >> 24,
-            (brotli >> 12) & 0xFFFu, brotli & 0xFFFu, zlibVersion());
+            (brotli >> 12) & 0xFFFu, brotli & 0xFFFu, zlibVersion(),
+            curl_version_info(CURLVERSION_NOW)->version);
     return rc;
 }

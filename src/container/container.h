@@ -187,6 +187,58 @@ enum status container_riff_next(struct cursor *c, struct container_riff_chunk *o
 /* ---- TIFF as a whole file ------------------------------------------ */
 bool container_is_tiff(struct span in);
 
+/* ---- GIF (gif.c) ---------------------------------------------------- */
+
+struct container_gif_block {
+    uint8_t kind;          /* 0x21 extension, 0x2C image */
+    uint8_t label;         /* of an extension (0xFF application, 0xF9, 0xFE, 0x01) */
+    struct span app_id;    /* application extension: identifier (8) + auth code (3) */
+    struct span sub_blocks; /* the data sub-blocks after the header, terminator included */
+    size_t offset, len;    /* the whole block, introducer to terminator */
+};
+bool container_is_gif(struct span in);
+/* Header, logical screen descriptor and global colour table; the
+ * cursor is left at the first block. */
+enum status container_gif_begin(struct span in, struct cursor *c, struct diag *d);
+/* Next extension or image block. ST_NOT_FOUND at the trailer or at the
+ * end of the input; ST_TRUNCATED / ST_MALFORMED (diag says where) for
+ * a block that does not fit or an unknown introducer, and the cursor
+ * stays where it was. */
+enum status container_gif_next(struct cursor *c, struct container_gif_block *out,
+                               struct diag *d);
+/* One data sub-block from a cursor over `sub_blocks`; false at the
+ * terminator or when the block does not fit. */
+bool container_gif_sub_block(struct cursor *c, struct span *out);
+
+/* ---- SVG (svg.c) ---------------------------------------------------- */
+
+/* True for XML text whose first 4 KiB hold an "<svg" tag. */
+bool container_is_svg(struct span in);
+struct container_svg {
+    /* The text content of /svg/metadata/c2pa:manifest (the last text of
+     * such an element, as c2pa-rs reads it) and its offset; empty when
+     * none. */
+    struct container_block manifest;
+    /* Where c2pa-rs places the store: just past the last start tag of
+     * the root, of a metadata child of it, or of a c2pa:manifest in
+     * one (svg_io.rs detect_manifest_location's insertion point). */
+    size_t location;
+    /* Offsets just past the root's start tag and the last metadata
+     * child's start tag (where a writer puts the manifest); 0 when
+     * there is none or the element is empty. */
+    size_t root_content, last_metadata;
+};
+/* Walks the document to the end of its root element. ST_MALFORMED /
+ * ST_LIMIT (diag says where) for a root that is not svg, a stray end
+ * tag or nesting past TS_LIMIT_XMP_DEPTH. */
+enum status container_svg_walk(struct span in, struct container_svg *out, struct diag *d);
+
+/* ---- JPEG XL (ISO/IEC 18181-2 container of ISO-BMFF boxes) ---------- */
+
+/* True for the 12-byte JXL signature box; *naked set for a bare
+ * codestream (FF 0A), which cannot carry metadata boxes. */
+bool container_is_jxl(struct span in, bool *naked);
+
 /* ---- ISO-BMFF (HEIF / HEIC / AVIF) --------------------------------- */
 
 /* Items of one kind (Exif, XMP) kept per file; a photo has one each. */

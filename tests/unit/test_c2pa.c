@@ -287,16 +287,152 @@ static void store_found_in_png_and_webp(void **state)
     assert_string_equal(fmt, "image/webp");
     assert_memory_equal(got, store.data, store.len);
     free(got);
-    /* a GIF is refused as a format we do not read */
-    const uint8_t gif[] = "GIF89a\1\0\1\0";
+    /* a BMP is refused as a format we do not read */
+    const uint8_t bmp[] = "BM\0\0\0\0\0\0\0\0";
     assert_int_equal(
-        c2pa_store_find(span_make(gif, sizeof gif), "x.gif", &got, &got_len, &fmt, &xs, &xl, &d),
+        c2pa_store_find(span_make(bmp, sizeof bmp), "x.bmp", &got, &got_len, &fmt, &xs, &xl, &d),
         ST_UNSUPPORTED);
     buf_free(&store);
     buf_free(&png);
     buf_free(&webp);
 }
 
+/* The store as c2pa-rs writes it in TIFF (tag 0xCD41, UNDEFINED, in
+ * IFD0), GIF (C2PA_GIF application extension, sub-blocks of at most
+ * 255 bytes), SVG (base64 in /svg/metadata/c2pa:manifest) and JPEG XL
+ * (a top-level jumb box): found, same bytes, and the exclusion is
+ * exactly the bytes locate.c says it is. */
+static void store_found_in_tiff_gif_svg_jxl(void **state)
+{
+    (void)state;
+    struct buf store, big, f;
+    uint8_t *got = NULL;
+    size_t got_len = 0, xs = 0, xl = 0;
+    const char *fmt = NULL;
+    struct diag d;
+    diag_clear(&d);
+    make_store(&store);
+    /* a 600-byte store: three GIF sub-blocks */
+    buf_init(&big, 1 << 16);
+    buf_append(&big, store.data, store.len);
+    while (big.len < 600)
+        buf_putc(&big, 'x');
+
+    /* TIFF, big-endian: header, IFD0 with one entry, the value after it */
+    buf_init(&f, 1 << 16);
+    buf_append(&f, "MM\0\x2a\0\0\0\x08", 8);
+    buf_append(&f, "\0\x01\xCD\x41\0\x07", 6);
+    put_u32(&f, (uint32_t)store.len);
+    put_u32(&f, 8 + 2 + 12 + 4);
+    put_u32(&f, 0);
+    buf_append(&f, store.data, store.len);
+    assert_int_equal(c2pa_store_find(span_make((uint8_t *)f.data, f.len), "x.tif", &got, &got_len,
+                                     &fmt, &xs, &xl, &d),
+                     ST_OK);
+    assert_string_equal(fmt, "image/tiff");
+    assert_int_equal(got_len, store.len);
+    assert_memory_equal(got, store.data, store.len);
+    assert_int_equal(xs, 26);
+    assert_int_equal(xl, store.len);
+    free(got);
+    /* the tag with another type is refused, as c2pa-rs does */
+    f.data[15] = 1;
+    assert_int_equal(c2pa_store_find(span_make((uint8_t *)f.data, f.len), "x.tif", &got, &got_len,
+                                     &fmt, &xs, &xl, &d),
+                     ST_MALFORMED);
+    buf_free(&f);
+
+    /* GIF: header, screen descriptor with a 2-colour table, the
+     * extension, an image, the trailer */
+    buf_init(&f, 1 << 16);
+    buf_append(&f, "GIF89a\1\0\1\0\x80\0\0", 13);
+    buf_append(&f, "\0\0\0\xff\xff\xff", 6);
+    size_t ext_at = f.len;
+    buf_append(&f,
+               "\x21\xff\x0b"
+               "C2PA_GIF\x01\0\0",
+               14);
+    for (size_t at = 0; at < big.len; at += 255) {
+        size_t n = big.len - at < 255 ? big.len - at : 255;
+        buf_putc(&f, (char)n);
+        buf_append(&f, big.data + at, n);
+    }
+    buf_putc(&f, 0);
+    size_t ext_len = f.len - ext_at;
+    buf_append(&f, "\x2c\0\0\0\0\1\0\1\0\0\x02\x02\x44\x01\0\x3b", 16);
+    assert_int_equal(c2pa_store_find(span_make((uint8_t *)f.data, f.len), "x.gif", &got, &got_len,
+                                     &fmt, &xs, &xl, &d),
+                     ST_OK);
+    assert_string_equal(fmt, "image/gif");
+    assert_int_equal(got_len, big.len);
+    assert_memory_equal(got, big.data, big.len);
+    assert_int_equal(xs, ext_at);
+    assert_int_equal(xl, ext_len);
+    free(got);
+    /* a sub-block that runs past the end is an error, not a shorter store */
+    f.len = ext_at + 100;
+    assert_int_equal(c2pa_store_find(span_make((uint8_t *)f.data, f.len), "x.gif", &got, &got_len,
+                                     &fmt, &xs, &xl, &d),
+                     ST_TRUNCATED);
+    buf_free(&f);
+
+    /* SVG: a comment with a decoy, an attribute with '>' in quotes */
+    char *b64 = malloc(base64_encoded_len(store.len) + 1);
+    base64_encode((const uint8_t *)store.data, store.len, b64);
+    b64[base64_encoded_len(store.len)] = 0;
+    buf_init(&f, 1 << 16);
+    buf_puts(&f, "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" a=\"x>y\">"
+                 "<!-- <metadata><c2pa:manifest>QUJD</c2pa:manifest></metadata> -->"
+                 "<metadata><c2pa:manifest xmlns:c2pa=\"http://c2pa.org/manifest\">");
+    size_t text_at = f.len;
+    buf_puts(&f, b64);
+    buf_puts(&f, "</c2pa:manifest></metadata><rect width=\"1\"/></svg>");
+    assert_int_equal(c2pa_store_find(span_make((uint8_t *)f.data, f.len), "x.svg", &got, &got_len,
+                                     &fmt, &xs, &xl, &d),
+                     ST_OK);
+    assert_string_equal(fmt, "image/svg+xml");
+    assert_int_equal(got_len, store.len);
+    assert_memory_equal(got, store.data, store.len);
+    assert_int_equal(xs, text_at);
+    assert_int_equal(xl, strlen(b64));
+    free(got);
+    buf_free(&f);
+    /* a manifest outside /svg/metadata is not the store */
+    buf_init(&f, 1 << 16);
+    buf_puts(&f, "<svg><g><c2pa:manifest>QUJD</c2pa:manifest></g></svg>");
+    assert_int_equal(c2pa_store_find(span_make((uint8_t *)f.data, f.len), "x.svg", &got, &got_len,
+                                     &fmt, &xs, &xl, &d),
+                     ST_NOT_FOUND);
+    buf_free(&f);
+    free(b64);
+
+    /* JPEG XL container: signature box, ftyp, the store, a codestream */
+    buf_init(&f, 1 << 16);
+    buf_append(&f, "\0\0\0\x0cJXL \x0d\x0a\x87\x0a", 12);
+    buf_append(&f,
+               "\0\0\0\x14"
+               "ftypjxl \0\0\0\0jxl ",
+               20);
+    size_t box_at = f.len;
+    buf_append(&f, store.data, store.len);
+    buf_append(&f, "\0\0\0\x0cjxlc\xff\x0a\0\0", 12);
+    assert_int_equal(c2pa_store_find(span_make((uint8_t *)f.data, f.len), "x.jxl", &got, &got_len,
+                                     &fmt, &xs, &xl, &d),
+                     ST_OK);
+    assert_string_equal(fmt, "image/jxl");
+    assert_memory_equal(got, store.data, store.len);
+    assert_int_equal(xs, box_at);
+    assert_int_equal(xl, store.len);
+    free(got);
+    /* two C2PA stores: c2pa-rs's TooManyManifestStores */
+    buf_append(&f, store.data, store.len);
+    assert_int_equal(c2pa_store_find(span_make((uint8_t *)f.data, f.len), "x.jxl", &got, &got_len,
+                                     &fmt, &xs, &xl, &d),
+                     ST_MALFORMED);
+    buf_free(&f);
+    buf_free(&big);
+    buf_free(&store);
+}
 
 static bool has_failure(const struct c2pa_report *r, const char *code)
 {
@@ -304,6 +440,50 @@ static bool has_failure(const struct c2pa_report *r, const char *code)
         if (strcmp(r->active.failure.items[i].code, code) == 0)
             return true;
     return false;
+}
+
+/* c2pa-rs 0.92 store.rs ingredient_checks and validation_results.rs
+ * from_store, checked against the reference on these very bytes: in
+ * CACA.jpg the v3 ingredient's manifest validates (one delta:
+ * ingredient.manifest.validated, the statuses the ingredient recorded
+ * left out); renamed, so that the ingredient's reference does not
+ * resolve, it is ingredient.manifest.missing (its url: the label) in
+ * the ingredient's delta, and that failure makes the asset Invalid. */
+static void corpus_ingredient_deltas_as_the_reference(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    uint8_t *data = read_corpus("CACA.jpg", &len);
+    if (!data)
+        skip();
+    struct c2pa_report r;
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(c2pa_verify(span_make(data, len), "CACA.jpg", NULL, &r, &d), ST_OK);
+    assert_int_equal(r.state, C2PA_STATE_VALID);
+    assert_int_equal(r.n_deltas, 1);
+    assert_int_equal(r.deltas[0].results.success.n, 1);
+    assert_string_equal(r.deltas[0].results.success.items[0].code, "ingredient.manifest.validated");
+    assert_int_equal(r.deltas[0].results.failure.n, 0);
+    c2pa_report_free(&r);
+    /* the ingredient manifest's jumd label: toggles byte, then the label */
+    static const char needle[] = "\x03urn:c2pa:5259041e";
+    uint8_t *at = NULL;
+    for (size_t i = 0; i + sizeof needle - 1 <= len && !at; i++)
+        if (memcmp(data + i, needle, sizeof needle - 1) == 0)
+            at = data + i;
+    assert_non_null(at);
+    at[sizeof needle - 2] = 'f';
+    assert_int_equal(c2pa_verify(span_make(data, len), "CACA.jpg", NULL, &r, &d), ST_OK);
+    assert_int_equal(r.state, C2PA_STATE_INVALID);
+    assert_int_equal(r.n_deltas, 1);
+    assert_int_equal(r.deltas[0].results.failure.n, 1);
+    assert_string_equal(r.deltas[0].results.failure.items[0].code, "ingredient.manifest.missing");
+    assert_string_equal(r.deltas[0].results.failure.items[0].url,
+                        "urn:c2pa:5259041e-8171-49c9-acc2-915f1a48e3a5:contentauth");
+    assert_false(has_failure(&r, "ingredient.manifest.missing")); /* not the active manifest's */
+    c2pa_report_free(&r);
+    free(data);
 }
 
 static void corpus_photo_valid_then_tampered(void **state)
@@ -570,10 +750,11 @@ static void tst_check(X509 *tsa, EVP_PKEY *key, X509 *extra, const char *signed_
 {
     unsigned char *tok = NULL;
     size_t n = make_token(tsa, key, extra, signed_data, gen, &tok);
-    assert_int_equal(tst_token_verify(span_make(tok, n),
-                                      span_make((const uint8_t *)checked_data, strlen(checked_data)),
-                                      anchors, legacy, r),
-                     ST_OK);
+    assert_int_equal(
+        tst_token_verify(span_make(tok, n),
+                         span_make((const uint8_t *)checked_data, strlen(checked_data)), anchors,
+                         legacy, r),
+        ST_OK);
     OPENSSL_free(tok);
 }
 
@@ -797,7 +978,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(cbor_limits),
         cmocka_unit_test(cose_refuses_wrong_alg_and_cut_certificate),
         cmocka_unit_test(store_found_in_png_and_webp),
+        cmocka_unit_test(store_found_in_tiff_gif_svg_jxl),
         cmocka_unit_test(corpus_photo_valid_then_tampered),
+        cmocka_unit_test(corpus_ingredient_deltas_as_the_reference),
         cmocka_unit_test(corpus_trusted_with_anchors),
         cmocka_unit_test(corpus_foreign_segment_inside_store_is_caught),
         cmocka_unit_test(claim_depth_bomb_is_invalid),
