@@ -59,8 +59,7 @@ int cli_print_version(FILE *f)
             "not linked: libcurl, libpq\n",
             OpenSSL_version(OPENSSL_VERSION), sqlite3_libversion(), MHD_get_version(),
             yaml_get_version_string(), TS_MD4C_VERSION, expat.major, expat.minor, expat.micro,
-            jansson_version_str(),
-            CBOR_MAJOR_VERSION, CBOR_MINOR_VERSION, CBOR_PATCH_VERSION, brotli >> 24,
-            (brotli >> 12) & 0xFFFu, brotli & 0xFFFu, zlibVersion());
+            jansson_version_str(), CBOR_MAJOR_VERSION, CBOR_MINOR_VERSION, CBOR_PATCH_VERSION,
+            brotli >> 24, (brotli >> 12) & 0xFFFu, brotli & 0xFFFu, zlibVersion());
     return rc;
 }
