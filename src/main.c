@@ -604,9 +604,12 @@ static int cmd_help(int argc, char **argv)
         cli_print_usage(stdout);
         return 0;
     }
-    const struct cli_command *c = argc == 1 ? cli_command_find(argv[0]) : NULL;
-    if (!c) {
-        fprintf(stderr, "tearsheet help: no command '%s'\n\n", argv[0]);
+    const struct cli_command *c = cli_command_find(argv[0]);
+    if (!c || argc > 1) {
+        if (c)
+            fprintf(stderr, "tearsheet help: one COMMAND at a time\n\n");
+        else
+            fprintf(stderr, "tearsheet help: no command '%s'\n\n", argv[0]);
         cli_print_usage(stderr);
         return EXIT_USAGE;
     }

@@ -27,14 +27,15 @@ struct cli_option {
 
 struct cli_command {
     const char *name;
-    const char *operands; /* "[SITE]", "FILE..." */
-    const char *summary;  /* one line for the list of commands */
-    const char *about;    /* the help's paragraph (may hold newlines) */
-    const struct cli_option *options; /* ends with an entry whose flag is NULL */
-    const char *example;  /* a command line or two, newline-separated */
-    const char *exit_ok;  /* what 0 means for this command */
-    const char *exit_problems; /* what 1 means, or NULL when it never exits 1 */
-    const char *exit_usage;    /* what 2 means */
+    const char *operands;             /* "[SITE]", "FILE..." */
+    const char *summary;              /* one line for the list of commands */
+    const char *about;                /* the help's paragraph (may hold newlines) */
+    const struct cli_option *options; /* ends with an entry whose flag is NULL;
+                                       * -h/--help is not listed, every command takes it */
+    const char *example;              /* a command line or two, newline-separated */
+    const char *exit_ok;              /* what 0 means for this command */
+    const char *exit_problems;        /* what 1 means, or NULL when it never exits 1 */
+    const char *exit_usage;           /* what 2 means */
 };
 
 /* NULL when there is no such command. */

@@ -13,41 +13,41 @@
 
 #include "cli/cli.h"
 
-#define HELP_OPTION {"-h", "--help", NULL, "print this help and exit", false}
-#define SITE_OPTIONS                                                                              \
-    {"-o", "--output", "DIR", "write the site into DIR (default SITE/public)", false},           \
-        {"--jobs", NULL, "N", "photos processed at once, 1 to 64 (default: one per core)", false}, \
-        {"--stats", NULL, NULL, "print photos read, time per phase and peak memory", false}
+/* Every command also takes -h/--help; cli_print_help adds its line. */
+static const struct cli_option help_option = {"-h", "--help", NULL, "print this help and exit",
+                                              false};
 
-static const struct cli_option new_options[] = {HELP_OPTION, {0}};
-static const struct cli_option build_options[] = {SITE_OPTIONS, HELP_OPTION, {0}};
+/* One option per line reads better than clang-format's layout of it. */
+/* clang-format off */
+#define SITE_OPTIONS                                                                          \
+    {"-o", "--output", "DIR", "write the site into DIR (default SITE/public)", false},        \
+    {"--jobs", NULL, "N", "photos processed at once, 1 to 64 (default: one per core)", false}, \
+    {"--stats", NULL, NULL, "print photos read, time per phase and peak memory", false}
+/* clang-format on */
+
+static const struct cli_option no_options[] = {{0}};
+static const struct cli_option build_options[] = {SITE_OPTIONS, {0}};
 static const struct cli_option serve_options[] = {
     {"--listen", NULL, "HOST:PORT", "address to serve on (default 127.0.0.1:8080)", false},
     SITE_OPTIONS,
-    HELP_OPTION,
     {0}};
 static const struct cli_option meta_options[] = {
     {"--json", NULL, NULL, "one JSON object per file (an array for several)", false},
     {"--iim-charset", NULL, "NAME",
      "charset of IPTC IIM text that declares none (default: CP949 or CP1252 by the bytes)", false},
-    HELP_OPTION,
     {0}};
 static const struct cli_option verify_options[] = {
     {"--json", NULL, NULL, "the report as JSON, in the C2PA reference tool's shape", false},
     {"--trust", NULL, "PEM", "trust anchors (PEM certificates): Trusted instead of Valid", false},
     {"--fetch", NULL, NULL, "fetch a remote manifest the file names (http/https) and validate it",
      false},
-    HELP_OPTION,
     {0}};
-static const struct cli_option keygen_options[] = {HELP_OPTION, {0}};
 static const struct cli_option inquiries_options[] = {
     {"--site", NULL, "DIR", "the site whose inquiries these are (default .)", false},
     {"--csv", NULL, NULL, "with export: every inquiry as CSV on standard output", true},
-    HELP_OPTION,
     {0}};
 static const struct cli_option passwd_options[] = {
-    {"--site", NULL, "DIR", "the site whose owner this is (default .)", false}, HELP_OPTION, {0}};
-static const struct cli_option lint_options[] = {HELP_OPTION, {0}};
+    {"--site", NULL, "DIR", "the site whose owner this is (default .)", false}, {0}};
 
 /* In DESIGN.md's order: making a site, then checking photos, then the
  * inquiry server's owner. */
@@ -55,7 +55,7 @@ static const struct cli_command commands[] = {
     {"new", "SITE", "scaffold a site with one example story",
      "Make the folder SITE with a site.yaml, one example story and the about and\n"
      "licensing pages. SITE must not already hold a site.yaml.",
-     new_options, "tearsheet new mysite", "the site was made", "a file could not be written",
+     no_options, "tearsheet new mysite", "the site was made", "a file could not be written",
      "no SITE, or SITE already holds a site"},
     {"build", "[SITE]", "build SITE (default .) into SITE/public",
      "Build the site in SITE (default: the current folder) into SITE/public:\n"
@@ -90,7 +90,7 @@ static const struct cli_command commands[] = {
      "Write an untrusted demo C2PA signing key, its certificate chain and the\n"
      "chain's trust anchor into DIR, for signing_key: in site.yaml. An existing\n"
      "key is never replaced.",
-     keygen_options, "tearsheet keygen mysite/.tearsheet/keys",
+     no_options, "tearsheet keygen mysite/.tearsheet/keys",
      "the key and certificates were written", "a file could not be written",
      "no DIR, or DIR already holds a signing key"},
     {"inquiries", "[list | show N | export --csv | mark N STATUS | backup FILE]",
@@ -110,7 +110,7 @@ static const struct cli_command commands[] = {
      "Check the site's stories and original photos before publishing: GPS,\n"
      "missing or placeholder alt text and captions, embargo instructions,\n"
      "missing rights. One line per finding: FILE: FIELD: error|warning: why.",
-     lint_options, "tearsheet lint mysite", "no errors (warnings may have been printed)",
+     no_options, "tearsheet lint mysite", "no errors (warnings may have been printed)",
      "at least one error, or a story that cannot be read",
      "an unknown option, more than one SITE, a missing site folder, an error in site.yaml"},
 };
@@ -160,7 +160,7 @@ void cli_print_synopsis(const struct cli_command *c, FILE *f)
 {
     fprintf(f, "usage: tearsheet %s%s%s", c->name, c->operands[0] ? " " : "", c->operands);
     for (const struct cli_option *o = c->options; o->flag; o++)
-        if (!o->in_operands && strcmp(o->flag, "-h") != 0)
+        if (!o->in_operands)
             fprintf(f, " [%s%s%s]", o->flag, o->arg ? " " : "", o->arg ? o->arg : "");
     fputc('\n', f);
 }
@@ -169,15 +169,19 @@ void cli_print_help(const struct cli_command *c, FILE *f)
 {
     cli_print_synopsis(c, f);
     fprintf(f, "\n%s\n\nOptions:\n", c->about);
-    size_t width = 0;
     char words[96];
+    option_words(&help_option, words, sizeof words);
+    size_t width = strlen(words);
     for (const struct cli_option *o = c->options; o->flag; o++) {
         option_words(o, words, sizeof words);
         width = strlen(words) > width ? strlen(words) : width;
     }
-    for (const struct cli_option *o = c->options; o->flag; o++) {
-        option_words(o, words, sizeof words);
-        fprintf(f, "  %-*s  %s\n", (int)width, words, o->help);
+    for (const struct cli_option *o = c->options;; o++) {
+        const struct cli_option *line = o->flag ? o : &help_option; /* last */
+        option_words(line, words, sizeof words);
+        fprintf(f, "  %-*s  %s\n", (int)width, words, line->help);
+        if (!o->flag)
+            break;
     }
     fputs("\nExample:\n", f);
     print_indented(c->example, f);
@@ -195,8 +199,8 @@ bool cli_wants_help(const struct cli_command *c, int argc, char **argv)
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
             return true;
         for (const struct cli_option *o = c->options; o->flag; o++)
-            if (o->arg && (strcmp(argv[i], o->flag) == 0 ||
-                           (o->alias && strcmp(argv[i], o->alias) == 0))) {
+            if (o->arg &&
+                (strcmp(argv[i], o->flag) == 0 || (o->alias && strcmp(argv[i], o->alias) == 0))) {
                 i++; /* its value, even if it reads "--help" */
                 break;
             }

@@ -92,9 +92,9 @@ static void open_module(void)
     void *h = dlopen(lazy.path, RTLD_NOW | RTLD_LOCAL);
     if (!h) {
         const char *why = dlerror();
-        lazy.failure_status = diag_set(d, ST_INTERNAL, "libvips", DIAG_NO_OFFSET,
-                                       "cannot load %s: %s", lazy.path,
-                                       why ? why : "unknown error");
+        lazy.failure_status =
+            diag_set(d, ST_INTERNAL, "libvips", DIAG_NO_OFFSET, "cannot load %s: %s", lazy.path,
+                     why ? why : "unknown error");
         return;
     }
     const struct image_module *(*get)(void) = NULL;
@@ -102,9 +102,9 @@ static void open_module(void)
     *(void **)&get = dlsym(h, IMAGE_MODULE_SYMBOL);
     const struct image_module *m = get ? get() : NULL;
     if (!m || !m->version || strcmp(m->version, TS_VERSION) != 0) {
-        lazy.failure_status = diag_set(d, ST_INTERNAL, "libvips", DIAG_NO_OFFSET,
-                                       "%s is not the image module of tearsheet %s", lazy.path,
-                                       TS_VERSION);
+        lazy.failure_status =
+            diag_set(d, ST_INTERNAL, "libvips", DIAG_NO_OFFSET,
+                     "%s is not the image module of tearsheet %s", lazy.path, TS_VERSION);
         return; /* left loaded: unloading a half-known library is no safer */
     }
     lazy.opened = m;

@@ -9,7 +9,7 @@
 # usage: completion.sh TEARSHEET SOURCE_DIR
 set -u
 export LC_ALL=C # one sort order for expected and given candidates
-ts=$1 src=$2
+ts=$1 src=$(cd "$2" && pwd)
 . "$src/tests/cli/lib.sh"
 tmp=$(mktemp -d /tmp/ts-completion-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT

@@ -4,7 +4,7 @@
 # folder is 2). Each command also answers --help and an unknown option.
 # usage: exit_codes.sh TEARSHEET
 set -u
-ts=$1
+ts=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") # absolute: the test works in a temporary folder
 . "$(dirname "$0")/lib.sh"
 need vips
 need python3
@@ -36,6 +36,7 @@ code 0 "--help" --help
 code 0 "-h" -h
 code 0 "help" help
 code 2 "help for an unknown command" help frobnicate
+code 2 "help for two commands" help build lint
 code 0 "--version" --version
 commands=$("$ts" help | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p')
 for cmd in $commands; do

@@ -7,7 +7,7 @@
 # (LD_DEBUG lists every library the process loads).
 # usage: install.sh BUILD_DIR SOURCE_DIR STANDIN
 set -u
-build=$(cd "$1" && pwd) src=$2 standin=$3
+build=$(cd "$1" && pwd) src=$(cd "$2" && pwd) standin=$3
 . "$src/tests/cli/lib.sh"
 need cmake
 tmp=$(mktemp -d /tmp/ts-install-XXXXXX)
