@@ -7,7 +7,8 @@
  * index a buffer except through a length it was given.
  *
  * Naming: the pieces of base keep short prefixes of their own
- * (status_, diag_, span_, cursor_, buf_, size_, file_, log_, utf8_, str_).
+ * (status_, diag_, span_, cursor_, buf_, size_, file_, log_, utf8_, str_,
+ * entity_).
  */
 #ifndef TS_BASE_H
 #define TS_BASE_H
@@ -166,6 +167,19 @@ bool utf8_valid(const uint8_t *p, size_t n);
 /* Length of the longest prefix of at most `max` bytes that does not
  * split a code point (input assumed valid UTF-8). */
 size_t utf8_clip(const uint8_t *p, size_t n, size_t max);
+
+/* Appends code point `cp` as UTF-8; U+FFFD for what HTML5 does not
+ * allow (NUL, surrogates, beyond U+10FFFF). (entity.c) */
+enum status utf8_put(struct buf *out, uint32_t cp);
+
+/* ---- character references (entity.c) ------------------------------ */
+
+/* The code point of one reference exactly as md4c reports it ("&name;",
+ * "&#123;", "&#x1F;"; numbers past U+10FFFF give U+FFFD). False for a
+ * name it does not know: the one table of the program. */
+bool entity_codepoint(const char *e, size_t n, uint32_t *cp);
+/* Appends the reference decoded, or as written when it is unknown. */
+enum status entity_put(struct buf *out, const char *e, size_t n);
 
 /* ---- files ------------------------------------------------------- */
 

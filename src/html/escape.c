@@ -49,34 +49,6 @@ bool html_utf8_next(struct cursor *c, struct span *seq, bool *valid)
     return true;
 }
 
-enum status html_put_codepoint(struct buf *out, uint32_t cp)
-{
-    uint8_t u[4];
-    size_t n;
-    if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-        return buf_puts(out, HTML_REPLACEMENT);
-    if (cp < 0x80) {
-        u[0] = (uint8_t)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (uint8_t)(0xC0 | (cp >> 6));
-        u[1] = (uint8_t)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (uint8_t)(0xE0 | (cp >> 12));
-        u[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (uint8_t)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (uint8_t)(0xF0 | (cp >> 18));
-        u[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-        u[3] = (uint8_t)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    return buf_append(out, u, n);
-}
-
 /* Text and attribute values share one escape set: with both quote
  * characters escaped the result is safe between tags and inside a
  * single- or double-quoted attribute alike. NUL is replaced because the
