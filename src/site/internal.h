@@ -35,6 +35,7 @@ struct site_photo {
     char *id;        /* unique within the story: slug of the file stem */
     unsigned line;   /* first reference in story.md */
     const struct story *story;
+    size_t story_no; /* its story's index in site_build.stories */
     /* results, written by one worker */
     enum status status;
     struct diag diag;
@@ -81,6 +82,9 @@ struct site_build {
     size_t n_stories;
     struct site_photo *photos;
     size_t n_photos;
+    /* the plan holds each story's photos together, in story order:
+     * story i's are photos[story_first[i] .. story_first[i + 1]) */
+    size_t *story_first;
     struct site_theme theme;
     /* stat index of the last build ("photos" object), read-only during jobs */
     json_t *stat_index;
@@ -120,7 +124,9 @@ enum status site_render(struct site_build *b, const struct html_template *t, jso
 
 /* photos.c */
 enum status site_photos_run(struct site_build *b, struct diag *d);
-const struct site_photo *site_photo_find(const struct site_build *b, const char *slug,
+/* The photo `file` of story number `story` (SIZE_MAX: a page of pages/,
+ * which has none), or NULL; looks at that story's photos only. */
+const struct site_photo *site_photo_find(const struct site_build *b, size_t story,
                                          const char *file);
 
 /* credentials.c */
@@ -162,8 +168,83 @@ void site_manifest_finish(struct site_build *b);
  * old enough (docs/performance.md "Incremental builds"). */
 void site_cache_gc(struct site_build *b);
 
-/* pages.c */
+/* manifest.c: removes derivatives of photos that are gone or changed
+ * and old stylesheets and scripts (only names we make); linear in the
+ * files of the output. */
+void site_prune_outputs(struct site_build *b);
+
+/* fingerprint.c: what each page is made from (see the file's comment).
+ * `g` is site_fp_site's: every page depends on it. */
+void site_fp_site(const struct site_build *b, json_t *nav, char out[65]);
+void site_fp_story(const struct site_build *b, const char *g, size_t story, char out[65]);
+void site_fp_form(const struct site_build *b, const char *g, const struct site_photo *p,
+                  char out[65]);
+void site_fp_page(const char *rel, const char *g, const char *extra, char out[65]);
+
+/* pages.c: every page, in order */
 enum status site_pages_write(struct site_build *b, struct diag *d);
+
+/* layout.c: the layout around a page's content, and context helpers.
+ * An absent or blank value sets nothing (site_set_or_null: null, so a
+ * list item does not take its parent's value in Mustache). */
+void site_set_str(json_t *o, const char *key, const char *value);
+void site_set_url(json_t *o, const char *key, const char *value);
+void site_set_or_null(json_t *o, const char *key, const char *value);
+const char *site_pick_str(const char *a, const char *b); /* a unless blank */
+enum status site_write_page(struct site_build *b, const char *rel_path, const char *root,
+                            const char *title, const char *lang, const char *description,
+                            const char *content, const char *jsonld, json_t *pages,
+                            struct diag *d);
+char *site_jsonld_text(json_t *doc); /* JSON for a <script>, escaped; malloc'd */
+
+/* figure.c: a photo as a <figure> (md4c's image callback of
+ * html_markdown), and what the other pages say of a photo */
+struct site_figure_ctx {
+    struct site_build *b;
+    const struct story *story;
+    size_t story_no;    /* the story's index, SIZE_MAX for pages/ */
+    const char *root;   /* from the page to the site root: "../" */
+    const char *prefix; /* from the page to the story folder: "" or "<slug>/" */
+    const char *lang;
+    unsigned figures;   /* figures written so far on this page */
+    bool captions;
+};
+enum status site_figure(void *ud, const char *src, const char *alt, const char *title,
+                        bool inline_image, struct buf *out);
+const char *site_photo_creator(const struct photo_meta *m);
+const char *site_photo_headline(const struct site_photo *p);
+const char *site_photo_alt(const struct site_photo *p, const char *md_alt, const char *lang);
+const struct image_output *site_output_largest(const struct site_photo *p);
+const struct image_output *site_output_thumbnail(const struct site_photo *p);
+const char *site_base_name(const char *path);
+
+/* jsonld.c: schema.org ImageObject of a photo (NULL without a
+ * derivative), and those of every built photo of story number `story` */
+json_t *site_image_object(const struct site_build *b, const struct site_photo *p);
+json_t *site_story_images(const struct site_build *b, size_t story);
+
+/* A story and its index in site_build.stories, for sorted lists. */
+struct site_story_ref {
+    const struct story *s;
+    size_t no;
+};
+
+/* page_*.c, sitemap.c, api_photos.c: one file per page type. `pages`
+ * is the navigation (pages/ titles). */
+enum status site_render_story(struct site_build *b, size_t story, json_t *pages, struct diag *d);
+enum status site_render_home(struct site_build *b, json_t *pages, struct diag *d);
+void site_form_fields(const struct site_build *b, json_t *ctx, const char *root,
+                      const char *photo_id, const char *email);
+enum status site_render_license_form(struct site_build *b, const struct site_photo *p,
+                                     json_t *pages, struct diag *d);
+enum status site_render_thanks(struct site_build *b, json_t *pages, struct diag *d);
+/* pages/NAME.md: with write false, lists their titles in `nav_list`;
+ * with write true, renders each (failures reported and counted). */
+void site_render_text_pages(struct site_build *b, json_t *nav_list, bool write);
+enum status site_render_404(struct site_build *b, json_t *pages, struct diag *d);
+enum status site_render_credentials(struct site_build *b, json_t *pages, struct diag *d);
+enum status site_write_sitemap(struct site_build *b, json_t *pages, struct diag *d);
+enum status site_write_photos_json(struct site_build *b, struct diag *d);
 
 /* util.c */
 void site_slugify(const char *in, char *out, size_t outlen);
@@ -177,6 +258,17 @@ enum status site_write_if_changed(const char *path, const void *data, size_t len
 bool site_url_is_safe(const char *url);
 /* The absolute address of a photo's licence-inquiry form,
  * <base_url>license/<slug>/<id>/; false when it does not fit. */
+/* A set of names (borrowed pointers) with lookups in constant time:
+ * sized for `expected` names up front; names past that are not added
+ * (callers count first). */
+struct site_name_set {
+    const char **slots;
+    size_t cap, count;
+};
+bool site_name_set_init(struct site_name_set *set, size_t expected);
+void site_name_set_add(struct site_name_set *set, const char *name);
+bool site_name_set_has(const struct site_name_set *set, const char *name);
+void site_name_set_free(struct site_name_set *set);
 bool site_form_url(const struct site_build *b, const struct site_photo *p, char *out,
                    size_t outlen);
 

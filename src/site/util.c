@@ -1,6 +1,6 @@
 /*
  * util.c — small helpers of the site module: slugs for file names and
- * anchors, SHA-256 keys, human dates, write-if-changed.
+ * anchors, SHA-256 keys, human dates, write-if-changed, a set of names.
  * Must never: produce a slug with anything but [a-z0-9-].
  */
 #include <stdio.h>
@@ -116,4 +116,57 @@ bool site_form_url(const struct site_build *b, const struct site_photo *p, char 
     const char *base = b->cfg->base_url ? b->cfg->base_url : "/";
     int n = snprintf(out, outlen, "%slicense/%s/%s/", base, p->story_slug, p->id);
     return n > 0 && (size_t)n < outlen;
+}
+
+/* FNV-1a: names are short and ours, so a simple hash spreads them well. */
+static uint64_t name_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 1099511628211u;
+    return h;
+}
+
+bool site_name_set_init(struct site_name_set *set, size_t expected)
+{
+    size_t cap = 16;
+    while (cap < expected * 2 + 1 && cap < (SIZE_MAX / sizeof *set->slots) / 4)
+        cap *= 2;
+    set->slots = calloc(cap, sizeof *set->slots);
+    set->cap = set->slots ? cap : 0;
+    set->count = 0;
+    return set->slots != NULL;
+}
+
+void site_name_set_add(struct site_name_set *set, const char *name)
+{
+    /* kept at most half full, so a probe always ends at an empty slot */
+    if (!set->cap || (set->count + 1) * 2 > set->cap)
+        return;
+    size_t i = (size_t)name_hash(name) & (set->cap - 1);
+    while (set->slots[i]) {
+        if (strcmp(set->slots[i], name) == 0)
+            return;
+        i = (i + 1) & (set->cap - 1);
+    }
+    set->slots[i] = name;
+    set->count++;
+}
+
+bool site_name_set_has(const struct site_name_set *set, const char *name)
+{
+    if (!set->cap)
+        return false;
+    for (size_t i = (size_t)name_hash(name) & (set->cap - 1); set->slots[i];
+         i = (i + 1) & (set->cap - 1))
+        if (strcmp(set->slots[i], name) == 0)
+            return true;
+    return false;
+}
+
+void site_name_set_free(struct site_name_set *set)
+{
+    free(set->slots);
+    set->slots = NULL;
+    set->cap = set->count = 0;
 }
