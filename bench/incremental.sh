@@ -245,11 +245,19 @@ fi
 last=$(ls "$tmp/site/stories" | tail -1)
 lpub=$tmp/site/public/$last
 echo "not ours" >"$lpub/notes.txt" # a file we did not write: it must stay
+# Pages without a photo of their own (404, licensing/thanks) show the
+# newest story's cover as their sharing card: when that story goes, they
+# are rendered again with the next one's.
+expect=1 why="the index"
+if [ "$(sed -n 's/^date: //p' "$tmp/site/stories/$last/story.md")" = \
+     "$(sed -n 's/^date: //p' "$tmp/site/stories"/*/story.md | sort | tail -1)" ]; then
+  expect=3 why="the index, 404 and licensing/thanks: their card was its cover"
+fi
 rm -r "$tmp/site/stories/$last"
 build "$tmp/site" delete-story
 row "one story deleted ($removed files removed)" "$secs" "< 0.5 s" 0.5 "$cpu"
 [ "$read" = 0 ] || fail "deleting a story read $read photos (expected 0)"
-[ "$rendered" = 1 ] || fail "deleting a story rendered $rendered pages (expected 1, the index)"
+[ "$rendered" = "$expect" ] || fail "deleting a story rendered $rendered pages (expected $expect, $why)"
 [ ! -e "$lpub/index.html" ] || fail "deleted story's page is still published"
 if ls "$lpub"/*.*-*.* >/dev/null 2>&1; then fail "deleted story's derivatives are still published"; fi
 [ -e "$lpub/notes.txt" ] || fail "deleting a story removed a file we did not write"

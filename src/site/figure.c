@@ -86,6 +86,18 @@ const struct image_output *site_output_thumbnail(const struct site_photo *p)
     return o ? o : site_output_largest(p);
 }
 
+const char *site_story_cover_file(const struct story *s)
+{
+    return s->cover ? s->cover : (s->n_photos ? s->photos[0].src : NULL);
+}
+
+const struct site_photo *site_story_cover(const struct site_build *b, size_t story)
+{
+    const char *file = site_story_cover_file(b->stories[story]);
+    const struct site_photo *p = file ? site_photo_find(b, story, file) : NULL;
+    return p && p->status == ST_OK ? p : NULL;
+}
+
 const char *site_base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');

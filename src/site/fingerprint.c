@@ -79,11 +79,19 @@ void site_fp_form(const struct site_build *b, const char *g, const struct site_p
 
 /* The fingerprint of a site-wide page: its name, `g`, and `extra` (the
  * index: the fingerprints of every story page, for its covers). */
-void site_fp_page(const char *rel, const char *g, const char *extra, char out[65])
+void site_fp_page(const struct site_build *b, const char *rel, const char *g, const char *extra,
+                  char out[65])
 {
     struct buf h;
     buf_init(&h, TS_LIMIT_PAGE_BYTES * 4);
     buf_printf(&h, "page %s %s %s\n", rel, g, extra ? extra : "");
+    /* it shows the site's card (the newest story's cover): not part of
+     * `g`, so a new story does not make every story page stale */
+    const struct site_photo *c = b->site_card;
+    const struct image_output *o = c ? site_output_card(c) : NULL;
+    if (o)
+        buf_printf(&h, "card %s %s %s %s %u %u\n", c->story_slug, b->story_sha[c->story_no], c->key,
+                   site_base_name(o->path), o->width, o->height); /* alt: from story.md */
     site_sha256_hex(h.data ? h.data : "", h.len, out);
     buf_free(&h);
 }

@@ -21,6 +21,13 @@
  * 40 bits of SHA-256 is plenty to tell versions of one photo apart. */
 #define SITE_KEY_SHORT 10
 
+/* A sharing card's image should be at least this wide: what Facebook
+ * and X ask for a large card (smaller ones show as a thumbnail). The
+ * card takes the narrowest derivative that reaches it, else the widest
+ * there is (the photo itself is narrower, or site.yaml's widths stop
+ * short; docs/site.md "Sharing cards"). */
+#define SITE_CARD_MIN_WIDTH 1200
+
 /* What the stat index compares to know a photo unchanged (statindex.c). */
 struct site_stat {
     uint64_t size, ino, dev;
@@ -86,6 +93,9 @@ struct site_build {
      * story i's are photos[story_first[i] .. story_first[i + 1]) */
     size_t *story_first;
     struct site_theme theme;
+    /* the card of pages without a photo of their own: the newest
+     * story's cover (pages.c), or NULL */
+    const struct site_photo *site_card;
     /* stat index of the last build ("photos" object), read-only during jobs */
     json_t *stat_index;
     int64_t stat_index_ns; /* the index file's mtime: the racy cut-off */
@@ -179,7 +189,10 @@ void site_fp_site(const struct site_build *b, json_t *nav, char out[65]);
 void site_fp_story(const struct site_build *b, const char *g, size_t story, char out[65]);
 void site_fp_form(const struct site_build *b, const char *g, const struct site_photo *p,
                   char out[65]);
-void site_fp_page(const char *rel, const char *g, const char *extra, char out[65]);
+/* A page of the whole site (home, 404...): `extra` is what else it
+ * shows (the home page: every story page's fingerprint). */
+void site_fp_page(const struct site_build *b, const char *rel, const char *g, const char *extra,
+                  char out[65]);
 
 /* pages.c: every page, in order */
 enum status site_pages_write(struct site_build *b, struct diag *d);
@@ -191,10 +204,24 @@ void site_set_str(json_t *o, const char *key, const char *value);
 void site_set_url(json_t *o, const char *key, const char *value);
 void site_set_or_null(json_t *o, const char *key, const char *value);
 const char *site_pick_str(const char *a, const char *b); /* a unless blank */
-enum status site_write_page(struct site_build *b, const char *rel_path, const char *root,
-                            const char *title, const char *lang, const char *description,
-                            const char *content, const char *jsonld, json_t *pages,
+struct site_page {
+    const char *rel;         /* in the output: "<slug>/index.html" */
+    const char *root;        /* from the page to the site root: "../" */
+    const char *title;       /* NULL: the site's */
+    const char *lang;        /* NULL: the site's */
+    const char *description; /* NULL: none (the card says the site's) */
+    const char *content;     /* HTML, rendered by a template */
+    const char *jsonld;      /* escaped for <script>, or NULL */
+    bool article;            /* og:type article (a story, a photo), else website */
+    const char *published;   /* article:published_time, ISO 8601 */
+    const struct site_photo *card; /* the card's photo; NULL: the site's card */
+};
+enum status site_write_page(struct site_build *b, const struct site_page *pg, json_t *pages,
                             struct diag *d);
+/* base_url + rel, when base_url is absolute (http/https); else false. */
+bool site_abs_url(const struct site_build *b, const char *rel, char *out, size_t outlen);
+/* The derivative a sharing card shows (see SITE_CARD_MIN_WIDTH). */
+const struct image_output *site_output_card(const struct site_photo *p);
 char *site_jsonld_text(json_t *doc); /* JSON for a <script>, escaped; malloc'd */
 
 /* figure.c: a photo as a <figure> (md4c's image callback of
@@ -217,6 +244,10 @@ const char *site_photo_alt(const struct site_photo *p, const char *md_alt, const
 const struct image_output *site_output_largest(const struct site_photo *p);
 const struct image_output *site_output_thumbnail(const struct site_photo *p);
 const char *site_base_name(const char *path);
+/* A story's cover: front matter `cover:`, else its first photo; the
+ * file as written, and the photo when it was built (else NULL). */
+const char *site_story_cover_file(const struct story *s);
+const struct site_photo *site_story_cover(const struct site_build *b, size_t story);
 
 /* jsonld.c: schema.org ImageObject of a photo (NULL without a
  * derivative), and those of every built photo of story number `story` */

@@ -24,7 +24,11 @@ enum status site_render_404(struct site_build *b, json_t *pages, struct diag *d)
     buf_init(&content, TS_LIMIT_PAGE_BYTES);
     enum status st = site_render(b, b->theme.notfound, ctx, &content, d);
     if (st == ST_OK)
-        st = site_write_page(b, "404.html", root, "Page not found", NULL, NULL, content.data, NULL,
+        st = site_write_page(b,
+                             &(struct site_page){.rel = "404.html",
+                                                 .root = root,
+                                                 .title = "Page not found",
+                                                 .content = content.data},
                              pages, d);
     json_decref(ctx);
     buf_free(&content);

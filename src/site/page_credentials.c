@@ -30,9 +30,15 @@ enum status site_render_credentials(struct site_build *b, json_t *pages, struct 
     buf_init(&content, TS_LIMIT_PAGE_BYTES);
     enum status st = site_render(b, b->theme.credentials, ctx, &content, d);
     if (st == ST_OK)
-        st = site_write_page(b, "content-credentials/index.html", "../", "Content Credentials",
-                             NULL, "How this site proves where its photographs come from.",
-                             content.data, NULL, pages, d);
+        st = site_write_page(
+            b,
+            &(struct site_page){.rel = "content-credentials/index.html",
+                                .root = "../",
+                                .title = "Content Credentials",
+                                .description =
+                                    "How this site proves where its photographs come from.",
+                                .content = content.data},
+            pages, d);
     json_decref(ctx);
     buf_free(&content);
     return st;

@@ -46,7 +46,7 @@ enum status site_render_home(struct site_build *b, json_t *pages, struct diag *d
         site_set_or_null(o, "date_human", date_human);
         site_set_or_null(o, "place", s->place);
         json_object_set_new(o, "cover", json_null());
-        const char *cover_file = s->cover ? s->cover : (s->n_photos ? s->photos[0].src : NULL);
+        const char *cover_file = site_story_cover_file(s);
         if (cover_file) {
             struct site_figure_ctx fc = {.b = b,
                                          .story = s,
@@ -80,8 +80,13 @@ enum status site_render_home(struct site_build *b, json_t *pages, struct diag *d
     buf_init(&content, TS_LIMIT_PAGE_BYTES);
     st = site_render(b, b->theme.index, ctx, &content, d);
     if (st == ST_OK)
-        st = site_write_page(b, "index.html", "", NULL, b->cfg->language, b->cfg->description,
-                             content.data, ld, pages, d);
+        st = site_write_page(b,
+                             &(struct site_page){.rel = "index.html",
+                                                 .root = "",
+                                                 .description = b->cfg->description,
+                                                 .content = content.data,
+                                                 .jsonld = ld},
+                             pages, d);
     json_decref(ctx);
     json_decref(covers);
     free(ld);

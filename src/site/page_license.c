@@ -100,8 +100,14 @@ enum status site_render_license_form(struct site_build *b, const struct site_pho
     buf_init(&content, TS_LIMIT_PAGE_BYTES);
     enum status st = site_render(b, b->theme.license, ctx, &content, d);
     if (st == ST_OK)
-        st = site_write_page(b, rel, root, title, b->cfg->language, NULL, content.data, ld, pages,
-                             d);
+        st = site_write_page(b,
+                             &(struct site_page){.rel = rel,
+                                                 .root = root,
+                                                 .title = title,
+                                                 .content = content.data,
+                                                 .jsonld = ld,
+                                                 .card = p},
+                             pages, d);
     json_decref(ctx);
     buf_free(&content);
     free(ld);
@@ -118,8 +124,12 @@ enum status site_render_thanks(struct site_build *b, json_t *pages, struct diag 
     buf_init(&content, TS_LIMIT_PAGE_BYTES);
     enum status st = site_render(b, b->theme.thanks, ctx, &content, d);
     if (st == ST_OK)
-        st = site_write_page(b, "licensing/thanks/index.html", "../../", "Inquiry received", NULL,
-                             NULL, content.data, NULL, pages, d);
+        st = site_write_page(b,
+                             &(struct site_page){.rel = "licensing/thanks/index.html",
+                                                 .root = "../../",
+                                                 .title = "Inquiry received",
+                                                 .content = content.data},
+                             pages, d);
     json_decref(ctx);
     buf_free(&content);
     return st;

@@ -48,7 +48,7 @@ enum status site_render_story(struct site_build *b, size_t story, json_t *pages,
     char *ld = NULL;
     json_t *ctx = NULL;
     /* the cover leads the page, before the title, eagerly loaded */
-    const char *cover_file = s->cover ? s->cover : (s->n_photos ? s->photos[0].src : NULL);
+    const char *cover_file = site_story_cover_file(s);
     if (cover_file) {
         fc.captions = false;
         if ((st = site_figure(&fc, cover_file, NULL, NULL, false, &cover)) != ST_OK)
@@ -104,7 +104,18 @@ enum status site_render_story(struct site_build *b, size_t story, json_t *pages,
 
     char rel[TS_LIMIT_PATH];
     snprintf(rel, sizeof rel, "%s/index.html", s->slug);
-    st = site_write_page(b, rel, "../", s->title, lang, s->summary, content.data, ld, pages, d);
+    st = site_write_page(b,
+                         &(struct site_page){.rel = rel,
+                                             .root = "../",
+                                             .title = s->title,
+                                             .lang = lang,
+                                             .description = site_pick_str(s->summary, s->subtitle),
+                                             .content = content.data,
+                                             .jsonld = ld,
+                                             .article = true,
+                                             .published = s->date,
+                                             .card = site_story_cover(b, story)},
+                         pages, d);
 abort:
     json_decref(ctx);
     json_decref(images);

@@ -87,8 +87,14 @@ void site_render_text_pages(struct site_build *b, json_t *nav_list, bool write)
             char rel[600];
             snprintf(rel, sizeof rel, "%s/index.html", slug);
             if (st == ST_OK)
-                st = site_write_page(b, rel, "../", s->title, s->lang, s->summary, content.data,
-                                     NULL, nav_list, &pd);
+                st = site_write_page(b,
+                                     &(struct site_page){.rel = rel,
+                                                         .root = "../",
+                                                         .title = s->title,
+                                                         .lang = s->lang,
+                                                         .description = s->summary,
+                                                         .content = content.data},
+                                     nav_list, &pd);
             buf_free(&body);
             buf_free(&content);
         }

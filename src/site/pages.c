@@ -17,6 +17,27 @@
 
 #include "site/internal.h"
 
+/* The card of a page without a photo of its own (home, about, 404):
+ * the cover of the newest story that has one, as the home page leads
+ * with it. */
+static const struct site_photo *newest_cover(const struct site_build *b)
+{
+    const struct site_photo *card = NULL;
+    const struct story *best = NULL;
+    for (size_t i = 0; i < b->n_stories; i++) {
+        const struct story *s = b->stories[i];
+        const struct site_photo *p = site_story_cover(b, i);
+        if (!p || !site_output_card(p))
+            continue;
+        int c = best ? strcmp(s->date ? s->date : "", best->date ? best->date : "") : 1;
+        if (c > 0 || (c == 0 && strcmp(s->title, best->title) < 0)) {
+            best = s;
+            card = p;
+        }
+    }
+    return card;
+}
+
 enum status site_pages_write(struct site_build *b, struct diag *d)
 {
     json_t *pages = json_array();
@@ -25,6 +46,7 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
     struct buf all; /* every story page's fingerprint, for the index */
     buf_init(&all, (b->n_stories + 1) * 66);
     site_render_text_pages(b, pages, false);
+    b->site_card = newest_cover(b);
     site_fp_site(b, pages, g);
     char css_path[TS_LIMIT_PATH];
     if (!path_join(css_path, sizeof css_path, b->out_dir, b->theme.css_name)) {
@@ -60,7 +82,7 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
     }
     /* each site-wide page: skipped when fresh, else rendered under its
      * fingerprint (a failure stops the build, as before) */
-    site_fp_page("index.html", g, all.data, fp);
+    site_fp_page(b, "index.html", g, all.data, fp);
     if (!site_page_fresh(b, "index.html", fp)) {
         site_page_begin(b, fp);
         if ((st = site_render_home(b, pages, d)) != ST_OK)
@@ -68,14 +90,14 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
     }
     site_page_begin(b, NULL);
     site_render_text_pages(b, pages, true); /* each page's failure is reported and counted */
-    site_fp_page("404.html", g, NULL, fp);
+    site_fp_page(b, "404.html", g, NULL, fp);
     if (!site_page_fresh(b, "404.html", fp)) {
         site_page_begin(b, fp);
         if ((st = site_render_404(b, pages, d)) != ST_OK)
             goto abort;
     }
     /* it says whether any photo's credentials are trusted */
-    site_fp_page("content-credentials/index.html", g, all.data, fp);
+    site_fp_page(b, "content-credentials/index.html", g, all.data, fp);
     if (!site_page_fresh(b, "content-credentials/index.html", fp)) {
         site_page_begin(b, fp);
         if ((st = site_render_credentials(b, pages, d)) != ST_OK)
@@ -99,7 +121,7 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
             site_page_failed(b, rel);
         }
     }
-    site_fp_page("licensing/thanks/index.html", g, NULL, fp);
+    site_fp_page(b, "licensing/thanks/index.html", g, NULL, fp);
     if (!site_page_fresh(b, "licensing/thanks/index.html", fp)) {
         site_page_begin(b, fp);
         if ((st = site_render_thanks(b, pages, d)) != ST_OK)
