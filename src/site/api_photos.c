@@ -23,7 +23,7 @@ enum status site_write_photos_json(struct site_build *b, struct diag *d)
             continue;
         char id[600], page[600];
         snprintf(id, sizeof id, "%s/%s", p->story_slug, p->id);
-        snprintf(page, sizeof page, "%s/#%s", p->story_slug, p->id);
+        snprintf(page, sizeof page, "%s/%s/", p->story_slug, p->id); /* its own page */
         json_t *o = json_object();
         json_object_set_new(o, "id", json_string(id));
         json_object_set_new(o, "headline", json_string(site_photo_headline(p)));

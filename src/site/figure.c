@@ -160,8 +160,10 @@ enum status site_figure(void *ud, const char *src, const char *alt, const char *
 
     const char *alt_text = site_photo_alt(p, alt, fc->lang);
     if (!alt_text) {
-        site_page_warn(b, "%s: line %u: photo '%s' has no alt text (IPTC Alt Text or ![alt](...))",
-                       fc->story->path, p->line, p->file);
+        if (!fc->quiet)
+            site_page_warn(b,
+                           "%s: line %u: photo '%s' has no alt text (IPTC Alt Text or ![alt](...))",
+                           fc->story->path, p->line, p->file);
         alt_text = m->headline ? m->headline : "";
     }
     const char *caption = meta_lang_pick(&m->description_langs, fc->lang);
@@ -201,7 +203,12 @@ enum status site_figure(void *ud, const char *src, const char *alt, const char *
         site_set_str(ctx, "webp", webp);
         site_set_str(ctx, "jpeg", jpeg);
         site_set_str(ctx, "fallback", fallback);
-        site_set_str(ctx, "sizes", photo_sizes);
+        site_set_str(ctx, "sizes", fc->sizes ? fc->sizes : photo_sizes);
+        if (fc->link_photos) { /* without JavaScript, a click opens the photo's page */
+            char photo_href[TS_LIMIT_PATH];
+            snprintf(photo_href, sizeof photo_href, "%s%s/", fc->prefix, p->id);
+            site_set_str(ctx, "photo_href", photo_href);
+        }
         json_object_set_new(ctx, "width", json_integer(largest ? largest->width : 0));
         json_object_set_new(ctx, "height", json_integer(largest ? largest->height : 0));
         json_object_set_new(ctx, "portrait", json_boolean(p->result.height > p->result.width));

@@ -66,6 +66,23 @@ void site_fp_story(const struct site_build *b, const char *g, size_t story, char
     buf_free(&h);
 }
 
+void site_fp_photo(const struct site_build *b, const char *g, size_t i, char out[65])
+{
+    const struct site_photo *p = &b->photos[i];
+    struct buf h;
+    buf_init(&h, TS_LIMIT_PAGE_BYTES);
+    buf_printf(&h, "photo-page %s %s %s\n", g, p->story_slug, b->story_sha[p->story_no]);
+    photo_inputs(&h, p);
+    /* "Photo N of M" and the neighbours' links and headlines: the other
+     * photos' ids, keys and status (not their derivatives), so a photo
+     * replaced renders its own page and its neighbours', not the story's */
+    for (size_t k = b->story_first[p->story_no]; k < b->story_first[p->story_no + 1]; k++)
+        buf_printf(&h, "%c %s %d%s", k == i ? '*' : '-', b->photos[k].id, (int)b->photos[k].status,
+                   k + 1 == i || k == i + 1 ? b->photos[k].key : "");
+    site_sha256_hex(h.data ? h.data : "", h.len, out);
+    buf_free(&h);
+}
+
 void site_fp_form(const struct site_build *b, const char *g, const struct site_photo *p,
                   char out[65])
 {

@@ -64,6 +64,7 @@ struct site_photo {
 struct site_theme {
     struct html_template *layout, *index, *story, *figure, *page, *notfound, *credentials;
     struct html_template *license, *thanks; /* the inquiry form page, its confirmation */
+    struct html_template *photo;            /* a photo's own page */
     char *css;
     size_t css_len;
     char css_name[64]; /* style.<hash>.css */
@@ -191,6 +192,8 @@ void site_fp_form(const struct site_build *b, const char *g, const struct site_p
                   char out[65]);
 /* A page of the whole site (home, 404...): `extra` is what else it
  * shows (the home page: every story page's fingerprint). */
+/* the page of photo number `i` of the plan */
+void site_fp_photo(const struct site_build *b, const char *g, size_t i, char out[65]);
 void site_fp_page(const struct site_build *b, const char *rel, const char *g, const char *extra,
                   char out[65]);
 
@@ -235,6 +238,9 @@ struct site_figure_ctx {
     const char *lang;
     unsigned figures;   /* figures written so far on this page */
     bool captions;
+    bool link_photos;   /* the photo links to its own page (a story page) */
+    bool quiet;         /* its warnings were given on the story page already */
+    const char *sizes;  /* the sizes attribute; NULL: wider than the text */
 };
 enum status site_figure(void *ud, const char *src, const char *alt, const char *title,
                         bool inline_image, struct buf *out);
@@ -269,6 +275,9 @@ void site_form_fields(const struct site_build *b, json_t *ctx, const char *root,
 enum status site_render_license_form(struct site_build *b, const struct site_photo *p,
                                      json_t *pages, struct diag *d);
 enum status site_render_thanks(struct site_build *b, json_t *pages, struct diag *d);
+/* <slug>/<photo-id>/index.html: photo number `i` of the plan */
+enum status site_render_photo_page(struct site_build *b, size_t i, json_t *pages,
+                                   struct diag *d);
 /* pages/NAME.md: with write false, lists their titles in `nav_list`;
  * with write true, renders each (failures reported and counted). */
 void site_render_text_pages(struct site_build *b, json_t *nav_list, bool write);

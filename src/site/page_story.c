@@ -39,7 +39,8 @@ enum status site_render_story(struct site_build *b, size_t story, json_t *pages,
                                  .root = "../",
                                  .prefix = "",
                                  .lang = lang,
-                                 .captions = true};
+                                 .captions = true,
+                                 .link_photos = true};
     struct buf cover, body, content;
     buf_init(&cover, TS_LIMIT_PAGE_BYTES);
     buf_init(&body, TS_LIMIT_PAGE_BYTES);

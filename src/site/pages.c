@@ -2,7 +2,8 @@
  * pages.c — the order in which the site's files are written: the
  * stylesheet and form script under hashed names, each story page, the
  * home page, the pages/ folder, 404.html, the Content Credentials page,
- * each photo's licence form, api/photos.json and sitemap.xml; then
+ * each photo's own page and licence form, api/photos.json and
+ * sitemap.xml; then
  * what is no longer made is removed (manifest.c). Each page type has a
  * file of its own (page_*.c); a page whose input fingerprint
  * (fingerprint.c) is unchanged is not rendered again.
@@ -110,6 +111,17 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
         char rel[TS_LIMIT_PATH];
         if (p->status != ST_OK)
             continue;
+        site_fp_photo(b, g, i, fp);
+        snprintf(rel, sizeof rel, "%s/%s/index.html", p->story_slug, p->id);
+        if (!site_page_fresh(b, rel, fp)) {
+            site_page_begin(b, fp);
+            if (site_render_photo_page(b, i, pages, &fd) != ST_OK) {
+                log_diag(LOG_ERROR, &fd);
+                b->report->errors++;
+                site_page_failed(b, rel);
+            }
+        }
+        diag_clear(&fd);
         site_fp_form(b, g, p, fp);
         snprintf(rel, sizeof rel, "license/%s/%s/index.html", p->story_slug, p->id);
         if (site_page_fresh(b, rel, fp))

@@ -13,6 +13,14 @@ status is 1 when any failed.
     px wide unless no derivative of that photo is; a story page says
     article, its date and author.
 
+  photos: every photo of api/photos.json has its page at its "page"
+    (<story>/<photo-id>/): an ItemPage JSON-LD whose mainEntity is an
+    ImageObject with contentUrl (a file of the output), license,
+    acquireLicensePage, creditText, copyrightNotice and creator; its card
+    is the photo itself; the page shows it, links back to its place in
+    the story, to its licence form and to its neighbours, all existing;
+    the story's figure of it links to the page.
+
 usage: check_share.py PUBLIC_DIR BASE_URL [--stories N]
 """
 import html.parser
@@ -197,12 +205,92 @@ def check_cards(pub, base):
     return pages
 
 
+LICENSABLE = ("contentUrl", "license", "acquireLicensePage", "creditText", "copyrightNotice",
+              "creator")
+
+
+def resolve(page_path, href):
+    """The output file a relative link of a page names (None if absolute)."""
+    if not href or "://" in href or href.startswith(("mailto:", "/")):
+        return None
+    target = href.split("#")[0]
+    path = os.path.normpath(os.path.join(os.path.dirname(page_path), target))
+    if href.split("#")[0] == "" or target.endswith("/"):
+        path = os.path.join(path, "index.html") if target else page_path
+    return path
+
+
+def check_photo_pages(pub, base):
+    import json
+    with open(os.path.join(pub, "api", "photos.json"), encoding="utf-8") as f:
+        photos = json.load(f)["photos"]
+    check("photos: api/photos.json lists photos", len(photos) > 0, "empty")
+    problems = []
+    for ph in photos:
+        story, pid = ph["id"].split("/", 1)
+        want = f"{story}/{pid}/"
+        if ph.get("page") != want:
+            problems.append(f"{ph['id']}: page is {ph.get('page')!r}, not {want}")
+        path = os.path.join(pub, want, "index.html")
+        if not os.path.isfile(path):
+            problems.append(f"{ph['id']}: no page {want}")
+            continue
+        h = parse_page(path)
+        docs = []
+        for block in h.jsonld:
+            try:
+                docs.append(json.loads(block))
+            except ValueError as e:
+                problems.append(f"{want}: JSON-LD does not parse: {e}")
+        mains = [d.get("mainEntity") for d in docs if isinstance(d, dict) and d.get("mainEntity")]
+        if len(mains) != 1 or mains[0].get("@type") != "ImageObject":
+            problems.append(f"{want}: not exactly one mainEntity ImageObject")
+            continue
+        io = mains[0]
+        lacking = [k for k in LICENSABLE if not io.get(k)]
+        if lacking:
+            problems.append(f"{want}: ImageObject without {', '.join(lacking)}")
+        f = local(pub, base, io.get("contentUrl"))
+        if not f or not os.path.isfile(f):
+            problems.append(f"{want}: contentUrl {io.get('contentUrl')} is not a file of the output")
+        elif image_size(f) != (io.get("width"), io.get("height")):
+            problems.append(f"{want}: contentUrl is {image_size(f)}, ImageObject says "
+                            f"{(io.get('width'), io.get('height'))}")
+        stem = DERIV.match(os.path.basename(f or "")) if f else None
+        card = DERIV.match(os.path.basename(h.one("og:image") or ""))
+        if not stem or not card or stem["stem"] != card["stem"]:
+            problems.append(f"{want}: card {h.one('og:image')} is not this photo")
+        if h.one("og:url") != base + want:
+            problems.append(f"{want}: og:url {h.one('og:url')}")
+        shown = [i for i in h.imgs if pid in (i.get("src") or "")]
+        if not shown or not shown[0].get("alt"):
+            problems.append(f"{want}: does not show the photo with alt text")
+        hrefs = [a.get("href") for a in h.anchors]
+        if f"../#{pid}" not in hrefs:
+            problems.append(f"{want}: no link back to its place in the story")
+        if f"../../license/{story}/{pid}/" not in hrefs:
+            problems.append(f"{want}: no link to its licence form")
+        for a in h.anchors:
+            target = resolve(path, a.get("href"))
+            if target and a.get("rel") in ("prev", "next") and not os.path.isfile(target):
+                problems.append(f"{want}: {a.get('rel')} link {a.get('href')} leads nowhere")
+            if target and target.startswith(os.path.join(pub, "license")) and not os.path.isfile(target):
+                problems.append(f"{want}: licence link {a.get('href')} leads nowhere")
+        # the story's figure opens this page without JavaScript
+        sh = parse_page(os.path.join(pub, story, "index.html"))
+        if f"{pid}/" not in [a.get("href") for a in sh.anchors]:
+            problems.append(f"{story}/index.html: its figure of {pid} does not link to {want}")
+    check(f"photos: {len(photos)} photo pages, each with its main-entity ImageObject, card and links",
+          not problems, "; ".join(problems[:8]) + (f" (+{len(problems) - 8})" if len(problems) > 8 else ""))
+
+
 def main(argv):
     if len(argv) < 3:
         print(__doc__)
         return 2
     pub, base = argv[1], argv[2]
     check_cards(pub, base)
+    check_photo_pages(pub, base)
     return 1 if fails else 0
 
 

@@ -68,11 +68,18 @@ echo "== generated site, 30 stories"
 python3 "$check" "$gen/public" "$base" --stories 30 || status=1
 
 # ---- the checker itself must fail on a spoiled output -----------------------
-cp -r "$tmp/ex/public" "$tmp/spoiled"
-sed -i '/property="og:image"/d' "$tmp/spoiled/kim-ryon-hui/index.html"
-if python3 "$check" "$tmp/spoiled" "$base" --stories 1 >"$tmp/spoiled.log" 2>&1; then
-  echo "FAIL the checker passed an output without og:image"; status=1
-else
-  echo "ok   the checker fails an output without og:image"
-fi
+spoil() { # spoil WHAT COMMAND...: the checker must fail once COMMAND ran on a copy
+  local what=$1; shift
+  rm -rf "$tmp/spoiled"; cp -r "$tmp/ex/public" "$tmp/spoiled"
+  "$@"
+  if python3 "$check" "$tmp/spoiled" "$base" --stories 1 >"$tmp/spoiled.log" 2>&1; then
+    echo "FAIL the checker passed an output $what"; status=1
+  else
+    echo "ok   the checker fails an output $what"
+  fi
+}
+spoil "without og:image" sed -i '/property="og:image"/d' "$tmp/spoiled/kim-ryon-hui/index.html"
+spoil "without a photo page" rm "$tmp/spoiled/kim-ryon-hui/kim-ryon-hui-02/index.html"
+spoil "whose photo page has no ImageObject" \
+  sed -i 's/"ImageObject"/"Thing"/' "$tmp/spoiled/kim-ryon-hui/kim-ryon-hui-01/index.html"
 exit $status
