@@ -184,9 +184,9 @@ for r in $(seq 1 "$repeat"); do
   cpus="$cpus $cpu"
   [ "$read" = 0 ] || fail "text edit read $read photos (expected 0)"
   # its page, its photos' own pages and licence form pages (they name the
-  # story), the index
-  [ "$rendered" = $((2 * per + 2)) ] ||
-    fail "text edit rendered $rendered pages (expected $((2 * per + 2)))"
+  # story), the index, feed.xml and feed.json (all 10 stories are in them)
+  [ "$rendered" = $((2 * per + 4)) ] ||
+    fail "text edit rendered $rendered pages (expected $((2 * per + 4)))"
   grep -q "incremental-edit-marker-$r\\." "$page1" || fail "edited story page was not rewritten"
 done
 row "one story's text edited ($read photos read, $rendered pages)" "$(median $times)" "< 0.5 s" \
@@ -206,8 +206,9 @@ for r in $(seq 1 "$repeat"); do
   cpus="$cpus $cpu"
   [ "$read" = 1 ] || fail "replacing one photo read $read photos (expected 1)"
   # its story's page, its own page and licence form page, the index (its
-  # story's cover), and the page of the next photo (it names this one)
-  [ "$rendered" = 5 ] || fail "replacing one photo rendered $rendered pages (expected 5)"
+  # story's cover), the page of the next photo (it names this one) and
+  # the two feeds (the story's content and cover)
+  [ "$rendered" = 7 ] || fail "replacing one photo rendered $rendered pages (expected 7)"
   for f in $old; do [ ! -e "$f" ] || fail "old derivative still published: $f"; done
   new=$(ls "$tmp/site/public/$(basename "$s1")/$vname".*-*.* 2>/dev/null | sort)
   [ -n "$new" ] && [ "$new" != "$old" ] || fail "replaced photo has no new derivatives"
@@ -251,10 +252,10 @@ echo "not ours" >"$lpub/notes.txt" # a file we did not write: it must stay
 # Pages without a photo of their own (404, licensing/thanks) show the
 # newest story's cover as their sharing card: when that story goes, they
 # are rendered again with the next one's.
-expect=1 why="the index"
+expect=3 why="the index and the two feeds"
 if [ "$(sed -n 's/^date: //p' "$tmp/site/stories/$last/story.md")" = \
      "$(sed -n 's/^date: //p' "$tmp/site/stories"/*/story.md | sort | tail -1)" ]; then
-  expect=3 why="the index, 404 and licensing/thanks: their card was its cover"
+  expect=5 why="the index, the feeds, 404 and licensing/thanks: their card was its cover"
 fi
 rm -r "$tmp/site/stories/$last"
 build "$tmp/site" delete-story

@@ -9,6 +9,7 @@ packages=(
   libvips-dev libjpeg62-turbo-dev libwebp-dev libmd4c-dev libyaml-dev libexpat1-dev libjansson-dev
   libmicrohttpd-dev libssl-dev libcbor-dev libbrotli-dev libsqlite3-dev libcmocka-dev
   libimage-exiftool-perl libvips-tools python3 fonts-dejavu-core
+  trang libxml2-utils
 )
 if [ "${1:-}" = "--bench" ]; then
   packages+=(imagemagick graphicsmagick hugo libjpeg-turbo-progs webp libavif-bin time)

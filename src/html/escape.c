@@ -53,7 +53,7 @@ bool html_utf8_next(struct cursor *c, struct span *seq, bool *valid)
  * characters escaped the result is safe between tags and inside a
  * single- or double-quoted attribute alike. NUL is replaced because the
  * HTML parser would replace it anyway, differently per context. */
-static enum status escape_markup(struct buf *out, const char *s, size_t n)
+static enum status escape_markup(struct buf *out, const char *s, size_t n, bool xml)
 {
     enum status st = ST_OK;
     struct cursor c;
@@ -89,8 +89,15 @@ static enum status escape_markup(struct buf *out, const char *s, size_t n)
                 rep = HTML_REPLACEMENT;
                 break;
             default:
+                /* XML 1.0 §2.2 allows no C0 control but tab, LF and CR */
+                if (xml && seq.ptr[0] < 0x20 && seq.ptr[0] != '\t' && seq.ptr[0] != '\n' &&
+                    seq.ptr[0] != '\r')
+                    rep = HTML_REPLACEMENT;
                 break;
             }
+        } else if (xml && seq.len == 3 && seq.ptr[0] == 0xEF && seq.ptr[1] == 0xBF &&
+                   seq.ptr[2] >= 0xBE) {
+            rep = HTML_REPLACEMENT; /* U+FFFE, U+FFFF: not XML characters */
         }
         if (!rep)
             continue;
@@ -106,12 +113,17 @@ static enum status escape_markup(struct buf *out, const char *s, size_t n)
 
 enum status html_escape_text(struct buf *out, const char *s, size_t n)
 {
-    return escape_markup(out, s, n);
+    return escape_markup(out, s, n, false);
+}
+
+enum status html_escape_xml(struct buf *out, const char *s, size_t n)
+{
+    return escape_markup(out, s, n, true);
 }
 
 enum status html_escape_attr(struct buf *out, const char *s, size_t n)
 {
-    return escape_markup(out, s, n);
+    return escape_markup(out, s, n, false);
 }
 
 static bool is_c0_or_space(uint8_t b)

@@ -28,6 +28,11 @@
  * short; docs/site.md "Sharing cards"). */
 #define SITE_CARD_MIN_WIDTH 1200
 
+/* Entries of a feed: the newest stories. A reader polls the feed again
+ * and again; the whole archive in it would cost every subscriber the
+ * whole site's text each time. */
+#define SITE_FEED_ENTRIES 20
+
 /* What the stat index compares to know a photo unchanged (statindex.c). */
 struct site_stat {
     uint64_t size, ino, dev;
@@ -97,6 +102,9 @@ struct site_build {
     /* the card of pages without a photo of their own: the newest
      * story's cover (pages.c), or NULL */
     const struct site_photo *site_card;
+    /* fingerprints (pages.c): the whole site's, and each story page's */
+    char site_fp[65];
+    char (*story_fp)[65];
     /* stat index of the last build ("photos" object), read-only during jobs */
     json_t *stat_index;
     int64_t stat_index_ns; /* the index file's mtime: the racy cut-off */
@@ -283,7 +291,14 @@ enum status site_render_photo_page(struct site_build *b, size_t i, json_t *pages
 void site_render_text_pages(struct site_build *b, json_t *nav_list, bool write);
 enum status site_render_404(struct site_build *b, json_t *pages, struct diag *d);
 enum status site_render_credentials(struct site_build *b, json_t *pages, struct diag *d);
-enum status site_write_sitemap(struct site_build *b, json_t *pages, struct diag *d);
+/* feeds.c: DIR "" (the site) or "tags/<slug>/"; `stories` newest first */
+enum status site_write_feeds(struct site_build *b, const char *dir, const char *title,
+                             const size_t *stories, size_t n, struct diag *d);
+/* page_home.c: every story, newest first (malloc'd; NULL when out of memory) */
+struct site_story_ref *site_stories_newest_first(const struct site_build *b);
+enum status site_write_robots(struct site_build *b, struct diag *d);
+/* sitemap.c: `pages` and `more` list further pages ({"href": ...}) */
+enum status site_write_sitemap(struct site_build *b, json_t *pages, json_t *more, struct diag *d);
 enum status site_write_photos_json(struct site_build *b, struct diag *d);
 
 /* util.c */

@@ -165,6 +165,10 @@ enum status site_write_page(struct site_build *b, const struct site_page *pg, js
     if (absolute)
         site_set_str(ctx, "canonical", canonical);
     card_fields(b, pg, lang, absolute ? canonical : NULL, ctx);
+    if (absolute) /* feeds exist only with an absolute base_url (feeds.c) */
+        json_object_set_new(
+            ctx, "feeds",
+            json_pack("[{s:s, s:s}]", "dir", "", "title", b->cfg->title ? b->cfg->title : ""));
     struct buf out;
     buf_init(&out, TS_LIMIT_PAGE_BYTES);
     enum status st = site_render(b, b->theme.layout, ctx, &out, d);

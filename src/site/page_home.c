@@ -19,14 +19,22 @@ static int story_newest_first(const void *a, const void *b)
     return c ? c : strcmp(x->title, y->title);
 }
 
-enum status site_render_home(struct site_build *b, json_t *pages, struct diag *d)
+struct site_story_ref *site_stories_newest_first(const struct site_build *b)
 {
     struct site_story_ref *sorted = calloc(b->n_stories ? b->n_stories : 1, sizeof *sorted);
     if (!sorted)
-        return diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
+        return NULL;
     for (size_t i = 0; i < b->n_stories; i++)
         sorted[i] = (struct site_story_ref){b->stories[i], i};
     qsort(sorted, b->n_stories, sizeof *sorted, story_newest_first);
+    return sorted;
+}
+
+enum status site_render_home(struct site_build *b, json_t *pages, struct diag *d)
+{
+    struct site_story_ref *sorted = site_stories_newest_first(b);
+    if (!sorted)
+        return diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
     json_t *list = json_array();
     json_t *covers = json_array(); /* their ImageObjects, for the JSON-LD */
     enum status st = ST_OK;

@@ -39,6 +39,23 @@ static const struct site_photo *newest_cover(const struct site_build *b)
     return card;
 }
 
+/* feed.xml and feed.json of the whole site */
+static enum status write_site_feeds(struct site_build *b, struct diag *d)
+{
+    struct site_story_ref *sorted = site_stories_newest_first(b);
+    size_t *order = calloc(b->n_stories + 1, sizeof *order);
+    enum status st = ST_OK;
+    if (!sorted || !order)
+        st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
+    for (size_t i = 0; st == ST_OK && i < b->n_stories; i++)
+        order[i] = sorted[i].no;
+    if (st == ST_OK)
+        st = site_write_feeds(b, "", b->cfg->title ? b->cfg->title : "", order, b->n_stories, d);
+    free(order);
+    free(sorted);
+    return st;
+}
+
 enum status site_pages_write(struct site_build *b, struct diag *d)
 {
     json_t *pages = json_array();
@@ -49,6 +66,12 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
     site_render_text_pages(b, pages, false);
     b->site_card = newest_cover(b);
     site_fp_site(b, pages, g);
+    memcpy(b->site_fp, g, sizeof g);
+    b->story_fp = calloc(b->n_stories + 1, sizeof *b->story_fp);
+    if (!b->story_fp) {
+        st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
+        goto abort;
+    }
     char css_path[TS_LIMIT_PATH];
     if (!path_join(css_path, sizeof css_path, b->out_dir, b->theme.css_name)) {
         st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "output path too long");
@@ -70,6 +93,7 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
         diag_clear(&sd);
         char rel[TS_LIMIT_PATH];
         site_fp_story(b, g, i, fp);
+        memcpy(b->story_fp[i], fp, sizeof fp);
         buf_printf(&all, "%s\n", fp);
         snprintf(rel, sizeof rel, "%s/index.html", b->stories[i]->slug);
         if (site_page_fresh(b, rel, fp))
@@ -142,12 +166,19 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
     site_page_begin(b, NULL);
     if ((st = site_write_photos_json(b, d)) != ST_OK)
         goto abort;
-    if ((st = site_write_sitemap(b, pages, d)) != ST_OK)
+    if ((st = write_site_feeds(b, d)) != ST_OK)
+        goto abort;
+    site_page_begin(b, NULL);
+    if ((st = site_write_robots(b, d)) != ST_OK)
+        goto abort;
+    if ((st = site_write_sitemap(b, pages, NULL, d)) != ST_OK)
         goto abort;
     site_prune_outputs(b);
     site_manifest_finish(b);
 abort:
     site_page_begin(b, NULL);
+    free(b->story_fp);
+    b->story_fp = NULL;
     buf_free(&all);
     json_decref(pages);
     return st;

@@ -21,6 +21,19 @@ status is 1 when any failed.
     the story, to its licence form and to its neighbours, all existing;
     the story's figure of it links to the page.
 
+  sitemap: robots.txt names the sitemap; every <loc> and <image:loc> of
+    sitemap.xml is a file of the output; every photo of api/photos.json
+    is an image:image of its story's URL (its largest derivative) and its
+    own page is listed with it.
+
+  feeds: feed.xml and feed.json (and each tags/<slug>/ feed): JSON Feed
+    1.1's required fields, entries newest first with RFC 3339 dates,
+    content with absolute URLs only, the cover enclosure a real file of
+    the size it claims, with alt text and credit; the two feeds list the
+    same stories; the Atom feed's two Schematron rules of RFC 4287 (the
+    RELAX NG part is xmllint's, in share_site.sh); every page's head
+    links both feeds (autodiscovery) and the links resolve.
+
 usage: check_share.py PUBLIC_DIR BASE_URL [--stories N]
 """
 import html.parser
@@ -284,6 +297,164 @@ def check_photo_pages(pub, base):
           not problems, "; ".join(problems[:8]) + (f" (+{len(problems) - 8})" if len(problems) > 8 else ""))
 
 
+def check_sitemap(pub, base):
+    import json
+    import xml.etree.ElementTree as ET
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+          "image": "http://www.google.com/schemas/sitemap-image/1.1"}
+    robots = open(os.path.join(pub, "robots.txt"), encoding="utf-8").read()
+    check("sitemap: robots.txt points at it", f"Sitemap: {base}sitemap.xml" in robots.splitlines(),
+          robots)
+    root = ET.parse(os.path.join(pub, "sitemap.xml")).getroot()
+    urls = {}
+    problems = []
+    for u in root.findall("s:url", ns):
+        loc = u.findtext("s:loc", namespaces=ns)
+        imgs = [i.findtext("image:loc", namespaces=ns) for i in u.findall("image:image", ns)]
+        urls[loc] = imgs
+        for target in [loc] + imgs:
+            f = local(pub, base, target)
+            if not f or not os.path.isfile(f):
+                problems.append(f"{target} is not a file of the output")
+    with open(os.path.join(pub, "api", "photos.json"), encoding="utf-8") as f:
+        photos = json.load(f)["photos"]
+    for ph in photos:
+        story, pid = ph["id"].split("/", 1)
+        story_imgs = [os.path.basename(i) for i in urls.get(f"{base}{story}/", [])]
+        mine = [i for i in story_imgs if i.startswith(pid + ".")]
+        if len(mine) != 1:
+            problems.append(f"{ph['id']}: {len(mine)} image:image in its story's <url>")
+        elif int(DERIV.match(mine[0])["w"]) != widest_of(os.path.join(pub, story, mine[0])):
+            problems.append(f"{ph['id']}: image:loc {mine[0]} is not its largest derivative")
+        page = urls.get(f"{base}{story}/{pid}/")
+        if page is None or [os.path.basename(i) for i in page] != mine:
+            problems.append(f"{ph['id']}: its page is not in the sitemap with its image")
+    check(f"sitemap: {len(urls)} URLs, every one of {len(photos)} photos an image:image, "
+          "every location a file", not problems, "; ".join(problems[:8]))
+
+
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+
+
+def relative_urls(fragment):
+    """src, srcset and href values of an HTML fragment that are not absolute."""
+    class P(html.parser.HTMLParser):
+        found = []
+
+        def handle_starttag(self, tag, attrs):
+            for k, v in attrs:
+                if k in ("src", "href") and v and not re.match(r"^(https?:|mailto:|#)", v):
+                    self.found.append(v)
+                if k == "srcset" and v:
+                    for part in v.split(","):
+                        u = part.strip().split(" ")[0]
+                        if not u.startswith(("http:", "https:")):
+                            self.found.append(u)
+    p = P()
+    p.found = []
+    p.feed(fragment)
+    return p.found
+
+
+def check_feed_pair(pub, base, d, stories_dates):
+    """feed.xml + feed.json in folder `d` ("" or "tags/x/")."""
+    import json
+    import xml.etree.ElementTree as ET
+    A = "{http://www.w3.org/2005/Atom}"
+    M = "{http://search.yahoo.com/mrss/}"
+    problems = []
+    jf = json.load(open(os.path.join(pub, d, "feed.json"), encoding="utf-8"))
+    for k in ("version", "title", "items"):
+        if k not in jf:
+            problems.append(f"{d}feed.json: no {k}")
+    if jf.get("version") != "https://jsonfeed.org/version/1.1":
+        problems.append(f"{d}feed.json: version {jf.get('version')}")
+    if jf.get("feed_url") != f"{base}{d}feed.json" or jf.get("home_page_url") != f"{base}{d}":
+        problems.append(f"{d}feed.json: feed_url/home_page_url {jf.get('feed_url')}")
+    dates = []
+    for it in jf.get("items", []):
+        if not it.get("id") or not (it.get("content_html") or it.get("content_text")):
+            problems.append(f"{d}feed.json: an item without id or content")
+            continue
+        if not RFC3339.match(it.get("date_published", "")):
+            problems.append(f"{d}feed.json: {it['id']} date {it.get('date_published')!r}")
+        dates.append(it.get("date_published", ""))
+        rel = relative_urls(it.get("content_html", ""))
+        if rel:
+            problems.append(f"{d}feed.json: {it['id']} content has relative URLs {rel[:3]}")
+        for att in it.get("attachments", []):
+            f = local(pub, base, att.get("url"))
+            if not f or not os.path.isfile(f) or os.path.getsize(f) != att.get("size_in_bytes"):
+                problems.append(f"{d}feed.json: attachment {att.get('url')} missing or wrong size")
+        ext = it.get("_tearsheet", {})
+        if it.get("image") and not (ext.get("image_alt") and ext.get("image_credit")):
+            problems.append(f"{d}feed.json: {it['id']} image without alt text or credit")
+    if dates != sorted(dates, reverse=True):
+        problems.append(f"{d}feed.json: items not newest first")
+    root = ET.parse(os.path.join(pub, d, "feed.xml")).getroot()
+    entries = root.findall(f"{A}entry")
+    # RFC 4287's Schematron rules (xmllint reads only the RELAX NG part)
+    if root.find(f"{A}author") is None and any(e.find(f"{A}author") is None for e in entries):
+        problems.append(f"{d}feed.xml: an entry without author in a feed without one")
+    ids = []
+    for e in entries:
+        ids.append(e.findtext(f"{A}id"))
+        if not any(l.get("rel") in (None, "alternate") for l in e.findall(f"{A}link")) and \
+                e.find(f"{A}content") is None:
+            problems.append(f"{d}feed.xml: an entry without alternate link or content")
+        content = e.findtext(f"{A}content") or ""
+        if relative_urls(content):
+            problems.append(f"{d}feed.xml: {ids[-1]} content has relative URLs")
+        for l in e.findall(f"{A}link"):
+            if l.get("rel") == "enclosure":
+                f = local(pub, base, l.get("href"))
+                if not f or not os.path.isfile(f) or str(os.path.getsize(f)) != l.get("length"):
+                    problems.append(f"{d}feed.xml: enclosure {l.get('href')} missing or wrong length")
+        mc = e.find(f"{M}content")
+        if mc is not None and not (mc.findtext(f"{M}description") and mc.findtext(f"{M}credit")):
+            problems.append(f"{d}feed.xml: {ids[-1]} cover without alt text or credit")
+    if ids != [it.get("id") for it in jf.get("items", [])]:
+        problems.append(f"{d}: feed.xml and feed.json list different stories")
+    if stories_dates is not None and len(ids) != min(stories_dates, 20):
+        problems.append(f"{d}: {len(ids)} entries, expected {min(stories_dates, 20)}")
+    return problems, len(ids)
+
+
+def check_feeds(pub, base, stories):
+    problems, n = check_feed_pair(pub, base, "", stories)
+    check(f"feeds: the site's Atom and JSON Feed, {n} entries, complete and absolute",
+          not problems, "; ".join(problems[:8]))
+    tags = os.path.join(pub, "tags")
+    dirs = sorted(x for x in os.listdir(tags) if os.path.isdir(os.path.join(tags, x))) \
+        if os.path.isdir(tags) else []
+    problems = []
+    for t in dirs:
+        if os.path.isfile(os.path.join(tags, t, "feed.xml")):
+            p, _ = check_feed_pair(pub, base, f"tags/{t}/", None)
+            problems += p
+        else:
+            problems.append(f"tags/{t}/: no feed")
+    if dirs:
+        check(f"feeds: {len(dirs)} tag feeds, complete and absolute", not problems,
+              "; ".join(problems[:8]))
+    problems = []
+    pages = list(html_pages(pub))
+    for path in pages:
+        h = parse_page(path)
+        types = {t: href for rel, t, href, _ in h.links if rel == "alternate"
+                 for t in [t] if t in ("application/atom+xml", "application/feed+json")}
+        if len(types) != 2:
+            problems.append(f"{os.path.relpath(path, pub)}: no autodiscovery of both feeds")
+            continue
+        for href in types.values():
+            target = resolve(path, href) if not href.startswith("/") else \
+                os.path.join(pub, href.lstrip("/"))
+            if not target or not os.path.isfile(target):
+                problems.append(f"{os.path.relpath(path, pub)}: feed link {href} leads nowhere")
+    check(f"feeds: all {len(pages)} pages link both feeds in their head", not problems,
+          "; ".join(problems[:8]))
+
+
 def main(argv):
     if len(argv) < 3:
         print(__doc__)
@@ -291,6 +462,9 @@ def main(argv):
     pub, base = argv[1], argv[2]
     check_cards(pub, base)
     check_photo_pages(pub, base)
+    check_sitemap(pub, base)
+    stories = int(argv[argv.index("--stories") + 1]) if "--stories" in argv else None
+    check_feeds(pub, base, stories)
     return 1 if fails else 0
 
 

@@ -14,6 +14,28 @@ check=$src/tests/share/check_share.py
 base=http://127.0.0.1:8080/
 status=0
 
+# The Atom feeds are validated against RFC 4287's RELAX NG schema
+# (tests/share/atom.rnc), which Debian's trang converts for xmllint.
+# Without them the suite cannot do what it says: skipped (77), or a
+# failure under CI=true, where scripts/deps.sh has installed them.
+for tool in trang xmllint; do
+  if ! command -v $tool >/dev/null; then
+    echo "skipped: share_site needs $tool (scripts/deps.sh installs it)"
+    [ "${CI:-}" = true ] && exit 1
+    exit 77
+  fi
+done
+trang -I rnc -O rng "$src/tests/share/atom.rnc" "$tmp/atom.rng" || exit 1
+atom_valid() { # atom_valid PUBLIC: every feed.xml of the output against the schema
+  local n=0 bad=0 f
+  while IFS= read -r f; do
+    n=$((n + 1))
+    xmllint --noout --relaxng "$tmp/atom.rng" "$f" 2>"$tmp/xmllint.log" || { bad=$((bad + 1)); cat "$tmp/xmllint.log"; }
+  done < <(find "$1" -name feed.xml)
+  if [ "$n" -gt 0 ] && [ "$bad" = 0 ]; then echo "ok   feeds: $n Atom feeds valid against RFC 4287's RELAX NG schema (xmllint)"
+  else echo "FAIL feeds: $bad of $n Atom feeds invalid against RFC 4287's RELAX NG schema"; return 1; fi
+}
+
 # ---- the example site ------------------------------------------------------
 cp -r "$src/examples/site" "$tmp/ex"
 rm -rf "$tmp/ex/public" "$tmp/ex/.tearsheet"
@@ -21,6 +43,7 @@ rm -rf "$tmp/ex/public" "$tmp/ex/.tearsheet"
 if ! "$ts" build "$tmp/ex" >"$tmp/ex.log" 2>&1; then cat "$tmp/ex.log"; exit 1; fi
 echo "== example site"
 python3 "$check" "$tmp/ex/public" "$base" --stories 1 || status=1
+atom_valid "$tmp/ex/public" || status=1
 
 # ---- a generated site of 30 stories ------------------------------------------
 # The two stand-ins in every story (the photo cache encodes each once),
@@ -66,6 +89,7 @@ done
 if ! "$ts" build "$gen" >"$tmp/gen.log" 2>&1; then cat "$tmp/gen.log"; exit 1; fi
 echo "== generated site, 30 stories"
 python3 "$check" "$gen/public" "$base" --stories 30 || status=1
+atom_valid "$gen/public" || status=1
 
 # ---- the checker itself must fail on a spoiled output -----------------------
 spoil() { # spoil WHAT COMMAND...: the checker must fail once COMMAND ran on a copy
@@ -80,6 +104,18 @@ spoil() { # spoil WHAT COMMAND...: the checker must fail once COMMAND ran on a c
 }
 spoil "without og:image" sed -i '/property="og:image"/d' "$tmp/spoiled/kim-ryon-hui/index.html"
 spoil "without a photo page" rm "$tmp/spoiled/kim-ryon-hui/kim-ryon-hui-02/index.html"
+spoil "whose sitemap lacks a photo" \
+  sed -i 's|<image:image><image:loc>[^<]*kim-ryon-hui-02[^<]*</image:loc></image:image>||' \
+  "$tmp/spoiled/sitemap.xml"
+spoil "whose feed has a relative URL" sed -i 's|http://127.0.0.1:8080/kim-ryon-hui/kim|kim|' \
+  "$tmp/spoiled/feed.json"
 spoil "whose photo page has no ImageObject" \
   sed -i 's/"ImageObject"/"Thing"/' "$tmp/spoiled/kim-ryon-hui/kim-ryon-hui-01/index.html"
+# and the schema must refuse a feed RFC 4287 does not allow (no atom:id)
+sed '0,/<id>[^<]*<\/id>/s///' "$tmp/ex/public/feed.xml" >"$tmp/noid.xml"
+if xmllint --noout --relaxng "$tmp/atom.rng" "$tmp/noid.xml" 2>/dev/null; then
+  echo "FAIL the RELAX NG schema accepted a feed without atom:id"; status=1
+else
+  echo "ok   the RELAX NG schema refuses a feed without atom:id"
+fi
 exit $status
