@@ -33,6 +33,10 @@
  * whole site's text each time. */
 #define SITE_FEED_ENTRIES 20
 
+/* Stories on one page of a list (home, a tag, a place): 24 covers is a
+ * page a reader scrolls, not one that loads a hundred images. */
+#define SITE_LIST_PAGE 24
+
 /* What the stat index compares to know a photo unchanged (statindex.c). */
 struct site_stat {
     uint64_t size, ino, dev;
@@ -70,6 +74,7 @@ struct site_theme {
     struct html_template *layout, *index, *story, *figure, *page, *notfound, *credentials;
     struct html_template *license, *thanks; /* the inquiry form page, its confirmation */
     struct html_template *photo;            /* a photo's own page */
+    struct html_template *terms, *publications; /* tags/, places/; publications/ */
     char *css;
     size_t css_len;
     char css_name[64]; /* style.<hash>.css */
@@ -105,6 +110,9 @@ struct site_build {
     /* fingerprints (pages.c): the whole site's, and each story page's */
     char site_fp[65];
     char (*story_fp)[65];
+    /* tags and places (page_terms.c): slug → {name, stories: [index
+     * into the newest-first order]} */
+    json_t *tags, *places;
     /* stat index of the last build ("photos" object), read-only during jobs */
     json_t *stat_index;
     int64_t stat_index_ns; /* the index file's mtime: the racy cut-off */
@@ -226,6 +234,8 @@ struct site_page {
     bool article;            /* og:type article (a story, a photo), else website */
     const char *published;   /* article:published_time, ISO 8601 */
     const struct site_photo *card; /* the card's photo; NULL: the site's card */
+    const char *feed_dir;    /* a tag's feeds ("tags/<slug>/") besides the site's */
+    const char *feed_title;
 };
 enum status site_write_page(struct site_build *b, const struct site_page *pg, json_t *pages,
                             struct diag *d);
@@ -278,6 +288,18 @@ struct site_story_ref {
  * is the navigation (pages/ titles). */
 enum status site_render_story(struct site_build *b, size_t story, json_t *pages, struct diag *d);
 enum status site_render_home(struct site_build *b, json_t *pages, struct diag *d);
+/* A paginated list of stories (page_home.c): DIR index.html, then
+ * DIR page/K/index.html, each page skipped when fresh. */
+struct site_list {
+    const char *dir;     /* "" (home) or "tags/<slug>/" */
+    const char *heading; /* NULL: the home page */
+    const char *kind;    /* "Tag", "Place": said above the heading */
+    const struct site_story_ref *refs; /* newest first */
+    size_t n;
+    bool feed; /* DIR has its own feeds */
+};
+enum status site_render_story_list(struct site_build *b, const struct site_list *l, json_t *pages,
+                                   struct diag *d);
 void site_form_fields(const struct site_build *b, json_t *ctx, const char *root,
                       const char *photo_id, const char *email);
 enum status site_render_license_form(struct site_build *b, const struct site_photo *p,
@@ -296,6 +318,14 @@ enum status site_write_feeds(struct site_build *b, const char *dir, const char *
                              const size_t *stories, size_t n, struct diag *d);
 /* page_home.c: every story, newest first (malloc'd; NULL when out of memory) */
 struct site_story_ref *site_stories_newest_first(const struct site_build *b);
+/* page_terms.c: collects tags and places from `sorted` (newest first),
+ * then writes their pages, indexes and tag feeds */
+void site_terms_collect(struct site_build *b, const struct site_story_ref *sorted);
+enum status site_terms_write(struct site_build *b, const struct site_story_ref *sorted,
+                             json_t *pages, json_t *more, struct diag *d);
+/* page_publications.c: publications/, when any story has publications */
+enum status site_render_publications(struct site_build *b, const struct site_story_ref *sorted,
+                                     json_t *pages, struct diag *d);
 enum status site_write_robots(struct site_build *b, struct diag *d);
 /* sitemap.c: `pages` and `more` list further pages ({"href": ...}) */
 enum status site_write_sitemap(struct site_build *b, json_t *pages, json_t *more, struct diag *d);
@@ -303,6 +333,12 @@ enum status site_write_photos_json(struct site_build *b, struct diag *d);
 
 /* util.c */
 void site_slugify(const char *in, char *out, size_t outlen);
+/* The folder of a tag or place: ASCII letters and digits lowercased,
+ * letters of other scripts kept as UTF-8 ("서울", "são-paulo"), anything
+ * else one "-"; the same name always gives the same slug. URLs carry it
+ * percent-encoded (site_abs_url; the templates' links). Never '/', '.',
+ * a space or a control; "t-<10 hex>" for a name of punctuation only. */
+void site_term_slug(const char *in, char *out, size_t outlen);
 void site_sha256_hex(const void *p, size_t n, char out[65]);
 void site_sha256(const void *p, size_t n, uint8_t out[32]); /* zeros if OpenSSL fails */
 void site_human_date(const char *iso, char *out, size_t outlen);

@@ -94,8 +94,23 @@ bool site_abs_url(const struct site_build *b, const char *rel, char *out, size_t
     const char *base = b->cfg->base_url;
     if (!base || (strncmp(base, "http://", 7) != 0 && strncmp(base, "https://", 8) != 0))
         return false;
-    int n = snprintf(out, outlen, "%s%s", base, rel);
-    return n > 0 && (size_t)n < outlen;
+    /* rel is ours (slugs, file names); a tag's may hold UTF-8, which a
+     * URL carries percent-encoded (RFC 3986 §2.5) */
+    size_t o = (size_t)snprintf(out, outlen, "%s", base);
+    for (const unsigned char *c = (const unsigned char *)rel; o < outlen && *c; c++) {
+        if (*c < 0x80) {
+            out[o++] = (char)*c;
+        } else if (o + 3 < outlen) {
+            snprintf(out + o, 4, "%%%02X", *c);
+            o += 3;
+        } else {
+            return false;
+        }
+    }
+    if (o >= outlen)
+        return false;
+    out[o] = '\0';
+    return true;
 }
 
 /* The sharing card (Open Graph, X/Twitter): absolute URLs only, so
@@ -165,10 +180,14 @@ enum status site_write_page(struct site_build *b, const struct site_page *pg, js
     if (absolute)
         site_set_str(ctx, "canonical", canonical);
     card_fields(b, pg, lang, absolute ? canonical : NULL, ctx);
-    if (absolute) /* feeds exist only with an absolute base_url (feeds.c) */
-        json_object_set_new(
-            ctx, "feeds",
-            json_pack("[{s:s, s:s}]", "dir", "", "title", b->cfg->title ? b->cfg->title : ""));
+    if (absolute) { /* feeds exist only with an absolute base_url (feeds.c) */
+        json_t *feeds =
+            json_pack("[{s:s, s:s}]", "dir", "", "title", b->cfg->title ? b->cfg->title : "");
+        if (pg->feed_dir && pg->feed_dir[0])
+            json_array_append_new(feeds, json_pack("{s:s, s:s}", "dir", pg->feed_dir, "title",
+                                                   pg->feed_title ? pg->feed_title : ""));
+        json_object_set_new(ctx, "feeds", feeds);
+    }
     struct buf out;
     buf_init(&out, TS_LIMIT_PAGE_BYTES);
     enum status st = site_render(b, b->theme.layout, ctx, &out, d);

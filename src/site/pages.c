@@ -63,7 +63,25 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
     char g[65], fp[65];
     struct buf all; /* every story page's fingerprint, for the index */
     buf_init(&all, (b->n_stories + 1) * 66);
+    json_t *more = json_array(); /* tag and place pages, for the sitemap */
     site_render_text_pages(b, pages, false);
+    struct site_story_ref *sorted = site_stories_newest_first(b);
+    if (!sorted) {
+        st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
+        goto abort;
+    }
+    site_terms_collect(b, sorted);
+    bool any_publications = false;
+    for (size_t i = 0; i < b->n_stories; i++)
+        any_publications = any_publications || b->stories[i]->n_publications;
+    /* in the navigation of every page when there is something to list */
+    if (json_object_size(b->tags))
+        json_array_append_new(pages, json_pack("{s:s, s:s}", "href", "tags/", "title", "Tags"));
+    if (json_object_size(b->places))
+        json_array_append_new(pages, json_pack("{s:s, s:s}", "href", "places/", "title", "Places"));
+    if (any_publications)
+        json_array_append_new(
+            pages, json_pack("{s:s, s:s}", "href", "publications/", "title", "Publications"));
     b->site_card = newest_cover(b);
     site_fp_site(b, pages, g);
     memcpy(b->site_fp, g, sizeof g);
@@ -107,12 +125,13 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
     }
     /* each site-wide page: skipped when fresh, else rendered under its
      * fingerprint (a failure stops the build, as before) */
-    site_fp_page(b, "index.html", g, all.data, fp);
-    if (!site_page_fresh(b, "index.html", fp)) {
-        site_page_begin(b, fp);
-        if ((st = site_render_home(b, pages, d)) != ST_OK)
-            goto abort;
-    }
+    if ((st = site_render_home(b, pages, d)) != ST_OK) /* each page checked for freshness */
+        goto abort;
+    if ((st = site_terms_write(b, sorted, pages, more, d)) != ST_OK)
+        goto abort;
+    site_page_begin(b, NULL);
+    if ((st = site_render_publications(b, sorted, pages, d)) != ST_OK)
+        goto abort;
     site_page_begin(b, NULL);
     site_render_text_pages(b, pages, true); /* each page's failure is reported and counted */
     site_fp_page(b, "404.html", g, NULL, fp);
@@ -171,7 +190,7 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
     site_page_begin(b, NULL);
     if ((st = site_write_robots(b, d)) != ST_OK)
         goto abort;
-    if ((st = site_write_sitemap(b, pages, NULL, d)) != ST_OK)
+    if ((st = site_write_sitemap(b, pages, more, d)) != ST_OK)
         goto abort;
     site_prune_outputs(b);
     site_manifest_finish(b);
@@ -181,5 +200,10 @@ abort:
     b->story_fp = NULL;
     buf_free(&all);
     json_decref(pages);
+    json_decref(more);
+    json_decref(b->tags);
+    json_decref(b->places);
+    b->tags = b->places = NULL;
+    free(sorted);
     return st;
 }

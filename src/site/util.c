@@ -51,9 +51,9 @@ void site_sha256_hex(const void *p, size_t n, char out[65])
 
 void site_human_date(const char *iso, char *out, size_t outlen)
 {
-    static const char *months[] = {"January", "February", "March",     "April",
-                                   "May",     "June",     "July",      "August",
-                                   "September", "October", "November", "December"};
+    static const char *months[] = {"January",   "February", "March",    "April",
+                                   "May",       "June",     "July",     "August",
+                                   "September", "October",  "November", "December"};
     int y, m, d;
     out[0] = '\0';
     if (!iso)
@@ -66,8 +66,7 @@ void site_human_date(const char *iso, char *out, size_t outlen)
         snprintf(out, outlen, "%s", iso);
 }
 
-enum status site_write_if_changed(const char *path, const void *data, size_t len,
-                                  struct diag *d)
+enum status site_write_if_changed(const char *path, const void *data, size_t len, struct diag *d)
 {
     uint8_t *old = NULL;
     size_t old_len = 0;
@@ -110,8 +109,7 @@ bool site_url_is_safe(const char *url)
     return true;
 }
 
-bool site_form_url(const struct site_build *b, const struct site_photo *p, char *out,
-                   size_t outlen)
+bool site_form_url(const struct site_build *b, const struct site_photo *p, char *out, size_t outlen)
 {
     const char *base = b->cfg->base_url ? b->cfg->base_url : "/";
     int n = snprintf(out, outlen, "%slicense/%s/%s/", base, p->story_slug, p->id);
@@ -169,4 +167,55 @@ void site_name_set_free(struct site_name_set *set)
     free(set->slots);
     set->slots = NULL;
     set->cap = set->count = 0;
+}
+
+void site_term_slug(const char *in, char *out, size_t outlen)
+{
+    size_t o = 0;
+    bool dash = false;
+    const unsigned char *p = (const unsigned char *)in;
+    size_t n = strlen(in);
+    for (size_t i = 0; i < n && o + 1 < outlen;) {
+        unsigned char c = p[i];
+        if (c >= 0x80) {
+            /* a letter of another script (Hangul, Cyrillic...): kept as
+             * UTF-8, whole sequences only, so the slug stays readable */
+            size_t len = (c & 0xE0) == 0xC0   ? 2
+                         : (c & 0xF0) == 0xE0 ? 3
+                         : (c & 0xF8) == 0xF0 ? 4
+                                              : 0;
+            if (!len || i + len > n || !utf8_valid(p + i, len)) {
+                i++; /* not UTF-8: a separator */
+                dash = true;
+                continue;
+            }
+            if (o + len + (dash && o ? 1 : 0) + 1 > outlen)
+                break;
+            if (dash && o)
+                out[o++] = '-';
+            memcpy(out + o, p + i, len);
+            o += len;
+            i += len;
+            dash = false;
+            continue;
+        }
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c - 'A' + 'a');
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            if (dash && o && o + 2 < outlen)
+                out[o++] = '-';
+            out[o++] = (char)c;
+            dash = false;
+        } else {
+            dash = true;
+        }
+        i++;
+    }
+    out[o] = '\0';
+    if (o == 0 && outlen > 16) {
+        /* nothing readable (only punctuation): a stable name from its bytes */
+        char hex[65];
+        site_sha256_hex(in, n, hex);
+        snprintf(out, outlen, "t-%.10s", hex);
+    }
 }

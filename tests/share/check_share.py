@@ -34,6 +34,13 @@ status is 1 when any failed.
     RELAX NG part is xmllint's, in share_site.sh); every page's head
     links both feeds (autodiscovery) and the links resolve.
 
+  lists: the home page and its page/N/ pages list every story once,
+    newest first, 24 a page; every front-matter tag of every story (read
+    from its story.md) has a tags/<slug>/ list holding that story, with
+    its pages complete; tags/ and places/ link every list; Hangul tags
+    get a slug of their own; publications/ names every story with
+    publications and each such story page links it.
+
 usage: check_share.py PUBLIC_DIR BASE_URL [--stories N]
 """
 import html.parser
@@ -190,7 +197,8 @@ def check_cards(pub, base):
         if h.one("twitter:card") != "summary_large_image":
             problems.append(f"{rel}: twitter:card {h.one('twitter:card')}")
         # og:url is this page (404.html answers every path: the site's)
-        page_url = base + (rel[:-len("index.html")] if rel.endswith("index.html") else "")
+        page_url = base + urllib.parse.quote(rel[:-len("index.html")] if rel.endswith("index.html")
+                                             else "")  # URLs carry UTF-8 percent-encoded
         if h.one("og:url") != page_url:
             problems.append(f"{rel}: og:url {h.one('og:url')} is not {page_url}")
         img = h.one("og:image")
@@ -369,7 +377,8 @@ def check_feed_pair(pub, base, d, stories_dates):
             problems.append(f"{d}feed.json: no {k}")
     if jf.get("version") != "https://jsonfeed.org/version/1.1":
         problems.append(f"{d}feed.json: version {jf.get('version')}")
-    if jf.get("feed_url") != f"{base}{d}feed.json" or jf.get("home_page_url") != f"{base}{d}":
+    qd = urllib.parse.quote(d)
+    if jf.get("feed_url") != f"{base}{qd}feed.json" or jf.get("home_page_url") != f"{base}{qd}":
         problems.append(f"{d}feed.json: feed_url/home_page_url {jf.get('feed_url')}")
     dates = []
     for it in jf.get("items", []):
@@ -455,6 +464,120 @@ def check_feeds(pub, base, stories):
           "; ".join(problems[:8]))
 
 
+def story_cards(path):
+    """The story links of the cards of a list page (article.story-card > a)."""
+    class P(html.parser.HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.cards, self.depth = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "article" and "story-card" in (a.get("class") or ""):
+                self.depth = 1
+            elif tag == "a" and self.depth:
+                self.cards.append(a.get("href"))
+                self.depth = 0
+    p = P()
+    p.feed(open(path, encoding="utf-8").read())
+    return [os.path.normpath(os.path.join(os.path.dirname(path), h)) for h in p.cards]
+
+
+def paginated(pub, d):
+    out = []
+    path, k = os.path.join(pub, d, "index.html"), 1
+    while os.path.isfile(path):
+        out.append(story_cards(path))
+        k += 1
+        path = os.path.join(pub, d, "page", str(k), "index.html")
+    return out
+
+
+def front_matter(story_md):
+    text = open(story_md, encoding="utf-8").read().split("\n---", 1)[0]
+    date = re.search(r"^date: *(.+)$", text, re.M)
+    tags = re.search(r"^tags: *\[(.*)\]$", text, re.M)
+    pubs = "publications:" in text
+    names = [t.strip().strip('"') for t in tags.group(1).split(",")] if tags else []
+    return (date.group(1).strip() if date else ""), names, pubs
+
+
+def check_lists(pub, base, stories_dir):
+    problems = []
+    stories = {}
+    for slug in sorted(os.listdir(stories_dir)):
+        md = os.path.join(stories_dir, slug, "story.md")
+        if os.path.isfile(md):
+            stories[slug] = front_matter(md)
+    home = paginated(pub, "")
+    flat = [os.path.basename(h) for page in home for h in page]
+    want = sorted(stories, key=lambda s: stories[s][0], reverse=True)
+    if sorted(flat) != sorted(want):
+        problems.append(f"home pages list {len(flat)} stories, the site has {len(want)}")
+    if [stories[s][0] for s in flat] != sorted((stories[s][0] for s in flat), reverse=True):
+        problems.append("home pages not newest first")
+    if any(len(p) > 24 for p in home) or any(len(p) < 24 for p in home[:-1]):
+        problems.append(f"home pages of {[len(p) for p in home]} stories, not 24 a page")
+    if len(want) > 24 and len(home) < 2:
+        problems.append("more than 24 stories on one home page")
+    check(f"lists: home in {len(home)} pages of {[len(p) for p in home]}, every story once, "
+          "newest first", not problems, "; ".join(problems[:8]))
+    problems = []
+    tag_dirs = set(os.listdir(os.path.join(pub, "tags"))) - {"index.html"}
+    index = parse_page(os.path.join(pub, "tags", "index.html"))
+    linked = {urllib.parse.unquote(a["href"]).rstrip("/") for a in index.anchors
+              if a.get("href") and not a["href"].startswith(("../", "#", "http"))}
+    if not tag_dirs <= linked:
+        problems.append(f"tags/ does not link {sorted(tag_dirs - linked)[:5]}")
+    count = 0
+    for slug, (_, tags, _) in stories.items():
+        for t in tags:
+            found = [d for d in tag_dirs
+                     if slug in [os.path.basename(h) for p in paginated(pub, f"tags/{d}")
+                                 for h in p]
+                     and parse_page(os.path.join(pub, "tags", d, "index.html")).one("og:title") == t]
+            count += 1
+            if not found:
+                problems.append(f"{slug}: tag {t!r} has no list holding it")
+    for d in tag_dirs:
+        pages = paginated(pub, f"tags/{d}")
+        if any(len(p) > 24 for p in pages) or any(len(p) < 24 for p in pages[:-1]):
+            problems.append(f"tags/{d}: pages of {[len(p) for p in pages]}")
+        if "/" in d or d.startswith(".") or " " in d:
+            problems.append(f"tags/{d}: unsafe slug")
+    hangul = [d for d in tag_dirs if re.search("[\uac00-\ud7a3]", d)]
+    if any(re.search("[\uac00-\ud7a3]", t) for _, ts, _ in stories.values() for t in ts) and not hangul:
+        problems.append("a Hangul tag has no list of its own")
+    check(f"lists: {len(tag_dirs)} tag lists, each of {count} story tags listed, pages complete, "
+          f"slugs safe ({len(hangul)} in Hangul)", not problems, "; ".join(problems[:8]))
+    problems = []
+    place_dirs = set(os.listdir(os.path.join(pub, "places"))) - {"index.html"}
+    index = parse_page(os.path.join(pub, "places", "index.html"))
+    linked = {urllib.parse.unquote(a["href"]).rstrip("/") for a in index.anchors
+              if a.get("href") and not a["href"].startswith(("../", "#", "http"))}
+    if not place_dirs or not place_dirs <= linked:
+        problems.append(f"places/ does not link {sorted(place_dirs - linked)[:5]}")
+    for d in place_dirs:
+        if not any(paginated(pub, f"places/{d}")):
+            problems.append(f"places/{d} lists no story")
+    check(f"lists: {len(place_dirs)} place lists, all linked from places/", not problems,
+          "; ".join(problems[:8]))
+    problems = []
+    with_pubs = [s for s, v in stories.items() if v[2]]
+    if with_pubs:
+        ph = parse_page(os.path.join(pub, "publications", "index.html"))
+        listed = {os.path.basename(os.path.normpath(a["href"])) for a in ph.anchors
+                  if a.get("href", "").startswith("../")}
+        for s in with_pubs:
+            if s not in listed:
+                problems.append(f"publications/ does not name {s}")
+            sh = parse_page(os.path.join(pub, s, "index.html"))
+            if "../publications/" not in [a.get("href") for a in sh.anchors]:
+                problems.append(f"{s}: its page does not link publications/")
+    check(f"lists: publications/ names all {len(with_pubs)} stories with publications, "
+          "each links it", not problems, "; ".join(problems[:8]))
+
+
 def main(argv):
     if len(argv) < 3:
         print(__doc__)
@@ -465,6 +588,8 @@ def main(argv):
     check_sitemap(pub, base)
     stories = int(argv[argv.index("--stories") + 1]) if "--stories" in argv else None
     check_feeds(pub, base, stories)
+    if "--site" in argv:
+        check_lists(pub, base, os.path.join(argv[argv.index("--site") + 1], "stories"))
     return 1 if fails else 0
 
 

@@ -42,7 +42,7 @@ rm -rf "$tmp/ex/public" "$tmp/ex/.tearsheet"
 "$standin" "$tmp/ex/stories/kim-ryon-hui" >/dev/null || exit 1
 if ! "$ts" build "$tmp/ex" >"$tmp/ex.log" 2>&1; then cat "$tmp/ex.log"; exit 1; fi
 echo "== example site"
-python3 "$check" "$tmp/ex/public" "$base" --stories 1 || status=1
+python3 "$check" "$tmp/ex/public" "$base" --stories 1 --site "$tmp/ex" || status=1
 atom_valid "$tmp/ex/public" || status=1
 
 # ---- a generated site of 30 stories ------------------------------------------
@@ -88,7 +88,7 @@ for i in $(seq -w 1 30); do
 done
 if ! "$ts" build "$gen" >"$tmp/gen.log" 2>&1; then cat "$tmp/gen.log"; exit 1; fi
 echo "== generated site, 30 stories"
-python3 "$check" "$gen/public" "$base" --stories 30 || status=1
+python3 "$check" "$gen/public" "$base" --stories 30 --site "$gen" || status=1
 atom_valid "$gen/public" || status=1
 
 # ---- the checker itself must fail on a spoiled output -----------------------
