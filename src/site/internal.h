@@ -323,6 +323,9 @@ struct site_story_ref *site_stories_newest_first(const struct site_build *b);
 void site_terms_collect(struct site_build *b, const struct site_story_ref *sorted);
 enum status site_terms_write(struct site_build *b, const struct site_story_ref *sorted,
                              json_t *pages, json_t *more, struct diag *d);
+/* page_story.c: a story's `publications:` for a template (each key
+ * null when absent, so a list item never shows its parent's) */
+json_t *site_publications_json(const struct story *s);
 /* page_publications.c: publications/, when any story has publications */
 enum status site_render_publications(struct site_build *b, const struct site_story_ref *sorted,
                                      json_t *pages, struct diag *d);

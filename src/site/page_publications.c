@@ -23,17 +23,7 @@ enum status site_render_publications(struct site_build *b, const struct site_sto
         const struct story *s = sorted[r].s;
         if (!s->n_publications)
             continue;
-        json_t *list = json_array();
-        for (size_t i = 0; i < s->n_publications; i++) {
-            const struct story_publication *p = &s->publications[i];
-            json_t *o = json_object();
-            site_set_or_null(o, "name", p->name);
-            site_set_or_null(o, "title", p->title);
-            site_set_or_null(o, "date", p->date);
-            site_set_or_null(o, "url", p->url && site_url_is_safe(p->url) ? p->url : NULL);
-            site_set_or_null(o, "photo", p->photo);
-            json_array_append_new(list, o);
-        }
+        json_t *list = site_publications_json(s);
         char href[TS_LIMIT_PATH];
         snprintf(href, sizeof href, "../%s/", s->slug);
         json_t *o =

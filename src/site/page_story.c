@@ -12,7 +12,7 @@
 
 #include "site/internal.h"
 
-static json_t *publications(const struct story *s)
+json_t *site_publications_json(const struct story *s)
 {
     json_t *list = json_array();
     for (size_t i = 0; i < s->n_publications; i++) {
@@ -75,7 +75,7 @@ enum status site_render_story(struct site_build *b, size_t story, json_t *pages,
         json_object_set_new(ctx, "cover", json_string(cover.data));
     json_object_set_new(ctx, "body", json_string(body.data ? body.data : ""));
     json_object_set_new(ctx, "has_publications", json_boolean(s->n_publications > 0));
-    json_object_set_new(ctx, "publications", publications(s));
+    json_object_set_new(ctx, "publications", site_publications_json(s));
     if ((st = site_render(b, b->theme.story, ctx, &content, d)) != ST_OK)
         goto abort;
 
