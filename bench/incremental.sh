@@ -181,6 +181,19 @@ build "$tmp/site" tampered
 [ "$rendered" = 1 ] || fail "a hand-edited page: $rendered pages rendered (expected 1)"
 ! grep -q tampered-marker "$page1" || fail "a hand-edited page was not restored"
 
+# Where a story stands in the newest-first order the home pages (24 a
+# page) and the feeds (the newest 20) use: its date, ties by title
+# ("Story NN", in the order of the folders).
+rank() { # rank STORY_DIR: 0 for the newest
+  local me d
+  me=$(basename "$1")
+  d=$(sed -n 's/^date: //p' "$1/story.md")
+  for f in "$tmp/site/stories"/*/story.md; do
+    printf '%s %s\n' "$(sed -n 's/^date: //p' "$f")" "$(basename "$(dirname "$f")")"
+  done | awk -v d="$d" -v me="$me" '$1 > d || ($1 == d && $2 < me) {n++} END {print n + 0}'
+}
+feeds_of() { [ "$(rank "$1")" -lt 20 ] && echo 2 || echo 0; } # feed.xml, feed.json
+
 # ---- edit one story's text ----------------------------------------------------
 for r in $(seq 1 "$repeat"); do
   printf '\nAn added paragraph: incremental-edit-marker-%s.\n' "$r" >>"$s1/story.md"
@@ -188,8 +201,10 @@ for r in $(seq 1 "$repeat"); do
   times="$times $secs"
   cpus="$cpus $cpu"
   [ "$read" = 0 ] || fail "text edit read $read photos (expected 0)"
-  # its page, its photos' licence form pages (they name the story), the index
-  [ "$rendered" = $((per + 2)) ] || fail "text edit rendered $rendered pages (expected $((per + 2)))"
+  # its page, its photos' own pages and licence form pages (they name the
+  # story), the home page that lists it, and the feeds if it is in them
+  want=$((2 * per + 2 + $(feeds_of "$s1")))
+  [ "$rendered" = "$want" ] || fail "text edit rendered $rendered pages (expected $want)"
   grep -q "incremental-edit-marker-$r\\." "$page1" || fail "edited story page was not rewritten"
 done
 row "one story's text edited ($read photos read, $rendered pages)" "$(median $times)" "< 0.5 s" \
@@ -208,8 +223,11 @@ for r in $(seq 1 "$repeat"); do
   times="$times $secs"
   cpus="$cpus $cpu"
   [ "$read" = 1 ] || fail "replacing one photo read $read photos (expected 1)"
-  # its story's page, its licence form page, the index (its story's cover)
-  [ "$rendered" = 3 ] || fail "replacing one photo rendered $rendered pages (expected 3)"
+  # its story's page, its own page and licence form page, the index (its
+  # story's cover), the page of the next photo (it names this one) and
+  # the two feeds (the story's content and cover)
+  want=$((5 + $(feeds_of "$s1")))
+  [ "$rendered" = "$want" ] || fail "replacing one photo rendered $rendered pages (expected $want)"
   for f in $old; do [ ! -e "$f" ] || fail "old derivative still published: $f"; done
   new=$(ls "$tmp/site/public/$(basename "$s1")/$vname".*-*.* 2>/dev/null | sort)
   [ -n "$new" ] && [ "$new" != "$old" ] || fail "replaced photo has no new derivatives"
@@ -250,11 +268,23 @@ fi
 last=$(ls "$tmp/site/stories" | tail -1)
 lpub=$tmp/site/public/$last
 echo "not ours" >"$lpub/notes.txt" # a file we did not write: it must stay
+# Pages without a photo of their own (404, licensing/thanks) show the
+# newest story's cover as their sharing card: when that story goes, they
+# are rendered again with the next one's.
+# The home pages from the one that listed it on show other stories now,
+# and the feeds if it was in them.
+r=$(rank "$tmp/site/stories/$last")
+left=$(($(ls "$tmp/site/stories" | wc -l) - 1))
+expect=$(( (left + 23) / 24 - r / 24 + $(feeds_of "$tmp/site/stories/$last") ))
+why="the home pages from its own on, and the feeds it was in"
+if [ "$r" = 0 ]; then
+  expect=$((expect + 2)) why="$why, 404 and licensing/thanks: their card was its cover"
+fi
 rm -r "$tmp/site/stories/$last"
 build "$tmp/site" delete-story
 row "one story deleted ($removed files removed)" "$secs" "< 0.5 s" 0.5 "$cpu"
 [ "$read" = 0 ] || fail "deleting a story read $read photos (expected 0)"
-[ "$rendered" = 1 ] || fail "deleting a story rendered $rendered pages (expected 1, the index)"
+[ "$rendered" = "$expect" ] || fail "deleting a story rendered $rendered pages (expected $expect, $why)"
 [ ! -e "$lpub/index.html" ] || fail "deleted story's page is still published"
 if ls "$lpub"/*.*-*.* >/dev/null 2>&1; then fail "deleted story's derivatives are still published"; fi
 [ -e "$lpub/notes.txt" ] || fail "deleting a story removed a file we did not write"

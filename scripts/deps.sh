@@ -13,6 +13,7 @@ packages=(
   libgs-common  # a98.icc: the Adobe RGB photos of unit_image and bench/run.sh
   mandoc        # tests/cli/docs.sh: mandoc -T lint on the man pages
   nginx  # serve_kill_load_nginx: two servers behind it (never started as a service by the test)
+  trang libxml2-utils  # share_site: Atom validated against RFC 4287's RELAX NG schema
 )
 if [ "${1:-}" = "--package" ]; then
   # scripts/package.sh: CPack's Depends (dpkg-shlibdeps, file), lintian

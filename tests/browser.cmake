@@ -18,3 +18,18 @@ if(TARGET tearsheet AND TARGET standin)
              COMMAND bash -c ". ${CMAKE_CURRENT_SOURCE_DIR}/lib/skip.sh && ts_skip '${ts_why}'")
   endif()
 endif()
+# Accessibility gate (issue 12): axe-core in Chromium on every page type
+# of the example site, light and dark. A missing prerequisite (node,
+# chromium, playwright-core or axe-core) is a skip (77), a failure under
+# CI=true; the script says which.
+if(TARGET tearsheet AND TARGET standin)
+  if(TS_NODE)
+    add_test(NAME browser_axe_pages
+             COMMAND ${TS_NODE} ${CMAKE_CURRENT_SOURCE_DIR}/browser/axe_pages.mjs
+                     $<TARGET_FILE:tearsheet> $<TARGET_FILE:standin> ${CMAKE_SOURCE_DIR})
+  else()
+    add_test(NAME browser_axe_pages
+             COMMAND sh -c "echo 'skipped: browser_axe_pages needs node'; [ \"$CI\" = true ] && exit 1; exit 77")
+  endif()
+  set_tests_properties(browser_axe_pages PROPERTIES TIMEOUT 600 SKIP_RETURN_CODE 77)
+endif()

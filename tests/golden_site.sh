@@ -15,7 +15,8 @@ if ! "$ts" build "$tmp/site" -o "$tmp/out" >"$tmp/log" 2>&1; then
   cat "$tmp/log"; echo "0 passed, 1 failed"; exit 1
 fi
 pages=(index.html hostile/index.html seoul-ko/index.html about/index.html licensing/index.html
-       licensing/thanks/index.html 404.html sitemap.xml api/photos.json)
+       licensing/thanks/index.html 404.html sitemap.xml api/photos.json robots.txt feed.xml
+       feed.json tags/index.html publications/index.html)
 if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
   for p in "${pages[@]}"; do
     mkdir -p "$(dirname "$golden/expected/$p")"

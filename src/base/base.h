@@ -7,7 +7,8 @@
  * index a buffer except through a length it was given.
  *
  * Naming: the pieces of base keep short prefixes of their own
- * (status_, diag_, span_, cursor_, buf_, size_, file_, log_, utf8_, str_).
+ * (status_, diag_, span_, cursor_, buf_, size_, file_, log_, utf8_, str_,
+ * entity_).
  */
 #ifndef TS_BASE_H
 #define TS_BASE_H
@@ -167,6 +168,10 @@ bool utf8_valid(const uint8_t *p, size_t n);
  * split a code point (input assumed valid UTF-8). */
 size_t utf8_clip(const uint8_t *p, size_t n, size_t max);
 
+/* Appends code point `cp` as UTF-8; U+FFFD for what HTML5 does not
+ * allow (NUL, surrogates, beyond U+10FFFF). (entity.c) */
+enum status utf8_put(struct buf *out, uint32_t cp);
+
 /* ---- base64 (base64.c, RFC 4648) --------------------------------- */
 
 /* Decodes n characters of either alphabet, padding optional; *out is
@@ -176,6 +181,15 @@ bool base64_decode(const char *s, size_t n, uint8_t **out, size_t *out_len);
 size_t base64_encoded_len(size_t n);
 /* Writes base64_encoded_len(n) characters (no NUL) to out. */
 void base64_encode(const uint8_t *p, size_t n, char *out);
+
+/* ---- character references (entity.c) ------------------------------ */
+
+/* The code point of one reference exactly as md4c reports it ("&name;",
+ * "&#123;", "&#x1F;"; numbers past U+10FFFF give U+FFFD). False for a
+ * name it does not know: the one table of the program. */
+bool entity_codepoint(const char *e, size_t n, uint32_t *cp);
+/* Appends the reference decoded, or as written when it is unknown. */
+enum status entity_put(struct buf *out, const char *e, size_t n);
 
 /* ---- files ------------------------------------------------------- */
 

@@ -69,6 +69,13 @@
 #endif
 
 /* Rendered page size: a story page with 200 photos is ~1 MB. */
+/* One feed (feed.xml, feed.json): SITE_FEED_ENTRIES stories with their
+ * whole text; stops a site whose stories are each near the page limit
+ * from writing a feed no reader would load. */
+#ifndef TS_LIMIT_FEED_BYTES
+#define TS_LIMIT_FEED_BYTES ((size_t)64 << 20)
+#endif
+
 #ifndef TS_LIMIT_PAGE_BYTES
 #define TS_LIMIT_PAGE_BYTES ((size_t)64 << 20)
 #endif

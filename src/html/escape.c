@@ -49,39 +49,11 @@ bool html_utf8_next(struct cursor *c, struct span *seq, bool *valid)
     return true;
 }
 
-enum status html_put_codepoint(struct buf *out, uint32_t cp)
-{
-    uint8_t u[4];
-    size_t n;
-    if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-        return buf_puts(out, HTML_REPLACEMENT);
-    if (cp < 0x80) {
-        u[0] = (uint8_t)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (uint8_t)(0xC0 | (cp >> 6));
-        u[1] = (uint8_t)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (uint8_t)(0xE0 | (cp >> 12));
-        u[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (uint8_t)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (uint8_t)(0xF0 | (cp >> 18));
-        u[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-        u[3] = (uint8_t)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    return buf_append(out, u, n);
-}
-
 /* Text and attribute values share one escape set: with both quote
  * characters escaped the result is safe between tags and inside a
  * single- or double-quoted attribute alike. NUL is replaced because the
  * HTML parser would replace it anyway, differently per context. */
-static enum status escape_markup(struct buf *out, const char *s, size_t n)
+static enum status escape_markup(struct buf *out, const char *s, size_t n, bool xml)
 {
     enum status st = ST_OK;
     struct cursor c;
@@ -117,8 +89,15 @@ static enum status escape_markup(struct buf *out, const char *s, size_t n)
                 rep = HTML_REPLACEMENT;
                 break;
             default:
+                /* XML 1.0 §2.2 allows no C0 control but tab, LF and CR */
+                if (xml && seq.ptr[0] < 0x20 && seq.ptr[0] != '\t' && seq.ptr[0] != '\n' &&
+                    seq.ptr[0] != '\r')
+                    rep = HTML_REPLACEMENT;
                 break;
             }
+        } else if (xml && seq.len == 3 && seq.ptr[0] == 0xEF && seq.ptr[1] == 0xBF &&
+                   seq.ptr[2] >= 0xBE) {
+            rep = HTML_REPLACEMENT; /* U+FFFE, U+FFFF: not XML characters */
         }
         if (!rep)
             continue;
@@ -134,12 +113,17 @@ static enum status escape_markup(struct buf *out, const char *s, size_t n)
 
 enum status html_escape_text(struct buf *out, const char *s, size_t n)
 {
-    return escape_markup(out, s, n);
+    return escape_markup(out, s, n, false);
+}
+
+enum status html_escape_xml(struct buf *out, const char *s, size_t n)
+{
+    return escape_markup(out, s, n, true);
 }
 
 enum status html_escape_attr(struct buf *out, const char *s, size_t n)
 {
-    return escape_markup(out, s, n);
+    return escape_markup(out, s, n, false);
 }
 
 static bool is_c0_or_space(uint8_t b)

@@ -23,6 +23,11 @@
 
 /* Text between tags: & < > " ' escaped. */
 enum status html_escape_text(struct buf *out, const char *s, size_t n);
+/* Text or an attribute value of an XML document (feeds, sitemaps):
+ * the same set, and what XML 1.0 §2.2 forbids (C0 controls but tab, LF,
+ * CR; U+FFFE, U+FFFF) replaced by U+FFFD so the document stays
+ * well-formed whatever a caption holds. */
+enum status html_escape_xml(struct buf *out, const char *s, size_t n);
 /* A quoted attribute value (same set; also safe unquoted-free). */
 enum status html_escape_attr(struct buf *out, const char *s, size_t n);
 /* A URL in href/src: refuses javascript:, data: (except images when

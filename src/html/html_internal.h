@@ -21,8 +21,4 @@
  */
 bool html_utf8_next(struct cursor *c, struct span *seq, bool *valid);
 
-/* Appends code point cp as UTF-8; surrogates, NUL and values past
- * U+10FFFF become U+FFFD (HTML §13.2.5.80 numeric reference rules). */
-enum status html_put_codepoint(struct buf *out, uint32_t cp);
-
 #endif

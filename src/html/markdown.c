@@ -29,97 +29,8 @@
 
 /* ---- character references -------------------------------------------- */
 
-/* U+00A0..U+00FF in order, 8 a row: the Latin-1 names a European
- * caption uses. */
-/* clang-format off */
-static const char *const latin1_names[96] = {
-    "nbsp",   "iexcl",  "cent",   "pound",  "curren", "yen",    "brvbar", "sect",
-    "uml",    "copy",   "ordf",   "laquo",  "not",    "shy",    "reg",    "macr",
-    "deg",    "plusmn", "sup2",   "sup3",   "acute",  "micro",  "para",   "middot",
-    "cedil",  "sup1",   "ordm",   "raquo",  "frac14", "frac12", "frac34", "iquest",
-    "Agrave", "Aacute", "Acirc",  "Atilde", "Auml",   "Aring",  "AElig",  "Ccedil",
-    "Egrave", "Eacute", "Ecirc",  "Euml",   "Igrave", "Iacute", "Icirc",  "Iuml",
-    "ETH",    "Ntilde", "Ograve", "Oacute", "Ocirc",  "Otilde", "Ouml",   "times",
-    "Oslash", "Ugrave", "Uacute", "Ucirc",  "Uuml",   "Yacute", "THORN",  "szlig",
-    "agrave", "aacute", "acirc",  "atilde", "auml",   "aring",  "aelig",  "ccedil",
-    "egrave", "eacute", "ecirc",  "euml",   "igrave", "iacute", "icirc",  "iuml",
-    "eth",    "ntilde", "ograve", "oacute", "ocirc",  "otilde", "ouml",   "divide",
-    "oslash", "ugrave", "uacute", "ucirc",  "uuml",   "yacute", "thorn",  "yuml",
-};
-/* clang-format on */
-
-/* Punctuation and the other names that turn up in edited text. */
-static const struct {
-    const char *name;
-    uint32_t cp;
-} other_names[] = {
-    {"amp", '&'},       {"lt", '<'},       {"gt", '>'},        {"quot", '"'},
-    {"apos", '\''},     {"OElig", 0x152},  {"oelig", 0x153},   {"Scaron", 0x160},
-    {"scaron", 0x161},  {"Yuml", 0x178},   {"ensp", 0x2002},   {"emsp", 0x2003},
-    {"thinsp", 0x2009}, {"zwnj", 0x200C},  {"zwj", 0x200D},    {"ndash", 0x2013},
-    {"mdash", 0x2014},  {"lsquo", 0x2018}, {"rsquo", 0x2019},  {"sbquo", 0x201A},
-    {"ldquo", 0x201C},  {"rdquo", 0x201D}, {"bdquo", 0x201E},  {"dagger", 0x2020},
-    {"Dagger", 0x2021}, {"bull", 0x2022},  {"hellip", 0x2026}, {"permil", 0x2030},
-    {"prime", 0x2032},  {"Prime", 0x2033}, {"lsaquo", 0x2039}, {"rsaquo", 0x203A},
-    {"euro", 0x20AC},   {"trade", 0x2122}, {"larr", 0x2190},   {"rarr", 0x2192},
-    {"minus", 0x2212},
-};
-
-/*
- * The code point of "&...;" as md4c reports it: &name;, &#123; or
- * &#x1F;. False for a name we do not know. Numbers too large are
- * U+FFFD (CommonMark §2.5; html_put_codepoint replaces 0 and surrogates).
- */
-static bool entity_codepoint(const char *e, size_t n, uint32_t *cp)
-{
-    if (n < 3 || e[0] != '&' || e[n - 1] != ';')
-        return false;
-    const char *s = e + 1;
-    size_t len = n - 2;
-    if (s[0] == '#') {
-        bool hex = len > 1 && (s[1] == 'x' || s[1] == 'X');
-        size_t i = hex ? 2 : 1;
-        uint32_t v = 0;
-        if (i == len)
-            return false;
-        for (; i < len; i++) {
-            char ch = s[i];
-            uint32_t dv;
-            if (ch >= '0' && ch <= '9')
-                dv = (uint32_t)(ch - '0');
-            else if (hex && ch >= 'a' && ch <= 'f')
-                dv = (uint32_t)(ch - 'a' + 10);
-            else if (hex && ch >= 'A' && ch <= 'F')
-                dv = (uint32_t)(ch - 'A' + 10);
-            else
-                return false;
-            if (v <= 0x10FFFF)
-                v = v * (hex ? 16 : 10) + dv; /* stops growing once out of range */
-        }
-        *cp = v > 0x10FFFF ? 0xFFFD : v;
-        return true;
-    }
-    for (size_t i = 0; i < sizeof latin1_names / sizeof latin1_names[0]; i++) {
-        if (strlen(latin1_names[i]) == len && memcmp(latin1_names[i], s, len) == 0) {
-            *cp = 0xA0 + (uint32_t)i;
-            return true;
-        }
-    }
-    for (size_t i = 0; i < sizeof other_names / sizeof other_names[0]; i++) {
-        if (strlen(other_names[i].name) == len && memcmp(other_names[i].name, s, len) == 0) {
-            *cp = other_names[i].cp;
-            return true;
-        }
-    }
-    return false;
-}
-
-/* The entity as plain UTF-8 text (unknown names stay as written). */
-static enum status entity_plain(struct buf *out, const char *e, size_t n)
-{
-    uint32_t cp;
-    return entity_codepoint(e, n, &cp) ? html_put_codepoint(out, cp) : buf_append(out, e, n);
-}
+/* Entities are decoded by base's entity_put: the program's one table,
+ * shared with the story reader, so alt text reads the same everywhere. */
 
 /* An md4c attribute (href, src, title, code info) as plain UTF-8. */
 static enum status attribute_plain(struct buf *out, const MD_ATTRIBUTE *a)
@@ -131,7 +42,7 @@ static enum status attribute_plain(struct buf *out, const MD_ATTRIBUTE *a)
         const char *p = a->text + off;
         switch (a->substr_types[i]) {
         case MD_TEXT_ENTITY:
-            st = entity_plain(out, p, end - off);
+            st = entity_put(out, p, end - off);
             break;
         case MD_TEXT_NULLCHAR:
             st = buf_puts(out, HTML_REPLACEMENT);
@@ -391,7 +302,7 @@ static enum status text_plain(struct buf *to, MD_TEXTTYPE type, const char *s, s
     case MD_TEXT_SOFTBR:
         return buf_putc(to, ' ');
     case MD_TEXT_ENTITY:
-        return entity_plain(to, s, n);
+        return entity_put(to, s, n);
     default:
         return buf_append(to, s, n);
     }
@@ -460,7 +371,7 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud
         uint32_t cp;
         buf_reset(&c->scratch);
         if (entity_codepoint(text, size, &cp)) {
-            st = html_put_codepoint(&c->scratch, cp);
+            st = utf8_put(&c->scratch, cp);
             if (st == ST_OK)
                 st = html_escape_text(c->target, str_of(&c->scratch), c->scratch.len);
         } else {

@@ -157,11 +157,13 @@ static enum status plan_photos(struct site_build *b, struct diag *d)
     for (size_t i = 0; i < b->n_stories; i++)
         total += b->stories[i]->n_photos + (b->stories[i]->cover ? 1 : 0);
     b->photos = calloc(total ? total : 1, sizeof *b->photos);
-    if (!b->photos)
+    b->story_first = calloc(b->n_stories + 1, sizeof *b->story_first);
+    if (!b->photos || !b->story_first)
         return diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
     for (size_t i = 0; i < b->n_stories; i++) {
         const struct story *s = b->stories[i];
         size_t first = b->n_photos;
+        b->story_first[i] = first;
         for (size_t k = 0; k <= s->n_photos; k++) {
             const char *file = k < s->n_photos ? s->photos[k].src : s->cover;
             unsigned line = k < s->n_photos ? s->photos[k].line : 0;
@@ -191,6 +193,7 @@ static enum status plan_photos(struct site_build *b, struct diag *d)
             p->story_slug = str_dup(s->slug);
             p->line = line;
             p->story = s;
+            p->story_no = i;
             /* the stat index's key: taken before the photo is read, so a
              * change while it is read shows next time (statindex.c) */
             site_stat_from(&sb, &p->stat);
@@ -230,6 +233,7 @@ static enum status plan_photos(struct site_build *b, struct diag *d)
             }
         }
     }
+    b->story_first[b->n_stories] = b->n_photos;
     b->report->photos = (unsigned)b->n_photos;
     return ST_OK;
 }
@@ -419,6 +423,7 @@ abort:
         json_decref(p->credentials);
     }
     free(b.photos);
+    free(b.story_first);
     site_stories_free(&b);
     json_decref(b.manifest_old);
     json_decref(b.manifest_new);

@@ -21,6 +21,22 @@
  * 40 bits of SHA-256 is plenty to tell versions of one photo apart. */
 #define SITE_KEY_SHORT 10
 
+/* A sharing card's image should be at least this wide: what Facebook
+ * and X ask for a large card (smaller ones show as a thumbnail). The
+ * card takes the narrowest derivative that reaches it, else the widest
+ * there is (the photo itself is narrower, or site.yaml's widths stop
+ * short; docs/site.md "Sharing cards"). */
+#define SITE_CARD_MIN_WIDTH 1200
+
+/* Entries of a feed: the newest stories. A reader polls the feed again
+ * and again; the whole archive in it would cost every subscriber the
+ * whole site's text each time. */
+#define SITE_FEED_ENTRIES 20
+
+/* Stories on one page of a list (home, a tag, a place): 24 covers is a
+ * page a reader scrolls, not one that loads a hundred images. */
+#define SITE_LIST_PAGE 24
+
 /* What the stat index compares to know a photo unchanged (statindex.c). */
 struct site_stat {
     uint64_t size, ino, dev;
@@ -35,6 +51,7 @@ struct site_photo {
     char *id;        /* unique within the story: slug of the file stem */
     unsigned line;   /* first reference in story.md */
     const struct story *story;
+    size_t story_no; /* its story's index in site_build.stories */
     /* results, written by one worker */
     enum status status;
     struct diag diag;
@@ -56,6 +73,8 @@ struct site_photo {
 struct site_theme {
     struct html_template *layout, *index, *story, *figure, *page, *notfound, *credentials;
     struct html_template *license, *thanks; /* the inquiry form page, its confirmation */
+    struct html_template *photo;            /* a photo's own page */
+    struct html_template *terms, *publications; /* tags/, places/; publications/ */
     char *css;
     size_t css_len;
     char css_name[64]; /* style.<hash>.css */
@@ -81,7 +100,19 @@ struct site_build {
     size_t n_stories;
     struct site_photo *photos;
     size_t n_photos;
+    /* the plan holds each story's photos together, in story order:
+     * story i's are photos[story_first[i] .. story_first[i + 1]) */
+    size_t *story_first;
     struct site_theme theme;
+    /* the card of pages without a photo of their own: the newest
+     * story's cover (pages.c), or NULL */
+    const struct site_photo *site_card;
+    /* fingerprints (pages.c): the whole site's, and each story page's */
+    char site_fp[65];
+    char (*story_fp)[65];
+    /* tags and places (page_terms.c): slug → {name, stories: [index
+     * into the newest-first order]} */
+    json_t *tags, *places;
     /* stat index of the last build ("photos" object), read-only during jobs */
     json_t *stat_index;
     int64_t stat_index_ns; /* the index file's mtime: the racy cut-off */
@@ -120,7 +151,9 @@ enum status site_render(struct site_build *b, const struct html_template *t, jso
 
 /* photos.c */
 enum status site_photos_run(struct site_build *b, struct diag *d);
-const struct site_photo *site_photo_find(const struct site_build *b, const char *slug,
+/* The photo `file` of story number `story` (SIZE_MAX: a page of pages/,
+ * which has none), or NULL; looks at that story's photos only. */
+const struct site_photo *site_photo_find(const struct site_build *b, size_t story,
                                          const char *file);
 
 /* credentials.c */
@@ -162,11 +195,153 @@ void site_manifest_finish(struct site_build *b);
  * old enough (docs/performance.md "Incremental builds"). */
 void site_cache_gc(struct site_build *b);
 
-/* pages.c */
+/* manifest.c: removes derivatives of photos that are gone or changed
+ * and old stylesheets and scripts (only names we make); linear in the
+ * files of the output. */
+void site_prune_outputs(struct site_build *b);
+
+/* fingerprint.c: what each page is made from (see the file's comment).
+ * `g` is site_fp_site's: every page depends on it. */
+void site_fp_site(const struct site_build *b, json_t *nav, char out[65]);
+void site_fp_story(const struct site_build *b, const char *g, size_t story, char out[65]);
+void site_fp_form(const struct site_build *b, const char *g, const struct site_photo *p,
+                  char out[65]);
+/* A page of the whole site (home, 404...): `extra` is what else it
+ * shows (the home page: every story page's fingerprint). */
+/* the page of photo number `i` of the plan */
+void site_fp_photo(const struct site_build *b, const char *g, size_t i, char out[65]);
+void site_fp_page(const struct site_build *b, const char *rel, const char *g, const char *extra,
+                  char out[65]);
+
+/* pages.c: every page, in order */
 enum status site_pages_write(struct site_build *b, struct diag *d);
+
+/* layout.c: the layout around a page's content, and context helpers.
+ * An absent or blank value sets nothing (site_set_or_null: null, so a
+ * list item does not take its parent's value in Mustache). */
+void site_set_str(json_t *o, const char *key, const char *value);
+void site_set_url(json_t *o, const char *key, const char *value);
+void site_set_or_null(json_t *o, const char *key, const char *value);
+const char *site_pick_str(const char *a, const char *b); /* a unless blank */
+struct site_page {
+    const char *rel;         /* in the output: "<slug>/index.html" */
+    const char *root;        /* from the page to the site root: "../" */
+    const char *title;       /* NULL: the site's */
+    const char *lang;        /* NULL: the site's */
+    const char *description; /* NULL: none (the card says the site's) */
+    const char *content;     /* HTML, rendered by a template */
+    const char *jsonld;      /* escaped for <script>, or NULL */
+    bool article;            /* og:type article (a story, a photo), else website */
+    const char *published;   /* article:published_time, ISO 8601 */
+    const struct site_photo *card; /* the card's photo; NULL: the site's card */
+    const char *feed_dir;    /* a tag's feeds ("tags/<slug>/") besides the site's */
+    const char *feed_title;
+};
+enum status site_write_page(struct site_build *b, const struct site_page *pg, json_t *pages,
+                            struct diag *d);
+/* base_url + rel, when base_url is absolute (http/https); else false. */
+bool site_abs_url(const struct site_build *b, const char *rel, char *out, size_t outlen);
+/* The derivative a sharing card shows (see SITE_CARD_MIN_WIDTH). */
+const struct image_output *site_output_card(const struct site_photo *p);
+char *site_jsonld_text(json_t *doc); /* JSON for a <script>, escaped; malloc'd */
+
+/* figure.c: a photo as a <figure> (md4c's image callback of
+ * html_markdown), and what the other pages say of a photo */
+struct site_figure_ctx {
+    struct site_build *b;
+    const struct story *story;
+    size_t story_no;    /* the story's index, SIZE_MAX for pages/ */
+    const char *root;   /* from the page to the site root: "../" */
+    const char *prefix; /* from the page to the story folder: "" or "<slug>/" */
+    const char *lang;
+    unsigned figures;   /* figures written so far on this page */
+    bool captions;
+    bool link_photos;   /* the photo links to its own page (a story page) */
+    bool quiet;         /* its warnings were given on the story page already */
+    const char *sizes;  /* the sizes attribute; NULL: wider than the text */
+};
+enum status site_figure(void *ud, const char *src, const char *alt, const char *title,
+                        bool inline_image, struct buf *out);
+const char *site_photo_creator(const struct photo_meta *m);
+const char *site_photo_headline(const struct site_photo *p);
+const char *site_photo_alt(const struct site_photo *p, const char *md_alt, const char *lang);
+const struct image_output *site_output_largest(const struct site_photo *p);
+const struct image_output *site_output_thumbnail(const struct site_photo *p);
+const char *site_base_name(const char *path);
+/* A story's cover: front matter `cover:`, else its first photo; the
+ * file as written, and the photo when it was built (else NULL). */
+const char *site_story_cover_file(const struct story *s);
+const struct site_photo *site_story_cover(const struct site_build *b, size_t story);
+
+/* jsonld.c: schema.org ImageObject of a photo (NULL without a
+ * derivative), and those of every built photo of story number `story` */
+json_t *site_image_object(const struct site_build *b, const struct site_photo *p);
+json_t *site_story_images(const struct site_build *b, size_t story);
+
+/* A story and its index in site_build.stories, for sorted lists. */
+struct site_story_ref {
+    const struct story *s;
+    size_t no;
+};
+
+/* page_*.c, sitemap.c, api_photos.c: one file per page type. `pages`
+ * is the navigation (pages/ titles). */
+enum status site_render_story(struct site_build *b, size_t story, json_t *pages, struct diag *d);
+enum status site_render_home(struct site_build *b, json_t *pages, struct diag *d);
+/* A paginated list of stories (page_home.c): DIR index.html, then
+ * DIR page/K/index.html, each page skipped when fresh. */
+struct site_list {
+    const char *dir;     /* "" (home) or "tags/<slug>/" */
+    const char *heading; /* NULL: the home page */
+    const char *kind;    /* "Tag", "Place": said above the heading */
+    const struct site_story_ref *refs; /* newest first */
+    size_t n;
+    bool feed; /* DIR has its own feeds */
+};
+enum status site_render_story_list(struct site_build *b, const struct site_list *l, json_t *pages,
+                                   struct diag *d);
+void site_form_fields(const struct site_build *b, json_t *ctx, const char *root,
+                      const char *photo_id, const char *email);
+enum status site_render_license_form(struct site_build *b, const struct site_photo *p,
+                                     json_t *pages, struct diag *d);
+enum status site_render_thanks(struct site_build *b, json_t *pages, struct diag *d);
+/* <slug>/<photo-id>/index.html: photo number `i` of the plan */
+enum status site_render_photo_page(struct site_build *b, size_t i, json_t *pages,
+                                   struct diag *d);
+/* pages/NAME.md: with write false, lists their titles in `nav_list`;
+ * with write true, renders each (failures reported and counted). */
+void site_render_text_pages(struct site_build *b, json_t *nav_list, bool write);
+enum status site_render_404(struct site_build *b, json_t *pages, struct diag *d);
+enum status site_render_credentials(struct site_build *b, json_t *pages, struct diag *d);
+/* feeds.c: DIR "" (the site) or "tags/<slug>/"; `stories` newest first */
+enum status site_write_feeds(struct site_build *b, const char *dir, const char *title,
+                             const size_t *stories, size_t n, struct diag *d);
+/* page_home.c: every story, newest first (malloc'd; NULL when out of memory) */
+struct site_story_ref *site_stories_newest_first(const struct site_build *b);
+/* page_terms.c: collects tags and places from `sorted` (newest first),
+ * then writes their pages, indexes and tag feeds */
+void site_terms_collect(struct site_build *b, const struct site_story_ref *sorted);
+enum status site_terms_write(struct site_build *b, const struct site_story_ref *sorted,
+                             json_t *pages, json_t *more, struct diag *d);
+/* page_story.c: a story's `publications:` for a template (each key
+ * null when absent, so a list item never shows its parent's) */
+json_t *site_publications_json(const struct story *s);
+/* page_publications.c: publications/, when any story has publications */
+enum status site_render_publications(struct site_build *b, const struct site_story_ref *sorted,
+                                     json_t *pages, struct diag *d);
+enum status site_write_robots(struct site_build *b, struct diag *d);
+/* sitemap.c: `pages` and `more` list further pages ({"href": ...}) */
+enum status site_write_sitemap(struct site_build *b, json_t *pages, json_t *more, struct diag *d);
+enum status site_write_photos_json(struct site_build *b, struct diag *d);
 
 /* util.c */
 void site_slugify(const char *in, char *out, size_t outlen);
+/* The folder of a tag or place: ASCII letters and digits lowercased,
+ * letters of other scripts kept as UTF-8 ("서울", "são-paulo"), anything
+ * else one "-"; the same name always gives the same slug. URLs carry it
+ * percent-encoded (site_abs_url; the templates' links). Never '/', '.',
+ * a space or a control; "t-<10 hex>" for a name of punctuation only. */
+void site_term_slug(const char *in, char *out, size_t outlen);
 void site_sha256_hex(const void *p, size_t n, char out[65]);
 void site_sha256(const void *p, size_t n, uint8_t out[32]); /* zeros if OpenSSL fails */
 void site_human_date(const char *iso, char *out, size_t outlen);
@@ -177,6 +352,17 @@ enum status site_write_if_changed(const char *path, const void *data, size_t len
 bool site_url_is_safe(const char *url);
 /* The absolute address of a photo's licence-inquiry form,
  * <base_url>license/<slug>/<id>/; false when it does not fit. */
+/* A set of names (borrowed pointers) with lookups in constant time:
+ * sized for `expected` names up front; names past that are not added
+ * (callers count first). */
+struct site_name_set {
+    const char **slots;
+    size_t cap, count;
+};
+bool site_name_set_init(struct site_name_set *set, size_t expected);
+void site_name_set_add(struct site_name_set *set, const char *name);
+bool site_name_set_has(const struct site_name_set *set, const char *name);
+void site_name_set_free(struct site_name_set *set);
 bool site_form_url(const struct site_build *b, const struct site_photo *p, char *out,
                    size_t outlen);
 

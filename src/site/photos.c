@@ -702,11 +702,13 @@ enum status site_photos_run(struct site_build *b, struct diag *d)
     return ST_OK;
 }
 
-const struct site_photo *site_photo_find(const struct site_build *b, const char *slug,
+const struct site_photo *site_photo_find(const struct site_build *b, size_t story,
                                          const char *file)
 {
-    for (size_t i = 0; i < b->n_photos; i++)
-        if (strcmp(b->photos[i].story_slug, slug) == 0 && strcmp(b->photos[i].file, file) == 0)
+    if (story >= b->n_stories)
+        return NULL;
+    for (size_t i = b->story_first[story]; i < b->story_first[story + 1]; i++)
+        if (strcmp(b->photos[i].file, file) == 0)
             return &b->photos[i];
     return NULL;
 }

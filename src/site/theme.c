@@ -108,6 +108,9 @@ enum status site_theme_load(struct site_build *b, struct diag *d)
         (st = compile("404", &t->notfound, d)) != ST_OK ||
         (st = compile("license", &t->license, d)) != ST_OK ||
         (st = compile("thanks", &t->thanks, d)) != ST_OK ||
+        (st = compile("photo", &t->photo, d)) != ST_OK ||
+        (st = compile("terms", &t->terms, d)) != ST_OK ||
+        (st = compile("publications", &t->publications, d)) != ST_OK ||
         (st = compile("credentials", &t->credentials, d)) != ST_OK)
         return st;
     size_t len = 0;
@@ -144,6 +147,9 @@ void site_theme_free(struct site_theme *t)
     html_template_free(t->credentials);
     html_template_free(t->license);
     html_template_free(t->thanks);
+    html_template_free(t->photo);
+    html_template_free(t->terms);
+    html_template_free(t->publications);
     free(t->css);
     free(t->pow_js);
     memset(t, 0, sizeof *t);

@@ -1,6 +1,6 @@
 /*
  * util.c — small helpers of the site module: slugs for file names and
- * anchors, SHA-256 keys, human dates, write-if-changed.
+ * anchors, SHA-256 keys, human dates, write-if-changed, a set of names.
  * Must never: produce a slug with anything but [a-z0-9-].
  */
 #include <stdio.h>
@@ -51,9 +51,9 @@ void site_sha256_hex(const void *p, size_t n, char out[65])
 
 void site_human_date(const char *iso, char *out, size_t outlen)
 {
-    static const char *months[] = {"January", "February", "March",     "April",
-                                   "May",     "June",     "July",      "August",
-                                   "September", "October", "November", "December"};
+    static const char *months[] = {"January",   "February", "March",    "April",
+                                   "May",       "June",     "July",     "August",
+                                   "September", "October",  "November", "December"};
     int y, m, d;
     out[0] = '\0';
     if (!iso)
@@ -66,8 +66,7 @@ void site_human_date(const char *iso, char *out, size_t outlen)
         snprintf(out, outlen, "%s", iso);
 }
 
-enum status site_write_if_changed(const char *path, const void *data, size_t len,
-                                  struct diag *d)
+enum status site_write_if_changed(const char *path, const void *data, size_t len, struct diag *d)
 {
     uint8_t *old = NULL;
     size_t old_len = 0;
@@ -110,10 +109,113 @@ bool site_url_is_safe(const char *url)
     return true;
 }
 
-bool site_form_url(const struct site_build *b, const struct site_photo *p, char *out,
-                   size_t outlen)
+bool site_form_url(const struct site_build *b, const struct site_photo *p, char *out, size_t outlen)
 {
     const char *base = b->cfg->base_url ? b->cfg->base_url : "/";
     int n = snprintf(out, outlen, "%slicense/%s/%s/", base, p->story_slug, p->id);
     return n > 0 && (size_t)n < outlen;
+}
+
+/* FNV-1a: names are short and ours, so a simple hash spreads them well. */
+static uint64_t name_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 1099511628211u;
+    return h;
+}
+
+bool site_name_set_init(struct site_name_set *set, size_t expected)
+{
+    size_t cap = 16;
+    while (cap < expected * 2 + 1 && cap < (SIZE_MAX / sizeof *set->slots) / 4)
+        cap *= 2;
+    set->slots = calloc(cap, sizeof *set->slots);
+    set->cap = set->slots ? cap : 0;
+    set->count = 0;
+    return set->slots != NULL;
+}
+
+void site_name_set_add(struct site_name_set *set, const char *name)
+{
+    /* kept at most half full, so a probe always ends at an empty slot */
+    if (!set->cap || (set->count + 1) * 2 > set->cap)
+        return;
+    size_t i = (size_t)name_hash(name) & (set->cap - 1);
+    while (set->slots[i]) {
+        if (strcmp(set->slots[i], name) == 0)
+            return;
+        i = (i + 1) & (set->cap - 1);
+    }
+    set->slots[i] = name;
+    set->count++;
+}
+
+bool site_name_set_has(const struct site_name_set *set, const char *name)
+{
+    if (!set->cap)
+        return false;
+    for (size_t i = (size_t)name_hash(name) & (set->cap - 1); set->slots[i];
+         i = (i + 1) & (set->cap - 1))
+        if (strcmp(set->slots[i], name) == 0)
+            return true;
+    return false;
+}
+
+void site_name_set_free(struct site_name_set *set)
+{
+    free(set->slots);
+    set->slots = NULL;
+    set->cap = set->count = 0;
+}
+
+void site_term_slug(const char *in, char *out, size_t outlen)
+{
+    size_t o = 0;
+    bool dash = false;
+    const unsigned char *p = (const unsigned char *)in;
+    size_t n = strlen(in);
+    for (size_t i = 0; i < n && o + 1 < outlen;) {
+        unsigned char c = p[i];
+        if (c >= 0x80) {
+            /* a letter of another script (Hangul, Cyrillic...): kept as
+             * UTF-8, whole sequences only, so the slug stays readable */
+            size_t len = (c & 0xE0) == 0xC0   ? 2
+                         : (c & 0xF0) == 0xE0 ? 3
+                         : (c & 0xF8) == 0xF0 ? 4
+                                              : 0;
+            if (!len || i + len > n || !utf8_valid(p + i, len)) {
+                i++; /* not UTF-8: a separator */
+                dash = true;
+                continue;
+            }
+            if (o + len + (dash && o ? 1 : 0) + 1 > outlen)
+                break;
+            if (dash && o)
+                out[o++] = '-';
+            memcpy(out + o, p + i, len);
+            o += len;
+            i += len;
+            dash = false;
+            continue;
+        }
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c - 'A' + 'a');
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            if (dash && o && o + 2 < outlen)
+                out[o++] = '-';
+            out[o++] = (char)c;
+            dash = false;
+        } else {
+            dash = true;
+        }
+        i++;
+    }
+    out[o] = '\0';
+    if (o == 0 && outlen > 16) {
+        /* nothing readable (only punctuation): a stable name from its bytes */
+        char hex[65];
+        site_sha256_hex(in, n, hex);
+        snprintf(out, outlen, "t-%.10s", hex);
+    }
 }

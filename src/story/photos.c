@@ -8,8 +8,8 @@
  * photographer's own files; or produce HTML (src/html renders bodies).
  *
  * Spec: CommonMark 0.30 §6.4 (images) with md4c's tables,
- * strikethrough and permissive autolinks, raw HTML off; HTML5 named
- * character references for the few entities decoded here.
+ * strikethrough and permissive autolinks, raw HTML off; character
+ * references decoded by base's entity_put (HTML5 names, CommonMark §2.5).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,84 +100,13 @@ static enum status assign_lines(struct scan *sc)
     return ST_OK;
 }
 
-/* Appends the UTF-8 form of code point cp (U+FFFD for what HTML5 does
- * not allow: NUL, surrogates, beyond U+10FFFF). */
-static enum status put_cp(struct buf *b, unsigned long cp)
-{
-    char u[4];
-    size_t n;
-    if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-        cp = 0xFFFD;
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | (cp >> 6));
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | (cp >> 12));
-        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (char)(0xF0 | (cp >> 18));
-        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    return buf_append(b, u, n);
-}
-
-/* md4c hands entities over undecoded ("&amp;", "&#233;"). Numeric ones
- * and the named ones a caption writer is likely to type are decoded;
- * any other is kept as written (docs/story.md says so). */
-static enum status put_entity(struct buf *b, const char *t, size_t n)
-{
-    static const struct {
-        const char *name;
-        unsigned cp;
-    } named[] = {
-        {"amp", '&'},       {"lt", '<'},       {"gt", '>'},       {"quot", '"'},
-        {"apos", '\''},     {"nbsp", 0xA0},    {"copy", 0xA9},    {"reg", 0xAE},
-        {"middot", 0xB7},   {"times", 0xD7},   {"ndash", 0x2013}, {"mdash", 0x2014},
-        {"lsquo", 0x2018},  {"rsquo", 0x2019}, {"ldquo", 0x201C}, {"rdquo", 0x201D},
-        {"hellip", 0x2026}, {"deg", 0xB0},     {"eacute", 0xE9},  {"euro", 0x20AC},
-    };
-    if (n >= 4 && t[0] == '&' && t[1] == '#' && t[n - 1] == ';') {
-        unsigned long cp = 0;
-        bool hex = t[2] == 'x' || t[2] == 'X';
-        size_t i = hex ? 3 : 2;
-        bool ok = i < n - 1 && n - 1 - i <= 8; /* md4c allows at most 6 hex / 7 digits */
-        for (; ok && i < n - 1; i++) {
-            char ch = t[i];
-            int v = (ch >= '0' && ch <= '9')          ? ch - '0'
-                    : hex && (ch >= 'a' && ch <= 'f') ? ch - 'a' + 10
-                    : hex && (ch >= 'A' && ch <= 'F') ? ch - 'A' + 10
-                                                      : -1;
-            if (v < 0)
-                ok = false;
-            else
-                cp = cp * (hex ? 16 : 10) + (unsigned long)v;
-        }
-        if (ok)
-            return put_cp(b, cp);
-    } else if (n >= 3 && t[0] == '&' && t[n - 1] == ';') {
-        for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
-            if (strlen(named[i].name) == n - 2 && memcmp(named[i].name, t + 1, n - 2) == 0)
-                return put_cp(b, named[i].cp);
-    }
-    return buf_append(b, t, n);
-}
-
 static enum status put_text(struct buf *b, MD_TEXTTYPE type, const char *t, size_t n)
 {
     switch (type) {
     case MD_TEXT_ENTITY:
-        return put_entity(b, t, n);
+        return entity_put(b, t, n); /* base's one table */
     case MD_TEXT_NULLCHAR:
-        return put_cp(b, 0xFFFD);
+        return utf8_put(b, 0xFFFD);
     case MD_TEXT_BR:
     case MD_TEXT_SOFTBR:
         return buf_putc(b, ' ');

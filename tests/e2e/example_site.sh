@@ -79,7 +79,7 @@ ids = sorted(p["id"] for p in d["photos"])
 assert ids == ["kim-ryon-hui/kim-ryon-hui-01", "kim-ryon-hui/kim-ryon-hui-02"], ids
 for p in d["photos"]:
     assert p["headline"] and p["title"] and "job_id" in p, p
-    assert p["page"] == p["id"].replace("/", "/#"), p
+    assert p["page"] == p["id"] + "/", p  # its own page
 ' "$pub/api/photos.json"
 for id in kim-ryon-hui-01 kim-ryon-hui-02; do
   form="$pub/license/kim-ryon-hui/$id/index.html"

@@ -133,6 +133,32 @@ static void files_are_written_atomically_and_read_with_a_cap(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* One decoder for the whole program: "&aacute;" must read "á" in a
+ * figure's alt text and on the cover alike. */
+static void entities_decode_with_the_one_table(void **state)
+{
+    (void)state;
+    struct buf b;
+    buf_init(&b, 64);
+    assert_int_equal(entity_put(&b, "&aacute;", 8), ST_OK);
+    assert_int_equal(entity_put(&b, "&#233;", 6), ST_OK);
+    assert_int_equal(entity_put(&b, "&#x1F4F7;", 9), ST_OK);
+    assert_int_equal(entity_put(&b, "&mdash;", 7), ST_OK);
+    assert_int_equal(entity_put(&b, "&bogus;", 7), ST_OK); /* unknown: kept */
+    assert_int_equal(entity_put(&b, "&#0;", 4), ST_OK);     /* NUL: U+FFFD */
+    assert_int_equal(entity_put(&b, "&#xD800;", 8), ST_OK); /* surrogate: U+FFFD */
+    assert_int_equal(entity_put(&b, "&#99999999;", 11), ST_OK);
+    assert_int_equal(buf_putc(&b, '\0'), ST_OK);
+    assert_string_equal(b.data, "á\xC3\xA9\xF0\x9F\x93\xB7\xE2\x80\x94&bogus;"
+                                "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+    uint32_t cp = 0;
+    assert_false(entity_codepoint("&#;", 3, &cp));
+    assert_false(entity_codepoint("&amp", 4, &cp));
+    assert_true(entity_codepoint("&yuml;", 6, &cp));
+    assert_int_equal(cp, 0xFF);
+    buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -143,6 +169,7 @@ int main(void)
         cmocka_unit_test(utf8_validation_follows_rfc3629),
         cmocka_unit_test(diag_names_file_line_offset_and_field),
         cmocka_unit_test(files_are_written_atomically_and_read_with_a_cap),
+        cmocka_unit_test(entities_decode_with_the_one_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

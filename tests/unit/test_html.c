@@ -60,6 +60,10 @@ static void text_and_attr_escape_markup_and_both_quotes(void **state)
     ESC(html_escape_attr, "' onmouseover='alert(1)", "&#39; onmouseover=&#39;alert(1)");
     ESC(html_escape_text, "김련희, 평양", "김련희, 평양");
     ESC(html_escape_text, "", "");
+    /* a feed must stay well-formed XML whatever a caption holds */
+    ESC(html_escape_xml, "a\x01" "b\tc\x1f<\xef\xbf\xbf&",
+        "a\xef\xbf\xbd" "b\tc\xef\xbf\xbd&lt;\xef\xbf\xbd&amp;");
+    ESC(html_escape_text, "a\x01b", "a\x01b"); /* HTML text keeps it (the parser does) */
 }
 
 static void invalid_utf8_becomes_replacement_characters(void **state)

@@ -1,0 +1,112 @@
+/*
+ * sitemap.c — sitemap.xml: every page of the site with an absolute URL,
+ * and every photo of a page as an image:image (its largest derivative),
+ * so image search learns each photo and where it is shown; robots.txt
+ * pointing at it.
+ *
+ * Must never: write a URL except through html_escape_xml (XML text).
+ *
+ * Spec: sitemaps.org protocol 0.9; Google image sitemaps
+ * (http://www.google.com/schemas/sitemap-image/1.1); RFC 9309 (robots).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "site/internal.h"
+
+/* <image:image> of each built photo of story number `story`: the
+ * largest derivative, the one Google Images should index. */
+static void story_images(const struct site_build *b, size_t story, const char *base, struct buf *x)
+{
+    for (size_t i = b->story_first[story]; i < b->story_first[story + 1]; i++) {
+        const struct site_photo *p = &b->photos[i];
+        const struct image_output *o = p->status == ST_OK ? site_output_largest(p) : NULL;
+        if (!o)
+            continue;
+        char loc[TS_LIMIT_PATH];
+        snprintf(loc, sizeof loc, "%s%s/%s", base, p->story_slug, site_base_name(o->path));
+        buf_puts(x, "<image:image><image:loc>");
+        html_escape_xml(x, loc, strlen(loc));
+        buf_puts(x, "</image:loc></image:image>");
+    }
+}
+
+/* Writes `x` (then freed) to out/rel when its bytes changed. */
+static enum status write_out(struct site_build *b, const char *rel, struct buf *x, struct diag *d)
+{
+    char path[TS_LIMIT_PATH];
+    enum status st = path_join(path, sizeof path, b->out_dir, rel)
+                         ? site_write_if_changed(path, x->data ? x->data : "", x->len, d)
+                         : diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "output path too long");
+    buf_free(x);
+    return st;
+}
+
+static void url_open(struct buf *x, const char *loc)
+{
+    buf_puts(x, "<url><loc>");
+    html_escape_xml(x, loc, strlen(loc));
+    buf_puts(x, "</loc>");
+}
+
+enum status site_write_sitemap(struct site_build *b, json_t *pages, json_t *more, struct diag *d)
+{
+    struct buf x;
+    buf_init(&x, TS_LIMIT_PAGE_BYTES);
+    const char *base = b->cfg->base_url ? b->cfg->base_url : "/";
+    buf_puts(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                 "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
+                 "xmlns:image=\"http://www.google.com/schemas/sitemap-image/1.1\">\n");
+    url_open(&x, base);
+    buf_puts(&x, "</url>\n");
+    for (size_t i = 0; i < b->n_stories; i++) {
+        char loc[TS_LIMIT_PATH];
+        snprintf(loc, sizeof loc, "%s%s/", base, b->stories[i]->slug);
+        url_open(&x, loc);
+        if (b->stories[i]->date)
+            buf_printf(&x, "<lastmod>%.10s</lastmod>", b->stories[i]->date);
+        story_images(b, i, base, &x);
+        buf_puts(&x, "</url>\n");
+        /* each photo's own page, with its photo */
+        for (size_t k = b->story_first[i]; k < b->story_first[i + 1]; k++) {
+            const struct site_photo *p = &b->photos[k];
+            const struct image_output *o = p->status == ST_OK ? site_output_largest(p) : NULL;
+            if (!o)
+                continue;
+            snprintf(loc, sizeof loc, "%s%s/%s/", base, p->story_slug, p->id);
+            url_open(&x, loc);
+            snprintf(loc, sizeof loc, "%s%s/%s", base, p->story_slug, site_base_name(o->path));
+            buf_puts(&x, "<image:image><image:loc>");
+            html_escape_xml(&x, loc, strlen(loc));
+            buf_puts(&x, "</image:loc></image:image></url>\n");
+        }
+    }
+    json_t *lists[2] = {pages, more};
+    for (int l = 0; l < 2; l++) {
+        size_t i;
+        json_t *pg;
+        json_array_foreach(lists[l], i, pg)
+        {
+            char loc[TS_LIMIT_PATH];
+            snprintf(loc, sizeof loc, "%s%s", base, json_string_value(json_object_get(pg, "href")));
+            url_open(&x, loc);
+            buf_puts(&x, "</url>\n");
+        }
+    }
+    buf_puts(&x, "</urlset>\n");
+    return write_out(b, "sitemap.xml", &x, d);
+}
+
+/* robots.txt: everything may be crawled, and where the sitemap is (the
+ * Sitemap line must be an absolute URL, so without an absolute base_url
+ * there is none). */
+enum status site_write_robots(struct site_build *b, struct diag *d)
+{
+    struct buf x;
+    buf_init(&x, TS_LIMIT_FIELD_BYTES);
+    buf_puts(&x, "User-agent: *\nAllow: /\n");
+    char url[TS_LIMIT_PATH];
+    if (site_abs_url(b, "sitemap.xml", url, sizeof url) && !strpbrk(url, "\r\n"))
+        buf_printf(&x, "\nSitemap: %s\n", url);
+    return write_out(b, "robots.txt", &x, d);
+}
