@@ -1,7 +1,8 @@
 /*
  * page_text.c — the site's own pages, pages/NAME.md as NAME/index.html
  * (about, contact, the licensing terms with the general inquiry form),
- * and their titles for the navigation.
+ * and their titles for the navigation. A page whose text and site-wide
+ * inputs are unchanged is not rendered again (fingerprint.c).
  *
  * Must never: stop the build for one bad page (it is reported and
  * counted; the other pages are still written).
@@ -58,6 +59,15 @@ void site_render_text_pages(struct site_build *b, json_t *nav_list, bool write)
             json_array_append_new(nav_list,
                                   json_pack("{s:s, s:s}", "href", href, "title", s->title));
         } else if (st == ST_OK) {
+            /* unchanged text, site and theme: the page as it is (its
+             * inputs: the .md file's bytes and the site-wide `g`) */
+            char rel[600], text_sha[65], fp[65];
+            snprintf(rel, sizeof rel, "%s/index.html", slug);
+            site_sha256_hex((const char *)text, len, text_sha);
+            site_fp_page(b, rel, b->site_fp, text_sha, fp);
+            if (site_page_fresh(b, rel, fp))
+                goto next;
+            site_page_begin(b, fp);
             struct story fake = *s;
             fake.slug = slug;
             struct site_figure_ctx fc = {.b = b,
@@ -84,8 +94,6 @@ void site_render_text_pages(struct site_build *b, json_t *nav_list, bool write)
                 st = site_render(b, b->theme.page, ctx, &content, &pd);
                 json_decref(ctx);
             }
-            char rel[600];
-            snprintf(rel, sizeof rel, "%s/index.html", slug);
             if (st == ST_OK)
                 st = site_write_page(b,
                                      &(struct site_page){.rel = rel,
@@ -102,8 +110,11 @@ void site_render_text_pages(struct site_build *b, json_t *nav_list, bool write)
             log_diag(LOG_ERROR, &pd);
             b->report->errors++;
         }
+    next:
         story_free(s);
         free(text);
         free(names[i]);
     }
+    if (write)
+        site_page_begin(b, NULL); /* what follows sets its own fingerprint */
 }

@@ -201,6 +201,14 @@ check "verify names the signer" has "$tmp/verify.txt" "tearsheet demo signer"
 "$ts" build "$tmp/site" >"$tmp/build2.log" 2>&1
 check "rebuild exit 0" test $? -eq 0
 check "rebuild takes photos from the cache" has "$tmp/build2.log" "(0 made, 2 unchanged)"
+# a no-op rebuild renders no page, the site's own pages/ included; an
+# edited page is the one page rendered again
+"$ts" build "$tmp/site" --stats >"$tmp/build2b.log" 2>&1
+check "no-op rebuild renders 0 pages" grep -q "pages_rendered=0" "$tmp/build2b.log"
+printf '\nAn added line.\n' >>"$tmp/site/pages/about.md"
+"$ts" build "$tmp/site" --stats >"$tmp/build2c.log" 2>&1
+check "an edited pages/about.md is the one page rendered" grep -q "pages_rendered=1 " "$tmp/build2c.log"
+check "the edit is on the page" has "$tmp/site/public/about/index.html" "An added line."
 
 # bad input: the rest of the site still builds, exit 1, messages name the files
 mkdir -p "$tmp/site/stories/broken"
