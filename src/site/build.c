@@ -428,6 +428,7 @@ abort:
     json_decref(b.manifest_old);
     json_decref(b.manifest_new);
     json_decref(b.page_warnings);
+    json_decref(b.warned);
     site_theme_free(&b.theme);
     c2pa_signer_free(b.signer);
     c2pa_trust_free(b.trust);

@@ -128,6 +128,7 @@ struct site_build {
     char inputs_fp[65];      /* version, binary, site.yaml, theme files */
     char page_fp[65];        /* of the page being rendered, "" = none */
     json_t *page_warnings;   /* warnings its rendering logged */
+    json_t *warned;          /* every page warning said this build, said once */
     /* worker pool */
     pthread_mutex_t lock;
     size_t next_photo;

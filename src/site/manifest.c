@@ -113,6 +113,7 @@ void site_manifest_begin(struct site_build *b)
     b->manifest_new = json_pack("{s:i, s:s, s:{}, s:{}}", "version", MANIFEST_VERSION, "out_dir",
                                 b->out_dir, "pages", "stories");
     b->page_warnings = json_array();
+    b->warned = json_object();
     b->page_fp[0] = '\0';
     inputs_fingerprint(b, b->inputs_fp);
     if (!manifest_path(b, path, sizeof path))
@@ -147,6 +148,19 @@ static bool rel_ok(const char *rel)
            !str_ends_with(rel, "/..");
 }
 
+/* A photo without alt text is on its story page (twice, when it is the
+ * cover too), its own page and its licence form: the photographer
+ * hears of it once a build. Each page still records the warning, for a
+ * later build that skips the page. */
+static void warn_once(struct site_build *b, const char *msg)
+{
+    if (json_object_get(b->warned, msg))
+        return;
+    json_object_set_new(b->warned, msg, json_true());
+    log_msg(LOG_WARN, "%s", msg);
+    b->report->warnings++;
+}
+
 bool site_page_fresh(struct site_build *b, const char *rel, const char *fp)
 {
     json_t *old = json_object_get(json_object_get(b->manifest_old, "pages"), rel);
@@ -167,10 +181,8 @@ bool site_page_fresh(struct site_build *b, const char *rel, const char *fp)
     json_t *w;
     json_array_foreach(json_object_get(old, "warnings"), i, w)
     {
-        if (json_is_string(w)) {
-            log_msg(LOG_WARN, "%s", json_string_value(w));
-            b->report->warnings++;
-        }
+        if (json_is_string(w))
+            warn_once(b, json_string_value(w));
     }
     json_object_set(json_object_get(b->manifest_new, "pages"), rel, old);
     b->report->pages++;
@@ -190,8 +202,7 @@ void site_page_warn(struct site_build *b, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    log_msg(LOG_WARN, "%s", msg);
-    b->report->warnings++;
+    warn_once(b, msg);
     json_array_append_new(b->page_warnings, json_string(msg));
 }
 

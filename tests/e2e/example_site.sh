@@ -15,8 +15,8 @@
 set -u
 . "$(dirname "$0")/../lib/skip.sh"
 mode=$1 ts=$2 standin=$3 src=$4 shared=$5
-command -v exiftool >/dev/null && command -v python3 >/dev/null ||
-  ts_skip "exiftool or python3 not installed (scripts/deps.sh installs them)"
+command -v exiftool >/dev/null && command -v python3 >/dev/null && command -v vips >/dev/null ||
+  ts_skip "exiftool, python3 or vips not installed (scripts/deps.sh installs them)"
 if [ "$mode" = corpus ]; then
   for f in metadata/exiftool_GPS.jpg metadata/exiv2_exiv2-nikon-d70.jpg c2pa/CACA.jpg; do
     [ -f "$shared/corpus/$f" ] || ts_skip "$shared/corpus/$f is absent (the project's ../shared folder)"
@@ -223,6 +223,17 @@ check "truncated JPEG named" has "$tmp/build3.log" "cut.jpg"
 check "non-image named" has "$tmp/build3.log" "notes.jpg"
 check "good story still built" test -f "$tmp/site/public/kim-ryon-hui/index.html"
 check "broken story page still built" test -f "$tmp/site/public/broken/index.html"
+
+# a photo without alt text: one warning a build, though the photo is the
+# story's cover and figure and has its own page and licence form
+mkdir -p "$tmp/noalt/stories/s"
+printf 'title: No alt\nimages:\n  widths: [320]\n  formats: [jpeg]\n' >"$tmp/noalt/site.yaml"
+vips black "$tmp/noalt/stories/s/p.jpg" 400 300 --bands 3
+printf -- '---\ntitle: No alt\ncover: p.jpg\n---\n\n![](p.jpg)\n' >"$tmp/noalt/stories/s/story.md"
+"$ts" build "$tmp/noalt" >"$tmp/noalt1.log" 2>&1
+check "no alt text: said once a build" test "$(grep -c "has no alt text" "$tmp/noalt1.log")" -eq 1
+"$ts" build "$tmp/noalt" >"$tmp/noalt2.log" 2>&1
+check "no alt text: said once again by a rebuild" test "$(grep -c "has no alt text" "$tmp/noalt2.log")" -eq 1
 
 # tearsheet new: a newcomer's site builds as it comes
 "$ts" new "$tmp/mysite" >/dev/null 2>&1
