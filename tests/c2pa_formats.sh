@@ -14,12 +14,9 @@
 # is a failure.
 # usage: c2pa_formats.sh SIGN_TOOL TEARSHEET SHARED_DIR
 set -u
+. "$(dirname "$0")/lib/skip.sh"
 tool=$1 ts=$2 shared=$3
-skip() {
-  echo "skipped: $*"
-  [ "${CI:-}" = true ] && exit 1
-  exit 77
-}
+skip() { ts_skip "$@"; }
 oracle_src="$shared/tools/c2pa-oracle"
 corpus="$shared/corpus/c2pa"
 [ -f "$oracle_src/oracle.mjs" ] || skip "no C2PA oracle at $oracle_src"

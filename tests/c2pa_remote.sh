@@ -14,12 +14,9 @@
 #    than the time limit.
 # usage: c2pa_remote.sh SIGN_TOOL TEARSHEET JPEG
 set -u
+. "$(dirname "$0")/lib/skip.sh"
 tool=$1 ts=$2 jpeg=$3
-command -v python3 >/dev/null 2>&1 || {
-  echo "skipped: python3 not installed"
-  [ "${CI:-}" = true ] && exit 1
-  exit 77
-}
+command -v python3 >/dev/null 2>&1 || ts_skip "python3 not installed"
 tmp=$(mktemp -d /tmp/ts-c2pa-remote-XXXXXX)
 server_pid=
 cleanup() {

@@ -32,11 +32,11 @@ try {
   axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 } catch (e) {
   // a prerequisite is missing: skipped (77), or a failure under CI
-  console.log(`skipped: axe_pages needs playwright-core and axe-core (npm ci in tools/browser): ${e.message}`);
+  console.log(`SKIPPED: axe_pages needs playwright-core and axe-core (npm ci in tools/browser): ${e.message}`);
   process.exit(process.env.CI === 'true' ? 1 : 77);
 }
 if (!fs.existsSync('/usr/bin/chromium')) {
-  console.log('skipped: axe_pages needs /usr/bin/chromium (scripts/deps.sh --browser)');
+  console.log('SKIPPED: axe_pages needs /usr/bin/chromium (scripts/deps.sh --browser)');
   process.exit(process.env.CI === 'true' ? 1 : 77);
 }
 

@@ -18,12 +18,9 @@ status=0
 # (tests/share/atom.rnc), which Debian's trang converts for xmllint.
 # Without them the suite cannot do what it says: skipped (77), or a
 # failure under CI=true, where scripts/deps.sh has installed them.
+. "$(dirname "$0")/../lib/skip.sh"
 for tool in trang xmllint; do
-  if ! command -v $tool >/dev/null; then
-    echo "skipped: share_site needs $tool (scripts/deps.sh installs it)"
-    [ "${CI:-}" = true ] && exit 1
-    exit 77
-  fi
+  command -v $tool >/dev/null || ts_skip "share_site needs $tool (scripts/deps.sh installs it)"
 done
 trang -I rnc -O rng "$src/tests/share/atom.rnc" "$tmp/atom.rng" || exit 1
 atom_valid() { # atom_valid PUBLIC: every feed.xml of the output against the schema

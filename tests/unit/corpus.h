@@ -1,8 +1,8 @@
 /*
  * corpus.h — for unit tests: the bytes of a file of ../shared/corpus/c2pa
  * (TS_SHARED_DIR, set by tests/CMakeLists.txt), or NULL when it is
- * absent, so a test can say "skipped" where ../shared is not beside the
- * project. Header only: each test program is its own executable.
+ * absent; the corpus_* cases that use it run only where ../shared is
+ * (select.h). Header only: each test program is its own executable.
  */
 #ifndef TS_TESTS_CORPUS_H
 #define TS_TESTS_CORPUS_H
