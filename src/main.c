@@ -429,7 +429,9 @@ static int cmd_serve(int argc, char **argv, const char *argv0)
                                .access_log = true,
                                .site_dir = a.site,
                                .notify = cfg->notify,
-                               .pow_bits = (unsigned)cfg->proof_of_work};
+                               .pow_bits = (unsigned)cfg->proof_of_work,
+                               .store = cfg->store,
+                               .store_password_file = cfg->store_password_file};
     st = serve_run(&so, &d);
     story_site_free(cfg);
     return st == ST_OK ? 0 : fail(&d, st);
@@ -458,6 +460,25 @@ static bool parse_inquiry_id(const char *s, int64_t *id)
     return *s && !*end && v > 0;
 }
 
+/* The inquiry store of a site folder as its site.yaml's store: names
+ * it (no site.yaml: SQLite, and serve's open says whether it is a
+ * site); *cfg owns the strings o points to. */
+static enum status site_store(const char *site, struct story_site **cfg,
+                              struct serve_store_options *o, struct diag *d)
+{
+    char yaml[TS_LIMIT_PATH];
+    *cfg = NULL;
+    *o = (struct serve_store_options){.site_dir = site};
+    if (!path_join(yaml, sizeof yaml, site, "site.yaml") || !file_exists(yaml))
+        return ST_OK;
+    enum status st = story_site_load(site, cfg, d);
+    if (st == ST_OK) {
+        o->uri = (*cfg)->store;
+        o->password_file = (*cfg)->store_password_file;
+    }
+    return st;
+}
+
 /* tearsheet inquiries [list|show N|export --csv|mark N STATUS|backup FILE] [--site DIR] */
 static int cmd_inquiries(int argc, char **argv)
 {
@@ -465,21 +486,30 @@ static int cmd_inquiries(int argc, char **argv)
     const char *what = argc > 0 ? argv[0] : "list";
     int64_t id = 0;
     struct diag d;
+    struct story_site *cfg = NULL;
+    struct serve_store_options o;
     enum status st;
     diag_clear(&d);
-    if (strcmp(what, "list") == 0 && argc <= 1)
-        st = serve_cli_list(site, stdout, &d);
-    else if (strcmp(what, "show") == 0 && argc == 2 && parse_inquiry_id(argv[1], &id))
-        st = serve_cli_show(site, id, stdout, &d);
-    else if (strcmp(what, "export") == 0 && argc == 2 && strcmp(argv[1], "--csv") == 0)
-        st = serve_cli_export_csv(site, stdout, &d);
-    else if (strcmp(what, "mark") == 0 && argc == 3 && parse_inquiry_id(argv[1], &id))
-        st = serve_cli_mark(site, id, argv[2], &d);
-    else if (strcmp(what, "backup") == 0 && argc == 2)
-        st = serve_cli_backup(site, argv[1], &d);
-    else {
+    bool list = strcmp(what, "list") == 0 && argc <= 1,
+         show = strcmp(what, "show") == 0 && argc == 2 && parse_inquiry_id(argv[1], &id),
+         csv = strcmp(what, "export") == 0 && argc == 2 && strcmp(argv[1], "--csv") == 0,
+         mark = strcmp(what, "mark") == 0 && argc == 3 && parse_inquiry_id(argv[1], &id),
+         backup = strcmp(what, "backup") == 0 && argc == 2;
+    if (!list && !show && !csv && !mark && !backup)
         return usage_error("inquiries");
-    }
+    if ((st = site_store(site, &cfg, &o, &d)) != ST_OK)
+        return fail(&d, st);
+    if (list)
+        st = serve_cli_list(&o, stdout, &d);
+    else if (show)
+        st = serve_cli_show(&o, id, stdout, &d);
+    else if (csv)
+        st = serve_cli_export_csv(&o, stdout, &d);
+    else if (mark)
+        st = serve_cli_mark(&o, id, argv[2], &d);
+    else
+        st = serve_cli_backup(&o, argv[1], &d);
+    story_site_free(cfg);
     if (st == ST_NOT_FOUND) {
         log_diag(LOG_ERROR, &d);
         return EXIT_PROBLEMS;
@@ -528,7 +558,12 @@ static int cmd_passwd(int argc, char **argv)
         rc = EXIT_USAGE;
         goto abort;
     }
-    enum status st = serve_cli_passwd(site, pw, &d);
+    struct story_site *cfg = NULL;
+    struct serve_store_options o;
+    enum status st = site_store(site, &cfg, &o, &d);
+    if (st == ST_OK)
+        st = serve_cli_passwd(&o, pw, &d);
+    story_site_free(cfg);
     if (st != ST_OK)
         rc = fail(&d, st);
     else

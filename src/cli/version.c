@@ -6,14 +6,14 @@
  * libcbor have no such call, so theirs are the build's.
  *
  * Must never: name a library the binary is not linked with as if it
- * were (libpq is not: the inquiry store is SQLite; the line says so,
- * so that a bug report does not go looking), or start libvips to ask it.
+ * were, or start libvips to ask it.
  */
 #include <brotli/decode.h>
 #include <cbor.h>
 #include <curl/curl.h>
 #include <expat.h>
 #include <jansson.h>
+#include <libpq-fe.h>
 #include <microhttpd.h>
 #include <openssl/crypto.h>
 #include <sqlite3.h>
@@ -45,6 +45,8 @@ int cli_print_version(FILE *f)
     /* major << 24 | minor << 12 | patch (brotli/decode.h) */
     uint32_t brotli = BrotliDecoderVersion();
     XML_Expat_Version expat = XML_ExpatVersionInfo();
+    /* major * 10000 + minor since PostgreSQL 10 (libpq-fe.h) */
+    int pq = PQlibVersion();
     fprintf(f,
             "%s\n"
             "SQLite %s\n"
@@ -57,12 +59,12 @@ int cli_print_version(FILE *f)
             "brotli %u.%u.%u\n"
             "zlib %s\n"
             "libcurl %s (verify --fetch)\n"
-            "not linked: libpq\n",
+            "libpq %d.%d (the inquiry store on PostgreSQL)\n",
             OpenSSL_version(OPENSSL_VERSION), sqlite3_libversion(), MHD_get_version(),
             yaml_get_version_string(), TS_MD4C_VERSION, expat.major, expat.minor, expat.micro,
             jansson_version_str(),
             CBOR_MAJOR_VERSION, CBOR_MINOR_VERSION, CBOR_PATCH_VERSION, brotli >> 24,
             (brotli >> 12) & 0xFFFu, brotli & 0xFFFu, zlibVersion(),
-            curl_version_info(CURLVERSION_NOW)->version);
+            curl_version_info(CURLVERSION_NOW)->version, pq / 10000, pq % 10000);
     return rc;
 }

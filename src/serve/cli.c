@@ -1,8 +1,8 @@
 /*
  * cli.c — the owner's commands on a site's inquiry store:
- * `tearsheet inquiries list|show N|export --csv|mark N STATUS` and
- * `tearsheet passwd`. main.c parses the arguments; this file opens the
- * store and writes the answers.
+ * `tearsheet inquiries list|show N|export --csv|mark N STATUS|backup
+ * FILE` and `tearsheet passwd`. main.c parses the arguments and reads
+ * site.yaml's store:; this file opens the store and writes the answers.
  *
  * Must never: write a CSV cell that a spreadsheet would run as a
  * formula, or store a password other than as a salted scrypt hash.
@@ -18,19 +18,20 @@
 
 /* The store of a site folder: one with site.yaml or an inquiry
  * database already, so that a typo in --site does not make a new one. */
-static enum status open_site(const char *site_dir, struct serve_store **s, struct diag *d)
+static enum status open_site(const struct serve_store_options *o, struct serve_store **s,
+                             struct diag *d)
 {
     char yaml[TS_LIMIT_PATH], db[TS_LIMIT_PATH];
     *s = NULL;
-    if (!path_join(yaml, sizeof yaml, site_dir, "site.yaml") ||
-        !path_join(db, sizeof db, site_dir, ".tearsheet/inquiries.db"))
+    if (!path_join(yaml, sizeof yaml, o->site_dir, "site.yaml") ||
+        !path_join(db, sizeof db, o->site_dir, ".tearsheet/inquiries.db"))
         return diag_set(d, ST_USAGE, "site folder", DIAG_NO_OFFSET, "path too long");
     if (!file_exists(yaml) && !file_exists(db)) {
-        diag_set_file(d, site_dir);
+        diag_set_file(d, o->site_dir);
         return diag_set(d, ST_USAGE, "site folder", DIAG_NO_OFFSET,
                         "not a site (no site.yaml); give one with --site DIR");
     }
-    return serve_store_open(site_dir, s, d);
+    return serve_store_open(o, s, d);
 }
 
 static enum status list_line(void *ud, const struct serve_row *r)
@@ -45,24 +46,24 @@ static enum status list_line(void *ud, const struct serve_row *r)
     return ferror(f) ? ST_IO : ST_OK;
 }
 
-enum status serve_cli_list(const char *site_dir, FILE *f, struct diag *d)
+enum status serve_cli_list(const struct serve_store_options *o, FILE *f, struct diag *d)
 {
     struct serve_store *s = NULL;
-    enum status st = open_site(site_dir, &s, d);
+    enum status st = open_site(o, &s, d);
     if (st == ST_OK)
         st = serve_store_each(s, list_line, f, d);
     serve_store_close(s);
     return st;
 }
 
-enum status serve_cli_show(const char *site_dir, int64_t id, FILE *f, struct diag *d)
+enum status serve_cli_show(const struct serve_store_options *o, int64_t id, FILE *f, struct diag *d)
 {
     struct serve_store *s = NULL;
     struct serve_row row;
     struct buf text;
     memset(&row, 0, sizeof row);
     buf_init(&text, 1 << 20);
-    enum status st = open_site(site_dir, &s, d);
+    enum status st = open_site(o, &s, d);
     if (st == ST_OK)
         st = serve_store_get(s, id, &row, d);
     if (st == ST_OK)
@@ -106,10 +107,10 @@ static enum status csv_row(void *ud, const struct serve_row *r)
     return ferror(f) ? ST_IO : ST_OK;
 }
 
-enum status serve_cli_export_csv(const char *site_dir, FILE *f, struct diag *d)
+enum status serve_cli_export_csv(const struct serve_store_options *o, FILE *f, struct diag *d)
 {
     struct serve_store *s = NULL;
-    enum status st = open_site(site_dir, &s, d);
+    enum status st = open_site(o, &s, d);
     if (st != ST_OK)
         goto abort;
     fputs("id,created,status", f);
@@ -122,30 +123,30 @@ abort:
     return st;
 }
 
-enum status serve_cli_mark(const char *site_dir, int64_t id, const char *status, struct diag *d)
+enum status serve_cli_mark(const struct serve_store_options *o, int64_t id, const char *status, struct diag *d)
 {
     struct serve_store *s = NULL;
     if (!serve_status_valid(status))
         return diag_set(d, ST_USAGE, "status", DIAG_NO_OFFSET,
                         "'%.32s' is not new, quoted, licensed or declined", status);
-    enum status st = open_site(site_dir, &s, d);
+    enum status st = open_site(o, &s, d);
     if (st == ST_OK)
         st = serve_store_mark(s, id, status, d);
     serve_store_close(s);
     return st;
 }
 
-enum status serve_cli_backup(const char *site_dir, const char *path, struct diag *d)
+enum status serve_cli_backup(const struct serve_store_options *o, const char *path, struct diag *d)
 {
     struct serve_store *s = NULL;
-    enum status st = open_site(site_dir, &s, d);
+    enum status st = open_site(o, &s, d);
     if (st == ST_OK)
         st = serve_store_backup(s, path, d);
     serve_store_close(s);
     return st;
 }
 
-enum status serve_cli_passwd(const char *site_dir, const char *password, struct diag *d)
+enum status serve_cli_passwd(const struct serve_store_options *o, const char *password, struct diag *d)
 {
     struct serve_store *s = NULL;
     char hash[SERVE_PWHASH_SIZE];
@@ -155,7 +156,7 @@ enum status serve_cli_passwd(const char *site_dir, const char *password, struct 
         return diag_set(d, ST_USAGE, "password", DIAG_NO_OFFSET, "must be at most 1000 characters");
     enum status st = serve_password_hash(password, hash, d);
     if (st == ST_OK)
-        st = open_site(site_dir, &s, d);
+        st = open_site(o, &s, d);
     if (st == ST_OK)
         st = serve_store_set_password(s, hash, d);
     serve_store_close(s);

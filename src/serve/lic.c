@@ -118,8 +118,11 @@ enum status serve_lic_start(const struct serve_options *opt, int root_fd, struct
                              TS_LIMIT_LOGIN_BUDGET_REFILL_S, 1, &l->login_budget, d)) != ST_OK ||
         (st = serve_pwcheck_start(TS_LIMIT_LOGIN_QUEUE, &l->pwcheck, d)) != ST_OK)
         goto abort;
-    if ((st = serve_secret_load(opt->site_dir, l->key, d)) != ST_OK ||
-        (st = serve_store_open(opt->site_dir, &l->store, d)) != ST_OK ||
+    const struct serve_store_options where = {.site_dir = opt->site_dir,
+                                              .uri = opt->store,
+                                              .password_file = opt->store_password_file};
+    if ((st = serve_store_open(&where, &l->store, d)) != ST_OK ||
+        (st = serve_store_secret(l->store, l->key, d)) != ST_OK ||
         (st = load_photos(l, root_fd, d)) != ST_OK)
         goto abort;
     if (opt->notify && opt->notify[0] &&

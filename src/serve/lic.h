@@ -18,7 +18,15 @@
 
 #include "serve/http.h"
 
-/* ---- the store: <site>/.tearsheet/inquiries.db -------------------- */
+/* ---- the store: one interface (store.c), two engines ------------------
+ *
+ * store.c holds what the store does, in SQL written once for both
+ * engines (placeholders '?'; store_pg.c numbers them); an engine
+ * (store_sqlite.c, store_pg.c) only connects, runs a statement, hands
+ * back rows as text and frames transactions. The migrations are one
+ * numbered list (store.c) with a per-engine text only where the
+ * dialects differ. Engines never call store.c (no circle): store.c
+ * reaches them through their open function and their ops table. */
 
 struct serve_store;
 
@@ -30,14 +38,68 @@ struct serve_row {
 };
 void serve_row_clear(struct serve_row *r);
 
-/* Opens (creates) the database: WAL, synchronous=FULL, migrations up
- * to the current schema. Every call below is serialised by a lock. */
-enum status serve_store_open(const char *site_dir, struct serve_store **out, struct diag *d);
+/* One row of a query as text (an integer in decimal); v[i] NULL for
+ * SQL NULL. */
+typedef enum status (*serve_store_row_fn)(void *ud, const char *const *v, const size_t *len,
+                                          int ncols);
+
+/* Statement parameters: kinds[i] 't' (args[i] a const char *, NULL for
+ * SQL NULL) or 'i' (args[i] a const int64_t *). */
+struct serve_store_ops {
+    const char *name; /* "SQLite", "PostgreSQL" */
+    /* true: the form-token key lives in <site>/.tearsheet/secret (one
+     * machine's folder, as the database); false: in the table secret
+     * (every machine on the database shares it). */
+    bool secret_in_file;
+    void (*close)(struct serve_store *s);
+    /* schema: the transaction of a migration step, serialised against
+     * every other process opening the same database. */
+    enum status (*begin)(struct serve_store *s, bool schema, struct diag *d);
+    enum status (*commit)(struct serve_store *s, struct diag *d);
+    void (*rollback)(struct serve_store *s);
+    /* Several statements without parameters (a migration). */
+    enum status (*script)(struct serve_store *s, const char *sql, struct diag *d);
+    /* One statement; *changes (may be NULL) rows written; fn (may be
+     * NULL) sees each row it returns. */
+    enum status (*exec)(struct serve_store *s, const char *sql, const char *kinds,
+                        const void *const *args, serve_store_row_fn fn, void *ud, int64_t *changes,
+                        struct diag *d);
+    /* The schema version (0: a new database) and its update, inside a
+     * schema transaction. */
+    enum status (*version)(struct serve_store *s, int *version, struct diag *d);
+    enum status (*set_version)(struct serve_store *s, int version, struct diag *d);
+    enum status (*ping)(struct serve_store *s, struct diag *d);
+    enum status (*backup)(struct serve_store *s, const char *path, struct diag *d);
+};
+
+/* What every engine's store begins with. */
+struct serve_store {
+    const struct serve_store_ops *ops;
+    pthread_mutex_t lock; /* one statement or transaction at a time */
+    char site_dir[TS_LIMIT_PATH];
+    char where[TS_LIMIT_PATH]; /* for messages: the file, or the database without password */
+};
+
+/* The engines' open functions (store.c picks one by the options). */
+enum status serve_store_sqlite_open(const struct serve_store_options *o, struct serve_store **out,
+                                    struct diag *d);
+enum status serve_store_pg_open(const struct serve_store_options *o, struct serve_store **out,
+                                struct diag *d);
+
+/* Opens (creates) the store the options name, migrated up to the
+ * current schema. Every call below is serialised by s->lock. */
+enum status serve_store_open(const struct serve_store_options *o, struct serve_store **out,
+                             struct diag *d);
+/* The form-token key, shared by every process on the store (made on
+ * first use). */
+enum status serve_store_secret(struct serve_store *s, uint8_t key[SERVE_KEY_BYTES],
+                               struct diag *d);
 void serve_store_close(struct serve_store *s);
 /* ST_OK when the store answers a read (the health endpoint). */
 enum status serve_store_ping(struct serve_store *s, struct diag *d);
 /* A consistent copy of the database into a new file at path (0600;
- * ST_USAGE when it exists), while the server may be writing. */
+ * ST_USAGE when it exists), while the server may be writing; for
+ * PostgreSQL, ST_USAGE and pg_dump's command line in d. */
 enum status serve_store_backup(struct serve_store *s, const char *path, struct diag *d);
 
 /* One transaction: the token's nonce, the inquiry, its notification
@@ -85,6 +147,8 @@ bool serve_form_value(const uint8_t *body, size_t len, const char *name, char *o
 /* Random bytes from OpenSSL; false when it has none. */
 bool serve_random(uint8_t *out, size_t n);
 void serve_hex(const uint8_t *in, size_t n, char *out); /* out: 2n + 1 */
+/* 2n lowercase hex digits into n bytes; false on any other byte. */
+bool serve_unhex(const char *s, size_t n, uint8_t *out);
 /* SHA-256 of s as 64 hex digits + NUL. */
 void serve_sha256_hex(const char *s, size_t n, char out[65]);
 /* "scrypt$N$r$p$<salt hex>$<hash hex>" */

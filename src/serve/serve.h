@@ -23,6 +23,17 @@
 
 #include "base/base.h"
 
+/* Where the inquiry store is (docs/deploy.md). */
+struct serve_store_options {
+    const char *site_dir; /* SQLite: <site>/.tearsheet/inquiries.db and secret */
+    /* site.yaml store: (the story parser's): NULL or "" for SQLite, or
+     * "postgresql://..." — never with a password in it (refused) */
+    const char *uri;
+    /* site.yaml store_password_file: (joined to the site folder), NULL:
+     * libpq's own (PGPASSWORD, ~/.pgpass) */
+    const char *password_file;
+};
+
 struct serve_options {
     const char *root; /* the built site (public/) */
     const char *host; /* "127.0.0.1", "::1", "localhost" (= 127.0.0.1) */
@@ -38,6 +49,8 @@ struct serve_options {
      * them over; serve itself never parses YAML): */
     const char *notify; /* the notify: command, NULL or "": none */
     unsigned pow_bits;  /* proof_of_work: (0: off, at most TS_LIMIT_POW_BITS) */
+    const char *store;               /* store: (see serve_store_options) */
+    const char *store_password_file; /* store_password_file: */
 };
 
 struct serve;
@@ -199,16 +212,22 @@ bool serve_pow_check(const char *token, const char *answer, unsigned bits);
  * use, read after. */
 enum status serve_secret_load(const char *site_dir, uint8_t key[SERVE_KEY_BYTES], struct diag *d);
 
-/* The owner's commands on <site>/.tearsheet/inquiries.db; output to f. */
-enum status serve_cli_list(const char *site_dir, FILE *f, struct diag *d);
-enum status serve_cli_show(const char *site_dir, int64_t id, FILE *f, struct diag *d);
-enum status serve_cli_export_csv(const char *site_dir, FILE *f, struct diag *d);
+/* The owner's commands on a site's store (SQLite's
+ * <site>/.tearsheet/inquiries.db or site.yaml's store:); output to f. */
+enum status serve_cli_list(const struct serve_store_options *o, FILE *f, struct diag *d);
+enum status serve_cli_show(const struct serve_store_options *o, int64_t id, FILE *f,
+                           struct diag *d);
+enum status serve_cli_export_csv(const struct serve_store_options *o, FILE *f, struct diag *d);
 /* status: new, quoted, licensed or declined. */
-enum status serve_cli_mark(const char *site_dir, int64_t id, const char *status, struct diag *d);
+enum status serve_cli_mark(const struct serve_store_options *o, int64_t id, const char *status,
+                           struct diag *d);
 /* A consistent copy of the inquiry database (SQLite's online backup,
- * safe while a server writes) into a new file (refused if it exists). */
-enum status serve_cli_backup(const char *site_dir, const char *path, struct diag *d);
+ * safe while a server writes) into a new file (refused if it exists);
+ * a PostgreSQL store: ST_USAGE with pg_dump's command line in d. */
+enum status serve_cli_backup(const struct serve_store_options *o, const char *path,
+                             struct diag *d);
 /* Stores a salted scrypt hash of password (at least 10 bytes). */
-enum status serve_cli_passwd(const char *site_dir, const char *password, struct diag *d);
+enum status serve_cli_passwd(const struct serve_store_options *o, const char *password,
+                             struct diag *d);
 
 #endif

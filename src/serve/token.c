@@ -42,7 +42,7 @@ void serve_hex(const uint8_t *in, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
-static bool unhex(const char *s, size_t n, uint8_t *out)
+bool serve_unhex(const char *s, size_t n, uint8_t *out)
 {
     for (size_t i = 0; i < n; i++) {
         int v = 0;
@@ -113,7 +113,7 @@ enum serve_token_verdict serve_token_check(const uint8_t key[SERVE_KEY_BYTES], c
     if (digits == 0 || b != '.' || n != body + 1 + 64 || tok[body] != '.')
         return SERVE_TOKEN_MALFORMED;
     uint8_t raw[SERVE_NONCE_BYTES + 32];
-    if (!unhex(tok + c.pos, SERVE_NONCE_BYTES, raw) || !unhex(tok + body + 1, 32, raw + 16))
+    if (!serve_unhex(tok + c.pos, SERVE_NONCE_BYTES, raw) || !serve_unhex(tok + body + 1, 32, raw + 16))
         return SERVE_TOKEN_MALFORMED;
     token_mac(key, tok, body, mac);
     if (CRYPTO_memcmp(mac, tok + body + 1, 64) != 0)
@@ -190,7 +190,7 @@ bool serve_password_verify(const char *pw, const char *stored)
                           salt_hex, h_hex) != 5)
         return false;
     if (strlen(salt_hex) != 2 * PW_SALT || strlen(h_hex) != 2 * PW_LEN ||
-        !unhex(salt_hex, PW_SALT, salt) || !scrypt_of(pw, salt, log_n, r, p, got))
+        !serve_unhex(salt_hex, PW_SALT, salt) || !scrypt_of(pw, salt, log_n, r, p, got))
         return false;
     serve_hex(got, sizeof got, got_hex);
     return serve_const_eq(got_hex, h_hex);
@@ -213,7 +213,7 @@ enum status serve_secret_load(const char *site_dir, uint8_t key[SERVE_KEY_BYTES]
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd >= 0) {
         ssize_t n = read(fd, hex, sizeof hex);
-        if (n < 2 * SERVE_KEY_BYTES || !unhex(hex, SERVE_KEY_BYTES, key)) {
+        if (n < 2 * SERVE_KEY_BYTES || !serve_unhex(hex, SERVE_KEY_BYTES, key)) {
             diag_set_file(d, path);
             st = diag_set(d, ST_CONFIG, "secret", DIAG_NO_OFFSET,
                           "not 64 hex digits; delete it to make a new one");

@@ -32,6 +32,8 @@ void story_site_free(struct story_site *s)
     free(s->iim_charset);
     free(s->signing_key);
     free(s->notify);
+    free(s->store);
+    free(s->store_password_file);
     free(s->trust);
     free(s->privacy);
     story_license_clear(&s->license);
@@ -151,6 +153,27 @@ static enum status read_signing_key(struct story_ctx *c, const struct story_ynod
                                     struct story_site *s)
 {
     return read_site_path(c, v, s, "signing_key", &s->signing_key);
+}
+
+/* store: sqlite (the default) or a postgresql:// URI. Whether the URI
+ * is one libpq takes, and that it holds no password, is checked by
+ * serve's PostgreSQL engine with libpq's own parser. */
+static enum status read_store(struct story_ctx *c, const struct story_ynode *v,
+                              struct story_site *s)
+{
+    char *t = NULL;
+    enum status st = story_get_text(c, v, "store", &t);
+    if (st != ST_OK || !t)
+        return st;
+    if (strcmp(t, "sqlite") != 0 && strncmp(t, "postgresql://", 13) != 0 &&
+        strncmp(t, "postgres://", 11) != 0) {
+        free(t);
+        return story_config_error(c, v, "store",
+                                  "use sqlite (the default) or a postgresql:// URI");
+    }
+    free(s->store);
+    s->store = t;
+    return ST_OK;
 }
 
 static int cmp_unsigned(const void *a, const void *b)
@@ -341,6 +364,10 @@ static enum status site_key(struct story_ctx *c, const char *key, const struct s
         return read_site_path(c, v, s, "trust", &s->trust);
     if (strcmp(key, "notify") == 0) /* used by serve; known here so it is no typo */
         return story_get_text(c, v, field, &s->notify);
+    if (strcmp(key, "store") == 0) /* the inquiry store (serve) */
+        return read_store(c, v, s);
+    if (strcmp(key, "store_password_file") == 0)
+        return read_site_path(c, v, s, "store_password_file", &s->store_password_file);
     /* The one check of its range; the forms compute it, serve asks for it. */
     if (strcmp(key, "proof_of_work") == 0)
         return story_get_int(c, v, field, 0, TS_LIMIT_POW_BITS, &s->proof_of_work);

@@ -50,6 +50,11 @@ struct story_site {
     unsigned privacy_keep;
     char *privacy; /* "default", "minimal" or "keep" (a list was given) */
     int proof_of_work; /* bits of proof of work the inquiry forms compute (0 = off; main.c hands it to serve) */
+    /* The inquiry store (main.c hands them to serve, docs/deploy.md):
+     * NULL or "sqlite", or a postgresql:// URI without password; the
+     * password's file, joined to dir when relative. */
+    char *store;
+    char *store_password_file;
 };
 
 /* Fields a derivative may keep beyond the rights core (site.yaml

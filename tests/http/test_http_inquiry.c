@@ -770,8 +770,9 @@ static void owner_page_escapes_and_needs_login_and_csrf(void **state)
     login("whatever-password", &r);
     assert_int_equal(r.status, 403);
     assert_non_null(strstr(r.body, "tearsheet passwd"));
-    assert_int_equal(serve_cli_passwd(site_dir, "short", &d), ST_USAGE);
-    assert_int_equal(serve_cli_passwd(site_dir, "owner password 1", &d), ST_OK);
+    const struct serve_store_options where = {.site_dir = site_dir};
+    assert_int_equal(serve_cli_passwd(&where, "short", &d), ST_USAGE);
+    assert_int_equal(serve_cli_passwd(&where, "owner password 1", &d), ST_OK);
     login("owner password 2", &r);
     assert_int_equal(r.status, 403);
     assert_null(strstr(r.raw, "Set-Cookie"));
@@ -1141,7 +1142,8 @@ static void sigterm_loses_no_answered_inquiry(void **state)
     struct serve_store *st = NULL;
     struct diag d;
     diag_clear(&d);
-    assert_int_equal(serve_store_open(site_dir, &st, &d), ST_OK);
+    const struct serve_store_options where = {.site_dir = site_dir};
+    assert_int_equal(serve_store_open(&where, &st, &d), ST_OK);
     for (int i = 0; i < answered; i++) {
         struct serve_row row;
         if (serve_store_get(st, ids[i], &row, &d) != ST_OK)

@@ -577,8 +577,9 @@ static void notification_is_leased_to_one_worker(void **state)
     memset(&q, 0, sizeof q);
     assert_non_null(mkdtemp(dir));
     /* two connections, as two server processes would have */
-    assert_int_equal(serve_store_open(dir, &a, &d), ST_OK);
-    assert_int_equal(serve_store_open(dir, &b, &d), ST_OK);
+    const struct serve_store_options where = {.site_dir = dir};
+    assert_int_equal(serve_store_open(&where, &a, &d), ST_OK);
+    assert_int_equal(serve_store_open(&where, &b, &d), ST_OK);
     q.v[SF_PHOTO_ID] = "general";
     q.v[SF_NAME] = "Lease";
     q.v[SF_EMAIL] = "l@example.org";
