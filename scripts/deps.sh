@@ -9,10 +9,12 @@ packages=(
   libvips-dev libjpeg62-turbo-dev libwebp-dev libmd4c-dev libyaml-dev libexpat1-dev libjansson-dev
   libmicrohttpd-dev libssl-dev libcbor-dev libbrotli-dev libsqlite3-dev libcmocka-dev
   libcurl4-openssl-dev
+  libpq-dev  # the inquiry store's PostgreSQL engine (src/serve/store_pg.c)
   libimage-exiftool-perl libvips-tools python3 fonts-dejavu-core openssl
   libgs-common  # a98.icc: the Adobe RGB photos of unit_image and bench/run.sh
   mandoc        # tests/cli/docs.sh: mandoc -T lint on the man pages
   nginx  # serve_kill_load_nginx: two servers behind it (never started as a service by the test)
+  postgresql-15  # store_pg, serve_kill_load_pg: a throw-away cluster (initdb in a temp folder; the service is not used)
   trang libxml2-utils  # share_site: Atom validated against RFC 4287's RELAX NG schema
 )
 if [ "${1:-}" = "--package" ]; then

@@ -56,5 +56,24 @@ if(TARGET tearsheet)
              COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/serve_kill_load.py
                      $<TARGET_FILE:tearsheet> 2000 3 --nginx)
     set_tests_properties(serve_kill_load_nginx PROPERTIES TIMEOUT 300)
+    # The PostgreSQL engine: a throw-away PostgreSQL 15 (tests/lib/pg.py)
+    # and two servers on it behind nginx, the first killed every 2 s.
+    add_test(NAME serve_kill_load_pg
+             COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/serve_kill_load.py
+                     $<TARGET_FILE:tearsheet> 2000 2 --engine pg)
+    set_tests_properties(serve_kill_load_pg PROPERTIES TIMEOUT 300 SKIP_RETURN_CODE 77)
+  endif()
+endif()
+
+# The store's contract on PostgreSQL (the store_ cases of unit_serve,
+# which runs them on SQLite) and the owner's commands on a site whose
+# store: is PostgreSQL (tests/store_pg.py starts the server).
+if(TARGET test_serve AND TARGET tearsheet)
+  find_package(Python3 COMPONENTS Interpreter)
+  if(Python3_FOUND)
+    add_test(NAME store_pg
+             COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/store_pg.py
+                     $<TARGET_FILE:test_serve> $<TARGET_FILE:tearsheet>)
+    set_tests_properties(store_pg PROPERTIES TIMEOUT 180 SKIP_RETURN_CODE 77)
   endif()
 endif()

@@ -59,6 +59,17 @@ static enum status pg_error(struct serve_store *s, struct diag *d, const char *w
                     msg);
 }
 
+/* The server's warnings go to the log; its notices ("relation
+ * schema_version already exists, skipping" at every start) do not. */
+static void pg_notice(void *arg, const PGresult *r)
+{
+    (void)arg;
+    const char *severity = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+    const char *msg = PQresultErrorMessage(r);
+    if (severity && strcmp(severity, "WARNING") == 0)
+        log_msg(LOG_WARN, "database: %.*s", (int)strcspn(msg, "\n"), msg);
+}
+
 static void pg_close(struct serve_store *s)
 {
     PQfinish(pg(s)->conn);
@@ -359,6 +370,7 @@ enum status serve_store_pg_open(const struct serve_store_options *o, struct serv
         st = pg_error(s, d, "cannot connect", NULL);
         goto abort;
     }
+    PQsetNoticeReceiver(p->conn, pg_notice, NULL);
     /* Inquiries are UTF-8 (fields.c checks it); so is every answer. */
     if (PQsetClientEncoding(p->conn, "UTF8") != 0) {
         st = pg_error(s, d, "cannot use UTF-8", NULL);

@@ -17,6 +17,7 @@
 
 #include "serve/serve.h"
 #include "serve/lic.h"
+#include "select.h"
 
 static enum status listen_of(const char *s, char *host, unsigned *port)
 {
@@ -562,55 +563,336 @@ static void rate_counts_networks_not_addresses(void **state)
     serve_rate_free(r);
 }
 
-/* ---- two processes on one store: a due notification is taken once ---------------- */
+/* ---- the store's contract, on each engine ------------------------------------------ *
+ *
+ * Every store_ case runs on SQLite (a fresh site folder) and, when
+ * TS_STORE_PG_URI names a PostgreSQL database (tests/store_pg.py starts
+ * a throw-away one; the password comes from PGPASSWORD, libpq's own),
+ * on that too: the same calls must mean the same on both. */
 
-static void notification_is_leased_to_one_worker(void **state)
+struct engine {
+    char dir[64];
+    struct serve_store_options o;
+};
+
+static int engines(struct engine e[2])
 {
-    char dir[] = "/tmp/ts-lease-XXXXXX", cmd[64];
-    struct serve_store *a = NULL, *b = NULL;
-    struct serve_inquiry q;
-    struct diag d;
-    int64_t id = 0, got = 0;
-    unsigned attempts = 0;
-    bool replayed = false, found = false;
-    diag_clear(&d);
-    memset(&q, 0, sizeof q);
-    assert_non_null(mkdtemp(dir));
-    /* two connections, as two server processes would have */
-    const struct serve_store_options where = {.site_dir = dir};
-    assert_int_equal(serve_store_open(&where, &a, &d), ST_OK);
-    assert_int_equal(serve_store_open(&where, &b, &d), ST_OK);
-    q.v[SF_PHOTO_ID] = "general";
-    q.v[SF_NAME] = "Lease";
-    q.v[SF_EMAIL] = "l@example.org";
-    assert_int_equal(serve_store_add(a, &q, "00112233445566778899aabbccddeeff", 1000, true, &id,
-                                     &replayed, &d),
-                     ST_OK);
-    assert_int_equal(serve_store_notify_next(a, 1000, &got, &attempts, &found, &d), ST_OK);
-    assert_true(found);
-    assert_int_equal(got, id);
-    /* the other worker does not get it while the hook may run ... */
-    assert_int_equal(serve_store_notify_next(b, 1000 + TS_LIMIT_NOTIFY_TIMEOUT_S, &got, &attempts,
-                                             &found, &d),
-                     ST_OK);
-    assert_false(found);
-    /* ... but does once the lease ran out (the first one died) */
-    assert_int_equal(serve_store_notify_next(b, 1000 + TS_LIMIT_NOTIFY_TIMEOUT_S + 11, &got,
-                                             &attempts, &found, &d),
-                     ST_OK);
-    assert_true(found);
-    assert_int_equal(got, id);
-    serve_store_close(a);
-    serve_store_close(b);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    int n = 0;
+    memset(e, 0, 2 * sizeof *e);
+    snprintf(e[0].dir, sizeof e[0].dir, "/tmp/ts-store-XXXXXX");
+    assert_non_null(mkdtemp(e[0].dir));
+    e[0].o.site_dir = e[0].dir;
+    n = 1;
+    const char *uri = getenv("TS_STORE_PG_URI");
+    if (uri && uri[0]) {
+        memcpy(e[1].dir, e[0].dir, sizeof e[1].dir);
+        e[1].o.site_dir = e[1].dir;
+        e[1].o.uri = uri;
+        n = 2;
+    }
+    return n;
+}
+
+static void engines_done(struct engine e[2])
+{
+    char cmd[96];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", e[0].dir);
     assert_int_equal(system(cmd), 0);
 }
 
-int main(void)
+static struct serve_store *open_store(const struct serve_store_options *o)
 {
+    struct serve_store *s = NULL;
+    struct diag d;
+    char why[TS_LIMIT_PATH + 512];
+    diag_clear(&d);
+    if (serve_store_open(o, &s, &d) != ST_OK) {
+        diag_format(&d, why, sizeof why);
+        fail_msg("cannot open the store: %s", why);
+    }
+    print_message("  on %s\n", s->ops->name);
+    return s;
+}
+
+static void random_hex(char out[33])
+{
+    uint8_t raw[16];
+    assert_true(serve_random(raw, sizeof raw));
+    serve_hex(raw, sizeof raw, out);
+}
+
+static enum status count_named(void *ud, const struct serve_row *r)
+{
+    const char **name = ud;
+    if (r->q.v[SF_NAME] && strcmp(r->q.v[SF_NAME], name[0]) == 0)
+        (*(int *)(void *)name[1])++;
+    return ST_OK;
+}
+
+static int stored_as(struct serve_store *s, const char *name)
+{
+    int n = 0;
+    const char *ctx[2] = {name, (const char *)(void *)&n};
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(serve_store_each(s, count_named, ctx, &d), ST_OK);
+    return n;
+}
+
+static void store_a_token_stores_one_inquiry(void **state)
+{
+    struct engine e[2];
+    int n = engines(e);
+    for (int k = 0; k < n; k++) {
+        struct serve_store *s = open_store(&e[k].o);
+        struct serve_inquiry q;
+        struct serve_row row;
+        struct diag d;
+        char nonce[33], name[64];
+        int64_t id = 0, again = 0, other = 0;
+        bool replayed = true;
+        time_t now = time(NULL);
+        diag_clear(&d);
+        memset(&q, 0, sizeof q);
+        random_hex(nonce);
+        snprintf(name, sizeof name, "Once %s", nonce);
+        q.v[SF_PHOTO_ID] = "general";
+        q.v[SF_NAME] = name;
+        q.v[SF_EMAIL] = "once@example.org";
+        q.v[SF_DESCRIPTION] = "Ünïcode — 사진 and 'quotes'; DROP TABLE inquiries; --";
+        assert_int_equal(serve_store_add(s, &q, nonce, now, false, &id, &replayed, &d), ST_OK);
+        assert_false(replayed);
+        assert_true(id > 0);
+        /* the same post again: the first one's id, nothing stored */
+        assert_int_equal(serve_store_add(s, &q, nonce, now + 1, false, &again, &replayed, &d),
+                         ST_OK);
+        assert_true(replayed);
+        assert_int_equal(again, id);
+        assert_int_equal(stored_as(s, name), 1);
+        /* no token (the owner's own tools): a new inquiry each time */
+        assert_int_equal(serve_store_add(s, &q, NULL, now, false, &other, &replayed, &d), ST_OK);
+        assert_false(replayed);
+        assert_true(other > id);
+        assert_int_equal(stored_as(s, name), 2);
+        assert_int_equal(serve_store_get(s, id, &row, &d), ST_OK);
+        assert_string_equal(row.q.v[SF_NAME], name);
+        assert_string_equal(row.q.v[SF_DESCRIPTION], q.v[SF_DESCRIPTION]);
+        assert_null(row.q.v[SF_ORGANISATION]);
+        assert_string_equal(row.status, "new");
+        serve_row_clear(&row);
+        assert_int_equal(serve_store_mark(s, id, "quoted", &d), ST_OK);
+        assert_int_equal(serve_store_get(s, id, &row, &d), ST_OK);
+        assert_string_equal(row.status, "quoted");
+        serve_row_clear(&row);
+        assert_int_equal(serve_store_mark(s, id, "paid", &d), ST_USAGE);
+        assert_int_equal(serve_store_mark(s, 2000000000, "quoted", &d), ST_NOT_FOUND);
+        assert_int_equal(serve_store_get(s, 2000000000, &row, &d), ST_NOT_FOUND);
+        assert_int_equal(serve_store_ping(s, &d), ST_OK);
+        serve_store_close(s);
+    }
+    engines_done(e);
+}
+
+struct racer {
+    struct serve_store *s;
+    const char *nonce;
+    struct serve_inquiry *q;
+    pthread_barrier_t *go;
+    int64_t id;
+    bool replayed;
+    enum status st;
+};
+
+static void *race(void *arg)
+{
+    struct racer *r = arg;
+    struct diag d;
+    diag_clear(&d);
+    pthread_barrier_wait(r->go);
+    r->st = serve_store_add(r->s, r->q, r->nonce, time(NULL), false, &r->id, &r->replayed, &d);
+    return NULL;
+}
+
+/* Two processes (two connections) given the same post at the same
+ * moment, as nginx passing a post on while the first server still
+ * works on it: one stores, the other answers with its id. */
+static void store_one_token_posted_twice_at_once(void **state)
+{
+    struct engine e[2];
+    int n = engines(e);
+    for (int k = 0; k < n; k++) {
+        for (int round = 0; round < 20; round++) {
+            struct serve_store *a = open_store(&e[k].o), *b = open_store(&e[k].o);
+            struct serve_inquiry q;
+            char nonce[33], name[64];
+            pthread_barrier_t go;
+            pthread_t ta, tb;
+            memset(&q, 0, sizeof q);
+            random_hex(nonce);
+            snprintf(name, sizeof name, "Race %s", nonce);
+            q.v[SF_PHOTO_ID] = "general";
+            q.v[SF_NAME] = name;
+            q.v[SF_EMAIL] = "race@example.org";
+            pthread_barrier_init(&go, NULL, 2);
+            struct racer ra = {a, nonce, &q, &go, 0, false, ST_INTERNAL};
+            struct racer rb = {b, nonce, &q, &go, 0, false, ST_INTERNAL};
+            assert_int_equal(pthread_create(&ta, NULL, race, &ra), 0);
+            assert_int_equal(pthread_create(&tb, NULL, race, &rb), 0);
+            pthread_join(ta, NULL);
+            pthread_join(tb, NULL);
+            pthread_barrier_destroy(&go);
+            assert_int_equal(ra.st, ST_OK);
+            assert_int_equal(rb.st, ST_OK);
+            assert_true(ra.replayed != rb.replayed);
+            assert_true(ra.id > 0);
+            assert_int_equal(ra.id, rb.id);
+            assert_int_equal(stored_as(a, name), 1);
+            serve_store_close(a);
+            serve_store_close(b);
+        }
+    }
+    engines_done(e);
+}
+
+static void store_owner_password_and_sessions(void **state)
+{
+    struct engine e[2];
+    int n = engines(e);
+    for (int k = 0; k < n; k++) {
+        struct serve_store *a = open_store(&e[k].o), *b = open_store(&e[k].o);
+        struct diag d;
+        char hash[SERVE_PWHASH_SIZE], id[SERVE_SESSION_HEX], csrf[SERVE_SESSION_HEX],
+            got[SERVE_SESSION_HEX];
+        bool found = false;
+        time_t now = time(NULL);
+        diag_clear(&d);
+        assert_int_equal(serve_store_set_password(a, "scrypt$first", &d), ST_OK);
+        assert_int_equal(serve_store_set_password(a, "scrypt$second", &d), ST_OK);
+        assert_int_equal(serve_store_get_password(b, hash, sizeof hash, &d), ST_OK);
+        assert_string_equal(hash, "scrypt$second");
+        /* a session opened on one server is good on the other */
+        assert_int_equal(serve_store_session_new(a, now, id, csrf, &d), ST_OK);
+        assert_int_equal(serve_store_session_find(b, id, now + 60, got, &found, &d), ST_OK);
+        assert_true(found);
+        assert_string_equal(got, csrf);
+        assert_int_equal(serve_store_session_find(b, id, now + SERVE_SESSION_TTL_S + 1, got,
+                                                  &found, &d),
+                         ST_OK);
+        assert_false(found);
+        assert_int_equal(serve_store_session_end(b, id, &d), ST_OK);
+        assert_int_equal(serve_store_session_find(a, id, now + 60, got, &found, &d), ST_OK);
+        assert_false(found);
+        serve_store_close(a);
+        serve_store_close(b);
+    }
+    engines_done(e);
+}
+
+/* The form-token key: every process on the store signs and checks
+ * with the same one (SQLite: the file beside the database; PostgreSQL:
+ * the table, made by whichever process came first). */
+static void store_secret_is_shared(void **state)
+{
+    struct engine e[2];
+    int n = engines(e);
+    for (int k = 0; k < n; k++) {
+        struct serve_store *a = open_store(&e[k].o), *b = open_store(&e[k].o);
+        uint8_t ka[SERVE_KEY_BYTES], kb[SERVE_KEY_BYTES], zero[SERVE_KEY_BYTES] = {0};
+        struct diag d;
+        diag_clear(&d);
+        assert_int_equal(serve_store_secret(a, ka, &d), ST_OK);
+        assert_int_equal(serve_store_secret(b, kb, &d), ST_OK);
+        assert_memory_equal(ka, kb, sizeof ka);
+        assert_memory_not_equal(ka, zero, sizeof ka);
+        serve_store_close(a);
+        serve_store_close(b);
+    }
+    engines_done(e);
+}
+
+/* Two processes on one store: a due notification is taken once. */
+static void store_notification_is_leased_to_one_worker(void **state)
+{
+    struct engine e[2];
+    int n = engines(e);
+    for (int k = 0; k < n; k++) {
+        struct serve_store *a = open_store(&e[k].o), *b = open_store(&e[k].o);
+        struct serve_inquiry q;
+        struct diag d;
+        char nonce[33];
+        int64_t id = 0, got = 0;
+        unsigned attempts = 0;
+        bool replayed = false, found = false;
+        diag_clear(&d);
+        memset(&q, 0, sizeof q);
+        random_hex(nonce);
+        q.v[SF_PHOTO_ID] = "general";
+        q.v[SF_NAME] = "Lease";
+        q.v[SF_EMAIL] = "l@example.org";
+        assert_int_equal(serve_store_add(a, &q, nonce, 1000, true, &id, &replayed, &d), ST_OK);
+        assert_int_equal(serve_store_notify_next(a, 1000, &got, &attempts, &found, &d), ST_OK);
+        assert_true(found);
+        assert_int_equal(got, id);
+        /* the other worker does not get it while the hook may run ... */
+        assert_int_equal(serve_store_notify_next(b, 1000 + TS_LIMIT_NOTIFY_TIMEOUT_S, &got,
+                                                 &attempts, &found, &d),
+                         ST_OK);
+        assert_false(found);
+        /* ... but does once the lease ran out (the first one died) */
+        assert_int_equal(serve_store_notify_next(b, 1000 + TS_LIMIT_NOTIFY_TIMEOUT_S + 11, &got,
+                                                 &attempts, &found, &d),
+                         ST_OK);
+        assert_true(found);
+        assert_int_equal(got, id);
+        /* sent: never taken again */
+        assert_int_equal(serve_store_notify_result(b, id, true, 1, 0, NULL, &d), ST_OK);
+        assert_int_equal(serve_store_notify_next(a, 999999, &got, &attempts, &found, &d), ST_OK);
+        assert_false(found);
+        serve_store_close(a);
+        serve_store_close(b);
+    }
+    engines_done(e);
+}
+
+/* site.yaml is copied, shared and committed: a password in the URI is
+ * refused before any connection, and the message does not repeat it. */
+static void store_uri_with_a_password_is_refused(void **state)
+{
+    static const char *const bad[] = {
+        "postgresql://owner:hunter2secret@db.example/tearsheet",
+        "postgresql://owner@db.example/tearsheet?password=hunter2secret",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const struct serve_store_options o = {.site_dir = "/nonexistent", .uri = bad[i]};
+        struct serve_store *s = NULL;
+        struct diag d;
+        char why[TS_LIMIT_PATH + 512];
+        diag_clear(&d);
+        assert_int_equal(serve_store_open(&o, &s, &d), ST_CONFIG);
+        assert_null(s);
+        diag_format(&d, why, sizeof why);
+        assert_non_null(strstr(why, "PGPASSWORD"));
+        assert_non_null(strstr(why, "site.yaml"));
+        assert_null(strstr(why, "hunter2"));
+    }
+    const struct serve_store_options other = {.site_dir = "/nonexistent", .uri = "mysql://x/y"};
+    struct serve_store *s = NULL;
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(serve_store_open(&other, &s, &d), ST_CONFIG);
+}
+
+int main(int argc, char **argv)
+{
+    ts_unit_select(argc, argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rate_counts_networks_not_addresses),
-        cmocka_unit_test(notification_is_leased_to_one_worker),
+        cmocka_unit_test(store_a_token_stores_one_inquiry),
+        cmocka_unit_test(store_one_token_posted_twice_at_once),
+        cmocka_unit_test(store_owner_password_and_sessions),
+        cmocka_unit_test(store_secret_is_shared),
+        cmocka_unit_test(store_notification_is_leased_to_one_worker),
+        cmocka_unit_test(store_uri_with_a_password_is_refused),
         cmocka_unit_test(listen_accepts_hosts_ports_and_brackets),
         cmocka_unit_test(listen_refuses_what_it_cannot_bind),
         cmocka_unit_test(paths_map_to_names_under_the_root),
