@@ -97,7 +97,8 @@ static const struct cli_command commands[] = {
      "the site's licensing inquiries",
      "List the licensing inquiries tearsheet serve stored (list, the default),\n"
      "show one, export all as CSV, mark one new, quoted, licensed or declined,\n"
-     "or copy the store to FILE while the server runs (backup).",
+     "or copy the store to FILE while the server runs (backup; for a\n"
+     "PostgreSQL store: site.yaml, it prints the pg_dump command instead).",
      inquiries_options, "tearsheet inquiries mark 12 quoted --site mysite",
      "done", "there is no inquiry N",
      "an unknown subcommand or STATUS, or the folder is not a site"},
