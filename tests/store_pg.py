@@ -7,6 +7,9 @@ the end), then
 - the store_ cases of the serve unit tests on it (the same contract
   the SQLite engine passes in unit_serve), the password from
   PGPASSWORD;
+- `tearsheet serve` on it: /health 200, an inquiry stored; the
+  PostgreSQL server stopped: /health 503; started again: the server
+  connects again by itself, /health 200, the next inquiry stored;
 - the owner's commands on a site whose site.yaml says
   `store: postgresql://...` (password in `store_password_file:`):
   passwd, list, mark, export; `inquiries backup` answers with pg_dump's
@@ -15,11 +18,17 @@ the end), then
 
 usage: store_pg.py TEST_SERVE TEARSHEET
 """
+import hashlib
+import hmac
+import http.client
+import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from pg import Cluster  # noqa: E402
@@ -28,6 +37,81 @@ from skip import skip  # noqa: E402
 
 def run(argv, **kw):
     return subprocess.run(argv, capture_output=True, text=True, timeout=120, **kw)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def request(port, method, path, body=None):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    c.request(method, path, body=body, headers={"Content-Type": "application/json"})
+    r = c.getresponse()
+    data = r.read()
+    c.close()
+    return r.status, data
+
+
+def post_inquiry(port, key, name):
+    issued = int(time.time()) - 10
+    body = f"{issued}.{os.urandom(16).hex()}"
+    mac = hmac.new(key, b"tearsheet-token-v1:" + body.encode(), hashlib.sha256).hexdigest()
+    return request(port, "POST", "/api/inquiries", json.dumps({
+        "photo_id": "general", "name": name, "email": "pg@example.org", "country": "Korea",
+        "usage": "non-profit", "media": ["web"], "territory": "Korea",
+        "start_date": "2027-03-01", "duration": "1 year", "exclusivity": "none",
+        "description": "PostgreSQL away and back", "consent": "yes",
+        "token": f"{body}.{mac}"}))
+
+
+def serve_through_an_outage(pg, tearsheet, site, env, bad):
+    """serve on the PostgreSQL store while the database goes away and
+    comes back."""
+    port = free_port()
+    log = open(os.path.join(site, "serve.log"), "wb")
+    proc = subprocess.Popen([tearsheet, "serve", site, "--listen", f"127.0.0.1:{port}"],
+                            stdout=subprocess.PIPE, stderr=log, env=env)
+    try:
+        for _ in range(1000):
+            line = proc.stdout.readline()
+            if not line or line.startswith(b"Serving"):
+                break
+        if not line.startswith(b"Serving"):
+            bad.append("serve did not start on PostgreSQL (serve.log)")
+            return
+        key = bytes.fromhex(pg.sql("SELECT key FROM secret")[0][0])
+        status, _ = request(port, "GET", "/health")
+        if status != 200:
+            bad.append(f"/health on PostgreSQL: {status}")
+        status, data = post_inquiry(port, key, "Before the outage")
+        if status != 201:
+            bad.append(f"post on PostgreSQL: {status} {data[:200]!r}")
+        pg.pause()
+        status, _ = request(port, "GET", "/health")
+        print(f"/health with PostgreSQL stopped: {status}")
+        if status != 503:
+            bad.append(f"/health with the database stopped: {status}, not 503")
+        pg.start()
+        status, _ = request(port, "GET", "/health")
+        print(f"/health with PostgreSQL back: {status}")
+        if status != 200:
+            bad.append(f"/health with the database back: {status}, not 200")
+        status, data = post_inquiry(port, key, "After the outage")
+        if status != 201:
+            bad.append(f"post after the outage: {status} {data[:200]!r}")
+        names = {n for (n,) in pg.sql("SELECT name FROM inquiries")}
+        for n in ("Before the outage", "After the outage"):
+            if n not in names:
+                bad.append(f"{n!r} not stored")
+    finally:
+        proc.terminate()
+        proc.wait()
+        proc.stdout.close()
+        log.close()
 
 
 def main():
@@ -61,6 +145,7 @@ def main():
         with open(yaml, "w") as f:
             f.write(base + f"store: {pg.uri}\nstore_password_file: {pwfile}\n")
         clean = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+        serve_through_an_outage(pg, tearsheet, site, clean, bad)
 
         r = run([tearsheet, "passwd", "--site", site], input="owner password 1\n", env=clean)
         if r.returncode != 0:

@@ -9,6 +9,7 @@ socket in that folder. stop() ends it and removes the folder.
         pg.uri            # postgresql://tearsheet@/tearsheet?host=...&port=...
         pg.password
         pg.sql("SELECT 1") -> list of rows (tuples of str)
+        pg.pause(); pg.start()   # the server away, then back
 
 A missing server package says Skipped (tests/lib/skip.py; a failure
 under CI=true).
@@ -57,14 +58,24 @@ class Cluster:
             with open(os.path.join(self.data, "postgresql.conf"), "a") as f:
                 f.write(f"listen_addresses = ''\nunix_socket_directories = '{self.dir}'\n"
                         f"port = {PORT}\nmax_connections = 40\n")
-            self._server(["pg_ctl", "-D", self.data, "-l", os.path.join(self.dir, "log"),
-                          "-w", "-t", "60", "start"])
-            self.started = True
+            self.start()
             self.sql("CREATE DATABASE tearsheet", db="postgres")
         except BaseException:
             self.stop()
             raise
         self.uri = f"postgresql://tearsheet@/tearsheet?host={self.dir}&port={PORT}"
+
+    def start(self):
+        """Starts the server (again, after pause())."""
+        self._server(["pg_ctl", "-D", self.data, "-l", os.path.join(self.dir, "log"),
+                      "-w", "-t", "60", "start"])
+        self.started = True
+
+    def pause(self):
+        """Stops the server, keeping its data (start() brings it back):
+        every client's connection is cut."""
+        self._server(["pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop"])
+        self.started = False
 
     def _server(self, argv):
         argv = [os.path.join(PG_BIN, argv[0])] + argv[1:]

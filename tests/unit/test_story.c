@@ -173,6 +173,8 @@ static void site_yaml_with_every_key(void **state)
                                     "theme: quiet-dark\n"
                                     "iim_charset: EUC-KR\n"
                                     "signing_key: keys/signer.pem\n"
+                                    "store: postgresql://photos@db.example/tearsheet\n"
+                                    "store_password_file: secrets/pgpass\n"
                                     "license:\n"
                                     "  web_statement: https://example.com/licensing/\n"
                                     "  licensor_url: https://example.com/contact/\n"
@@ -202,6 +204,9 @@ static void site_yaml_with_every_key(void **state)
     char key[1024];
     snprintf(key, sizeof key, "%s/full/keys/signer.pem", tmp_root);
     assert_string_equal(s->signing_key, key); /* relative to the site folder */
+    assert_string_equal(s->store, "postgresql://photos@db.example/tearsheet");
+    snprintf(key, sizeof key, "%s/full/secrets/pgpass", tmp_root);
+    assert_string_equal(s->store_password_file, key);
     assert_string_equal(s->license.web_statement, "https://example.com/licensing/");
     assert_string_equal(s->license.licensor_url, "https://example.com/contact/");
     assert_string_equal(s->license.licensor_email, "jun@example.com");
@@ -262,6 +267,10 @@ static void site_invalid_values_name_file_line_and_key(void **state)
         {"title: T\nproof_of_work: 25\n", 2, "proof_of_work"},
         {"proof_of_work: -1\n", 1, "proof_of_work"},
         {"notify: [sendmail, x]\n", 1, "notify"},
+        /* the store is SQLite or PostgreSQL, nothing else */
+        {"store: mysql://db/x\n", 1, "store"},
+        {"title: T\nstore: inquiries.db\n", 2, "store"},
+        {"store: [postgresql://db/x]\n", 1, "store"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char name[32], want[64];
