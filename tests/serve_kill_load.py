@@ -30,8 +30,6 @@ temporary folder, on a unix socket only, removed at the end.
 
 usage: serve_kill_load.py TEARSHEET [COUNT] [KILL_EVERY_S] [--nginx] [--engine sqlite|pg]
 """
-import hashlib
-import hmac
 import http.client
 import json
 import os
@@ -49,24 +47,10 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from skip import skip  # noqa: E402
 from pg import Cluster  # noqa: E402
+from inquiry import free_port, token  # noqa: E402
 
 TIME_LIMIT_S = 240
 THREADS = 8
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def token(key, age_s=10):
-    issued = int(time.time()) - age_s
-    body = f"{issued}.{os.urandom(16).hex()}"
-    mac = hmac.new(key, b"tearsheet-token-v1:" + body.encode(), hashlib.sha256).hexdigest()
-    return f"{body}.{mac}"
 
 
 class Server:

@@ -18,33 +18,22 @@ the end), then
 
 usage: store_pg.py TEST_SERVE TEARSHEET
 """
-import hashlib
-import hmac
 import http.client
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
+from inquiry import free_port, token  # noqa: E402
 from pg import Cluster  # noqa: E402
 from skip import skip  # noqa: E402
 
 
 def run(argv, **kw):
     return subprocess.run(argv, capture_output=True, text=True, timeout=120, **kw)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def request(port, method, path, body=None):
@@ -57,15 +46,12 @@ def request(port, method, path, body=None):
 
 
 def post_inquiry(port, key, name):
-    issued = int(time.time()) - 10
-    body = f"{issued}.{os.urandom(16).hex()}"
-    mac = hmac.new(key, b"tearsheet-token-v1:" + body.encode(), hashlib.sha256).hexdigest()
     return request(port, "POST", "/api/inquiries", json.dumps({
         "photo_id": "general", "name": name, "email": "pg@example.org", "country": "Korea",
         "usage": "non-profit", "media": ["web"], "territory": "Korea",
         "start_date": "2027-03-01", "duration": "1 year", "exclusivity": "none",
         "description": "PostgreSQL away and back", "consent": "yes",
-        "token": f"{body}.{mac}"}))
+        "token": token(key)}))
 
 
 def serve_through_an_outage(pg, tearsheet, site, env, bad):
