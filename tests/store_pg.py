@@ -8,8 +8,9 @@ the end), then
   the SQLite engine passes in unit_serve), the password from
   PGPASSWORD;
 - `tearsheet serve` on it: /health 200, an inquiry stored; the
-  PostgreSQL server stopped: /health 503; started again: the server
-  connects again by itself, /health 200, the next inquiry stored;
+  PostgreSQL server restarted between two posts: the next one stored
+  (the server connects again by itself); stopped: /health 503; started
+  again: /health 200, the next inquiry stored;
 - the owner's commands on a site whose site.yaml says
   `store: postgresql://...` (password in `store_password_file:`):
   passwd, list, mark, export; `inquiries backup` answers with pg_dump's
@@ -76,6 +77,14 @@ def serve_through_an_outage(pg, tearsheet, site, env, bad):
         status, data = post_inquiry(port, key, "Before the outage")
         if status != 201:
             bad.append(f"post on PostgreSQL: {status} {data[:200]!r}")
+        # a restart of the database between two posts: the next one
+        # finds its connection dropped, connects again and is stored
+        pg.pause()
+        pg.start()
+        status, data = post_inquiry(port, key, "After a restart")
+        print(f"a post after PostgreSQL restarted: {status}")
+        if status != 201:
+            bad.append(f"post after a restart of the database: {status} {data[:200]!r}")
         pg.pause()
         status, _ = request(port, "GET", "/health")
         print(f"/health with PostgreSQL stopped: {status}")
@@ -90,7 +99,7 @@ def serve_through_an_outage(pg, tearsheet, site, env, bad):
         if status != 201:
             bad.append(f"post after the outage: {status} {data[:200]!r}")
         names = {n for (n,) in pg.sql("SELECT name FROM inquiries")}
-        for n in ("Before the outage", "After the outage"):
+        for n in ("Before the outage", "After a restart", "After the outage"):
             if n not in names:
                 bad.append(f"{n!r} not stored")
     finally:

@@ -77,19 +77,6 @@ static void pg_close(struct serve_store *s)
     free(s);
 }
 
-/* Outside a transaction, a dropped connection (the server restarted,
- * a proxy timed it out) is made again before the next statement. */
-static enum status pg_alive(struct serve_store *s, struct diag *d)
-{
-    struct store_pg *p = pg(s);
-    if (PQstatus(p->conn) == CONNECTION_OK)
-        return ST_OK;
-    if (p->in_tx)
-        return pg_error(s, d, "connection lost in a transaction", NULL);
-    PQreset(p->conn);
-    return PQstatus(p->conn) == CONNECTION_OK ? ST_OK : pg_error(s, d, "cannot reconnect", NULL);
-}
-
 static enum status pg_command(struct serve_store *s, const char *sql, const char *what,
                               struct diag *d)
 {
@@ -101,6 +88,38 @@ static enum status pg_command(struct serve_store *s, const char *sql, const char
     return st;
 }
 
+/* What every connection runs with. A server process that dies in a
+ * transaction (SIGKILL, a machine lost) holds its locks until the
+ * database gives up on it: a transaction idle for 10 s is ended, so a
+ * post retried on another server waits for that at most; a lock
+ * waited for 20 s fails the statement (the post answers 500 and may be
+ * sent again) rather than holding a request thread. Inquiries are
+ * UTF-8 (fields.c checks it); so is every answer. */
+static enum status pg_session(struct serve_store *s, struct diag *d)
+{
+    if (PQsetClientEncoding(pg(s)->conn, "UTF8") != 0)
+        return pg_error(s, d, "cannot use UTF-8", NULL);
+    return pg_command(s,
+                      "SET idle_in_transaction_session_timeout = '10s';"
+                      "SET lock_timeout = '20s'",
+                      "cannot set the session's timeouts", d);
+}
+
+/* Outside a transaction, a dropped connection (the server restarted,
+ * a proxy timed it out) is made again before the next statement. */
+static enum status pg_alive(struct serve_store *s, struct diag *d)
+{
+    struct store_pg *p = pg(s);
+    if (PQstatus(p->conn) == CONNECTION_OK)
+        return ST_OK;
+    if (p->in_tx)
+        return pg_error(s, d, "connection lost in a transaction", NULL);
+    PQreset(p->conn);
+    if (PQstatus(p->conn) != CONNECTION_OK)
+        return pg_error(s, d, "cannot reconnect", NULL);
+    return pg_session(s, d);
+}
+
 static enum status pg_script(struct serve_store *s, const char *sql, struct diag *d)
 {
     return pg_command(s, sql, "statement failed", d);
@@ -109,7 +128,13 @@ static enum status pg_script(struct serve_store *s, const char *sql, struct diag
 static enum status pg_begin(struct serve_store *s, bool schema, struct diag *d)
 {
     enum status st = pg_alive(s, d);
-    if (st != ST_OK || (st = pg_command(s, "BEGIN", "cannot start a transaction", d)) != ST_OK)
+    if (st == ST_OK)
+        st = pg_command(s, "BEGIN", "cannot start a transaction", d);
+    /* The server went away since the last statement: nothing was
+     * started, so connect again and begin once more. */
+    if (st != ST_OK && PQstatus(pg(s)->conn) == CONNECTION_BAD && pg_alive(s, d) == ST_OK)
+        st = pg_command(s, "BEGIN", "cannot start a transaction", d);
+    if (st != ST_OK)
         return st;
     pg(s)->in_tx = true;
     if (schema &&
@@ -195,6 +220,15 @@ static enum status pg_exec(struct serve_store *s, const char *sql, const char *k
     }
     r = PQexecParams(pg(s)->conn, text.data, n, NULL, values, NULL, NULL, 0);
     ExecStatusType rs = PQresultStatus(r);
+    /* A read outside a transaction on a connection the server dropped
+     * since the last statement: connect again and read once more (a
+     * write is not sent twice: it may have been committed). */
+    if (rs != PGRES_TUPLES_OK && !pg(s)->in_tx && strncmp(sql, "SELECT", 6) == 0 &&
+        PQstatus(pg(s)->conn) == CONNECTION_BAD && pg_alive(s, d) == ST_OK) {
+        PQclear(r);
+        r = PQexecParams(pg(s)->conn, text.data, n, NULL, values, NULL, NULL, 0);
+        rs = PQresultStatus(r);
+    }
     if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK) {
         st = pg_error(s, d, "statement failed", r);
         goto abort;
@@ -371,11 +405,8 @@ enum status serve_store_pg_open(const struct serve_store_options *o, struct serv
         goto abort;
     }
     PQsetNoticeReceiver(p->conn, pg_notice, NULL);
-    /* Inquiries are UTF-8 (fields.c checks it); so is every answer. */
-    if (PQsetClientEncoding(p->conn, "UTF8") != 0) {
-        st = pg_error(s, d, "cannot use UTF-8", NULL);
+    if ((st = pg_session(s, d)) != ST_OK)
         goto abort;
-    }
     *out = s;
     p = NULL;
 abort:
