@@ -888,6 +888,7 @@ struct flood {
     int n;                /* this attacker's address: 127.0.1.n */
     pthread_barrier_t *go;
     int status;
+    bool retry_after; /* the answer carried Retry-After */
 };
 
 /* One login with a wrong password from its own loopback address (the
@@ -917,6 +918,7 @@ static void *flood_login(void *arg)
         if (r) {
             read_response(fd, r);
             f->status = r->status;
+            f->retry_after = strstr(r->raw, "\r\nRetry-After: ") != NULL;
             free(r);
         }
     }
@@ -936,6 +938,35 @@ static double ms_since(const struct timespec *t0)
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* The global login budget counts every network together: with a
+ * budget of 3, three logins from three networks are checked and the
+ * fourth, from a fourth network no per-network limit has seen, is
+ * answered 429 with Retry-After. */
+static void owner_login_budget_is_shared_by_every_network(void **state)
+{
+    struct serve *bs = NULL;
+    unsigned bport = 0;
+    struct diag d;
+    pthread_barrier_t go;
+    diag_clear(&d);
+    struct serve_options opt = {
+        .root = root_dir, .host = "127.0.0.1", .site_dir = site_dir, .login_budget = 3};
+    assert_int_equal(serve_start(&opt, &bs, &bport, &d), ST_OK);
+    pthread_barrier_init(&go, NULL, 1);
+    for (int i = 0; i < 4; i++) {
+        struct flood f = {bport, 100 + i, &go, 0, false};
+        flood_login(&f);
+        if (i < 3)
+            assert_int_equal(f.status, 403);
+        else {
+            assert_int_equal(f.status, 429);
+            assert_true(f.retry_after);
+        }
+    }
+    pthread_barrier_destroy(&go);
+    serve_stop(bs);
 }
 
 /* Rounds of 50 simultaneous logins (a budget high enough that every
@@ -964,7 +995,7 @@ static void owner_login_flood_leaves_static_files_fast(void **state)
         pthread_barrier_t go;
         pthread_barrier_init(&go, NULL, ATTACKERS + 1);
         for (int i = 0; i < ATTACKERS; i++) {
-            f[i] = (struct flood){fport, 2 + i, &go, 0};
+            f[i] = (struct flood){fport, 2 + i, &go, 0, false};
             assert_int_equal(pthread_create(&t[i], NULL, flood_login, &f[i]), 0);
         }
         pthread_barrier_wait(&go);
@@ -984,6 +1015,9 @@ static void owner_login_flood_leaves_static_files_fast(void **state)
         for (int i = 0; i < ATTACKERS; i++) {
             pthread_join(t[i], NULL);
             answered[f[i].status >= 0 && f[i].status < 600 ? f[i].status : 0]++;
+            /* busy: the client is told when to come back */
+            if (f[i].status == 503 && !f[i].retry_after)
+                fail_msg("a 503 to a login without Retry-After");
         }
         pthread_barrier_destroy(&go);
     }
@@ -1280,6 +1314,7 @@ int main(void)
         cmocka_unit_test(proof_of_work_from_site_yaml),
         cmocka_unit_test(owner_page_escapes_and_needs_login_and_csrf),
         cmocka_unit_test(login_rotates_the_session_id),
+        cmocka_unit_test(owner_login_budget_is_shared_by_every_network),
         cmocka_unit_test(owner_login_flood_leaves_static_files_fast),
         cmocka_unit_test(hook_failure_keeps_inquiry_and_retries),
         cmocka_unit_test(hanging_hook_does_not_hold_the_stop),
