@@ -10,7 +10,9 @@ the end), then
 - `tearsheet serve` on it: /health 200, an inquiry stored; the
   PostgreSQL server restarted between two posts: the next one stored
   (the server connects again by itself); stopped: /health 503; started
-  again: /health 200, the next inquiry stored;
+  again: /health 200, the next inquiry stored; one client posting to
+  two servers in turn gets one burst of inquiries (the sixth 429), the
+  rate limits being shared in PostgreSQL;
 - the owner's commands on a site whose site.yaml says
   `store: postgresql://...` (password in `store_password_file:`):
   passwd, list, mark, export; `inquiries backup` answers with pg_dump's
@@ -37,17 +39,20 @@ def run(argv, **kw):
     return subprocess.run(argv, capture_output=True, text=True, timeout=120, **kw)
 
 
-def request(port, method, path, body=None):
+def request(port, method, path, body=None, client=None):
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    c.request(method, path, body=body, headers={"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json"}
+    if client:
+        headers["X-Real-IP"] = client  # believed from loopback (docs/nginx.md)
+    c.request(method, path, body=body, headers=headers)
     r = c.getresponse()
     data = r.read()
     c.close()
     return r.status, data
 
 
-def post_inquiry(port, key, name):
-    return request(port, "POST", "/api/inquiries", json.dumps({
+def post_inquiry(port, key, name, client=None):
+    return request(port, "POST", "/api/inquiries", client=client, body=json.dumps({
         "photo_id": "general", "name": name, "email": "pg@example.org", "country": "Korea",
         "usage": "non-profit", "media": ["web"], "territory": "Korea",
         "start_date": "2027-03-01", "duration": "1 year", "exclusivity": "none",
@@ -55,19 +60,56 @@ def post_inquiry(port, key, name):
         "token": token(key)}))
 
 
+def start_serve(tearsheet, site, env, name):
+    """`tearsheet serve` on a free loopback port, once it listens:
+    (process, port), or (process, None) when it did not start."""
+    port = free_port()
+    with open(os.path.join(site, f"{name}.log"), "wb") as log:
+        proc = subprocess.Popen([tearsheet, "serve", site, "--listen", f"127.0.0.1:{port}"],
+                                stdout=subprocess.PIPE, stderr=log, env=env)
+    for _ in range(1000):
+        line = proc.stdout.readline()
+        if not line or line.startswith(b"Serving"):
+            break
+    return proc, port if line.startswith(b"Serving") else None
+
+
+def stop_serve(proc):
+    proc.terminate()
+    proc.wait()
+    proc.stdout.close()
+
+
+def two_servers_share_rates(pg, tearsheet, site, env, bad):
+    """One client posting to two servers in turn gets one burst (5
+    inquiries, TS_LIMIT_INQUIRY_BURST), not one per server."""
+    procs = []
+    try:
+        ports = []
+        for name in ("rate-a", "rate-b"):
+            proc, port = start_serve(tearsheet, site, env, name)
+            procs.append(proc)
+            if port is None:
+                bad.append(f"serve did not start on PostgreSQL ({name}.log)")
+                return
+            ports.append(port)
+        key = bytes.fromhex(pg.sql("SELECT key FROM secret")[0][0])
+        answers = [post_inquiry(ports[i % 2], key, f"Rate {i}", client="198.51.100.7")[0]
+                   for i in range(6)]
+        print(f"one client, two servers in turn: {answers}")
+        if answers != [201] * 5 + [429]:
+            bad.append(f"rate limit across two servers: {answers}, want five 201 then 429")
+    finally:
+        for p in procs:
+            stop_serve(p)
+
+
 def serve_through_an_outage(pg, tearsheet, site, env, bad):
     """serve on the PostgreSQL store while the database goes away and
     comes back."""
-    port = free_port()
-    log = open(os.path.join(site, "serve.log"), "wb")
-    proc = subprocess.Popen([tearsheet, "serve", site, "--listen", f"127.0.0.1:{port}"],
-                            stdout=subprocess.PIPE, stderr=log, env=env)
+    proc, port = start_serve(tearsheet, site, env, "serve")
     try:
-        for _ in range(1000):
-            line = proc.stdout.readline()
-            if not line or line.startswith(b"Serving"):
-                break
-        if not line.startswith(b"Serving"):
+        if port is None:
             bad.append("serve did not start on PostgreSQL (serve.log)")
             return
         key = bytes.fromhex(pg.sql("SELECT key FROM secret")[0][0])
@@ -103,10 +145,7 @@ def serve_through_an_outage(pg, tearsheet, site, env, bad):
             if n not in names:
                 bad.append(f"{n!r} not stored")
     finally:
-        proc.terminate()
-        proc.wait()
-        proc.stdout.close()
-        log.close()
+        stop_serve(proc)
 
 
 def main():
@@ -141,6 +180,7 @@ def main():
             f.write(base + f"store: {pg.uri}\nstore_password_file: {pwfile}\n")
         clean = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
         serve_through_an_outage(pg, tearsheet, site, clean, bad)
+        two_servers_share_rates(pg, tearsheet, site, clean, bad)
 
         r = run([tearsheet, "passwd", "--site", site], input="owner password 1\n", env=clean)
         if r.returncode != 0:

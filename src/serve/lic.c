@@ -125,6 +125,10 @@ enum status serve_lic_start(const struct serve_options *opt, int root_fd, struct
         (st = serve_store_secret(l->store, l->key, d)) != ST_OK ||
         (st = load_photos(l, root_fd, d)) != ST_OK)
         goto abort;
+    /* On PostgreSQL every server counts the same buckets. */
+    serve_rate_share(l->inquiry_rate, l->store, "inquiry");
+    serve_rate_share(l->login_rate, l->store, "login");
+    serve_rate_share(l->login_budget, l->store, "login_budget");
     if (opt->notify && opt->notify[0] &&
         (st = serve_notify_start(l->store, opt->notify,
                                  opt->notify_retry_s ? opt->notify_retry_s : 30, &l->notify, d)) !=

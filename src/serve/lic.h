@@ -48,8 +48,9 @@ typedef enum status (*serve_store_row_fn)(void *ud, const char *const *v, const 
 struct serve_store_ops {
     const char *name; /* "SQLite", "PostgreSQL" */
     /* true: the form-token key lives in <site>/.tearsheet/secret (one
-     * machine's folder, as the database); false: in the table secret
-     * (every machine on the database shares it). */
+     * machine's folder, as the database), and the rate limits in each
+     * process's memory; false: in the tables secret and rate_buckets
+     * (every machine on the database shares them). */
     bool secret_in_file;
     void (*close)(struct serve_store *s);
     /* schema: the transaction of a migration step, serialised against
@@ -78,6 +79,7 @@ struct serve_store {
     pthread_mutex_t lock; /* one statement or transaction at a time */
     char site_dir[TS_LIMIT_PATH];
     char where[TS_LIMIT_PATH]; /* for messages: the file, or the database without password */
+    unsigned rate_calls;       /* serve_store_rate_take's, to purge now and then */
 };
 
 /* The engines' open functions (store.c picks one by the options). */
@@ -101,6 +103,15 @@ enum status serve_store_ping(struct serve_store *s, struct diag *d);
  * ST_USAGE when it exists), while the server may be writing; for
  * PostgreSQL, ST_USAGE and pg_dump's command line in d. */
 enum status serve_store_backup(struct serve_store *s, const char *path, struct diag *d);
+
+/* One request of `key` (a client network, or "all") against the
+ * bucket `bucket` shared by every process on the store: *ok false and
+ * *retry_after when over `burst` at once, one more every refill_s. Only
+ * for a store whose !ops->secret_in_file (the others keep limits in
+ * memory, rate.c). */
+enum status serve_store_rate_take(struct serve_store *s, const char *bucket, const char *key,
+                                  unsigned burst, unsigned refill_s, time_t now, bool *ok,
+                                  unsigned *retry_after, struct diag *d);
 
 /* One transaction: the token's nonce, the inquiry, its notification
  * when `notify`. Committed (fsync'd) when this returns ST_OK. The
@@ -175,8 +186,13 @@ enum status serve_rate_new(unsigned burst, unsigned refill_s, size_t slots, stru
                            struct diag *d);
 void serve_rate_free(struct serve_rate *r);
 /* One more request from client's network (NULL: the one shared
- * bucket of a global budget): false and *retry_after when over. */
+ * bucket of a global budget): false and *retry_after when over. A
+ * table shared through a store counts in the store too, after its
+ * own memory let the request through. */
 bool serve_rate_take(struct serve_rate *r, const char *client, time_t now, unsigned *retry_after);
+/* Shares the table's buckets, named `bucket`, with every process on
+ * the store (one whose !ops->secret_in_file; others: a no-op). */
+void serve_rate_share(struct serve_rate *r, struct serve_store *s, const char *bucket);
 
 /* ---- password checks off the request threads (pwcheck.c) ------------- */
 

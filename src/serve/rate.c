@@ -5,6 +5,11 @@
  * use 2^64 addresses, so a bucket per address would be none at all.
  * An IPv4-mapped IPv6 address (::ffff:a.b.c.d) counts as the IPv4.
  *
+ * With a store that shares limits (PostgreSQL, docs/deploy.md), a
+ * request this table lets through is counted in the store too, so that
+ * N servers do not give N bursts; this table still refuses first, at no
+ * cost to the database.
+ *
  * Must never: grow past its fixed size (a new network takes the slot
  * of the one seen longest ago), or keep a lock while doing anything
  * but arithmetic.
@@ -13,6 +18,7 @@
  * (IPv4-mapped addresses).
  */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,7 +35,17 @@ struct serve_rate {
     unsigned burst, refill_s;
     size_t n;
     struct rate_entry *e;
+    struct serve_store *shared; /* NULL: this process's memory only */
+    const char *bucket;
 };
+
+void serve_rate_share(struct serve_rate *r, struct serve_store *s, const char *bucket)
+{
+    if (!s->ops->secret_in_file) {
+        r->shared = s;
+        r->bucket = bucket;
+    }
+}
 
 bool serve_rate_key(const char *client, uint8_t key[SERVE_RATE_KEY_BYTES])
 {
@@ -118,5 +134,19 @@ bool serve_rate_take(struct serve_rate *r, const char *client, time_t now, unsig
         *retry_after = (unsigned)((1 - e->tokens) * r->refill_s) + 1;
     }
     pthread_mutex_unlock(&r->lock);
+    if (ok && r->shared) {
+        char hex[2 * SERVE_RATE_KEY_BYTES + 1];
+        struct diag d;
+        diag_clear(&d);
+        serve_hex(key, sizeof key, hex);
+        /* A store that cannot answer lets the request through: its own
+         * memory limited it above, and an inquiry then fails to store
+         * anyway. */
+        if (serve_store_rate_take(r->shared, r->bucket, hex, r->burst, r->refill_s, now, &ok,
+                                  retry_after, &d) != ST_OK) {
+            log_diag(LOG_WARN, &d);
+            ok = true;
+        }
+    }
     return ok;
 }

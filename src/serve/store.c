@@ -77,6 +77,14 @@ static const struct {
      * stay good across this upgrade): nothing to do. Servers on several
      * machines share no folder, only the database: the table. */
     {NULL, "", "CREATE TABLE secret(id INTEGER PRIMARY KEY CHECK(id = 1), key TEXT NOT NULL);"},
+    /* 5: rate limits shared by every server on the database (GCRA: a
+     * bucket is the time it will be full again). SQLite's servers share
+     * one machine and keep their limits in memory (docs/deploy.md: the
+     * worst case): a write per post before reading it is not worth it
+     * there. */
+    {NULL, "",
+     "CREATE TABLE rate_buckets(bucket TEXT NOT NULL, key TEXT NOT NULL, tat BIGINT NOT NULL,"
+     " PRIMARY KEY(bucket, key));"},
 };
 
 static const char *step_sql(const struct serve_store *s, int step)
@@ -229,6 +237,55 @@ enum status serve_store_secret(struct serve_store *s, uint8_t key[SERVE_KEY_BYTE
                       "%s: the table secret holds no 64 hex digits; delete its row to make a new "
                       "key",
                       s->where);
+    return st;
+}
+
+/* ---- shared rate limits ------------------------------------------------------- */
+
+/* The generic cell rate algorithm (ATM Forum TM 4.0, the "virtual
+ * scheduling" form) in one statement: tat is when the bucket will be
+ * full; a request at `now` is let through when tat - now is within the
+ * burst's tolerance, (burst - 1) refills, and moves tat one refill past
+ * max(tat, now). Integers only, and atomic on both engines (an UPSERT
+ * locks its row; two servers taking at once take in turn). */
+enum status serve_store_rate_take(struct serve_store *s, const char *bucket, const char *key,
+                                  unsigned burst, unsigned refill_s, time_t now, bool *ok,
+                                  unsigned *retry_after, struct diag *d)
+{
+    int64_t now64 = (int64_t)now, t = refill_s ? refill_s : 1, next = now64 + t;
+    int64_t tau = (int64_t)(burst ? burst - 1 : 0) * t, old = now64 - 86400, changes = 0;
+    struct one row = {0};
+    enum status st = ST_OK;
+    *ok = true;
+    pthread_mutex_lock(&s->lock);
+    /* A bucket whose tat has passed is full, as if it were not there:
+     * now and then, those of the last day go. */
+    if (++s->rate_calls % 1024 == 0) {
+        const void *purge[] = {&old};
+        if ((st = s->ops->exec(s, "DELETE FROM rate_buckets WHERE tat < ?", "i", purge, NULL, NULL,
+                               NULL, d)) != ST_OK)
+            goto abort;
+    }
+    const void *args[] = {bucket, key, &next, &now64, &now64, &t, &now64, &tau};
+    if ((st = s->ops->exec(s,
+                           "INSERT INTO rate_buckets(bucket, key, tat) VALUES(?, ?, ?)"
+                           " ON CONFLICT(bucket, key) DO UPDATE SET tat ="
+                           " CASE WHEN rate_buckets.tat > ? THEN rate_buckets.tat ELSE ? END + ?"
+                           " WHERE rate_buckets.tat - ? <= ?",
+                           "ttiiiiii", args, NULL, NULL, &changes, d)) != ST_OK)
+        goto abort;
+    if (changes == 0) {
+        const void *which[] = {bucket, key};
+        *ok = false;
+        if ((st = s->ops->exec(s, "SELECT tat FROM rate_buckets WHERE bucket = ? AND key = ?", "tt",
+                               which, take_one, &row, NULL, d)) != ST_OK)
+            goto abort;
+        int64_t wait = row.num[0] - now64 - tau;
+        if (retry_after)
+            *retry_after = wait > 0 ? (unsigned)wait : 1;
+    }
+abort:
+    pthread_mutex_unlock(&s->lock);
     return st;
 }
 

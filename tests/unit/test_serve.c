@@ -854,6 +854,56 @@ static void store_notification_is_leased_to_one_worker(void **state)
     engines_done(e);
 }
 
+/* On PostgreSQL the rate limits are one set of buckets for every
+ * server: a burst of 3 taken by two connections together, the fourth
+ * refused with the time to wait, one more a refill later; another
+ * network has its own bucket. (SQLite keeps them in memory: rate.c.) */
+static void store_rates_are_shared(void **state)
+{
+    struct engine e[2];
+    int n = engines(e);
+    for (int k = 0; k < n; k++) {
+        struct serve_store *a = open_store(&e[k].o), *b = open_store(&e[k].o);
+        if (a->ops->secret_in_file) {
+            serve_store_close(a);
+            serve_store_close(b);
+            continue;
+        }
+        struct diag d;
+        char bucket[33];
+        bool ok = false;
+        unsigned retry = 0;
+        time_t now = time(NULL);
+        diag_clear(&d);
+        random_hex(bucket);
+        struct serve_store *turn[] = {a, b, a};
+        for (int i = 0; i < 3; i++) {
+            assert_int_equal(serve_store_rate_take(turn[i], bucket, "04c0a80001", 3, 60, now, &ok,
+                                                   &retry, &d),
+                             ST_OK);
+            assert_true(ok);
+        }
+        assert_int_equal(
+            serve_store_rate_take(b, bucket, "04c0a80001", 3, 60, now, &ok, &retry, &d), ST_OK);
+        assert_false(ok);
+        assert_int_equal(retry, 60);
+        assert_int_equal(
+            serve_store_rate_take(b, bucket, "04c0a80002", 3, 60, now, &ok, &retry, &d), ST_OK);
+        assert_true(ok);
+        assert_int_equal(
+            serve_store_rate_take(a, bucket, "04c0a80001", 3, 60, now + 60, &ok, &retry, &d),
+            ST_OK);
+        assert_true(ok);
+        assert_int_equal(
+            serve_store_rate_take(a, bucket, "04c0a80001", 3, 60, now + 60, &ok, &retry, &d),
+            ST_OK);
+        assert_false(ok);
+        serve_store_close(a);
+        serve_store_close(b);
+    }
+    engines_done(e);
+}
+
 /* site.yaml is copied, shared and committed: a password in the URI is
  * refused before any connection, and the message does not repeat it. */
 static void store_uri_with_a_password_is_refused(void **state)
@@ -892,6 +942,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(store_owner_password_and_sessions),
         cmocka_unit_test(store_secret_is_shared),
         cmocka_unit_test(store_notification_is_leased_to_one_worker),
+        cmocka_unit_test(store_rates_are_shared),
         cmocka_unit_test(store_uri_with_a_password_is_refused),
         cmocka_unit_test(listen_accepts_hosts_ports_and_brackets),
         cmocka_unit_test(listen_refuses_what_it_cannot_bind),
