@@ -251,6 +251,24 @@
 #ifndef TS_LIMIT_NOTIFY_TIMEOUT_S
 #define TS_LIMIT_NOTIFY_TIMEOUT_S 60
 #endif
+/* The PostgreSQL store (store_pg.c). Connecting: a database that does
+ * not answer fails the start (or a request, on reconnecting) after
+ * this many seconds, not TCP's minutes; a URI's connect_timeout wins.
+ * A server killed in a transaction, or a machine lost, holds its
+ * locks (a form token's row) until the database ends the transaction,
+ * idle for TS_LIMIT_PG_IDLE_TX_S; a retried post waits for that at
+ * most. A statement waiting for a lock longer than TS_LIMIT_PG_LOCK_S
+ * fails (500; the post may be sent again) rather than holding one of
+ * the four request threads. */
+#ifndef TS_LIMIT_PG_CONNECT_S
+#define TS_LIMIT_PG_CONNECT_S 5
+#endif
+#ifndef TS_LIMIT_PG_IDLE_TX_S
+#define TS_LIMIT_PG_IDLE_TX_S 10
+#endif
+#ifndef TS_LIMIT_PG_LOCK_S
+#define TS_LIMIT_PG_LOCK_S 20
+#endif
 /* Proof of work (site.yaml proof_of_work:): leading zero bits of a
  * SHA-256 the form's script must find, 2^bits tries on average. 24
  * bits is a few seconds on a phone; more would shut out slow devices

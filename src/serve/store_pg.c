@@ -88,21 +88,18 @@ static enum status pg_command(struct serve_store *s, const char *sql, const char
     return st;
 }
 
-/* What every connection runs with. A server process that dies in a
- * transaction (SIGKILL, a machine lost) holds its locks until the
- * database gives up on it: a transaction idle for 10 s is ended, so a
- * post retried on another server waits for that at most; a lock
- * waited for 20 s fails the statement (the post answers 500 and may be
- * sent again) rather than holding a request thread. Inquiries are
- * UTF-8 (fields.c checks it); so is every answer. */
+/* What every connection runs with: the timeouts of limits.h
+ * (TS_LIMIT_PG_*: why), and UTF-8, which inquiries are (fields.c
+ * checks it) and so is every answer. */
 static enum status pg_session(struct serve_store *s, struct diag *d)
 {
+    char sql[160];
     if (PQsetClientEncoding(pg(s)->conn, "UTF8") != 0)
         return pg_error(s, d, "cannot use UTF-8", NULL);
-    return pg_command(s,
-                      "SET idle_in_transaction_session_timeout = '10s';"
-                      "SET lock_timeout = '20s'",
-                      "cannot set the session's timeouts", d);
+    snprintf(sql, sizeof sql,
+             "SET idle_in_transaction_session_timeout = '%ds'; SET lock_timeout = '%ds'",
+             (int)TS_LIMIT_PG_IDLE_TX_S, (int)TS_LIMIT_PG_LOCK_S);
+    return pg_command(s, sql, "cannot set the session's timeouts", d);
 }
 
 /* Outside a transaction, a dropped connection (the server restarted,
@@ -393,7 +390,9 @@ enum status serve_store_pg_open(const struct serve_store_options *o, struct serv
      * password after it: the file's wins over libpq's environment. */
     const char *keys[] = {"connect_timeout", "application_name", "dbname",
                           password[0] ? "password" : NULL, NULL};
-    const char *vals[] = {"5", "tearsheet serve", o->uri, password, NULL};
+    char timeout[16];
+    snprintf(timeout, sizeof timeout, "%d", (int)TS_LIMIT_PG_CONNECT_S);
+    const char *vals[] = {timeout, "tearsheet serve", o->uri, password, NULL};
     p->conn = PQconnectdbParams(keys, vals, 1);
     OPENSSL_cleanse(password, sizeof password);
     if (!p->conn) {
