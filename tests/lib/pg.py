@@ -41,7 +41,9 @@ class Cluster:
                 skip("running as root and there is no user nobody to run PostgreSQL as")
             self.run_as = {"user": nobody.pw_uid, "group": nobody.pw_gid, "extra_groups": []}
             owner = (nobody.pw_uid, nobody.pw_gid)
-        self.dir = tempfile.mkdtemp(prefix="ts-pg-")
+        # /tmp, whatever TMPDIR says: nobody must reach the folder, and
+        # the socket's path must stay under the 107 bytes of sun_path
+        self.dir = tempfile.mkdtemp(prefix="ts-pg-", dir="/tmp")
         self.data = os.path.join(self.dir, "data")
         self.password = os.urandom(12).hex()
         self.started = False
