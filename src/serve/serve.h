@@ -23,6 +23,22 @@
 
 #include "base/base.h"
 
+struct serve_http;
+
+/*
+ * A mode of the server that lives outside this module (serve --watch,
+ * src/watch/): attach adds its routes and page script to the HTTP
+ * layer (http.h) before the daemon listens; quiesce, called before the
+ * server drains or stops (also when it could not start after attach),
+ * must end whatever it holds open (a suspended connection must never
+ * outlive the daemon) and keep no thread that resumes connections.
+ */
+struct serve_addon {
+    enum status (*attach)(void *ud, struct serve_http *h, struct diag *d);
+    void (*quiesce)(void *ud);
+    void *ud;
+};
+
 struct serve_options {
     const char *root; /* the built site (public/) */
     const char *host; /* "127.0.0.1", "::1", "localhost" (= 127.0.0.1) */
@@ -38,6 +54,7 @@ struct serve_options {
      * them over; serve itself never parses YAML): */
     const char *notify; /* the notify: command, NULL or "": none */
     unsigned pow_bits;  /* proof_of_work: (0: off, at most TS_LIMIT_POW_BITS) */
+    const struct serve_addon *addon; /* NULL: none */
 };
 
 struct serve;

@@ -1,0 +1,68 @@
+// watch.js — served by `tearsheet serve --watch` only, and added by the
+// server to the pages it sends in that mode (never written into the
+// built site). It listens to /_tearsheet/events: after a good build the
+// page reloads; a failed build covers the page with its errors (file
+// and message, as text) so stale content is not taken for the new, and
+// the next good build clears them by reloading.
+// Must never: put anything from the server into the page as HTML, or
+// use inline style (the server's Content-Security-Policy forbids it;
+// the look is in watch.css).
+(function () {
+  'use strict';
+  var css = document.createElement('link');
+  css.rel = 'stylesheet';
+  css.href = '/_tearsheet/watch.css';
+  document.head.appendChild(css);
+
+  var seen = null;
+  var dialog = null;
+
+  function hide() {
+    if (dialog) {
+      dialog.close();
+      dialog.remove();
+      dialog = null;
+    }
+  }
+
+  function show(errors) {
+    hide();
+    dialog = document.createElement('dialog');
+    dialog.className = 'tearsheet-watch-error';
+    dialog.lang = 'en';
+    dialog.setAttribute('aria-labelledby', 'tearsheet-watch-title');
+    var h = document.createElement('h2');
+    h.id = 'tearsheet-watch-title';
+    h.textContent = 'The site did not build';
+    var p = document.createElement('p');
+    p.textContent = 'Fix what is named below and save: this page reloads by itself. ' +
+      'Until then it would show what was built before.';
+    var list = document.createElement('ul');
+    errors.forEach(function (line) {
+      var li = document.createElement('li');
+      var code = document.createElement('code');
+      code.textContent = line;
+      li.appendChild(code);
+      list.appendChild(li);
+    });
+    dialog.appendChild(h);
+    dialog.appendChild(p);
+    dialog.appendChild(list);
+    // Esc would uncover the stale page: the way out is to fix the file.
+    dialog.addEventListener('cancel', function (e) { e.preventDefault(); });
+    document.body.appendChild(dialog);
+    dialog.showModal();
+  }
+
+  var events = new EventSource('/_tearsheet/events');
+  events.addEventListener('build', function (e) {
+    var m = JSON.parse(e.data);
+    var first = seen === null;
+    if (m.build === seen) return;
+    seen = m.build;
+    document.documentElement.setAttribute('data-tearsheet-watch', String(m.build));
+    if (!m.ok) show(m.errors);
+    else if (!first) location.reload();
+    else hide();
+  });
+})();
