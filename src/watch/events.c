@@ -200,6 +200,12 @@ static enum MHD_Result open_stream(struct watch *w, struct MHD_Connection *c, st
         s->next = w->streams;
         w->streams = s;
         w->nstreams++;
+    } else if (!w->closing) {
+        /* A suspended stream is not polled, so a tab closed (or
+         * reloaded) since the last event still counts: a ping now
+         * finds the closed ones, and the page script asks again. */
+        w->ping++;
+        resume_all(w);
     }
     pthread_mutex_unlock(&w->lock);
     if (refuse) {

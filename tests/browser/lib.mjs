@@ -2,6 +2,9 @@
 // missing one is a skip, exit 77, or a failure under CI=true, as
 // tests/lib/skip.sh), a check that prints and counts, and a free
 // loopback port for a server the test starts.
+//
+// Must never: let a test pass that could not run (a missing
+// prerequisite exits 77, never 0).
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import net from 'node:net';

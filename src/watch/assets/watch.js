@@ -54,8 +54,7 @@
     dialog.showModal();
   }
 
-  var events = new EventSource('/_tearsheet/events');
-  events.addEventListener('build', function (e) {
+  function onBuild(e) {
     var m = JSON.parse(e.data);
     var first = seen === null;
     if (m.build === seen) return;
@@ -64,5 +63,17 @@
     if (!m.ok) show(m.errors);
     else if (!first) location.reload();
     else hide();
-  });
+  }
+
+  // The browser retries a dropped stream by itself, but not one the
+  // server refused (503: too many open pages, until closed tabs are
+  // noticed) or a restarted server that is not up yet: ask again.
+  function listen() {
+    var events = new EventSource('/_tearsheet/events');
+    events.addEventListener('build', onBuild);
+    events.addEventListener('error', function () {
+      if (events.readyState === EventSource.CLOSED) setTimeout(listen, 2000);
+    });
+  }
+  listen();
 })();
