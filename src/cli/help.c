@@ -72,8 +72,7 @@ static const struct cli_command commands[] = {
      "a saved story, page, theme or site.yaml is rebuilt and the pages open in\n"
      "a browser reload by themselves, or show the build's errors over them.",
      serve_options, "tearsheet serve mysite --listen 0.0.0.0:8080\ntearsheet serve mysite --watch",
-     "stopped with Ctrl-C",
-     "the server could not start (e.g. the address is in use)",
+     "stopped with Ctrl-C", "the server could not start (e.g. the address is in use)",
      "an unknown option, a bad --listen, a missing site folder, an error in site.yaml"},
     {"meta", "FILE...", "the metadata tearsheet reads from photos",
      "Print the caption, credit, rights, dates, places and alt text tearsheet\n"

@@ -21,8 +21,8 @@
 
 struct serve {
     struct serve_http *http;
-    struct serve_lic *lic;            /* NULL without a site folder */
-    const struct serve_addon *addon;  /* attached, so quiesced before the stop */
+    struct serve_lic *lic;           /* NULL without a site folder */
+    const struct serve_addon *addon; /* attached, so quiesced before the stop */
 };
 
 static void quiesce_addon(struct serve *s)

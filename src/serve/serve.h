@@ -54,7 +54,9 @@ struct serve_options {
      * them over; serve itself never parses YAML): */
     const char *notify; /* the notify: command, NULL or "": none */
     unsigned pow_bits;  /* proof_of_work: (0: off, at most TS_LIMIT_POW_BITS) */
-    const struct serve_addon *addon; /* NULL: none */
+
+    /* A mode added from outside serve (serve --watch); NULL: none. */
+    const struct serve_addon *addon;
 };
 
 struct serve;

@@ -210,8 +210,8 @@ static enum MHD_Result open_stream(struct watch *w, struct MHD_Connection *c, st
     pthread_mutex_unlock(&w->lock);
     if (refuse) {
         free(s);
-        return serve_respond_text(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE,
-                                  "text/plain; charset=utf-8", "too many open pages\n", 20);
+        return serve_respond_text(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8",
+                                  "too many open pages\n", 20);
     }
     /* From here the response owns s: stream_free unlinks it. */
     struct MHD_Response *r =
@@ -230,7 +230,8 @@ static enum MHD_Result open_stream(struct watch *w, struct MHD_Connection *c, st
 
 static const char *asset_type(const char *name)
 {
-    return str_ends_with(name, ".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
+    return str_ends_with(name, ".js") ? "text/javascript; charset=utf-8"
+                                      : "text/css; charset=utf-8";
 }
 
 /* GET/HEAD /_tearsheet/...: the stream or one of the assets. */

@@ -24,10 +24,10 @@ struct watch_dir {
 
 struct watch {
     struct watch_options opt;
-    char out_path[TS_LIMIT_PATH];   /* the output folder as given or <site>/public */
-    char out_real[TS_LIMIT_PATH];   /* and resolved ("" until it exists) */
-    int ifd;                        /* inotify */
-    int wake[2];                    /* a pipe: quiesce wakes the thread */
+    char out_path[TS_LIMIT_PATH]; /* the output folder as given or <site>/public */
+    char out_real[TS_LIMIT_PATH]; /* and resolved ("" until it exists) */
+    int ifd;                      /* inotify */
+    int wake[2];                  /* a pipe: quiesce wakes the thread */
     struct watch_dir *dirs;
     size_t ndirs;
     pthread_t thread;
@@ -36,10 +36,10 @@ struct watch {
 
     /* ---- shared with the server's threads, under lock ---- */
     pthread_mutex_t lock;
-    uint64_t build;      /* builds finished; the streams send each one */
-    char *message;       /* the last build as JSON, for the stream */
-    unsigned ping;       /* bumped every TS_LIMIT_WATCH_PING_S */
-    bool closing;        /* quiesced: streams end, new ones are refused */
+    uint64_t build; /* builds finished; the streams send each one */
+    char *message;  /* the last build as JSON, for the stream */
+    unsigned ping;  /* bumped every TS_LIMIT_WATCH_PING_S */
+    bool closing;   /* quiesced: streams end, new ones are refused */
     struct watch_stream *streams;
     unsigned nstreams;
 };

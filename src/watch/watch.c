@@ -44,7 +44,7 @@
  * out, deleted; folders made (watched from then on). IN_MODIFY is left
  * out: a photo being copied would start a build on half of it. */
 #define WATCH_MASK                                                                                 \
-    (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE | IN_ONLYDIR |          \
+    (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE | IN_ONLYDIR |           \
      IN_EXCL_UNLINK)
 
 /* The folders of a site the build reads (src/site: build.c, page_text.c,
@@ -63,9 +63,8 @@ static double now_ms(void)
 static bool ignored_name(const char *n)
 {
     size_t len = strlen(n);
-    return n[0] == '.' || n[0] == '#' || (len && n[len - 1] == '~') ||
-           str_ends_with(n, ".swp") || str_ends_with(n, ".swx") || strcmp(n, "4913") == 0 ||
-           strstr(n, ".tmp.") != NULL;
+    return n[0] == '.' || n[0] == '#' || (len && n[len - 1] == '~') || str_ends_with(n, ".swp") ||
+           str_ends_with(n, ".swx") || strcmp(n, "4913") == 0 || strstr(n, ".tmp.") != NULL;
 }
 
 static const struct watch_dir *dir_of(const struct watch *w, int wd)
@@ -342,9 +341,9 @@ static void rebuild(struct watch *w, const char *what)
     if (st != ST_OK)
         log_diag(LOG_ERROR, &d);
     else
-        log_msg(LOG_INFO, "watch: built %u %s, %u of %u pages made, %u %s in %.2f s%s",
-                r.stories, r.stories == 1 ? "story" : "stories", r.pages_rendered, r.pages,
-                r.errors, r.errors == 1 ? "error" : "errors", r.seconds,
+        log_msg(LOG_INFO, "watch: built %u %s, %u of %u pages made, %u %s in %.2f s%s", r.stories,
+                r.stories == 1 ? "story" : "stories", r.pages_rendered, r.pages, r.errors,
+                r.errors == 1 ? "error" : "errors", r.seconds,
                 r.errors ? " (shown in the open pages)" : "");
 }
 
@@ -370,8 +369,7 @@ static void *run(void *arg)
         if (n > 0 && fds[1].revents)
             break; /* quiesced */
         now = now_ms();
-        if (n > 0 && (fds[0].revents & POLLIN) &&
-            read_events(w, what, sizeof what)) {
+        if (n > 0 && (fds[0].revents & POLLIN) && read_events(w, what, sizeof what)) {
             if (!pending)
                 first_at = now;
             pending = true;
