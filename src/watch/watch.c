@@ -85,6 +85,22 @@ static void forget_dir(struct watch *w, int wd)
         }
 }
 
+/* A folder moved away (out of the site, or to a new name, which is
+ * then watched again): its watches and those below it end. */
+static void drop_tree(struct watch *w, const char *path)
+{
+    size_t n = strlen(path);
+    for (size_t i = 0; i < w->ndirs;) {
+        const char *p = w->dirs[i].path;
+        if (strncmp(p, path, n) == 0 && (p[n] == '\0' || p[n] == '/')) {
+            inotify_rm_watch(w->ifd, w->dirs[i].wd);
+            forget_dir(w, w->dirs[i].wd);
+        } else {
+            i++;
+        }
+    }
+}
+
 static enum status add_one(struct watch *w, const char *path, struct diag *d)
 {
     int wd = inotify_add_watch(w->ifd, path, WATCH_MASK | IN_DONT_FOLLOW);
@@ -99,8 +115,17 @@ static enum status add_one(struct watch *w, const char *path, struct diag *d)
         return diag_set(d, ST_IO, "inotify", DIAG_NO_OFFSET, "cannot watch the folder: %s",
                         strerror(errno));
     }
-    if (dir_of(w, wd))
-        return ST_OK; /* the same folder again (after an overflow) */
+    for (size_t i = 0; i < w->ndirs; i++)
+        if (w->dirs[i].wd == wd) {
+            /* the same folder again (after an overflow), or renamed
+             * inside the site: its events name it by its new path */
+            char *copy = str_dup(path);
+            if (!copy)
+                return diag_set(d, ST_NOMEM, "serve --watch", DIAG_NO_OFFSET, "out of memory");
+            free(w->dirs[i].path);
+            w->dirs[i].path = copy;
+            return ST_OK;
+        }
     if (w->ndirs >= TS_LIMIT_WATCH_DIRS) {
         inotify_rm_watch(w->ifd, wd);
         diag_set_file(d, w->opt.site_dir);
@@ -242,7 +267,7 @@ enum status watch_build(struct watch *w, struct site_build_report *r, struct dia
     char real[PATH_MAX];
     if (!w->out_real[0] && realpath(w->out_path, real))
         snprintf(w->out_real, sizeof w->out_real, "%s", real);
-    if (st != ST_OK && c.n < TS_LIMIT_WATCH_ERRORS) {
+    if (st != ST_OK) {
         /* site.yaml or the theme unusable: the build said nothing yet */
         char line[TS_LIMIT_PATH + 1024];
         diag_format(d, line, sizeof line);
@@ -319,6 +344,8 @@ static bool read_events(struct watch *w, char *what, size_t whatlen)
                 diag_clear(&d);
                 if (add_tree(w, path, &d) != ST_OK)
                     log_diag(LOG_WARN, &d);
+            } else if ((e->mask & IN_ISDIR) && (e->mask & IN_MOVED_FROM)) {
+                drop_tree(w, path);
             } else if ((e->mask & IN_CREATE) && !(e->mask & IN_ISDIR)) {
                 continue; /* a new file counts when it is closed */
             }
