@@ -58,7 +58,8 @@ struct serve_http {
     size_t nroutes;
     serve_http_page_fn page_fn; /* NULL: pages go out as files */
     void *page_ud;
-    const char *page_script; /* NULL: pages go out as the filter or the file has them */
+    serve_http_script_fn page_script; /* NULL: pages go out as the filter or the file has them */
+    void *script_ud;
     int quiesced_fd; /* the listening socket MHD gave back, or -1 */
     /* MHD's own messages while the daemon starts ("Failed to bind ..."),
      * kept for the diag; after start they go to the debug log. */
@@ -364,8 +365,13 @@ static bool read_page(int fd, const struct stat *st, struct buf *out)
 
 /* The page with the server's script tag before its first </head>
  * (ASCII case-insensitive), or at its end when it has none. */
-static bool add_page_script(const char *src, const struct buf *page, struct buf *out)
+static bool add_page_script(struct serve_http *s, const struct buf *page, struct buf *out)
 {
+    char src[256] = "";
+    s->page_script(s->script_ud, src, sizeof src);
+    src[sizeof src - 1] = '\0';
+    if (src[strcspn(src, "\"<&")] != '\0')
+        return false; /* never a tag the page could be broken by */
     size_t at = page->len;
     for (size_t i = 0; i + 7 <= page->len; i++)
         if (strncasecmp((const char *)page->data + i, "</head>", 7) == 0) {
@@ -414,7 +420,7 @@ static enum MHD_Result respond_rewritten(struct serve_http *s, struct MHD_Connec
     if (s->page_script) {
         if (!filtered && (buf_reset(&page), !read_page(fd, st, &page)))
             goto abort;
-        if (!add_page_script(s->page_script, &page, &out))
+        if (!add_page_script(s, &page, &out))
             goto abort;
     }
     *done = true;
@@ -769,9 +775,10 @@ void serve_http_page_filter(struct serve_http *h, serve_http_page_fn fn, void *u
     h->page_ud = ud;
 }
 
-void serve_http_page_script(struct serve_http *h, const char *src)
+void serve_http_page_script(struct serve_http *h, serve_http_script_fn fn, void *ud)
 {
-    h->page_script = src;
+    h->page_script = fn;
+    h->script_ud = ud;
 }
 
 int serve_http_root_fd(const struct serve_http *h)

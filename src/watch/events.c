@@ -14,6 +14,7 @@
  * Spec: HTML Living Standard §9.2 "Server-sent events" (the
  * text/event-stream format: `event:`, `data:`, `retry:`, `:` comments).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -249,10 +250,22 @@ static enum MHD_Result route(void *ud, struct MHD_Connection *c, struct request 
     return serve_respond_error(c, rq, MHD_HTTP_NOT_FOUND, NULL);
 }
 
+/* The page script's address names the build the page is from: a build
+ * that ends between the page and its stream is then not missed (the
+ * script reloads when the stream's build is another). */
+static void script_src(void *ud, char *src, size_t srclen)
+{
+    struct watch *w = ud;
+    pthread_mutex_lock(&w->lock);
+    uint64_t build = w->build;
+    pthread_mutex_unlock(&w->lock);
+    snprintf(src, srclen, "/_tearsheet/watch.js?build=%llu", (unsigned long long)build);
+}
+
 enum status watch_events_attach(struct watch *w, struct serve_http *h, struct diag *d)
 {
     enum status st = serve_http_route_add(h, "/_tearsheet/", "GET, HEAD", 0, route, w, d);
     if (st == ST_OK)
-        serve_http_page_script(h, "/_tearsheet/watch.js");
+        serve_http_page_script(h, script_src, w);
     return st;
 }

@@ -120,8 +120,8 @@ try {
     const r = await fetch(`${root}kim-ryon-hui/`);
     const page = await r.text();
     const onDisk = fs.readFileSync(path.join(pub, 'kim-ryon-hui/index.html'), 'utf8');
-    check('--watch: the served page loads /_tearsheet/watch.js',
-      page.includes('<script src="/_tearsheet/watch.js" defer></script>'));
+    check('--watch: the served page loads /_tearsheet/watch.js, naming its build',
+      /<script src="\/_tearsheet\/watch\.js\?build=1" defer><\/script>\n<\/head>/.test(page));
     check('--watch: the page on disk does not', !onDisk.includes('/_tearsheet/'));
     check('--watch: pages keep the strict CSP',
       (r.headers.get('content-security-policy') || '').includes("script-src 'self'") &&
@@ -154,6 +154,31 @@ try {
   check('after saving story.md the open page shows the new text', shown);
   check('the page reloaded itself (the test never did)',
     await page.evaluate(() => performance.getEntriesByType('navigation')[0].type) === 'reload');
+
+  // 1b. a build that ends after a page was sent but before its stream
+  // opened: the page names its build (watch.js?build=N), so it reloads
+  {
+    const racer = await ctx.newPage();
+    let release;
+    const held = new Promise(r => { release = r; });
+    await racer.route('**/_tearsheet/events', async route => { await held; await route.continue(); });
+    await racer.goto(`${root}kim-ryon-hui/`, { waitUntil: 'load' });
+    const marker2 = `Saved between page and stream ${process.pid}.`;
+    save(storyMd, edited.replace(marker, `${marker} ${marker2}`));
+    let built = false;
+    for (const end = Date.now() + 60000; !built && Date.now() < end;) {
+      built = (await (await fetch(`${root}kim-ryon-hui/`)).text()).includes(marker2);
+      if (!built) await new Promise(r => setTimeout(r, 200));
+    }
+    check('(the build between page and stream finished)', built);
+    release();
+    check('a page whose stream opened after a build reloads to it',
+      await racer.waitForFunction(m => document.body.innerText.includes(m), marker2, { timeout: 30000 })
+        .then(() => true, () => false));
+    await racer.close();
+    save(storyMd, edited);
+    await page.waitForFunction(m => !document.body.innerText.includes(m), marker2, { timeout: 60000 }).catch(() => {});
+  }
 
   // 2. a broken front matter, and a folder whose name is HTML
   save(storyMd, edited.replace(/^title: .*$/m, 'title: [unclosed, "Kim Ryon-hui'));

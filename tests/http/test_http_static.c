@@ -700,10 +700,15 @@ static void start_reports_clear_errors(void **state)
 
 static unsigned attached, quiesced;
 
+static void script_src(void *ud, char *src, size_t srclen)
+{
+    snprintf(src, srclen, "%s", (const char *)ud);
+}
+
 static enum status script_attach(void *ud, struct serve_http *h, struct diag *d)
 {
     attached++;
-    serve_http_page_script(h, ud);
+    serve_http_page_script(h, script_src, ud);
     return ST_OK;
 }
 

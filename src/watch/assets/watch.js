@@ -1,9 +1,10 @@
 // watch.js — served by `tearsheet serve --watch` only, and added by the
 // server to the pages it sends in that mode (never written into the
 // built site). It listens to /_tearsheet/events: after a good build the
-// page reloads; a failed build covers the page with its errors (file
-// and message, as text) so stale content is not taken for the new, and
-// the next good build clears them by reloading.
+// page reloads (also after one that ended between the page and its
+// stream); a failed build covers the page with its errors (file and
+// message, as text) so stale content is not taken for the new, and the
+// next good build clears them by reloading.
 // Must never: put anything from the server into the page as HTML, or
 // use inline style (the server's Content-Security-Policy forbids it;
 // the look is in watch.css).
@@ -14,7 +15,10 @@
   css.href = '/_tearsheet/watch.css';
   document.head.appendChild(css);
 
-  var seen = null;
+  // The build the page is from: the server names it in this script's
+  // address (?build=N); a stream that starts with another build means
+  // the page is older than the site and reloads.
+  var seen = Number(new URL(document.currentScript.src).searchParams.get('build')) || 0;
   var dialog = null;
 
   function hide() {
@@ -56,13 +60,15 @@
 
   function onBuild(e) {
     var m = JSON.parse(e.data);
-    var first = seen === null;
-    if (m.build === seen) return;
-    seen = m.build;
     document.documentElement.setAttribute('data-tearsheet-watch', String(m.build));
-    if (!m.ok) show(m.errors);
-    else if (!first) location.reload();
-    else hide();
+    if (!m.ok) {
+      seen = m.build;
+      show(m.errors);
+    } else if (m.build !== seen) {
+      location.reload();
+    } else {
+      hide();
+    }
   }
 
   // The browser retries a dropped stream by itself, but not one the
