@@ -3,7 +3,8 @@
  * route table an application fills, the static-file route, the common
  * headers, the access log and the drain on SIGTERM. It knows nothing
  * about licensing; the licensing app (lic.c) adds its routes and a
- * page filter through http.h.
+ * page filter through http.h, and serve --watch (src/watch/) its
+ * routes and a page script.
  *
  * Must never: open a file except relative to the site root's directory
  * descriptor, one component at a time without following symlinks;
