@@ -4,6 +4,8 @@
  * behind --help and the man page); exit codes: 0 ok, 1 problems found,
  * 2 usage or configuration error.
  */
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,7 @@
 #include "serve/serve.h"
 #include "site/site.h"
 #include "story/story.h"
+#include "watch/watch.h"
 
 enum { EXIT_PROBLEMS = CLI_EXIT_PROBLEMS, EXIT_USAGE = CLI_EXIT_USAGE };
 
@@ -308,6 +311,7 @@ struct site_args {
     const char *listen;
     unsigned jobs;
     bool stats; /* build --stats: what the build read and where time went */
+    bool watch; /* serve --watch: rebuild on change, reload the open pages */
 };
 
 static int parse_site_args(const char *cmd, int argc, char **argv, bool allow_listen,
@@ -332,6 +336,8 @@ static int parse_site_args(const char *cmd, int argc, char **argv, bool allow_li
             a->stats = true;
         else if (allow_listen && strcmp(v, "--listen") == 0 && i + 1 < argc)
             a->listen = argv[++i];
+        else if (allow_listen && strcmp(v, "--watch") == 0)
+            a->watch = true;
         else if (v[0] == '-' || have_site) {
             fprintf(stderr, "tearsheet %s: unexpected argument '%s'\n", cmd, v);
             return EXIT_USAGE;
@@ -342,6 +348,17 @@ static int parse_site_args(const char *cmd, int argc, char **argv, bool allow_li
     }
     return 0;
 }
+
+static void out_dir_of(const struct site_args *a, char *out, size_t outlen)
+{
+    if (a->out)
+        snprintf(out, outlen, "%s", a->out);
+    else
+        path_join(out, outlen, a->site, "public");
+}
+
+static int report_build(const struct site_args *a, const char *out,
+                        const struct site_build_report *r);
 
 static int run_build(const struct site_args *a, const char *argv0, const char **out_dir)
 {
@@ -358,12 +375,16 @@ static int run_build(const struct site_args *a, const char *argv0, const char **
     if (st != ST_OK)
         return fail(&d, st);
     static char out[TS_LIMIT_PATH];
-    if (a->out)
-        snprintf(out, sizeof out, "%s", a->out);
-    else
-        path_join(out, sizeof out, a->site, "public");
+    out_dir_of(a, out, sizeof out);
     if (out_dir)
         *out_dir = out;
+    return report_build(a, out, &r);
+}
+
+static int report_build(const struct site_args *a, const char *out,
+                        const struct site_build_report *rp)
+{
+    const struct site_build_report r = *rp;
     fprintf(stderr,
             "Built %s: %u %s, %u %s (%u made, %u unchanged), %u files, %u pages in %.2f s%s\n",
             out, r.stories, r.stories == 1 ? "story" : "stories", r.photos,
@@ -397,6 +418,60 @@ static int cmd_build(int argc, char **argv, const char *argv0)
     return rc ? rc : run_build(&a, argv0, NULL);
 }
 
+/*
+ * serve --watch: the first build through the watch module (its errors
+ * are what the open pages show), then the server with the watch's
+ * routes, page script and rebuilding thread. libvips stays up for the
+ * rebuilds. SIGINT/SIGTERM are blocked before the first thread starts
+ * (libvips', the build's), so serve_run's sigwait receives them.
+ */
+static int serve_watching(const struct site_args *a, const char *argv0, const char *host,
+                          unsigned port)
+{
+    int rc = 0;
+    struct diag d;
+    struct watch *w = NULL;
+    struct story_site *cfg = NULL;
+    sigset_t sigs, old;
+    diag_clear(&d);
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, &old);
+    enum status st = image_init(argv0, 1, &d);
+    if (st != ST_OK) {
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        return fail(&d, st);
+    }
+    struct watch_options wo = {
+        .site_dir = a->site, .out_dir = a->out, .jobs = a->jobs, .progress = isatty(2)};
+    struct site_build_report r;
+    char out[TS_LIMIT_PATH];
+    out_dir_of(a, out, sizeof out);
+    if ((st = watch_new(&wo, &w, &d)) != ST_OK || (st = watch_build(w, &r, &d)) != ST_OK ||
+        (st = story_site_load(a->site, &cfg, &d)) != ST_OK) {
+        rc = fail(&d, st);
+        goto abort;
+    }
+    report_build(a, out, &r);
+    struct serve_options so = {.root = out,
+                               .host = host,
+                               .port = port,
+                               .access_log = true,
+                               .site_dir = a->site,
+                               .notify = cfg->notify,
+                               .pow_bits = (unsigned)cfg->proof_of_work,
+                               .addon = watch_addon(w)};
+    st = serve_run(&so, &d);
+    rc = st == ST_OK ? 0 : fail(&d, st);
+abort:
+    story_site_free(cfg);
+    watch_free(w);
+    image_shutdown();
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return rc;
+}
+
 static int cmd_serve(int argc, char **argv, const char *argv0)
 {
     struct site_args a;
@@ -412,6 +487,8 @@ static int cmd_serve(int argc, char **argv, const char *argv0)
         if (st != ST_OK)
             return fail(&d, ST_USAGE);
     }
+    if (a.watch)
+        return serve_watching(&a, argv0, host, port);
     const char *out = NULL;
     rc = run_build(&a, argv0, &out);
     if (rc == EXIT_USAGE || !out)

@@ -212,5 +212,12 @@ void log_set_level(enum log_level lv);
 enum log_level log_get_level(void);
 void log_msg(enum log_level lv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_diag(enum log_level lv, const struct diag *d);
+/* A tap sees every message that is logged, as the line stderr gets
+ * (without its "error: " prefix), from whichever thread logs it, one
+ * at a time; NULL removes it. `serve --watch` taps a rebuild to show
+ * its errors in the open pages (src/watch/). log_set_tap returns once
+ * no thread is still in the previous tap. */
+typedef void (*log_tap_fn)(void *ud, enum log_level lv, const char *line);
+void log_set_tap(log_tap_fn fn, void *ud);
 
 #endif

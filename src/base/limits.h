@@ -145,6 +145,32 @@
 #define TS_LIMIT_HTTP_DRAIN_MS 3000
 #endif
 
+/* serve --watch (src/watch/): pages open in a browser while writing
+ * each hold one event stream, suspended in the server (no thread); a
+ * writer has a few tabs, so past 16 a stream is refused (503) rather
+ * than letting a loop of reconnects take the connection slots. Folders
+ * watched: inotify spends kernel memory per watch (and the user's
+ * max_user_watches, often 8192), so a site with more folders under
+ * stories/, pages/ and themes/ is refused, with a message. Errors of
+ * one build shown in the page: the first 20, each cut at 1 KiB. The
+ * stream says something every 15 s so a closed tab is noticed and no
+ * proxy times it out. */
+#ifndef TS_LIMIT_WATCH_CLIENTS
+#define TS_LIMIT_WATCH_CLIENTS 16
+#endif
+#ifndef TS_LIMIT_WATCH_DIRS
+#define TS_LIMIT_WATCH_DIRS 4096
+#endif
+#ifndef TS_LIMIT_WATCH_ERRORS
+#define TS_LIMIT_WATCH_ERRORS 20
+#endif
+#ifndef TS_LIMIT_WATCH_ERROR_BYTES
+#define TS_LIMIT_WATCH_ERROR_BYTES 1024
+#endif
+#ifndef TS_LIMIT_WATCH_PING_S
+#define TS_LIMIT_WATCH_PING_S 15
+#endif
+
 /* ---- container + meta (metadata reading) ---- */
 
 /* Blocks of one kind kept per JPEG (APP13, APP11, ICC chunks, Extended

@@ -3,11 +3,25 @@
  * output stays line-oriented. Must never: write to stdout (stdout
  * carries command output such as `meta --json`).
  */
+#include <pthread.h>
 #include <stdio.h>
 
 #include "base/base.h"
 
 static enum log_level current = LOG_INFO;
+/* The tap is called under this lock: photo workers log at the same
+ * time, and a tap removed must not be running any more. */
+static pthread_mutex_t tap_lock = PTHREAD_MUTEX_INITIALIZER;
+static log_tap_fn tap_fn;
+static void *tap_ud;
+
+void log_set_tap(log_tap_fn fn, void *ud)
+{
+    pthread_mutex_lock(&tap_lock);
+    tap_fn = fn;
+    tap_ud = ud;
+    pthread_mutex_unlock(&tap_lock);
+}
 
 void log_set_level(enum log_level lv)
 {
@@ -38,6 +52,10 @@ void log_msg(enum log_level lv, const char *fmt, ...)
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
     fprintf(stderr, "%s%s\n", prefix(lv), line);
+    pthread_mutex_lock(&tap_lock);
+    if (tap_fn)
+        tap_fn(tap_ud, lv, line);
+    pthread_mutex_unlock(&tap_lock);
 }
 
 void log_diag(enum log_level lv, const struct diag *d)

@@ -29,6 +29,7 @@ static const struct cli_option no_options[] = {{0}};
 static const struct cli_option build_options[] = {SITE_OPTIONS, {0}};
 static const struct cli_option serve_options[] = {
     {"--listen", NULL, "HOST:PORT", "address to serve on (default 127.0.0.1:8080)", false},
+    {"--watch", NULL, NULL, "rebuild on save; open pages reload and show build errors", false},
     SITE_OPTIONS,
     {0}};
 static const struct cli_option meta_options[] = {
@@ -67,9 +68,11 @@ static const struct cli_command commands[] = {
     {"serve", "[SITE]", "build, then serve the site and take licensing inquiries",
      "Build SITE as build does, then serve it with the licensing-inquiry API and\n"
      "the owner's pages at /owner/ until stopped with Ctrl-C. A site with a\n"
-     "photo that could not be built is still served.",
-     serve_options, "tearsheet serve mysite --listen 0.0.0.0:8080", "stopped with Ctrl-C",
-     "the server could not start (e.g. the address is in use)",
+     "photo that could not be built is still served. With --watch, for writing:\n"
+     "a saved story, page, theme or site.yaml is rebuilt and the pages open in\n"
+     "a browser reload by themselves, or show the build's errors over them.",
+     serve_options, "tearsheet serve mysite --listen 0.0.0.0:8080\ntearsheet serve mysite --watch",
+     "stopped with Ctrl-C", "the server could not start (e.g. the address is in use)",
      "an unknown option, a bad --listen, a missing site folder, an error in site.yaml"},
     {"meta", "FILE...", "the metadata tearsheet reads from photos",
      "Print the caption, credit, rights, dates, places and alt text tearsheet\n"

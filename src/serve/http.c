@@ -3,7 +3,8 @@
  * route table an application fills, the static-file route, the common
  * headers, the access log and the drain on SIGTERM. It knows nothing
  * about licensing; the licensing app (lic.c) adds its routes and a
- * page filter through http.h.
+ * page filter through http.h, and serve --watch (src/watch/) its
+ * routes and a page script.
  *
  * Must never: open a file except relative to the site root's directory
  * descriptor, one component at a time without following symlinks;
@@ -58,6 +59,8 @@ struct serve_http {
     size_t nroutes;
     serve_http_page_fn page_fn; /* NULL: pages go out as files */
     void *page_ud;
+    serve_http_script_fn page_script; /* NULL: pages go out as the filter or the file has them */
+    void *script_ud;
     int quiesced_fd; /* the listening socket MHD gave back, or -1 */
     /* MHD's own messages while the daemon starts ("Failed to bind ..."),
      * kept for the diag; after start they go to the debug log. */
@@ -340,6 +343,95 @@ static enum MHD_Result respond_file(struct MHD_Connection *c, struct request *rq
     return serve_respond(c, rq, status, r, size);
 }
 
+/* An open page whole into out (at most its cap). */
+static bool read_page(int fd, const struct stat *st, struct buf *out)
+{
+    if (st->st_size < 0 || (uint64_t)st->st_size > out->max)
+        return false;
+    char chunk[16384];
+    off_t at = 0;
+    for (;;) {
+        ssize_t n = pread(fd, chunk, sizeof chunk, at);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return false;
+        if (n == 0)
+            return true;
+        if (buf_append(out, chunk, (size_t)n) != ST_OK)
+            return false;
+        at += n;
+    }
+}
+
+/* The page with the server's script tag before its first </head>
+ * (ASCII case-insensitive), or at its end when it has none. */
+static bool add_page_script(struct serve_http *s, const struct buf *page, struct buf *out)
+{
+    char src[256] = "";
+    s->page_script(s->script_ud, src, sizeof src);
+    src[sizeof src - 1] = '\0';
+    if (src[strcspn(src, "\"<&")] != '\0')
+        return false; /* never a tag the page could be broken by */
+    size_t at = page->len;
+    for (size_t i = 0; i + 7 <= page->len; i++)
+        if (strncasecmp((const char *)page->data + i, "</head>", 7) == 0) {
+            at = i;
+            break;
+        }
+    return buf_append(out, page->data, at) == ST_OK &&
+           buf_printf(out, "<script src=\"%s\" defer></script>\n", src) == ST_OK &&
+           buf_append(out, (const char *)page->data + at, page->len - at) == ST_OK;
+}
+
+/* A page made in memory (a filter's or with the page script): never
+ * the same twice, so no validators and no caching (a cached form
+ * token would be replayed). */
+static enum MHD_Result respond_page(struct MHD_Connection *c, struct request *rq, unsigned status,
+                                    const struct buf *page)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(page->len, page->data, MHD_RESPMEM_MUST_COPY);
+    if (r && (!serve_add_header(r, "Content-Type", "text/html; charset=utf-8") ||
+              !serve_add_header(r, "Cache-Control", "no-store"))) {
+        MHD_destroy_response(r);
+        r = NULL;
+    }
+    return serve_respond(c, rq, status, r, page->len);
+}
+
+/*
+ * An HTML page through the page filter and the page script, when the
+ * server has either: MHD_YES/MHD_NO as queued, or *done false when the
+ * page goes out as its file (no filter wrote it and there is no
+ * script to add, or the page is past TS_LIMIT_PAGE_BYTES).
+ */
+static enum MHD_Result respond_rewritten(struct serve_http *s, struct MHD_Connection *c,
+                                         struct request *rq, unsigned status, int fd,
+                                         const struct stat *st, bool *done)
+{
+    enum MHD_Result res = MHD_NO;
+    struct buf page, out;
+    buf_init(&page, TS_LIMIT_PAGE_BYTES);
+    buf_init(&out, TS_LIMIT_PAGE_BYTES + 256);
+    *done = false;
+    bool filtered = s->page_fn && s->page_fn(s->page_ud, fd, st, &page);
+    if (!filtered && !s->page_script)
+        goto abort;
+    if (s->page_script) {
+        if (!filtered && (buf_reset(&page), !read_page(fd, st, &page)))
+            goto abort;
+        if (!add_page_script(s, &page, &out))
+            goto abort;
+    }
+    *done = true;
+    res = respond_page(c, rq, status, s->page_script ? &out : &page);
+abort:
+    buf_free(&page);
+    buf_free(&out);
+    return res;
+}
+
 static enum MHD_Result respond_not_found(struct serve_http *s, struct MHD_Connection *c,
                                          struct request *rq)
 {
@@ -347,8 +439,17 @@ static enum MHD_Result respond_not_found(struct serve_http *s, struct MHD_Connec
     struct stat st;
     /* The site's own page when it has one; served as a 404, never
      * cached as if it were the resource. */
-    if (open_under_root(s->root_fd, "404.html", &fd, &st, &err) == FOUND_FILE)
+    if (open_under_root(s->root_fd, "404.html", &fd, &st, &err) == FOUND_FILE) {
+        bool done = false;
+        enum MHD_Result res = MHD_NO;
+        if (s->page_script)
+            res = respond_rewritten(s, c, rq, MHD_HTTP_NOT_FOUND, fd, &st, &done);
+        if (done) {
+            close(fd);
+            return res;
+        }
         return respond_file(c, rq, MHD_HTTP_NOT_FOUND, fd, &st, "404.html", false);
+    }
     return serve_respond_error(c, rq, MHD_HTTP_NOT_FOUND, NULL);
 }
 
@@ -365,7 +466,6 @@ static enum MHD_Result static_route(void *ud, struct MHD_Connection *c, struct r
     struct diag d;
     int fd = -1, err = 0;
     struct stat st;
-    struct buf *page = NULL;
     buf_init(&loc, 3 * TS_LIMIT_HTTP_URL + 3);
     diag_clear(&d);
     switch (serve_map_path(path, pathlen, rel, sizeof rel, &d)) {
@@ -385,20 +485,11 @@ static enum MHD_Result static_route(void *ud, struct MHD_Connection *c, struct r
     case FOUND_FILE: {
         const char *slash = strrchr(rel, '/');
         const char *name = rel[0] == '\0' || (slash && slash[1] == '\0') ? "index.html" : rel;
-        if (s->page_fn && str_ends_with(name, ".html") && (page = calloc(1, sizeof *page)) &&
-            (buf_init(page, TS_LIMIT_PAGE_BYTES), s->page_fn(s->page_ud, fd, &st, page))) {
-            /* A rewritten page (a form token) is never the same twice:
-             * no validators, no caching (a cached token would be
-             * replayed). */
-            struct MHD_Response *r =
-                MHD_create_response_from_buffer(page->len, page->data, MHD_RESPMEM_MUST_COPY);
-            if (r && (!serve_add_header(r, "Content-Type", "text/html; charset=utf-8") ||
-                      !serve_add_header(r, "Cache-Control", "no-store"))) {
-                MHD_destroy_response(r);
-                r = NULL;
-            }
-            res = serve_respond(c, rq, MHD_HTTP_OK, r, page->len);
-            break;
+        if ((s->page_fn || s->page_script) && str_ends_with(name, ".html")) {
+            bool done = false;
+            res = respond_rewritten(s, c, rq, MHD_HTTP_OK, fd, &st, &done);
+            if (done)
+                break;
         }
         res = respond_file(c, rq, MHD_HTTP_OK, fd, &st, name, true);
         fd = -1;
@@ -434,8 +525,6 @@ abort:
     if (fd >= 0)
         close(fd);
     buf_free(&loc);
-    buf_free(page);
-    free(page);
     return res;
 }
 
@@ -685,6 +774,12 @@ void serve_http_page_filter(struct serve_http *h, serve_http_page_fn fn, void *u
 {
     h->page_fn = fn;
     h->page_ud = ud;
+}
+
+void serve_http_page_script(struct serve_http *h, serve_http_script_fn fn, void *ud)
+{
+    h->page_script = fn;
+    h->script_ud = ud;
 }
 
 int serve_http_root_fd(const struct serve_http *h)

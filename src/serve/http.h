@@ -70,6 +70,15 @@ enum status serve_http_route_add(struct serve_http *h, const char *prefix, const
                                  size_t max_body, serve_http_route_fn fn, void *ud,
                                  struct diag *d);
 void serve_http_page_filter(struct serve_http *h, serve_http_page_fn fn, void *ud);
+/* A script every HTML page gets, for a mode of the server only (serve
+ * --watch): `<script src="SRC" defer></script>` before the page's
+ * </head> (at its end when it has none), also after the page filter
+ * and in the 404 page; such pages go out no-store. fn writes SRC for
+ * each page (so it may say which build the page is from): a path of
+ * this server, without a quote, '<' or '&', NUL-terminated within
+ * srclen. The files on disk never carry it. */
+typedef void (*serve_http_script_fn)(void *ud, char *src, size_t srclen);
+void serve_http_page_script(struct serve_http *h, serve_http_script_fn fn, void *ud);
 /* The root's directory descriptor (borrowed), for an app reading files
  * of the built site with the same no-symlink rules. */
 int serve_http_root_fd(const struct serve_http *h);

@@ -21,8 +21,16 @@
 
 struct serve {
     struct serve_http *http;
-    struct serve_lic *lic; /* NULL without a site folder */
+    struct serve_lic *lic;           /* NULL without a site folder */
+    const struct serve_addon *addon; /* attached, so quiesced before the stop */
 };
+
+static void quiesce_addon(struct serve *s)
+{
+    if (s->addon && s->addon->quiesce)
+        s->addon->quiesce(s->addon->ud);
+    s->addon = NULL;
+}
 
 /* The licensing app's routes: the inquiry API and the owner's pages.
  * Without a site folder they answer 404 like any missing file. */
@@ -64,6 +72,11 @@ enum status serve_start(const struct serve_options *opt, struct serve **out, uns
         goto abort;
     if (opt->site_dir && (st = add_licensing(s, opt, d)) != ST_OK)
         goto abort;
+    if (opt->addon) {
+        s->addon = opt->addon;
+        if ((st = opt->addon->attach(opt->addon->ud, s->http, d)) != ST_OK)
+            goto abort;
+    }
     if ((st = serve_http_listen(s->http, bound_port, d)) != ST_OK)
         goto abort;
     *out = s;
@@ -81,6 +94,7 @@ void serve_stop(struct serve *s)
      * connection may stay suspended when the daemon stops); then the
      * HTTP layer joins its workers, so a request that is storing an
      * inquiry finishes its commit before the store closes. */
+    quiesce_addon(s);
     serve_lic_quiesce(s->lic);
     serve_http_free(s->http);
     serve_lic_stop(s->lic);
@@ -112,6 +126,9 @@ enum status serve_run(const struct serve_options *opt, struct diag *d)
         goto abort;
     }
     log_msg(LOG_INFO, "serve: %s, stopping", sig == SIGINT ? "interrupted" : "terminated");
+    /* Open event streams (serve --watch) are ended first: the drain
+     * waits for the requests still open, and they would be. */
+    quiesce_addon(s);
     serve_http_drain(s->http);
 abort:
     serve_stop(s);

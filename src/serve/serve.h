@@ -34,6 +34,22 @@ struct serve_store_options {
     const char *password_file;
 };
 
+struct serve_http;
+
+/*
+ * A mode of the server that lives outside this module (serve --watch,
+ * src/watch/): attach adds its routes and page script to the HTTP
+ * layer (http.h) before the daemon listens; quiesce, called before the
+ * server drains or stops (also when it could not start after attach),
+ * must end whatever it holds open (a suspended connection must never
+ * outlive the daemon) and keep no thread that resumes connections.
+ */
+struct serve_addon {
+    enum status (*attach)(void *ud, struct serve_http *h, struct diag *d);
+    void (*quiesce)(void *ud);
+    void *ud;
+};
+
 struct serve_options {
     const char *root; /* the built site (public/) */
     const char *host; /* "127.0.0.1", "::1", "localhost" (= 127.0.0.1) */
@@ -51,6 +67,9 @@ struct serve_options {
     unsigned pow_bits;  /* proof_of_work: (0: off, at most TS_LIMIT_POW_BITS) */
     const char *store;               /* store: (see serve_store_options) */
     const char *store_password_file; /* store_password_file: */
+
+    /* A mode added from outside serve (serve --watch); NULL: none. */
+    const struct serve_addon *addon;
 };
 
 struct serve;

@@ -96,7 +96,8 @@ enum status site_load_stories(struct site_build *b, struct diag *d)
         names[n++] = str_dup(e->d_name);
     }
     closedir(dh);
-    qsort(names, n, sizeof *names, cmp_name);
+    if (n) /* an empty stories/ has no list: qsort must not get NULL */
+        qsort(names, n, sizeof *names, cmp_name);
     b->stories = calloc(n ? n : 1, sizeof *b->stories);
     b->story_sha = calloc(n ? n : 1, sizeof *b->story_sha);
     b->broken_slugs = calloc(n ? n : 1, sizeof *b->broken_slugs);

@@ -13,33 +13,18 @@
 //
 // usage: node license_flow.mjs TEARSHEET STANDIN SOURCE_DIR
 import { spawn, spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+
+import { browserPrereqs, check, freePort, results } from './lib.mjs';
 
 const [ts, standin, src] = process.argv.slice(2);
 if (!ts || !standin || !src) {
   console.error('usage: node license_flow.mjs TEARSHEET STANDIN SOURCE_DIR');
   process.exit(2);
 }
-const require = createRequire(path.join(src, 'tools/browser/package.json'));
-const { chromium } = require('playwright-core');
-
-let pass = 0, fail = 0;
-function check(name, ok, detail) {
-  if (ok) { pass++; console.log(`ok   ${name}`); }
-  else { fail++; console.log(`FAIL ${name}${detail ? `: ${detail}` : ''}`); }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
+const { chromium } = browserPrereqs(src, 'license_flow');
 
 async function waitForServer(url, server, seconds) {
   const end = Date.now() + seconds * 1000;
@@ -156,12 +141,11 @@ try {
           `${lastResponse && lastResponse.status()} ${page.url()}`);
   }
 } catch (e) {
-  fail++;
-  console.log(`FAIL ${e.message}`);
+  check('the test ran to its end', false, e.message);
 } finally {
   if (browser) await browser.close();
   if (server && server.exitCode === null) server.kill('SIGTERM');
   fs.rmSync(tmp, { recursive: true, force: true });
 }
-console.log(`${pass} passed, ${fail} failed`);
-process.exit(fail ? 1 : 0);
+console.log(`${results.pass} passed, ${results.fail} failed`);
+process.exit(results.fail ? 1 : 0);

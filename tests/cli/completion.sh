@@ -48,7 +48,7 @@ expect "$(printf '%s\n' $commands help --help --version | sort | tr '\n' ' ' | s
 expect "build" tearsheet bu
 expect "inquiries" tearsheet help inq
 expect "--help --jobs --output --stats -h -o" tearsheet build -
-expect "--help --jobs --listen --output --stats -h -o" tearsheet serve -
+expect "--help --jobs --listen --output --stats --watch -h -o" tearsheet serve -
 expect "--help --iim-charset --json -h" tearsheet meta -
 expect "--trust" tearsheet verify --t
 expect "--help --site -h" tearsheet passwd -

@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "serve/http.h"
 #include "serve/serve.h"
 
 /* ---- fixture: a temporary site and a secret beside it --------------- */
@@ -695,6 +696,74 @@ static void start_reports_clear_errors(void **state)
     assert_null(s);
 }
 
+/* ---- a mode added from outside (serve --watch): its page script ---- */
+
+static unsigned attached, quiesced;
+
+static void script_src(void *ud, char *src, size_t srclen)
+{
+    snprintf(src, srclen, "%s", (const char *)ud);
+}
+
+static enum status script_attach(void *ud, struct serve_http *h, struct diag *d)
+{
+    attached++;
+    serve_http_page_script(h, script_src, ud);
+    return ST_OK;
+}
+
+static void script_quiesce(void *ud)
+{
+    quiesced++;
+}
+
+static void an_addon_adds_its_script_to_pages_only_and_is_quiesced(void **state)
+{
+    write_file(site_dir, "head.html", "<html><head><title>t</title></HEAD><body>B</body></html>");
+    struct serve_addon addon = {script_attach, script_quiesce, "/_t/s.js"};
+    struct serve_options opt = {
+        .root = site_dir, .host = "127.0.0.1", .port = 0, .access_log = false, .addon = &addon};
+    struct serve *s = NULL;
+    unsigned p = 0;
+    struct diag d;
+    diag_clear(&d);
+    attached = quiesced = 0;
+    assert_int_equal(serve_start(&opt, &s, &p, &d), ST_OK);
+    assert_int_equal(attached, 1);
+    struct response r;
+    char etag[64];
+    /* before the page's own </head>, whatever its case; never cached */
+    char req[] = "GET /head.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    exchange_at("127.0.0.1", p, req, strlen(req), &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "<html><head><title>t</title><script src=\"/_t/s.js\" defer>"
+                                "</script>\n</HEAD><body>B</body></html>");
+    assert_header(&r, "Cache-Control", "no-store");
+    assert_false(header(&r, "ETag", etag, sizeof etag));
+    response_free(&r);
+    /* a page without a head: at its end; the 404 page too */
+    char story[] = "GET /story/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    exchange_at("127.0.0.1", p, story, strlen(story), &r);
+    assert_string_equal(r.body, "STORY-PAGE<script src=\"/_t/s.js\" defer></script>\n");
+    response_free(&r);
+    char missing[] = "GET /gone/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    exchange_at("127.0.0.1", p, missing, strlen(missing), &r);
+    assert_int_equal(r.status, 404);
+    assert_string_equal(r.body, "CUSTOM-404-PAGE<script src=\"/_t/s.js\" defer></script>\n");
+    response_free(&r);
+    /* anything but a page goes out as its file */
+    char css[] = "GET /a.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    exchange_at("127.0.0.1", p, css, strlen(css), &r);
+    assert_string_equal(r.body, "content of a.css\n");
+    response_free(&r);
+    serve_stop(s);
+    assert_int_equal(quiesced, 1);
+    /* and the server without it sends the file as it is */
+    request("GET", "/head.html", NULL, &r);
+    assert_null(strstr(r.body, "<script"));
+    response_free(&r);
+}
+
 int main(int argc, char **argv)
 {
     ts_unit_select(argc, argv);
@@ -712,6 +781,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_1mb_header_is_refused_without_growing),
         cmocka_unit_test(ipv6_loopback_serves_too),
         cmocka_unit_test(start_reports_clear_errors),
+        cmocka_unit_test(an_addon_adds_its_script_to_pages_only_and_is_quiesced),
     };
     return cmocka_run_group_tests(tests, make_site, remove_site);
 }
