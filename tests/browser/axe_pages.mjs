@@ -14,31 +14,19 @@
 //
 // usage: node axe_pages.mjs TEARSHEET STANDIN SOURCE_DIR [--screenshots DIR]
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { browserTools } from './common.mjs';
 
 const [ts, standin, src, flag, shotDir] = process.argv.slice(2);
 if (!ts || !standin || !src) {
   console.error('usage: node axe_pages.mjs TEARSHEET STANDIN SOURCE_DIR [--screenshots DIR]');
   process.exit(2);
 }
-const require = createRequire(path.join(src, 'tools/browser/package.json'));
-let chromium, axeSource;
-try {
-  ({ chromium } = require('playwright-core'));
-  axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-} catch (e) {
-  // a prerequisite is missing: skipped (77), or a failure under CI
-  console.log(`SKIPPED: axe_pages needs playwright-core and axe-core (npm ci in tools/browser): ${e.message}`);
-  process.exit(process.env.CI === 'true' ? 1 : 77);
-}
-if (!fs.existsSync('/usr/bin/chromium')) {
-  console.log('SKIPPED: axe_pages needs /usr/bin/chromium (scripts/deps.sh --browser)');
-  process.exit(process.env.CI === 'true' ? 1 : 77);
-}
+// a missing prerequisite is a skip (77), or a failure under CI
+const { chromium, axeSource } = browserTools(src, 'axe_pages');
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-axe-'));
 let failures = 0;

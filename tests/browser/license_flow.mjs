@@ -15,9 +15,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { checker, finish, freePort, waitForServer } from './common.mjs';
 
 const [ts, standin, src] = process.argv.slice(2);
 if (!ts || !standin || !src) {
@@ -26,30 +26,7 @@ if (!ts || !standin || !src) {
 }
 const require = createRequire(path.join(src, 'tools/browser/package.json'));
 const { chromium } = require('playwright-core');
-
-let pass = 0, fail = 0;
-function check(name, ok, detail) {
-  if (ok) { pass++; console.log(`ok   ${name}`); }
-  else { fail++; console.log(`FAIL ${name}${detail ? `: ${detail}` : ''}`); }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-
-async function waitForServer(url, server, seconds) {
-  const end = Date.now() + seconds * 1000;
-  while (Date.now() < end) {
-    if (server.exitCode !== null) return false;
-    try { const r = await fetch(url); if (r.ok) return true; } catch { /* not up yet */ }
-    await new Promise(r => setTimeout(r, 250));
-  }
-  return false;
-}
+const { check, counts } = checker();
 
 // Fills every field by its label, as a keyboard or screen-reader user
 // finds it, waits out the token's minimum age (the server refuses a
@@ -156,12 +133,6 @@ try {
           `${lastResponse && lastResponse.status()} ${page.url()}`);
   }
 } catch (e) {
-  fail++;
-  console.log(`FAIL ${e.message}`);
-} finally {
-  if (browser) await browser.close();
-  if (server && server.exitCode === null) server.kill('SIGTERM');
-  fs.rmSync(tmp, { recursive: true, force: true });
+  check('the flow ran to its end', false, e.message);
 }
-console.log(`${pass} passed, ${fail} failed`);
-process.exit(fail ? 1 : 0);
+await finish(counts, { browser, server, tmp });
