@@ -26,7 +26,8 @@
 //  - prefers-reduced-motion: no animation; without JavaScript a click
 //    opens the photo's own page; no CSP violation in the console.
 // With --screenshots DIR it keeps the story at the three sizes, the
-// 120 px photo in it, and the viewer open (docs/viewer-*.png).
+// 120 px photo in it, and the viewer open on a desktop and a phone
+// (docs/viewer-*.png).
 //
 // Must never: touch anything outside its temporary folder (and DIR), or
 // pass without having driven the viewer.
@@ -204,7 +205,6 @@ try {
       `${inViewer.length} of ${photoPages.length}`);
     if (opt.screenshots) {
       fs.mkdirSync(opt.screenshots, { recursive: true });
-      await page.keyboard.press('Escape');
       await page.goto(storyUrl, { waitUntil: 'networkidle' });
       const out = path.join(opt.screenshots, `viewer-story-${w}x${h}.png`);
       await page.screenshot({ path: out });
@@ -371,6 +371,12 @@ try {
     await swipe(320, 60);
     s = await where();
     check('a swipe left shows the next photo', s.url === hrefs[1] && s.count === `Photo 2 of ${count}`, JSON.stringify(s));
+    if (opt.screenshots) {
+      await page.waitForFunction(() => { const i = document.querySelector('.viewer-stage img'); return i && i.complete; });
+      const out = path.join(opt.screenshots, 'viewer-open-390x844.png');
+      await page.screenshot({ path: out });
+      console.log(`screenshot ${out}`);
+    }
     await swipe(60, 320);
     s = await where();
     check('a swipe right shows the previous photo', s.url === hrefs[0] && s.count === `Photo 1 of ${count}`, JSON.stringify(s));
