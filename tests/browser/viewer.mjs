@@ -293,6 +293,7 @@ try {
     check('the address follows (the second photo\'s page)', s.url === figures[1].href, s.url);
     check('the second photo is the file that was preloaded', s.src === preloaded, `${s.src} vs ${preloaded}`);
     if (opt.screenshots) {
+      await page.waitForTimeout(400); // the fade-in's end
       const out = path.join(opt.screenshots, 'viewer-open-1280x800.png');
       await page.screenshot({ path: out });
       console.log(`screenshot ${out}`);
@@ -380,8 +381,17 @@ try {
     await swipe(320, 60);
     s = await where();
     check('a swipe left shows the next photo', s.url === hrefs[1] && s.count === `Photo 2 of ${count}`, JSON.stringify(s));
+    const bar = await page.evaluate(() => {
+      const b = document.querySelector('.viewer-bar').getBoundingClientRect();
+      return [...document.querySelectorAll('.viewer-bar button')].every(e => {
+        const r = e.getBoundingClientRect();
+        return r.top >= b.top && r.bottom <= b.bottom && r.right <= innerWidth;
+      });
+    });
+    check('on a phone the viewer\'s buttons fit its bar', bar);
     if (opt.screenshots) {
       await page.waitForFunction(() => { const i = document.querySelector('.viewer-stage img'); return i && i.complete; });
+      await page.waitForTimeout(400); // the fade-in's end
       const out = path.join(opt.screenshots, 'viewer-open-390x844.png');
       await page.screenshot({ path: out });
       console.log(`screenshot ${out}`);
