@@ -405,6 +405,21 @@ try {
     await ctx.close();
   }
 
+  // axe with the viewer open in the dark scheme too (its caption and
+  // buttons on the viewer's own dark palette)
+  {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+    const page = await ctx.newPage();
+    await page.goto(storyUrl, { waitUntil: 'load' });
+    await page.locator('.story-body a.photo-link').nth(1).click();
+    await page.waitForFunction(() => document.querySelector('dialog.viewer').open);
+    await page.evaluate(axeSource);
+    const axe = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+    check('axe-core, dark scheme: no violations with the viewer open', axe.violations.length === 0,
+      axe.violations.map(x => `${x.id} (${x.nodes.length}): ${x.nodes[0]?.target}`).join('; '));
+    await ctx.close();
+  }
+
   // 4. reduced motion, and a page without JavaScript
   for (const reducedMotion of ['reduce', 'no-preference']) {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion });
