@@ -47,3 +47,25 @@ endif()
 if(TARGET tearsheet AND TARGET standin)
   ts_browser_test(browser_serve_watch serve_watch.mjs 400)
 endif()
+# Photos at the sizes they have and the full-screen viewer (issue 13):
+# box sizes at three viewports, the viewer by keyboard and by touch, axe
+# with it open (tests/browser/viewer.mjs). viewer_corpus adds the small
+# originals of the shared corpus (ExifTool's 120 px GPS sample, a 10 px
+# folio JPEG); without ../shared it says Skipped.
+if(TARGET tearsheet AND TARGET standin)
+  if(TS_NODE)
+    add_test(NAME browser_viewer
+             COMMAND ${TS_NODE} ${CMAKE_CURRENT_SOURCE_DIR}/browser/viewer.mjs
+                     $<TARGET_FILE:tearsheet> $<TARGET_FILE:standin> ${CMAKE_SOURCE_DIR})
+    add_test(NAME browser_viewer_corpus
+             COMMAND ${TS_NODE} ${CMAKE_CURRENT_SOURCE_DIR}/browser/viewer.mjs
+                     $<TARGET_FILE:tearsheet> $<TARGET_FILE:standin> ${CMAKE_SOURCE_DIR}
+                     --corpus ${TS_SHARED_DIR}/corpus/metadata)
+  else()
+    foreach(t browser_viewer browser_viewer_corpus)
+      add_test(NAME ${t}
+               COMMAND bash -c ". ${CMAKE_CURRENT_SOURCE_DIR}/lib/skip.sh && ts_skip 'needs node'")
+    endforeach()
+  endif()
+  set_tests_properties(browser_viewer browser_viewer_corpus PROPERTIES TIMEOUT 600 SKIP_RETURN_CODE 77)
+endif()

@@ -27,7 +27,8 @@ hasnt() { ! grep -qE -- "$2" "$1"; }
 site=$tmp/site
 story=$site/stories/lint-story
 mkdir -p "$story"
-printf 'title: Lint test\n' >"$site/site.yaml"
+# widths the 32 px test photos reach: only narrow.jpg below is too small
+printf 'title: Lint test\nimages:\n  widths: [16, 32]\n' >"$site/site.yaml"
 # every photo but one says its rights itself; the site gives no defaults
 vips gaussnoise "$tmp/noise.v" 32 24 >/dev/null 2>&1
 vips cast "$tmp/noise.v" "$tmp/base.jpg" uchar >/dev/null 2>&1
@@ -125,6 +126,16 @@ x.jpg: alt_text: error: fake" "$story/nl.jpg"
 printf '\n![](nl.jpg)\n' >>"$story/story.md"
 "$ts" lint "$site" >"$tmp/lint3.out" 2>&1
 check "control characters never start a new line" hasnt "$tmp/lint3.out" "^x\.jpg"
+
+# An original narrower than the site's widths: which width it reaches.
+vips gaussnoise "$tmp/noise20.v" 20 15 >/dev/null 2>&1
+vips cast "$tmp/noise20.v" "$story/narrow.jpg" uchar >/dev/null 2>&1
+exiftool -q -overwrite_original "${rights[@]}" "$story/narrow.jpg"
+printf '\n![A narrow photo](narrow.jpg)\n' >>"$story/story.md"
+"$ts" lint "$site" >"$tmp/lint4.out" 2>&1
+check "narrow original: width warning with the width it reaches" has "$tmp/lint4.out" \
+  "/narrow\.jpg: width: warning: the original is 20 px wide, narrower than the site's largest width \(32 px\): its largest derivative is 16 px wide"
+check "wide enough originals: no width warning" hasnt "$tmp/lint4.out" "/(clean|gps|nl)\.jpg: width:"
 
 # The example site lints clean.
 cp -r "$src/examples/site" "$tmp/example"

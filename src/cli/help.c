@@ -113,7 +113,8 @@ static const struct cli_command commands[] = {
     {"lint", "[SITE]", "privacy, accessibility and rights problems before publishing",
      "Check the site's stories and original photos before publishing: GPS,\n"
      "missing or placeholder alt text and captions, embargo instructions,\n"
-     "missing rights. One line per finding: FILE: FIELD: error|warning: why.",
+     "missing rights, originals too small for the site's widths. One line per\n"
+     "finding: FILE: FIELD: error|warning: why.",
      no_options, "tearsheet lint mysite", "no errors (warnings may have been printed)",
      "at least one error, or a story that cannot be read",
      "an unknown option, more than one SITE, a missing site folder, an error in site.yaml"},

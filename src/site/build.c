@@ -239,7 +239,7 @@ static enum status plan_photos(struct site_build *b, struct diag *d)
     return ST_OK;
 }
 
-static void settings_from_config(struct site_build *b)
+void site_settings_from_config(struct site_build *b)
 {
     const struct story_site *c = b->cfg;
     struct image_settings *s = &b->image;
@@ -383,7 +383,7 @@ enum status site_build(const struct site_build_options *opt, struct site_build_r
      * again. Before the theme is loaded, so a theme file changed from
      * here on shows as a changed fingerprint at the end (manifest.c). */
     site_manifest_begin(&b);
-    settings_from_config(&b);
+    site_settings_from_config(&b);
     if ((st = load_signer(&b, d)) != ST_OK)
         goto abort;
     if ((st = site_theme_load(&b, d)) != ST_OK)

@@ -16,7 +16,43 @@
 
 #include "site/internal.h"
 
-static const char *photo_sizes = "(min-width: 112rem) 110rem, calc(100vw - 2rem)";
+/* The `sizes` of a story's photo: the theme's column (--wide), but never
+ * wider than the largest derivative. With `w` descriptors the browser
+ * takes this width as the image's natural width, so with the theme's
+ * `width: auto` a 120 px photo is drawn 120 px wide, not stretched to
+ * the column. */
+static void photo_sizes(const char *layout, unsigned largest, char *out, size_t outlen)
+{
+    if (layout)
+        snprintf(out, outlen, "min(%s, %upx)", layout, largest);
+    else
+        snprintf(out, outlen, "(min-width: 112rem) min(110rem, %upx), min(calc(100vw - 2rem), %upx)",
+                 largest, largest);
+}
+
+unsigned site_width_reached(const unsigned *widths, size_t n, unsigned width, unsigned *site_max)
+{
+    unsigned reached = 0, max = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (widths[i] > max)
+            max = widths[i];
+        if (widths[i] <= width && widths[i] > reached)
+            reached = widths[i];
+    }
+    *site_max = max;
+    /* narrower than every width: one derivative at its own width (image.c) */
+    return reached ? reached : width;
+}
+
+void site_small_original_text(unsigned width, unsigned reached, unsigned site_max, char *out,
+                              size_t outlen)
+{
+    snprintf(out, outlen,
+             "the original is %u px wide, narrower than the site's largest width (%u px): its "
+             "largest derivative is %u px wide, and the pages never draw it wider (a larger "
+             "original shows sharp on large screens)",
+             width, site_max, reached);
+}
 
 const char *site_photo_creator(const struct photo_meta *m)
 {
@@ -197,13 +233,22 @@ enum status site_figure(void *ud, const char *src, const char *alt, const char *
         buf_puts(out, "\" loading=\"lazy\">");
     } else {
         const struct image_output *largest = site_output_largest(p);
+        unsigned site_max = 0;
+        site_width_reached(b->image.widths, b->image.n_widths, p->result.width, &site_max);
+        if (!fc->quiet && largest && p->result.width < site_max) {
+            char why[512];
+            site_small_original_text(p->result.width, largest->width, site_max, why, sizeof why);
+            site_page_warn(b, "%s: %s", p->src_path, why);
+        }
+        char sizes[256];
+        photo_sizes(fc->sizes, largest ? largest->width : 0, sizes, sizeof sizes);
         json_t *ctx = json_object();
         site_set_str(ctx, "id", p->id);
         site_set_str(ctx, "avif", avif);
         site_set_str(ctx, "webp", webp);
         site_set_str(ctx, "jpeg", jpeg);
         site_set_str(ctx, "fallback", fallback);
-        site_set_str(ctx, "sizes", fc->sizes ? fc->sizes : photo_sizes);
+        site_set_str(ctx, "sizes", sizes);
         if (fc->link_photos) { /* without JavaScript, a click opens the photo's page */
             char photo_href[TS_LIMIT_PATH];
             snprintf(photo_href, sizeof photo_href, "%s%s/", fc->prefix, p->id);

@@ -81,6 +81,9 @@ struct site_theme {
     char *pow_js;      /* the inquiry form's proof-of-work script (site.yaml proof_of_work) */
     size_t pow_js_len;
     char pow_js_name[64]; /* pow.<hash>.js */
+    char *viewer_js;      /* a story's full-screen photo viewer (story pages load it) */
+    size_t viewer_js_len;
+    char viewer_js_name[64]; /* viewer.<hash>.js */
 };
 
 struct site_build {
@@ -143,6 +146,9 @@ struct site_build {
  * reads the same stories the build publishes). */
 enum status site_load_stories(struct site_build *b, struct diag *d);
 void site_stories_free(struct site_build *b); /* what site_load_stories made */
+/* site.yaml's images: and privacy: → b->image, b->keep and the settings
+ * fingerprint (build.c; lint reads the widths from it too) */
+void site_settings_from_config(struct site_build *b);
 
 /* theme.c */
 enum status site_theme_load(struct site_build *b, struct diag *d);
@@ -259,13 +265,22 @@ struct site_figure_ctx {
     bool captions;
     bool link_photos;   /* the photo links to its own page (a story page) */
     bool quiet;         /* its warnings were given on the story page already */
-    const char *sizes;  /* the sizes attribute; NULL: wider than the text */
+    const char *sizes;  /* the layout width for `sizes` ("100vw"); NULL: the theme's column.
+                         * Either is capped at the largest derivative's width */
 };
 enum status site_figure(void *ud, const char *src, const char *alt, const char *title,
                         bool inline_image, struct buf *out);
 const char *site_photo_creator(const struct photo_meta *m);
 const char *site_photo_headline(const struct site_photo *p);
 const char *site_photo_alt(const struct site_photo *p, const char *md_alt, const char *lang);
+/* The largest of the site's `widths` a photo `width` px wide reaches
+ * (its own width when narrower than all, as image.c makes it), and the
+ * largest of them in *site_max. */
+unsigned site_width_reached(const unsigned *widths, size_t n, unsigned width, unsigned *site_max);
+/* What the build and lint say of an original narrower than the site's
+ * largest width: the width it reaches and that the pages stop there. */
+void site_small_original_text(unsigned width, unsigned reached, unsigned site_max, char *out,
+                              size_t outlen);
 const struct image_output *site_output_largest(const struct site_photo *p);
 const struct image_output *site_output_thumbnail(const struct site_photo *p);
 const char *site_base_name(const char *path);

@@ -30,6 +30,7 @@ struct lint {
     FILE *out;
     struct site_lint_report *r;
     const struct story_site *cfg;
+    const struct image_settings *image; /* the widths the build would make */
 };
 
 /* Prints "file: field: level: why", with controls in `why` made spaces. */
@@ -327,6 +328,17 @@ static void lint_photo(struct lint *l, const struct story *s, const char *file, 
         check_placeholder(l, path, "alt_text", alt);
     check_placeholder(l, path, "headline", m->headline);
 
+    /* Size: an original narrower than the site's widths is never drawn
+     * larger than it is, so it shows small on large screens. */
+    unsigned upright = m->orientation >= 5 ? m->height : m->width, site_max = 0;
+    unsigned reached =
+        site_width_reached(l->image->widths, l->image->n_widths, upright, &site_max);
+    if (upright && upright < site_max) {
+        char why[512];
+        site_small_original_text(upright, reached, site_max, why, sizeof why);
+        finding(l, path, "width", L_WARNING, "%s", why);
+    }
+
     /* Rights, after the story's and the site's defaults. */
     if (!pick(m->web_statement, pick(s->license.web_statement, l->cfg->license.web_statement)))
         finding(l, path, "web_statement", L_WARNING,
@@ -405,7 +417,8 @@ enum status site_lint(const char *site_dir, FILE *out, struct site_lint_report *
         goto abort;
     if ((st = site_load_stories(&b, d)) != ST_OK)
         goto abort;
-    struct lint l = {out, report, b.cfg};
+    site_settings_from_config(&b);
+    struct lint l = {out, report, b.cfg, &b.image};
     for (size_t i = 0; i < b.n_stories; i++)
         lint_story(&l, b.stories[i]);
     report->unreadable_stories = br.errors;

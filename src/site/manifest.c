@@ -404,7 +404,7 @@ void site_prune_outputs(struct site_build *b)
     if (dh) {
         struct dirent *e;
         while ((e = readdir(dh))) {
-            /* an older build's stylesheet or form script (names we make) */
+            /* an older build's stylesheet or scripts (names we make) */
             bool old_css = strncmp(e->d_name, "style.", 6) == 0 &&
                            str_ends_with(e->d_name, ".css") &&
                            strlen(e->d_name) == 6 + SITE_KEY_SHORT + 4 &&
@@ -413,7 +413,11 @@ void site_prune_outputs(struct site_build *b)
                           strlen(e->d_name) == 4 + SITE_KEY_SHORT + 3 &&
                           (b->cfg->proof_of_work <= 0 ||
                            strcmp(e->d_name, b->theme.pow_js_name) != 0);
-            if (old_css || old_js) {
+            bool old_viewer = strncmp(e->d_name, "viewer.", 7) == 0 &&
+                              str_ends_with(e->d_name, ".js") &&
+                              strlen(e->d_name) == 7 + SITE_KEY_SHORT + 3 &&
+                              strcmp(e->d_name, b->theme.viewer_js_name) != 0;
+            if (old_css || old_js || old_viewer) {
                 char path[TS_LIMIT_PATH];
                 if (path_join(path, sizeof path, b->out_dir, e->d_name))
                     unlink(path);

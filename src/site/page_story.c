@@ -1,7 +1,8 @@
 /*
  * page_story.c — <slug>/index.html: one story, its cover first, then
  * title, byline, the Markdown body with its photos as figures, the
- * publication credits, and a NewsArticle JSON-LD naming every photo.
+ * publication credits, a NewsArticle JSON-LD naming every photo, and the
+ * full-screen viewer's dialog and script (themes/default/viewer.js).
  *
  * Must never: put a string from the story into the page except through
  * the template engine's escaping.
@@ -71,6 +72,12 @@ enum status site_render_story(struct site_build *b, size_t story, json_t *pages,
     site_set_str(ctx, "place", s->place);
     site_set_str(ctx, "lang", lang);
     site_set_str(ctx, "root", "../");
+    /* the full-screen viewer over the figures' links (progressive: without
+     * the script a click opens the photo's own page); a story without a
+     * photo has nothing to view */
+    char viewer[TS_LIMIT_PATH];
+    snprintf(viewer, sizeof viewer, "../%s", b->theme.viewer_js_name);
+    site_set_str(ctx, "viewer_script", fc.figures ? viewer : NULL);
     if (cover.len)
         json_object_set_new(ctx, "cover", json_string(cover.data));
     json_object_set_new(ctx, "body", json_string(body.data ? body.data : ""));

@@ -56,6 +56,16 @@ static enum status write_site_feeds(struct site_build *b, struct diag *d)
     return st;
 }
 
+/* A theme script at the site's root, under its content-addressed name. */
+static enum status write_script(struct site_build *b, const char *name, const char *js, size_t len,
+                                struct diag *d)
+{
+    char path[TS_LIMIT_PATH];
+    if (!path_join(path, sizeof path, b->out_dir, name))
+        return diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "output path too long");
+    return site_write_if_changed(path, js, len, d);
+}
+
 enum status site_pages_write(struct site_build *b, struct diag *d)
 {
     json_t *pages = json_array();
@@ -97,15 +107,14 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
     }
     if ((st = site_write_if_changed(css_path, b->theme.css, b->theme.css_len, d)) != ST_OK)
         goto abort;
-    if (b->cfg->proof_of_work > 0) {
-        char js_path[TS_LIMIT_PATH];
-        if (!path_join(js_path, sizeof js_path, b->out_dir, b->theme.pow_js_name)) {
-            st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "output path too long");
-            goto abort;
-        }
-        if ((st = site_write_if_changed(js_path, b->theme.pow_js, b->theme.pow_js_len, d)) != ST_OK)
-            goto abort;
-    }
+    /* the form's script only when the form asks for work; the viewer's
+     * for every site (story pages load it) */
+    if ((b->cfg->proof_of_work > 0 &&
+         (st = write_script(b, b->theme.pow_js_name, b->theme.pow_js, b->theme.pow_js_len, d)) !=
+             ST_OK) ||
+        (st = write_script(b, b->theme.viewer_js_name, b->theme.viewer_js, b->theme.viewer_js_len,
+                           d)) != ST_OK)
+        goto abort;
     for (size_t i = 0; i < b->n_stories; i++) {
         struct diag sd;
         diag_clear(&sd);

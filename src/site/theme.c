@@ -82,6 +82,25 @@ static enum status compile(const char *name, struct html_template **out, struct 
     return html_template_compile(file, src, len, out, d);
 }
 
+/* The theme's <base>.js, kept with its content-addressed name
+ * <base>.<hash>.js (cached forever, like the stylesheet). */
+static enum status load_script(const char *base, char **data, size_t *len, char name[64],
+                               struct diag *d)
+{
+    char file[64];
+    snprintf(file, sizeof file, "%s.js", base);
+    const char *js = theme_file(file, len, d);
+    if (!js)
+        return diag_set(d, ST_CONFIG, "theme", DIAG_NO_OFFSET, "%s is missing", file);
+    *data = str_ndup(js, *len);
+    if (!*data)
+        return diag_set(d, ST_NOMEM, "theme", DIAG_NO_OFFSET, "out of memory");
+    char hash[65];
+    site_sha256_hex(js, *len, hash);
+    snprintf(name, 64, "%s.%.*s.js", base, SITE_KEY_SHORT, hash);
+    return ST_OK;
+}
+
 enum status site_theme_load(struct site_build *b, struct diag *d)
 {
     static char dir[TS_LIMIT_PATH];
@@ -124,15 +143,10 @@ enum status site_theme_load(struct site_build *b, struct diag *d)
     char hash[65];
     site_sha256_hex(css, len, hash);
     snprintf(t->css_name, sizeof t->css_name, "style.%.*s.css", SITE_KEY_SHORT, hash);
-    const char *js = theme_file("pow.js", &len, d);
-    if (!js)
-        return diag_set(d, ST_CONFIG, "theme", DIAG_NO_OFFSET, "pow.js is missing");
-    t->pow_js = str_ndup(js, len);
-    if (!t->pow_js)
-        return diag_set(d, ST_NOMEM, "theme", DIAG_NO_OFFSET, "out of memory");
-    t->pow_js_len = len;
-    site_sha256_hex(js, len, hash);
-    snprintf(t->pow_js_name, sizeof t->pow_js_name, "pow.%.*s.js", SITE_KEY_SHORT, hash);
+    if ((st = load_script("pow", &t->pow_js, &t->pow_js_len, t->pow_js_name, d)) != ST_OK ||
+        (st = load_script("viewer", &t->viewer_js, &t->viewer_js_len, t->viewer_js_name, d)) !=
+            ST_OK)
+        return st;
     return ST_OK;
 }
 
@@ -152,6 +166,7 @@ void site_theme_free(struct site_theme *t)
     html_template_free(t->publications);
     free(t->css);
     free(t->pow_js);
+    free(t->viewer_js);
     memset(t, 0, sizeof *t);
     for (size_t i = 0; i < theme_src.n; i++) {
         free(theme_src.names[i]);

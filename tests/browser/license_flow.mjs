@@ -16,25 +16,16 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-
-import { browserPrereqs, check, freePort, results } from './lib.mjs';
+import { browserTools, checker, finish, freePort, waitForServer } from './common.mjs';
 
 const [ts, standin, src] = process.argv.slice(2);
 if (!ts || !standin || !src) {
   console.error('usage: node license_flow.mjs TEARSHEET STANDIN SOURCE_DIR');
   process.exit(2);
 }
-const { chromium } = browserPrereqs(src, 'license_flow');
-
-async function waitForServer(url, server, seconds) {
-  const end = Date.now() + seconds * 1000;
-  while (Date.now() < end) {
-    if (server.exitCode !== null) return false;
-    try { const r = await fetch(url); if (r.ok) return true; } catch { /* not up yet */ }
-    await new Promise(r => setTimeout(r, 250));
-  }
-  return false;
-}
+// a missing prerequisite is a skip (77), or a failure under CI
+const { chromium } = browserTools(src, 'license_flow');
+const { check, counts } = checker();
 
 // Fills every field by its label, as a keyboard or screen-reader user
 // finds it, waits out the token's minimum age (the server refuses a
@@ -141,11 +132,6 @@ try {
           `${lastResponse && lastResponse.status()} ${page.url()}`);
   }
 } catch (e) {
-  check('the test ran to its end', false, e.message);
-} finally {
-  if (browser) await browser.close();
-  if (server && server.exitCode === null) server.kill('SIGTERM');
-  fs.rmSync(tmp, { recursive: true, force: true });
+  check('the flow ran to its end', false, e.message);
 }
-console.log(`${results.pass} passed, ${results.fail} failed`);
-process.exit(results.fail ? 1 : 0);
+await finish(counts, { browser, server, tmp });

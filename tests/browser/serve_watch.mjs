@@ -21,14 +21,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { browserPrereqs, check, freePort, results } from './lib.mjs';
+import { browserTools, checker, freePort } from './common.mjs';
 
 const [ts, standin, src, flag, shotDir] = process.argv.slice(2);
 if (!ts || !standin || !src) {
   console.error('usage: node serve_watch.mjs TEARSHEET STANDIN SOURCE_DIR [--screenshots DIR]');
   process.exit(2);
 }
-const { chromium, axeSource } = browserPrereqs(src, 'serve_watch', { axe: true });
+const { chromium, axeSource } = browserTools(src, 'serve_watch');
+const { check, counts: results } = checker();
 
 // Starts `tearsheet serve SITE ...` and waits (bounded) until it answers.
 async function startServer(site, extra) {
