@@ -31,13 +31,21 @@ json_t *site_publications_json(const struct story *s)
 enum status site_render_story(struct site_build *b, size_t story, json_t *pages, struct diag *d)
 {
     const struct story *s = b->stories[story];
-    const char *lang = s->lang ? s->lang : b->cfg->language;
+    /* a translation's page is in its language (the folder it is in) */
+    const char *lang = b->lang ? site_lang_tag(b) : s->lang ? s->lang : b->cfg->language;
+    /* a language's pages are one folder down; the photos stay with the
+     * story's default page */
+    const char *root = b->lang ? "../../" : "../";
+    char prefix[TS_LIMIT_PATH] = "";
+    if (b->lang)
+        snprintf(prefix, sizeof prefix, "%s%s/", root, s->slug);
     json_t *images = site_story_images(b, story);
     struct site_figure_ctx fc = {.b = b,
                                  .story = s,
                                  .story_no = story,
-                                 .root = "../",
-                                 .prefix = "",
+                                 .root = root,
+                                 .prefix = prefix,
+                                 .photo_prefix = "",
                                  .lang = lang,
                                  .captions = true,
                                  .link_photos = true};
@@ -60,7 +68,7 @@ enum status site_render_story(struct site_build *b, size_t story, json_t *pages,
     if ((st = html_markdown(s->body, s->body_len, site_figure, &fc, &body, d)) != ST_OK)
         goto abort;
     char date_human[64];
-    site_human_date(s->date, date_human, sizeof date_human);
+    site_human_date_in(s->date, lang, date_human, sizeof date_human);
     ctx = json_object();
     site_set_str(ctx, "slug", s->slug);
     site_set_str(ctx, "title", s->title);
@@ -70,7 +78,7 @@ enum status site_render_story(struct site_build *b, size_t story, json_t *pages,
     site_set_str(ctx, "date_human", date_human);
     site_set_str(ctx, "place", s->place);
     site_set_str(ctx, "lang", lang);
-    site_set_str(ctx, "root", "../");
+    site_set_str(ctx, "root", root);
     if (cover.len)
         json_object_set_new(ctx, "cover", json_string(cover.data));
     json_object_set_new(ctx, "body", json_string(body.data ? body.data : ""));
@@ -90,7 +98,7 @@ enum status site_render_story(struct site_build *b, size_t story, json_t *pages,
         json_object_set(article, "image", images);
     if (strncmp(b->cfg->base_url, "http", 4) == 0) {
         char url[TS_LIMIT_PATH];
-        snprintf(url, sizeof url, "%s%s/", b->cfg->base_url, s->slug);
+        snprintf(url, sizeof url, "%s%s%s/", b->cfg->base_url, site_lang_dir(b), s->slug);
         site_set_str(article, "url", url);
     }
     site_set_str(article, "inLanguage", lang);
@@ -103,11 +111,14 @@ enum status site_render_story(struct site_build *b, size_t story, json_t *pages,
     ld = site_jsonld_text(article);
     json_decref(article);
 
-    char rel[TS_LIMIT_PATH];
-    snprintf(rel, sizeof rel, "%s/index.html", s->slug);
+    char rel[TS_LIMIT_PATH], same[TS_LIMIT_PATH];
+    snprintf(same, sizeof same, "%s/", s->slug);
+    snprintf(rel, sizeof rel, "%s%s/index.html", site_lang_dir(b), s->slug);
     st = site_write_page(b,
                          &(struct site_page){.rel = rel,
-                                             .root = "../",
+                                             .root = root,
+                                             .versions = site_story_versions(b, story),
+                                             .same = same,
                                              .title = s->title,
                                              .lang = lang,
                                              .description = site_pick_str(s->summary, s->subtitle),
