@@ -18,18 +18,23 @@ if(TARGET tearsheet AND TARGET standin)
              COMMAND bash -c ". ${CMAKE_CURRENT_SOURCE_DIR}/lib/skip.sh && ts_skip '${ts_why}'")
   endif()
 endif()
-# Accessibility gate (issue 12): axe-core in Chromium on every page type
-# of the example site, light and dark. A missing prerequisite (node,
-# chromium, playwright-core or axe-core) is a skip (77), a failure under
-# CI=true; the script says which.
+# Suites on the built example site (tests/browser/example_site.mjs):
+# axe_pages, the accessibility gate (issue 12): axe-core in Chromium on
+# every page type, light and dark; languages (issue 13): the Korean
+# pages — captions from the photos' ko Lang Alt, hreflang, the switcher,
+# Hangul drawn by a font that has it, axe-core. A missing prerequisite
+# (node, chromium, playwright-core or axe-core) is a skip (77), a
+# failure under CI=true; the script says which.
 if(TARGET tearsheet AND TARGET standin)
-  if(TS_NODE)
-    add_test(NAME browser_axe_pages
-             COMMAND ${TS_NODE} ${CMAKE_CURRENT_SOURCE_DIR}/browser/axe_pages.mjs
-                     $<TARGET_FILE:tearsheet> $<TARGET_FILE:standin> ${CMAKE_SOURCE_DIR})
-  else()
-    add_test(NAME browser_axe_pages
-             COMMAND sh -c "echo 'skipped: browser_axe_pages needs node'; [ \"$CI\" = true ] && exit 1; exit 77")
-  endif()
-  set_tests_properties(browser_axe_pages PROPERTIES TIMEOUT 600 SKIP_RETURN_CODE 77)
+  foreach(ts_suite axe_pages languages)
+    if(TS_NODE)
+      add_test(NAME browser_${ts_suite}
+               COMMAND ${TS_NODE} ${CMAKE_CURRENT_SOURCE_DIR}/browser/${ts_suite}.mjs
+                       $<TARGET_FILE:tearsheet> $<TARGET_FILE:standin> ${CMAKE_SOURCE_DIR})
+    else()
+      add_test(NAME browser_${ts_suite}
+               COMMAND bash -c ". ${CMAKE_CURRENT_SOURCE_DIR}/lib/skip.sh && ts_skip 'browser_${ts_suite} needs node'")
+    endif()
+    set_tests_properties(browser_${ts_suite} PROPERTIES TIMEOUT 600 SKIP_RETURN_CODE 77)
+  endforeach()
 endif()
