@@ -237,6 +237,8 @@ def main():
               '<h1 class="photo-headline">새벽 가판대</h1>' in pa)
         check("b.jpg's Korean photo page keeps its English headline, lang=\"en\"",
               '<h1 class="photo-headline" lang="en">The porter</h1>' in pb)
+        check("a Korean photo page's JSON-LD gives the ko caption, inLanguage ko",
+              '"caption":"해뜨기 전에 문을 연 가판대.","inLanguage":"ko"' in pa)
         check("a Korean photo page points back at its English one",
               alternates(pa).get("en") == BASE + "market/a/")
         # a story without a translation
