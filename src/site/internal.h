@@ -185,6 +185,9 @@ unsigned site_home_versions(const struct site_build *b);
 const char *site_lang_attr(const char *text_lang, const char *page_lang);
 /* A message of the current language's catalogue ("" when the theme has none). */
 const char *site_msg(const struct site_build *b, const char *key);
+/* The message `key` with {n} and {count} replaced by the numbers, in
+ * the order its language says them ("Photo {n} of {count} in"); malloc'd. */
+char *site_msg_numbers(const struct site_build *b, const char *key, size_t n, size_t count);
 /* Loads messages.<tag>.yaml of the theme for every language. */
 enum status site_messages_load(struct site_build *b, struct diag *d);
 /* A photo's text in `lang`: the Lang Alt entry for it, else x-default,

@@ -120,6 +120,25 @@ const char *site_msg(const struct site_build *b, const char *key)
     return v ? v : "";
 }
 
+char *site_msg_numbers(const struct site_build *b, const char *key, size_t n, size_t count)
+{
+    struct buf out;
+    buf_init(&out, TS_LIMIT_FIELD_BYTES);
+    for (const char *c = site_msg(b, key); *c; c++) {
+        if (strncmp(c, "{n}", 3) == 0) {
+            buf_printf(&out, "%zu", n);
+            c += 2;
+        } else if (strncmp(c, "{count}", 7) == 0) {
+            buf_printf(&out, "%zu", count);
+            c += 6;
+        } else {
+            buf_append(&out, c, 1);
+        }
+    }
+    char *text = buf_detach(&out, NULL);
+    return text ? text : str_dup("");
+}
+
 const char *site_photo_text(const struct site_build *b, const struct meta_lang_alt *alt,
                             const char *plain, const char *lang, const char **text_lang)
 {

@@ -99,9 +99,11 @@ static enum status list_page(struct site_build *b, const struct site_list *l, si
             snprintf(prev, sizeof prev, "../%zu/", k - 1);
         if (k < pages_n)
             snprintf(next, sizeof next, k == 1 ? "page/%zu/" : "../%zu/", k + 1);
-        json_object_set_new(
-            ctx, "pagination",
-            json_pack("{s:i, s:i}", "page", (json_int_t)k, "pages", (json_int_t)pages_n));
+        char *page_of = site_msg_numbers(b, "page_of", k, pages_n);
+        json_object_set_new(ctx, "pagination",
+                            json_pack("{s:i, s:i, s:s}", "page", (json_int_t)k, "pages",
+                                      (json_int_t)pages_n, "page_of", page_of ? page_of : ""));
+        free(page_of);
         site_set_str(json_object_get(ctx, "pagination"), "prev", prev[0] ? prev : NULL);
         site_set_str(json_object_get(ctx, "pagination"), "next", next[0] ? next : NULL);
     }
@@ -113,8 +115,11 @@ static enum status list_page(struct site_build *b, const struct site_list *l, si
     char title[1024] = "";
     if (l->heading && k > 1)
         snprintf(title, sizeof title, "%s (page %zu)", l->heading, k);
-    else if (k > 1)
-        snprintf(title, sizeof title, "Page %zu", k);
+    else if (k > 1) {
+        char *page_n = site_msg_numbers(b, "page_n", k, pages_n);
+        snprintf(title, sizeof title, "%s", page_n ? page_n : "");
+        free(page_n);
+    }
     struct buf content;
     buf_init(&content, TS_LIMIT_PAGE_BYTES);
     st = site_render(b, b->theme.index, ctx, &content, d);

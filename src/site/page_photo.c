@@ -160,21 +160,9 @@ enum status site_render_photo_page(struct site_build *b, size_t i, json_t *pages
     site_set_str(ctx, "headline", headline);
     site_set_str(ctx, "headline_lang", site_lang_attr(headline_lang, lang));
     /* "Photo 2 of 5 in", in the order the language says it */
-    struct buf of;
-    buf_init(&of, TS_LIMIT_FIELD_BYTES);
-    for (const char *c = site_msg(b, "photo_of"); *c; c++) {
-        if (strncmp(c, "{n}", 3) == 0) {
-            buf_printf(&of, "%zu", number);
-            c += 2;
-        } else if (strncmp(c, "{count}", 7) == 0) {
-            buf_printf(&of, "%zu", count);
-            c += 6;
-        } else {
-            buf_append(&of, c, 1);
-        }
-    }
-    site_set_str(ctx, "photo_of", of.data);
-    buf_free(&of);
+    char *photo_of = site_msg_numbers(b, "photo_of", number, count);
+    site_set_str(ctx, "photo_of", photo_of);
+    free(photo_of);
     json_object_set_new(ctx, "figure", json_string(figure.data ? figure.data : ""));
     site_set_str(ctx, "story_title", s->title);
     site_set_str(ctx, "story_href", story_href);
