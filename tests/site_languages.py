@@ -287,6 +287,16 @@ def main():
               not alternates(read(os.path.join(pub, "market/index.html")))
               and not switcher(read(os.path.join(pub, "market/index.html"))))
 
+        # a story whose folder is a language's would share its home page
+        os.makedirs(os.path.join(site, "stories", "ko"))
+        write(os.path.join(site, "stories", "ko", "story.md"), ALONE.replace("![A quiet street](c.jpg)", ""))
+        p = run([ts, "build", site], env=env)
+        err = p.stderr.decode()
+        check("a story folder named ko is refused, naming it",
+              p.returncode == 1 and "stories/ko: folder name is that of the 'ko' pages" in err,
+              err[-300:])
+        shutil.rmtree(os.path.join(site, "stories", "ko"))
+
         # a bad languages: is an error naming site.yaml
         for bad, why in (("[en, en]", "twice"), ("[en, 'not a tag']", "language tag")):
             write(os.path.join(site, "site.yaml"),

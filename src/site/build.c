@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -107,6 +108,15 @@ static void load_translations(struct site_build *b, const char *dir, size_t stor
     }
 }
 
+/* True when `slug` is the folder of a further language's pages. */
+static bool lang_folder(const struct site_build *b, const char *slug)
+{
+    for (size_t l = 1; l < b->n_langs; l++)
+        if (strcasecmp(b->langs[l].tag, slug) == 0)
+            return true;
+    return false;
+}
+
 /* Every stories/<slug>/story.md, in name order. */
 enum status site_load_stories(struct site_build *b, struct diag *d)
 {
@@ -155,6 +165,11 @@ enum status site_load_stories(struct site_build *b, struct diag *d)
         if (!slug_ok(names[i])) {
             log_msg(LOG_ERROR, "%s: folder name must be lower-case letters, digits, '-' or '_' "
                                "(it becomes the story's address)", sub);
+            b->report->errors++;
+        } else if (lang_folder(b, names[i])) {
+            /* its page and the language's home would be one file */
+            log_msg(LOG_ERROR, "%s: folder name is that of the '%s' pages (site.yaml languages:); "
+                               "rename the story's folder", sub, names[i]);
             b->report->errors++;
         } else {
             struct story *s = NULL;
