@@ -166,13 +166,14 @@ static enum status load_messages(const char *tag, json_t **out, struct diag *d)
 {
     char name[3][80];
     size_t len = 0;
-    const char *text = NULL, *file = NULL;
+    const char *text = NULL;
+    int which = 0;
     snprintf(name[0], sizeof name[0], "messages.%s.yaml", tag);
     snprintf(name[1], sizeof name[1], "messages.%.*s.yaml", (int)strcspn(tag, "-"), tag);
     snprintf(name[2], sizeof name[2], "messages.en.yaml");
     for (int i = 0; i < 3 && !text; i++) {
         text = theme_file(name[i], &len, d);
-        file = name[i];
+        which = i;
         if (!text && d->status != ST_OK)
             return d->status;
     }
@@ -180,8 +181,8 @@ static enum status load_messages(const char *tag, json_t **out, struct diag *d)
     if (!text)
         return ST_OK; /* a theme of before catalogues: its templates name none */
     struct story_messages *m = NULL;
-    char where[128];
-    snprintf(where, sizeof where, "theme %s", file);
+    char where[sizeof name + 8]; /* GCC bounds name[which] by all three */
+    snprintf(where, sizeof where, "theme %s", name[which]);
     enum status st = story_messages_parse(where, text, len, &m, d);
     if (st != ST_OK)
         return st == ST_NOMEM ? st : ST_CONFIG;
