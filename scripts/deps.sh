@@ -25,7 +25,8 @@ if [ "${1:-}" = "--bench" ]; then
   packages+=(imagemagick graphicsmagick hugo libjpeg-turbo-progs webp libavif-bin time wrk)
 fi
 if [ "${1:-}" = "--browser" ] || [ "${2:-}" = "--browser" ]; then
-  packages+=(chromium)
+  # fonts-noto-cjk: Hangul in the Korean pages' tests and screenshots (tests/browser/languages.mjs)
+  packages+=(chromium fonts-noto-cjk)
   # Node.js for playwright-core: Debian's, unless a node is already there
   command -v node >/dev/null || packages+=(nodejs)
   command -v npm >/dev/null || packages+=(npm)

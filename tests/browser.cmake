@@ -69,3 +69,10 @@ if(TARGET tearsheet AND TARGET standin)
   endif()
   set_tests_properties(browser_viewer browser_viewer_corpus PROPERTIES TIMEOUT 600 SKIP_RETURN_CODE 77)
 endif()
+# The Korean pages of the example site (issue 13): captions from the
+# photos' ko Lang Alt, hreflang, the switcher, Hangul drawn by a font
+# that has it, axe-core (tests/browser/languages.mjs, sharing
+# example_site.mjs with axe_pages).
+if(TARGET tearsheet AND TARGET standin)
+  ts_browser_test(browser_languages languages.mjs 600)
+endif()

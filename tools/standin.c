@@ -4,7 +4,10 @@
  * but carry real newsroom metadata — the seed story's two captions,
  * creator, credit, copyright, date and place as IPTC IIM and XMP —
  * written by our own metadata writer (src/meta), exactly as a
- * captioning tool would leave them.
+ * captioning tool would leave them. Headline (as Title), caption and
+ * alt text are XMP Lang Alt in English (also x-default) and Korean, so
+ * the example's Korean pages take theirs from the photo; the IIM
+ * caption is the English one (IIM has no languages).
  *
  * usage: standin OUTDIR     writes OUTDIR/kim-ryon-hui-01.jpg and -02.jpg
  * Deterministic: the same bytes every run. Must never: overwrite a file
@@ -26,6 +29,7 @@ struct standin {
     const char *headline;
     const char *caption;
     const char *alt;
+    const char *headline_ko, *caption_ko, *alt_ko;
 };
 
 static const struct standin photos[] = {
@@ -34,7 +38,12 @@ static const struct standin photos[] = {
      "North Korean defector Kim Ryon-hui is directed to look to the left of the frame by Seoul "
      "photographer Jun Michael Park in a portrait setting at her home in Seoul.",
      "Stand-in image: a blue-grey field with the words \"Stand-in photograph\". The original "
-     "portrait shows Kim Ryon-hui at home, looking to the left of the frame."},
+     "portrait shows Kim Ryon-hui at home, looking to the left of the frame.",
+     "서울 자택의 김련희",
+     "서울의 사진가 박준이 자택에서 초상을 찍으며 북한이탈주민 김련희 씨에게 화면 왼쪽을 "
+     "바라보라고 청하고 있다.",
+     "대역 이미지: \"Stand-in photograph\"라는 글자가 적힌 청회색 바탕. 원본 초상에서 김련희 "
+     "씨는 집에서 화면 왼쪽을 바라보고 있다."},
     {"kim-ryon-hui-02.jpg", 3600, 2400, {150, 140, 128},
      "Portrait of Kim Ryon-hui, self-proclaimed Pyongyang citizen",
      "A portrait of North Korean defector and self-proclaimed Pyongyang citizen Kim Ryon-hui at "
@@ -42,7 +51,13 @@ static const struct standin photos[] = {
      "broker into defecting to the South 11 years ago and has been campaigning to be repatriated "
      "since then.",
      "Stand-in image: a warm grey field with the words \"Stand-in photograph\". The original "
-     "portrait shows Kim Ryon-hui in her apartment in Seoul."},
+     "portrait shows Kim Ryon-hui in her apartment in Seoul.",
+     "스스로 평양 시민이라 말하는 김련희의 초상",
+     "2022년 1월 27일, 서울의 아파트에서 만난 김련희 씨. 그는 11년 전 브로커에게 속아 남쪽으로 "
+     "오게 되었다고 말하며, 그때부터 북으로 돌려보내 달라고 요구해 왔다. 스스로를 평양 시민이라 "
+     "부른다.",
+     "대역 이미지: \"Stand-in photograph\"라는 글자가 적힌 따뜻한 회색 바탕. 원본 초상에서 "
+     "김련희 씨는 서울의 아파트에 있다."},
 };
 
 static char *dup_or_die(const char *s)
@@ -55,6 +70,22 @@ static char *dup_or_die(const char *s)
     return p;
 }
 
+/* A Lang Alt of English (first, as x-default too) and Korean. */
+static void en_ko(struct meta_lang_alt *a, const char *en, const char *ko)
+{
+    static const char *const tags[] = {"x-default", "en", "ko"};
+    a->items = calloc(3, sizeof *a->items);
+    if (!a->items) {
+        fprintf(stderr, "standin: out of memory\n");
+        exit(1);
+    }
+    for (size_t i = 0; i < 3; i++) {
+        a->items[i].lang = dup_or_die(tags[i]);
+        a->items[i].value = dup_or_die(i < 2 ? en : ko);
+    }
+    a->n = 3;
+}
+
 static struct photo_meta *metadata_for(const struct standin *s)
 {
     struct photo_meta *m = calloc(1, sizeof *m);
@@ -64,6 +95,9 @@ static struct photo_meta *metadata_for(const struct standin *s)
     m->description = dup_or_die(s->caption);
     m->alt_text = dup_or_die(s->alt);
     m->title = dup_or_die(s->headline);
+    en_ko(&m->description_langs, s->caption, s->caption_ko);
+    en_ko(&m->alt_text_langs, s->alt, s->alt_ko);
+    en_ko(&m->title_langs, s->headline, s->headline_ko);
     m->creator.items = calloc(1, sizeof *m->creator.items);
     m->creator.items[0] = dup_or_die("Jun Michael Park");
     m->creator.n = 1;

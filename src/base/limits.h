@@ -63,6 +63,17 @@
 #define TS_LIMIT_LIST_ITEMS 1024
 #endif
 
+/* Languages of one site (site.yaml `languages:`): every page of a story
+ * names each of its translations (hreflang) and the sitemap repeats
+ * them for every page, so the count multiplies the site's size. */
+#ifndef TS_LIMIT_LANGUAGES
+#define TS_LIMIT_LANGUAGES 8
+#endif
+/* Strings of one message catalogue of a theme (messages.LANG.yaml). */
+#ifndef TS_LIMIT_MESSAGES
+#define TS_LIMIT_MESSAGES 256
+#endif
+
 /* One metadata text value (a caption may be long; 64 KiB is ~30 pages). */
 #ifndef TS_LIMIT_FIELD_BYTES
 #define TS_LIMIT_FIELD_BYTES ((size_t)64 << 10)

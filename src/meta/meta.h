@@ -123,6 +123,10 @@ void meta_free(struct photo_meta *m);
 /* The value for `lang` ("ko", "en-GB"), falling back to x-default,
  * then to the first; NULL when the list is empty. Borrowed. */
 const char *meta_lang_pick(const struct meta_lang_alt *alt, const char *lang);
+/* The same, and *picked the entry's language as written ("ko",
+ * "x-default"), or NULL when there is no value. */
+const char *meta_lang_pick_tag(const struct meta_lang_alt *alt, const char *lang,
+                               const char **picked);
 
 /* The `tearsheet meta --json` object: every key of *.expected.json
  * plus the extra fields and language lists. New reference. */

@@ -53,23 +53,37 @@ void meta_free(struct photo_meta *m)
 
 const char *meta_lang_pick(const struct meta_lang_alt *alt, const char *lang)
 {
+    const char *picked;
+    return meta_lang_pick_tag(alt, lang, &picked);
+}
+
+static const char *picked_item(const struct meta_lang_value *v, const char **picked)
+{
+    *picked = v->lang;
+    return v->value;
+}
+
+const char *meta_lang_pick_tag(const struct meta_lang_alt *alt, const char *lang,
+                               const char **picked)
+{
+    *picked = NULL;
     if (!alt || alt->n == 0)
         return NULL;
     if (lang) {
         for (size_t i = 0; i < alt->n; i++)
             if (strcasecmp(alt->items[i].lang, lang) == 0)
-                return alt->items[i].value;
+                return picked_item(&alt->items[i], picked);
         /* "en" matches "en-GB" and the reverse: the primary subtag. */
         size_t pl = strcspn(lang, "-");
         for (size_t i = 0; i < alt->n; i++)
             if (strncasecmp(alt->items[i].lang, lang, pl) == 0 &&
                 (alt->items[i].lang[pl] == '\0' || alt->items[i].lang[pl] == '-'))
-                return alt->items[i].value;
+                return picked_item(&alt->items[i], picked);
     }
     for (size_t i = 0; i < alt->n; i++)
         if (strcasecmp(alt->items[i].lang, "x-default") == 0)
-            return alt->items[i].value;
-    return alt->items[0].value;
+            return picked_item(&alt->items[i], picked);
+    return picked_item(&alt->items[0], picked);
 }
 
 static json_t *jstr(const char *s)

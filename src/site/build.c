@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -34,8 +35,8 @@ static bool slug_ok(const char *s)
  * and the site's) is the one it was last rendered from (pages.c), so it
  * must not come from a second read that could see a newer file.
  */
-static enum status load_story(const char *dir, const char *slug, struct story **out,
-                              char sha[65], struct diag *d)
+static enum status load_story(const char *dir, const char *name, const char *slug,
+                              struct story **out, char sha[65], struct diag *d)
 {
     char path[TS_LIMIT_PATH];
     uint8_t *data = NULL;
@@ -43,7 +44,7 @@ static enum status load_story(const char *dir, const char *slug, struct story **
     struct story *s = NULL;
     enum status st;
     *out = NULL;
-    if (!path_join(path, sizeof path, dir, "story.md")) {
+    if (!path_join(path, sizeof path, dir, name)) {
         st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "story path too long");
         goto abort;
     }
@@ -65,10 +66,62 @@ abort:
     return st;
 }
 
+/* story.<tag>.md beside story.md, for each further language: the same
+ * story told again, over the same photos. One that does not load is
+ * reported and counted; the story is published without it. */
+static void load_translations(struct site_build *b, const char *dir, size_t story)
+{
+    const struct story *s = b->stories[story];
+    for (size_t l = 1; l < b->n_langs; l++) {
+        struct site_lang *lg = &b->langs[l];
+        char name[64], path[TS_LIMIT_PATH];
+        struct diag sd;
+        diag_clear(&sd);
+        if (!lg->stories || !lg->sha ||
+            (size_t)snprintf(name, sizeof name, "story.%s.md", lg->tag) >= sizeof name ||
+            !path_join(path, sizeof path, dir, name) || !file_exists(path))
+            continue;
+        struct story *t = NULL;
+        if (load_story(dir, name, s->slug, &t, lg->sha[story], &sd) != ST_OK) {
+            log_diag(LOG_ERROR, &sd);
+            b->report->errors++;
+            continue;
+        }
+        if (t->draft) {
+            story_free(t);
+            continue;
+        }
+        /* the photos are the story's: one the translation alone shows
+         * has no derivatives and would silently be left out */
+        for (size_t k = 0; k < t->n_photos; k++) {
+            bool known = s->cover && strcmp(s->cover, t->photos[k].src) == 0;
+            for (size_t j = 0; j < s->n_photos && !known; j++)
+                known = strcmp(s->photos[j].src, t->photos[k].src) == 0;
+            if (!known) {
+                log_msg(LOG_WARN, "%s: line %u: photo '%s' is not in story.md (a translation "
+                                  "shows the story's photos; it is left out)",
+                        t->path, t->photos[k].line, t->photos[k].src);
+                b->report->warnings++;
+            }
+        }
+        lg->stories[story] = t;
+    }
+}
+
+/* True when `slug` is the folder of a further language's pages. */
+static bool lang_folder(const struct site_build *b, const char *slug)
+{
+    for (size_t l = 1; l < b->n_langs; l++)
+        if (strcasecmp(b->langs[l].tag, slug) == 0)
+            return true;
+    return false;
+}
+
 /* Every stories/<slug>/story.md, in name order. */
 enum status site_load_stories(struct site_build *b, struct diag *d)
 {
     char dir[TS_LIMIT_PATH];
+    site_langs_init(b);
     if (!path_join(dir, sizeof dir, b->opt->site_dir, "stories"))
         return diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "site path too long");
     DIR *dh = opendir(dir);
@@ -98,6 +151,10 @@ enum status site_load_stories(struct site_build *b, struct diag *d)
     closedir(dh);
     if (n) /* an empty stories/ has no list: qsort must not get NULL */
         qsort(names, n, sizeof *names, cmp_name);
+    for (size_t l = 1; l < b->n_langs; l++) {
+        b->langs[l].stories = calloc(n ? n : 1, sizeof *b->langs[l].stories);
+        b->langs[l].sha = calloc(n ? n : 1, sizeof *b->langs[l].sha);
+    }
     b->stories = calloc(n ? n : 1, sizeof *b->stories);
     b->story_sha = calloc(n ? n : 1, sizeof *b->story_sha);
     b->broken_slugs = calloc(n ? n : 1, sizeof *b->broken_slugs);
@@ -110,10 +167,15 @@ enum status site_load_stories(struct site_build *b, struct diag *d)
             log_msg(LOG_ERROR, "%s: folder name must be lower-case letters, digits, '-' or '_' "
                                "(it becomes the story's address)", sub);
             b->report->errors++;
+        } else if (lang_folder(b, names[i])) {
+            /* its page and the language's home would be one file */
+            log_msg(LOG_ERROR, "%s: folder name is that of the '%s' pages (site.yaml languages:); "
+                               "rename the story's folder", sub, names[i]);
+            b->report->errors++;
         } else {
             struct story *s = NULL;
             char sha[65];
-            if (load_story(sub, names[i], &s, sha, &sd) != ST_OK) {
+            if (load_story(sub, "story.md", names[i], &s, sha, &sd) != ST_OK) {
                 log_diag(LOG_ERROR, &sd);
                 b->report->errors++;
                 /* its published pages stay until it is fixed or deleted */
@@ -124,6 +186,7 @@ enum status site_load_stories(struct site_build *b, struct diag *d)
             } else if (b->stories && b->story_sha) {
                 memcpy(b->story_sha[b->n_stories], sha, sizeof sha);
                 b->stories[b->n_stories++] = s;
+                load_translations(b, sub, b->n_stories - 1);
             } else {
                 story_free(s);
             }
@@ -137,6 +200,7 @@ enum status site_load_stories(struct site_build *b, struct diag *d)
 
 void site_stories_free(struct site_build *b)
 {
+    site_langs_free(b);
     for (size_t i = 0; i < b->n_stories; i++)
         story_free(b->stories[i]);
     free(b->stories);
@@ -386,7 +450,8 @@ enum status site_build(const struct site_build_options *opt, struct site_build_r
     site_settings_from_config(&b);
     if ((st = load_signer(&b, d)) != ST_OK)
         goto abort;
-    if ((st = site_theme_load(&b, d)) != ST_OK)
+    site_langs_init(&b);
+    if ((st = site_theme_load(&b, d)) != ST_OK || (st = site_messages_load(&b, d)) != ST_OK)
         goto abort;
     if ((st = site_load_stories(&b, d)) != ST_OK || (st = plan_photos(&b, d)) != ST_OK)
         goto abort;

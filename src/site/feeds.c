@@ -73,17 +73,20 @@ static enum status entry_make(struct site_build *b, size_t story, struct entry *
     memset(e, 0, sizeof *e);
     e->s = s;
     e->story = story;
-    char rel[TS_LIMIT_PATH], prefix[TS_LIMIT_PATH];
+    char rel[TS_LIMIT_PATH], page[TS_LIMIT_PATH], prefix[TS_LIMIT_PATH];
+    /* a language's entries link its pages; the photos are the story's */
     snprintf(rel, sizeof rel, "%s/", s->slug);
-    if (!site_abs_url(b, rel, e->url, sizeof e->url) || !rfc3339_day(s->date, e->date) ||
+    snprintf(page, sizeof page, "%s%s/", site_lang_dir(b), s->slug);
+    if (!site_abs_url(b, page, e->url, sizeof e->url) || !rfc3339_day(s->date, e->date) ||
         !site_abs_url(b, rel, prefix, sizeof prefix))
         return ST_NOT_FOUND;
-    const char *lang = s->lang ? s->lang : b->cfg->language;
+    const char *lang = b->lang ? site_lang_tag(b) : s->lang ? s->lang : b->cfg->language;
     struct site_figure_ctx fc = {.b = b,
                                  .story = s,
                                  .story_no = story,
                                  .root = b->cfg->base_url,
                                  .prefix = prefix,
+                                 .photo_prefix = e->url,
                                  .lang = lang,
                                  .captions = true,
                                  .link_photos = true,
@@ -164,7 +167,7 @@ static json_t *json_item(const struct site_build *b, const struct entry *e)
     json_object_set_new(o, "content_html", json_string(e->html));
     site_set_str(o, "summary", site_pick_str(s->summary, s->subtitle));
     site_set_str(o, "date_published", e->date);
-    site_set_str(o, "language", s->lang ? s->lang : b->cfg->language);
+    site_set_str(o, "language", b->lang ? site_lang_tag(b) : s->lang ? s->lang : b->cfg->language);
     if (b->cfg->author && !str_blank(b->cfg->author))
         json_object_set_new(o, "authors", json_pack("[{s:s}]", "name", b->cfg->author));
     if (s->n_tags) {
@@ -240,7 +243,7 @@ enum status site_write_feeds(struct site_build *b, const char *dir, const char *
     buf_puts(&x, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                  "<feed xmlns=\"http://www.w3.org/2005/Atom\" "
                  "xmlns:media=\"http://search.yahoo.com/mrss/\" xml:lang=\"");
-    xml_text(&x, b->cfg->language ? b->cfg->language : "en");
+    xml_text(&x, site_lang_tag(b) ? site_lang_tag(b) : "en");
     buf_puts(&x, "\">\n");
     xml_element(&x, "id", NULL, home);
     xml_element(&x, "title", " type=\"text\"", title);
@@ -267,7 +270,7 @@ enum status site_write_feeds(struct site_build *b, const char *dir, const char *
     json_t *doc = json_pack("{s:s, s:s, s:s, s:s}", "version", "https://jsonfeed.org/version/1.1",
                             "title", title, "home_page_url", home, "feed_url", json_url);
     site_set_str(doc, "description", b->cfg->description);
-    site_set_str(doc, "language", b->cfg->language);
+    site_set_str(doc, "language", site_lang_tag(b));
     if (b->cfg->author && !str_blank(b->cfg->author))
         json_object_set_new(doc, "authors", json_pack("[{s:s}]", "name", b->cfg->author));
     json_object_set(doc, "items", items);

@@ -156,6 +156,26 @@ const char *site_photo_headline(const struct site_photo *p)
  * else the story's `photos:` entry, else the
  * photo's IPTC Alt Text in the page's language; never the caption (a
  * screen reader would read it twice). NULL when there is none. */
+/* In a language other than the site's default, a Title written in it
+ * comes first: IPTC Headline has no languages, so it is the default's. */
+const char *site_photo_headline_in(const struct site_build *b, const struct site_photo *p,
+                                   const char *lang, const char **text_lang)
+{
+    const char *picked = NULL;
+    const char *t = meta_lang_pick_tag(&p->meta->title_langs, lang, &picked);
+    *text_lang = b->cfg->language;
+    if (!site_lang_attr(lang, b->cfg->language) || !picked || str_blank(t) ||
+        site_lang_attr(picked, lang)) {
+        const char *h = site_photo_headline(p);
+        /* the story's title when the photo has neither */
+        if (h == p->story->title)
+            *text_lang = lang;
+        return h;
+    }
+    *text_lang = picked;
+    return t;
+}
+
 const char *site_photo_alt(const struct site_photo *p, const char *md_alt, const char *lang)
 {
     if (md_alt && !str_blank(md_alt))
@@ -194,22 +214,28 @@ enum status site_figure(void *ud, const char *src, const char *alt, const char *
     char fallback[TS_LIMIT_PATH];
     snprintf(fallback, sizeof fallback, "%s%s", fc->prefix, fb_name);
 
+    /* text from the story is in the page's language; a photo's may not be */
+    const char *alt_lang = fc->lang, *caption_lang = fc->lang;
     const char *alt_text = site_photo_alt(p, alt, fc->lang);
+    if (alt_text && alt_text == meta_lang_pick(&m->alt_text_langs, fc->lang))
+        site_photo_text(b, &m->alt_text_langs, m->alt_text, fc->lang, &alt_lang);
+    else if (alt_text && alt_text == m->alt_text)
+        alt_lang = b->cfg->language;
     if (!alt_text) {
         if (!fc->quiet)
             site_page_warn(b,
                            "%s: line %u: photo '%s' has no alt text (IPTC Alt Text or ![alt](...))",
                            fc->story->path, p->line, p->file);
         alt_text = m->headline ? m->headline : "";
+        alt_lang = b->cfg->language;
     }
-    const char *caption = meta_lang_pick(&m->description_langs, fc->lang);
-    if (str_blank(caption))
-        caption = m->description;
+    const char *caption =
+        site_photo_text(b, &m->description_langs, m->description, fc->lang, &caption_lang);
     char date_human[64] = "";
     char date_iso[16] = "";
     if (m->date_created) {
         snprintf(date_iso, sizeof date_iso, "%.10s", m->date_created);
-        site_human_date(date_iso, date_human, sizeof date_human);
+        site_human_date_in(date_iso, fc->lang, date_human, sizeof date_human);
     }
     char place[512] = "";
     snprintf(place, sizeof place, "%s%s%s", m->city ? m->city : "",
@@ -230,6 +256,11 @@ enum status site_figure(void *ud, const char *src, const char *alt, const char *
         buf_printf(out, "\" width=\"%u\" height=\"%u\" alt=\"", fb ? fb->width : 0,
                    fb ? fb->height : 0);
         html_escape_attr(out, alt_text, strlen(alt_text));
+        const char *al = site_lang_attr(alt_lang, fc->lang);
+        if (al) {
+            buf_puts(out, "\" lang=\"");
+            html_escape_attr(out, al, strlen(al));
+        }
         buf_puts(out, "\" loading=\"lazy\">");
     } else {
         const struct image_output *largest = site_output_largest(p);
@@ -251,22 +282,31 @@ enum status site_figure(void *ud, const char *src, const char *alt, const char *
         site_set_str(ctx, "sizes", sizes);
         if (fc->link_photos) { /* without JavaScript, a click opens the photo's page */
             char photo_href[TS_LIMIT_PATH];
-            snprintf(photo_href, sizeof photo_href, "%s%s/", fc->prefix, p->id);
+            snprintf(photo_href, sizeof photo_href, "%s%s/",
+                     fc->photo_prefix ? fc->photo_prefix : fc->prefix, p->id);
             site_set_str(ctx, "photo_href", photo_href);
         }
         json_object_set_new(ctx, "width", json_integer(largest ? largest->width : 0));
         json_object_set_new(ctx, "height", json_integer(largest ? largest->height : 0));
         json_object_set_new(ctx, "portrait", json_boolean(p->result.height > p->result.width));
         json_object_set_new(ctx, "alt", json_string(alt_text));
+        site_set_str(ctx, "alt_lang", site_lang_attr(alt_lang, fc->lang));
+        site_set_str(ctx, "caption_lang", caption ? site_lang_attr(caption_lang, fc->lang) : NULL);
         json_object_set_new(ctx, "lazy", json_boolean(fc->figures > 0));
         json_object_set_new(ctx, "show_caption", json_boolean(fc->captions));
         site_set_str(ctx, "caption", caption);
         site_set_str(ctx, "title", title);
         site_set_str(ctx, "credit", m->credit_line ? m->credit_line : site_photo_creator(m));
-        site_set_str(ctx, "copyright", m->copyright_notice);
+        const char *copyright_lang;
+        const char *copyright = site_photo_text(b, &m->rights_langs, m->copyright_notice,
+                                                fc->lang, &copyright_lang);
+        site_set_str(ctx, "copyright", copyright);
+        site_set_str(ctx, "copyright_lang", site_lang_attr(copyright_lang, fc->lang));
         site_set_str(ctx, "date", date_iso);
         site_set_str(ctx, "date_human", date_human);
         site_set_str(ctx, "place", place);
+        /* IPTC city and country have no languages: the photographer's */
+        site_set_str(ctx, "place_lang", place[0] ? site_lang_attr(b->cfg->language, fc->lang) : NULL);
         site_set_str(ctx, "placeholder", colour);
         site_set_str(ctx, "license_href", license_href);
         char original_href[TS_LIMIT_PATH] = "";

@@ -60,6 +60,9 @@ void site_fp_story(const struct site_build *b, const char *g, size_t story, char
     struct buf h;
     buf_init(&h, TS_LIMIT_PAGE_BYTES * 4);
     buf_printf(&h, "story %s %s %s\n", g, s->slug, b->story_sha[story]);
+    /* the languages it is told in: its hreflang links and switcher */
+    if (b->n_langs > 1)
+        buf_printf(&h, "versions %u\n", site_story_versions(b, story));
     for (size_t i = b->story_first[story]; i < b->story_first[story + 1]; i++)
         photo_inputs(&h, &b->photos[i]);
     site_sha256_hex(h.data ? h.data : "", h.len, out);
@@ -72,6 +75,8 @@ void site_fp_photo(const struct site_build *b, const char *g, size_t i, char out
     struct buf h;
     buf_init(&h, TS_LIMIT_PAGE_BYTES);
     buf_printf(&h, "photo-page %s %s %s\n", g, p->story_slug, b->story_sha[p->story_no]);
+    if (b->n_langs > 1)
+        buf_printf(&h, "versions %u\n", site_story_versions(b, p->story_no));
     photo_inputs(&h, p);
     /* "Photo N of M" and the neighbours' links and headlines: the other
      * photos' ids, keys and status (not their derivatives), so a photo
@@ -102,6 +107,8 @@ void site_fp_page(const struct site_build *b, const char *rel, const char *g, co
     struct buf h;
     buf_init(&h, TS_LIMIT_PAGE_BYTES * 4);
     buf_printf(&h, "page %s %s %s\n", rel, g, extra ? extra : "");
+    if (b->n_langs > 1)
+        buf_printf(&h, "versions %u\n", site_home_versions(b));
     /* it shows the site's card (the newest story's cover): not part of
      * `g`, so a new story does not make every story page stale */
     const struct site_photo *c = b->site_card;

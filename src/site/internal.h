@@ -86,6 +86,21 @@ struct site_theme {
     char viewer_js_name[64]; /* viewer.<hash>.js */
 };
 
+/* One language of the site (site.yaml `languages:`; a site without
+ * them has one, `language:`): where its pages are and what they say. */
+struct site_lang {
+    const char *tag; /* "ko" (the config's) */
+    char dir[40];    /* its pages' folder under the root: "" for the default, "ko/" */
+    json_t *msg;     /* the theme's messages.<tag>.yaml (else messages.en.yaml) */
+    /* stories[i]: story i told in this language (stories/<slug>/story.<tag>.md),
+     * or NULL; sha[i] the SHA-256 of its bytes. Unused for the default
+     * language (site_build.stories). While this language's pages are
+     * rendered, its translations and the originals trade places
+     * (site_lang_swap), so every page type renders it unchanged. */
+    struct story **stories;
+    char (*sha)[65];
+};
+
 struct site_build {
     const struct site_build_options *opt;
     struct site_build_report *report;
@@ -132,6 +147,11 @@ struct site_build {
     char page_fp[65];        /* of the page being rendered, "" = none */
     json_t *page_warnings;   /* warnings its rendering logged */
     json_t *warned;          /* every page warning said this build, said once */
+    /* languages: langs[0] the default; `lang` the one whose pages are
+     * being rendered */
+    struct site_lang langs[TS_LIMIT_LANGUAGES];
+    size_t n_langs;
+    size_t lang;
     /* worker pool */
     pthread_mutex_t lock;
     size_t next_photo;
@@ -149,6 +169,39 @@ void site_stories_free(struct site_build *b); /* what site_load_stories made */
 /* site.yaml's images: and privacy: → b->image, b->keep and the settings
  * fingerprint (build.c; lint reads the widths from it too) */
 void site_settings_from_config(struct site_build *b);
+
+/* lang.c: the site's languages (docs/site.md "Languages") */
+/* Fills b->langs from site.yaml and loads each story's translations
+ * (story.<tag>.md; one that fails to load is reported and counted). */
+void site_langs_init(struct site_build *b);
+enum status site_load_translations(struct site_build *b, size_t story, struct diag *d);
+void site_langs_free(struct site_build *b);
+/* Puts language `l`'s translations in the place of the stories (and
+ * the photos' story pointers); a second call puts them back. */
+void site_lang_swap(struct site_build *b, size_t l);
+/* The current language's tag and page folder ("" or "ko/"). */
+const char *site_lang_tag(const struct site_build *b);
+const char *site_lang_dir(const struct site_build *b);
+/* Bit l set: story `story` has a page in language l (bit 0 always). */
+unsigned site_story_versions(const struct site_build *b, size_t story);
+/* Bit l set: some story is told in language l (its home page exists). */
+unsigned site_home_versions(const struct site_build *b);
+/* The lang attribute for text in `text_lang` on a page in `page_lang`:
+ * NULL when they are one language (primary subtags compared). */
+const char *site_lang_attr(const char *text_lang, const char *page_lang);
+/* A message of the current language's catalogue ("" when the theme has none). */
+const char *site_msg(const struct site_build *b, const char *key);
+/* The message `key` with {n} and {count} replaced by the numbers, in
+ * the order its language says them ("Photo {n} of {count} in"); malloc'd. */
+char *site_msg_numbers(const struct site_build *b, const char *key, size_t n, size_t count);
+/* Loads messages.<tag>.yaml of the theme for every language. */
+enum status site_messages_load(struct site_build *b, struct diag *d);
+/* A photo's text in `lang`: the Lang Alt entry for it, else x-default,
+ * else another language, else `plain` (IPTC IIM, or XMP that is no
+ * Lang Alt). *text_lang: the language it is in (x-default and plain
+ * count as the site's default language). */
+const char *site_photo_text(const struct site_build *b, const struct meta_lang_alt *alt,
+                            const char *plain, const char *lang, const char **text_lang);
 
 /* theme.c */
 enum status site_theme_load(struct site_build *b, struct diag *d);
@@ -243,6 +296,10 @@ struct site_page {
     const struct site_photo *card; /* the card's photo; NULL: the site's card */
     const char *feed_dir;    /* a tag's feeds ("tags/<slug>/") besides the site's */
     const char *feed_title;
+    /* bit l: the page exists in language l too, at the same path under
+     * its folder (hreflang alternates, the language switcher); 0 = none */
+    unsigned versions;
+    const char *same; /* that path without the language folder: "<slug>/" */
 };
 enum status site_write_page(struct site_build *b, const struct site_page *pg, json_t *pages,
                             struct diag *d);
@@ -260,6 +317,7 @@ struct site_figure_ctx {
     size_t story_no;    /* the story's index, SIZE_MAX for pages/ */
     const char *root;   /* from the page to the site root: "../" */
     const char *prefix; /* from the page to the story folder: "" or "<slug>/" */
+    const char *photo_prefix; /* from the page to its photos' pages; NULL: prefix */
     const char *lang;
     unsigned figures;   /* figures written so far on this page */
     bool captions;
@@ -272,6 +330,10 @@ enum status site_figure(void *ud, const char *src, const char *alt, const char *
                         bool inline_image, struct buf *out);
 const char *site_photo_creator(const struct photo_meta *m);
 const char *site_photo_headline(const struct site_photo *p);
+/* In `lang`: its Title's Lang Alt entry for `lang` when it is not the
+ * site's default language, else site_photo_headline; *text_lang says which. */
+const char *site_photo_headline_in(const struct site_build *b, const struct site_photo *p,
+                                   const char *lang, const char **text_lang);
 const char *site_photo_alt(const struct site_photo *p, const char *md_alt, const char *lang);
 /* The largest of the site's `widths` a photo `width` px wide reaches
  * (its own width when narrower than all, as image.c makes it), and the
@@ -361,6 +423,8 @@ void site_term_slug(const char *in, char *out, size_t outlen);
 void site_sha256_hex(const void *p, size_t n, char out[65]);
 void site_sha256(const void *p, size_t n, uint8_t out[32]); /* zeros if OpenSSL fails */
 void site_human_date(const char *iso, char *out, size_t outlen);
+/* The same, written the way `lang` writes dates ("2022년 1월 27일"). */
+void site_human_date_in(const char *iso, const char *lang, char *out, size_t outlen);
 /* Writes `data` to `path` unless the file already holds exactly it;
  * makes parent folders. */
 enum status site_write_if_changed(const char *path, const void *data, size_t len,

@@ -33,8 +33,19 @@ json_t *site_image_object(const struct site_build *b, const struct site_photo *p
     if (n <= 0 || (size_t)n >= sizeof url)
         return NULL;
     json_t *o = json_pack("{s:s, s:s}", "@type", "ImageObject", "contentUrl", url);
-    site_set_str(o, "name", site_photo_headline(p));
-    site_set_str(o, "caption", m->description);
+    if (b->lang) {
+        /* a page in another language than the default: its headline
+         * and caption, and which language the caption is in */
+        const char *tag = site_lang_tag(b), *name_lang, *caption_lang;
+        site_set_str(o, "name", site_photo_headline_in(b, p, tag, &name_lang));
+        const char *caption =
+            site_photo_text(b, &m->description_langs, m->description, tag, &caption_lang);
+        site_set_str(o, "caption", caption);
+        site_set_str(o, "inLanguage", caption ? caption_lang : NULL);
+    } else {
+        site_set_str(o, "name", site_photo_headline(p));
+        site_set_str(o, "caption", m->description);
+    }
     /* the photographer named in the file, else the site's author */
     const char *creator = site_photo_creator(m) ? site_photo_creator(m) : b->cfg->author;
     if (creator && !str_blank(creator))

@@ -138,14 +138,64 @@ static void card_fields(struct site_build *b, const struct site_page *pg, const 
     if (o && snprintf(rel, sizeof rel, "%s/%s", p->story_slug, site_base_name(o->path)) > 0 &&
         site_abs_url(b, rel, url, sizeof url)) {
         /* the alt text the story gives the photo, else the photo's own */
-        const char *alt =
-            site_photo_alt(p, NULL, p->story->lang ? p->story->lang : b->cfg->language);
+        const char *alt = site_photo_alt(
+            p, NULL, b->lang ? lang : p->story->lang ? p->story->lang : b->cfg->language);
         json_t *img = json_pack("{s:s, s:i, s:i, s:s}", "url", url, "width", (int)o->width,
                                 "height", (int)o->height, "type", image_format_mime(o->format));
         site_set_str(img, "alt", alt);
         json_object_set_new(card, "image", img);
     }
+    /* the page's other languages, for og:locale:alternate */
+    json_t *alts = json_array();
+    for (size_t l = 0; l < b->n_langs; l++) {
+        char other[16];
+        og_locale(b->langs[l].tag, other, sizeof other);
+        if (l != b->lang && (pg->versions & (1u << l)) && other[0] && strcmp(other, locale) != 0)
+            json_array_append_new(alts, json_string(other));
+    }
+    if (json_array_size(alts))
+        json_object_set_new(card, "locale_alternates", alts);
+    else
+        json_decref(alts);
     json_object_set_new(ctx, "card", card);
+}
+
+/* The page in its other languages (pg->versions): hreflang alternates
+ * in the head (itself included, and x-default: the default language's),
+ * and the switcher to each other language. Absolute URLs where
+ * base_url is one (what search engines ask for), else from the root. */
+static void language_fields(struct site_build *b, const struct site_page *pg, json_t *ctx)
+{
+    unsigned n = 0;
+    for (size_t l = 0; l < b->n_langs; l++)
+        n += (pg->versions >> l) & 1u;
+    if (n < 2 || !pg->same)
+        return;
+    json_t *alternates = json_array(), *sw = json_array();
+    for (size_t l = 0; l <= b->n_langs; l++) {
+        size_t which = l < b->n_langs ? l : 0; /* the last: x-default */
+        if (!(pg->versions & (1u << which)))
+            continue;
+        char rel[TS_LIMIT_PATH], url[TS_LIMIT_PATH];
+        snprintf(rel, sizeof rel, "%s%s", b->langs[which].dir, pg->same);
+        if (!site_abs_url(b, rel, url, sizeof url))
+            snprintf(url, sizeof url, "%s%s", pg->root, rel);
+        json_array_append_new(alternates,
+                              json_pack("{s:s, s:s}", "hreflang",
+                                        l < b->n_langs ? b->langs[which].tag : "x-default",
+                                        "href", url));
+        if (l < b->n_langs && l != b->lang) {
+            snprintf(url, sizeof url, "%s%s", pg->root, rel);
+            const char *name =
+                json_string_value(json_object_get(b->langs[l].msg, "language_name"));
+            json_array_append_new(sw, json_pack("{s:s, s:s, s:s}", "href", url, "hreflang",
+                                                b->langs[l].tag, "name",
+                                                name ? name : b->langs[l].tag));
+        }
+    }
+    json_object_set_new(ctx, "alternates", alternates);
+    json_object_set_new(ctx, "has_switch", json_boolean(json_array_size(sw) > 0));
+    json_object_set_new(ctx, "switch", sw);
 }
 
 /* Wraps page content in the layout and writes it. */
@@ -165,6 +215,9 @@ enum status site_write_page(struct site_build *b, const struct site_page *pg, js
     site_set_str(ctx, "lang", lang);
     site_set_str(ctx, "description", pg->description);
     site_set_str(ctx, "root", pg->root);
+    char home[TS_LIMIT_PATH];
+    snprintf(home, sizeof home, "%s%s", pg->root, site_lang_dir(b));
+    site_set_str(ctx, "home", home);
     site_set_str(ctx, "stylesheet", b->theme.css_name);
     site_set_str(ctx, "version", TS_VERSION);
     site_set_str(ctx, "copyright",
@@ -172,7 +225,18 @@ enum status site_write_page(struct site_build *b, const struct site_page *pg, js
     json_object_set_new(ctx, "content", json_string(pg->content ? pg->content : ""));
     if (pg->jsonld)
         json_object_set_new(ctx, "jsonld", json_string(pg->jsonld));
-    json_object_set(ctx, "nav", pages);
+    if (b->lang) {
+        /* the navigation's pages are the default language's */
+        json_t *nav = json_deep_copy(pages);
+        size_t i;
+        json_t *item;
+        json_array_foreach(nav, i, item)
+            site_set_str(item, "text_lang", site_lang_attr(b->cfg->language, lang));
+        json_object_set_new(ctx, "nav", nav);
+    } else {
+        json_object_set(ctx, "nav", pages);
+    }
+    language_fields(b, pg, ctx);
     char canonical[TS_LIMIT_PATH], dir[TS_LIMIT_PATH];
     const char *slash = strrchr(pg->rel, '/');
     snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - pg->rel + 1) : 0, pg->rel);
@@ -181,8 +245,8 @@ enum status site_write_page(struct site_build *b, const struct site_page *pg, js
         site_set_str(ctx, "canonical", canonical);
     card_fields(b, pg, lang, absolute ? canonical : NULL, ctx);
     if (absolute) { /* feeds exist only with an absolute base_url (feeds.c) */
-        json_t *feeds =
-            json_pack("[{s:s, s:s}]", "dir", "", "title", b->cfg->title ? b->cfg->title : "");
+        json_t *feeds = json_pack("[{s:s, s:s}]", "dir", site_lang_dir(b), "title",
+                                  b->cfg->title ? b->cfg->title : "");
         if (pg->feed_dir && pg->feed_dir[0])
             json_array_append_new(feeds, json_pack("{s:s, s:s}", "dir", pg->feed_dir, "title",
                                                    pg->feed_title ? pg->feed_title : ""));

@@ -45,16 +45,18 @@ static enum status list_page(struct site_build *b, const struct site_list *l, si
     for (size_t i = from; i < to; i++) {
         const struct story *s = l->refs[i].s;
         json_t *o = json_object();
-        char href[TS_LIMIT_PATH], date_human[64];
-        snprintf(href, sizeof href, "%s%s/", root, s->slug);
-        site_human_date(s->date, date_human, sizeof date_human);
+        char href[TS_LIMIT_PATH], photos[TS_LIMIT_PATH], date_human[64];
+        /* a language's list links its own pages; the photos are the story's */
+        snprintf(href, sizeof href, "%s%s%s/", root, site_lang_dir(b), s->slug);
+        snprintf(photos, sizeof photos, "%s%s/", root, s->slug);
+        site_human_date_in(s->date, site_lang_tag(b), date_human, sizeof date_human);
         site_set_or_null(o, "href", href);
         site_set_or_null(o, "title", s->title);
         site_set_or_null(o, "subtitle", s->subtitle);
         site_set_or_null(o, "date", s->date);
         site_set_or_null(o, "date_human", date_human);
         site_set_or_null(o, "place", s->place);
-        site_set_or_null(o, "lang", s->lang);
+        site_set_or_null(o, "lang", b->lang ? NULL : s->lang);
         json_object_set_new(o, "cover", json_null());
         const char *cover_file = site_story_cover_file(s);
         if (cover_file) {
@@ -62,8 +64,10 @@ static enum status list_page(struct site_build *b, const struct site_list *l, si
                                          .story = s,
                                          .story_no = l->refs[i].no,
                                          .root = root,
-                                         .prefix = href,
-                                         .lang = s->lang ? s->lang : b->cfg->language,
+                                         .prefix = photos,
+                                         .lang = b->lang      ? site_lang_tag(b)
+                                                 : s->lang ? s->lang
+                                                           : b->cfg->language,
                                          .figures = figures,
                                          .captions = false,
                                          .quiet = true};
@@ -95,9 +99,11 @@ static enum status list_page(struct site_build *b, const struct site_list *l, si
             snprintf(prev, sizeof prev, "../%zu/", k - 1);
         if (k < pages_n)
             snprintf(next, sizeof next, k == 1 ? "page/%zu/" : "../%zu/", k + 1);
-        json_object_set_new(
-            ctx, "pagination",
-            json_pack("{s:i, s:i}", "page", (json_int_t)k, "pages", (json_int_t)pages_n));
+        char *page_of = site_msg_numbers(b, "page_of", k, pages_n);
+        json_object_set_new(ctx, "pagination",
+                            json_pack("{s:i, s:i, s:s}", "page", (json_int_t)k, "pages",
+                                      (json_int_t)pages_n, "page_of", page_of ? page_of : ""));
+        free(page_of);
         site_set_str(json_object_get(ctx, "pagination"), "prev", prev[0] ? prev : NULL);
         site_set_str(json_object_get(ctx, "pagination"), "next", next[0] ? next : NULL);
     }
@@ -109,8 +115,11 @@ static enum status list_page(struct site_build *b, const struct site_list *l, si
     char title[1024] = "";
     if (l->heading && k > 1)
         snprintf(title, sizeof title, "%s (page %zu)", l->heading, k);
-    else if (k > 1)
-        snprintf(title, sizeof title, "Page %zu", k);
+    else if (k > 1) {
+        char *page_n = site_msg_numbers(b, "page_n", k, pages_n);
+        snprintf(title, sizeof title, "%s", page_n ? page_n : "");
+        free(page_n);
+    }
     struct buf content;
     buf_init(&content, TS_LIMIT_PAGE_BYTES);
     st = site_render(b, b->theme.index, ctx, &content, d);
@@ -119,6 +128,9 @@ static enum status list_page(struct site_build *b, const struct site_list *l, si
             b,
             &(struct site_page){.rel = rel,
                                 .root = root,
+                                /* the home page is in each language that tells a story */
+                                .versions = !l->heading && k == 1 ? site_home_versions(b) : 0,
+                                .same = "",
                                 .title = title[0] ? title : l->heading,
                                 .description = l->heading ? NULL : b->cfg->description,
                                 .content = content.data,
@@ -179,7 +191,12 @@ enum status site_render_home(struct site_build *b, json_t *pages, struct diag *d
     struct site_story_ref *sorted = site_stories_newest_first(b);
     if (!sorted)
         return diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
-    struct site_list l = {.dir = "", .refs = sorted, .n = b->n_stories};
+    /* a language's home lists the stories told in it */
+    size_t n = 0;
+    for (size_t i = 0; i < b->n_stories; i++)
+        if (site_story_versions(b, sorted[i].no) & (1u << b->lang))
+            sorted[n++] = sorted[i];
+    struct site_list l = {.dir = site_lang_dir(b), .refs = sorted, .n = n};
     enum status st = site_render_story_list(b, &l, pages, d);
     free(sorted);
     return st;

@@ -32,13 +32,21 @@ json_t *site_publications_json(const struct story *s)
 enum status site_render_story(struct site_build *b, size_t story, json_t *pages, struct diag *d)
 {
     const struct story *s = b->stories[story];
-    const char *lang = s->lang ? s->lang : b->cfg->language;
+    /* a translation's page is in its language (the folder it is in) */
+    const char *lang = b->lang ? site_lang_tag(b) : s->lang ? s->lang : b->cfg->language;
+    /* a language's pages are one folder down; the photos stay with the
+     * story's default page */
+    const char *root = b->lang ? "../../" : "../";
+    char prefix[TS_LIMIT_PATH] = "";
+    if (b->lang)
+        snprintf(prefix, sizeof prefix, "%s%s/", root, s->slug);
     json_t *images = site_story_images(b, story);
     struct site_figure_ctx fc = {.b = b,
                                  .story = s,
                                  .story_no = story,
-                                 .root = "../",
-                                 .prefix = "",
+                                 .root = root,
+                                 .prefix = prefix,
+                                 .photo_prefix = "",
                                  .lang = lang,
                                  .captions = true,
                                  .link_photos = true};
@@ -61,7 +69,7 @@ enum status site_render_story(struct site_build *b, size_t story, json_t *pages,
     if ((st = html_markdown(s->body, s->body_len, site_figure, &fc, &body, d)) != ST_OK)
         goto abort;
     char date_human[64];
-    site_human_date(s->date, date_human, sizeof date_human);
+    site_human_date_in(s->date, lang, date_human, sizeof date_human);
     ctx = json_object();
     site_set_str(ctx, "slug", s->slug);
     site_set_str(ctx, "title", s->title);
@@ -71,12 +79,12 @@ enum status site_render_story(struct site_build *b, size_t story, json_t *pages,
     site_set_str(ctx, "date_human", date_human);
     site_set_str(ctx, "place", s->place);
     site_set_str(ctx, "lang", lang);
-    site_set_str(ctx, "root", "../");
+    site_set_str(ctx, "root", root);
     /* the full-screen viewer over the figures' links (progressive: without
      * the script a click opens the photo's own page); a story without a
      * photo has nothing to view */
     char viewer[TS_LIMIT_PATH];
-    snprintf(viewer, sizeof viewer, "../%s", b->theme.viewer_js_name);
+    snprintf(viewer, sizeof viewer, "%s%s", root, b->theme.viewer_js_name);
     site_set_str(ctx, "viewer_script", fc.figures ? viewer : NULL);
     if (cover.len)
         json_object_set_new(ctx, "cover", json_string(cover.data));
@@ -97,7 +105,7 @@ enum status site_render_story(struct site_build *b, size_t story, json_t *pages,
         json_object_set(article, "image", images);
     if (strncmp(b->cfg->base_url, "http", 4) == 0) {
         char url[TS_LIMIT_PATH];
-        snprintf(url, sizeof url, "%s%s/", b->cfg->base_url, s->slug);
+        snprintf(url, sizeof url, "%s%s%s/", b->cfg->base_url, site_lang_dir(b), s->slug);
         site_set_str(article, "url", url);
     }
     site_set_str(article, "inLanguage", lang);
@@ -110,11 +118,14 @@ enum status site_render_story(struct site_build *b, size_t story, json_t *pages,
     ld = site_jsonld_text(article);
     json_decref(article);
 
-    char rel[TS_LIMIT_PATH];
-    snprintf(rel, sizeof rel, "%s/index.html", s->slug);
+    char rel[TS_LIMIT_PATH], same[TS_LIMIT_PATH];
+    snprintf(same, sizeof same, "%s/", s->slug);
+    snprintf(rel, sizeof rel, "%s%s/index.html", site_lang_dir(b), s->slug);
     st = site_write_page(b,
                          &(struct site_page){.rel = rel,
-                                             .root = "../",
+                                             .root = root,
+                                             .versions = site_story_versions(b, story),
+                                             .same = same,
                                              .title = s->title,
                                              .lang = lang,
                                              .description = site_pick_str(s->summary, s->subtitle),

@@ -66,6 +66,85 @@ static enum status write_script(struct site_build *b, const char *name, const ch
     return site_write_if_changed(path, js, len, d);
 }
 
+/* A story's page (photo false: story number `i`) or a photo's (photo
+ * number `i` of the plan): rendered unless fresh; a failure is reported
+ * and counted, and the published file kept. */
+static void render_page(struct site_build *b, const char *rel, const char *fp, bool photo,
+                        size_t i, json_t *pages)
+{
+    if (site_page_fresh(b, rel, fp))
+        return;
+    struct diag sd;
+    diag_clear(&sd);
+    site_page_begin(b, fp);
+    enum status st = photo ? site_render_photo_page(b, i, pages, &sd)
+                           : site_render_story(b, i, pages, &sd);
+    if (st != ST_OK) {
+        log_diag(LOG_ERROR, &sd);
+        b->report->errors++;
+        site_page_failed(b, rel);
+    }
+}
+
+/*
+ * Language `l`'s pages (docs/site.md "Languages"): under /<tag>/, each
+ * story told in it, its photos' pages, its home page and feeds, with
+ * the translations swapped in so each page type renders them as it
+ * renders the default language's. Tags, places, publications, pages/,
+ * the licence forms, 404 and the Content Credentials page are the
+ * default language's only (the switcher is not shown there).
+ */
+static enum status write_language(struct site_build *b, size_t l, const char *g_site,
+                                  json_t *pages, struct diag *d)
+{
+    char g[65], fp[65], text[200];
+    enum status st = ST_OK;
+    site_lang_swap(b, l);
+    snprintf(text, sizeof text, "%s lang %s", g_site, site_lang_tag(b));
+    site_sha256_hex(text, strlen(text), g);
+    memcpy(b->site_fp, g, sizeof g);
+    unsigned bit = 1u << l;
+    size_t *order = calloc(b->n_stories + 1, sizeof *order), n = 0;
+    struct site_story_ref *sorted = site_stories_newest_first(b);
+    if (!order || !sorted) {
+        st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
+        goto abort;
+    }
+    for (size_t i = 0; i < b->n_stories; i++) {
+        if (!(site_story_versions(b, i) & bit))
+            continue;
+        char rel[TS_LIMIT_PATH];
+        site_fp_story(b, g, i, fp);
+        memcpy(b->story_fp[i], fp, sizeof fp);
+        snprintf(rel, sizeof rel, "%s%s/index.html", site_lang_dir(b), b->stories[i]->slug);
+        render_page(b, rel, fp, false, i, pages);
+        for (size_t k = b->story_first[i]; k < b->story_first[i + 1]; k++) {
+            const struct site_photo *p = &b->photos[k];
+            if (p->status != ST_OK)
+                continue;
+            site_fp_photo(b, g, k, fp);
+            snprintf(rel, sizeof rel, "%s%s/%s/index.html", site_lang_dir(b), p->story_slug, p->id);
+            render_page(b, rel, fp, true, k, pages);
+        }
+    }
+    for (size_t i = 0; i < b->n_stories; i++)
+        if (site_story_versions(b, sorted[i].no) & bit)
+            order[n++] = sorted[i].no;
+    if (n == 0)
+        goto abort; /* no story in this language: no home page for it */
+    if ((st = site_render_home(b, pages, d)) != ST_OK)
+        goto abort;
+    site_page_begin(b, NULL);
+    st = site_write_feeds(b, site_lang_dir(b), b->cfg->title ? b->cfg->title : "", order, n, d);
+abort:
+    site_page_begin(b, NULL);
+    free(order);
+    free(sorted);
+    memcpy(b->site_fp, g_site, sizeof g);
+    site_lang_swap(b, l);
+    return st;
+}
+
 enum status site_pages_write(struct site_build *b, struct diag *d)
 {
     json_t *pages = json_array();
@@ -116,21 +195,12 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
                            d)) != ST_OK)
         goto abort;
     for (size_t i = 0; i < b->n_stories; i++) {
-        struct diag sd;
-        diag_clear(&sd);
         char rel[TS_LIMIT_PATH];
         site_fp_story(b, g, i, fp);
         memcpy(b->story_fp[i], fp, sizeof fp);
         buf_printf(&all, "%s\n", fp);
         snprintf(rel, sizeof rel, "%s/index.html", b->stories[i]->slug);
-        if (site_page_fresh(b, rel, fp))
-            continue;
-        site_page_begin(b, fp);
-        if (site_render_story(b, i, pages, &sd) != ST_OK) {
-            log_diag(LOG_ERROR, &sd);
-            b->report->errors++;
-            site_page_failed(b, rel);
-        }
+        render_page(b, rel, fp, false, i, pages);
     }
     /* each site-wide page: skipped when fresh, else rendered under its
      * fingerprint (a failure stops the build, as before) */
@@ -165,15 +235,7 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
             continue;
         site_fp_photo(b, g, i, fp);
         snprintf(rel, sizeof rel, "%s/%s/index.html", p->story_slug, p->id);
-        if (!site_page_fresh(b, rel, fp)) {
-            site_page_begin(b, fp);
-            if (site_render_photo_page(b, i, pages, &fd) != ST_OK) {
-                log_diag(LOG_ERROR, &fd);
-                b->report->errors++;
-                site_page_failed(b, rel);
-            }
-        }
-        diag_clear(&fd);
+        render_page(b, rel, fp, true, i, pages);
         site_fp_form(b, g, p, fp);
         snprintf(rel, sizeof rel, "license/%s/%s/index.html", p->story_slug, p->id);
         if (site_page_fresh(b, rel, fp))
@@ -196,6 +258,9 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
         goto abort;
     if ((st = write_site_feeds(b, d)) != ST_OK)
         goto abort;
+    for (size_t l = 1; l < b->n_langs; l++)
+        if ((st = write_language(b, l, g, pages, d)) != ST_OK)
+            goto abort;
     site_page_begin(b, NULL);
     if ((st = site_write_robots(b, d)) != ST_OK)
         goto abort;

@@ -49,6 +49,30 @@ static void url_open(struct buf *x, const char *loc)
     buf_puts(x, "</loc>");
 }
 
+/* A page told in several languages (bit l of `versions`): an
+ * xhtml:link for each, and x-default (the default language's), as
+ * every one of its <url> entries must list them all (Google Search
+ * Central "Localized versions of your page": sitemap method). */
+static void alternates(const struct site_build *b, unsigned versions, const char *base,
+                       const char *same, struct buf *x)
+{
+    if (b->n_langs < 2 || versions == 1u)
+        return;
+    for (size_t l = 0; l <= b->n_langs; l++) {
+        size_t which = l < b->n_langs ? l : 0;
+        if (!(versions & (1u << which)))
+            continue;
+        char loc[TS_LIMIT_PATH];
+        snprintf(loc, sizeof loc, "%s%s%s", base, b->langs[which].dir, same);
+        buf_puts(x, "<xhtml:link rel=\"alternate\" hreflang=\"");
+        const char *tag = l < b->n_langs ? b->langs[which].tag : "x-default";
+        html_escape_xml(x, tag, strlen(tag));
+        buf_puts(x, "\" href=\"");
+        html_escape_xml(x, loc, strlen(loc));
+        buf_puts(x, "\"/>");
+    }
+}
+
 enum status site_write_sitemap(struct site_build *b, json_t *pages, json_t *more, struct diag *d)
 {
     struct buf x;
@@ -56,29 +80,51 @@ enum status site_write_sitemap(struct site_build *b, json_t *pages, json_t *more
     const char *base = b->cfg->base_url ? b->cfg->base_url : "/";
     buf_puts(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                  "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
-                 "xmlns:image=\"http://www.google.com/schemas/sitemap-image/1.1\">\n");
-    url_open(&x, base);
-    buf_puts(&x, "</url>\n");
-    for (size_t i = 0; i < b->n_stories; i++) {
+                 "xmlns:image=\"http://www.google.com/schemas/sitemap-image/1.1\"");
+    if (b->n_langs > 1)
+        buf_puts(&x, " xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    buf_puts(&x, ">\n");
+    unsigned home = site_home_versions(b);
+    for (size_t l = 0; l < b->n_langs; l++) {
+        if (!(home & (1u << l)))
+            continue;
         char loc[TS_LIMIT_PATH];
-        snprintf(loc, sizeof loc, "%s%s/", base, b->stories[i]->slug);
+        snprintf(loc, sizeof loc, "%s%s", base, b->langs[l].dir);
         url_open(&x, loc);
-        if (b->stories[i]->date)
-            buf_printf(&x, "<lastmod>%.10s</lastmod>", b->stories[i]->date);
-        story_images(b, i, base, &x);
+        alternates(b, home, base, "", &x);
         buf_puts(&x, "</url>\n");
-        /* each photo's own page, with its photo */
-        for (size_t k = b->story_first[i]; k < b->story_first[i + 1]; k++) {
-            const struct site_photo *p = &b->photos[k];
-            const struct image_output *o = p->status == ST_OK ? site_output_largest(p) : NULL;
-            if (!o)
+    }
+    for (size_t i = 0; i < b->n_stories; i++) {
+        unsigned versions = site_story_versions(b, i);
+        for (size_t l = 0; l < b->n_langs; l++) {
+            if (!(versions & (1u << l)))
                 continue;
-            snprintf(loc, sizeof loc, "%s%s/%s/", base, p->story_slug, p->id);
+            const char *dir = b->langs[l].dir;
+            char loc[TS_LIMIT_PATH], same[TS_LIMIT_PATH];
+            snprintf(loc, sizeof loc, "%s%s%s/", base, dir, b->stories[i]->slug);
+            snprintf(same, sizeof same, "%s/", b->stories[i]->slug);
             url_open(&x, loc);
-            snprintf(loc, sizeof loc, "%s%s/%s", base, p->story_slug, site_base_name(o->path));
-            buf_puts(&x, "<image:image><image:loc>");
-            html_escape_xml(&x, loc, strlen(loc));
-            buf_puts(&x, "</image:loc></image:image></url>\n");
+            if (b->stories[i]->date)
+                buf_printf(&x, "<lastmod>%.10s</lastmod>", b->stories[i]->date);
+            story_images(b, i, base, &x);
+            alternates(b, versions, base, same, &x);
+            buf_puts(&x, "</url>\n");
+            /* each photo's own page, with its photo */
+            for (size_t k = b->story_first[i]; k < b->story_first[i + 1]; k++) {
+                const struct site_photo *p = &b->photos[k];
+                const struct image_output *o = p->status == ST_OK ? site_output_largest(p) : NULL;
+                if (!o)
+                    continue;
+                snprintf(loc, sizeof loc, "%s%s%s/%s/", base, dir, p->story_slug, p->id);
+                snprintf(same, sizeof same, "%s/%s/", p->story_slug, p->id);
+                url_open(&x, loc);
+                snprintf(loc, sizeof loc, "%s%s/%s", base, p->story_slug, site_base_name(o->path));
+                buf_puts(&x, "<image:image><image:loc>");
+                html_escape_xml(&x, loc, strlen(loc));
+                buf_puts(&x, "</image:loc></image:image>");
+                alternates(b, versions, base, same, &x);
+                buf_puts(&x, "</url>\n");
+            }
         }
     }
     json_t *lists[2] = {pages, more};

@@ -175,8 +175,54 @@ void site_theme_free(struct site_theme *t)
     memset(&theme_src, 0, sizeof theme_src);
 }
 
+/* One language's catalogue: messages.<tag>.yaml, else that of its
+ * primary subtag ("en" for "en-GB"), else messages.en.yaml. */
+static enum status load_messages(const char *tag, json_t **out, struct diag *d)
+{
+    char name[3][80];
+    size_t len = 0;
+    const char *text = NULL;
+    int which = 0;
+    snprintf(name[0], sizeof name[0], "messages.%s.yaml", tag);
+    snprintf(name[1], sizeof name[1], "messages.%.*s.yaml", (int)strcspn(tag, "-"), tag);
+    snprintf(name[2], sizeof name[2], "messages.en.yaml");
+    for (int i = 0; i < 3 && !text; i++) {
+        text = theme_file(name[i], &len, d);
+        which = i;
+        if (!text && d->status != ST_OK)
+            return d->status;
+    }
+    *out = json_object();
+    if (!text)
+        return ST_OK; /* a theme of before catalogues: its templates name none */
+    struct story_messages *m = NULL;
+    char where[sizeof name + 8]; /* GCC bounds name[which] by all three */
+    snprintf(where, sizeof where, "theme %s", name[which]);
+    enum status st = story_messages_parse(where, text, len, &m, d);
+    if (st != ST_OK)
+        return st == ST_NOMEM ? st : ST_CONFIG;
+    for (size_t i = 0; i < m->n; i++)
+        json_object_set_new(*out, m->keys[i], json_string(m->values[i]));
+    story_messages_free(m);
+    return ST_OK;
+}
+
+enum status site_messages_load(struct site_build *b, struct diag *d)
+{
+    for (size_t l = 0; l < b->n_langs; l++) {
+        enum status st = load_messages(b->langs[l].tag, &b->langs[l].msg, d);
+        if (st != ST_OK)
+            return st;
+    }
+    return ST_OK;
+}
+
+/* Every template sees the current language's messages as {{msg.key}}. */
 enum status site_render(struct site_build *b, const struct html_template *t, json_t *ctx,
                         struct buf *out, struct diag *d)
 {
+    json_t *msg = b->n_langs ? b->langs[b->lang].msg : NULL;
+    if (msg && json_is_object(ctx) && !json_object_get(ctx, "msg"))
+        json_object_set(ctx, "msg", msg);
     return html_render(t, ctx, partial_lookup, b, out, d);
 }

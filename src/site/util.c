@@ -51,6 +51,13 @@ void site_sha256_hex(const void *p, size_t n, char out[65])
 
 void site_human_date(const char *iso, char *out, size_t outlen)
 {
+    site_human_date_in(iso, NULL, out, outlen);
+}
+
+/* Korean writes year, month and day with their counters (년 월 일),
+ * biggest first; every other language is written as English is for now. */
+void site_human_date_in(const char *iso, const char *lang, char *out, size_t outlen)
+{
     static const char *months[] = {"January",   "February", "March",    "April",
                                    "May",       "June",     "July",     "August",
                                    "September", "October",  "November", "December"};
@@ -58,10 +65,18 @@ void site_human_date(const char *iso, char *out, size_t outlen)
     out[0] = '\0';
     if (!iso)
         return;
-    if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) == 3 && m >= 1 && m <= 12 && d >= 1 && d <= 31)
-        snprintf(out, outlen, "%d %s %d", d, months[m - 1], y);
-    else if (sscanf(iso, "%4d-%2d", &y, &m) == 2 && m >= 1 && m <= 12)
-        snprintf(out, outlen, "%s %d", months[m - 1], y);
+    bool ko = lang && strncmp(lang, "ko", 2) == 0 && (lang[2] == '\0' || lang[2] == '-');
+    if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) == 3 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+        if (ko)
+            snprintf(out, outlen, "%d년 %d월 %d일", y, m, d);
+        else
+            snprintf(out, outlen, "%d %s %d", d, months[m - 1], y);
+    } else if (sscanf(iso, "%4d-%2d", &y, &m) == 2 && m >= 1 && m <= 12) {
+        if (ko)
+            snprintf(out, outlen, "%d년 %d월", y, m);
+        else
+            snprintf(out, outlen, "%s %d", months[m - 1], y);
+    }
     else
         snprintf(out, outlen, "%s", iso);
 }

@@ -27,6 +27,8 @@ void story_site_free(struct story_site *s)
     free(s->author);
     free(s->base_url);
     free(s->language);
+    for (size_t i = 0; i < s->n_languages; i++)
+        free(s->languages[i]);
     free(s->description);
     free(s->theme);
     free(s->iim_charset);
@@ -313,6 +315,34 @@ static enum status privacy_key(struct story_ctx *c, const char *key, const struc
     return s->privacy ? ST_OK : ST_NOMEM;
 }
 
+/* languages: [en, ko] — each a language tag, none twice; the first
+ * becomes `language` too (story_site_load: the default, whose pages
+ * are at the root). */
+static enum status read_languages(struct story_ctx *c, const struct story_ynode *v,
+                                  const char *field, struct story_site *s)
+{
+    bool is_seq;
+    enum status st = story_get_seq(c, v, field, &is_seq);
+    if (st != ST_OK || !is_seq)
+        return st;
+    if (v->n_items > TS_LIMIT_LANGUAGES)
+        return story_config_error(c, v, field, "more than %d languages", TS_LIMIT_LANGUAGES);
+    for (size_t i = 0; i < v->n_items; i++) {
+        char *tag = NULL;
+        if ((st = story_get_lang(c, v->items[i], field, &tag)) != ST_OK)
+            return st;
+        if (!tag)
+            return story_config_error(c, v->items[i], field, "an empty language");
+        for (size_t k = 0; k < s->n_languages; k++)
+            if (strcasecmp(s->languages[k], tag) == 0) {
+                free(tag);
+                return story_config_error(c, v->items[i], field, "a language given twice");
+            }
+        s->languages[s->n_languages++] = tag;
+    }
+    return ST_OK;
+}
+
 /* privacy: default | minimal | {keep: [field, ...]} */
 static enum status read_privacy(struct story_ctx *c, const struct story_ynode *v,
                                 const char *field, struct story_site *s)
@@ -352,6 +382,8 @@ static enum status site_key(struct story_ctx *c, const char *key, const struct s
         return read_base_url(c, v, s);
     if (strcmp(key, "language") == 0)
         return story_get_lang(c, v, field, &s->language);
+    if (strcmp(key, "languages") == 0)
+        return read_languages(c, v, field, s);
     if (strcmp(key, "description") == 0)
         return story_get_text(c, v, field, &s->description);
     if (strcmp(key, "theme") == 0)
@@ -423,22 +455,7 @@ enum status story_site_load(const char *dir, struct story_site **out, struct dia
             *d = local;
         goto abort;
     }
-    text = story_text_normalise((const char *)data, len, &len);
-    if (!text) {
-        st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
-        goto abort;
-    }
-    unsigned bad = story_utf8_bad_line(text, len);
-    if (bad) {
-        diag_set_file(d, path);
-        st = diag_set(d, ST_MALFORMED, NULL, DIAG_NO_OFFSET,
-                      "not valid UTF-8 (save the file as UTF-8)");
-        if (d)
-            d->line = bad;
-        goto abort;
-    }
-    st = story_yaml_parse(path, text, len, 1, &root, d);
-    if (st != ST_OK)
+    if ((st = story_yaml_file(path, (const char *)data, len, &text, &root, d)) != ST_OK)
         goto abort;
     struct story_ctx c = {path, d, 0};
     if (root && !story_yaml_is_null(root)) {
@@ -452,6 +469,16 @@ enum status story_site_load(const char *dir, struct story_site **out, struct dia
             goto abort;
     }
     s->n_warnings = c.n_warnings;
+    /* `languages:` wins over `language:`, in whichever order they came */
+    if (s->n_languages) {
+        char *first = str_dup(s->languages[0]);
+        if (!first) {
+            st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
+            goto abort;
+        }
+        free(s->language);
+        s->language = first;
+    }
 done:
     *out = s;
     s = NULL;

@@ -30,7 +30,12 @@ struct story_site {
     char *title;
     char *author;
     char *base_url;  /* "https://example.com/" (always ends in '/') */
-    char *language;  /* BCP 47, default "en" */
+    char *language;  /* BCP 47, default "en"; languages[0] when those are given */
+    /* site.yaml `languages: [en, ko]`: the site in each, the first the
+     * default (pages at the root), the others under /<tag>/ where a
+     * story has a translation (story.<tag>.md). None: one language. */
+    char *languages[TS_LIMIT_LANGUAGES];
+    size_t n_languages;
     char *description;
     char *theme;     /* folder under themes/, NULL = built-in default */
     char *iim_charset; /* legacy charset for undeclared IIM; NULL = CP949 when the bytes look Korean, else CP1252 */
@@ -145,6 +150,18 @@ enum status story_load(const char *story_dir, const char *slug, struct story **o
 enum status story_parse(const char *path, const char *text, size_t len, struct story **out,
                         struct diag *d);
 void story_free(struct story *s);
+
+/* A theme's message catalogue (messages.<lang>.yaml): interface
+ * strings by key, "read_more: Read more", a flat mapping of text. */
+struct story_messages {
+    char **keys, **values;
+    size_t n;
+};
+/* Keys are lower-case letters, digits and '_'; each value is text. A
+ * key given twice, a list or a mapping is ST_CONFIG naming file and line. */
+enum status story_messages_parse(const char *path, const char *text, size_t len,
+                                 struct story_messages **out, struct diag *d);
+void story_messages_free(struct story_messages *m);
 
 /* The front matter's `photos:` entry for `file`, or NULL (borrowed). */
 const struct story_photo_rights *story_photo_rights_get(const struct story *s, const char *file);

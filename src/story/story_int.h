@@ -43,6 +43,11 @@ struct story_ynode {
 enum status story_yaml_parse(const char *file, const char *text, size_t len, unsigned first_line,
                              struct story_ynode **root, struct diag *d);
 void story_yaml_free(struct story_ynode *n);
+/* A whole YAML file's bytes (site.yaml, a message catalogue): line
+ * ends normalised into *text (malloc'd, freed by the caller even on
+ * failure), checked to be UTF-8 (ST_MALFORMED naming the line), parsed. */
+enum status story_yaml_file(const char *path, const char *data, size_t len, char **text,
+                            struct story_ynode **root, struct diag *d);
 
 /* True for an unquoted "", "~", "null": the key is as good as absent. */
 bool story_yaml_is_null(const struct story_ynode *n);

@@ -224,3 +224,22 @@ abort:
     story_yaml_free(b.root);
     return st;
 }
+
+enum status story_yaml_file(const char *path, const char *data, size_t len, char **text,
+                            struct story_ynode **root, struct diag *d)
+{
+    *root = NULL;
+    *text = story_text_normalise(data, len, &len);
+    if (!*text)
+        return diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
+    unsigned bad = story_utf8_bad_line(*text, len);
+    if (bad) {
+        diag_set_file(d, path);
+        enum status st = diag_set(d, ST_MALFORMED, NULL, DIAG_NO_OFFSET,
+                                  "not valid UTF-8 (save the file as UTF-8)");
+        if (d)
+            d->line = bad;
+        return st;
+    }
+    return story_yaml_parse(path, *text, len, 1, root, d);
+}

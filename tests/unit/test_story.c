@@ -311,6 +311,80 @@ static void site_privacy_policies(void **state)
     story_site_free(s);
 }
 
+static void site_languages(void **state)
+{
+    (void)state;
+    struct story_site *s = NULL;
+    struct diag d;
+    assert_int_equal(load_site_text("lang-none", "title: x\n", &s, &d), ST_OK);
+    assert_int_equal(s->n_languages, 0); /* one language, as before */
+    assert_string_equal(s->language, "en");
+    story_site_free(s);
+    /* the first is the default, whichever order the keys come in */
+    assert_int_equal(load_site_text("lang-two", "languages: [ko, en-GB]\nlanguage: de\n", &s, &d),
+                     ST_OK);
+    assert_int_equal(s->n_languages, 2);
+    assert_string_equal(s->languages[0], "ko");
+    assert_string_equal(s->languages[1], "en-GB");
+    assert_string_equal(s->language, "ko");
+    story_site_free(s);
+    static const struct {
+        const char *yaml, *why;
+    } bad[] = {
+        {"languages: [en, EN]\n", "a language given twice"},
+        {"languages: [en, 'not a tag']\n", "is not a language tag"},
+        {"languages: en\n", "expected a list"},
+        {"languages: [en, [ko]]\n", "expected text"},
+        {"languages: [a, b, c, d, e, f, g, h, i]\n", "more than 8 languages"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "lang-bad-%zu", i);
+        assert_int_equal(load_site_text(name, bad[i].yaml, &s, &d), ST_CONFIG);
+        assert_null(s);
+        assert_contains(formatted(&d), "/site.yaml: line 1");
+        assert_contains(formatted(&d), bad[i].why);
+    }
+}
+
+static void messages_catalogue(void **state)
+{
+    (void)state;
+    struct story_messages *m = NULL;
+    struct diag d;
+    const char *ok = "# the theme's strings\nskip: 본문으로 건너뛰기\nphoto_of: \"{count}장 중 {n}번째\"\n";
+    assert_int_equal(story_messages_parse("messages.ko.yaml", ok, strlen(ok), &m, &d), ST_OK);
+    assert_int_equal(m->n, 2);
+    assert_string_equal(m->keys[0], "skip");
+    assert_string_equal(m->values[0], "본문으로 건너뛰기");
+    assert_string_equal(m->values[1], "{count}장 중 {n}번째");
+    story_messages_free(m);
+    static const struct {
+        const char *yaml, *why;
+    } bad[] = {
+        {"a: x\nskip: [a, b]\n", "line 2"},
+        {"a: x\nNot_Lower: y\n", "lower-case letters"},
+        {"a: x\na: y\n", "line 2"},
+        {"a:\n  b: c\n", "expected text"},
+        {"- a\n- b\n", "expected 'key: text' lines"},
+        {"a: \"\xff\"\n", "UTF-8"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        m = NULL;
+        assert_int_not_equal(
+            story_messages_parse("messages.xx.yaml", bad[i].yaml, strlen(bad[i].yaml), &m, &d),
+            ST_OK);
+        assert_null(m);
+        assert_contains(formatted(&d), "messages.xx.yaml");
+        assert_contains(formatted(&d), bad[i].why);
+    }
+    /* an empty catalogue is no error: every key then prints nothing */
+    assert_int_equal(story_messages_parse("empty.yaml", "", 0, &m, &d), ST_OK);
+    assert_int_equal(m->n, 0);
+    story_messages_free(m);
+    story_messages_free(NULL);
+}
+
 static void site_unknown_keys_warn_with_file_line_and_key(void **state)
 {
     struct story_site *s = NULL;
@@ -907,6 +981,8 @@ static void example_site_loads_and_its_story_is_complete(void **state)
     assert_string_equal(site->author, "Jun Michael Park");
     assert_string_equal(site->base_url, "http://127.0.0.1:8080/");
     assert_string_equal(site->license.credit_line, "Jun Michael Park");
+    assert_int_equal(site->n_languages, 2);
+    assert_string_equal(site->languages[1], "ko");
     assert_int_equal(site->n_warnings, 0);
     story_site_free(site);
 
@@ -943,6 +1019,29 @@ static void example_site_loads_and_its_story_is_complete(void **state)
     /* the photos sit in the last section */
     assert_true(strstr(s->body, "![](kim-ryon-hui-01.jpg)") > at);
     story_free(s);
+
+    /* told again in Korean (site.yaml languages: [en, ko]): the same
+     * sections, the same photos, in the same order */
+    char ko_path[2100];
+    snprintf(ko_path, sizeof ko_path, "%s/story.ko.md", story_dir);
+    uint8_t *text = NULL;
+    size_t len = 0;
+    if (file_read_all(ko_path, 1 << 20, &text, &len, &d) != ST_OK ||
+        story_parse(ko_path, (const char *)text, len, &s, &d) != ST_OK)
+        fail_msg("%s", formatted(&d));
+    free(text);
+    assert_string_equal(s->lang, "ko");
+    assert_string_equal(s->date, "2022-01-27");
+    assert_string_equal(s->cover, "kim-ryon-hui-01.jpg");
+    assert_int_equal(s->n_photos, 2);
+    assert_string_equal(s->photos[0].src, "kim-ryon-hui-01.jpg");
+    assert_string_equal(s->photos[1].src, "kim-ryon-hui-02.jpg");
+    assert_int_equal(s->n_warnings, 0);
+    size_t headings = 0;
+    for (const char *h = s->body; (h = strstr(h, "\n## ")); h++)
+        headings++;
+    assert_int_equal(headings + (strncmp(s->body, "## ", 3) == 0), 7);
+    story_free(s);
 }
 
 int main(void)
@@ -953,6 +1052,8 @@ int main(void)
         cmocka_unit_test(site_yaml_with_every_key),
         cmocka_unit_test(site_invalid_values_name_file_line_and_key),
         cmocka_unit_test(site_privacy_policies),
+        cmocka_unit_test(site_languages),
+        cmocka_unit_test(messages_catalogue),
         cmocka_unit_test(site_unknown_keys_warn_with_file_line_and_key),
         cmocka_unit_test(site_refuses_alias_bombs_and_anchors),
         cmocka_unit_test(site_nesting_and_size_are_capped),
