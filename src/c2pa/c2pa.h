@@ -211,16 +211,84 @@ enum status c2pa_cose_check(struct span in, struct diag *d);
  */
 enum status c2pa_keygen(const char *dir, struct diag *d);
 
+#define C2PA_CSR_FILE "signing-request.csr" /* PKCS#10 request made by c2pa_keygen_csr */
+
+/*
+ * Makes DIR (0700 when new) with a P-256 key (C2PA_KEY_FILE, 0600) and
+ * a PKCS#10 certificate request (C2PA_CSR_FILE) for the subject
+ * CN=`name` (O=`org` when not NULL) asking for the claim-signer
+ * profile (§14.5.1: keyUsage digitalSignature, extendedKeyUsage
+ * c2pa-kp-claimSigning and emailProtection, cA false), for a CA to
+ * sign. Refuses (ST_USAGE) when DIR already holds a key.
+ */
+enum status c2pa_keygen_csr(const char *dir, const char *name, const char *org, struct diag *d);
+
 /* A loaded signing identity: private key + certificate chain. */
 struct c2pa_signer;
 
 /* Loads DIR/signing-key.pem and DIR/signing-chain.pem; checks that the
  * key is P-256 and matches the first certificate. */
 enum status c2pa_signer_load(const char *dir, struct c2pa_signer **out, struct diag *d);
+
+/* The photographer's own identity (site.yaml `signing:`): either a PEM
+ * key and a PEM chain (leaf first; intermediates, and the root if
+ * wanted, in any order), or one PKCS#12 file. `password` unlocks an
+ * encrypted PEM key or the PKCS#12 file (NULL: none); it is read by
+ * the caller from a file or the environment and never kept. */
+struct c2pa_signer_files {
+    const char *key, *chain;
+    const char *pkcs12;
+    const char *password;
+};
+enum status c2pa_signer_load_files(const struct c2pa_signer_files *f, struct c2pa_signer **out,
+                                   struct diag *d);
 void c2pa_signer_free(struct c2pa_signer *s);
 /* SHA-256 (hex) of the leaf certificate: changes when the key does, so
  * build caches can include it in their keys. */
 const char *c2pa_signer_fingerprint(const struct c2pa_signer *s);
+
+/* What a validator will make of the identity, found by
+ * c2pa_signer_check before anything is signed. */
+struct c2pa_signer_facts {
+    char signer[256];  /* the leaf's CN (and O) */
+    char anchor[256];  /* the CA a verifier must trust: the chain's root, or
+                        * the issuer of its last certificate */
+    char expires[32];  /* the leaf's notAfter, "YYYY-MM-DD" */
+    bool demo;         /* made by `tearsheet keygen` (untrusted by design) */
+    bool site_trusts;  /* chains to the anchors passed (site.yaml trust:) */
+};
+/*
+ * Checks the identity against what a C2PA validator requires of a claim
+ * signer (§14.5.1: v3, keyUsage digitalSignature, an allowed EKU, not a
+ * CA; §14.5.1.1 for the intermediates; valid now) and fills *f.
+ * ST_CONFIG with the reason when a verifier would reject the signature.
+ * `trust` may be NULL.
+ */
+enum status c2pa_signer_check(const struct c2pa_signer *s, const struct c2pa_trust *trust,
+                              struct c2pa_signer_facts *f, struct diag *d);
+/* The plain sentence a photographer reads before a build: who signs,
+ * what verifiers will show (Trusted for those trusting the anchor,
+ * else Valid, untrusted), until when, and whether time-stamps keep the
+ * credentials valid after that (report.c). */
+enum status c2pa_signer_describe(const struct c2pa_signer_facts *f, const char *tsa_name,
+                                 struct buf *out);
+
+/*
+ * RFC 3161 time-stamps (§10.3.2.5, sigTst2). The c2pa module never
+ * touches the network: `post` sends a DER TimeStampReq to the
+ * authority and returns its DER TimeStampResp in *resp (malloc'd).
+ */
+typedef enum status (*c2pa_tsa_post_fn)(void *ctx, const uint8_t *req, size_t req_len,
+                                        uint8_t **resp, size_t *resp_len, struct diag *d);
+/*
+ * From now on every signature of `s` carries a time-stamp token from
+ * this authority. Asks it once now (a probe digest): a refusal, a token
+ * that does not verify or whose TSA certificate may not time-stamp is
+ * ST_CONFIG; the token's size sets the room kept for every later one.
+ * `tsa_name` (may be NULL) receives the TSA certificate's CN.
+ */
+enum status c2pa_signer_set_tsa(struct c2pa_signer *s, c2pa_tsa_post_fn post, void *ctx,
+                                char *tsa_name, size_t tsa_name_len, struct diag *d);
 
 /* One validation status entry (spec §15.2.2: code, url, explanation). */
 struct c2pa_sign_code {
@@ -277,8 +345,9 @@ struct c2pa_sign_input {
  * JPEG XL, SVG, TIFF — where c2pa-rs puts it (sign_place.c). The
  * manifest: claim v2, c2pa.ingredient.v3 (parentOf the original),
  * c2pa.actions.v2 (opened, resized, converted when the format
- * changed), c2pa.hash.data; COSE_Sign1 ES256 with x5chain; no
- * time-stamp (we sign offline).
+ * changed), c2pa.hash.data; COSE_Sign1 ES256 with x5chain, and a
+ * sigTst2 time-stamp token when the signer has an authority
+ * (c2pa_signer_set_tsa).
  */
 enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input *in, uint8_t **out,
                       size_t *out_len, struct diag *d);

@@ -168,6 +168,10 @@ const char *c2pa_cert_profile_problem(X509 *x);
 /* §14.5.1.1 for x5chain certificates after the leaf (each issues the
  * one before it): false with the reason in why when one fails. */
 bool cert_chain_profile(STACK_OF(X509) * chain, char *why, size_t whylen);
+/* Whether chain[0] chains, through chain[1..], to an anchor of `store`
+ * at time `at` (an anchor may be an intermediate). Used by the
+ * validator and by the signer's pre-build check. */
+bool cert_chain_trusted(X509_STORE *store, STACK_OF(X509) * chain, time_t at);
 
 /* ---- compressed manifests (compressed.c, jumbf.c) ---- */
 /* §11.2.4 / §15.5.4: replaces the brob content of every c2cm manifest

@@ -259,27 +259,7 @@ static void check_bmff_hash(struct vctx *v, struct c2pa_results *res, size_t nod
 
 static bool chain_trusted(const struct vctx *v, STACK_OF(X509) * chain, time_t at)
 {
-    bool ok = false;
-    STACK_OF(X509) *untrusted = NULL;
-    X509_STORE_CTX *sc = NULL;
-    if (!v->trust || !v->trust->store)
-        return false;
-    untrusted = sk_X509_new_null();
-    sc = X509_STORE_CTX_new();
-    if (!untrusted || !sc)
-        goto abort;
-    for (int i = 1; i < sk_X509_num(chain); i++)
-        sk_X509_push(untrusted, sk_X509_value(chain, i));
-    if (X509_STORE_CTX_init(sc, v->trust->store, sk_X509_value(chain, 0), untrusted) != 1)
-        goto abort;
-    X509_STORE_CTX_set_flags(sc, X509_V_FLAG_PARTIAL_CHAIN);
-    X509_STORE_CTX_set_time(sc, 0, at);
-    ok = X509_verify_cert(sc) == 1;
-abort:
-    ERR_clear_error();
-    X509_STORE_CTX_free(sc);
-    sk_X509_free(untrusted);
-    return ok;
+    return v->trust && cert_chain_trusted(v->trust->store, chain, at);
 }
 
 static char *name_part(X509_NAME *n, int nid)
