@@ -31,8 +31,98 @@
 /* §15.2.2: every result is one of these three kinds. */
 enum c2pa_kind { C2PA_SUCCESS, C2PA_INFORMATIONAL, C2PA_FAILURE };
 
+/* Every status code this validator reports, once: its name here, its
+ * text (C2PA 2.2 §15.2.2, CAWG 1.1 §8) and its kind. The kind is the
+ * spec's except where §15.8.2 makes time-stamp failures informational.
+ * Validators compare codes as these enum values, never as strings. */
+#define C2PA_CODES(X) \
+    X(ALGORITHM_UNSUPPORTED, "algorithm.unsupported", FAILURE) \
+    X(ASSERTION_BMFF_HASH_MALFORMED, "assertion.bmffHash.malformed", FAILURE) \
+    X(ASSERTION_BMFF_HASH_MATCH, "assertion.bmffHash.match", SUCCESS) \
+    X(ASSERTION_BMFF_HASH_MISMATCH, "assertion.bmffHash.mismatch", FAILURE) \
+    X(ASSERTION_BOXES_HASH_MALFORMED, "assertion.boxesHash.malformed", FAILURE) \
+    X(ASSERTION_BOXES_HASH_MATCH, "assertion.boxesHash.match", SUCCESS) \
+    X(ASSERTION_BOXES_HASH_MISMATCH, "assertion.boxesHash.mismatch", FAILURE) \
+    X(ASSERTION_BOXES_HASH_UNKNOWN_BOX, "assertion.boxesHash.unknownBox", FAILURE) \
+    X(ASSERTION_DATA_HASH_MALFORMED, "assertion.dataHash.malformed", FAILURE) \
+    X(ASSERTION_DATA_HASH_MATCH, "assertion.dataHash.match", SUCCESS) \
+    X(ASSERTION_DATA_HASH_MISMATCH, "assertion.dataHash.mismatch", FAILURE) \
+    X(ASSERTION_HASHED_URI_MATCH, "assertion.hashedURI.match", SUCCESS) \
+    X(ASSERTION_HASHED_URI_MISMATCH, "assertion.hashedURI.mismatch", FAILURE) \
+    X(ASSERTION_INGREDIENT_MALFORMED, "assertion.ingredient.malformed", FAILURE) \
+    X(ASSERTION_MISSING, "assertion.missing", FAILURE) \
+    X(ASSERTION_MULTIPLE_HARD_BINDINGS, "assertion.multipleHardBindings", FAILURE) \
+    X(CAWG_ICA_DID_UNAVAILABLE, "cawg.ica.did_unavailable", FAILURE) \
+    X(CAWG_ICA_INVALID_ALG, "cawg.ica.invalid_alg", FAILURE) \
+    X(CAWG_ICA_INVALID_CONTENT_TYPE, "cawg.ica.invalid_content_type", FAILURE) \
+    X(CAWG_ICA_INVALID_COSE_SIGN1, "cawg.ica.invalid_cose_sign1", FAILURE) \
+    X(CAWG_ICA_INVALID_DID_DOCUMENT, "cawg.ica.invalid_did_document", FAILURE) \
+    X(CAWG_ICA_INVALID_ISSUER, "cawg.ica.invalid_issuer", FAILURE) \
+    X(CAWG_ICA_INVALID_VERIFIABLE_CREDENTIAL, "cawg.ica.invalid_verifiable_credential", FAILURE) \
+    X(CAWG_ICA_SIGNATURE_MISMATCH, "cawg.ica.signature_mismatch", FAILURE) \
+    X(CAWG_ICA_SIGNER_PAYLOAD_MISMATCH, "cawg.ica.signer_payload.mismatch", FAILURE) \
+    X(CAWG_ICA_TIME_STAMP_INVALID, "cawg.ica.time_stamp.invalid", FAILURE) \
+    X(CAWG_ICA_TIME_STAMP_VALIDATED, "cawg.ica.time_stamp.validated", SUCCESS) \
+    X(CAWG_ICA_UNTRUSTED_ISSUER, "cawg.ica.untrusted_issuer", INFORMATIONAL) \
+    X(CAWG_ICA_VALID_FROM_INVALID, "cawg.ica.valid_from.invalid", FAILURE) \
+    X(CAWG_ICA_VALID_FROM_MISSING, "cawg.ica.valid_from.missing", FAILURE) \
+    X(CAWG_ICA_VALID_UNTIL_INVALID, "cawg.ica.valid_until.invalid", FAILURE) \
+    X(CAWG_IDENTITY_ASSERTION_DUPLICATE, "cawg.identity.assertion.duplicate", FAILURE) \
+    X(CAWG_IDENTITY_ASSERTION_MISMATCH, "cawg.identity.assertion.mismatch", FAILURE) \
+    X(CAWG_IDENTITY_CBOR_INVALID, "cawg.identity.cbor.invalid", FAILURE) \
+    X(CAWG_IDENTITY_HARD_BINDING_MISSING, "cawg.identity.hard_binding_missing", FAILURE) \
+    X(CAWG_IDENTITY_NOT_VALIDATED, "cawg.identity.not_validated", INFORMATIONAL) \
+    X(CAWG_IDENTITY_PAD_INVALID, "cawg.identity.pad.invalid", FAILURE) \
+    X(CAWG_IDENTITY_WELL_FORMED, "cawg.identity.well-formed", SUCCESS) \
+    X(CAWG_IDENTITY_SIG_TYPE_UNKNOWN, "cawg.identity.sig_type.unknown", FAILURE) \
+    X(CAWG_X509_ALGORITHM_UNSUPPORTED, "cawg.x509.algorithm.unsupported", FAILURE) \
+    X(CAWG_X509_CREDENTIAL_INVALID, "cawg.x509.credential.invalid", FAILURE) \
+    X(CAWG_X509_CREDENTIAL_UNTRUSTED, "cawg.x509.credential.untrusted", FAILURE) \
+    X(CAWG_X509_SIGNATURE_MISMATCH, "cawg.x509.signature.mismatch", FAILURE) \
+    X(CAWG_X509_SIGNATURE_OUTSIDE_VALIDITY, "cawg.x509.signature.outside_validity", FAILURE) \
+    X(CAWG_X509_SIGNATURE_VALIDATED, "cawg.x509.signature.validated", SUCCESS) \
+    X(CLAIM_CBOR_INVALID, "claim.cbor.invalid", FAILURE) \
+    X(CLAIM_HARD_BINDINGS_MISSING, "claim.hardBindings.missing", FAILURE) \
+    X(CLAIM_MISSING, "claim.missing", FAILURE) \
+    X(CLAIM_SIGNATURE_INSIDE_VALIDITY, "claimSignature.insideValidity", SUCCESS) \
+    X(CLAIM_SIGNATURE_MISMATCH, "claimSignature.mismatch", FAILURE) \
+    X(CLAIM_SIGNATURE_MISSING, "claimSignature.missing", FAILURE) \
+    X(CLAIM_SIGNATURE_OUTSIDE_VALIDITY, "claimSignature.outsideValidity", FAILURE) \
+    X(CLAIM_SIGNATURE_VALIDATED, "claimSignature.validated", SUCCESS) \
+    X(INGREDIENT_MANIFEST_MISMATCH, "ingredient.manifest.mismatch", FAILURE) \
+    X(INGREDIENT_MANIFEST_MISSING, "ingredient.manifest.missing", FAILURE) \
+    X(INGREDIENT_MANIFEST_VALIDATED, "ingredient.manifest.validated", SUCCESS) \
+    X(INGREDIENT_UNKNOWN_PROVENANCE, "ingredient.unknownProvenance", INFORMATIONAL) \
+    X(MANIFEST_COMPRESSED_INVALID, "manifest.compressed.invalid", FAILURE) \
+    X(SIGNING_CREDENTIAL_EXPIRED, "signingCredential.expired", FAILURE) \
+    X(SIGNING_CREDENTIAL_INVALID, "signingCredential.invalid", FAILURE) \
+    X(SIGNING_CREDENTIAL_OCSP_NOT_REVOKED, "signingCredential.ocsp.notRevoked", SUCCESS) \
+    X(SIGNING_CREDENTIAL_OCSP_REVOKED, "signingCredential.ocsp.revoked", FAILURE) \
+    X(SIGNING_CREDENTIAL_OCSP_SKIPPED, "signingCredential.ocsp.skipped", INFORMATIONAL) \
+    X(SIGNING_CREDENTIAL_OCSP_UNKNOWN, "signingCredential.ocsp.unknown", FAILURE) \
+    X(SIGNING_CREDENTIAL_TRUSTED, "signingCredential.trusted", SUCCESS) \
+    X(SIGNING_CREDENTIAL_UNTRUSTED, "signingCredential.untrusted", FAILURE) \
+    X(TIME_STAMP_MALFORMED, "timeStamp.malformed", INFORMATIONAL) \
+    X(TIME_STAMP_MISMATCH, "timeStamp.mismatch", INFORMATIONAL) \
+    X(TIME_STAMP_OUTSIDE_VALIDITY, "timeStamp.outsideValidity", INFORMATIONAL) \
+    X(TIME_STAMP_TRUSTED, "timeStamp.trusted", SUCCESS) \
+    X(TIME_STAMP_UNTRUSTED, "timeStamp.untrusted", INFORMATIONAL) \
+    X(TIME_STAMP_VALIDATED, "timeStamp.validated", SUCCESS)
+
+enum c2pa_code {
+    C2PA_CODE_NONE, /* no code (a check that passed), or one read from a file */
+#define C2PA_CODE_ENUM(id, text, kind) C2PA_CODE_##id,
+    C2PA_CODES(C2PA_CODE_ENUM)
+#undef C2PA_CODE_ENUM
+        C2PA_CODE_COUNT
+};
+/* The code's text ("claimSignature.validated"), NULL for NONE. */
+const char *c2pa_code_text(enum c2pa_code c);
+enum c2pa_kind c2pa_code_kind(enum c2pa_code c);
+
 /* One status code with the JUMBF URL of what it is about. */
 struct c2pa_status {
+    enum c2pa_code id; /* the code below as data */
     char *code;        /* "claimSignature.validated" */
     char *url;         /* "self#jumbf=/c2pa/<label>/c2pa.signature", may be NULL */
     char *explanation; /* plain words, may be NULL */
