@@ -35,6 +35,8 @@ enum c2pa_kind { C2PA_SUCCESS, C2PA_INFORMATIONAL, C2PA_FAILURE };
  * text (C2PA 2.2 §15.2.2, CAWG 1.1 §8) and its kind. The kind is the
  * spec's except where §15.8.2 makes time-stamp failures informational.
  * Validators compare codes as these enum values, never as strings. */
+/* One row per line reads better than clang-format's layout of it. */
+/* clang-format off */
 #define C2PA_CODES(X) \
     X(ALGORITHM_UNSUPPORTED, "algorithm.unsupported", FAILURE) \
     X(ASSERTION_BMFF_HASH_MALFORMED, "assertion.bmffHash.malformed", FAILURE) \
@@ -109,6 +111,7 @@ enum c2pa_kind { C2PA_SUCCESS, C2PA_INFORMATIONAL, C2PA_FAILURE };
     X(TIME_STAMP_UNTRUSTED, "timeStamp.untrusted", INFORMATIONAL) \
     X(TIME_STAMP_VALIDATED, "timeStamp.validated", SUCCESS)
 
+/* clang-format on */
 enum c2pa_code {
     C2PA_CODE_NONE, /* no code (a check that passed), or one read from a file */
 #define C2PA_CODE_ENUM(id, text, kind) C2PA_CODE_##id,

@@ -220,9 +220,11 @@ static void check_references(struct ia *a)
         const cbor_item_t *in_claim = url ? claim_entry(a->claim, url) : NULL;
         cborx_bytes(cborx_get(rs[i], "hash"), &want);
         if (!in_claim)
-            fail(a, C2PA_CODE_CAWG_IDENTITY_ASSERTION_MISMATCH, "referenced assertion not in claim");
+            fail(a, C2PA_CODE_CAWG_IDENTITY_ASSERTION_MISMATCH,
+                 "referenced assertion not in claim");
         else if (!cborx_bytes(cborx_get(in_claim, "hash"), &have) || !span_same(want, have))
-            fail(a, C2PA_CODE_CAWG_IDENTITY_ASSERTION_MISMATCH, "referenced assertion hash mismatch");
+            fail(a, C2PA_CODE_CAWG_IDENTITY_ASSERTION_MISMATCH,
+                 "referenced assertion hash mismatch");
         const char *label = url ? strrchr(url, '/') : NULL;
         if (label && strncmp(label + 1, "c2pa.hash.", 10) == 0)
             hard = true;
@@ -239,7 +241,8 @@ static void check_references(struct ia *a)
             free(p);
         }
         if (dup)
-            fail(a, C2PA_CODE_CAWG_IDENTITY_ASSERTION_DUPLICATE, "multiple references to same assertion");
+            fail(a, C2PA_CODE_CAWG_IDENTITY_ASSERTION_DUPLICATE,
+                 "multiple references to same assertion");
         free(u);
     }
 }
@@ -740,7 +743,8 @@ static void check_ica(struct ia *a, const cbor_item_t *m)
                  "signature time stamp)");
     }
     if (!asset_matches(a->payload, json_object_get(subj, "c2paAsset")))
-        fail(a, C2PA_CODE_CAWG_ICA_SIGNER_PAYLOAD_MISMATCH, "c2paAsset does not match signer_payload");
+        fail(a, C2PA_CODE_CAWG_ICA_SIGNER_PAYLOAD_MISMATCH,
+             "c2paAsset does not match signer_payload");
     if (signed_ok && !ia_failed(a))
         name_identities(a, subj);
 abort:

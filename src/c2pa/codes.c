@@ -16,10 +16,9 @@
 static const struct {
     const char *text;
     enum c2pa_kind kind;
-} rows[C2PA_CODE_COUNT] = {
-    [C2PA_CODE_NONE] = {NULL, C2PA_INFORMATIONAL},
+} rows[C2PA_CODE_COUNT] = {[C2PA_CODE_NONE] = {NULL, C2PA_INFORMATIONAL},
 #define C2PA_CODE_ROW(id, t, k) [C2PA_CODE_##id] = {t, C2PA_##k},
-    C2PA_CODES(C2PA_CODE_ROW)
+                           C2PA_CODES(C2PA_CODE_ROW)
 #undef C2PA_CODE_ROW
 };
 

@@ -305,8 +305,8 @@ static bool listed_later(const cbor_item_t *boxes, size_t from, const char *name
 
 /* §15.12.3 against one box list: the code, and why in `why`. */
 static enum c2pa_code check_map(const struct boxes_map *map, struct span asset,
-                             const cbor_item_t *boxes, const char *top_alg, const char *claim_alg,
-                             char *why, size_t whylen)
+                                const cbor_item_t *boxes, const char *top_alg,
+                                const char *claim_alg, char *why, size_t whylen)
 {
     enum c2pa_code code = C2PA_CODE_ASSERTION_BOXES_HASH_MALFORMED;
     char *alg = NULL, *name = NULL;
@@ -363,7 +363,8 @@ static enum c2pa_code check_map(const struct boxes_map *map, struct span asset,
                 /* §15.12.3: a box the assertion never names is unknown;
                  * one it names elsewhere is out of order */
                 bool known = listed_later(boxes, i, map->b[si].name);
-                code = known ? C2PA_CODE_ASSERTION_BOXES_HASH_MISMATCH : C2PA_CODE_ASSERTION_BOXES_HASH_UNKNOWN_BOX;
+                code = known ? C2PA_CODE_ASSERTION_BOXES_HASH_MISMATCH
+                             : C2PA_CODE_ASSERTION_BOXES_HASH_UNKNOWN_BOX;
                 snprintf(why, whylen, "the file has %.16s at byte %zu where %.16s is listed",
                          map->b[si].name, map->b[si].start, name);
                 goto done;

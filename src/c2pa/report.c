@@ -188,7 +188,8 @@ enum status c2pa_report_describe(const struct c2pa_report *r, struct buf *b)
         buf_puts(b, ")\n");
     }
     if (!r->has_manifest && r->remote_url && !r->remote_fetched) {
-        buf_puts(b, "  The content credentials are not in the file: it says they are published at ");
+        buf_puts(b,
+                 "  The content credentials are not in the file: it says they are published at ");
         put_clean(b, r->remote_url);
         return buf_puts(b, " (tearsheet verify --fetch fetches and checks them).\n");
     }
@@ -303,23 +304,37 @@ enum status c2pa_signer_describe(const struct c2pa_signer_facts *f, const char *
     enum status st = buf_puts(b, "signing as ");
     put_clean(b, f->signer);
     if (f->demo) {
-        st = st != ST_OK ? st : buf_puts(b, " (the untrusted demo key: verifiers show Valid, untrusted, and Trusted only "
-                    "when given its trust-anchor.pem)");
+        st =
+            st != ST_OK
+                ? st
+                : buf_puts(
+                      b,
+                      " (the untrusted demo key: verifiers show Valid, untrusted, and Trusted only "
+                      "when given its trust-anchor.pem)");
     } else {
         st = st != ST_OK ? st : buf_puts(b, "; verifiers that trust ");
         put_clean(b, f->anchor);
-        st = st != ST_OK ? st : buf_puts(b, " will show Trusted; others Valid, untrusted (signingCredential.untrusted)");
+        st = st != ST_OK
+                 ? st
+                 : buf_puts(
+                       b,
+                       " will show Trusted; others Valid, untrusted (signingCredential.untrusted)");
     }
     if (f->site_trusts)
-        st = st != ST_OK ? st : buf_puts(b, "; this site's trust: anchors trust it, so its panels say Trusted");
+        st = st != ST_OK
+                 ? st
+                 : buf_puts(b, "; this site's trust: anchors trust it, so its panels say Trusted");
     st = st != ST_OK ? st : buf_printf(b, ". The certificate expires on %s", f->expires);
     if (tsa_name) {
         st = st != ST_OK ? st : buf_puts(b, "; every signature carries a time-stamp from ");
         put_clean(b, tsa_name);
         st = st != ST_OK ? st : buf_puts(b, ", so it stays valid after that.");
     } else {
-        st = st != ST_OK ? st : buf_puts(b, "; without a tsa_url: under signing:, verifiers will call what it signed "
-                    "Invalid (signingCredential.expired) after that.");
+        st = st != ST_OK
+                 ? st
+                 : buf_puts(
+                       b, "; without a tsa_url: under signing:, verifiers will call what it signed "
+                          "Invalid (signingCredential.expired) after that.");
     }
     /* put_clean's characters are unchecked: a short buffer is caught
      * by the sentence's last append */

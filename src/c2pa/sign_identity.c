@@ -111,8 +111,8 @@ static enum status order_chain(struct c2pa_signer *s, STACK_OF(X509) * in, const
     for (int i = 1; i < n; i++)
         if (!used[i]) {
             char cn[128] = "no common name";
-            X509_NAME_get_text_by_NID(X509_get_subject_name(sk_X509_value(in, i)),
-                                      NID_commonName, cn, sizeof cn);
+            X509_NAME_get_text_by_NID(X509_get_subject_name(sk_X509_value(in, i)), NID_commonName,
+                                      cn, sizeof cn);
             return diag_set(d, ST_CONFIG, "signing key", DIAG_NO_OFFSET,
                             "%s: the certificate \"%s\" did not issue any other certificate of "
                             "the chain (a wrong file, or a certificate missing between)",
@@ -201,9 +201,9 @@ static enum status load_pem(struct c2pa_signer *s, const struct c2pa_signer_file
     if (!s->key) {
         diag_set_file(d, f->key);
         st = c2pa_sign_ssl_fail(d, "signing key", ST_MALFORMED,
-                      f->password ? "not a PEM private key, or the password is wrong"
-                                  : "not a PEM private key (an encrypted key needs "
-                                    "password_file: or password_env: under signing:)");
+                                f->password ? "not a PEM private key, or the password is wrong"
+                                            : "not a PEM private key (an encrypted key needs "
+                                              "password_file: or password_env: under signing:)");
         goto abort;
     }
     if ((st = file_read_all(f->chain, KEY_FILE_MAX, &chain_data, &chain_len, d)) != ST_OK)
@@ -255,10 +255,11 @@ static enum status load_pkcs12(struct c2pa_signer *s, const struct c2pa_signer_f
         !leaf) {
         diag_set_file(d, f->pkcs12);
         st = c2pa_sign_ssl_fail(d, "signing key", ST_CONFIG,
-                      f->password ? "cannot open the PKCS#12 file: wrong password, or it holds "
-                                    "no key with its certificate"
-                                  : "cannot open the PKCS#12 file without a password "
-                                    "(password_file: or password_env: under signing:)");
+                                f->password
+                                    ? "cannot open the PKCS#12 file: wrong password, or it holds "
+                                      "no key with its certificate"
+                                    : "cannot open the PKCS#12 file without a password "
+                                      "(password_file: or password_env: under signing:)");
         goto abort;
     }
     if (!(in = sk_X509_new_null()) || !sk_X509_push(in, leaf)) {
@@ -356,7 +357,7 @@ enum status c2pa_signer_check(const struct c2pa_signer *s, const struct c2pa_tru
     /* the chain's root when given (it is not embedded: the verifier
      * must hold it), else whoever issued the last certificate */
     name_of((X509_get_extension_flags(top) & EXFLAG_SS) ? X509_get_subject_name(top)
-                                                         : X509_get_issuer_name(top),
+                                                        : X509_get_issuer_name(top),
             f->anchor, sizeof f->anchor);
     char o[128] = "";
     X509_NAME_get_text_by_NID(X509_get_subject_name(leaf), NID_organizationName, o, sizeof o);

@@ -38,8 +38,7 @@
 #define ROOT_DAYS (5 * 365)
 #define LEAF_DAYS (3 * 365)
 
-enum status c2pa_sign_ssl_fail(struct diag *d, const char *field, enum status st,
-                               const char *what)
+enum status c2pa_sign_ssl_fail(struct diag *d, const char *field, enum status st, const char *what)
 {
     char err[256] = "";
     unsigned long e = ERR_get_error();
@@ -305,7 +304,8 @@ enum status c2pa_keygen_csr(const char *dir, const char *name, const char *org, 
     ok = ok && X509_REQ_set_subject_name(req, subj) == 1 && X509_REQ_set_pubkey(req, key) == 1 &&
          add_req_exts(req) && X509_REQ_sign(req, key, EVP_sha256()) > 0;
     if (!ok) {
-        st = c2pa_sign_ssl_fail(d, "signing key", ST_USAGE, "cannot make the certificate request (a name too long?)");
+        st = c2pa_sign_ssl_fail(d, "signing key", ST_USAGE,
+                                "cannot make the certificate request (a name too long?)");
         goto abort;
     }
     kb = BIO_new(BIO_s_mem());
@@ -352,7 +352,8 @@ enum status c2pa_sign_es256(const struct c2pa_signer *s, const uint8_t *msg, siz
     if (es)
         ECDSA_SIG_get0(es, &r, &sv);
     if (!es || BN_bn2binpad(r, sig, 32) != 32 || BN_bn2binpad(sv, sig + 32, 32) != 32) {
-        st = c2pa_sign_ssl_fail(d, "signing key", ST_INTERNAL, "cannot convert the ECDSA signature");
+        st =
+            c2pa_sign_ssl_fail(d, "signing key", ST_INTERNAL, "cannot convert the ECDSA signature");
         goto abort;
     }
     st = ST_OK;

@@ -44,7 +44,8 @@ static enum status make_request(const uint8_t digest[32], ASN1_INTEGER **nonce_o
         !(nonce = BN_to_ASN1_INTEGER(bn, NULL)))
         goto abort;
     if (X509_ALGOR_set0(alg, OBJ_nid2obj(NID_sha256), V_ASN1_NULL, NULL) != 1 ||
-        TS_MSG_IMPRINT_set_algo(mi, alg) != 1 || TS_MSG_IMPRINT_set_msg(mi, (unsigned char *)digest, 32) != 1 ||
+        TS_MSG_IMPRINT_set_algo(mi, alg) != 1 ||
+        TS_MSG_IMPRINT_set_msg(mi, (unsigned char *)digest, 32) != 1 ||
         TS_REQ_set_version(req, 1) != 1 || TS_REQ_set_msg_imprint(req, mi) != 1 ||
         TS_REQ_set_nonce(req, nonce) != 1 || TS_REQ_set_cert_req(req, 1) != 1)
         goto abort;
@@ -74,7 +75,8 @@ static enum status read_response(const uint8_t *resp, size_t resp_len, const uin
     TS_RESP *r = d2i_TS_RESP(NULL, &p, (long)resp_len);
     unsigned char *der = NULL;
     if (!r) {
-        st = c2pa_sign_ssl_fail(d, "time-stamp authority", ST_MALFORMED, "the answer is not a TimeStampResp");
+        st = c2pa_sign_ssl_fail(d, "time-stamp authority", ST_MALFORMED,
+                                "the answer is not a TimeStampResp");
         goto abort;
     }
     const ASN1_INTEGER *status = TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(r));
@@ -137,8 +139,8 @@ static enum status stamp(c2pa_tsa_post_fn post, void *ctx, const uint8_t *data, 
     }
     if ((st = read_response(resp, resp_len, digest, nonce, tok, tok_len, d)) != ST_OK)
         goto abort;
-    if ((st = tst_token_verify(span_make(*tok, *tok_len), span_make(data, len), NULL, false,
-                               &r)) != ST_OK)
+    if ((st = tst_token_verify(span_make(*tok, *tok_len), span_make(data, len), NULL, false, &r)) !=
+        ST_OK)
         goto abort;
     if (!r.validated) {
         st = diag_set(d, ST_MALFORMED, "time-stamp authority", DIAG_NO_OFFSET,
@@ -181,8 +183,8 @@ enum status c2pa_signer_set_tsa(struct c2pa_signer *s, c2pa_tsa_post_fn post, vo
     size_t tok_len = 0;
     struct tst_result r;
     memset(&r, 0, sizeof r);
-    enum status st = stamp(post, ctx, (const uint8_t *)probe, sizeof probe - 1, &tok, &tok_len,
-                           &r, d);
+    enum status st =
+        stamp(post, ctx, (const uint8_t *)probe, sizeof probe - 1, &tok, &tok_len, &r, d);
     if (st != ST_OK)
         return st == ST_NOMEM ? st : ST_CONFIG;
     s->tsa_post = post;

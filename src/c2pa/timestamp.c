@@ -175,7 +175,8 @@ enum status tst_token_verify(struct span tok, struct span tbs, X509_STORE *ancho
         if (CMS_SignerInfo_cert_cmp(sk_CMS_SignerInfo_value(sis, 0), sk_X509_value(certs, i)) == 0)
             tsa = sk_X509_value(certs, i);
     if (!tsa) {
-        say(r, C2PA_CODE_TIME_STAMP_UNTRUSTED, "the TSA certificate is not in the time-stamp token");
+        say(r, C2PA_CODE_TIME_STAMP_UNTRUSTED,
+            "the TSA certificate is not in the time-stamp token");
         goto abort;
     }
     if (CMS_verify(cms, NULL, NULL, NULL, content, CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY) != 1) {
@@ -196,7 +197,8 @@ enum status tst_token_verify(struct span tok, struct span tbs, X509_STORE *ancho
     X509_ALGOR_get0(&obj, NULL, NULL, TS_MSG_IMPRINT_get_algo(mi));
     const EVP_MD *md = EVP_get_digestbyobj(obj);
     if (!imprint_md_allowed(md)) {
-        say(r, C2PA_CODE_TIME_STAMP_UNTRUSTED, "message imprint hash algorithm is not allowed (§13.1)");
+        say(r, C2PA_CODE_TIME_STAMP_UNTRUSTED,
+            "message imprint hash algorithm is not allowed (§13.1)");
         goto abort;
     }
     if (EVP_Digest(tbs.ptr, tbs.len, digest, &dlen, md, NULL) != 1 ||

@@ -226,8 +226,7 @@ static void check_data_hash(struct vctx *v, struct c2pa_results *res, size_t nod
         snprintf(why, sizeof why, "data hash valid");
     }
 done:
-    v->r->summary.altered =
-        v->r->summary.altered || code == C2PA_CODE_ASSERTION_DATA_HASH_MISMATCH;
+    v->r->summary.altered = v->r->summary.altered || code == C2PA_CODE_ASSERTION_DATA_HASH_MISMATCH;
     results_add(res, code, url, "%s", why);
     EVP_MD_CTX_free(ctx);
     free(rs);
@@ -589,8 +588,7 @@ static void check_signature(struct vctx *v, size_t man, struct c2pa_results *res
     bool revoked = ocsp.verdict == OCSP_REVOKED;
     enum status sig_st = cose_verify(&cose, claim_bytes, &d);
     if (inside && sig_st == ST_OK)
-        results_add(res, C2PA_CODE_CLAIM_SIGNATURE_INSIDE_VALIDITY, surl,
-                    "claim signature valid");
+        results_add(res, C2PA_CODE_CLAIM_SIGNATURE_INSIDE_VALIDITY, surl, "claim signature valid");
     if (inside && sig_st == ST_OK && !revoked)
         results_add(res, C2PA_CODE_CLAIM_SIGNATURE_VALIDATED, surl, "claim signature valid");
     if (!inside && have_tst)
@@ -605,8 +603,7 @@ static void check_signature(struct vctx *v, size_t man, struct c2pa_results *res
         results_add(res, C2PA_CODE_CLAIM_SIGNATURE_MISMATCH, surl, "%s", d.message);
     /* revoked: neither trusted nor untrusted, the credential is void */
     if (!revoked && chain_trusted(v, cose.chain, when))
-        results_add(res, C2PA_CODE_SIGNING_CREDENTIAL_TRUSTED, surl,
-                    "signing certificate trusted");
+        results_add(res, C2PA_CODE_SIGNING_CREDENTIAL_TRUSTED, surl, "signing certificate trusted");
     else if (!revoked)
         results_add(res, C2PA_CODE_SIGNING_CREDENTIAL_UNTRUSTED, surl,
                     "signing certificate untrusted");

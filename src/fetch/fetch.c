@@ -51,8 +51,7 @@ static enum status transfer(const char *what, const char *url, const char *body_
     *len = 0;
     buf_init(&s.b, max);
     if (!scheme_ok(url)) {
-        st = diag_set(d, ST_USAGE, what, DIAG_NO_OFFSET,
-                      "only http and https URLs are fetched");
+        st = diag_set(d, ST_USAGE, what, DIAG_NO_OFFSET, "only http and https URLs are fetched");
         goto abort;
     }
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || !(h = curl_easy_init())) {
@@ -90,14 +89,13 @@ static enum status transfer(const char *what, const char *url, const char *body_
     if (s.too_big || rc == CURLE_FILESIZE_EXCEEDED) {
         st = diag_set(d, ST_LIMIT, what, DIAG_NO_OFFSET, "larger than %zu bytes", max);
     } else if (rc == CURLE_OPERATION_TIMEDOUT) {
-        st = diag_set(d, ST_LIMIT, what, DIAG_NO_OFFSET,
-                      "no complete answer within %d seconds", TS_LIMIT_FETCH_SECONDS);
+        st = diag_set(d, ST_LIMIT, what, DIAG_NO_OFFSET, "no complete answer within %d seconds",
+                      TS_LIMIT_FETCH_SECONDS);
     } else if (rc == CURLE_UNSUPPORTED_PROTOCOL) {
         st = diag_set(d, ST_USAGE, what, DIAG_NO_OFFSET,
                       "redirected to a scheme other than http or https");
     } else if (rc != CURLE_OK) {
-        st = diag_set(d, ST_IO, what, DIAG_NO_OFFSET, "%s",
-                      err[0] ? err : curl_easy_strerror(rc));
+        st = diag_set(d, ST_IO, what, DIAG_NO_OFFSET, "%s", err[0] ? err : curl_easy_strerror(rc));
     } else if (code != 200) {
         st = diag_set(d, ST_IO, what, DIAG_NO_OFFSET, "the server answered %ld", code);
     }

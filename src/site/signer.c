@@ -140,9 +140,8 @@ enum status site_load_signer(struct site_build *b, struct diag *d)
     if ((st = c2pa_signer_check(b->signer, b->trust, &facts, d)) != ST_OK)
         return st == ST_NOMEM ? st : ST_CONFIG;
     char tsa[256] = "";
-    if (cfg->signing.tsa_url &&
-        (st = c2pa_signer_set_tsa(b->signer, post_tsa, cfg->signing.tsa_url, tsa, sizeof tsa, d)) !=
-            ST_OK) {
+    if (cfg->signing.tsa_url && (st = c2pa_signer_set_tsa(b->signer, post_tsa, cfg->signing.tsa_url,
+                                                          tsa, sizeof tsa, d)) != ST_OK) {
         diag_set_file(d, cfg->signing.tsa_url);
         return st;
     }
