@@ -668,15 +668,44 @@ static int cmd_new(int argc, char **argv)
     return 0;
 }
 
-/* tearsheet keygen DIR: a demo C2PA signing identity (docs/c2pa-sign.md). */
+/* tearsheet keygen DIR: a demo C2PA signing identity; keygen --csr
+ * --name NAME [--org ORG] DIR: a key and a certificate request for a
+ * real CA (docs/c2pa-sign.md). */
 static int cmd_keygen(int argc, char **argv)
 {
-    if (argc != 1 || argv[0][0] == '-') {
-        return usage_error("keygen");
+    bool csr = false;
+    const char *name = NULL, *org = NULL, *dir = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--csr") == 0)
+            csr = true;
+        else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
+            name = argv[++i];
+        else if (strcmp(argv[i], "--org") == 0 && i + 1 < argc)
+            org = argv[++i];
+        else if (argv[i][0] == '-' || dir)
+            return usage_error("keygen");
+        else
+            dir = argv[i];
     }
+    if (!dir || ((name || org) && !csr) || (csr && !name))
+        return usage_error("keygen");
     struct diag d;
     diag_clear(&d);
-    enum status st = c2pa_keygen(argv[0], &d);
+    if (csr) {
+        enum status st = c2pa_keygen_csr(dir, name, org, &d);
+        if (st != ST_OK)
+            return fail(&d, st);
+        printf("Made a signing key and a certificate request in %s:\n"
+               "  %s (private: keep it; never publish or commit it)\n"
+               "  %s (send this to a certificate authority; it asks for the C2PA\n"
+               "    claim-signing profile: digitalSignature, c2pa-kp-claimSigning, not a CA)\n"
+               "With the certificate chain it sends back (yours first), use\n"
+               "  signing:\n    key: %s/%s\n    chain: CHAIN.pem\n"
+               "in site.yaml.\n",
+               dir, C2PA_KEY_FILE, C2PA_CSR_FILE, dir, C2PA_KEY_FILE);
+        return 0;
+    }
+    enum status st = c2pa_keygen(dir, &d);
     if (st != ST_OK)
         return fail(&d, st);
     printf("Made an untrusted demo signing key in %s:\n"
@@ -684,7 +713,7 @@ static int cmd_keygen(int argc, char **argv)
            "  %s (the certificates embedded in every signed photo)\n"
            "  %s (give this to a verifier as its trust anchor)\n"
            "Use it with  signing_key: %s  in site.yaml.\n",
-           argv[0], C2PA_KEY_FILE, C2PA_CHAIN_FILE, C2PA_ANCHOR_FILE, argv[0]);
+           dir, C2PA_KEY_FILE, C2PA_CHAIN_FILE, C2PA_ANCHOR_FILE, dir);
     return 0;
 }
 

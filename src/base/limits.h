@@ -344,6 +344,13 @@
 #ifndef TS_LIMIT_C2PA_URL
 #define TS_LIMIT_C2PA_URL 2048
 #endif
+/* An RFC 3161 TimeStampResp (token + the TSA's certificates) is 2-8 KB;
+ * the cap stops whatever answers at a tsa_url from putting a large blob
+ * into every signature. */
+#ifndef TS_LIMIT_C2PA_TST_RESP_BYTES
+#define TS_LIMIT_C2PA_TST_RESP_BYTES ((size_t)64 << 10)
+#endif
+
 /* A fetched remote manifest (verify --fetch): the same cap as any store,
  * and no more than this many seconds for the whole transfer. */
 #ifndef TS_LIMIT_FETCH_SECONDS

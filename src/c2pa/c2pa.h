@@ -31,8 +31,101 @@
 /* §15.2.2: every result is one of these three kinds. */
 enum c2pa_kind { C2PA_SUCCESS, C2PA_INFORMATIONAL, C2PA_FAILURE };
 
+/* Every status code this validator reports, once: its name here, its
+ * text (C2PA 2.2 §15.2.2, CAWG 1.1 §8) and its kind. The kind is the
+ * spec's except where §15.8.2 makes time-stamp failures informational.
+ * Validators compare codes as these enum values, never as strings. */
+/* One row per line reads better than clang-format's layout of it. */
+/* clang-format off */
+#define C2PA_CODES(X) \
+    X(ALGORITHM_UNSUPPORTED, "algorithm.unsupported", FAILURE) \
+    X(ASSERTION_BMFF_HASH_MALFORMED, "assertion.bmffHash.malformed", FAILURE) \
+    X(ASSERTION_BMFF_HASH_MATCH, "assertion.bmffHash.match", SUCCESS) \
+    X(ASSERTION_BMFF_HASH_MISMATCH, "assertion.bmffHash.mismatch", FAILURE) \
+    X(ASSERTION_BOXES_HASH_MALFORMED, "assertion.boxesHash.malformed", FAILURE) \
+    X(ASSERTION_BOXES_HASH_MATCH, "assertion.boxesHash.match", SUCCESS) \
+    X(ASSERTION_BOXES_HASH_MISMATCH, "assertion.boxesHash.mismatch", FAILURE) \
+    X(ASSERTION_BOXES_HASH_UNKNOWN_BOX, "assertion.boxesHash.unknownBox", FAILURE) \
+    X(ASSERTION_DATA_HASH_MALFORMED, "assertion.dataHash.malformed", FAILURE) \
+    X(ASSERTION_DATA_HASH_MATCH, "assertion.dataHash.match", SUCCESS) \
+    X(ASSERTION_DATA_HASH_MISMATCH, "assertion.dataHash.mismatch", FAILURE) \
+    X(ASSERTION_HASHED_URI_MATCH, "assertion.hashedURI.match", SUCCESS) \
+    X(ASSERTION_HASHED_URI_MISMATCH, "assertion.hashedURI.mismatch", FAILURE) \
+    X(ASSERTION_INGREDIENT_MALFORMED, "assertion.ingredient.malformed", FAILURE) \
+    X(ASSERTION_MISSING, "assertion.missing", FAILURE) \
+    X(ASSERTION_MULTIPLE_HARD_BINDINGS, "assertion.multipleHardBindings", FAILURE) \
+    X(CAWG_ICA_DID_UNAVAILABLE, "cawg.ica.did_unavailable", FAILURE) \
+    X(CAWG_ICA_INVALID_ALG, "cawg.ica.invalid_alg", FAILURE) \
+    X(CAWG_ICA_INVALID_CONTENT_TYPE, "cawg.ica.invalid_content_type", FAILURE) \
+    X(CAWG_ICA_INVALID_COSE_SIGN1, "cawg.ica.invalid_cose_sign1", FAILURE) \
+    X(CAWG_ICA_INVALID_DID_DOCUMENT, "cawg.ica.invalid_did_document", FAILURE) \
+    X(CAWG_ICA_INVALID_ISSUER, "cawg.ica.invalid_issuer", FAILURE) \
+    X(CAWG_ICA_INVALID_VERIFIABLE_CREDENTIAL, "cawg.ica.invalid_verifiable_credential", FAILURE) \
+    X(CAWG_ICA_SIGNATURE_MISMATCH, "cawg.ica.signature_mismatch", FAILURE) \
+    X(CAWG_ICA_SIGNER_PAYLOAD_MISMATCH, "cawg.ica.signer_payload.mismatch", FAILURE) \
+    X(CAWG_ICA_TIME_STAMP_INVALID, "cawg.ica.time_stamp.invalid", FAILURE) \
+    X(CAWG_ICA_TIME_STAMP_VALIDATED, "cawg.ica.time_stamp.validated", SUCCESS) \
+    X(CAWG_ICA_UNTRUSTED_ISSUER, "cawg.ica.untrusted_issuer", INFORMATIONAL) \
+    X(CAWG_ICA_VALID_FROM_INVALID, "cawg.ica.valid_from.invalid", FAILURE) \
+    X(CAWG_ICA_VALID_FROM_MISSING, "cawg.ica.valid_from.missing", FAILURE) \
+    X(CAWG_ICA_VALID_UNTIL_INVALID, "cawg.ica.valid_until.invalid", FAILURE) \
+    X(CAWG_IDENTITY_ASSERTION_DUPLICATE, "cawg.identity.assertion.duplicate", FAILURE) \
+    X(CAWG_IDENTITY_ASSERTION_MISMATCH, "cawg.identity.assertion.mismatch", FAILURE) \
+    X(CAWG_IDENTITY_CBOR_INVALID, "cawg.identity.cbor.invalid", FAILURE) \
+    X(CAWG_IDENTITY_HARD_BINDING_MISSING, "cawg.identity.hard_binding_missing", FAILURE) \
+    X(CAWG_IDENTITY_NOT_VALIDATED, "cawg.identity.not_validated", INFORMATIONAL) \
+    X(CAWG_IDENTITY_PAD_INVALID, "cawg.identity.pad.invalid", FAILURE) \
+    X(CAWG_IDENTITY_WELL_FORMED, "cawg.identity.well-formed", SUCCESS) \
+    X(CAWG_IDENTITY_SIG_TYPE_UNKNOWN, "cawg.identity.sig_type.unknown", FAILURE) \
+    X(CAWG_X509_ALGORITHM_UNSUPPORTED, "cawg.x509.algorithm.unsupported", FAILURE) \
+    X(CAWG_X509_CREDENTIAL_INVALID, "cawg.x509.credential.invalid", FAILURE) \
+    X(CAWG_X509_CREDENTIAL_UNTRUSTED, "cawg.x509.credential.untrusted", FAILURE) \
+    X(CAWG_X509_SIGNATURE_MISMATCH, "cawg.x509.signature.mismatch", FAILURE) \
+    X(CAWG_X509_SIGNATURE_OUTSIDE_VALIDITY, "cawg.x509.signature.outside_validity", FAILURE) \
+    X(CAWG_X509_SIGNATURE_VALIDATED, "cawg.x509.signature.validated", SUCCESS) \
+    X(CLAIM_CBOR_INVALID, "claim.cbor.invalid", FAILURE) \
+    X(CLAIM_HARD_BINDINGS_MISSING, "claim.hardBindings.missing", FAILURE) \
+    X(CLAIM_MISSING, "claim.missing", FAILURE) \
+    X(CLAIM_SIGNATURE_INSIDE_VALIDITY, "claimSignature.insideValidity", SUCCESS) \
+    X(CLAIM_SIGNATURE_MISMATCH, "claimSignature.mismatch", FAILURE) \
+    X(CLAIM_SIGNATURE_MISSING, "claimSignature.missing", FAILURE) \
+    X(CLAIM_SIGNATURE_OUTSIDE_VALIDITY, "claimSignature.outsideValidity", FAILURE) \
+    X(CLAIM_SIGNATURE_VALIDATED, "claimSignature.validated", SUCCESS) \
+    X(INGREDIENT_MANIFEST_MISMATCH, "ingredient.manifest.mismatch", FAILURE) \
+    X(INGREDIENT_MANIFEST_MISSING, "ingredient.manifest.missing", FAILURE) \
+    X(INGREDIENT_MANIFEST_VALIDATED, "ingredient.manifest.validated", SUCCESS) \
+    X(INGREDIENT_UNKNOWN_PROVENANCE, "ingredient.unknownProvenance", INFORMATIONAL) \
+    X(MANIFEST_COMPRESSED_INVALID, "manifest.compressed.invalid", FAILURE) \
+    X(SIGNING_CREDENTIAL_EXPIRED, "signingCredential.expired", FAILURE) \
+    X(SIGNING_CREDENTIAL_INVALID, "signingCredential.invalid", FAILURE) \
+    X(SIGNING_CREDENTIAL_OCSP_NOT_REVOKED, "signingCredential.ocsp.notRevoked", SUCCESS) \
+    X(SIGNING_CREDENTIAL_OCSP_REVOKED, "signingCredential.ocsp.revoked", FAILURE) \
+    X(SIGNING_CREDENTIAL_OCSP_SKIPPED, "signingCredential.ocsp.skipped", INFORMATIONAL) \
+    X(SIGNING_CREDENTIAL_OCSP_UNKNOWN, "signingCredential.ocsp.unknown", FAILURE) \
+    X(SIGNING_CREDENTIAL_TRUSTED, "signingCredential.trusted", SUCCESS) \
+    X(SIGNING_CREDENTIAL_UNTRUSTED, "signingCredential.untrusted", FAILURE) \
+    X(TIME_STAMP_MALFORMED, "timeStamp.malformed", INFORMATIONAL) \
+    X(TIME_STAMP_MISMATCH, "timeStamp.mismatch", INFORMATIONAL) \
+    X(TIME_STAMP_OUTSIDE_VALIDITY, "timeStamp.outsideValidity", INFORMATIONAL) \
+    X(TIME_STAMP_TRUSTED, "timeStamp.trusted", SUCCESS) \
+    X(TIME_STAMP_UNTRUSTED, "timeStamp.untrusted", INFORMATIONAL) \
+    X(TIME_STAMP_VALIDATED, "timeStamp.validated", SUCCESS)
+
+/* clang-format on */
+enum c2pa_code {
+    C2PA_CODE_NONE, /* no code (a check that passed), or one read from a file */
+#define C2PA_CODE_ENUM(id, text, kind) C2PA_CODE_##id,
+    C2PA_CODES(C2PA_CODE_ENUM)
+#undef C2PA_CODE_ENUM
+        C2PA_CODE_COUNT
+};
+/* The code's text ("claimSignature.validated"), NULL for NONE. */
+const char *c2pa_code_text(enum c2pa_code c);
+enum c2pa_kind c2pa_code_kind(enum c2pa_code c);
+
 /* One status code with the JUMBF URL of what it is about. */
 struct c2pa_status {
+    enum c2pa_code id; /* the code below as data */
     char *code;        /* "claimSignature.validated" */
     char *url;         /* "self#jumbf=/c2pa/<label>/c2pa.signature", may be NULL */
     char *explanation; /* plain words, may be NULL */
@@ -211,16 +304,84 @@ enum status c2pa_cose_check(struct span in, struct diag *d);
  */
 enum status c2pa_keygen(const char *dir, struct diag *d);
 
+#define C2PA_CSR_FILE "signing-request.csr" /* PKCS#10 request made by c2pa_keygen_csr */
+
+/*
+ * Makes DIR (0700 when new) with a P-256 key (C2PA_KEY_FILE, 0600) and
+ * a PKCS#10 certificate request (C2PA_CSR_FILE) for the subject
+ * CN=`name` (O=`org` when not NULL) asking for the claim-signer
+ * profile (§14.5.1: keyUsage digitalSignature, extendedKeyUsage
+ * c2pa-kp-claimSigning and emailProtection, cA false), for a CA to
+ * sign. Refuses (ST_USAGE) when DIR already holds a key.
+ */
+enum status c2pa_keygen_csr(const char *dir, const char *name, const char *org, struct diag *d);
+
 /* A loaded signing identity: private key + certificate chain. */
 struct c2pa_signer;
 
 /* Loads DIR/signing-key.pem and DIR/signing-chain.pem; checks that the
  * key is P-256 and matches the first certificate. */
 enum status c2pa_signer_load(const char *dir, struct c2pa_signer **out, struct diag *d);
+
+/* The photographer's own identity (site.yaml `signing:`): either a PEM
+ * key and a PEM chain (leaf first; intermediates, and the root if
+ * wanted, in any order), or one PKCS#12 file. `password` unlocks an
+ * encrypted PEM key or the PKCS#12 file (NULL: none); it is read by
+ * the caller from a file or the environment and never kept. */
+struct c2pa_signer_files {
+    const char *key, *chain;
+    const char *pkcs12;
+    const char *password;
+};
+enum status c2pa_signer_load_files(const struct c2pa_signer_files *f, struct c2pa_signer **out,
+                                   struct diag *d);
 void c2pa_signer_free(struct c2pa_signer *s);
 /* SHA-256 (hex) of the leaf certificate: changes when the key does, so
  * build caches can include it in their keys. */
 const char *c2pa_signer_fingerprint(const struct c2pa_signer *s);
+
+/* What a validator will make of the identity, found by
+ * c2pa_signer_check before anything is signed. */
+struct c2pa_signer_facts {
+    char signer[256];  /* the leaf's CN (and O) */
+    char anchor[256];  /* the CA a verifier must trust: the chain's root, or
+                        * the issuer of its last certificate */
+    char expires[32];  /* the leaf's notAfter, "YYYY-MM-DD" */
+    bool demo;         /* made by `tearsheet keygen` (untrusted by design) */
+    bool site_trusts;  /* chains to the anchors passed (site.yaml trust:) */
+};
+/*
+ * Checks the identity against what a C2PA validator requires of a claim
+ * signer (§14.5.1: v3, keyUsage digitalSignature, an allowed EKU, not a
+ * CA; §14.5.1.1 for the intermediates; valid now) and fills *f.
+ * ST_CONFIG with the reason when a verifier would reject the signature.
+ * `trust` may be NULL.
+ */
+enum status c2pa_signer_check(const struct c2pa_signer *s, const struct c2pa_trust *trust,
+                              struct c2pa_signer_facts *f, struct diag *d);
+/* The plain sentence a photographer reads before a build: who signs,
+ * what verifiers will show (Trusted for those trusting the anchor,
+ * else Valid, untrusted), until when, and whether time-stamps keep the
+ * credentials valid after that (report.c). */
+enum status c2pa_signer_describe(const struct c2pa_signer_facts *f, const char *tsa_name,
+                                 struct buf *out);
+
+/*
+ * RFC 3161 time-stamps (§10.3.2.5, sigTst2). The c2pa module never
+ * touches the network: `post` sends a DER TimeStampReq to the
+ * authority and returns its DER TimeStampResp in *resp (malloc'd).
+ */
+typedef enum status (*c2pa_tsa_post_fn)(void *ctx, const uint8_t *req, size_t req_len,
+                                        uint8_t **resp, size_t *resp_len, struct diag *d);
+/*
+ * From now on every signature of `s` carries a time-stamp token from
+ * this authority. Asks it once now (a probe digest): a refusal, a token
+ * that does not verify or whose TSA certificate may not time-stamp is
+ * ST_CONFIG; the token's size sets the room kept for every later one.
+ * `tsa_name` (may be NULL) receives the TSA certificate's CN.
+ */
+enum status c2pa_signer_set_tsa(struct c2pa_signer *s, c2pa_tsa_post_fn post, void *ctx,
+                                char *tsa_name, size_t tsa_name_len, struct diag *d);
 
 /* One validation status entry (spec §15.2.2: code, url, explanation). */
 struct c2pa_sign_code {
@@ -277,8 +438,9 @@ struct c2pa_sign_input {
  * JPEG XL, SVG, TIFF — where c2pa-rs puts it (sign_place.c). The
  * manifest: claim v2, c2pa.ingredient.v3 (parentOf the original),
  * c2pa.actions.v2 (opened, resized, converted when the format
- * changed), c2pa.hash.data; COSE_Sign1 ES256 with x5chain; no
- * time-stamp (we sign offline).
+ * changed), c2pa.hash.data; COSE_Sign1 ES256 with x5chain, and a
+ * sigTst2 time-stamp token when the signer has an authority
+ * (c2pa_signer_set_tsa).
  */
 enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input *in, uint8_t **out,
                       size_t *out_len, struct diag *d);

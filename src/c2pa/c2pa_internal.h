@@ -111,7 +111,7 @@ void cose_find_tst(struct cose_sign1 *c, const cbor_item_t *unprot);
 struct tst_result {
     bool validated;   /* signature and imprint hold: timeStamp.validated */
     bool trusted;     /* and the TSA is trusted at genTime: timeStamp.trusted */
-    const char *code; /* else the informational timeStamp.* code */
+    enum c2pa_code code; /* else the informational timeStamp.* code */
     char message[160];
     time_t gen_time;
     char *tsa_name; /* owned; TSA certificate CN */
@@ -139,12 +139,14 @@ enum status ocsp_check_stapled(const struct cose_sign1 *c, X509_STORE *anchors,
                                const time_t *attested, struct ocsp_result *r);
 
 /* ---- report lists (report.c) ---- */
-enum status results_add(struct c2pa_results *r, enum c2pa_kind kind, const char *code,
-                        const char *url, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+/* Adds `code` to the list its kind names (c2pa.h's C2PA_CODES). */
+enum status results_add(struct c2pa_results *r, enum c2pa_code code, const char *url,
+                        const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void results_free(struct c2pa_results *r);
-bool results_has_failure_except(const struct c2pa_results *r, const char *code);
-bool results_has(const struct c2pa_status_list *l, const char *code);
+bool results_has(const struct c2pa_status_list *l, enum c2pa_code code);
+/* codes.c: a code read from a file (recorded results) by its text;
+ * C2PA_CODE_NONE when it is not one we report. */
+enum c2pa_code c2pa_code_of(const char *text);
 
 /* ---- CAWG identity assertions (cawg.c) ---- */
 /* Validates every cawg.identity assertion the claim of `manifest`
@@ -154,7 +156,7 @@ void cawg_validate(const struct c2pa_jumbf *j, size_t manifest, const cbor_item_
                    struct c2pa_results *res, struct c2pa_summary *summary);
 /* A cawg.* failure that does not make the manifest Invalid (c2pa-rs
  * 0.92: identity and X.509 credential codes; cawg.ica.* do). */
-bool cawg_failure_tolerated(const char *code);
+bool cawg_failure_tolerated(const struct c2pa_status *s);
 
 struct c2pa_trust {
     X509_STORE *store;
@@ -168,6 +170,10 @@ const char *c2pa_cert_profile_problem(X509 *x);
 /* §14.5.1.1 for x5chain certificates after the leaf (each issues the
  * one before it): false with the reason in why when one fails. */
 bool cert_chain_profile(STACK_OF(X509) * chain, char *why, size_t whylen);
+/* Whether chain[0] chains, through chain[1..], to an anchor of `store`
+ * at time `at` (an anchor may be an intermediate). Used by the
+ * validator and by the signer's pre-build check. */
+bool cert_chain_trusted(X509_STORE *store, STACK_OF(X509) * chain, time_t at);
 
 /* ---- compressed manifests (compressed.c, jumbf.c) ---- */
 /* §11.2.4 / §15.5.4: replaces the brob content of every c2cm manifest

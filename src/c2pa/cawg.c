@@ -47,9 +47,9 @@ struct ia {
     size_t n_failures_before;
 };
 
-static void fail(struct ia *a, const char *code, const char *why)
+static void fail(struct ia *a, enum c2pa_code code, const char *why)
 {
-    results_add(a->res, C2PA_FAILURE, code, a->url, "%s", why);
+    results_add(a->res, code, a->url, "%s", why);
 }
 
 /* Failures this assertion added that are not about trust: a named
@@ -58,7 +58,7 @@ static bool ia_failed(const struct ia *a)
 {
     const struct c2pa_status_list *f = &a->res->failure;
     for (size_t i = a->n_failures_before; i < f->n; i++)
-        if (strcmp(f->items[i].code, "cawg.x509.credential.untrusted") != 0)
+        if (f->items[i].id != C2PA_CODE_CAWG_X509_CREDENTIAL_UNTRUSTED)
             return true;
     return false;
 }
@@ -83,12 +83,27 @@ static void add_identity(struct ia *a, const char *name, const char *how)
     s->n_identities++;
 }
 
-bool cawg_failure_tolerated(const char *code)
+bool cawg_failure_tolerated(const struct c2pa_status *s)
 {
-    /* c2pa-rs 0.92 scopes identity-assertion and X.509 credential
-     * failures to the assertion; an aggregation credential's failures
-     * (cawg.ica.*) make the manifest Invalid. */
-    return strncmp(code, "cawg.x509.", 10) == 0 || strncmp(code, "cawg.identity.", 14) == 0;
+    /* c2pa-rs 0.92 scopes identity-assertion (cawg.identity.*) and X.509
+     * credential (cawg.x509.*) failures to the assertion; an aggregation
+     * credential's failures (cawg.ica.*) make the manifest Invalid. */
+    switch (s->id) {
+    case C2PA_CODE_CAWG_IDENTITY_ASSERTION_DUPLICATE:
+    case C2PA_CODE_CAWG_IDENTITY_ASSERTION_MISMATCH:
+    case C2PA_CODE_CAWG_IDENTITY_CBOR_INVALID:
+    case C2PA_CODE_CAWG_IDENTITY_HARD_BINDING_MISSING:
+    case C2PA_CODE_CAWG_IDENTITY_PAD_INVALID:
+    case C2PA_CODE_CAWG_IDENTITY_SIG_TYPE_UNKNOWN:
+    case C2PA_CODE_CAWG_X509_ALGORITHM_UNSUPPORTED:
+    case C2PA_CODE_CAWG_X509_CREDENTIAL_INVALID:
+    case C2PA_CODE_CAWG_X509_CREDENTIAL_UNTRUSTED:
+    case C2PA_CODE_CAWG_X509_SIGNATURE_MISMATCH:
+    case C2PA_CODE_CAWG_X509_SIGNATURE_OUTSIDE_VALIDITY:
+        return true;
+    default:
+        return false;
+    }
 }
 
 /* ---- §4.2 CBOR schema ---- */
@@ -205,16 +220,18 @@ static void check_references(struct ia *a)
         const cbor_item_t *in_claim = url ? claim_entry(a->claim, url) : NULL;
         cborx_bytes(cborx_get(rs[i], "hash"), &want);
         if (!in_claim)
-            fail(a, "cawg.identity.assertion.mismatch", "referenced assertion not in claim");
+            fail(a, C2PA_CODE_CAWG_IDENTITY_ASSERTION_MISMATCH,
+                 "referenced assertion not in claim");
         else if (!cborx_bytes(cborx_get(in_claim, "hash"), &have) || !span_same(want, have))
-            fail(a, "cawg.identity.assertion.mismatch", "referenced assertion hash mismatch");
+            fail(a, C2PA_CODE_CAWG_IDENTITY_ASSERTION_MISMATCH,
+                 "referenced assertion hash mismatch");
         const char *label = url ? strrchr(url, '/') : NULL;
         if (label && strncmp(label + 1, "c2pa.hash.", 10) == 0)
             hard = true;
         free(url);
     }
     if (!hard)
-        fail(a, "cawg.identity.hard_binding_missing", "no hard binding assertion");
+        fail(a, C2PA_CODE_CAWG_IDENTITY_HARD_BINDING_MISSING, "no hard binding assertion");
     for (size_t i = 1; i < n; i++) {
         char *u = cborx_str(cborx_get(rs[i], "url"));
         bool dup = false;
@@ -224,7 +241,8 @@ static void check_references(struct ia *a)
             free(p);
         }
         if (dup)
-            fail(a, "cawg.identity.assertion.duplicate", "multiple references to same assertion");
+            fail(a, C2PA_CODE_CAWG_IDENTITY_ASSERTION_DUPLICATE,
+                 "multiple references to same assertion");
         free(u);
     }
 }
@@ -250,37 +268,37 @@ static void check_x509(struct ia *a, const cbor_item_t *m)
      * stored bytes are that serialization (§5.2: unchanged after
      * signing), so they are verified as they are. */
     if (cborx_map_value(a->bytes, "signer_payload", &payload, &d) != ST_OK) {
-        fail(a, "cawg.x509.signature.mismatch", "signer_payload bytes not found");
+        fail(a, C2PA_CODE_CAWG_X509_SIGNATURE_MISMATCH, "signer_payload bytes not found");
         goto abort;
     }
     enum status st = cose_parse(sig, &cose, &d);
     if (st == ST_OK)
         st = cose_verify(&cose, payload, &d);
     if (st == ST_UNSUPPORTED) {
-        fail(a, "cawg.x509.algorithm.unsupported", d.message);
+        fail(a, C2PA_CODE_CAWG_X509_ALGORITHM_UNSUPPORTED, d.message);
         goto abort;
     }
     if (st != ST_OK) {
-        fail(a, "cawg.x509.signature.mismatch", d.message);
+        fail(a, C2PA_CODE_CAWG_X509_SIGNATURE_MISMATCH, d.message);
         goto abort;
     }
     X509 *leaf = sk_X509_value(cose.chain, 0);
     time_t now = time(NULL);
     const char *prob = c2pa_cert_profile_problem(leaf);
     if (prob)
-        fail(a, "cawg.x509.credential.invalid", prob);
+        fail(a, C2PA_CODE_CAWG_X509_CREDENTIAL_INVALID, prob);
     if (X509_cmp_time(X509_get0_notBefore(leaf), &now) >= 0 ||
         X509_cmp_time(X509_get0_notAfter(leaf), &now) <= 0)
-        fail(a, "cawg.x509.signature.outside_validity",
+        fail(a, C2PA_CODE_CAWG_X509_SIGNATURE_OUTSIDE_VALIDITY,
              "the identity certificate is not valid at the current time");
     /* §7.2.2: identity credentials chain to trust lists of their own,
      * not to the C2PA signer list; tearsheet has none configured, as
      * c2pa-rs has none by default (its cawg_trust settings), so an
      * X.509 identity is never reported trusted. */
-    fail(a, "cawg.x509.credential.untrusted", "signing certificate untrusted");
-    results_add(a->res, C2PA_SUCCESS, "cawg.x509.signature.validated", a->url,
+    fail(a, C2PA_CODE_CAWG_X509_CREDENTIAL_UNTRUSTED, "signing certificate untrusted");
+    results_add(a->res, C2PA_CODE_CAWG_X509_SIGNATURE_VALIDATED, a->url,
                 "X.509 identity assertion signature validated");
-    results_add(a->res, C2PA_SUCCESS, "cawg.identity.well-formed", a->url,
+    results_add(a->res, C2PA_CODE_CAWG_IDENTITY_WELL_FORMED, a->url,
                 "CAWG X.509 identity signature valid");
     if (!ia_failed(a)) {
         cn = subject_part(leaf, NID_commonName);
@@ -459,9 +477,9 @@ static const json_t *vc_subject(const json_t *vc)
 
 /* The issuer's Ed25519 key from a did:jwk (the DID is the key). Returns
  * the failure code when there is no key, with *why. */
-static const char *issuer_key(const char *issuer, EVP_PKEY **key, const char **why)
+static enum c2pa_code issuer_key(const char *issuer, EVP_PKEY **key, const char **why)
 {
-    const char *code = NULL;
+    enum c2pa_code code = C2PA_CODE_NONE;
     uint8_t *raw = NULL, *x = NULL;
     size_t raw_len = 0, x_len = 0;
     json_t *jwk = NULL;
@@ -476,23 +494,23 @@ static const char *issuer_key(const char *issuer, EVP_PKEY **key, const char **w
     const char *id = m > 0 && issuer[4 + m] == ':' ? issuer + 4 + m + 1 : "";
     if (!*id ||
         !strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/.%#?_-", *id)) {
-        code = "cawg.ica.invalid_issuer";
+        code = C2PA_CODE_CAWG_ICA_INVALID_ISSUER;
         *why = "Invalid issuer DID";
         goto abort;
     }
     size_t id_len = strcspn(id, "#");
     if (m == 3 && strncmp(issuer + 4, "web", 3) == 0) {
         /* resolving did:web is an HTTPS request; tearsheet never makes one */
-        code = "cawg.ica.did_unavailable";
+        code = C2PA_CODE_CAWG_ICA_DID_UNAVAILABLE;
         *why = "Unable to resolve issuer DID";
         goto abort;
     }
     if (!(m == 3 && strncmp(issuer + 4, "jwk", 3) == 0)) {
-        code = "cawg.ica.invalid_issuer";
+        code = C2PA_CODE_CAWG_ICA_INVALID_ISSUER;
         *why = "Invalid issuer DID";
         goto abort;
     }
-    code = "cawg.ica.invalid_did_document";
+    code = C2PA_CODE_CAWG_ICA_INVALID_DID_DOCUMENT;
     *why = "Invalid issuer DID document";
     if (!base64_decode(id, id_len, &raw, &raw_len))
         goto abort;
@@ -504,12 +522,12 @@ static const char *issuer_key(const char *issuer, EVP_PKEY **key, const char **w
     if (!kty || strcmp(kty, "OKP") != 0 || !crv || strcmp(crv, "Ed25519") != 0 || !x_txt)
         goto abort;
     /* a key that is not 32 bytes is a signature that cannot match */
-    code = "cawg.ica.signature_mismatch";
+    code = C2PA_CODE_CAWG_ICA_SIGNATURE_MISMATCH;
     *why = "Signature does not match credential";
     if (!base64_decode(x_txt, strlen(x_txt), &x, &x_len) || x_len != 32)
         goto abort;
     *key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, x, x_len);
-    code = *key ? NULL : code;
+    code = *key ? C2PA_CODE_NONE : code;
 abort:
     json_decref(jwk);
     free(raw);
@@ -642,27 +660,27 @@ static void check_ica(struct ia *a, const cbor_item_t *m)
     cborx_bytes(cborx_get(m, "signature"), &sig);
     root = ica_cose(sig, &c, &prot);
     if (!root) {
-        fail(a, "cawg.ica.invalid_cose_sign1", "Invalid COSE_Sign1 data structure");
+        fail(a, C2PA_CODE_CAWG_ICA_INVALID_COSE_SIGN1, "Invalid COSE_Sign1 data structure");
         goto abort;
     }
     /* c2pa-rs accepts EdDSA only (§7.1.7 lists the C2PA algorithms; an
      * aggregator's DID key is Ed25519 in every method it resolves). */
     const cbor_item_t *alg_it = cborx_get_int(prot, 1);
     if (!alg_it) {
-        fail(a, "cawg.ica.invalid_alg", "Missing COSE_Sign1 signature algorithm");
+        fail(a, C2PA_CODE_CAWG_ICA_INVALID_ALG, "Missing COSE_Sign1 signature algorithm");
         goto abort;
     }
     if (!cborx_int(alg_it, &alg) || alg != -8) {
-        fail(a, "cawg.ica.invalid_alg", "Invalid COSE_Sign1 signature algorithm");
+        fail(a, C2PA_CODE_CAWG_ICA_INVALID_ALG, "Invalid COSE_Sign1 signature algorithm");
         goto abort;
     }
     c.alg = alg;
     char *cty = cborx_str(cborx_get_int(prot, 3));
     if (!cty || strcmp(cty, "application/vc") != 0)
-        fail(a, "cawg.ica.invalid_content_type", "Invalid COSE_Sign1 content type header");
+        fail(a, C2PA_CODE_CAWG_ICA_INVALID_CONTENT_TYPE, "Invalid COSE_Sign1 content type header");
     free(cty);
     if (!cborx_bytes(cbor_array_handle(root)[2], &payload)) {
-        fail(a, "cawg.ica.invalid_verifiable_credential", "Missing COSE_Sign1 payload");
+        fail(a, C2PA_CODE_CAWG_ICA_INVALID_VERIFIABLE_CREDENTIAL, "Missing COSE_Sign1 payload");
         goto abort;
     }
     const json_t *subj = NULL;
@@ -671,15 +689,15 @@ static void check_ica(struct ia *a, const cbor_item_t *m)
     if (vc)
         subj = vc_subject(vc);
     if (!subj) {
-        fail(a, "cawg.ica.invalid_verifiable_credential",
+        fail(a, C2PA_CODE_CAWG_ICA_INVALID_VERIFIABLE_CREDENTIAL,
              payload.len > TS_LIMIT_CAWG_VC_BYTES ? "verifiable credential larger than 1 MB"
                                                   : "Invalid JSON-LD for verifiable credential");
         goto abort;
     }
     const char *why = NULL;
-    const char *code = issuer_key(json_string_value(json_object_get(vc, "issuer")), &key, &why);
+    enum c2pa_code code = issuer_key(json_string_value(json_object_get(vc, "issuer")), &key, &why);
     if (!code && cose_verify_key(&c, key, payload, &d) != ST_OK) {
-        code = "cawg.ica.signature_mismatch";
+        code = C2PA_CODE_CAWG_ICA_SIGNATURE_MISMATCH;
         why = "Signature does not match credential";
     }
     if (code)
@@ -688,7 +706,7 @@ static void check_ica(struct ia *a, const cbor_item_t *m)
         /* no list of trusted aggregators exists (§7.1.7 "Prerequisites":
          * CAWG names none), so a valid signature proves only that the
          * issuer signed it */
-        results_add(a->res, C2PA_INFORMATIONAL, "cawg.ica.untrusted_issuer", a->url,
+        results_add(a->res, C2PA_CODE_CAWG_ICA_UNTRUSTED_ISSUER, a->url,
                     "ICA issuer is not a trusted issuer");
     bool signed_ok = !code;
     time_t tst = 0, now = time(NULL), from, until;
@@ -701,31 +719,32 @@ static void check_ica(struct ia *a, const cbor_item_t *m)
     tst = tr.gen_time;
     tst_result_free(&tr);
     if (st == ST_OK)
-        results_add(a->res, C2PA_SUCCESS, "cawg.ica.time_stamp.validated", a->url,
+        results_add(a->res, C2PA_CODE_CAWG_ICA_TIME_STAMP_VALIDATED, a->url,
                     "Time stamp validated");
     else if (st != ST_NOT_FOUND)
-        fail(a, "cawg.ica.time_stamp.invalid", "Time stamp does not match credential");
+        fail(a, C2PA_CODE_CAWG_ICA_TIME_STAMP_INVALID, "Time stamp does not match credential");
     if (!parse_time(json_string_value(json_object_get(vc, "validFrom")), &from))
-        fail(a, "cawg.ica.valid_from.missing", "credential does not have a validFrom date");
+        fail(a, C2PA_CODE_CAWG_ICA_VALID_FROM_MISSING, "credential does not have a validFrom date");
     else if (now < from)
-        fail(a, "cawg.ica.valid_from.invalid",
+        fail(a, C2PA_CODE_CAWG_ICA_VALID_FROM_INVALID,
              "credential's validFrom date is unacceptable (validFrom is after current date/time)");
     else if (st == ST_OK && tst < from)
-        fail(a, "cawg.ica.valid_from.invalid",
+        fail(a, C2PA_CODE_CAWG_ICA_VALID_FROM_INVALID,
              "credential's validFrom date is unacceptable (validFrom is after CAWG signature "
              "time stamp)");
     if (parse_time(json_string_value(json_object_get(vc, "validUntil")), &until)) {
         if (now > until)
-            fail(a, "cawg.ica.valid_until.invalid",
+            fail(a, C2PA_CODE_CAWG_ICA_VALID_UNTIL_INVALID,
                  "credential's validUntil date is unacceptable (validUntil is before current "
                  "date/time)");
         else if (st == ST_OK && tst > until)
-            fail(a, "cawg.ica.valid_until.invalid",
+            fail(a, C2PA_CODE_CAWG_ICA_VALID_UNTIL_INVALID,
                  "credential's validUntil date is unacceptable (validUntil is before CAWG "
                  "signature time stamp)");
     }
     if (!asset_matches(a->payload, json_object_get(subj, "c2paAsset")))
-        fail(a, "cawg.ica.signer_payload.mismatch", "c2paAsset does not match signer_payload");
+        fail(a, C2PA_CODE_CAWG_ICA_SIGNER_PAYLOAD_MISMATCH,
+             "c2paAsset does not match signer_payload");
     if (signed_ok && !ia_failed(a))
         name_identities(a, subj);
 abort:
@@ -746,28 +765,28 @@ static void validate_one(struct ia *a)
     cbor_item_t *m = NULL;
     char *sig_type = NULL;
     if (box == JUMBF_NONE || strcmp(a->j->nodes[box].type, "cbor") != 0) {
-        fail(a, "cawg.identity.cbor.invalid", "identity assertion is not CBOR");
+        fail(a, C2PA_CODE_CAWG_IDENTITY_CBOR_INVALID, "identity assertion is not CBOR");
         goto abort;
     }
     a->bytes = a->j->nodes[box].payload;
     m = cborx_load(a->bytes, &d);
     const char *prob = m ? schema_problem(m) : d.message;
     if (prob) {
-        fail(a, "cawg.identity.cbor.invalid", prob);
+        fail(a, C2PA_CODE_CAWG_IDENTITY_CBOR_INVALID, prob);
         goto abort;
     }
     a->payload = cborx_get(m, "signer_payload");
     a->refs = cborx_get(a->payload, "referenced_assertions");
     if (cbor_array_size(a->refs) > TS_LIMIT_CAWG_REFERENCES) {
         /* not checked, so not shown: the named actor stays unnamed */
-        results_add(a->res, C2PA_INFORMATIONAL, "cawg.identity.not_validated", a->url,
+        results_add(a->res, C2PA_CODE_CAWG_IDENTITY_NOT_VALIDATED, a->url,
                     "not validated: more than %d referenced assertions (tearsheet's limit)",
                     TS_LIMIT_CAWG_REFERENCES);
         goto abort;
     }
     /* c2pa-rs looks at pad2 only when pad1 is clean: one code either way */
     if (!all_zero(cborx_get(m, "pad1")) || !all_zero(cborx_get(m, "pad2")))
-        fail(a, "cawg.identity.pad.invalid", "invalid value in pad fields");
+        fail(a, C2PA_CODE_CAWG_IDENTITY_PAD_INVALID, "invalid value in pad fields");
     check_references(a);
     sig_type = cborx_str(cborx_get(a->payload, "sig_type"));
     if (sig_type && strcmp(sig_type, "cawg.x509.cose") == 0)
@@ -775,7 +794,7 @@ static void validate_one(struct ia *a)
     else if (sig_type && strcmp(sig_type, "cawg.identity_claims_aggregation") == 0)
         check_ica(a, m);
     else
-        fail(a, "cawg.identity.sig_type.unknown", "unsupported signature type");
+        fail(a, C2PA_CODE_CAWG_IDENTITY_SIG_TYPE_UNKNOWN, "unsupported signature type");
 abort:
     free(sig_type);
     if (m)
@@ -798,7 +817,7 @@ void cawg_validate(const struct c2pa_jumbf *j, size_t manifest, const cbor_item_
             char *url = cborx_str(cborx_get(cbor_array_handle(arr)[i], "url"));
             const char *label = url ? strrchr(url, '/') : NULL;
             if (label && identity_label(label + 1) && ++seen > TS_LIMIT_CAWG_ASSERTIONS) {
-                results_add(res, C2PA_INFORMATIONAL, "cawg.identity.not_validated", url,
+                results_add(res, C2PA_CODE_CAWG_IDENTITY_NOT_VALIDATED, url,
                             "not validated: more than %d identity assertions in one manifest "
                             "(tearsheet's limit)",
                             TS_LIMIT_CAWG_ASSERTIONS);

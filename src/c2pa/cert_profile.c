@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/x509v3.h>
 
 #include "c2pa/c2pa_internal.h"
@@ -131,4 +132,31 @@ bool cert_chain_profile(STACK_OF(X509) * chain, char *why, size_t whylen)
         }
     }
     return true;
+}
+
+bool cert_chain_trusted(X509_STORE *store, STACK_OF(X509) * chain, time_t at)
+{
+    bool ok = false;
+    STACK_OF(X509) *untrusted = NULL;
+    X509_STORE_CTX *sc = NULL;
+    if (!store || sk_X509_num(chain) < 1)
+        return false;
+    untrusted = sk_X509_new_null();
+    sc = X509_STORE_CTX_new();
+    if (!untrusted || !sc)
+        goto abort;
+    for (int i = 1; i < sk_X509_num(chain); i++)
+        if (!sk_X509_push(untrusted, sk_X509_value(chain, i)))
+            goto abort;
+    if (X509_STORE_CTX_init(sc, store, sk_X509_value(chain, 0), untrusted) != 1)
+        goto abort;
+    /* an intermediate on the list is an anchor too (§14.4.1) */
+    X509_STORE_CTX_set_flags(sc, X509_V_FLAG_PARTIAL_CHAIN);
+    X509_STORE_CTX_set_time(sc, 0, at);
+    ok = X509_verify_cert(sc) == 1;
+abort:
+    ERR_clear_error();
+    X509_STORE_CTX_free(sc);
+    sk_X509_free(untrusted);
+    return ok;
 }

@@ -383,7 +383,7 @@ bool c2pa_bmff_hash_check(struct span asset, struct span payload, const char *la
     cbor_item_t *m = NULL;
     struct c2pa_bmff_excl *ex = NULL;
     char *alg = NULL;
-    const char *code = "assertion.bmffHash.malformed";
+    enum c2pa_code code = C2PA_CODE_ASSERTION_BMFF_HASH_MALFORMED;
     char why[200] = "the BMFF hash assertion is not a map";
     struct span want;
     int version = strncmp(label, "c2pa.hash.bmff.v3", 17) == 0   ? 3
@@ -392,7 +392,7 @@ bool c2pa_bmff_hash_check(struct span asset, struct span payload, const char *la
     if (payload.len == 0 || !(m = cborx_load(payload, &d)) || !cbor_isa_map(m))
         goto done;
     if (opt(m, "merkle")) {
-        code = "algorithm.unsupported";
+        code = C2PA_CODE_ALGORITHM_UNSUPPORTED;
         snprintf(why, sizeof why,
                  "BMFF hashes with a Merkle tree (large or fragmented files) are not supported "
                  "by tearsheet");
@@ -428,13 +428,13 @@ bool c2pa_bmff_hash_check(struct span asset, struct span payload, const char *la
     alg = cborx_str(opt(m, "alg"));
     const EVP_MD *md = md_by_name(alg ? alg : claim_alg);
     if (!md) {
-        code = "algorithm.unsupported";
+        code = C2PA_CODE_ALGORITHM_UNSUPPORTED;
         snprintf(why, sizeof why, "unsupported hash algorithm");
         goto done;
     }
     uint8_t dg[EVP_MAX_MD_SIZE];
     unsigned dn = 0;
-    code = "assertion.bmffHash.mismatch";
+    code = C2PA_CODE_ASSERTION_BMFF_HASH_MISMATCH;
     enum status st = c2pa_bmff_hash(asset, ex, n, version, md, dg, &dn, &d);
     if (st != ST_OK) {
         char msg[160];
@@ -443,17 +443,16 @@ bool c2pa_bmff_hash_check(struct span asset, struct span payload, const char *la
         goto done;
     }
     if (dn == want.len && memcmp(dg, want.ptr, dn) == 0) {
-        code = "assertion.bmffHash.match";
+        code = C2PA_CODE_ASSERTION_BMFF_HASH_MATCH;
         snprintf(why, sizeof why, "BMFF hash valid");
     } else {
         snprintf(why, sizeof why, "the file was changed after it was signed");
     }
 done:
-    results_add(res, strcmp(code, "assertion.bmffHash.match") == 0 ? C2PA_SUCCESS : C2PA_FAILURE,
-                code, url, "%s", why);
+    results_add(res, code, url, "%s", why);
     free(alg);
     free(ex);
     if (m)
         cbor_decref(&m);
-    return strcmp(code, "assertion.bmffHash.mismatch") == 0;
+    return code == C2PA_CODE_ASSERTION_BMFF_HASH_MISMATCH;
 }

@@ -304,11 +304,11 @@ static bool listed_later(const cbor_item_t *boxes, size_t from, const char *name
 }
 
 /* §15.12.3 against one box list: the code, and why in `why`. */
-static const char *check_map(const struct boxes_map *map, struct span asset,
-                             const cbor_item_t *boxes, const char *top_alg, const char *claim_alg,
-                             char *why, size_t whylen)
+static enum c2pa_code check_map(const struct boxes_map *map, struct span asset,
+                                const cbor_item_t *boxes, const char *top_alg,
+                                const char *claim_alg, char *why, size_t whylen)
 {
-    const char *code = "assertion.boxesHash.malformed";
+    enum c2pa_code code = C2PA_CODE_ASSERTION_BOXES_HASH_MALFORMED;
     char *alg = NULL, *name = NULL;
     size_t si = 0;
     cbor_item_t **e = cbor_array_handle(boxes);
@@ -316,7 +316,7 @@ static const char *check_map(const struct boxes_map *map, struct span asset,
     unsigned int dn = 0;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     if (!ctx) {
-        code = "assertion.boxesHash.mismatch";
+        code = C2PA_CODE_ASSERTION_BOXES_HASH_MISMATCH;
         snprintf(why, whylen, "out of memory");
         goto done;
     }
@@ -332,7 +332,7 @@ static const char *check_map(const struct boxes_map *map, struct span asset,
     for (size_t i = 0; i < cbor_array_size(boxes); i++) {
         const cbor_item_t *names = cborx_get(e[i], "names");
         size_t nn = names && cbor_isa_array(names) ? cbor_array_size(names) : 0;
-        code = "assertion.boxesHash.malformed";
+        code = C2PA_CODE_ASSERTION_BOXES_HASH_MALFORMED;
         if (nn == 0) {
             snprintf(why, whylen, "box entry %zu has no names", i);
             goto done;
@@ -355,7 +355,7 @@ static const char *check_map(const struct boxes_map *map, struct span asset,
                 }
             }
             if (si >= map->n) {
-                code = "assertion.boxesHash.mismatch";
+                code = C2PA_CODE_ASSERTION_BOXES_HASH_MISMATCH;
                 snprintf(why, whylen, "box %.16s is listed but the file has no more boxes", name);
                 goto done;
             }
@@ -363,7 +363,8 @@ static const char *check_map(const struct boxes_map *map, struct span asset,
                 /* §15.12.3: a box the assertion never names is unknown;
                  * one it names elsewhere is out of order */
                 bool known = listed_later(boxes, i, map->b[si].name);
-                code = known ? "assertion.boxesHash.mismatch" : "assertion.boxesHash.unknownBox";
+                code = known ? C2PA_CODE_ASSERTION_BOXES_HASH_MISMATCH
+                             : C2PA_CODE_ASSERTION_BOXES_HASH_UNKNOWN_BOX;
                 snprintf(why, whylen, "the file has %.16s at byte %zu where %.16s is listed",
                          map->b[si].name, map->b[si].start, name);
                 goto done;
@@ -377,12 +378,12 @@ static const char *check_map(const struct boxes_map *map, struct span asset,
         alg = cborx_str(cborx_get(e[i], "alg"));
         const EVP_MD *md = md_by_name(alg ? alg : top_alg ? top_alg : claim_alg);
         if (!md) {
-            code = "algorithm.unsupported";
+            code = C2PA_CODE_ALGORITHM_UNSUPPORTED;
             snprintf(why, whylen, "unsupported hash algorithm in box entry %zu", i);
             goto done;
         }
         struct span want;
-        code = "assertion.boxesHash.mismatch";
+        code = C2PA_CODE_ASSERTION_BOXES_HASH_MISMATCH;
         if (!cborx_bytes(cborx_get(e[i], "hash"), &want)) {
             snprintf(why, whylen, "box entry %zu has no hash", i);
             goto done;
@@ -400,12 +401,12 @@ static const char *check_map(const struct boxes_map *map, struct span asset,
         }
     }
     if (si < map->n) {
-        code = "assertion.boxesHash.unknownBox";
+        code = C2PA_CODE_ASSERTION_BOXES_HASH_UNKNOWN_BOX;
         snprintf(why, whylen, "the file has %.16s at byte %zu, which the box hash does not list",
                  map->b[si].name, map->b[si].start);
         goto done;
     }
-    code = "assertion.boxesHash.match";
+    code = C2PA_CODE_ASSERTION_BOXES_HASH_MATCH;
     snprintf(why, whylen, "box hash valid");
 done:
     EVP_MD_CTX_free(ctx);
@@ -429,39 +430,36 @@ bool boxes_hash_check(struct span asset, const char *format, struct span payload
     struct boxes_map map = {0}, folded = {0};
     cbor_item_t *m = cborx_load(payload, &d);
     char *top_alg = NULL;
-    const char *code = "assertion.boxesHash.malformed";
+    enum c2pa_code code = C2PA_CODE_ASSERTION_BOXES_HASH_MALFORMED;
     char why[200] = "box hash assertion is not a map with a boxes array";
     const cbor_item_t *boxes = m ? cborx_get(m, "boxes") : NULL;
     if (!boxes || !cbor_isa_array(boxes) || cbor_array_size(boxes) == 0)
         goto done;
     top_alg = cborx_str(cborx_get(m, "alg"));
     if (build_map(asset, format, &map, &d, false) != ST_OK) {
-        code = "assertion.boxesHash.mismatch";
+        code = C2PA_CODE_ASSERTION_BOXES_HASH_MISMATCH;
         diag_format(&d, why, sizeof why);
         goto done;
     }
     code = check_map(&map, asset, boxes, top_alg, claim_alg, why, sizeof why);
     /* c2pa-rs counts a scan's restart markers as part of SOS: an
      * assertion written that way is accepted too */
-    if (strcmp(code, "assertion.boxesHash.match") != 0 && has_rst(&map) &&
+    if (code != C2PA_CODE_ASSERTION_BOXES_HASH_MATCH && has_rst(&map) &&
         build_map(asset, format, &folded, &d, true) == ST_OK) {
         char why2[200];
-        const char *c2 = check_map(&folded, asset, boxes, top_alg, claim_alg, why2, sizeof why2);
-        if (strcmp(c2, "assertion.boxesHash.match") == 0) {
+        enum c2pa_code c2 = check_map(&folded, asset, boxes, top_alg, claim_alg, why2, sizeof why2);
+        if (c2 == C2PA_CODE_ASSERTION_BOXES_HASH_MATCH) {
             code = c2;
             snprintf(why, sizeof why, "box hash valid (restart markers within SOS)");
         }
     }
 done:
-    if (strcmp(code, "assertion.boxesHash.match") == 0)
-        results_add(res, C2PA_SUCCESS, code, url, "%s", why);
-    else
-        results_add(res, C2PA_FAILURE, code, url, "%s", why);
+    results_add(res, code, url, "%s", why);
     boxes_map_free(&map);
     boxes_map_free(&folded);
     free(top_alg);
     if (m)
         cbor_decref(&m);
-    return strcmp(code, "assertion.boxesHash.mismatch") == 0 ||
-           strcmp(code, "assertion.boxesHash.unknownBox") == 0;
+    return code == C2PA_CODE_ASSERTION_BOXES_HASH_MISMATCH ||
+           code == C2PA_CODE_ASSERTION_BOXES_HASH_UNKNOWN_BOX;
 }

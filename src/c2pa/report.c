@@ -15,14 +15,17 @@
 
 #include "c2pa/c2pa_internal.h"
 
-enum status results_add(struct c2pa_results *r, enum c2pa_kind kind, const char *code,
-                        const char *url, const char *fmt, ...)
+enum status results_add(struct c2pa_results *r, enum c2pa_code code, const char *url,
+                        const char *fmt, ...)
 {
+    enum c2pa_kind kind = c2pa_code_kind(code);
     struct c2pa_status_list *l = kind == C2PA_SUCCESS   ? &r->success
                                  : kind == C2PA_FAILURE ? &r->failure
                                                         : &r->informational;
     char msg[600];
     va_list ap;
+    if (code == C2PA_CODE_NONE)
+        return ST_INTERNAL; /* a check that passed adds its success code */
     if (l->n >= 4096)
         return ST_LIMIT; /* one entry per assertion; a store has far fewer */
     if (l->n == l->cap) {
@@ -37,7 +40,8 @@ enum status results_add(struct c2pa_results *r, enum c2pa_kind kind, const char 
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     struct c2pa_status *s = &l->items[l->n];
-    s->code = str_dup(code);
+    s->id = code;
+    s->code = str_dup(c2pa_code_text(code));
     s->url = url ? str_dup(url) : NULL;
     s->explanation = str_dup(msg);
     if (!s->code) {
@@ -67,10 +71,10 @@ void results_free(struct c2pa_results *r)
     list_free(&r->failure);
 }
 
-bool results_has(const struct c2pa_status_list *l, const char *code)
+bool results_has(const struct c2pa_status_list *l, enum c2pa_code code)
 {
     for (size_t i = 0; i < l->n; i++)
-        if (strcmp(l->items[i].code, code) == 0)
+        if (l->items[i].id == code)
             return true;
     return false;
 }
@@ -184,7 +188,8 @@ enum status c2pa_report_describe(const struct c2pa_report *r, struct buf *b)
         buf_puts(b, ")\n");
     }
     if (!r->has_manifest && r->remote_url && !r->remote_fetched) {
-        buf_puts(b, "  The content credentials are not in the file: it says they are published at ");
+        buf_puts(b,
+                 "  The content credentials are not in the file: it says they are published at ");
         put_clean(b, r->remote_url);
         return buf_puts(b, " (tearsheet verify --fetch fetches and checks them).\n");
     }
@@ -203,7 +208,7 @@ enum status c2pa_report_describe(const struct c2pa_report *r, struct buf *b)
     case C2PA_STATE_VALID:
         /* a trusted signer with an identity assertion that did not
          * fully validate is Valid too (CAWG failures are scoped) */
-        buf_puts(b, results_has(&r->active.success, "signingCredential.trusted")
+        buf_puts(b, results_has(&r->active.success, C2PA_CODE_SIGNING_CREDENTIAL_TRUSTED)
                         ? "  Content credentials: valid, signed by a trusted signer; an identity "
                           "in it is not trusted or did not fully validate.\n"
                         : "  Content credentials: valid, but the signer is not on the trust "
@@ -281,7 +286,7 @@ enum status c2pa_report_describe(const struct c2pa_report *r, struct buf *b)
         buf_puts(b, "  The image was changed after it was signed.\n");
     for (size_t i = 0; i < r->active.failure.n; i++) {
         const struct c2pa_status *f = &r->active.failure.items[i];
-        if (strcmp(f->code, "signingCredential.untrusted") == 0)
+        if (f->id == C2PA_CODE_SIGNING_CREDENTIAL_UNTRUSTED)
             continue; /* the first line already says so */
         buf_puts(b, "  problem: ");
         put_clean(b, f->code);
@@ -290,4 +295,48 @@ enum status c2pa_report_describe(const struct c2pa_report *r, struct buf *b)
         buf_putc(b, '\n');
     }
     return ST_OK;
+}
+
+/* Before a build: what a verifier will show for what we sign. */
+enum status c2pa_signer_describe(const struct c2pa_signer_facts *f, const char *tsa_name,
+                                 struct buf *b)
+{
+    enum status st = buf_puts(b, "signing as ");
+    put_clean(b, f->signer);
+    if (f->demo) {
+        st =
+            st != ST_OK
+                ? st
+                : buf_puts(
+                      b,
+                      " (the untrusted demo key: verifiers show Valid, untrusted, and Trusted only "
+                      "when given its trust-anchor.pem)");
+    } else {
+        st = st != ST_OK ? st : buf_puts(b, "; verifiers that trust ");
+        put_clean(b, f->anchor);
+        st = st != ST_OK
+                 ? st
+                 : buf_puts(
+                       b,
+                       " will show Trusted; others Valid, untrusted (signingCredential.untrusted)");
+    }
+    if (f->site_trusts)
+        st = st != ST_OK
+                 ? st
+                 : buf_puts(b, "; this site's trust: anchors trust it, so its panels say Trusted");
+    st = st != ST_OK ? st : buf_printf(b, ". The certificate expires on %s", f->expires);
+    if (tsa_name) {
+        st = st != ST_OK ? st : buf_puts(b, "; every signature carries a time-stamp from ");
+        put_clean(b, tsa_name);
+        st = st != ST_OK ? st : buf_puts(b, ", so it stays valid after that.");
+    } else {
+        st = st != ST_OK
+                 ? st
+                 : buf_puts(
+                       b, "; without a tsa_url: under signing:, verifiers will call what it signed "
+                          "Invalid (signingCredential.expired) after that.");
+    }
+    /* put_clean's characters are unchecked: a short buffer is caught
+     * by the sentence's last append */
+    return st;
 }

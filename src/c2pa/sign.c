@@ -336,11 +336,65 @@ static void protected_header(struct c2pa_sign_out *o, const struct c2pa_signer *
     c2pa_sign_cbor_map_end(&m, o);
 }
 
-/* COSE_Sign1_Tagged = 18([protected bstr, {}, nil (detached), sig]),
- * signed over ["Signature1", protected, h'', claim]. No time-stamp:
- * tearsheet signs offline (docs/c2pa-sign.md says what that means). */
+/* §10.3.2.5 sigTst2 and its pad: {"tstTokens": [{"val": token}]} and
+ * "pad" filling s->tst_room, so the store has one size whatever the
+ * token's length. Before the final pass there is no token yet: zeros
+ * the size of the probe's stand in (the signature is thrown away). */
+static enum status tst_entries(struct c2pa_sign_out *o, const struct signing *g,
+                               const struct c2pa_sign_out *prot, const uint8_t sig[64],
+                               bool final_pass)
+{
+    enum status st = ST_OK;
+    uint8_t *tok = NULL;
+    size_t tok_len = g->s->tst_probe_len;
+    struct c2pa_sign_out cs;
+    c2pa_sign_out_init(&cs, C2PA_SIGN_MAX_STORE);
+    if (final_pass) {
+        /* what c2pa-rs countersigns: ["CounterSignature", protected,
+         * h'', bstr(encoded signature)] (cose.c's cose_tst_check) */
+        uint8_t enc[2 + 64] = {0x58, 64};
+        memcpy(enc + 2, sig, 64);
+        c2pa_sign_cbor_array(&cs, 4);
+        c2pa_sign_cbor_text(&cs, "CounterSignature");
+        c2pa_sign_cbor_bytes(&cs, prot->b.data, prot->b.len);
+        c2pa_sign_cbor_bytes(&cs, NULL, 0);
+        c2pa_sign_cbor_bytes(&cs, enc, sizeof enc);
+        if ((st = cs.st) != ST_OK ||
+            (st = c2pa_sign_tst_get(g->s, c2pa_sign_out_bytes(&cs), cs.b.len, &tok, &tok_len,
+                                    g->d)) != ST_OK)
+            goto abort;
+    }
+    size_t used = tok_len + (tok_len < 24 ? 1 : tok_len < 256 ? 2 : tok_len < 65536 ? 3 : 5);
+    if (used + 3 + 256 > g->s->tst_room) {
+        st = diag_set(g->d, ST_INTERNAL, "time-stamp authority", DIAG_NO_OFFSET,
+                      "its token grew from %zu to %zu bytes since the first one",
+                      g->s->tst_probe_len, tok_len);
+        goto abort;
+    }
+    c2pa_sign_cbor_text(o, "sigTst2");
+    c2pa_sign_cbor_head(o, 5, 1);
+    c2pa_sign_cbor_text(o, "tstTokens");
+    c2pa_sign_cbor_array(o, 1);
+    c2pa_sign_cbor_head(o, 5, 1);
+    c2pa_sign_cbor_text(o, "val");
+    if (tok)
+        c2pa_sign_cbor_bytes(o, tok, tok_len);
+    else
+        c2pa_sign_cbor_zeros(o, tok_len);
+    c2pa_sign_cbor_text(o, "pad");
+    c2pa_sign_cbor_zeros(o, g->s->tst_room - used - 3);
+abort:
+    free(tok);
+    c2pa_sign_out_free(&cs);
+    return st;
+}
+
+/* COSE_Sign1_Tagged = 18([protected bstr, unprotected, nil (detached),
+ * sig]), signed over ["Signature1", protected, h'', claim]. The
+ * unprotected map holds the time-stamp (when the signer has an
+ * authority) and stapled OCSP (when given). */
 static enum status cose_sign1(struct c2pa_sign_out *o, const struct signing *g,
-                              const uint8_t *claim, size_t claim_len)
+                              const uint8_t *claim, size_t claim_len, bool final_pass)
 {
     enum status st;
     struct c2pa_sign_out prot, tbs;
@@ -362,17 +416,18 @@ static enum status cose_sign1(struct c2pa_sign_out *o, const struct signing *g,
     c2pa_sign_cbor_tag(o, 18);
     c2pa_sign_cbor_array(o, 4);
     c2pa_sign_cbor_bytes(o, prot.b.data, prot.b.len);
-    if (g->in->ocsp_response.len == 0) {
-        c2pa_sign_cbor_head(o, 5, 0); /* unprotected: empty map */
-    } else {
+    bool ocsp = g->in->ocsp_response.len > 0, tsa = g->s->tsa_post != NULL;
+    c2pa_sign_cbor_head(o, 5, (ocsp ? 1 : 0) + (tsa ? 2 : 0));
+    if (ocsp) {
         /* §14.5.2: {"rVals": {"ocspVals": [response]}} */
-        c2pa_sign_cbor_head(o, 5, 1);
         c2pa_sign_cbor_text(o, "rVals");
         c2pa_sign_cbor_head(o, 5, 1);
         c2pa_sign_cbor_text(o, "ocspVals");
         c2pa_sign_cbor_array(o, 1);
         c2pa_sign_cbor_bytes(o, g->in->ocsp_response.ptr, g->in->ocsp_response.len);
     }
+    if (tsa && (st = tst_entries(o, g, &prot, sig, final_pass)) != ST_OK)
+        goto abort;
     c2pa_sign_cbor_null(o);
     c2pa_sign_cbor_bytes(o, sig, sizeof sig);
 abort:
@@ -383,8 +438,10 @@ abort:
 
 /* ---- the store ------------------------------------------------------- */
 
+/* final_pass: the store that is written (a time-stamp is asked for
+ * only then; earlier passes only size the store). */
 static enum status build_store(const struct signing *g, const struct binding *bd,
-                               struct c2pa_sign_out *o)
+                               struct c2pa_sign_out *o, bool final_pass)
 {
     enum status st = ST_OK;
     struct c2pa_sign_out ing, act, dh, claim;
@@ -437,7 +494,7 @@ static enum status build_store(const struct signing *g, const struct binding *bd
     at = c2pa_sign_jumbf_super_open(o, uuid, "c2pa.signature");
     box = c2pa_sign_jumbf_open(o, "cbor");
     if (o->st == ST_OK &&
-        (st = cose_sign1(o, g, c2pa_sign_out_bytes(&claim), claim.b.len)) != ST_OK)
+        (st = cose_sign1(o, g, c2pa_sign_out_bytes(&claim), claim.b.len, final_pass)) != ST_OK)
         goto abort;
     c2pa_sign_jumbf_close(o, box);
     c2pa_sign_jumbf_close(o, at);
@@ -462,7 +519,7 @@ static enum status build_again(const struct signing *g, const struct binding *bd
 {
     enum status st;
     buf_reset(&store->b);
-    if ((st = build_store(g, bd, store)) != ST_OK)
+    if ((st = build_store(g, bd, store, true)) != ST_OK)
         return st;
     if (store->b.len != want)
         return diag_set(g->d, ST_INTERNAL, "c2pa", DIAG_NO_OFFSET,
@@ -588,7 +645,7 @@ static enum status sign_bmff(const struct signing *g, struct binding *bd,
     unsigned n = 0;
     bd->bmff = true;
     memset(bd->hash, 0, sizeof bd->hash);
-    if ((st = build_store(g, bd, store)) != ST_OK)
+    if ((st = build_store(g, bd, store, false)) != ST_OK)
         return st;
     size_t store_len = store->b.len;
     if (!size_add(store_len, C2PA_BMFF_BOX_HEADER, &box_len))
@@ -674,7 +731,7 @@ static enum status sign_placed(const struct signing *g, struct binding *bd,
     bd->length2 = 0xFFFFFFFFu;
     if ((st = c2pa_sign_place_hash(p, bd->hash)) != ST_OK)
         return diag_set(d, st, "c2pa", DIAG_NO_OFFSET, "hashing failed");
-    if ((st = build_store(g, bd, store)) != ST_OK)
+    if ((st = build_store(g, bd, store, false)) != ST_OK)
         return st;
     size_t store_len = store->b.len;
     c2pa_sign_place_excl(p, store_len, start, length);
@@ -791,7 +848,7 @@ enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input 
         bd.start = bd.length = 0;
         SHA256(in->asset.ptr, in->asset.len, bd.hash);
         bd.pad = 0;
-        if ((st = build_store(&g, &bd, &store)) != ST_OK)
+        if ((st = build_store(&g, &bd, &store, true)) != ST_OK)
             goto abort;
         *out = (uint8_t *)buf_detach(&store.b, out_len);
         if (!*out)
@@ -802,7 +859,7 @@ enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input 
     /* pass 1: the size, with the widest length and no pad */
     bd.start = at;
     bd.length = 0xFFFFFFFFu;
-    if ((st = build_store(&g, &bd, &store)) != ST_OK)
+    if ((st = build_store(&g, &bd, &store, false)) != ST_OK)
         goto abort;
     size_t size1 = store.b.len;
     size_t extra = webp && (size1 % 2) ? 1 : 0; /* keep the RIFF chunk even: no pad byte */

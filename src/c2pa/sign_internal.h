@@ -24,7 +24,28 @@ struct c2pa_signer {
     size_t der_len[C2PA_SIGN_MAX_CHAIN];
     size_t n_der;
     char fingerprint[65];
+    /* every certificate given, leaf first, each followed by its issuer
+     * (the root too, when given): what c2pa_signer_check looks at */
+    STACK_OF(X509) *certs;
+    /* time-stamp authority (c2pa_signer_set_tsa); post NULL: none */
+    c2pa_tsa_post_fn tsa_post;
+    void *tsa_ctx;
+    size_t tst_probe_len; /* the first token's size */
+    size_t tst_room;      /* bytes kept in every signature for token + pad */
 };
+/* ---- sign_tst.c: RFC 3161 tokens for sigTst2 ---------------------- */
+/* Room beyond the first token's size: a "pad" bstr's 3-byte head and
+ * at least 256 bytes of pad (so the head stays 3 bytes), up to 512
+ * when a later token is no longer than the first. */
+#define C2PA_TST_SLACK (3 + 512)
+/* Asks the signer's authority for a token over `data` (the COSE
+ * countersignature structure); *tok is malloc'd (the TimeStampToken). */
+enum status c2pa_sign_tst_get(const struct c2pa_signer *s, const uint8_t *data, size_t len,
+                              uint8_t **tok, size_t *tok_len, struct diag *d);
+/* diag_set with OpenSSL's first queued error after `what` (the queue
+ * is cleared); returns st. */
+enum status c2pa_sign_ssl_fail(struct diag *d, const char *field, enum status st,
+                               const char *what);
 /* ES256 over msg: raw r||s, 64 bytes (RFC 9053 §2.1), not DER. */
 enum status c2pa_sign_es256(const struct c2pa_signer *s, const uint8_t *msg, size_t len,
                             uint8_t sig[64], struct diag *d);

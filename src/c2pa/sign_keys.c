@@ -1,7 +1,9 @@
 /*
- * sign_keys.c — the signing identity: `tearsheet keygen` (a demo root
- * CA and a claim-signing leaf, both P-256), loading a key folder, and
- * ES256 signatures in COSE's raw r||s form.
+ * sign_keys.c — making signing keys: `tearsheet keygen` (a demo root
+ * CA and a claim-signing leaf, both P-256), `keygen --csr` (a key and
+ * a certificate request with the claim-signer profile for a real CA),
+ * and ES256 signatures in COSE's raw r||s form. Loading an identity is
+ * sign_identity.c.
  *
  * Must never: write a private key readable by anyone but its owner,
  * overwrite an existing key, keep the demo root's private key (it is
@@ -36,14 +38,14 @@
 #define ROOT_DAYS (5 * 365)
 #define LEAF_DAYS (3 * 365)
 
-static enum status ssl_fail(struct diag *d, enum status st, const char *what)
+enum status c2pa_sign_ssl_fail(struct diag *d, const char *field, enum status st, const char *what)
 {
     char err[256] = "";
     unsigned long e = ERR_get_error();
     if (e)
         ERR_error_string_n(e, err, sizeof err);
     ERR_clear_error();
-    return diag_set(d, st, "signing key", DIAG_NO_OFFSET, "%s%s%s", what, err[0] ? ": " : "", err);
+    return diag_set(d, st, field, DIAG_NO_OFFSET, "%s%s%s", what, err[0] ? ": " : "", err);
 }
 
 /* ---- keygen --------------------------------------------------------- */
@@ -192,7 +194,7 @@ enum status c2pa_keygen(const char *dir, struct diag *d)
     root_key = EVP_EC_gen("P-256");
     leaf_key = EVP_EC_gen("P-256");
     if (!root_key || !leaf_key) {
-        st = ssl_fail(d, ST_INTERNAL, "cannot generate a P-256 key");
+        st = c2pa_sign_ssl_fail(d, "signing key", ST_INTERNAL, "cannot generate a P-256 key");
         goto abort;
     }
     root =
@@ -201,7 +203,7 @@ enum status c2pa_keygen(const char *dir, struct diag *d)
                             LEAF_DAYS, false)
                 : NULL;
     if (!leaf) {
-        st = ssl_fail(d, ST_INTERNAL, "cannot make the demo certificates");
+        st = c2pa_sign_ssl_fail(d, "signing key", ST_INTERNAL, "cannot make the demo certificates");
         goto abort;
     }
     kb = BIO_new(BIO_s_mem());
@@ -212,7 +214,7 @@ enum status c2pa_keygen(const char *dir, struct diag *d)
         PEM_write_bio_X509(cb, leaf) != 1 || PEM_write_bio_X509(cb, root) != 1 ||
         PEM_write_bio_X509(ab, root) != 1 || !(key_pem = pem_of(kb, &key_len)) ||
         !(chain_pem = pem_of(cb, &chain_len)) || !(anchor_pem = pem_of(ab, &anchor_len))) {
-        st = ssl_fail(d, ST_NOMEM, "cannot encode the key");
+        st = c2pa_sign_ssl_fail(d, "signing key", ST_NOMEM, "cannot encode the key");
         goto abort;
     }
     /* Certificates first: a key without its chain would be useless. */
@@ -237,124 +239,97 @@ abort:
     return st;
 }
 
-/* ---- loading -------------------------------------------------------- */
-
-void c2pa_signer_free(struct c2pa_signer *s)
+/* The claim-signer profile (§14.5.1) asked for in a request: the
+ * same extensions the demo leaf gets, for a CA to copy. */
+static bool add_req_exts(X509_REQ *req)
 {
-    if (!s)
-        return;
-    EVP_PKEY_free(s->key);
-    for (size_t i = 0; i < s->n_der; i++)
-        OPENSSL_free(s->der[i]);
-    free(s);
+    STACK_OF(X509_EXTENSION) *exts = sk_X509_EXTENSION_new_null();
+    static const struct {
+        int nid;
+        const char *value;
+    } want[] = {
+        {NID_basic_constraints, "critical,CA:FALSE"},
+        {NID_key_usage, "critical,digitalSignature"},
+        {NID_ext_key_usage, "emailProtection,1.3.6.1.4.1.62558.2.1"},
+    };
+    bool ok = exts != NULL;
+    for (size_t i = 0; ok && i < sizeof want / sizeof want[0]; i++) {
+        X509_EXTENSION *e = X509V3_EXT_conf_nid(NULL, NULL, want[i].nid, want[i].value);
+        ok = e && sk_X509_EXTENSION_push(exts, e);
+        if (!ok)
+            X509_EXTENSION_free(e);
+    }
+    ok = ok && X509_REQ_add_extensions(req, exts) == 1;
+    sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
+    return ok;
 }
 
-const char *c2pa_signer_fingerprint(const struct c2pa_signer *s)
-{
-    return s->fingerprint;
-}
-
-static bool is_p256(EVP_PKEY *k)
-{
-    char group[64];
-    size_t n = 0;
-    return EVP_PKEY_is_a(k, "EC") &&
-           EVP_PKEY_get_utf8_string_param(k, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &n) ==
-               1 &&
-           strcmp(group, "prime256v1") == 0;
-}
-
-enum status c2pa_signer_load(const char *dir, struct c2pa_signer **out, struct diag *d)
+enum status c2pa_keygen_csr(const char *dir, const char *name, const char *org, struct diag *d)
 {
     enum status st = ST_INTERNAL;
-    struct c2pa_signer *s = calloc(1, sizeof *s);
-    uint8_t *key_data = NULL, *chain_data = NULL;
-    size_t key_len = 0, chain_len = 0;
-    BIO *bio = NULL;
-    X509 *x = NULL;
-    char path[TS_LIMIT_PATH];
-    *out = NULL;
-    if (!s) {
-        st = diag_set(d, ST_NOMEM, "signing key", DIAG_NO_OFFSET, "out of memory");
+    EVP_PKEY *key = NULL;
+    X509_REQ *req = NULL;
+    X509_NAME *subj = NULL;
+    BIO *kb = NULL, *rb = NULL;
+    char *key_pem = NULL, *req_pem = NULL;
+    size_t key_len = 0, req_len = 0;
+    char key_path[TS_LIMIT_PATH], req_path[TS_LIMIT_PATH];
+
+    if (!name || !name[0])
+        return diag_set(d, ST_USAGE, "keygen", DIAG_NO_OFFSET,
+                        "a certificate request needs the signer's name (--name)");
+    if (!path_join(key_path, sizeof key_path, dir, C2PA_KEY_FILE) ||
+        !path_join(req_path, sizeof req_path, dir, C2PA_CSR_FILE))
+        return diag_set(d, ST_LIMIT, "keygen", DIAG_NO_OFFSET, "folder path too long: %s", dir);
+    if (file_exists(key_path))
+        return diag_set(d, ST_USAGE, "keygen", DIAG_NO_OFFSET,
+                        "%s already exists; refusing to replace a signing key", key_path);
+    bool existed = file_exists(dir);
+    if ((st = file_mkdirs(dir, d)) != ST_OK)
+        goto abort;
+    if (!existed)
+        chmod(dir, 0700);
+    if (!(key = EVP_EC_gen("P-256"))) {
+        st = c2pa_sign_ssl_fail(d, "signing key", ST_INTERNAL, "cannot generate a P-256 key");
         goto abort;
     }
-    if (!path_join(path, sizeof path, dir, C2PA_KEY_FILE)) {
-        st = diag_set(d, ST_LIMIT, "signing key", DIAG_NO_OFFSET, "path too long: %s", dir);
+    req = X509_REQ_new();
+    subj = X509_NAME_new();
+    bool ok = req && subj && X509_REQ_set_version(req, X509_REQ_VERSION_1) == 1;
+    ok = ok && X509_NAME_add_entry_by_txt(subj, "CN", MBSTRING_UTF8, (const unsigned char *)name,
+                                          -1, -1, 0);
+    if (ok && org && org[0])
+        ok = X509_NAME_add_entry_by_txt(subj, "O", MBSTRING_UTF8, (const unsigned char *)org, -1,
+                                        -1, 0);
+    ok = ok && X509_REQ_set_subject_name(req, subj) == 1 && X509_REQ_set_pubkey(req, key) == 1 &&
+         add_req_exts(req) && X509_REQ_sign(req, key, EVP_sha256()) > 0;
+    if (!ok) {
+        st = c2pa_sign_ssl_fail(d, "signing key", ST_USAGE,
+                                "cannot make the certificate request (a name too long?)");
         goto abort;
     }
-    if ((st = file_read_all(path, KEY_FILE_MAX, &key_data, &key_len, d)) != ST_OK)
-        goto abort;
-    bio = BIO_new_mem_buf(key_data, (int)key_len);
-    s->key = bio ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
-    BIO_free(bio);
-    bio = NULL;
-    if (!s->key) {
-        diag_set_file(d, path);
-        st = ssl_fail(d, ST_MALFORMED, "not a PEM private key (an encrypted key is not supported)");
+    kb = BIO_new(BIO_s_mem());
+    rb = BIO_new(BIO_s_mem());
+    if (!kb || !rb || PEM_write_bio_PrivateKey(kb, key, NULL, NULL, 0, NULL, NULL) != 1 ||
+        PEM_write_bio_X509_REQ(rb, req) != 1 || !(key_pem = pem_of(kb, &key_len)) ||
+        !(req_pem = pem_of(rb, &req_len))) {
+        st = c2pa_sign_ssl_fail(d, "signing key", ST_NOMEM, "cannot encode the key");
         goto abort;
     }
-    if (!is_p256(s->key)) {
-        diag_set_file(d, path);
-        st = diag_set(d, ST_UNSUPPORTED, "signing key", DIAG_NO_OFFSET,
-                      "only P-256 keys (ES256) are supported");
+    if ((st = write_private(key_path, key_pem, key_len, d)) != ST_OK ||
+        (st = file_write_atomic(req_path, req_pem, req_len, d)) != ST_OK)
         goto abort;
-    }
-    if (!path_join(path, sizeof path, dir, C2PA_CHAIN_FILE)) {
-        st = diag_set(d, ST_LIMIT, "signing key", DIAG_NO_OFFSET, "path too long: %s", dir);
-        goto abort;
-    }
-    if ((st = file_read_all(path, KEY_FILE_MAX, &chain_data, &chain_len, d)) != ST_OK)
-        goto abort;
-    diag_set_file(d, path);
-    bio = BIO_new_mem_buf(chain_data, (int)chain_len);
-    for (size_t i = 0; bio && (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL; i++) {
-        if (i == 0 && X509_check_private_key(x, s->key) != 1) {
-            st = diag_set(d, ST_CONFIG, "signing key", DIAG_NO_OFFSET,
-                          "the first certificate does not belong to %s", C2PA_KEY_FILE);
-            goto abort;
-        }
-        bool self_signed = (X509_get_extension_flags(x) & EXFLAG_SS) != 0;
-        if (i > 0 && self_signed) {
-            X509_free(x);
-            x = NULL;
-            continue;
-        }
-        if (s->n_der == C2PA_SIGN_MAX_CHAIN) {
-            st = diag_set(d, ST_LIMIT, "signing key", DIAG_NO_OFFSET,
-                          "more than %d certificates in the chain", C2PA_SIGN_MAX_CHAIN);
-            goto abort;
-        }
-        uint8_t *der = NULL;
-        int n = i2d_X509(x, &der);
-        if (n <= 0) {
-            st = ssl_fail(d, ST_NOMEM, "cannot encode a certificate");
-            goto abort;
-        }
-        s->der[s->n_der] = der;
-        s->der_len[s->n_der++] = (size_t)n;
-        X509_free(x);
-        x = NULL;
-    }
-    ERR_clear_error(); /* the loop ends on "no start line" */
-    if (s->n_der == 0) {
-        st = diag_set(d, ST_MALFORMED, "signing key", DIAG_NO_OFFSET, "no PEM certificate found");
-        goto abort;
-    }
-    uint8_t h[32];
-    SHA256(s->der[0], s->der_len[0], h);
-    for (int i = 0; i < 32; i++)
-        snprintf(s->fingerprint + 2 * i, 3, "%02x", h[i]);
-    *out = s;
-    s = NULL;
     st = ST_OK;
 abort:
-    X509_free(x);
-    BIO_free(bio);
-    if (key_data)
-        OPENSSL_cleanse(key_data, key_len);
-    free(key_data);
-    free(chain_data);
-    c2pa_signer_free(s);
+    if (key_pem)
+        OPENSSL_cleanse(key_pem, key_len);
+    free(key_pem);
+    free(req_pem);
+    BIO_free(kb);
+    BIO_free(rb);
+    X509_NAME_free(subj);
+    X509_REQ_free(req);
+    EVP_PKEY_free(key);
     return st;
 }
 
@@ -368,7 +343,7 @@ enum status c2pa_sign_es256(const struct c2pa_signer *s, const uint8_t *msg, siz
     size_t der_len = sizeof der;
     if (!ctx || EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, s->key) != 1 ||
         EVP_DigestSign(ctx, der, &der_len, msg, len) != 1) {
-        st = ssl_fail(d, ST_INTERNAL, "ES256 signing failed");
+        st = c2pa_sign_ssl_fail(d, "signing key", ST_INTERNAL, "ES256 signing failed");
         goto abort;
     }
     const uint8_t *p = der;
@@ -377,7 +352,8 @@ enum status c2pa_sign_es256(const struct c2pa_signer *s, const uint8_t *msg, siz
     if (es)
         ECDSA_SIG_get0(es, &r, &sv);
     if (!es || BN_bn2binpad(r, sig, 32) != 32 || BN_bn2binpad(sv, sig + 32, 32) != 32) {
-        st = ssl_fail(d, ST_INTERNAL, "cannot convert the ECDSA signature");
+        st =
+            c2pa_sign_ssl_fail(d, "signing key", ST_INTERNAL, "cannot convert the ECDSA signature");
         goto abort;
     }
     st = ST_OK;

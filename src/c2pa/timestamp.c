@@ -28,7 +28,7 @@
 
 #include "c2pa/c2pa_internal.h"
 
-static void say(struct tst_result *r, const char *code, const char *msg)
+static void say(struct tst_result *r, enum c2pa_code code, const char *msg)
 {
     r->code = code;
     snprintf(r->message, sizeof r->message, "%s", msg);
@@ -147,13 +147,13 @@ enum status tst_token_verify(struct span tok, struct span tbs, X509_STORE *ancho
     }
     cms = token_cms(tok, &why);
     if (!cms) {
-        say(r, "timeStamp.malformed", why);
+        say(r, C2PA_CODE_TIME_STAMP_MALFORMED, why);
         goto abort;
     }
     /* RFC 3161 §2.4.2: the signed content is a TSTInfo; without one
      * there is no messageImprint (§15.8.2: malformed) */
     if (OBJ_obj2nid(CMS_get0_eContentType(cms)) != NID_id_smime_ct_TSTInfo) {
-        say(r, "timeStamp.malformed", "the token's content is not a TSTInfo");
+        say(r, C2PA_CODE_TIME_STAMP_MALFORMED, "the token's content is not a TSTInfo");
         goto abort;
     }
     /* decoded before the signature is checked: a TSTInfo that cannot
@@ -164,7 +164,7 @@ enum status tst_token_verify(struct span tok, struct span tbs, X509_STORE *ancho
     struct tm tm;
     const ASN1_GENERALIZEDTIME *gt = info ? TS_TST_INFO_get_time(info) : NULL;
     if (!info || !gt || ASN1_TIME_to_tm(gt, &tm) != 1) {
-        say(r, "timeStamp.malformed", "no readable TSTInfo (genTime) in the token");
+        say(r, C2PA_CODE_TIME_STAMP_MALFORMED, "no readable TSTInfo (genTime) in the token");
         goto abort;
     }
     /* §15.8.2: the TSA certificate must be in the token's certificates */
@@ -175,18 +175,19 @@ enum status tst_token_verify(struct span tok, struct span tbs, X509_STORE *ancho
         if (CMS_SignerInfo_cert_cmp(sk_CMS_SignerInfo_value(sis, 0), sk_X509_value(certs, i)) == 0)
             tsa = sk_X509_value(certs, i);
     if (!tsa) {
-        say(r, "timeStamp.untrusted", "the TSA certificate is not in the time-stamp token");
+        say(r, C2PA_CODE_TIME_STAMP_UNTRUSTED,
+            "the TSA certificate is not in the time-stamp token");
         goto abort;
     }
     if (CMS_verify(cms, NULL, NULL, NULL, content, CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY) != 1) {
-        say(r, "timeStamp.mismatch", "time-stamp signature does not verify");
+        say(r, C2PA_CODE_TIME_STAMP_MISMATCH, "time-stamp signature does not verify");
         goto abort;
     }
     r->gen_time = timegm(&tm);
     r->tsa_name = subject_cn(tsa);
     if (X509_cmp_time(X509_get0_notBefore(tsa), &r->gen_time) >= 0 ||
         X509_cmp_time(X509_get0_notAfter(tsa), &r->gen_time) <= 0) {
-        say(r, "timeStamp.outsideValidity",
+        say(r, C2PA_CODE_TIME_STAMP_OUTSIDE_VALIDITY,
             "genTime is outside the validity of the TSA certificate");
         goto abort;
     }
@@ -196,28 +197,29 @@ enum status tst_token_verify(struct span tok, struct span tbs, X509_STORE *ancho
     X509_ALGOR_get0(&obj, NULL, NULL, TS_MSG_IMPRINT_get_algo(mi));
     const EVP_MD *md = EVP_get_digestbyobj(obj);
     if (!imprint_md_allowed(md)) {
-        say(r, "timeStamp.untrusted", "message imprint hash algorithm is not allowed (§13.1)");
+        say(r, C2PA_CODE_TIME_STAMP_UNTRUSTED,
+            "message imprint hash algorithm is not allowed (§13.1)");
         goto abort;
     }
     if (EVP_Digest(tbs.ptr, tbs.len, digest, &dlen, md, NULL) != 1 ||
         (int)dlen != ASN1_STRING_length(want) ||
         memcmp(digest, ASN1_STRING_get0_data(want), dlen) != 0) {
-        say(r, "timeStamp.mismatch",
+        say(r, C2PA_CODE_TIME_STAMP_MISMATCH,
             "time-stamp was issued for other data (message imprint mismatch)");
         goto abort;
     }
     r->validated = true;
     const char *prob = tsa_profile_problem(tsa);
     if (prob) {
-        say(r, "timeStamp.untrusted", prob);
+        say(r, C2PA_CODE_TIME_STAMP_UNTRUSTED, prob);
         goto abort;
     }
     if (chains_to(anchors, tsa, certs, r->gen_time)) {
-        say(r, NULL, "TSA certificate chains to a trust anchor");
+        say(r, C2PA_CODE_NONE, "TSA certificate chains to a trust anchor");
     } else if (legacy && chains_to_own(tsa, certs, r->gen_time)) {
-        say(r, NULL, "TSA certificate issued by a CA in the token (claim v1)");
+        say(r, C2PA_CODE_NONE, "TSA certificate issued by a CA in the token (claim v1)");
     } else {
-        say(r, "timeStamp.untrusted",
+        say(r, C2PA_CODE_TIME_STAMP_UNTRUSTED,
             anchors ? "TSA certificate does not chain to a trust anchor at genTime"
                     : "no TSA trust anchors configured (--trust)");
         goto abort;

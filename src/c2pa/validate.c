@@ -146,18 +146,18 @@ static void check_data_hash(struct vctx *v, struct c2pa_results *res, size_t nod
     EVP_MD_CTX *ctx = NULL;
     struct span want;
     size_t nr = 0;
-    const char *code = "assertion.dataHash.mismatch";
+    enum c2pa_code code = C2PA_CODE_ASSERTION_DATA_HASH_MISMATCH;
     char why[160] = "the image was changed after it was signed";
     char *alg = NULL;
     if (!m || !cborx_bytes(cborx_get(m, "hash"), &want)) {
-        code = "assertion.dataHash.malformed";
+        code = C2PA_CODE_ASSERTION_DATA_HASH_MALFORMED;
         snprintf(why, sizeof why, "data hash assertion is not a map with a hash");
         goto done;
     }
     alg = cborx_str(cborx_get(m, "alg"));
     const EVP_MD *md = md_by_name(alg ? alg : claim_alg);
     if (!md) {
-        code = "algorithm.unsupported";
+        code = C2PA_CODE_ALGORITHM_UNSUPPORTED;
         snprintf(why, sizeof why, "unsupported hash algorithm");
         goto done;
     }
@@ -172,7 +172,7 @@ static void check_data_hash(struct vctx *v, struct c2pa_results *res, size_t nod
             int64_t s = -1, l = -1;
             if (!cborx_int(cborx_get(xs[i], "start"), &s) ||
                 !cborx_int(cborx_get(xs[i], "length"), &l) || s < 0 || l < 0) {
-                code = "assertion.dataHash.malformed";
+                code = C2PA_CODE_ASSERTION_DATA_HASH_MALFORMED;
                 snprintf(why, sizeof why, "exclusion %zu has no valid start/length", i);
                 goto done;
             }
@@ -188,7 +188,7 @@ static void check_data_hash(struct vctx *v, struct c2pa_results *res, size_t nod
             goto done;
         }
         if (i > 0 && rs[i - 1].start + rs[i - 1].len > rs[i].start) {
-            code = "assertion.dataHash.malformed";
+            code = C2PA_CODE_ASSERTION_DATA_HASH_MALFORMED;
             snprintf(why, sizeof why, "exclusions overlap");
             goto done;
         }
@@ -222,17 +222,12 @@ static void check_data_hash(struct vctx *v, struct c2pa_results *res, size_t nod
     }
     EVP_DigestFinal_ex(ctx, dg, &dn);
     if (dn == want.len && memcmp(dg, want.ptr, dn) == 0) {
-        code = "assertion.dataHash.match";
+        code = C2PA_CODE_ASSERTION_DATA_HASH_MATCH;
         snprintf(why, sizeof why, "data hash valid");
     }
 done:
-    if (strcmp(code, "assertion.dataHash.match") == 0) {
-        results_add(res, C2PA_SUCCESS, code, url, "%s", why);
-    } else {
-        v->r->summary.altered =
-            v->r->summary.altered || strcmp(code, "assertion.dataHash.mismatch") == 0;
-        results_add(res, C2PA_FAILURE, code, url, "%s", why);
-    }
+    v->r->summary.altered = v->r->summary.altered || code == C2PA_CODE_ASSERTION_DATA_HASH_MISMATCH;
+    results_add(res, code, url, "%s", why);
     EVP_MD_CTX_free(ctx);
     free(rs);
     free(alg);
@@ -259,27 +254,7 @@ static void check_bmff_hash(struct vctx *v, struct c2pa_results *res, size_t nod
 
 static bool chain_trusted(const struct vctx *v, STACK_OF(X509) * chain, time_t at)
 {
-    bool ok = false;
-    STACK_OF(X509) *untrusted = NULL;
-    X509_STORE_CTX *sc = NULL;
-    if (!v->trust || !v->trust->store)
-        return false;
-    untrusted = sk_X509_new_null();
-    sc = X509_STORE_CTX_new();
-    if (!untrusted || !sc)
-        goto abort;
-    for (int i = 1; i < sk_X509_num(chain); i++)
-        sk_X509_push(untrusted, sk_X509_value(chain, i));
-    if (X509_STORE_CTX_init(sc, v->trust->store, sk_X509_value(chain, 0), untrusted) != 1)
-        goto abort;
-    X509_STORE_CTX_set_flags(sc, X509_V_FLAG_PARTIAL_CHAIN);
-    X509_STORE_CTX_set_time(sc, 0, at);
-    ok = X509_verify_cert(sc) == 1;
-abort:
-    ERR_clear_error();
-    X509_STORE_CTX_free(sc);
-    sk_X509_free(untrusted);
-    return ok;
+    return v->trust && cert_chain_trusted(v->trust->store, chain, at);
 }
 
 static char *name_part(X509_NAME *n, int nid)
@@ -464,7 +439,7 @@ static void check_ingredient(struct vctx *v, size_t node, const char *claim_alg,
     struct c2pa_results tmp;
     memset(&tmp, 0, sizeof tmp);
     if (!m) {
-        results_add(&tmp, C2PA_FAILURE, "assertion.ingredient.malformed", iurl,
+        results_add(&tmp, C2PA_CODE_ASSERTION_INGREDIENT_MALFORMED, iurl,
                     "ingredient assertion could not be parsed");
         goto delta;
     }
@@ -477,28 +452,28 @@ static void check_ingredient(struct vctx *v, size_t node, const char *claim_alg,
         malg = cborx_str(cborx_get(hu, "alg"));
         if (label_is(v->j->nodes[node].label, "c2pa.ingredient.v3") &&
             !cborx_get(m, "validationResults"))
-            results_add(&tmp, C2PA_FAILURE, "assertion.ingredient.malformed", iurl,
+            results_add(&tmp, C2PA_CODE_ASSERTION_INGREDIENT_MALFORMED, iurl,
                         "ingredient v3 must have validation results");
         target = murl ? find_manifest_by_url(v, murl) : JUMBF_NONE;
         const EVP_MD *md = md_by_name(malg ? malg : claim_alg);
         bool have = md && cborx_bytes(cborx_get(hu, "hash"), &want);
         if (target == JUMBF_NONE) {
             char *label = manifest_label_of(murl);
-            results_add(&tmp, C2PA_FAILURE, "ingredient.manifest.missing", label ? label : murl,
+            results_add(&tmp, C2PA_CODE_INGREDIENT_MANIFEST_MISSING, label ? label : murl,
                         "ingredient not found");
             free(label);
         } else if (have && hash_node(v, target, md, want)) {
-            results_add(&tmp, C2PA_SUCCESS, "ingredient.manifest.validated", murl,
+            results_add(&tmp, C2PA_CODE_INGREDIENT_MANIFEST_VALIDATED, murl,
                         "ingredient hash matched");
         } else if (!have || !hash_legacy_claim(v, target, md, want)) {
-            results_add(&tmp, C2PA_FAILURE, "ingredient.manifest.mismatch", murl,
+            results_add(&tmp, C2PA_CODE_INGREDIENT_MANIFEST_MISMATCH, murl,
                         "ingredient hash incorrect");
         }
     } else {
         rel = cborx_str(cborx_get(m, "relationship"));
         if (!rel || strcmp(rel, "inputTo") != 0) {
             char *title = cborx_str(cborx_get(m, "dc:title"));
-            results_add(&tmp, C2PA_INFORMATIONAL, "ingredient.unknownProvenance", iurl,
+            results_add(&tmp, C2PA_CODE_INGREDIENT_UNKNOWN_PROVENANCE, iurl,
                         "%s: ingredient does not have provenance", title ? title : "no title");
             free(title);
         }
@@ -540,13 +515,13 @@ static void report_revocation(const struct ocsp_result *o, struct c2pa_results *
                               const char *surl)
 {
     if (o->verdict == OCSP_NOT_REVOKED)
-        results_add(res, C2PA_SUCCESS, "signingCredential.ocsp.notRevoked", surl, "%s", o->message);
+        results_add(res, C2PA_CODE_SIGNING_CREDENTIAL_OCSP_NOT_REVOKED, surl, "%s", o->message);
     else if (o->verdict == OCSP_REVOKED)
-        results_add(res, C2PA_FAILURE, "signingCredential.ocsp.revoked", surl, "%s", o->message);
+        results_add(res, C2PA_CODE_SIGNING_CREDENTIAL_OCSP_REVOKED, surl, "%s", o->message);
     else if (o->verdict == OCSP_UNKNOWN)
-        results_add(res, C2PA_FAILURE, "signingCredential.ocsp.unknown", surl, "%s", o->message);
+        results_add(res, C2PA_CODE_SIGNING_CREDENTIAL_OCSP_UNKNOWN, surl, "%s", o->message);
     else
-        results_add(res, C2PA_INFORMATIONAL, "signingCredential.ocsp.skipped", surl,
+        results_add(res, C2PA_CODE_SIGNING_CREDENTIAL_OCSP_SKIPPED, surl,
                     "OCSP fetching skipped%s%s", o->message[0] ? "; " : "", o->message);
 }
 
@@ -560,16 +535,16 @@ static void check_signature(struct vctx *v, size_t man, struct c2pa_results *res
     size_t sig = jumbf_child(v->j, man, "c2pa.signature", NULL);
     size_t box = jumbf_content(v->j, sig);
     if (box == JUMBF_NONE || strcmp(v->j->nodes[box].type, "cbor") != 0) {
-        results_add(res, C2PA_FAILURE, "claimSignature.missing", surl, "claim signature missing");
+        results_add(res, C2PA_CODE_CLAIM_SIGNATURE_MISSING, surl, "claim signature missing");
         goto abort;
     }
     enum status st = cose_parse(v->j->nodes[box].payload, &cose, &d);
     if (st == ST_UNSUPPORTED) {
-        results_add(res, C2PA_FAILURE, "algorithm.unsupported", surl, "%s", d.message);
+        results_add(res, C2PA_CODE_ALGORITHM_UNSUPPORTED, surl, "%s", d.message);
         goto abort;
     }
     if (st != ST_OK) {
-        results_add(res, C2PA_FAILURE, "claimSignature.mismatch", surl, "%s", d.message);
+        results_add(res, C2PA_CODE_CLAIM_SIGNATURE_MISMATCH, surl, "%s", d.message);
         goto abort;
     }
     time_t when = time(NULL), gen = 0;
@@ -580,17 +555,17 @@ static void check_signature(struct vctx *v, size_t man, struct c2pa_results *res
         /* §15.8.2: only a validated and trusted time-stamp gives the
          * attested time; otherwise it is ignored (informational) */
         if (tr.validated)
-            results_add(res, C2PA_SUCCESS, "timeStamp.validated", surl,
+            results_add(res, C2PA_CODE_TIME_STAMP_VALIDATED, surl,
                         "timestamp message digest matched: %s", tr.tsa_name ? tr.tsa_name : "");
         if (tr.trusted) {
             have_tst = true;
             when = gen = tr.gen_time;
-            results_add(res, C2PA_SUCCESS, "timeStamp.trusted", surl, "%s: %s",
+            results_add(res, C2PA_CODE_TIME_STAMP_TRUSTED, surl, "%s: %s",
                         tr.tsa_name ? tr.tsa_name : "TSA", tr.message);
             tsa = tr.tsa_name;
             tr.tsa_name = NULL;
         } else if (tr.code) {
-            results_add(res, C2PA_INFORMATIONAL, tr.code, surl, "%s", tr.message);
+            results_add(res, tr.code, surl, "%s", tr.message);
         }
     }
     tst_result_free(&tr);
@@ -598,9 +573,9 @@ static void check_signature(struct vctx *v, size_t man, struct c2pa_results *res
     const char *prob = c2pa_cert_profile_problem(leaf);
     char chain_why[300];
     if (prob)
-        results_add(res, C2PA_FAILURE, "signingCredential.invalid", surl, "%s", prob);
+        results_add(res, C2PA_CODE_SIGNING_CREDENTIAL_INVALID, surl, "%s", prob);
     else if (!cert_chain_profile(cose.chain, chain_why, sizeof chain_why))
-        results_add(res, C2PA_FAILURE, "signingCredential.invalid", surl, "%s", chain_why);
+        results_add(res, C2PA_CODE_SIGNING_CREDENTIAL_INVALID, surl, "%s", chain_why);
     bool inside = X509_cmp_time(X509_get0_notBefore(leaf), &when) < 0 &&
                   X509_cmp_time(X509_get0_notAfter(leaf), &when) > 0;
     /* the signature step ends at its first failure (§15.7, §15.8.2,
@@ -613,26 +588,24 @@ static void check_signature(struct vctx *v, size_t man, struct c2pa_results *res
     bool revoked = ocsp.verdict == OCSP_REVOKED;
     enum status sig_st = cose_verify(&cose, claim_bytes, &d);
     if (inside && sig_st == ST_OK)
-        results_add(res, C2PA_SUCCESS, "claimSignature.insideValidity", surl,
-                    "claim signature valid");
+        results_add(res, C2PA_CODE_CLAIM_SIGNATURE_INSIDE_VALIDITY, surl, "claim signature valid");
     if (inside && sig_st == ST_OK && !revoked)
-        results_add(res, C2PA_SUCCESS, "claimSignature.validated", surl, "claim signature valid");
+        results_add(res, C2PA_CODE_CLAIM_SIGNATURE_VALIDATED, surl, "claim signature valid");
     if (!inside && have_tst)
-        results_add(res, C2PA_FAILURE, "claimSignature.outsideValidity", surl,
+        results_add(res, C2PA_CODE_CLAIM_SIGNATURE_OUTSIDE_VALIDITY, surl,
                     "certificate was not valid at the time-stamp's time");
     else if (!inside)
-        results_add(res, C2PA_FAILURE, "signingCredential.expired", surl,
+        results_add(res, C2PA_CODE_SIGNING_CREDENTIAL_EXPIRED, surl,
                     "certificate has expired and there is no time-stamp");
     if (sig_st == ST_UNSUPPORTED)
-        results_add(res, C2PA_FAILURE, "algorithm.unsupported", surl, "%s", d.message);
+        results_add(res, C2PA_CODE_ALGORITHM_UNSUPPORTED, surl, "%s", d.message);
     else if (sig_st != ST_OK)
-        results_add(res, C2PA_FAILURE, "claimSignature.mismatch", surl, "%s", d.message);
+        results_add(res, C2PA_CODE_CLAIM_SIGNATURE_MISMATCH, surl, "%s", d.message);
     /* revoked: neither trusted nor untrusted, the credential is void */
     if (!revoked && chain_trusted(v, cose.chain, when))
-        results_add(res, C2PA_SUCCESS, "signingCredential.trusted", surl,
-                    "signing certificate trusted");
+        results_add(res, C2PA_CODE_SIGNING_CREDENTIAL_TRUSTED, surl, "signing certificate trusted");
     else if (!revoked)
-        results_add(res, C2PA_FAILURE, "signingCredential.untrusted", surl,
+        results_add(res, C2PA_CODE_SIGNING_CREDENTIAL_UNTRUSTED, surl,
                     "signing certificate untrusted");
     report_revocation(&ocsp, res, surl);
     if (active) {
@@ -681,17 +654,17 @@ static void check_assertions(struct vctx *v, size_t man, struct c2pa_results *re
             if (active && !alg && !claim_alg)
                 v->unreadable = "the manifest does not name its hash algorithm (§8.4.2)";
             if (node == JUMBF_NONE) {
-                results_add(res, C2PA_FAILURE, "assertion.missing", url, "assertion not found: %s",
+                results_add(res, C2PA_CODE_ASSERTION_MISSING, url, "assertion not found: %s",
                             url ? url : "(no url)");
             } else if (!md) {
-                results_add(res, C2PA_FAILURE, "algorithm.unsupported", aurl,
+                results_add(res, C2PA_CODE_ALGORITHM_UNSUPPORTED, aurl,
                             "unsupported hash algorithm");
             } else if (!cborx_bytes(cborx_get(xs[i], "hash"), &want) ||
                        !hash_node(v, node, md, want)) {
-                results_add(res, C2PA_FAILURE, "assertion.hashedURI.mismatch", aurl,
+                results_add(res, C2PA_CODE_ASSERTION_HASHED_URI_MISMATCH, aurl,
                             "hash does not match assertion data: %s", url);
             } else {
-                results_add(res, C2PA_SUCCESS, "assertion.hashedURI.match", aurl,
+                results_add(res, C2PA_CODE_ASSERTION_HASHED_URI_MATCH, aurl,
                             "hashed uri matched: %s", url);
                 const char *label = v->j->nodes[node].label;
                 if ((label_is(label, "c2pa.hash.data") || label_is(label, "c2pa.hash.boxes") ||
@@ -718,9 +691,9 @@ static void check_assertions(struct vctx *v, size_t man, struct c2pa_results *re
     }
     char *curl = url_of(v, man, NULL);
     if (n_hard == 0 && jumbf_uuid_is(&v->j->nodes[man], "c2ma"))
-        results_add(res, C2PA_FAILURE, "claim.hardBindings.missing", curl, "no hard binding");
+        results_add(res, C2PA_CODE_CLAIM_HARD_BINDINGS_MISSING, curl, "no hard binding");
     else if (n_hard > 1)
-        results_add(res, C2PA_FAILURE, "assertion.multipleHardBindings", curl,
+        results_add(res, C2PA_CODE_ASSERTION_MULTIPLE_HARD_BINDINGS, curl,
                     "more than one hard binding");
     else if (n_hard == 1 && active) {
         const char *label = v->j->nodes[hard[0]].label;
@@ -742,7 +715,7 @@ static void check_assertions(struct vctx *v, size_t man, struct c2pa_results *re
             /* a hard binding this validator does not know (collection
              * hashes): reported unverified rather than guessed */
             char *u = node_url(v, hard[0]);
-            results_add(res, C2PA_FAILURE, "algorithm.unsupported", u,
+            results_add(res, C2PA_CODE_ALGORITHM_UNSUPPORTED, u,
                         "hard binding %s is not supported by tearsheet", label);
             free(u);
         }
@@ -767,7 +740,7 @@ static enum status validate_manifest(struct vctx *v, size_t man, struct c2pa_res
     if (jumbf_uuid_is(&v->j->nodes[man], "c2cm")) {
         /* still compressed: compressed.c could not expand it (§15.5.4) */
         char *murl = url_of(v, man, NULL);
-        results_add(res, C2PA_FAILURE, "manifest.compressed.invalid", murl, "%s",
+        results_add(res, C2PA_CODE_MANIFEST_COMPRESSED_INVALID, murl, "%s",
                     v->j->compressed_error[0] ? v->j->compressed_error
                                               : "compressed manifest could not be read");
         free(murl);
@@ -775,13 +748,13 @@ static enum status validate_manifest(struct vctx *v, size_t man, struct c2pa_res
     }
     size_t box = jumbf_content(v->j, cl);
     if (box == JUMBF_NONE || strcmp(v->j->nodes[box].type, "cbor") != 0) {
-        results_add(res, C2PA_FAILURE, "claim.missing", curl, "claim box missing");
+        results_add(res, C2PA_CODE_CLAIM_MISSING, curl, "claim box missing");
         goto abort;
     }
     struct span claim_bytes = v->j->nodes[box].payload;
     claim = cborx_load(claim_bytes, &d);
     if (!claim || !cbor_isa_map(claim)) {
-        results_add(res, C2PA_FAILURE, "claim.cbor.invalid", curl, "claim is not valid CBOR: %s",
+        results_add(res, C2PA_CODE_CLAIM_CBOR_INVALID, curl, "claim is not valid CBOR: %s",
                     d.message);
         goto abort;
     }
@@ -957,9 +930,9 @@ static void filter_deltas(struct vctx *v, const char *active_label)
 }
 
 /* validation_results.rs is_tolerated_manifest_failure_code */
-static bool tolerated(const char *code)
+static bool tolerated(const struct c2pa_status *s)
 {
-    return strcmp(code, "signingCredential.untrusted") == 0 || cawg_failure_tolerated(code);
+    return s->id == C2PA_CODE_SIGNING_CREDENTIAL_UNTRUSTED || cawg_failure_tolerated(s);
 }
 
 /* validation_results.rs validation_state: Invalid unless every failure
@@ -972,20 +945,20 @@ static void set_state(struct c2pa_report *r)
     for (size_t i = 0; i < f->n; i++) {
         cawg = cawg || strncmp(f->items[i].code, "cawg.", 5) == 0;
         /* §14.3.5: ocsp.revoked and ocsp.unknown reject the manifest */
-        if (!tolerated(f->items[i].code))
+        if (!tolerated(&f->items[i]))
             invalid = true;
     }
     for (size_t d = 0; d < r->n_deltas; d++) {
         const struct c2pa_status_list *df = &r->deltas[d].results.failure;
         delta_failure = delta_failure || df->n > 0;
         for (size_t i = 0; i < df->n; i++)
-            if (strcmp(df->items[i].code, "signingCredential.untrusted") != 0 &&
+            if (df->items[i].id != C2PA_CODE_SIGNING_CREDENTIAL_UNTRUSTED &&
                 strncmp(df->items[i].code, "cawg.x509.", 10) != 0)
                 invalid = true;
     }
     if (invalid)
         r->state = C2PA_STATE_INVALID;
-    else if (results_has(&r->active.success, "signingCredential.trusted") && !cawg &&
+    else if (results_has(&r->active.success, C2PA_CODE_SIGNING_CREDENTIAL_TRUSTED) && !cawg &&
              !delta_failure)
         r->state = C2PA_STATE_TRUSTED;
     else

@@ -43,6 +43,11 @@ static const struct cli_option verify_options[] = {
     {"--fetch", NULL, NULL, "fetch a remote manifest the file names (http/https) and validate it",
      false},
     {0}};
+static const struct cli_option keygen_options[] = {
+    {"--csr", NULL, NULL, "a key and a certificate request for a CA, not a demo chain", false},
+    {"--name", NULL, "NAME", "with --csr: the signer's name in the request (CN)", false},
+    {"--org", NULL, "ORG", "with --csr: the organisation in the request (O)", false},
+    {0}};
 static const struct cli_option inquiries_options[] = {
     {"--site", NULL, "DIR", "the site whose inquiries these are (default .)", false},
     {"--csv", NULL, NULL, "with export: every inquiry as CSV on standard output", true},
@@ -89,13 +94,17 @@ static const struct cli_command commands[] = {
      "every FILE is Valid or Trusted, or carries no credentials",
      "a FILE's credentials are Invalid, or a FILE or its store cannot be read",
      "an unknown option, no FILE, or a --trust file that cannot be read"},
-    {"keygen", "DIR", "a demo signing key and certificate chain (untrusted)",
+    {"keygen", "DIR",
+     "a demo signing key, or a key and a certificate request",
      "Write an untrusted demo C2PA signing key, its certificate chain and the\n"
-     "chain's trust anchor into DIR, for signing_key: in site.yaml. An existing\n"
-     "key is never replaced.",
-     no_options, "tearsheet keygen mysite/.tearsheet/keys",
-     "the key and certificates were written", "a file could not be written",
-     "no DIR, or DIR already holds a signing key"},
+     "chain's trust anchor into DIR, for signing_key: in site.yaml. With --csr,\n"
+     "write a key and a certificate request (signing-request.csr) with the C2PA\n"
+     "claim-signing profile for a certificate authority to sign; its chain and\n"
+     "the key then go under signing: in site.yaml. An existing key is never\n"
+     "replaced.",
+     keygen_options, "tearsheet keygen --csr --name \"Kim Min-ji\" --org \"Daily News\" keys",
+     "the key and certificates (or request) were written", "a file could not be written",
+     "no DIR, --csr without --name, or DIR already holds a signing key"},
     {"inquiries", "[list | show N | export --csv | mark N STATUS | backup FILE]",
      "the site's licensing inquiries",
      "List the licensing inquiries tearsheet serve stored (list, the default),\n"

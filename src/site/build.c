@@ -365,47 +365,6 @@ void site_settings_from_config(struct site_build *b)
  * settings fingerprint: a new key means new derivatives, not cached
  * ones signed by the old key.
  */
-static enum status load_signer(struct site_build *b, struct diag *d)
-{
-    const char *dir = b->cfg->signing_key;
-    enum status st;
-    if (!dir)
-        return ST_OK;
-    if (!file_exists(dir)) {
-        if ((st = c2pa_keygen(dir, d)) != ST_OK)
-            return st;
-        log_msg(LOG_INFO,
-                "made an untrusted demo signing key in %s (verifiers trust it only when given "
-                "%s/%s as an anchor)",
-                dir, dir, C2PA_ANCHOR_FILE);
-    }
-    if ((st = c2pa_signer_load(dir, &b->signer, d)) != ST_OK)
-        return st == ST_NOMEM ? st : ST_CONFIG;
-    char text[65 + 16 + 65];
-    /* " avif": AVIF derivatives are signed since the BMFF hash came,
-     * so ones cached unsigned before must be made again */
-    snprintf(text, sizeof text, "%s\nsign %s%s", b->settings_fingerprint,
-             c2pa_signer_fingerprint(b->signer), b->image.formats[IMAGE_AVIF] ? " avif" : "");
-    site_sha256_hex(text, strlen(text), b->settings_fingerprint);
-    if (!b->cfg->trust)
-        return ST_OK;
-    /* The photographer's trust anchors decide what the Content
-     * Credentials panels say (Valid or Trusted), so they join the key
-     * of the cached panels too. */
-    uint8_t *pem = NULL;
-    size_t pem_len = 0;
-    if ((st = file_read_all(b->cfg->trust, TS_LIMIT_TEXT_BYTES, &pem, &pem_len, d)) != ST_OK)
-        return ST_CONFIG;
-    char anchors[65];
-    site_sha256_hex(pem, pem_len, anchors);
-    free(pem);
-    if ((st = c2pa_trust_load(b->cfg->trust, &b->trust, d)) != ST_OK)
-        return st == ST_NOMEM ? st : ST_CONFIG;
-    snprintf(text, sizeof text, "%s\ntrust %s", b->settings_fingerprint, anchors);
-    site_sha256_hex(text, strlen(text), b->settings_fingerprint);
-    return ST_OK;
-}
-
 static double now_seconds(void)
 {
     struct timespec ts;
@@ -448,7 +407,7 @@ enum status site_build(const struct site_build_options *opt, struct site_build_r
      * here on shows as a changed fingerprint at the end (manifest.c). */
     site_manifest_begin(&b);
     site_settings_from_config(&b);
-    if ((st = load_signer(&b, d)) != ST_OK)
+    if ((st = site_load_signer(&b, d)) != ST_OK)
         goto abort;
     site_langs_init(&b);
     if ((st = site_theme_load(&b, d)) != ST_OK || (st = site_messages_load(&b, d)) != ST_OK)

@@ -421,6 +421,9 @@ void site_slugify(const char *in, char *out, size_t outlen);
  * a space or a control; "t-<10 hex>" for a name of punctuation only. */
 void site_term_slug(const char *in, char *out, size_t outlen);
 void site_sha256_hex(const void *p, size_t n, char out[65]);
+/* signer.c: the signing identity, its checks and the time-stamp
+ * authority, before any photo (ST_CONFIG with the reason). */
+enum status site_load_signer(struct site_build *b, struct diag *d);
 void site_sha256(const void *p, size_t n, uint8_t out[32]); /* zeros if OpenSSL fails */
 void site_human_date(const char *iso, char *out, size_t outlen);
 /* The same, written the way `lang` writes dates ("2022년 1월 27일"). */

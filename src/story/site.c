@@ -33,6 +33,12 @@ void story_site_free(struct story_site *s)
     free(s->theme);
     free(s->iim_charset);
     free(s->signing_key);
+    free(s->signing.key);
+    free(s->signing.chain);
+    free(s->signing.pkcs12);
+    free(s->signing.password_file);
+    free(s->signing.password_env);
+    free(s->signing.tsa_url);
     free(s->notify);
     free(s->store);
     free(s->store_password_file);
@@ -175,6 +181,54 @@ static enum status read_store(struct story_ctx *c, const struct story_ynode *v,
     }
     free(s->store);
     s->store = t;
+    return ST_OK;
+}
+
+/* signing: {key, chain | pkcs12, password_file | password_env, tsa_url} */
+static enum status signing_key_field(struct story_ctx *c, const char *key,
+                                     const struct story_ynode *v, const char *field, void *obj)
+{
+    struct story_site *s = obj;
+    struct story_signing *g = &s->signing;
+    if (strcmp(key, "key") == 0)
+        return read_site_path(c, v, s, field, &g->key);
+    if (strcmp(key, "chain") == 0)
+        return read_site_path(c, v, s, field, &g->chain);
+    if (strcmp(key, "pkcs12") == 0)
+        return read_site_path(c, v, s, field, &g->pkcs12);
+    if (strcmp(key, "password_file") == 0)
+        return read_site_path(c, v, s, field, &g->password_file);
+    if (strcmp(key, "password_env") == 0)
+        return read_token(c, v, field, 64, &g->password_env);
+    if (strcmp(key, "tsa_url") == 0)
+        return story_get_url(c, v, field, &g->tsa_url);
+    if (strcmp(key, "password") == 0 || strcmp(key, "passphrase") == 0)
+        /* site.yaml is shared, backed up and often committed */
+        return story_config_error(c, v, field,
+                                  "a password never goes into site.yaml; put it in a file "
+                                  "(password_file: PATH, readable only by you) or an "
+                                  "environment variable (password_env: NAME)");
+    return ST_NOT_FOUND;
+}
+
+static enum status read_signing(struct story_ctx *c, const struct story_ynode *v,
+                                const char *field, struct story_site *s)
+{
+    bool is_map;
+    enum status st = story_get_map(c, v, field, &is_map);
+    if (st != ST_OK || !is_map)
+        return st;
+    if ((st = story_read_map(c, v, field, signing_key_field, s)) != ST_OK)
+        return st;
+    const struct story_signing *g = &s->signing;
+    if (g->pkcs12 && (g->key || g->chain))
+        return story_config_error(c, v, field, "give key: and chain:, or pkcs12:, not both");
+    if (!g->pkcs12 && (!g->key) != (!g->chain))
+        return story_config_error(c, v, field,
+                                  "key: and chain: go together (the private key and its "
+                                  "certificates, leaf first)");
+    if (g->password_file && g->password_env)
+        return story_config_error(c, v, field, "give password_file: or password_env:, not both");
     return ST_OK;
 }
 
@@ -392,6 +446,8 @@ static enum status site_key(struct story_ctx *c, const char *key, const struct s
         return read_token(c, v, field, 32, &s->iim_charset);
     if (strcmp(key, "signing_key") == 0)
         return read_signing_key(c, v, s);
+    if (strcmp(key, "signing") == 0)
+        return read_signing(c, v, field, s);
     if (strcmp(key, "trust") == 0) /* PEM bundle of C2PA trust anchors */
         return read_site_path(c, v, s, "trust", &s->trust);
     if (strcmp(key, "notify") == 0) /* used by serve; known here so it is no typo */
@@ -478,6 +534,21 @@ enum status story_site_load(const char *dir, struct story_site **out, struct dia
         }
         free(s->language);
         s->language = first;
+    }
+    if (s->signing_key && (s->signing.key || s->signing.pkcs12)) {
+        diag_set_file(d, path);
+        st = diag_set(d, ST_CONFIG, "signing", DIAG_NO_OFFSET,
+                      "signing_key: (a key folder) and signing: with key: or pkcs12: name two "
+                      "identities; keep one");
+        goto abort;
+    }
+    if (!s->signing_key && !s->signing.key && !s->signing.pkcs12 &&
+        (s->signing.tsa_url || s->signing.password_file || s->signing.password_env)) {
+        diag_set_file(d, path);
+        st = diag_set(d, ST_CONFIG, "signing", DIAG_NO_OFFSET,
+                      "signing: names no identity: give key: and chain:, or pkcs12: (or "
+                      "signing_key: for a key folder)");
+        goto abort;
     }
 done:
     *out = s;

@@ -45,6 +45,15 @@ struct story_site {
     bool format_jpeg, format_webp, format_avif;
     int jpeg_quality, webp_quality, webp_effort, avif_quality, avif_effort;
     char *signing_key; /* path (a relative one is joined to dir), NULL = do not sign */
+    /* site.yaml `signing:` (docs/c2pa-sign.md): the photographer's own
+     * identity — key + chain (PEM) or pkcs12 — with the password's
+     * file or environment variable (never the password itself), and a
+     * time-stamp authority. Paths are joined to dir like signing_key. */
+    struct story_signing {
+        char *key, *chain, *pkcs12;
+        char *password_file, *password_env;
+        char *tsa_url;
+    } signing;
     /* added by the story module: */
     unsigned n_warnings; /* unknown keys logged while loading (typos) */
     char *notify;        /* command run per new inquiry (main.c hands it to serve) */

@@ -64,9 +64,9 @@ check "every --help option is in tearsheet(1) ($(wc -l <"$tmp/help_options") opt
 check "every option of tearsheet(1) is in --help" test ! -s "$tmp/not_in_help"
 
 # site.yaml and front-matter keys: the parser's against the page's.
-cat "$src"/src/story/*.c | grep -o 'strcmp(key, "[a-z_]*")' | sed 's/.*"\(.*\)".*/\1/' |
+cat "$src"/src/story/*.c | grep -o 'strcmp(key, "[a-z0-9_]*")' | sed 's/.*"\(.*\)".*/\1/' |
   sort -u >"$tmp/keys_parsed"
-sed -n 's/^\.It Ic \([a-z_]*\).*/\1/p' "$man5" | sort -u >"$tmp/keys_man"
+sed -n 's/^\.It Ic \([a-z0-9_]*\).*/\1/p' "$man5" | sort -u >"$tmp/keys_man"
 check "src/story compares keys ($(wc -l <"$tmp/keys_parsed"))" test -s "$tmp/keys_parsed"
 comm -23 "$tmp/keys_parsed" "$tmp/keys_man" | sed 's/^/  read by src\/story, not in tearsheet-site.yaml(5): /'
 comm -13 "$tmp/keys_parsed" "$tmp/keys_man" | sed 's/^/  in tearsheet-site.yaml(5), not read by src\/story: /'

@@ -777,7 +777,7 @@ static void timestamp_trusted_only_with_eku_anchor_and_validity(void **state)
     /* no anchor for the TSA: validated, untrusted (§15.8.2) */
     tst_check(tsa, p.tsa_key, NULL, "claim", "claim", now - DAY, NULL, false, &r);
     assert_true(r.validated && !r.trusted);
-    assert_string_equal(r.code, "timeStamp.untrusted");
+    assert_string_equal(c2pa_code_text(r.code), "timeStamp.untrusted");
     tst_result_free(&r);
     /* claim v1: the token's own CA may anchor it, but only if it carries it */
     tst_check(tsa, p.tsa_key, p.ca, "claim", "claim", now - DAY, NULL, true, &r);
@@ -789,7 +789,7 @@ static void timestamp_trusted_only_with_eku_anchor_and_validity(void **state)
     /* stamped over other bytes */
     tst_check(tsa, p.tsa_key, NULL, "claim", "other claim", now - DAY, p.anchors, false, &r);
     assert_false(r.validated || r.trusted);
-    assert_string_equal(r.code, "timeStamp.mismatch");
+    assert_string_equal(c2pa_code_text(r.code), "timeStamp.mismatch");
     tst_result_free(&r);
     X509_free(tsa);
     pki_free(&p);
@@ -806,7 +806,7 @@ static void timestamp_tsa_without_timestamping_eku_is_untrusted(void **state)
     tst_check(tsa, p.tsa_key, p.ca, "claim", "claim", time(NULL) - DAY, p.anchors, true, &r);
     assert_true(r.validated);
     assert_false(r.trusted);
-    assert_string_equal(r.code, "timeStamp.untrusted");
+    assert_string_equal(c2pa_code_text(r.code), "timeStamp.untrusted");
     assert_non_null(strstr(r.message, "time-stamping EKU"));
     tst_result_free(&r);
     /* and a CA certificate may not sign time-stamps (§14.5.1.2) */
@@ -831,7 +831,7 @@ static void timestamp_expired_tsa_certificate(void **state)
     /* genTime after the TSA certificate expired: outsideValidity, ignored */
     tst_check(tsa, p.tsa_key, NULL, "claim", "claim", now - DAY, p.anchors, false, &r);
     assert_false(r.validated || r.trusted);
-    assert_string_equal(r.code, "timeStamp.outsideValidity");
+    assert_string_equal(c2pa_code_text(r.code), "timeStamp.outsideValidity");
     tst_result_free(&r);
     /* genTime inside its validity: still trusted today (§15.8.2, time-
      * stamps outlive their TSA certificate) */
@@ -863,7 +863,7 @@ static void timestamp_malformed_tokens(void **state)
     assert_int_equal(tst_token_verify(span_make((const uint8_t *)"\x30\x03\x02\x01\x01", 5), data,
                                       p.anchors, false, &r),
                      ST_OK);
-    assert_string_equal(r.code, "timeStamp.malformed");
+    assert_string_equal(c2pa_code_text(r.code), "timeStamp.malformed");
     tst_result_free(&r);
     OPENSSL_free(tok);
     X509_free(tsa);
@@ -967,10 +967,36 @@ static void ocsp_stapled_good_revoked_and_malformed(void **state)
     pki_free(&p);
 }
 
+/* The status-code table (c2pa.h C2PA_CODES): every code once, its text
+ * found again by c2pa_code_of, its kind as the spec sorts it. */
+static void status_codes_are_one_table(void **state)
+{
+    (void)state;
+    assert_null(c2pa_code_text(C2PA_CODE_NONE));
+    assert_int_equal(c2pa_code_of("no.such.code"), C2PA_CODE_NONE);
+    for (unsigned c = 1; c < C2PA_CODE_COUNT; c++) {
+        const char *t = c2pa_code_text((enum c2pa_code)c);
+        assert_non_null(t);
+        assert_int_equal(c2pa_code_of(t), c); /* no text twice */
+        enum c2pa_kind k = c2pa_code_kind((enum c2pa_code)c);
+        size_t n = strlen(t);
+        if (n > 6 && strcmp(t + n - 6, ".match") == 0)
+            assert_int_equal(k, C2PA_SUCCESS);
+        if (strncmp(t, "timeStamp.", 10) == 0)
+            assert_int_equal(k, strcmp(t, "timeStamp.validated") == 0 ||
+                                        strcmp(t, "timeStamp.trusted") == 0
+                                    ? C2PA_SUCCESS
+                                    : C2PA_INFORMATIONAL);
+        if (strstr(t, "mismatch"))
+            assert_int_not_equal(k, C2PA_SUCCESS);
+    }
+}
+
 int main(int argc, char **argv)
 {
     ts_unit_select(argc, argv);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(status_codes_are_one_table),
         cmocka_unit_test(jumbf_parses_a_minimal_store),
         cmocka_unit_test(jumbf_refuses_length_past_end),
         cmocka_unit_test(jumbf_refuses_zero_and_short_lengths),

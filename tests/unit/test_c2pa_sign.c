@@ -24,6 +24,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/sha.h>
+#include <openssl/ts.h>
 #include <openssl/x509v3.h>
 
 #include "c2pa/c2pa.h"
@@ -828,6 +829,158 @@ static void refuses_what_it_cannot_sign(void **state)
  * set to 0x00 and 0xFF, through the carry parser and the store finder:
  * under ASan this proves they never read past what they were given. A
  * cut store must never parse (its outer box runs past the end). */
+/* ---- time-stamps: an RFC 3161 authority in the test process ---------- */
+
+struct test_tsa {
+    EVP_PKEY *key;
+    X509 *cert;
+    int calls;
+    int extra; /* bytes of a policy-less padding extension: tokens that grow */
+    bool refuse;
+};
+
+/* A self-signed time-stamping certificate: critical EKU timeStamping,
+ * which TS_RESP_CTX_set_signer_cert insists on. */
+static void tsa_init(struct test_tsa *t)
+{
+    memset(t, 0, sizeof *t);
+    t->key = EVP_EC_gen("P-256");
+    t->cert = X509_new();
+    assert_non_null(t->key);
+    assert_non_null(t->cert);
+    X509_NAME *n = X509_NAME_new();
+    X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, (const unsigned char *)"Unit TSA", -1, -1,
+                               0);
+    X509_set_version(t->cert, X509_VERSION_3);
+    ASN1_INTEGER_set(X509_get_serialNumber(t->cert), 7);
+    X509_gmtime_adj(X509_getm_notBefore(t->cert), -3600);
+    X509_gmtime_adj(X509_getm_notAfter(t->cert), 3600);
+    X509_set_subject_name(t->cert, n);
+    X509_set_issuer_name(t->cert, n);
+    X509_set_pubkey(t->cert, t->key);
+    X509V3_CTX ctx;
+    X509V3_set_ctx(&ctx, t->cert, t->cert, NULL, NULL, 0);
+    const char *ext[][2] = {{"basicConstraints", "critical,CA:FALSE"},
+                            {"keyUsage", "critical,digitalSignature"},
+                            {"extendedKeyUsage", "critical,timeStamping"},
+                            {"subjectKeyIdentifier", "hash"}};
+    for (size_t i = 0; i < 4; i++) {
+        X509_EXTENSION *e = X509V3_EXT_conf(NULL, &ctx, ext[i][0], ext[i][1]);
+        assert_non_null(e);
+        X509_add_ext(t->cert, e, -1);
+        X509_EXTENSION_free(e);
+    }
+    assert_true(X509_sign(t->cert, t->key, EVP_sha256()) > 0);
+    X509_NAME_free(n);
+}
+
+static void tsa_free(struct test_tsa *t)
+{
+    EVP_PKEY_free(t->key);
+    X509_free(t->cert);
+}
+
+static enum status tsa_post(void *ctx, const uint8_t *req, size_t req_len, uint8_t **resp,
+                            size_t *resp_len, struct diag *d)
+{
+    struct test_tsa *t = ctx;
+    t->calls++;
+    if (t->refuse)
+        return diag_set(d, ST_IO, "time-stamp authority", DIAG_NO_OFFSET, "the server answered 500");
+    TS_RESP_CTX *rc = TS_RESP_CTX_new();
+    ASN1_OBJECT *policy = OBJ_txt2obj("1.2.3.4.1", 1);
+    BIO *in = BIO_new_mem_buf(req, (int)req_len);
+    assert_int_equal(TS_RESP_CTX_set_signer_cert(rc, t->cert), 1);
+    assert_int_equal(TS_RESP_CTX_set_signer_key(rc, t->key), 1);
+    assert_int_equal(TS_RESP_CTX_set_def_policy(rc, policy), 1);
+    assert_int_equal(TS_RESP_CTX_add_md(rc, EVP_sha256()), 1);
+    /* a token that grows: a longer serial number each call */
+    if (t->extra)
+        TS_RESP_CTX_add_flags(rc, TS_TSA_NAME);
+    TS_RESP *r = TS_RESP_create_response(rc, in);
+    assert_non_null(r);
+    unsigned char *der = NULL;
+    int n = i2d_TS_RESP(r, &der);
+    assert_true(n > 0);
+    *resp = malloc((size_t)n);
+    memcpy(*resp, der, (size_t)n);
+    *resp_len = (size_t)n;
+    OPENSSL_free(der);
+    TS_RESP_free(r);
+    BIO_free(in);
+    ASN1_OBJECT_free(policy);
+    TS_RESP_CTX_free(rc);
+    return ST_OK;
+}
+
+static void time_stamped_signatures_verify(void **state)
+{
+    (void)state;
+    struct test_tsa t;
+    tsa_init(&t);
+    struct c2pa_signer *s = NULL;
+    struct diag d;
+    diag_clear(&d);
+    char name[128] = "";
+    assert_int_equal(c2pa_signer_load(keydir, &s, &d), ST_OK);
+    assert_int_equal(c2pa_signer_set_tsa(s, tsa_post, &t, name, sizeof name, &d), ST_OK);
+    assert_string_equal(name, "Unit TSA");
+    assert_int_equal(t.calls, 1); /* the probe */
+    static const uint8_t original[] = "the original photo";
+    const struct {
+        const uint8_t *asset;
+        size_t len;
+        const char *title;
+        bool sidecar;
+    } cases[] = {{tiny_jpeg, sizeof tiny_jpeg, "a.jpg", false},
+                 {tiny_webp, sizeof tiny_webp, "a.webp", false},
+                 {tiny_jpeg, sizeof tiny_jpeg, "a.jpg", true}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct c2pa_sign_input in = {
+            .original = span_make(original, sizeof original),
+            .original_title = "kim-01.jpg",
+            .original_format = "image/jpeg",
+            .asset = span_make(cases[i].asset, cases[i].len),
+            .title = cases[i].title,
+            .generator_name = "tearsheet",
+            .sidecar = cases[i].sidecar,
+        };
+        /* the token differs in every call (the TSA's name the second
+         * time makes it longer): the pad keeps the store's size */
+        t.extra = (int)i % 2;
+        int before = t.calls;
+        uint8_t *out = NULL;
+        size_t len = 0;
+        assert_int_equal(c2pa_sign(s, &in, &out, &len, &d), ST_OK);
+        assert_int_equal(t.calls, before + 1); /* only the final pass asks */
+        assert_true(contains(out, len, "sigTst2", 7));
+        struct c2pa_report r;
+        if (cases[i].sidecar)
+            assert_int_equal(c2pa_verify_sidecar(in.asset, cases[i].title, span_make(out, len), NULL,
+                                                 &r, &d),
+                             ST_OK);
+        else
+            assert_int_equal(c2pa_verify(span_make(out, len), cases[i].title, NULL, &r, &d), ST_OK);
+        if (!has_code(&r.active.success, "timeStamp.validated"))
+            fail_msg("case %zu: no timeStamp.validated", i);
+        assert_false(has_code(&r.active.failure, "claimSignature.mismatch"));
+        assert_false(has_code(&r.active.failure, "assertion.dataHash.mismatch"));
+        /* no TSA anchor: validated, not trusted, so the time is not attested */
+        assert_true(has_code(&r.active.informational, "timeStamp.untrusted"));
+        assert_false(r.summary.when_from_tst);
+        c2pa_report_free(&r);
+        free(out);
+    }
+    c2pa_signer_free(s);
+    /* an authority that refuses: set_tsa is ST_CONFIG, naming why */
+    t.refuse = true;
+    assert_int_equal(c2pa_signer_load(keydir, &s, &d), ST_OK);
+    assert_int_equal(c2pa_signer_set_tsa(s, tsa_post, &t, NULL, 0, &d), ST_CONFIG);
+    assert_non_null(strstr(d.message, "500"));
+    c2pa_signer_free(s);
+    tsa_free(&t);
+}
+
 static void carry_parser_survives_every_cut_and_byte(void **state)
 {
     (void)state;
@@ -886,6 +1039,7 @@ int main(void)
         cmocka_unit_test(ingredient_delta_leaves_out_what_was_recorded),
         cmocka_unit_test(refuses_what_it_cannot_sign),
         cmocka_unit_test(carry_parser_survives_every_cut_and_byte),
+        cmocka_unit_test(time_stamped_signatures_verify),
     };
     return cmocka_run_group_tests(tests, make_key, remove_key);
 }

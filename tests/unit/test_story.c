@@ -271,6 +271,14 @@ static void site_invalid_values_name_file_line_and_key(void **state)
         {"store: mysql://db/x\n", 1, "store"},
         {"title: T\nstore: inquiries.db\n", 2, "store"},
         {"store: [postgresql://db/x]\n", 1, "store"},
+        /* a password never goes into site.yaml (docs/c2pa-sign.md) */
+        {"signing:\n  pkcs12: me.p12\n  password: hunter2\n", 3, "signing.password"},
+        {"signing:\n  key: k.pem\n", 2, "signing"},
+        {"signing:\n  key: k.pem\n  chain: c.pem\n  pkcs12: me.p12\n", 2, "signing"},
+        {"signing:\n  pkcs12: me.p12\n  password_env: A\n  password_file: p\n", 2, "signing"},
+        {"signing:\n  pkcs12: me.p12\n  tsa_url: ftp://tsa.example/\n", 3, "signing.tsa_url"},
+        {"signing:\n  pkcs12: me.p12\n  password_env: \"A B\"\n", 3, "signing.password_env"},
+        {"signing: me.p12\n", 1, "signing"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char name[32], want[64];
@@ -286,6 +294,44 @@ static void site_invalid_values_name_file_line_and_key(void **state)
         assert_contains(msg, want);
         assert_contains(msg, cases[i].key);
     }
+}
+
+static void site_signing_identities(void **state)
+{
+    (void)state;
+    struct story_site *s = NULL;
+    struct diag d;
+    assert_int_equal(load_site_text("sign-pem",
+                                     "signing:\n  key: keys/k.pem\n  chain: /etc/c.pem\n"
+                                     "  password_env: KIM_PASS\n"
+                                     "  tsa_url: http://tsa.example/\n",
+                                     &s, &d),
+                     ST_OK);
+    assert_true(str_ends_with(s->signing.key, "sign-pem/keys/k.pem")); /* joined */
+    assert_string_equal(s->signing.chain, "/etc/c.pem");
+    assert_string_equal(s->signing.password_env, "KIM_PASS");
+    assert_string_equal(s->signing.tsa_url, "http://tsa.example/");
+    assert_null(s->signing.pkcs12);
+    story_site_free(s);
+    /* a time-stamp authority for a key folder */
+    assert_int_equal(load_site_text("sign-folder",
+                                    "signing_key: keys\nsigning:\n  tsa_url: https://t.example/\n",
+                                    &s, &d),
+                     ST_OK);
+    story_site_free(s);
+    /* two identities, or none */
+    s = (void *)1;
+    assert_int_equal(load_site_text("sign-two",
+                                    "signing_key: keys\nsigning:\n  pkcs12: me.p12\n", &s, &d),
+                     ST_CONFIG);
+    assert_null(s);
+    assert_contains(formatted(&d), "two identities");
+    s = (void *)1;
+    assert_int_equal(load_site_text("sign-none", "signing:\n  tsa_url: https://t.example/\n", &s,
+                                    &d),
+                     ST_CONFIG);
+    assert_null(s);
+    assert_contains(formatted(&d), "names no identity");
 }
 
 static void site_privacy_policies(void **state)
@@ -1051,6 +1097,7 @@ int main(void)
         cmocka_unit_test(site_folder_that_does_not_exist_is_an_error),
         cmocka_unit_test(site_yaml_with_every_key),
         cmocka_unit_test(site_invalid_values_name_file_line_and_key),
+        cmocka_unit_test(site_signing_identities),
         cmocka_unit_test(site_privacy_policies),
         cmocka_unit_test(site_languages),
         cmocka_unit_test(messages_catalogue),
