@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # bench/incremental.sh — incremental builds of a generated site: 1,000
-# small photos (64×48, made by bench/gen_photos) in 50 stories. Times the
+# small photos (64×48, made by bench/gen_photos) in 50 stories unless
+# --photos and --stories say otherwise. Times the
 # first build, a no-op rebuild, a rebuild after editing one story's text,
 # after replacing one photo, after deleting one and after deleting a whole
 # story, and the cache collector; then page generation
-# alone (photos cached) for a site of 1,000 one-photo stories, next to
-# Hugo on the same Markdown when Hugo is installed. Prints each timing
-# with its target (docs/performance.md).
+# alone (photos cached) for a site of one story per photo, each with a
+# tag, next to Hugo on the same Markdown when Hugo is installed (run
+# right after ours, both in wall and CPU time). Prints each timing with
+# its target and the build's peak memory (docs/performance.md).
 #
 # With --check it is also a test (tests/incremental.cmake): it fails when
 # a rebuild reads photos it should not (the `--stats` counters of the
@@ -351,7 +353,7 @@ find "$cache" "$cache/head" -maxdepth 1 -regextype posix-extended -regex '.*/[0-
 build "$tmp/site" gc-again
 [ "$cache_removed" = 0 ] || fail "the cache collector ran twice in a day"
 
-# ---- page generation alone: 1,000 one-photo stories ----------------------------------
+# ---- page generation alone: one story per photo ----------------------------------
 p2=$tmp/pages
 mkdir -p "$p2/stories"
 cp "$tmp/site/site.yaml" "$p2/"
