@@ -66,15 +66,21 @@ awk -F'\t' -v cols="${cols[*]}" '
   END {
     printf "%-38s", "step (wall/cpu s)"
     for (i = 1; i <= nc; i++) printf " %24s", c[i] " photos"
-    printf "   growth per 10x\n"
+    printf "   growth per 10x site\n"
     for (n = 1; n <= nk; n++) {
       k = order[n]
       printf "%-38s", k
       for (i = 1; i <= nc; i++) printf " %24s", cell(k, i)
       g = ""
-      for (i = 2; i <= nc; i++)
-        if ((k, i) in wall && (k, i - 1) in wall && wall[k, i - 1] + 0 > 0 && k != "Hugo / tearsheet" && k != "peak memory")
-          g = g sprintf(" %.1fx", wall[k, i] / wall[k, i - 1])
+      # CPU where there is one (steadier on a shared machine), else wall
+      for (i = 2; i <= nc; i++) {
+        if (!((k, i) in wall) || !((k, i - 1) in wall) || k == "Hugo / tearsheet" || k == "peak memory")
+          continue
+        if (cpu[k, i - 1] != "-" && cpu[k, i - 1] + 0 > 0)
+          g = g sprintf(" %.1fx cpu", cpu[k, i] / cpu[k, i - 1])
+        else if (wall[k, i - 1] + 0 > 0)
+          g = g sprintf(" %.1fx wall", wall[k, i] / wall[k, i - 1])
+      }
       printf "  %s\n", g
     }
   }' $(for p in "${cols[@]}"; do echo "$out/$p.tsv"; done)
