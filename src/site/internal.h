@@ -37,6 +37,12 @@
  * page a reader scrolls, not one that loads a hundred images. */
 #define SITE_LIST_PAGE 24
 
+/* The most of the stat index or the build manifest a build reads: our
+ * own files, about 240 and 380 bytes a photo, so TS_LIMIT_TEXT_BYTES
+ * (16 MB) was passed at about 45,000 photos and a 100,000-photo no-op
+ * read every photo and rendered every page. 1 GB is 2.5 million photos. */
+#define SITE_INDEX_MAX_BYTES ((size_t)1 << 30)
+
 /* What the stat index compares to know a photo unchanged (statindex.c). */
 struct site_stat {
     uint64_t size, ino, dev;

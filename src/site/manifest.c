@@ -122,7 +122,7 @@ void site_manifest_begin(struct site_build *b)
     uint8_t *text = NULL;
     size_t len = 0;
     struct diag ignored;
-    if (file_read_all(path, TS_LIMIT_TEXT_BYTES, &text, &len, &ignored) != ST_OK)
+    if (file_read_all(path, SITE_INDEX_MAX_BYTES, &text, &len, &ignored) != ST_OK)
         return; /* a first build */
     j = json_loadb((const char *)text, len, 0, &err);
     free(text);

@@ -65,7 +65,7 @@ void site_stat_index_load(struct site_build *b)
     struct diag ignored;
     uint8_t *text = NULL;
     size_t len = 0;
-    if (file_read_all(path, TS_LIMIT_TEXT_BYTES, &text, &len, &ignored) != ST_OK)
+    if (file_read_all(path, SITE_INDEX_MAX_BYTES, &text, &len, &ignored) != ST_OK)
         goto abort;
     j = json_loadb((const char *)text, len, 0, &err);
     /* kept to tell whether this build's index would be the same */
