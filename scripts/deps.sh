@@ -22,7 +22,8 @@ if [ "${1:-}" = "--package" ]; then
   packages+=(dpkg-dev file lintian man-db)
 fi
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(imagemagick graphicsmagick hugo libjpeg-turbo-progs webp libavif-bin time wrk)
+  # linux-perf: the profiles in docs/performance.md (perf record -g)
+  packages+=(imagemagick graphicsmagick hugo libjpeg-turbo-progs webp libavif-bin time wrk linux-perf)
 fi
 if [ "${1:-}" = "--browser" ] || [ "${2:-}" = "--browser" ]; then
   # fonts-noto-cjk: Hangul in the Korean pages' tests and screenshots (tests/browser/languages.mjs)

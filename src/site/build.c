@@ -443,6 +443,8 @@ abort:
         free(p->file);
         free(p->story_slug);
         free(p->id);
+        free(p->diag);
+        free(p->original_name);
         meta_free(p->meta);
         image_result_free(&p->result);
         json_decref(p->credentials);

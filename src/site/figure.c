@@ -310,7 +310,7 @@ enum status site_figure(void *ud, const char *src, const char *alt, const char *
         site_set_str(ctx, "placeholder", colour);
         site_set_str(ctx, "license_href", license_href);
         char original_href[TS_LIMIT_PATH] = "";
-        if (p->original_name[0])
+        if (p->original_name)
             snprintf(original_href, sizeof original_href, "%s%s", fc->prefix, p->original_name);
         site_set_str(ctx, "original_href", original_href[0] ? original_href : NULL);
         /* saved under the photographer's own file name, not ours */

@@ -37,6 +37,12 @@
  * page a reader scrolls, not one that loads a hundred images. */
 #define SITE_LIST_PAGE 24
 
+/* The most of the stat index or the build manifest a build reads: our
+ * own files, about 240 and 380 bytes a photo, so TS_LIMIT_TEXT_BYTES
+ * (16 MB) was passed at about 45,000 photos and a 100,000-photo no-op
+ * read every photo and rendered every page. 1 GB is 2.5 million photos. */
+#define SITE_INDEX_MAX_BYTES ((size_t)1 << 30)
+
 /* What the stat index compares to know a photo unchanged (statindex.c). */
 struct site_stat {
     uint64_t size, ino, dev;
@@ -54,17 +60,18 @@ struct site_photo {
     size_t story_no; /* its story's index in site_build.stories */
     /* results, written by one worker */
     enum status status;
-    struct diag diag;
+    struct diag *diag; /* why it failed (status not ST_OK), or NULL */
     struct photo_meta *meta;
     struct image_result result;
     char key[65];    /* sha256 hex of content + settings */
     json_t *credentials; /* what the Content Credentials panel shows, or NULL */
-    char original_name[TS_LIMIT_PATH]; /* the original as published (`originals:`), or "" */
+    char *original_name; /* the original as published (`originals:`), or NULL */
     bool cached;
     /* incremental builds (statindex.c) */
     struct site_stat stat; /* taken before the photo was read */
     bool have_stat;
     bool have_head;        /* its header is in the header cache */
+    bool stat_hit;         /* content and header known from the index and cache */
     char content[65];      /* sha256 hex of the file's bytes */
     size_t bytes_read;     /* of the photo file by us (0 on the fast path) */
     double seconds;
@@ -143,6 +150,7 @@ struct site_build {
     size_t n_broken;
     /* build manifest (manifest.c): the last build's, this build's */
     json_t *manifest_old, *manifest_new;
+    bool manifest_dirty;     /* a page written, failed or removed: manifest_new differs */
     char inputs_fp[65];      /* version, binary, site.yaml, theme files */
     char page_fp[65];        /* of the page being rendered, "" = none */
     json_t *page_warnings;   /* warnings its rendering logged */

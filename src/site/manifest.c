@@ -122,7 +122,7 @@ void site_manifest_begin(struct site_build *b)
     uint8_t *text = NULL;
     size_t len = 0;
     struct diag ignored;
-    if (file_read_all(path, TS_LIMIT_TEXT_BYTES, &text, &len, &ignored) != ST_OK)
+    if (file_read_all(path, SITE_INDEX_MAX_BYTES, &text, &len, &ignored) != ST_OK)
         return; /* a first build */
     j = json_loadb((const char *)text, len, 0, &err);
     free(text);
@@ -208,6 +208,7 @@ void site_page_warn(struct site_build *b, const char *fmt, ...)
 
 void site_page_written(struct site_build *b, const char *rel)
 {
+    b->manifest_dirty = true;
     json_t *e = json_object();
     char path[TS_LIMIT_PATH];
     struct stat sb;
@@ -225,6 +226,7 @@ void site_page_written(struct site_build *b, const char *rel)
 
 void site_page_failed(struct site_build *b, const char *rel)
 {
+    b->manifest_dirty = true;
     json_t *old = json_object_get(json_object_get(b->manifest_old, "pages"), rel);
     if (old) {
         /* kept as published, without a fingerprint: tried again next time */
@@ -286,7 +288,7 @@ static void record_files(struct site_build *b)
             const char *name = strrchr(p->result.outputs[k].path, '/');
             json_array_append_new(list, json_string(name ? name + 1 : p->result.outputs[k].path));
         }
-        if (p->status == ST_OK && list && p->original_name[0])
+        if (p->status == ST_OK && list && p->original_name)
             json_array_append_new(list, json_string(p->original_name));
     }
 }
@@ -306,6 +308,7 @@ static void remove_stale(struct site_build *b)
     {
         if (json_object_get(new_pages, rel))
             continue;
+        b->manifest_dirty = true;
         if (is_broken(b, rel, false))
             json_object_set(new_pages, rel, v);
         else
@@ -387,7 +390,7 @@ void site_prune_outputs(struct site_build *b)
                 continue;
             for (size_t k = 0; k < p->result.n_outputs; k++)
                 site_name_set_add(&keep, site_base_name(p->result.outputs[k].path));
-            if (p->original_name[0])
+            if (p->original_name)
                 site_name_set_add(&keep, p->original_name);
         }
         struct dirent *e;
@@ -436,6 +439,16 @@ void site_manifest_finish(struct site_build *b)
     /* site.yaml or the theme changed while we rendered: the pages may
      * be of either version, so none is trusted next time */
     inputs_fingerprint(b, now);
+    /* Nothing rendered, failed or removed, the same pages and the same
+     * files of each story: the manifest would be the one on disk, and
+     * printing 20,000 entries to find that out was a tenth of a no-op
+     * rebuild at 10,000 photos. */
+    if (b->manifest_old && !b->manifest_dirty && strcmp(now, b->inputs_fp) == 0 &&
+        json_object_size(json_object_get(b->manifest_new, "pages")) ==
+            json_object_size(json_object_get(b->manifest_old, "pages")) &&
+        json_equal(json_object_get(b->manifest_new, "stories"),
+                   json_object_get(b->manifest_old, "stories")))
+        return;
     if (strcmp(now, b->inputs_fp) != 0) {
         const char *rel;
         json_t *v;

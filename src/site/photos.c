@@ -241,9 +241,11 @@ static enum status publish_original(struct site_photo *p, const char *story_out,
         if (n == 0)
             snprintf(ext, sizeof ext, "bin");
     }
-    char to[TS_LIMIT_PATH];
-    snprintf(p->original_name, sizeof p->original_name, "%s.%.*s-original.%s", p->id,
-             SITE_KEY_SHORT, p->key, ext);
+    char to[TS_LIMIT_PATH], name[TS_LIMIT_PATH];
+    snprintf(name, sizeof name, "%s.%.*s-original.%s", p->id, SITE_KEY_SHORT, p->key, ext);
+    free(p->original_name);
+    if (!(p->original_name = str_dup(name)))
+        return diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
     if (!path_join(to, sizeof to, story_out, p->original_name))
         return diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "output path too long");
     struct stat sb;
@@ -378,9 +380,8 @@ abort:
 }
 
 static enum status process_photo(struct site_build *b, struct site_photo *p,
-                                 struct image_pool *pool)
+                                 struct image_pool *pool, struct diag *d)
 {
-    struct diag *d = &p->diag;
     uint8_t *data = NULL, *sidecar = NULL;
     size_t len = 0, sidecar_len = 0;
     struct meta_blobs blobs = {0};
@@ -390,8 +391,9 @@ static enum status process_photo(struct site_build *b, struct site_photo *p,
      * so not one byte of the photo is read. */
     char content[65];
     bool whole = false; /* data holds the whole photo, not just its header */
-    p->have_head = site_stat_index_lookup(b, p, content) &&
-                   site_head_load(b, content, &data, &len) == ST_OK;
+    p->stat_hit = site_stat_index_lookup(b, p, content);
+    p->have_head = p->stat_hit && site_head_load(b, content, &data, &len) == ST_OK;
+    p->stat_hit = p->stat_hit && p->have_head;
     if (!p->have_head) {
         free(data);
         data = NULL;
@@ -521,7 +523,8 @@ static enum status process_photo(struct site_build *b, struct site_photo *p,
             goto abort;
         snprintf(o->path, sizeof o->path, "%s", to);
     }
-    p->original_name[0] = '\0';
+    free(p->original_name);
+    p->original_name = NULL;
     if (p->story->originals && (st = publish_original(p, story_out, d)) != ST_OK)
         goto abort;
     st = ST_OK;
@@ -555,7 +558,10 @@ static void report_progress(struct site_build *b, const struct site_photo *p, si
         if (b->bar_shown)
             fputs("\r\033[K", stderr);
         b->bar_shown = false;
-        log_diag(LOG_ERROR, &p->diag);
+        if (p->diag)
+            log_diag(LOG_ERROR, p->diag);
+        else
+            log_msg(LOG_ERROR, "%s: out of memory", p->src_path);
         return;
     }
     if (!b->opt->progress) {
@@ -619,9 +625,14 @@ static void *worker(void *arg)
             break;
         struct site_photo *p = &b->photos[i];
         double t0 = now_seconds();
-        diag_clear(&p->diag);
-        diag_set_file(&p->diag, p->src_path);
-        p->status = process_photo(b, p, w->pool);
+        /* on the worker's stack: kept (p->diag) only for a photo that
+         * failed, not 4.7 KB in each of 100,000 photos */
+        struct diag d;
+        diag_clear(&d);
+        diag_set_file(&d, p->src_path);
+        p->status = process_photo(b, p, w->pool, &d);
+        if (p->status != ST_OK && (p->diag = malloc(sizeof *p->diag)))
+            *p->diag = d;
         p->seconds = now_seconds() - t0;
         w->busy += p->seconds;
         pthread_mutex_lock(&b->lock);

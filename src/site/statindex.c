@@ -65,7 +65,7 @@ void site_stat_index_load(struct site_build *b)
     struct diag ignored;
     uint8_t *text = NULL;
     size_t len = 0;
-    if (file_read_all(path, TS_LIMIT_TEXT_BYTES, &text, &len, &ignored) != ST_OK)
+    if (file_read_all(path, SITE_INDEX_MAX_BYTES, &text, &len, &ignored) != ST_OK)
         goto abort;
     j = json_loadb((const char *)text, len, 0, &err);
     /* kept to tell whether this build's index would be the same */
@@ -129,8 +129,33 @@ static bool same_as_before(const struct site_build *b, const char *text)
     return true;
 }
 
+/*
+ * Every photo the index would list was found in the old index by its
+ * unchanged stat (so strictly older than it), and they are all of its
+ * entries: the index would come out the same, and same_as_before would
+ * leave it alone. Known without building and printing 10,000 entries,
+ * which was a tenth of a no-op rebuild at 10,000 photos.
+ */
+static bool unchanged(const struct site_build *b)
+{
+    if (!b->stat_index)
+        return false;
+    size_t hits = 0;
+    for (size_t i = 0; i < b->n_photos; i++) {
+        const struct site_photo *p = &b->photos[i];
+        if (p->status != ST_OK || !p->have_stat || !p->have_head)
+            continue;
+        if (!p->stat_hit)
+            return false;
+        hits++;
+    }
+    return hits == json_object_size(b->stat_index);
+}
+
 enum status site_stat_index_save(struct site_build *b, struct diag *d)
 {
+    if (unchanged(b))
+        return ST_OK;
     json_t *photos = json_object();
     char *text = NULL;
     enum status st = ST_OK;
