@@ -33,6 +33,9 @@ tmp=$(mktemp -d /tmp/ts-serve-wrk.XXXXXX)
 chmod 755 "$tmp"
 pids=()
 cleanup() {
+  # start_serve runs in a command substitution (a subshell): its
+  # servers' pids reach us through a file
+  [ -f "$tmp/serve.pids" ] && mapfile -t -O "${#pids[@]}" pids <"$tmp/serve.pids"
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$tmp"
@@ -47,7 +50,7 @@ start_serve() {
   local bin=$1 site=$2 port
   port=$(free_port)
   "$bin" serve "$site" --listen "127.0.0.1:$port" >"$tmp/serve-$port.log" 2>&1 &
-  pids+=($!)
+  echo $! >>"$tmp/serve.pids"
   for _ in $(seq 1 600); do
     grep -q "^Serving" "$tmp/serve-$port.log" 2>/dev/null && { echo "$port"; return; }
     sleep 0.1
@@ -89,12 +92,13 @@ pids+=($!)
 sleep 0.5
 
 # The other binary gets a site of its own (its store may be of another
-# schema version); the same theme gives the same stylesheet.
+# schema version) and is given the same file to serve: its own theme's
+# stylesheet may have another name and size.
 before_port=""
 if [ -n "$before" ]; then
   "$before" new "$tmp/site-before" >/dev/null
   before_port=$(start_serve "$before" "$tmp/site-before")
-  [ -f "$tmp/site-before/public/$file" ] || { echo "the other build has no /$file" >&2; exit 1; }
+  cp "$tmp/site/public/$file" "$tmp/site-before/public/$file"
 fi
 
 # Requests/sec and p99 latency of one wrk run.
