@@ -223,8 +223,10 @@ chmod +x "$out/vt_one.sh" "$out/vt_fair.sh" "$out/im_one.sh" "$out/gm_one.sh" "$
 # image resized so that each output has exactly our pixel count
 # (a portrait's 2400 px upright is 2400×3600). Not rotated: the floor
 # charges no rotation. AVIF reads PNG (uncompressed), not PPM.
+# Keyed by set and count: the sets share photo names, so inputs prepared
+# for one set must never stand in for another's.
 fin=$out/floor-in
-if want_any floor avif && [ ! -f "$fin/.done-$photos-v2" ]; then
+if want_any floor avif && [ ! -f "$fin/.done-$set_name-$photos-v3" ]; then
   echo "== preparing the floor's resized inputs (untimed)" >&2
   rm -rf "$fin"; mkdir -p "$fin"
   for p in "${list[@]}"; do
@@ -244,7 +246,7 @@ if want_any floor avif && [ ! -f "$fin/.done-$photos-v2" ]; then
     done
     rm -f "$fin/$b.ppm"
   done
-  touch "$fin/.done-$photos-v2"
+  touch "$fin/.done-$set_name-$photos-v3"
 fi
 
 # Hugo 0.111: a page bundle with every photo, each resized to the four
