@@ -381,8 +381,13 @@ enum status serve_store_pg_open(const struct serve_store_options *o, struct serv
             diag_set_file(d, yaml);
         goto abort;
     }
-    snprintf(s->site_dir, sizeof s->site_dir, "%s", o->site_dir ? o->site_dir : "");
-    snprintf(s->where, sizeof s->where, "%s", o->uri);
+    if (snprintf(s->site_dir, sizeof s->site_dir, "%s", o->site_dir ? o->site_dir : "") >=
+            (int)sizeof s->site_dir ||
+        snprintf(s->where, sizeof s->where, "%s", o->uri) >= (int)sizeof s->where) {
+        /* as the SQLite engine: a cut path or URI would name another place */
+        st = diag_set(d, ST_USAGE, "store", DIAG_NO_OFFSET, "site folder or store: URI too long");
+        goto abort;
+    }
     if (o->password_file && o->password_file[0] &&
         (st = read_password(o->password_file, password, sizeof password, d)) != ST_OK)
         goto abort;
