@@ -49,6 +49,58 @@ bool html_utf8_next(struct cursor *c, struct span *seq, bool *valid)
     return true;
 }
 
+/* ASCII bytes each set stops at, one bit a set (html_plain_set):
+ * markup 1, XML 1|2, JSON in a script 4. */
+static const uint8_t ascii_stop[128] = {
+    [0] = 1,  [1] = 2,  [2] = 2,   [3] = 2,    [4] = 2,   [5] = 2,   [6] = 2,   [7] = 2,  [8] = 2,
+    [11] = 2, [12] = 2, [14] = 2,  [15] = 2,   [16] = 2,  [17] = 2,  [18] = 2,  [19] = 2, [20] = 2,
+    [21] = 2, [22] = 2, [23] = 2,  [24] = 2,   [25] = 2,  [26] = 2,  [27] = 2,  [28] = 2, [29] = 2,
+    [30] = 2, [31] = 2, ['"'] = 1, ['\''] = 1, ['&'] = 5, ['<'] = 5, ['>'] = 5,
+};
+
+size_t html_utf8_plain(const struct cursor *c, enum html_plain_set set)
+{
+    static const uint8_t mask[] = {[HTML_PLAIN_RAW] = 0,
+                                   [HTML_PLAIN_MARKUP] = 1,
+                                   [HTML_PLAIN_XML] = 3,
+                                   [HTML_PLAIN_SCRIPT] = 4};
+    const uint8_t m = mask[set];
+    const uint8_t *s = c->in.ptr;
+    size_t n = c->in.len, i = c->pos;
+    while (i < n) {
+        uint8_t b = s[i];
+        if (b < 0x80) {
+            if (ascii_stop[b] & m)
+                break;
+            i++;
+            continue;
+        }
+        size_t want = utf8_lead_len(b);
+        if (want == 0 || want > n - i || !utf8_valid(s + i, want))
+            break;
+        /* U+FFFE and U+FFFF are no XML characters; U+2028 and U+2029
+         * end a line in pre-2019 JavaScript */
+        if (want == 3 && b == 0xEF && s[i + 1] == 0xBF && s[i + 2] >= 0xBE && set == HTML_PLAIN_XML)
+            break;
+        if (want == 3 && b == 0xE2 && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9) &&
+            set == HTML_PLAIN_SCRIPT)
+            break;
+        i += want;
+    }
+    return i - c->pos;
+}
+
+enum status html_put_plain(struct buf *out, struct cursor *c, enum html_plain_set set, bool *moved)
+{
+    size_t run = html_utf8_plain(c, set);
+    *moved = run > 0;
+    if (!run)
+        return ST_OK;
+    enum status st = buf_append(out, c->in.ptr + c->pos, run);
+    cursor_skip(c, run);
+    return st;
+}
+
 /* Text and attribute values share one escape set: with both quote
  * characters escaped the result is safe between tags and inside a
  * single- or double-quoted attribute alike. NUL is replaced because the
@@ -62,6 +114,7 @@ static enum status escape_markup(struct buf *out, const char *s, size_t n, bool 
     size_t run = 0; /* start of the bytes that pass unchanged, written in one append */
     cursor_init(&c, span_make((const uint8_t *)s, s ? n : 0));
     while (st == ST_OK) {
+        cursor_skip(&c, html_utf8_plain(&c, xml ? HTML_PLAIN_XML : HTML_PLAIN_MARKUP));
         size_t at = c.pos;
         if (!html_utf8_next(&c, &seq, &valid))
             break;
@@ -233,7 +286,12 @@ enum status html_escape_json_script(struct buf *out, const char *json, size_t n)
     struct span seq;
     bool valid;
     cursor_init(&c, span_make((const uint8_t *)json, json ? n : 0));
-    while (st == ST_OK && html_utf8_next(&c, &seq, &valid)) {
+    bool moved;
+    while (st == ST_OK) {
+        if ((st = html_put_plain(out, &c, HTML_PLAIN_SCRIPT, &moved)) != ST_OK || moved)
+            continue;
+        if (!html_utf8_next(&c, &seq, &valid))
+            break;
         if (!valid)
             st = buf_puts(out, HTML_REPLACEMENT);
         else if (seq.len == 1 && seq.ptr[0] == '<')

@@ -522,8 +522,15 @@ static enum status put_raw(struct buf *out, const char *s, size_t n)
     struct span seq;
     bool valid;
     cursor_init(&c, span_make((const uint8_t *)s, n));
-    while (st == ST_OK && html_utf8_next(&c, &seq, &valid))
+    bool moved;
+    /* a page's content is one such value: appended in runs, not code points */
+    while (st == ST_OK) {
+        if ((st = html_put_plain(out, &c, HTML_PLAIN_RAW, &moved)) != ST_OK || moved)
+            continue;
+        if (!html_utf8_next(&c, &seq, &valid))
+            break;
         st = valid ? buf_append(out, seq.ptr, seq.len) : buf_puts(out, HTML_REPLACEMENT);
+    }
     return st;
 }
 

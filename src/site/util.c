@@ -3,10 +3,14 @@
  * anchors, SHA-256 keys, human dates, write-if-changed, a set of names.
  * Must never: produce a slug with anything but [a-z0-9-].
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -76,23 +80,42 @@ void site_human_date_in(const char *iso, const char *lang, char *out, size_t out
             snprintf(out, outlen, "%d년 %d월", y, m);
         else
             snprintf(out, outlen, "%s %d", months[m - 1], y);
-    }
-    else
+    } else
         snprintf(out, outlen, "%s", iso);
+}
+
+/*
+ * Whether the regular file at `path` holds exactly `data`: its size
+ * first, then its bytes a piece at a time against ours, so a page
+ * rendered again to the same bytes costs no copy of the old one on the
+ * heap (a site.yaml comment re-renders every page, and most come out
+ * the same).
+ */
+static bool same_file(const char *path, const uint8_t *data, size_t len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    struct stat sb;
+    bool same = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size == len;
+    uint8_t piece[16384];
+    size_t got = 0;
+    while (same && got < len) {
+        size_t want = len - got < sizeof piece ? len - got : sizeof piece;
+        ssize_t r = read(fd, piece, want);
+        if (r < 0 && errno == EINTR)
+            continue;
+        same = r > 0 && memcmp(piece, data + got, (size_t)r) == 0;
+        got += r > 0 ? (size_t)r : 0;
+    }
+    close(fd);
+    return same;
 }
 
 enum status site_write_if_changed(const char *path, const void *data, size_t len, struct diag *d)
 {
-    uint8_t *old = NULL;
-    size_t old_len = 0;
-    struct diag ignore;
-    diag_clear(&ignore);
-    if (file_read_all(path, len + 1, &old, &old_len, &ignore) == ST_OK && old_len == len &&
-        memcmp(old, data, len) == 0) {
-        free(old);
+    if (same_file(path, data, len))
         return ST_OK;
-    }
-    free(old);
     char dir[TS_LIMIT_PATH];
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');

@@ -87,6 +87,84 @@ static void invalid_utf8_becomes_replacement_characters(void **state)
     ESC(html_escape_url, "/a\xff.jpg", "/a%EF%BF%BD.jpg");
 }
 
+/* The writers append what needs no change in runs (escape.c
+ * html_utf8_plain): a string escaped whole must come out as its pieces
+ * escaped one by one, a piece being one ASCII byte or a run of bytes
+ * >= 0x80 (an ASCII byte ends any UTF-8 sequence, so no piece depends
+ * on its neighbours). 2,000 strings of bytes that need escaping, cut
+ * and overlong sequences, U+2028, U+FFFE, between plain text. */
+static void runs_escape_as_their_pieces_do(void **state)
+{
+    static const char *const parts[] = {
+        "a",
+        "plain text ",
+        "<",
+        ">",
+        "&",
+        "\"",
+        "'",
+        "\t",
+        "\x01",
+        "\x1f",
+        "\xE2\x80\xA8",
+        "\xE2\x80\xA9",
+        "\xEF\xBF\xBE",
+        "\xEF\xBF\xBF",
+        "\xC3\xA9",
+        "\xEA\xB9\x80",
+        "\xF0\x9F\x93\xB7",
+        "\xFF",
+        "\x80",
+        "\xE2\x82",
+        "\xC0\xBC",
+        "\xED\xA0\x80",
+        "\xF4\x90\x80\x80",
+    };
+    static const escape_fn fns[] = {html_escape_text, html_escape_attr, html_escape_xml,
+                                    html_escape_json_script};
+    uint32_t seed = 16;
+    (void)state;
+    for (int k = 0; k < 2000; k++) {
+        char in[512];
+        size_t n = 0;
+        int count = (int)(seed % 40);
+        for (int j = 0; j < count; j++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = parts[(seed >> 16) % (sizeof parts / sizeof parts[0])];
+            memcpy(in + n, p, strlen(p));
+            n += strlen(p);
+        }
+        in[n] = '\0';
+        if (k % 7 == 0 && n)
+            in[seed % n] = '\0'; /* a NUL inside */
+        seed = seed * 1103515245u + 12345u;
+        for (size_t f = 0; f < sizeof fns / sizeof fns[0]; f++) {
+            struct buf whole, pieces;
+            buf_init(&whole, MAX_OUT);
+            buf_init(&pieces, MAX_OUT);
+            assert_int_equal(fns[f](&whole, in, n), ST_OK);
+            for (size_t i = 0; i < n;) {
+                size_t e = i + 1;
+                if ((uint8_t)in[i] >= 0x80)
+                    while (e < n && (uint8_t)in[e] >= 0x80)
+                        e++;
+                assert_int_equal(fns[f](&pieces, in + i, e - i), ST_OK);
+                i = e;
+            }
+            assert_int_equal(whole.len, pieces.len);
+            assert_memory_equal(whole.data ? whole.data : "", pieces.data ? pieces.data : "",
+                                whole.len);
+            buf_free(&whole);
+            buf_free(&pieces);
+        }
+    }
+    /* and the stops inside a long run are where the fixed cases say */
+    ESC(html_escape_xml, "caption \xEF\xBF\xBE end", "caption \xEF\xBF\xBD end");
+    ESC(html_escape_json_script, "{\"a\":\"x\xE2\x80\xA8y</\"}", "{\"a\":\"x\\u2028y\\u003c/\"}");
+    ESC(html_escape_text, "\xEA\xB9\x80\xEB\xA0\xA8\xED\x9D\xAC <b> \xEA\xB9",
+        "\xEA\xB9\x80\xEB\xA0\xA8\xED\x9D\xAC &lt;b&gt; \xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
 static void active_url_schemes_become_a_hash(void **state)
 {
     static const char *const hostile[] = {
@@ -624,6 +702,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(text_and_attr_escape_markup_and_both_quotes),
         cmocka_unit_test(invalid_utf8_becomes_replacement_characters),
+        cmocka_unit_test(runs_escape_as_their_pieces_do),
         cmocka_unit_test(active_url_schemes_become_a_hash),
         cmocka_unit_test(safe_urls_are_kept_and_encoded_for_attributes),
         cmocka_unit_test(img_src_allows_only_raster_base64_placeholders),
