@@ -607,11 +607,13 @@ static enum status get_partial(struct render *r, const struct html_template *t,
         goto abort; /* a missing partial renders as nothing (spec) */
     /* Standalone indentation (spec "Standalone Indentation"): every line
      * of the partial's source is indented, not the data inserted. */
-    for (size_t i = 0; st == ST_OK && i < plen; i++) {
-        if (i == 0 || (psrc[i - 1] == '\n'))
-            st = buf_append(&src, indent, n->ind_len);
+    for (size_t i = 0; st == ST_OK && i < plen;) {
+        const char *nl = memchr(psrc + i, '\n', plen - i);
+        size_t line = nl ? (size_t)(nl - (psrc + i)) + 1 : plen - i; /* with its newline */
+        st = buf_append(&src, indent, n->ind_len);
         if (st == ST_OK)
-            st = buf_putc(&src, psrc[i]);
+            st = buf_append(&src, psrc + i, line);
+        i += line;
     }
     if (st != ST_OK)
         goto abort;
