@@ -9,8 +9,8 @@
 // photo page:
 //  - every photo with credentials has one pin, its box inside the
 //    photo's box and within 24 px of its top right corner; the pin
-//    keeps the mark's shape (square lower-right corner, the others
-//    round) and is not rotated;
+//    keeps the mark's shape (a circle in a square box, its lower-right
+//    corner square) and is not rotated;
 //  - Tab reaches the pin and Enter opens it; the first level shows the
 //    signer, software and date `tearsheet verify --json` reports for the
 //    published file the panel offers for download; "All details" opens
@@ -70,7 +70,8 @@ async function pins(page) {
         pin: p && { l: p.left, t: p.top, r: p.right, b: p.bottom },
         radii: cs && [cs.borderTopLeftRadius, cs.borderTopRightRadius, cs.borderBottomRightRadius,
           cs.borderBottomLeftRadius],
-        transform: cs && cs.transform });
+        transform: cs && cs.transform,
+        mark: mark && [mark.getBoundingClientRect().width, mark.getBoundingClientRect().height] });
     }
     return out;
   });
@@ -89,9 +90,9 @@ function checkPins(where, list) {
     check(`${name}: the pin is at its top right corner`,
       f.img.r - f.pin.r <= NEAR_PX && f.pin.t - f.img.t <= NEAR_PX, JSON.stringify(f));
     const [tl, tr, br, bl] = f.radii;
-    check(`${name}: the mark keeps its shape (square lower-right corner only), unrotated`,
-      parseFloat(br) === 0 && [tl, tr, bl].every(r => r === '50%' || parseFloat(r) > 0) && f.transform === 'none',
-      `${f.radii.join(' ')} ${f.transform}`);
+    check(`${name}: the mark keeps its shape (a circle, square lower-right corner only), unrotated`,
+      parseFloat(br) === 0 && [tl, tr, bl].every(r => r === '50%') && f.transform === 'none' &&
+      Math.abs(f.mark[0] - f.mark[1]) < 0.5, `${f.radii.join(' ')} ${f.transform} ${f.mark.join('×')}`);
   }
 }
 
