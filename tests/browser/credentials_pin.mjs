@@ -189,7 +189,7 @@ try {
       // without a time-stamp (the example site has no tsa_url) verify
       // reports none, and the pin says so
       check('the first level shows the date verify reports',
-        shown.facts.Date === (sm.when || 'not recorded (the signature has no time-stamp)'),
+        shown.facts.Date === (sm.when || 'not attested (no trusted time-stamp)'),
         `${shown.facts.Date} vs ${sm.when}`);
     }
 
