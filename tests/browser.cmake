@@ -76,3 +76,11 @@ endif()
 if(TARGET tearsheet AND TARGET standin)
   ts_browser_test(browser_languages languages.mjs 600)
 endif()
+# The Content Credentials pin (issue 14): the "cr" mark over each signed
+# photo's top right corner at 1280×800 and 390×844, opened by keyboard,
+# its signer/software/date equal to `tearsheet verify --json`'s, axe with
+# it open (light, dark), not the viewer, no CSP violation, no pin
+# without credentials (tests/browser/credentials_pin.mjs).
+if(TARGET tearsheet AND TARGET standin)
+  ts_browser_test(browser_credentials_pin credentials_pin.mjs 600)
+endif()

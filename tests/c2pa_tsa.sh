@@ -281,5 +281,29 @@ site s5 "  key: $tmp/keys/signing-key.pem
 [ $? != 0 ] && grep -q "time-stamp authority.*answered 500" b7.log && ok "a TSA answering 500 stops the build" ||
   { cat b7.log; bad "failing TSA"; }
 
+# the pin over the story's photo (docs/site.md "The credentials pin"):
+# signer, software and the stamped time as verify reports them with the
+# same anchors (a time-stamp gives the time only when its TSA is trusted)
+site s6 "  key: $tmp/keys/signing-key.pem
+  chain: $tmp/chain.pem
+  tsa_url: $tsa" || bad "stand-in photo"
+echo "trust: $tmp/both.pem" >>s6/site.yaml
+"$ts" build s6 >b8.log 2>&1 || { cat b8.log; bad "build with trust: and tsa_url"; }
+"$ts" verify --json --trust both.pem s6/public/demo/*.jpg >pin.json 2>&1
+python3 - s6/public/demo/index.html pin.json <<'PY' && ok "the pin shows verify's signer, software and stamped time" || bad "the pin's first level"
+import html, json, re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+j = json.load(open(sys.argv[2]))
+s = (j[0] if isinstance(j, list) else j)["summary"]
+pin = re.search(r'<details class="cr-pin">(.*?)</details>', page, re.S)
+assert pin, "no pin on the story page"
+facts = dict((html.unescape(re.sub(r"<[^>]+>", "", dt)), html.unescape(re.sub(r"<[^>]+>", "", dd)))
+             for dt, dd in re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", pin.group(1), re.S))
+want = {"Signed by": "%s (%s)" % (s["signer_cn"], s["signer_org"]), "Software": s["generator"],
+        "Date": s["when"]}
+assert s["when"] and s["when_from_time_stamp"], s
+assert facts == want, (facts, want)
+PY
+
 echo "c2pa_tsa: $pass passed, $fail failed"
 [ "$fail" = 0 ]

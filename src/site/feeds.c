@@ -90,7 +90,8 @@ static enum status entry_make(struct site_build *b, size_t story, struct entry *
                                  .lang = lang,
                                  .captions = true,
                                  .link_photos = true,
-                                 .quiet = true};
+                                 .quiet = true,
+                                 .no_pin = true};
     struct buf body;
     buf_init(&body, TS_LIMIT_PAGE_BYTES);
     enum status st = html_markdown(s->body, s->body_len, site_figure, &fc, &body, d);

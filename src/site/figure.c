@@ -196,6 +196,44 @@ const char *site_photo_alt(const struct site_photo *p, const char *md_alt, const
     return str_blank(alt) ? NULL : alt;
 }
 
+/* The first level of the Content Credentials panel, what the pin over
+ * the photo opens (C2PA UX Recommendations §5.1, minimum viable
+ * provenance; docs/site.md "The credentials pin"): the signer, the
+ * claim generator and the date of the published file's manifest, else
+ * of the original's; JSON null (no pin) when neither has one. `more`
+ * names the full panel: in this figure's caption, else on the photo's
+ * own page. The words are `tearsheet verify`'s: CN, then O when it
+ * differs. */
+static json_t *pin_of(const json_t *cred, const char *id, bool captions, const json_t *ctx)
+{
+    const json_t *m = json_object_get(cred, "signed");
+    if (!json_is_object(m))
+        m = json_object_get(cred, "original");
+    if (!json_is_object(m))
+        return json_null();
+    const char *cn = json_string_value(json_object_get(m, "signer"));
+    const char *org = json_string_value(json_object_get(m, "organisation"));
+    const char *photo_href = json_string_value(json_object_get(ctx, "photo_href"));
+    struct buf signer;
+    buf_init(&signer, TS_LIMIT_FIELD_BYTES);
+    if (cn && org && strcmp(cn, org) != 0)
+        buf_printf(&signer, "%s (%s)", cn, org);
+    else if (cn || org)
+        buf_puts(&signer, cn ? cn : org);
+    char more[TS_LIMIT_PATH];
+    snprintf(more, sizeof more, "%s#%s-credentials", captions || !photo_href ? "" : photo_href, id);
+    json_t *pin = json_object();
+    site_set_str(pin, "signer", signer.len ? signer.data : NULL);
+    buf_free(&signer);
+    json_object_set(pin, "generator", json_object_get(m, "generator"));
+    json_object_set(pin, "when", json_object_get(m, "when"));
+    /* no time-stamp and no signing time in the signature: said, not hidden */
+    json_object_set_new(pin, "dated", json_boolean(json_is_string(json_object_get(m, "when"))));
+    json_object_set(pin, "invalid", json_object_get(m, "invalid"));
+    site_set_str(pin, "more", more);
+    return pin;
+}
+
 enum status site_figure(void *ud, const char *src, const char *alt, const char *title,
                         bool inline_image, struct buf *out)
 {
@@ -334,6 +372,8 @@ enum status site_figure(void *ud, const char *src, const char *alt, const char *
             snprintf(about, sizeof about, "%scontent-credentials/", fc->root);
             json_object_set_new(cred, "about", json_string(about));
             json_object_set_new(ctx, "credentials", cred);
+            if (!fc->no_pin && (fc->captions || fc->link_photos))
+                json_object_set_new(ctx, "pin", pin_of(cred, p->id, fc->captions, ctx));
         } else {
             json_object_set_new(ctx, "credentials", json_null());
         }

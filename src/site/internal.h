@@ -331,6 +331,7 @@ struct site_figure_ctx {
     bool captions;
     bool link_photos;   /* the photo links to its own page (a story page) */
     bool quiet;         /* its warnings were given on the story page already */
+    bool no_pin;        /* a feed: no stylesheet to lay the credentials pin over the photo */
     const char *sizes;  /* the layout width for `sizes` ("100vw"); NULL: the theme's column.
                          * Either is capped at the largest derivative's width */
 };

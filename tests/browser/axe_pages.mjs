@@ -1,8 +1,9 @@
 // axe_pages.mjs — accessibility as a gate (issue 12): axe-core (pinned in
 // tools/browser/package-lock.json) runs in Debian's headless Chromium on
 // every page type of the example site — home, story, photo page, tag,
-// place, publications, licence form, about, 404 — in the light and the
-// dark colour scheme, and the test fails on any violation. The site is
+// place, publications, licence form, about, content credentials, 404 —
+// in the light and the dark colour scheme, and the test fails on any
+// violation. The site is
 // built from a copy with the stand-in photos and served over a loopback
 // HTTP server (tests/browser/example_site.mjs, shared with languages.mjs).
 // With --screenshots DIR it also keeps screenshots of the home page, a
@@ -30,7 +31,7 @@ const pages = {
   home: '', story: 'kim-ryon-hui/', 'photo page': 'kim-ryon-hui/kim-ryon-hui-01/',
   tag: `tags/${encodeURIComponent(tag)}/`, 'tag index': 'tags/', place: `places/${encodeURIComponent(place)}/`,
   publications: 'publications/', 'licence form': 'license/kim-ryon-hui/kim-ryon-hui-01/',
-  about: 'about/', '404': 'no-such-page/',
+  about: 'about/', 'content credentials': 'content-credentials/', '404': 'no-such-page/',
 };
 
 const browser = await launch(pre.chromium);

@@ -4,6 +4,7 @@
 // a check, a free loopback port, and waiting for `tearsheet serve`.
 //
 // Must never: bind anything but the loopback.
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -53,6 +54,38 @@ export async function waitForServer(url, server, seconds) {
     await new Promise(r => setTimeout(r, 250));
   }
   return false;
+}
+
+// `tearsheet serve SITE` on a free loopback port, with its real
+// Content-Security-Policy: { server, root, up } once it answers (up
+// false after `seconds`), said by `check` with the server's output.
+export async function startServe(ts, site, env, check, seconds = 120) {
+  const port = await freePort();
+  const root = `http://127.0.0.1:${port}/`;
+  let log = '';
+  const server = spawn(ts, ['serve', site, '--listen', `127.0.0.1:${port}`],
+    { stdio: ['ignore', 'pipe', 'pipe'], env });
+  server.stdout.on('data', b => { log += b; });
+  server.stderr.on('data', b => { log += b; });
+  const up = await waitForServer(root, server, seconds);
+  check('tearsheet serve answers', up, log.slice(-2000));
+  return { server, root, up };
+}
+
+// Debian's Chromium, headless, nothing fetched in the background.
+export function launch(chromium) {
+  return chromium.launch({ executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync'] });
+}
+
+// { errors, watch(page) }: the CSP refusals a watched page logs.
+export function cspWatch() {
+  const errors = [];
+  const watch = page => page.on('console', m => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) errors.push(m.text());
+  });
+  return { errors, watch };
 }
 
 // Closes what a suite started, removes its folder, prints the counts

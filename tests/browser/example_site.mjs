@@ -77,11 +77,7 @@ export async function serveExample({ ts, standin, src }, prefix) {
   };
 }
 
-export function launch(chromium) {
-  return chromium.launch({ executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync'] });
-}
+export { launch } from './common.mjs';
 
 // axe-core on each of `pages` ({name: path from the root}) in the light
 // and the dark colour scheme at 1280×800: a FAIL line per page with

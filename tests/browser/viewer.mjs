@@ -33,11 +33,11 @@
 // pass without having driven the viewer.
 //
 // usage: node viewer.mjs TEARSHEET STANDIN SOURCE_DIR [--corpus DIR] [--screenshots DIR]
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { browserTools, checker, finish, freePort, skip, waitForServer } from './common.mjs';
+import { browserTools, checker, cspWatch, finish, launch, skip, startServe } from './common.mjs';
 
 const [ts, standin, src, ...rest] = process.argv.slice(2);
 if (!ts || !standin || !src) {
@@ -102,7 +102,7 @@ function checkSizes(where, list) {
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-viewer-'));
 const site = path.join(tmp, 'site');
 const story = path.join(site, 'stories/kim-ryon-hui');
-let server = null, browser = null, log = '';
+let server = null, browser = null;
 const env = { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' };
 try {
   fs.cpSync(path.join(src, 'examples/site'), site, { recursive: true });
@@ -142,24 +142,14 @@ try {
   check('no width warning for the stand-ins (2400 and 3600 px wide)',
     !/kim-ryon-hui-0[12]\.jpg.*px wide, narrower/.test(built.stderr + lint.stdout));
 
-  const port = await freePort();
-  const root = `http://127.0.0.1:${port}/`;
-  server = spawn(ts, ['serve', site, '--listen', `127.0.0.1:${port}`],
-    { stdio: ['ignore', 'pipe', 'pipe'], env });
-  server.stdout.on('data', b => { log += b; });
-  server.stderr.on('data', b => { log += b; });
-  const up = await waitForServer(root, server, 120);
-  check('tearsheet serve answers', up, log.slice(-2000));
-  if (!up) throw new Error('server did not start');
+  const srv = await startServe(ts, site, env, check);
+  server = srv.server;
+  if (!srv.up) throw new Error('server did not start');
+  const root = srv.root;
   const storyUrl = `${root}kim-ryon-hui/`;
 
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync'] });
-  const cspErrors = [];
-  const watch = page => page.on('console', m => {
-    if (/Content Security Policy|Refused to/i.test(m.text())) cspErrors.push(m.text());
-  });
+  browser = await launch(chromium);
+  const { errors: cspErrors, watch } = cspWatch();
 
   // 1. sizes, at the three viewports: story, photo pages, viewer
   const photoPages = [];

@@ -63,6 +63,10 @@
   function absoluteCaption(figcaption) {
     if (!figcaption) return null;
     var copy = figcaption.cloneNode(true);
+    /* the figure's own caption stays on the page: ids once only */
+    Array.prototype.forEach.call(copy.querySelectorAll('[id]'), function (el) {
+      el.removeAttribute('id');
+    });
     var from = figcaption.querySelectorAll('a[href]'), to = copy.querySelectorAll('a[href]');
     for (var i = 0; i < from.length; i++) to[i].setAttribute('href', from[i].href);
     return copy;
