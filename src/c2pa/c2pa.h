@@ -46,6 +46,7 @@ enum c2pa_kind { C2PA_SUCCESS, C2PA_INFORMATIONAL, C2PA_FAILURE };
     X(ASSERTION_BOXES_HASH_MATCH, "assertion.boxesHash.match", SUCCESS) \
     X(ASSERTION_BOXES_HASH_MISMATCH, "assertion.boxesHash.mismatch", FAILURE) \
     X(ASSERTION_BOXES_HASH_UNKNOWN_BOX, "assertion.boxesHash.unknownBox", FAILURE) \
+    X(ASSERTION_CBOR_INVALID, "assertion.cbor.invalid", FAILURE) \
     X(ASSERTION_DATA_HASH_MALFORMED, "assertion.dataHash.malformed", FAILURE) \
     X(ASSERTION_DATA_HASH_MATCH, "assertion.dataHash.match", SUCCESS) \
     X(ASSERTION_DATA_HASH_MISMATCH, "assertion.dataHash.mismatch", FAILURE) \
@@ -54,6 +55,7 @@ enum c2pa_kind { C2PA_SUCCESS, C2PA_INFORMATIONAL, C2PA_FAILURE };
     X(ASSERTION_INGREDIENT_MALFORMED, "assertion.ingredient.malformed", FAILURE) \
     X(ASSERTION_MISSING, "assertion.missing", FAILURE) \
     X(ASSERTION_MULTIPLE_HARD_BINDINGS, "assertion.multipleHardBindings", FAILURE) \
+    X(ASSERTION_REQUIRED_MISSING, "assertion.required.missing", FAILURE) \
     X(CAWG_ICA_DID_UNAVAILABLE, "cawg.ica.did_unavailable", FAILURE) \
     X(CAWG_ICA_INVALID_ALG, "cawg.ica.invalid_alg", FAILURE) \
     X(CAWG_ICA_INVALID_CONTENT_TYPE, "cawg.ica.invalid_content_type", FAILURE) \
@@ -173,7 +175,9 @@ struct c2pa_summary {
     char *tsa_name;
     char *generator; /* claim_generator_info name/version, joined */
     char *title, *format;
-    char **actions; /* plain words: "opened", "resized" */
+    char **action_ids; /* the c2pa.actions labels as signed: "c2pa.opened" */
+    size_t n_action_ids;
+    char **actions; /* the same in plain words, repeats folded: "opened" (report.c) */
     size_t n_actions;
     struct c2pa_ingredient_info *ingredients;
     size_t n_ingredients;

@@ -143,6 +143,9 @@ enum status ocsp_check_stapled(const struct cose_sign1 *c, X509_STORE *anchors,
 enum status results_add(struct c2pa_results *r, enum c2pa_code code, const char *url,
                         const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void results_free(struct c2pa_results *r);
+/* summary.actions from summary.action_ids: the words a reader sees
+ * (the only place action labels become English). */
+enum status report_action_words(struct c2pa_summary *s);
 bool results_has(const struct c2pa_status_list *l, enum c2pa_code code);
 /* codes.c: a code read from a file (recorded results) by its text;
  * C2PA_CODE_NONE when it is not one we report. */
@@ -151,9 +154,13 @@ enum c2pa_code c2pa_code_of(const char *text);
 /* ---- CAWG identity assertions (cawg.c) ---- */
 /* Validates every cawg.identity assertion the claim of `manifest`
  * lists, adding cawg.* codes to `res`; names validated identities in
- * `summary` (NULL for ingredient manifests). */
+ * `summary` (NULL for ingredient manifests). An identity assertion that
+ * does not decode makes the manifest unloadable, as in c2pa-rs:
+ * assertion.required.missing in `store_res` (the active manifest's
+ * list, whichever manifest it is) and no further identity checks. */
 void cawg_validate(const struct c2pa_jumbf *j, size_t manifest, const cbor_item_t *claim,
-                   struct c2pa_results *res, struct c2pa_summary *summary);
+                   struct c2pa_results *res, struct c2pa_results *store_res,
+                   struct c2pa_summary *summary);
 /* A cawg.* failure that does not make the manifest Invalid (c2pa-rs
  * 0.92: identity and X.509 credential codes; cawg.ica.* do). */
 bool cawg_failure_tolerated(const struct c2pa_status *s);

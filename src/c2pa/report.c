@@ -104,6 +104,9 @@ void c2pa_report_free(struct c2pa_report *r)
     free(s->title);
     free(s->format);
     free(s->alg);
+    for (size_t i = 0; i < s->n_action_ids; i++)
+        free(s->action_ids[i]);
+    free(s->action_ids);
     for (size_t i = 0; i < s->n_actions; i++)
         free(s->actions[i]);
     free(s->actions);
@@ -119,6 +122,58 @@ void c2pa_report_free(struct c2pa_report *r)
     }
     free(s->identities);
     memset(r, 0, sizeof *r);
+}
+
+/* C2PA 2.2 §18.14.4.3 (the standard actions) in the words a photo
+ * editor would use; an action not listed is shown as its label. */
+static const char *action_words(const char *a)
+{
+    static const struct {
+        const char *action, *words;
+    } map[] = {
+        {"c2pa.created", "created"},
+        {"c2pa.opened", "opened"},
+        {"c2pa.placed", "placed"},
+        {"c2pa.resized", "resized"},
+        {"c2pa.cropped", "cropped"},
+        {"c2pa.color_adjustments", "colour adjusted"},
+        {"c2pa.edited", "edited"},
+        {"c2pa.converted", "converted to another format"},
+        {"c2pa.filtered", "filtered"},
+        {"c2pa.orientation", "rotated or flipped"},
+        {"c2pa.drawing", "drawn on"},
+        {"c2pa.published", "published"},
+        {"c2pa.transcoded", "transcoded"},
+        {"c2pa.repackaged", "repackaged"},
+        {"c2pa.removed", "something removed"},
+        {"c2pa.redacted", "redacted"},
+        {"c2pa.unknown", "changed in unknown ways"},
+        {"c2pa.watermarked", "watermarked"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(a, map[i].action) == 0)
+            return map[i].words;
+    return a;
+}
+
+enum status report_action_words(struct c2pa_summary *s)
+{
+    if (s->n_action_ids == 0)
+        return ST_OK;
+    s->actions = calloc(s->n_action_ids, sizeof *s->actions);
+    if (!s->actions)
+        return ST_NOMEM;
+    for (size_t i = 0; i < s->n_action_ids; i++) {
+        const char *w = action_words(s->action_ids[i]);
+        /* Photoshop writes one c2pa.edited per tool use: say it once */
+        if (s->n_actions > 0 && strcmp(s->actions[s->n_actions - 1], w) == 0)
+            continue;
+        char *words = str_dup(w);
+        if (!words)
+            return ST_NOMEM; /* c2pa_report_free frees what was made */
+        s->actions[s->n_actions++] = words;
+    }
+    return ST_OK;
 }
 
 enum status c2pa_trust_load(const char *pem_path, struct c2pa_trust **out, struct diag *d)
