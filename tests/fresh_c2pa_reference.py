@@ -225,6 +225,46 @@ def flip_claim(b, _fmt, carried=False):
     return flip(b, name + 1)
 
 
+def assertion_cbor(b, label, carried=False):
+    """Offset of the CBOR content of assertion LABEL in the active (last)
+    manifest, or the first (carried) one."""
+    at = (b.find if carried else b.rfind)(label + b"\x00")
+    jumd = b.rfind(b"jumd", 0, at) - 4
+    cbor = jumd + struct.unpack(">I", b[jumd:jumd + 4])[0]
+    assert b[cbor + 4:cbor + 8] == b"cbor", "assertion CBOR box not found"
+    return cbor + 8
+
+
+def break_actions_cbor(b):
+    """The active manifest's actions assertion starts with a reserved
+    CBOR byte (0x1c): not well-formed, so not decodable."""
+    b = bytearray(b)
+    b[assertion_cbor(b, b"c2pa.actions.v2")] = 0x1C
+    return bytes(b)
+
+
+def flip_carried_action(b):
+    """One letter of the software agent's name in the carried manifest's
+    actions assertion (not an action's name, which c2pa-rs's action
+    rules would also judge): the CBOR stays well-formed, its hashed URI
+    breaks."""
+    at = b.find(b"tearsheet", assertion_cbor(b, b"c2pa.actions.v2", carried=True))
+    return flip(b, at + 1)
+
+
+def rename_carried(b):
+    """The carried manifest's label changed by one character: the
+    ingredient's URL names a manifest the store no longer has."""
+    at = assertion_cbor(b, b"c2pa.ingredient.v3")  # the active manifest's
+    url = b.find(b"self#jumbf=/c2pa/", at)
+    # the URL is a CBOR text string: its length is in the head before it
+    n = b[url - 1] if b[url - 2] == 0x78 else b[url - 1] - 0x60
+    label = b[url:url + n][len(b"self#jumbf=/c2pa/"):].split(b"/")[0]
+    box = b.find(label + b"\x00")
+    assert label and box > 0, "carried manifest's label not found"
+    return flip(b, box + len(label) - 1)
+
+
 def cut_part(b, fmt):
     """Removes one segment / chunk / box that the hard binding covers,
     keeping the container's own sizes right (a clean cut, not damage)."""
@@ -391,6 +431,28 @@ def compare_all(args, readers, tmp):
         with open(out, "wb") as g:
             g.write(flip_claim(open(f, "rb").read(), fmt_of(f), carried=True))
         cases.append((out, both, "Invalid", ["ingredient.manifest.mismatch"]))
+        # an action renamed inside the carried manifest: the ingredient
+        # manifest's own hashed URI fails, which makes the whole asset
+        # Invalid in c2pa-rs (a delta failure other than an untrusted
+        # signer), not only the delta
+        out = T("tampered", "carried-action-" + os.path.basename(f))
+        with open(out, "wb") as g:
+            g.write(flip_carried_action(open(f, "rb").read()))
+        cases.append((out, both, "Invalid",
+                      ["assertion.hashedURI.mismatch", "ingredient.manifest.mismatch"]))
+        # the carried manifest renamed: ingredient.manifest.missing, in
+        # the active list (found while c2pa-rs collects the referenced
+        # manifests) and in the ingredient's delta
+        out = T("tampered", "carried-missing-" + os.path.basename(f))
+        with open(out, "wb") as g:
+            g.write(rename_carried(open(f, "rb").read()))
+        cases.append((out, both, "Invalid", ["ingredient.manifest.missing"]))
+    # an actions assertion that is not CBOR: c2pa-rs cannot read the
+    # store at all (C2pa(AssertionDecoding)), so no manifest on both sides
+    out = T("tampered", "actions-cbor-" + os.path.basename(made[plain][0]))
+    with open(out, "wb") as g:
+        g.write(break_actions_cbor(open(made[plain][0], "rb").read()))
+    cases.append((out, site_anchor, None, []))
     moved = T("tampered", "moved-store.png")
     with open(moved, "wb") as g:
         g.write(png_with_store(open(png, "rb").read(), open(made[plain][1], "rb").read()))

@@ -161,11 +161,20 @@ struct c2pa_ingredient_info {
 };
 
 /* A named actor whose CAWG identity assertion validated (CAWG 1.1
- * §4): who, and how the identity was established and whether anyone
- * vouches for it, in plain words. Strings are from the file. */
+ * §4): who, and the facts of how the identity was established (report.c
+ * says them in words). Neither kind is trusted: tearsheet has no CAWG
+ * trust lists (docs/c2pa.md, difference 2). Strings are from the file. */
+enum c2pa_identity_kind {
+    C2PA_IDENTITY_X509, /* cawg.x509.cose: the certificate's subject */
+    C2PA_IDENTITY_ICA   /* cawg.identity_claims_aggregation: a verified identity */
+};
+
 struct c2pa_identity {
     char *name; /* "Jane Doe", a user name, an address or a URI */
-    char *how;  /* "X.509 certificate, not trusted" */
+    enum c2pa_identity_kind kind;
+    char *org;      /* X.509: the subject's organisation, may be NULL */
+    char *provider; /* ICA: the provider's name ("Instagram"), may be NULL */
+    char *type;     /* ICA: the verified identity type ("cawg.social_media"), may be NULL */
 };
 
 struct c2pa_summary {

@@ -65,7 +65,10 @@ static bool ia_failed(const struct ia *a)
     return false;
 }
 
-static void add_identity(struct ia *a, const char *name, const char *how)
+/* Records a named actor; on running out of memory, no identity rather
+ * than one without its facts. */
+static void add_identity(struct ia *a, const char *name, enum c2pa_identity_kind kind,
+                         const char *org, const char *provider, const char *type)
 {
     struct c2pa_summary *s = a->summary;
     if (!s || !name || s->n_identities >= TS_LIMIT_CAWG_IDENTITIES)
@@ -74,15 +77,19 @@ static void add_identity(struct ia *a, const char *name, const char *how)
     if (!ni)
         return;
     s->identities = ni;
-    ni[s->n_identities].name = str_dup(name);
-    ni[s->n_identities].how = str_dup(how);
-    if (!ni[s->n_identities].name || !ni[s->n_identities].how) {
-        /* out of memory: no identity rather than one without a name */
-        free(ni[s->n_identities].name);
-        free(ni[s->n_identities].how);
+    struct c2pa_identity id = {.name = str_dup(name),
+                               .kind = kind,
+                               .org = org ? str_dup(org) : NULL,
+                               .provider = provider ? str_dup(provider) : NULL,
+                               .type = type ? str_dup(type) : NULL};
+    if (!id.name || (org && !id.org) || (provider && !id.provider) || (type && !id.type)) {
+        free(id.name);
+        free(id.org);
+        free(id.provider);
+        free(id.type);
         return;
     }
-    s->n_identities++;
+    ni[s->n_identities++] = id;
 }
 
 bool cawg_failure_tolerated(const struct c2pa_status *s)
@@ -305,15 +312,7 @@ static void check_x509(struct ia *a, const cbor_item_t *m)
     if (!ia_failed(a)) {
         cn = subject_part(leaf, NID_commonName);
         org = subject_part(leaf, NID_organizationName);
-        struct buf how;
-        buf_init(&how, 1024);
-        buf_puts(&how, "X.509 certificate");
-        if (org && cn && strcmp(org, cn) != 0)
-            buf_printf(&how, " of %s", org);
-        buf_puts(&how, ", not trusted");
-        char *h = buf_detach(&how, NULL);
-        add_identity(a, cn ? cn : org, h);
-        free(h);
+        add_identity(a, cn ? cn : org, C2PA_IDENTITY_X509, org, NULL, NULL);
     }
 abort:
     free(cn);
@@ -633,20 +632,9 @@ static void name_identities(struct ia *a, const json_t *subj)
             name = json_string_value(json_object_get(id, "address"));
         if (!name)
             name = json_string_value(json_object_get(id, "uri"));
-        /* "cawg.social_media" reads "social media" (§7.1.2, verified identity type) */
-        const char *type = json_string_value(json_object_get(id, "type"));
-        if (strncmp(type, "cawg.", 5) == 0)
-            type += 5;
-        struct buf how;
-        buf_init(&how, 1024);
-        buf_printf(&how, "verified by %s, ",
-                   json_string_value(json_object_get(json_object_get(id, "provider"), "name")));
-        for (; *type; type++)
-            buf_putc(&how, *type == '_' ? ' ' : *type);
-        buf_puts(&how, "; the aggregator that vouches for it is not trusted");
-        char *h = buf_detach(&how, NULL);
-        add_identity(a, name, h);
-        free(h);
+        add_identity(a, name, C2PA_IDENTITY_ICA, NULL,
+                     json_string_value(json_object_get(json_object_get(id, "provider"), "name")),
+                     json_string_value(json_object_get(id, "type")));
     }
 }
 

@@ -118,7 +118,9 @@ void c2pa_report_free(struct c2pa_report *r)
     free(s->ingredients);
     for (size_t i = 0; i < s->n_identities; i++) {
         free(s->identities[i].name);
-        free(s->identities[i].how);
+        free(s->identities[i].org);
+        free(s->identities[i].provider);
+        free(s->identities[i].type);
     }
     free(s->identities);
     memset(r, 0, sizeof *r);
@@ -225,6 +227,36 @@ static void put_clean(struct buf *b, const char *s)
         buf_putc(b, ((unsigned char)*s < 0x20 || *s == 0x7F) ? '?' : *s);
 }
 
+/* How a CAWG identity was established, in words: "X.509 certificate
+ * of ORG, not trusted" or "verified by PROVIDER, social media; the
+ * aggregator that vouches for it is not trusted". */
+static void put_identity_how(struct buf *b, const struct c2pa_identity *id)
+{
+    if (id->kind == C2PA_IDENTITY_X509) {
+        buf_puts(b, "X.509 certificate");
+        if (id->org && strcmp(id->org, id->name) != 0) {
+            buf_puts(b, " of ");
+            put_clean(b, id->org);
+        }
+        buf_puts(b, ", not trusted");
+        return;
+    }
+    buf_puts(b, "verified by ");
+    put_clean(b, id->provider ? id->provider : "an unnamed provider");
+    if (id->type) {
+        /* "cawg.social_media" reads "social media" (§7.1.2, verified
+         * identity type) */
+        char *t = str_dup(strncmp(id->type, "cawg.", 5) == 0 ? id->type + 5 : id->type);
+        for (char *c = t; c && *c; c++)
+            if (*c == '_')
+                *c = ' ';
+        buf_puts(b, ", ");
+        put_clean(b, t ? t : id->type);
+        free(t);
+    }
+    buf_puts(b, "; the aggregator that vouches for it is not trusted");
+}
+
 enum status c2pa_report_describe(const struct c2pa_report *r, struct buf *b)
 {
     const struct c2pa_summary *s = &r->summary;
@@ -291,7 +323,7 @@ enum status c2pa_report_describe(const struct c2pa_report *r, struct buf *b)
         buf_puts(b, "  Identity: ");
         put_clean(b, s->identities[i].name);
         buf_puts(b, " (");
-        put_clean(b, s->identities[i].how);
+        put_identity_how(b, &s->identities[i]);
         buf_puts(b, ")\n");
     }
     if (s->when) {

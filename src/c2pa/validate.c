@@ -37,6 +37,7 @@ struct vctx {
      * (no hash algorithm anywhere, pre-release URIs): reported like
      * the reference implementation, as a store that could not be read. */
     const char *unreadable;
+    char unreadable_buf[320]; /* "could not decode assertion <label>: not CBOR" */
     /* Manifests already validated as someone's ingredient: each is done
      * once, so a store whose ingredients all point at each other costs
      * one pass per manifest, not fan-out^depth. */
@@ -600,6 +601,26 @@ abort:
     cose_free(&cose);
 }
 
+/* An actions, ingredient or hard-binding assertion whose CBOR is not
+ * well-formed, in a manifest being validated. c2pa-rs 0.92 decodes these
+ * with `?` while it validates (claim.rs Claim::verify_claim's actions
+ * checks, Claim::verify_hash_binding's DataHash::from_assertion,
+ * store.rs Store::ingredient_checks' Ingredient::from_assertion), so
+ * the error ends Store::verify_store and the reader reports no manifest
+ * (C2pa(AssertionDecoding(..))): the store could not be read. */
+static bool must_decode(const struct vctx *v, size_t node)
+{
+    const char *label = v->j->nodes[node].label;
+    size_t c = jumbf_content(v->j, node);
+    struct diag d;
+    if (!(label_is(label, "c2pa.actions") || label_is(label, "c2pa.ingredient") ||
+          label_is(label, "c2pa.hash.data") || label_is(label, "c2pa.hash.bmff") ||
+          label_is(label, "c2pa.hash.boxes")))
+        return false;
+    return c != JUMBF_NONE && strcmp(v->j->nodes[c].type, "cbor") == 0 &&
+           c2pa_cbor_check(v->j->nodes[c].payload, &d) != ST_OK;
+}
+
 static void check_assertions(struct vctx *v, size_t man, struct c2pa_results *res,
                              const cbor_item_t *claim, const char *claim_alg, int depth,
                              bool active)
@@ -651,6 +672,11 @@ static void check_assertions(struct vctx *v, size_t man, struct c2pa_results *re
                         cbor_decref(&m);
                     }
                 }
+            }
+            if (node != JUMBF_NONE && !v->unreadable && must_decode(v, node)) {
+                snprintf(v->unreadable_buf, sizeof v->unreadable_buf,
+                         "could not decode assertion %s: not CBOR", v->j->nodes[node].label);
+                v->unreadable = v->unreadable_buf;
             }
             /* store.rs ingredient_checks walks every ingredient
              * assertion of the claim (Claim::ingredient_assertions),
@@ -916,7 +942,7 @@ static void set_state(struct c2pa_report *r)
     const struct c2pa_status_list *f = &r->active.failure;
     bool invalid = false, cawg = false, delta_failure = false;
     for (size_t i = 0; i < f->n; i++) {
-        cawg = cawg || strncmp(f->items[i].code, "cawg.", 5) == 0;
+        cawg = cawg || c2pa_code_family(f->items[i].id) != C2PA_FAMILY_C2PA;
         /* §14.3.5: ocsp.revoked and ocsp.unknown reject the manifest */
         if (!tolerated(&f->items[i]))
             invalid = true;
@@ -926,7 +952,7 @@ static void set_state(struct c2pa_report *r)
         delta_failure = delta_failure || df->n > 0;
         for (size_t i = 0; i < df->n; i++)
             if (df->items[i].id != C2PA_CODE_SIGNING_CREDENTIAL_UNTRUSTED &&
-                strncmp(df->items[i].code, "cawg.x509.", 10) != 0)
+                c2pa_code_family(df->items[i].id) != C2PA_FAMILY_CAWG_X509)
                 invalid = true;
     }
     if (invalid)
@@ -961,6 +987,45 @@ static void check_store_cbor(struct vctx *v)
             results_add(&v->r->active, C2PA_CODE_ASSERTION_CBOR_INVALID, v->j->nodes[n].label,
                         "invalid assertion cbor: %s", d.message);
         }
+    }
+}
+
+/* c2pa-rs 0.92 walks the manifests the active one references before it
+ * validates anything (store.rs Store::get_claim_referenced_manifests_impl,
+ * from get_store_validation_info): an ingredient whose manifest is not
+ * in the store is logged there as ingredient.manifest.missing, url the
+ * manifest's label, outside any ingredient, so in the active list; the
+ * same ingredient's delta gets its own entry later (check_ingredient).
+ * Each manifest is walked once; `walked` marks them. */
+static void check_referenced_manifests(struct vctx *v, size_t man, uint8_t *walked, int depth)
+{
+    if (walked[man] || depth >= TS_LIMIT_C2PA_INGREDIENT_DEPTH)
+        return;
+    walked[man] = 1;
+    size_t as = jumbf_child(v->j, man, "c2pa.assertions", NULL);
+    for (size_t n = as != JUMBF_NONE ? v->j->nodes[as].first_child : JUMBF_NONE;
+         n != JUMBF_NONE; n = v->j->nodes[n].next_sibling) {
+        if (!v->j->nodes[n].has_label || !label_is(v->j->nodes[n].label, "c2pa.ingredient"))
+            continue;
+        struct diag d;
+        cbor_item_t *m = assertion_cbor(v, n, &d);
+        const cbor_item_t *hu = m ? cborx_get(m, "activeManifest") : NULL;
+        if (m && !hu)
+            hu = cborx_get(m, "c2pa_manifest");
+        char *url = hu ? cborx_str(cborx_get(hu, "url")) : NULL;
+        if (url) {
+            size_t target = find_manifest_by_url(v, url);
+            char *label = manifest_label_of(url);
+            if (target == JUMBF_NONE)
+                results_add(&v->r->active, C2PA_CODE_INGREDIENT_MANIFEST_MISSING,
+                            label ? label : url, "ingredient manifest missing");
+            else
+                check_referenced_manifests(v, target, walked, depth + 1);
+            free(label);
+        }
+        free(url);
+        if (m)
+            cbor_decref(&m);
     }
 }
 
@@ -1001,7 +1066,7 @@ static enum status verify_impl(struct span asset, const char *name, const struct
         goto abort;
     if (st == ST_UNSUPPORTED) {
         out->error = str_dup("unsupported format");
-        st = ST_OK;
+        st = out->error ? ST_OK : ST_NOMEM;
         goto abort;
     }
     if (st == ST_NOT_FOUND) {
@@ -1009,14 +1074,14 @@ static enum status verify_impl(struct span asset, const char *name, const struct
          * Error::RemoteManifestUrl (the URL, not fetched) */
         out->remote_url = sidecar ? NULL : c2pa_remote_url(asset);
         out->error = str_dup(out->remote_url ? "remote manifest" : "no content credentials");
-        st = ST_OK;
+        st = out->error ? ST_OK : ST_NOMEM;
         goto abort;
     }
     if (st != ST_OK) {
         /* a damaged store is a report ("could not be read"), not an error */
         out->error = diag_dup(d);
         out->unreadable = true;
-        st = ST_OK;
+        st = out->error ? ST_OK : ST_NOMEM;
         goto abort;
     }
     st = c2pa_jumbf_parse(span_make(store, store_len), &v.j, d);
@@ -1026,7 +1091,7 @@ static enum status verify_impl(struct span asset, const char *name, const struct
         /* a damaged store is a report ("could not be read"), not an error */
         out->error = diag_dup(d);
         out->unreadable = true;
-        st = ST_OK;
+        st = out->error ? ST_OK : ST_NOMEM;
         goto abort;
     }
     size_t active = JUMBF_NONE;
@@ -1041,23 +1106,32 @@ static enum status verify_impl(struct span asset, const char *name, const struct
     if (active == JUMBF_NONE) {
         out->error = str_dup("the manifest store holds no manifest");
         out->unreadable = true;
+        st = out->error ? ST_OK : ST_NOMEM;
         goto abort;
     }
     out->has_manifest = true;
     out->active_label = str_dup(v.j->nodes[active].label);
     v.seen = calloc(v.j->n, 1);
-    if (!v.seen) {
+    if (!v.seen || !out->active_label) {
         st = ST_NOMEM;
         goto abort;
     }
     v.seen[active] = 1;
     check_store_cbor(&v);
+    uint8_t *walked = calloc(v.j->n, 1);
+    if (!walked) {
+        st = ST_NOMEM;
+        goto abort;
+    }
+    check_referenced_manifests(&v, active, walked, 0);
+    free(walked);
     validate_manifest(&v, active, &out->active, 0, true);
     filter_deltas(&v, v.j->nodes[active].label);
     if (v.unreadable) {
         out->has_manifest = false;
         out->unreadable = true;
         out->error = str_dup(v.unreadable);
+        st = out->error ? ST_OK : ST_NOMEM;
         goto abort;
     }
     set_state(out);
