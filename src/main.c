@@ -160,8 +160,8 @@ static json_t *report_json(const char *path, const struct c2pa_report *r)
         }
         const struct c2pa_summary *sm = &r->summary;
         json_t *acts = json_array(), *ings = json_array();
-        for (size_t i = 0; i < sm->n_actions; i++)
-            json_array_append_new(acts, json_string(sm->actions[i]));
+        for (size_t i = 0; i < sm->n_action_ids; i++)
+            json_array_append_new(acts, json_string(sm->action_ids[i]));
         for (size_t i = 0; i < sm->n_ingredients; i++)
             json_array_append_new(ings,
                                   json_pack("{s:s?, s:s?, s:s?}", "title", sm->ingredients[i].title,

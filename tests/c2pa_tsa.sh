@@ -11,8 +11,10 @@
 #    who signs and what verifiers will show; every derivative carries
 #    a sigTst2 token: the reference C2PA implementation
 #    (tools/c2pa-reference read.mjs, c2pa-rs 0.92) reports
-#    timeStamp.validated, state Trusted with both roots (it does not
-#    trust a TSA through given anchors: timeStamp.untrusted);
+#    timeStamp.validated, and timeStamp.trusted with the TSA root in its
+#    time-stamp trust list (read.mjs --tsa-trust), state Trusted with the
+#    newsroom root; another root there, or the TSA root only among the
+#    signer anchors, is timeStamp.untrusted;
 #    `tearsheet verify` with both roots says Trusted, timeStamp.trusted,
 #    and names the authority and the stamped time; one flipped byte →
 #    assertion.dataHash.mismatch on both sides;
@@ -191,14 +193,20 @@ for f in s1/public/demo/*.jpg s1/public/demo/*.webp; do
   name=$(basename "$f")
   ref "$f" && has Valid timeStamp.validated claimSignature.validated signingCredential.untrusted &&
     ok "$name: reference: Valid, timeStamp.validated" || bad "$name: reference without anchors"
-  # c2pa-rs 0.92 (as WebAssembly) does not trust a TSA through the
-  # anchors it is given: timeStamp.untrusted with the TSA root, as for
-  # DigiCert's TSA with the whole system bundle (docs/c2pa.md, time-stamps)
-  ref "$f" --trust tsaroot.pem && has Valid timeStamp.validated timeStamp.untrusted &&
-    ok "$name: reference with the TSA root: timeStamp.validated (and untrusted)" ||
-    bad "$name: reference with the TSA root"
-  ref "$f" --trust both.pem && has Trusted timeStamp.validated signingCredential.trusted &&
-    ok "$name: reference: Trusted with both roots" || bad "$name: reference with both roots"
+  # c2pa-rs 0.92 trusts a TSA through a list of its own (settings
+  # trust.anchors with trust_kind "tsa": read.mjs --tsa-trust), not
+  # through the signer anchors (docs/c2pa.md, time-stamps)
+  ref "$f" --trust ca.pem --tsa-trust tsaroot.pem &&
+    has Trusted timeStamp.validated timeStamp.trusted signingCredential.trusted &&
+    ok "$name: reference with the TSA root as TSA anchor: timeStamp.validated and timeStamp.trusted, Trusted" ||
+    bad "$name: reference with the TSA root as TSA anchor"
+  ref "$f" --trust ca.pem --tsa-trust ca.pem &&
+    has Trusted timeStamp.validated timeStamp.untrusted signingCredential.trusted &&
+    ok "$name: reference with another root as TSA anchor: timeStamp.untrusted" ||
+    bad "$name: reference with another root as TSA anchor"
+  ref "$f" --trust both.pem && has Trusted timeStamp.validated timeStamp.untrusted signingCredential.trusted &&
+    ok "$name: reference: Trusted with both roots as signer anchors (the TSA untrusted)" ||
+    bad "$name: reference with both roots"
   "$ts" verify --json --trust both.pem "$f" >v.json 2>&1
   python3 - v.json <<'PY' && ok "$name: verify: Trusted, time-stamped by the TSA" || { head -c 1500 v.json; bad "$name: verify --json"; }
 import json, sys

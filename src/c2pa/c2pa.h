@@ -46,6 +46,7 @@ enum c2pa_kind { C2PA_SUCCESS, C2PA_INFORMATIONAL, C2PA_FAILURE };
     X(ASSERTION_BOXES_HASH_MATCH, "assertion.boxesHash.match", SUCCESS) \
     X(ASSERTION_BOXES_HASH_MISMATCH, "assertion.boxesHash.mismatch", FAILURE) \
     X(ASSERTION_BOXES_HASH_UNKNOWN_BOX, "assertion.boxesHash.unknownBox", FAILURE) \
+    X(ASSERTION_CBOR_INVALID, "assertion.cbor.invalid", FAILURE) \
     X(ASSERTION_DATA_HASH_MALFORMED, "assertion.dataHash.malformed", FAILURE) \
     X(ASSERTION_DATA_HASH_MATCH, "assertion.dataHash.match", SUCCESS) \
     X(ASSERTION_DATA_HASH_MISMATCH, "assertion.dataHash.mismatch", FAILURE) \
@@ -54,6 +55,7 @@ enum c2pa_kind { C2PA_SUCCESS, C2PA_INFORMATIONAL, C2PA_FAILURE };
     X(ASSERTION_INGREDIENT_MALFORMED, "assertion.ingredient.malformed", FAILURE) \
     X(ASSERTION_MISSING, "assertion.missing", FAILURE) \
     X(ASSERTION_MULTIPLE_HARD_BINDINGS, "assertion.multipleHardBindings", FAILURE) \
+    X(ASSERTION_REQUIRED_MISSING, "assertion.required.missing", FAILURE) \
     X(CAWG_ICA_DID_UNAVAILABLE, "cawg.ica.did_unavailable", FAILURE) \
     X(CAWG_ICA_INVALID_ALG, "cawg.ica.invalid_alg", FAILURE) \
     X(CAWG_ICA_INVALID_CONTENT_TYPE, "cawg.ica.invalid_content_type", FAILURE) \
@@ -159,11 +161,20 @@ struct c2pa_ingredient_info {
 };
 
 /* A named actor whose CAWG identity assertion validated (CAWG 1.1
- * §4): who, and how the identity was established and whether anyone
- * vouches for it, in plain words. Strings are from the file. */
+ * §4): who, and the facts of how the identity was established (report.c
+ * says them in words). Neither kind is trusted: tearsheet has no CAWG
+ * trust lists (docs/c2pa.md, difference 2). Strings are from the file. */
+enum c2pa_identity_kind {
+    C2PA_IDENTITY_X509, /* cawg.x509.cose: the certificate's subject */
+    C2PA_IDENTITY_ICA   /* cawg.identity_claims_aggregation: a verified identity */
+};
+
 struct c2pa_identity {
     char *name; /* "Jane Doe", a user name, an address or a URI */
-    char *how;  /* "X.509 certificate, not trusted" */
+    enum c2pa_identity_kind kind;
+    char *org;      /* X.509: the subject's organisation, may be NULL */
+    char *provider; /* ICA: the provider's name ("Instagram"), may be NULL */
+    char *type;     /* ICA: the verified identity type ("cawg.social_media"), may be NULL */
 };
 
 struct c2pa_summary {
@@ -173,7 +184,9 @@ struct c2pa_summary {
     char *tsa_name;
     char *generator; /* claim_generator_info name/version, joined */
     char *title, *format;
-    char **actions; /* plain words: "opened", "resized" */
+    char **action_ids; /* the c2pa.actions labels as signed: "c2pa.opened" */
+    size_t n_action_ids;
+    char **actions; /* the same in plain words, repeats folded: "opened" (report.c) */
     size_t n_actions;
     struct c2pa_ingredient_info *ingredients;
     size_t n_ingredients;

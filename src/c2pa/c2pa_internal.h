@@ -143,17 +143,33 @@ enum status ocsp_check_stapled(const struct cose_sign1 *c, X509_STORE *anchors,
 enum status results_add(struct c2pa_results *r, enum c2pa_code code, const char *url,
                         const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void results_free(struct c2pa_results *r);
+/* summary.actions from summary.action_ids: the words a reader sees
+ * (the only place action labels become English). */
+enum status report_action_words(struct c2pa_summary *s);
 bool results_has(const struct c2pa_status_list *l, enum c2pa_code code);
 /* codes.c: a code read from a file (recorded results) by its text;
  * C2PA_CODE_NONE when it is not one we report. */
 enum c2pa_code c2pa_code_of(const char *text);
+/* Which specification a code comes from, and for CAWG which family:
+ * the state rules treat them apart (validate.c set_state). */
+enum c2pa_family {
+    C2PA_FAMILY_C2PA,
+    C2PA_FAMILY_CAWG_IDENTITY, /* cawg.identity.* */
+    C2PA_FAMILY_CAWG_X509,     /* cawg.x509.* */
+    C2PA_FAMILY_CAWG_ICA       /* cawg.ica.* */
+};
+enum c2pa_family c2pa_code_family(enum c2pa_code c);
 
 /* ---- CAWG identity assertions (cawg.c) ---- */
 /* Validates every cawg.identity assertion the claim of `manifest`
  * lists, adding cawg.* codes to `res`; names validated identities in
- * `summary` (NULL for ingredient manifests). */
+ * `summary` (NULL for ingredient manifests). An identity assertion that
+ * does not decode makes the manifest unloadable, as in c2pa-rs:
+ * assertion.required.missing in `store_res` (the active manifest's
+ * list, whichever manifest it is) and no further identity checks. */
 void cawg_validate(const struct c2pa_jumbf *j, size_t manifest, const cbor_item_t *claim,
-                   struct c2pa_results *res, struct c2pa_summary *summary);
+                   struct c2pa_results *res, struct c2pa_results *store_res,
+                   struct c2pa_summary *summary);
 /* A cawg.* failure that does not make the manifest Invalid (c2pa-rs
  * 0.92: identity and X.509 credential codes; cawg.ica.* do). */
 bool cawg_failure_tolerated(const struct c2pa_status *s);
@@ -176,12 +192,13 @@ bool cert_chain_profile(STACK_OF(X509) * chain, char *why, size_t whylen);
 bool cert_chain_trusted(X509_STORE *store, STACK_OF(X509) * chain, time_t at);
 
 /* ---- compressed manifests (compressed.c, jumbf.c) ---- */
-/* §11.2.4 / §15.5.4: replaces the brob content of every c2cm manifest
- * of the store by the decompressed manifest's boxes (the c2cm node
- * keeps its compressed payload, which is what hashed URIs cover, and
- * takes the inner manifest's type). One that cannot be expanded stays
- * c2cm, with the reason in j->compressed_error. ST_NOMEM only. */
-enum status compressed_expand(struct c2pa_jumbf *j, struct diag *d);
+/* The JUMBF tree of a store as stored (jumbf.c); c2pa_jumbf_parse
+ * (compressed.c) is this, then §11.2.4 / §15.5.4: the brob content of
+ * every c2cm manifest replaced by the decompressed manifest's boxes (the
+ * c2cm node keeps its compressed payload, which is what hashed URIs
+ * cover, and takes the inner manifest's type). One that cannot be
+ * expanded stays c2cm, with the reason in j->compressed_error. */
+enum status jumbf_parse_tree(struct span in, struct c2pa_jumbf **out, struct diag *d);
 /* Parses `bytes` (owned by j from now on, even on error) as the single
  * manifest superbox that the c2cm manifest `node` holds, and links its
  * boxes under `node`. ST_MALFORMED: not a manifest with node's label. */

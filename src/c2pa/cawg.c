@@ -39,6 +39,8 @@ struct ia {
     size_t manifest;
     const cbor_item_t *claim;
     struct c2pa_results *res;
+    struct c2pa_results *store_res; /* the active manifest's: "manifest could not be loaded" */
+    bool unloadable;                /* an identity assertion did not decode: stop here */
     struct c2pa_summary *summary;
     char *url;                  /* self#jumbf=/c2pa/<manifest>/c2pa.assertions/<label> */
     struct span bytes;          /* the assertion's CBOR as stored */
@@ -63,7 +65,10 @@ static bool ia_failed(const struct ia *a)
     return false;
 }
 
-static void add_identity(struct ia *a, const char *name, const char *how)
+/* Records a named actor; on running out of memory, no identity rather
+ * than one without its facts. */
+static void add_identity(struct ia *a, const char *name, enum c2pa_identity_kind kind,
+                         const char *org, const char *provider, const char *type)
 {
     struct c2pa_summary *s = a->summary;
     if (!s || !name || s->n_identities >= TS_LIMIT_CAWG_IDENTITIES)
@@ -72,15 +77,19 @@ static void add_identity(struct ia *a, const char *name, const char *how)
     if (!ni)
         return;
     s->identities = ni;
-    ni[s->n_identities].name = str_dup(name);
-    ni[s->n_identities].how = str_dup(how);
-    if (!ni[s->n_identities].name || !ni[s->n_identities].how) {
-        /* out of memory: no identity rather than one without a name */
-        free(ni[s->n_identities].name);
-        free(ni[s->n_identities].how);
+    struct c2pa_identity id = {.name = str_dup(name),
+                               .kind = kind,
+                               .org = org ? str_dup(org) : NULL,
+                               .provider = provider ? str_dup(provider) : NULL,
+                               .type = type ? str_dup(type) : NULL};
+    if (!id.name || (org && !id.org) || (provider && !id.provider) || (type && !id.type)) {
+        free(id.name);
+        free(id.org);
+        free(id.provider);
+        free(id.type);
         return;
     }
-    s->n_identities++;
+    ni[s->n_identities++] = id;
 }
 
 bool cawg_failure_tolerated(const struct c2pa_status *s)
@@ -127,7 +136,7 @@ static bool hashed_uri_ok(const cbor_item_t *h)
 }
 
 /* NULL when the assertion has the fields of the `identity` rule, else
- * what is wrong (reported as cawg.identity.cbor.invalid). */
+ * what is wrong (the manifest is then unloadable: validate_one). */
 static const char *schema_problem(const cbor_item_t *m)
 {
     const cbor_item_t *sp = cborx_get(m, "signer_payload");
@@ -303,15 +312,7 @@ static void check_x509(struct ia *a, const cbor_item_t *m)
     if (!ia_failed(a)) {
         cn = subject_part(leaf, NID_commonName);
         org = subject_part(leaf, NID_organizationName);
-        struct buf how;
-        buf_init(&how, 1024);
-        buf_puts(&how, "X.509 certificate");
-        if (org && cn && strcmp(org, cn) != 0)
-            buf_printf(&how, " of %s", org);
-        buf_puts(&how, ", not trusted");
-        char *h = buf_detach(&how, NULL);
-        add_identity(a, cn ? cn : org, h);
-        free(h);
+        add_identity(a, cn ? cn : org, C2PA_IDENTITY_X509, org, NULL, NULL);
     }
 abort:
     free(cn);
@@ -631,20 +632,9 @@ static void name_identities(struct ia *a, const json_t *subj)
             name = json_string_value(json_object_get(id, "address"));
         if (!name)
             name = json_string_value(json_object_get(id, "uri"));
-        /* "cawg.social_media" reads "social media" (§7.1.2, verified identity type) */
-        const char *type = json_string_value(json_object_get(id, "type"));
-        if (strncmp(type, "cawg.", 5) == 0)
-            type += 5;
-        struct buf how;
-        buf_init(&how, 1024);
-        buf_printf(&how, "verified by %s, ",
-                   json_string_value(json_object_get(json_object_get(id, "provider"), "name")));
-        for (; *type; type++)
-            buf_putc(&how, *type == '_' ? ' ' : *type);
-        buf_puts(&how, "; the aggregator that vouches for it is not trusted");
-        char *h = buf_detach(&how, NULL);
-        add_identity(a, name, h);
-        free(h);
+        add_identity(a, name, C2PA_IDENTITY_ICA, NULL,
+                     json_string_value(json_object_get(json_object_get(id, "provider"), "name")),
+                     json_string_value(json_object_get(id, "type")));
     }
 }
 
@@ -758,21 +748,42 @@ abort:
 
 /* ---- §6.1 validation method ---- */
 
+static char *manifest_uri(const struct ia *a)
+{
+    struct buf b;
+    buf_init(&b, 4096);
+    buf_printf(&b, "self#jumbf=/c2pa/%s", a->j->nodes[a->manifest].label);
+    return buf_detach(&b, NULL);
+}
+
 static void validate_one(struct ia *a)
 {
     struct diag d;
     size_t box = jumbf_content(a->j, jumbf_resolve(a->j, a->manifest, a->url));
     cbor_item_t *m = NULL;
     char *sig_type = NULL;
-    if (box == JUMBF_NONE || strcmp(a->j->nodes[box].type, "cbor") != 0) {
-        fail(a, C2PA_CODE_CAWG_IDENTITY_CBOR_INVALID, "identity assertion is not CBOR");
-        goto abort;
+    const char *prob = "identity assertion is not CBOR";
+    if (box != JUMBF_NONE && strcmp(a->j->nodes[box].type, "cbor") == 0) {
+        a->bytes = a->j->nodes[box].payload;
+        m = cborx_load(a->bytes, &d);
+        prob = m ? schema_problem(m) : d.message;
     }
-    a->bytes = a->j->nodes[box].payload;
-    m = cborx_load(a->bytes, &d);
-    const char *prob = m ? schema_problem(m) : d.message;
     if (prob) {
-        fail(a, C2PA_CODE_CAWG_IDENTITY_CBOR_INVALID, prob);
+        /* c2pa-rs 0.92 decodes identity assertions while it loads the
+         * manifest (sdk/src/manifest.rs Manifest::from_store: `let
+         * identity_assertion: IdentityAssertion = ma.to_assertion()?`);
+         * the decode error fails the load, and sdk/src/reader.rs
+         * Reader::with_store logs "Failed to load manifest" at the
+         * manifest's URI with validation_status.rs code_from_error:
+         * Error::AssertionDecoding → assertion.required.missing, a
+         * failure outside any ingredient (so the active manifest's list)
+         * that makes the asset Invalid. The load stops there: the
+         * manifest's later identity assertions are not validated. */
+        char *murl = manifest_uri(a);
+        results_add(a->store_res, C2PA_CODE_ASSERTION_REQUIRED_MISSING, murl,
+                    "Failed to load manifest: %s: %s", a->url, prob);
+        free(murl);
+        a->unloadable = true;
         goto abort;
     }
     a->payload = cborx_get(m, "signer_payload");
@@ -807,13 +818,16 @@ static bool identity_label(const char *label)
 }
 
 void cawg_validate(const struct c2pa_jumbf *j, size_t manifest, const cbor_item_t *claim,
-                   struct c2pa_results *res, struct c2pa_summary *summary)
+                   struct c2pa_results *res, struct c2pa_results *store_res,
+                   struct c2pa_summary *summary)
 {
     static const char *lists[] = {"assertions", "created_assertions", "gathered_assertions"};
     size_t seen = 0;
-    for (size_t l = 0; l < 3; l++) {
+    bool unloadable = false;
+    for (size_t l = 0; l < 3 && !unloadable; l++) {
         const cbor_item_t *arr = cborx_get(claim, lists[l]);
-        for (size_t i = 0; arr && cbor_isa_array(arr) && i < cbor_array_size(arr); i++) {
+        for (size_t i = 0; arr && cbor_isa_array(arr) && i < cbor_array_size(arr) && !unloadable;
+             i++) {
             char *url = cborx_str(cborx_get(cbor_array_handle(arr)[i], "url"));
             const char *label = url ? strrchr(url, '/') : NULL;
             if (label && identity_label(label + 1) && ++seen > TS_LIMIT_CAWG_ASSERTIONS) {
@@ -830,11 +844,13 @@ void cawg_validate(const struct c2pa_jumbf *j, size_t manifest, const cbor_item_
                                .manifest = manifest,
                                .claim = claim,
                                .res = res,
+                               .store_res = store_res,
                                .summary = summary,
                                .url = buf_detach(&b, NULL),
                                .n_failures_before = res->failure.n};
                 if (a.url)
                     validate_one(&a);
+                unloadable = a.unloadable;
                 free(a.url);
             }
             free(url);

@@ -39,3 +39,18 @@ enum c2pa_code c2pa_code_of(const char *text)
             return (enum c2pa_code)c;
     return C2PA_CODE_NONE;
 }
+
+enum c2pa_family c2pa_code_family(enum c2pa_code c)
+{
+    static const struct {
+        const char *prefix;
+        enum c2pa_family family;
+    } families[] = {{"cawg.identity", C2PA_FAMILY_CAWG_IDENTITY},
+                    {"cawg.x509.", C2PA_FAMILY_CAWG_X509},
+                    {"cawg.ica.", C2PA_FAMILY_CAWG_ICA}};
+    const char *t = c2pa_code_text(c);
+    for (size_t i = 0; t && i < sizeof families / sizeof families[0]; i++)
+        if (strncmp(t, families[i].prefix, strlen(families[i].prefix)) == 0)
+            return families[i].family;
+    return C2PA_FAMILY_C2PA;
+}

@@ -116,7 +116,7 @@ abort:
     return st;
 }
 
-enum status compressed_expand(struct c2pa_jumbf *j, struct diag *d)
+static enum status compressed_expand(struct c2pa_jumbf *j, struct diag *d)
 {
     if (!j || j->n == 0)
         return ST_OK;
@@ -132,4 +132,17 @@ enum status compressed_expand(struct c2pa_jumbf *j, struct diag *d)
             diag_format(&why, j->compressed_error, sizeof j->compressed_error);
     }
     return ST_OK;
+}
+
+/* The store's tree with its compressed manifests expanded: defined here,
+ * above jumbf.c, so that jumbf.c never calls back into this file (the
+ * two used to call each other). */
+enum status c2pa_jumbf_parse(struct span in, struct c2pa_jumbf **out, struct diag *d)
+{
+    enum status st = jumbf_parse_tree(in, out, d);
+    if (st == ST_OK && (st = compressed_expand(*out, d)) != ST_OK) {
+        c2pa_jumbf_free(*out);
+        *out = NULL;
+    }
+    return st;
 }

@@ -144,7 +144,7 @@ static enum status parse_boxes(struct parser *p, struct span in, size_t base, si
     return ST_OK;
 }
 
-enum status c2pa_jumbf_parse(struct span in, struct c2pa_jumbf **out, struct diag *d)
+enum status jumbf_parse_tree(struct span in, struct c2pa_jumbf **out, struct diag *d)
 {
     enum status st = ST_OK;
     struct parser p = {0};
@@ -162,8 +162,6 @@ enum status c2pa_jumbf_parse(struct span in, struct c2pa_jumbf **out, struct dia
         st = diag_set(d, ST_MALFORMED, "JUMBF", 0, "not a C2PA manifest store (no c2pa superbox)");
         goto abort;
     }
-    if ((st = compressed_expand(p.j, d)) != ST_OK)
-        goto abort;
     *out = p.j;
     p.j = NULL;
 abort:

@@ -104,6 +104,9 @@ void c2pa_report_free(struct c2pa_report *r)
     free(s->title);
     free(s->format);
     free(s->alg);
+    for (size_t i = 0; i < s->n_action_ids; i++)
+        free(s->action_ids[i]);
+    free(s->action_ids);
     for (size_t i = 0; i < s->n_actions; i++)
         free(s->actions[i]);
     free(s->actions);
@@ -115,10 +118,64 @@ void c2pa_report_free(struct c2pa_report *r)
     free(s->ingredients);
     for (size_t i = 0; i < s->n_identities; i++) {
         free(s->identities[i].name);
-        free(s->identities[i].how);
+        free(s->identities[i].org);
+        free(s->identities[i].provider);
+        free(s->identities[i].type);
     }
     free(s->identities);
     memset(r, 0, sizeof *r);
+}
+
+/* C2PA 2.2 §18.14.4.3 (the standard actions) in the words a photo
+ * editor would use; an action not listed is shown as its label. */
+static const char *action_words(const char *a)
+{
+    static const struct {
+        const char *action, *words;
+    } map[] = {
+        {"c2pa.created", "created"},
+        {"c2pa.opened", "opened"},
+        {"c2pa.placed", "placed"},
+        {"c2pa.resized", "resized"},
+        {"c2pa.cropped", "cropped"},
+        {"c2pa.color_adjustments", "colour adjusted"},
+        {"c2pa.edited", "edited"},
+        {"c2pa.converted", "converted to another format"},
+        {"c2pa.filtered", "filtered"},
+        {"c2pa.orientation", "rotated or flipped"},
+        {"c2pa.drawing", "drawn on"},
+        {"c2pa.published", "published"},
+        {"c2pa.transcoded", "transcoded"},
+        {"c2pa.repackaged", "repackaged"},
+        {"c2pa.removed", "something removed"},
+        {"c2pa.redacted", "redacted"},
+        {"c2pa.unknown", "changed in unknown ways"},
+        {"c2pa.watermarked", "watermarked"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(a, map[i].action) == 0)
+            return map[i].words;
+    return a;
+}
+
+enum status report_action_words(struct c2pa_summary *s)
+{
+    if (s->n_action_ids == 0)
+        return ST_OK;
+    s->actions = calloc(s->n_action_ids, sizeof *s->actions);
+    if (!s->actions)
+        return ST_NOMEM;
+    for (size_t i = 0; i < s->n_action_ids; i++) {
+        const char *w = action_words(s->action_ids[i]);
+        /* Photoshop writes one c2pa.edited per tool use: say it once */
+        if (s->n_actions > 0 && strcmp(s->actions[s->n_actions - 1], w) == 0)
+            continue;
+        char *words = str_dup(w);
+        if (!words)
+            return ST_NOMEM; /* c2pa_report_free frees what was made */
+        s->actions[s->n_actions++] = words;
+    }
+    return ST_OK;
 }
 
 enum status c2pa_trust_load(const char *pem_path, struct c2pa_trust **out, struct diag *d)
@@ -168,6 +225,36 @@ static void put_clean(struct buf *b, const char *s)
 {
     for (; s && *s; s++)
         buf_putc(b, ((unsigned char)*s < 0x20 || *s == 0x7F) ? '?' : *s);
+}
+
+/* How a CAWG identity was established, in words: "X.509 certificate
+ * of ORG, not trusted" or "verified by PROVIDER, social media; the
+ * aggregator that vouches for it is not trusted". */
+static void put_identity_how(struct buf *b, const struct c2pa_identity *id)
+{
+    if (id->kind == C2PA_IDENTITY_X509) {
+        buf_puts(b, "X.509 certificate");
+        if (id->org && strcmp(id->org, id->name) != 0) {
+            buf_puts(b, " of ");
+            put_clean(b, id->org);
+        }
+        buf_puts(b, ", not trusted");
+        return;
+    }
+    buf_puts(b, "verified by ");
+    put_clean(b, id->provider ? id->provider : "an unnamed provider");
+    if (id->type) {
+        /* "cawg.social_media" reads "social media" (§7.1.2, verified
+         * identity type) */
+        char *t = str_dup(strncmp(id->type, "cawg.", 5) == 0 ? id->type + 5 : id->type);
+        for (char *c = t; c && *c; c++)
+            if (*c == '_')
+                *c = ' ';
+        buf_puts(b, ", ");
+        put_clean(b, t ? t : id->type);
+        free(t);
+    }
+    buf_puts(b, "; the aggregator that vouches for it is not trusted");
 }
 
 enum status c2pa_report_describe(const struct c2pa_report *r, struct buf *b)
@@ -236,7 +323,7 @@ enum status c2pa_report_describe(const struct c2pa_report *r, struct buf *b)
         buf_puts(b, "  Identity: ");
         put_clean(b, s->identities[i].name);
         buf_puts(b, " (");
-        put_clean(b, s->identities[i].how);
+        put_identity_how(b, &s->identities[i]);
         buf_puts(b, ")\n");
     }
     if (s->when) {

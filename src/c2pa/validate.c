@@ -37,6 +37,7 @@ struct vctx {
      * (no hash algorithm anywhere, pre-release URIs): reported like
      * the reference implementation, as a store that could not be read. */
     const char *unreadable;
+    char unreadable_buf[320]; /* "could not decode assertion <label>: not CBOR" */
     /* Manifests already validated as someone's ingredient: each is done
      * once, so a store whose ingredients all point at each other costs
      * one pass per manifest, not fan-out^depth. */
@@ -277,36 +278,8 @@ static char *iso_time(time_t t)
 
 /* ---- the summary (active manifest only) ---- */
 
-static const char *action_words(const char *a)
-{
-    static const struct {
-        const char *action, *words;
-    } map[] = {
-        {"c2pa.created", "created"},
-        {"c2pa.opened", "opened"},
-        {"c2pa.placed", "placed"},
-        {"c2pa.resized", "resized"},
-        {"c2pa.cropped", "cropped"},
-        {"c2pa.color_adjustments", "colour adjusted"},
-        {"c2pa.edited", "edited"},
-        {"c2pa.converted", "converted to another format"},
-        {"c2pa.filtered", "filtered"},
-        {"c2pa.orientation", "rotated or flipped"},
-        {"c2pa.drawing", "drawn on"},
-        {"c2pa.published", "published"},
-        {"c2pa.transcoded", "transcoded"},
-        {"c2pa.repackaged", "repackaged"},
-        {"c2pa.removed", "something removed"},
-        {"c2pa.redacted", "redacted"},
-        {"c2pa.unknown", "changed in unknown ways"},
-        {"c2pa.watermarked", "watermarked"},
-    };
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (strcmp(a, map[i].action) == 0)
-            return map[i].words;
-    return NULL;
-}
-
+/* The action labels as the claim lists them; report.c says them in
+ * words. */
 static void summary_actions(struct vctx *v, const cbor_item_t *m)
 {
     struct c2pa_summary *s = &v->r->summary;
@@ -314,27 +287,17 @@ static void summary_actions(struct vctx *v, const cbor_item_t *m)
     if (!acts || !cbor_isa_array(acts))
         return;
     cbor_item_t **xs = cbor_array_handle(acts);
-    for (size_t i = 0; i < cbor_array_size(acts) && s->n_actions < 64; i++) {
+    for (size_t i = 0; i < cbor_array_size(acts) && s->n_action_ids < 64; i++) {
         char *a = cborx_str(cborx_get(xs[i], "action"));
         if (!a)
             continue;
-        char **na = realloc(s->actions, (s->n_actions + 1) * sizeof *na);
+        char **na = realloc(s->action_ids, (s->n_action_ids + 1) * sizeof *na);
         if (!na) {
             free(a);
-            return;
-        }
-        s->actions = na;
-        const char *w = action_words(a);
-        /* Photoshop writes one c2pa.edited per tool use: say it once */
-        if (s->n_actions > 0 && strcmp(s->actions[s->n_actions - 1], w ? w : a) == 0) {
-            free(a);
-            continue;
-        }
-        char *words = str_dup(w ? w : a);
-        free(a);
-        if (!words)
             return; /* out of memory: the summary stops here, never a NULL entry */
-        s->actions[s->n_actions++] = words;
+        }
+        s->action_ids = na;
+        s->action_ids[s->n_action_ids++] = a;
     }
 }
 
@@ -417,9 +380,16 @@ static char *manifest_label_of(const char *url)
 
 /*
  * One ingredient assertion, as c2pa-rs 0.92 checks it (sdk/src/store.rs
- * ingredient_checks): every status goes to the ingredient's delta (its
- * URI is pushed on the log), not to the manifest that holds it. With a
- * manifest reference: a v3 ingredient without validationResults is
+ * Store::ingredient_checks): every status from
+ * `validation_log.push_ingredient_uri(..)` on goes to the ingredient's
+ * delta (status_tracker/mod.rs StatusTracker::add_error/add_non_error
+ * stamp the top of that stack as the item's ingredient_uri, and
+ * validation_results.rs ValidationResults::add_status files an item
+ * with one under that ingredient's delta), not to the manifest that
+ * holds it: ingredient.manifest.* included. Only an assertion that
+ * cannot be parsed is logged before the push, so its
+ * assertion.ingredient.malformed stays with the holding manifest
+ * (`res`). With a manifest reference: a v3 ingredient without validationResults is
  * assertion.ingredient.malformed; the referenced manifest missing is
  * ingredient.manifest.missing (url: its label); the manifest box hash
  * matching is ingredient.manifest.validated, the 1.x claim hash
@@ -428,8 +398,8 @@ static char *manifest_label_of(const char *url)
  * Without one, ingredient.unknownProvenance unless the relationship is
  * inputTo (§15.11.3.3).
  */
-static void check_ingredient(struct vctx *v, size_t node, const char *claim_alg, int depth,
-                             bool active)
+static void check_ingredient(struct vctx *v, struct c2pa_results *res, size_t node,
+                             const char *claim_alg, int depth, bool active)
 {
     struct diag d;
     cbor_item_t *m = assertion_cbor(v, node, &d);
@@ -439,9 +409,11 @@ static void check_ingredient(struct vctx *v, size_t node, const char *claim_alg,
     struct c2pa_results tmp;
     memset(&tmp, 0, sizeof tmp);
     if (!m) {
-        results_add(&tmp, C2PA_CODE_ASSERTION_INGREDIENT_MALFORMED, iurl,
+        /* store.rs ingredient_checks: logged before push_ingredient_uri,
+         * so filed with the manifest that holds the assertion */
+        results_add(res, C2PA_CODE_ASSERTION_INGREDIENT_MALFORMED, iurl,
                     "ingredient assertion could not be parsed");
-        goto delta;
+        goto done;
     }
     const cbor_item_t *hu = cborx_get(m, "activeManifest");
     if (!hu)
@@ -486,7 +458,6 @@ static void check_ingredient(struct vctx *v, size_t node, const char *claim_alg,
         v->seen[target] = 1;
         validate_manifest(v, target, &tmp, depth + 1, false);
     }
-delta:;
     struct c2pa_delta *nd = realloc(v->r->deltas, (v->r->n_deltas + 1) * sizeof *nd);
     if (!nd) {
         results_free(&tmp);
@@ -630,6 +601,26 @@ abort:
     cose_free(&cose);
 }
 
+/* An actions, ingredient or hard-binding assertion whose CBOR is not
+ * well-formed, in a manifest being validated. c2pa-rs 0.92 decodes these
+ * with `?` while it validates (claim.rs Claim::verify_claim's actions
+ * checks, Claim::verify_hash_binding's DataHash::from_assertion,
+ * store.rs Store::ingredient_checks' Ingredient::from_assertion), so
+ * the error ends Store::verify_store and the reader reports no manifest
+ * (C2pa(AssertionDecoding(..))): the store could not be read. */
+static bool must_decode(const struct vctx *v, size_t node)
+{
+    const char *label = v->j->nodes[node].label;
+    size_t c = jumbf_content(v->j, node);
+    struct diag d;
+    if (!(label_is(label, "c2pa.actions") || label_is(label, "c2pa.ingredient") ||
+          label_is(label, "c2pa.hash.data") || label_is(label, "c2pa.hash.bmff") ||
+          label_is(label, "c2pa.hash.boxes")))
+        return false;
+    return c != JUMBF_NONE && strcmp(v->j->nodes[c].type, "cbor") == 0 &&
+           c2pa_cbor_check(v->j->nodes[c].payload, &d) != ST_OK;
+}
+
 static void check_assertions(struct vctx *v, size_t man, struct c2pa_results *res,
                              const cbor_item_t *claim, const char *claim_alg, int depth,
                              bool active)
@@ -673,8 +664,6 @@ static void check_assertions(struct vctx *v, size_t man, struct c2pa_results *re
                     hard[n_hard++] = node;
                 else if (active && label_is(label, "c2pa.thumbnail.claim"))
                     v->r->summary.has_thumbnail = true;
-                else if (label_is(label, "c2pa.ingredient"))
-                    check_ingredient(v, node, claim_alg, depth, active);
                 else if (active && label_is(label, "c2pa.actions")) {
                     struct diag d;
                     cbor_item_t *m = assertion_cbor(v, node, &d);
@@ -684,6 +673,16 @@ static void check_assertions(struct vctx *v, size_t man, struct c2pa_results *re
                     }
                 }
             }
+            if (node != JUMBF_NONE && !v->unreadable && must_decode(v, node)) {
+                snprintf(v->unreadable_buf, sizeof v->unreadable_buf,
+                         "could not decode assertion %s: not CBOR", v->j->nodes[node].label);
+                v->unreadable = v->unreadable_buf;
+            }
+            /* store.rs ingredient_checks walks every ingredient
+             * assertion of the claim (Claim::ingredient_assertions),
+             * whether or not its hashed URI matched above */
+            if (node != JUMBF_NONE && label_is(v->j->nodes[node].label, "c2pa.ingredient"))
+                check_ingredient(v, res, node, claim_alg, depth, active);
             free(aurl);
             free(url);
             free(alg);
@@ -765,7 +764,7 @@ static enum status validate_manifest(struct vctx *v, size_t man, struct c2pa_res
     }
     check_signature(v, man, res, claim_bytes, version, active);
     check_assertions(v, man, res, claim, claim_alg, depth, active);
-    cawg_validate(v->j, man, claim, res, active ? &v->r->summary : NULL);
+    cawg_validate(v->j, man, claim, res, &v->r->active, active ? &v->r->summary : NULL);
 abort:
     free(claim_alg);
     free(curl);
@@ -943,7 +942,7 @@ static void set_state(struct c2pa_report *r)
     const struct c2pa_status_list *f = &r->active.failure;
     bool invalid = false, cawg = false, delta_failure = false;
     for (size_t i = 0; i < f->n; i++) {
-        cawg = cawg || strncmp(f->items[i].code, "cawg.", 5) == 0;
+        cawg = cawg || c2pa_code_family(f->items[i].id) != C2PA_FAMILY_C2PA;
         /* §14.3.5: ocsp.revoked and ocsp.unknown reject the manifest */
         if (!tolerated(&f->items[i]))
             invalid = true;
@@ -953,7 +952,7 @@ static void set_state(struct c2pa_report *r)
         delta_failure = delta_failure || df->n > 0;
         for (size_t i = 0; i < df->n; i++)
             if (df->items[i].id != C2PA_CODE_SIGNING_CREDENTIAL_UNTRUSTED &&
-                strncmp(df->items[i].code, "cawg.x509.", 10) != 0)
+                c2pa_code_family(df->items[i].id) != C2PA_FAMILY_CAWG_X509)
                 invalid = true;
     }
     if (invalid)
@@ -963,6 +962,71 @@ static void set_state(struct c2pa_report *r)
         r->state = C2PA_STATE_TRUSTED;
     else
         r->state = C2PA_STATE_VALID;
+}
+
+/* c2pa-rs 0.92 checks every CBOR assertion box of every manifest of
+ * the store while it loads the store, before validation (sdk/src/store.rs
+ * Store::get_assertion_from_jumbf_store: `c2pa_cbor::from_slice` fails →
+ * assertion.cbor.invalid, url the assertion's label). Nothing is being
+ * validated then, so the entry carries no ingredient and is filed with
+ * the active manifest, whichever manifest the assertion is in; it is a
+ * failure, so the asset is Invalid. */
+static void check_store_cbor(struct vctx *v)
+{
+    for (size_t man = v->j->nodes[0].first_child; man != JUMBF_NONE;
+         man = v->j->nodes[man].next_sibling) {
+        size_t as = jumbf_child(v->j, man, "c2pa.assertions", NULL);
+        for (size_t n = as != JUMBF_NONE ? v->j->nodes[as].first_child : JUMBF_NONE;
+             n != JUMBF_NONE; n = v->j->nodes[n].next_sibling) {
+            size_t c = jumbf_content(v->j, n);
+            struct diag d;
+            if (!v->j->nodes[n].has_label || c == JUMBF_NONE ||
+                strcmp(v->j->nodes[c].type, "cbor") != 0 ||
+                c2pa_cbor_check(v->j->nodes[c].payload, &d) == ST_OK)
+                continue;
+            results_add(&v->r->active, C2PA_CODE_ASSERTION_CBOR_INVALID, v->j->nodes[n].label,
+                        "invalid assertion cbor: %s", d.message);
+        }
+    }
+}
+
+/* c2pa-rs 0.92 walks the manifests the active one references before it
+ * validates anything (store.rs Store::get_claim_referenced_manifests_impl,
+ * from get_store_validation_info): an ingredient whose manifest is not
+ * in the store is logged there as ingredient.manifest.missing, url the
+ * manifest's label, outside any ingredient, so in the active list; the
+ * same ingredient's delta gets its own entry later (check_ingredient).
+ * Each manifest is walked once; `walked` marks them. */
+static void check_referenced_manifests(struct vctx *v, size_t man, uint8_t *walked, int depth)
+{
+    if (walked[man] || depth >= TS_LIMIT_C2PA_INGREDIENT_DEPTH)
+        return;
+    walked[man] = 1;
+    size_t as = jumbf_child(v->j, man, "c2pa.assertions", NULL);
+    for (size_t n = as != JUMBF_NONE ? v->j->nodes[as].first_child : JUMBF_NONE;
+         n != JUMBF_NONE; n = v->j->nodes[n].next_sibling) {
+        if (!v->j->nodes[n].has_label || !label_is(v->j->nodes[n].label, "c2pa.ingredient"))
+            continue;
+        struct diag d;
+        cbor_item_t *m = assertion_cbor(v, n, &d);
+        const cbor_item_t *hu = m ? cborx_get(m, "activeManifest") : NULL;
+        if (m && !hu)
+            hu = cborx_get(m, "c2pa_manifest");
+        char *url = hu ? cborx_str(cborx_get(hu, "url")) : NULL;
+        if (url) {
+            size_t target = find_manifest_by_url(v, url);
+            char *label = manifest_label_of(url);
+            if (target == JUMBF_NONE)
+                results_add(&v->r->active, C2PA_CODE_INGREDIENT_MANIFEST_MISSING,
+                            label ? label : url, "ingredient manifest missing");
+            else
+                check_referenced_manifests(v, target, walked, depth + 1);
+            free(label);
+        }
+        free(url);
+        if (m)
+            cbor_decref(&m);
+    }
 }
 
 /* `sidecar`: the store's bytes come from a .c2pa file next to the
@@ -1002,7 +1066,7 @@ static enum status verify_impl(struct span asset, const char *name, const struct
         goto abort;
     if (st == ST_UNSUPPORTED) {
         out->error = str_dup("unsupported format");
-        st = ST_OK;
+        st = out->error ? ST_OK : ST_NOMEM;
         goto abort;
     }
     if (st == ST_NOT_FOUND) {
@@ -1010,14 +1074,14 @@ static enum status verify_impl(struct span asset, const char *name, const struct
          * Error::RemoteManifestUrl (the URL, not fetched) */
         out->remote_url = sidecar ? NULL : c2pa_remote_url(asset);
         out->error = str_dup(out->remote_url ? "remote manifest" : "no content credentials");
-        st = ST_OK;
+        st = out->error ? ST_OK : ST_NOMEM;
         goto abort;
     }
     if (st != ST_OK) {
         /* a damaged store is a report ("could not be read"), not an error */
         out->error = diag_dup(d);
         out->unreadable = true;
-        st = ST_OK;
+        st = out->error ? ST_OK : ST_NOMEM;
         goto abort;
     }
     st = c2pa_jumbf_parse(span_make(store, store_len), &v.j, d);
@@ -1027,7 +1091,7 @@ static enum status verify_impl(struct span asset, const char *name, const struct
         /* a damaged store is a report ("could not be read"), not an error */
         out->error = diag_dup(d);
         out->unreadable = true;
-        st = ST_OK;
+        st = out->error ? ST_OK : ST_NOMEM;
         goto abort;
     }
     size_t active = JUMBF_NONE;
@@ -1042,25 +1106,39 @@ static enum status verify_impl(struct span asset, const char *name, const struct
     if (active == JUMBF_NONE) {
         out->error = str_dup("the manifest store holds no manifest");
         out->unreadable = true;
+        st = out->error ? ST_OK : ST_NOMEM;
         goto abort;
     }
     out->has_manifest = true;
     out->active_label = str_dup(v.j->nodes[active].label);
     v.seen = calloc(v.j->n, 1);
-    if (!v.seen) {
+    if (!v.seen || !out->active_label) {
         st = ST_NOMEM;
         goto abort;
     }
     v.seen[active] = 1;
+    check_store_cbor(&v);
+    uint8_t *walked = calloc(v.j->n, 1);
+    if (!walked) {
+        st = ST_NOMEM;
+        goto abort;
+    }
+    check_referenced_manifests(&v, active, walked, 0);
+    free(walked);
     validate_manifest(&v, active, &out->active, 0, true);
     filter_deltas(&v, v.j->nodes[active].label);
     if (v.unreadable) {
         out->has_manifest = false;
         out->unreadable = true;
         out->error = str_dup(v.unreadable);
+        st = out->error ? ST_OK : ST_NOMEM;
         goto abort;
     }
     set_state(out);
+    if (report_action_words(&out->summary) != ST_OK) {
+        st = ST_NOMEM;
+        goto abort;
+    }
 abort:
     free(v.seen);
     c2pa_jumbf_free(v.j);

@@ -5,11 +5,14 @@
 // stdout, for tests/fresh_c2pa_reference.sh to set beside
 // `tearsheet verify --json`.
 //
-//   node read.mjs FILE [--trust ANCHORS.pem]
+//   node read.mjs FILE [--trust ANCHORS.pem] [--tsa-trust TSA_ANCHORS.pem]
 //
 // Without --trust no anchor is configured, so a signer whose crypto holds
 // is signingCredential.untrusted (state Valid); with the anchor that
-// issued it, Trusted. Exit 0 whenever JSON was printed (also "no
+// issued it, Trusted. Time-stamp authorities are trusted through a list
+// of their own (c2pa-rs 0.92 settings: trust.anchors entries whose
+// trust_kind is "tsa"; trust.trust_anchors serves claim signers only),
+// which --tsa-trust fills: without it a TSA is timeStamp.untrusted. Exit 0 whenever JSON was printed (also "no
 // manifest" and read errors, which are answers), 2 for usage or I/O.
 //
 // Must never: fetch anything (OCSP and remote manifests are turned off:
@@ -22,16 +25,19 @@ import { createRequire } from 'node:module';
 const PKG = '@contentauth/c2pa-wasm';
 
 function fail(msg) {
-  process.stderr.write(`read.mjs: ${msg}\nusage: node read.mjs FILE [--trust ANCHORS.pem]\n`);
+  process.stderr.write(`read.mjs: ${msg}\nusage: node read.mjs FILE [--trust ANCHORS.pem] [--tsa-trust TSA_ANCHORS.pem]\n`);
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const a = { file: null, trust: null };
+  const a = { file: null, trust: null, tsaTrust: null };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--trust') {
       if (i + 1 >= argv.length) fail('--trust needs a PEM file');
       a.trust = argv[++i];
+    } else if (argv[i] === '--tsa-trust') {
+      if (i + 1 >= argv.length) fail('--tsa-trust needs a PEM file');
+      a.tsaTrust = argv[++i];
     } else if (argv[i].startsWith('--')) {
       fail(`unknown option ${argv[i]}`);
     } else if (a.file) {
@@ -74,10 +80,11 @@ function codeSets(results) {
 }
 
 const args = parseArgs(process.argv.slice(2));
-let bytes, anchors = null;
+let bytes, anchors = null, tsaAnchors = null;
 try {
   bytes = new Uint8Array(readFileSync(args.file));
   if (args.trust) anchors = readFileSync(args.trust, 'utf8');
+  if (args.tsaTrust) tsaAnchors = readFileSync(args.tsaTrust, 'utf8');
 } catch (e) {
   fail(e.message);
 }
@@ -91,7 +98,9 @@ const context = {
   version: 1,
   verify: { verify_after_reading: true, verify_trust: true, ocsp_fetch: false, remote_manifest_fetch: false },
 };
-if (anchors) context.trust = { trust_anchors: anchors };
+if (anchors || tsaAnchors) context.trust = {};
+if (anchors) context.trust.trust_anchors = anchors;
+if (tsaAnchors) context.trust.anchors = [{ trust_anchors: tsaAnchors, trust_kind: 'tsa' }];
 
 const out = {
   reference: `${PKG}@${version}`,
