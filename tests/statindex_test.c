@@ -4,7 +4,9 @@
  * entry is trusted only when every stat field matches and it is older
  * than the index file (git's racy rule); the cached header holds exactly
  * the bytes up to the SOS segment header, and meta_read over it gives
- * the photo's metadata; a file that is not a clean JPEG gets no header.
+ * the photo's metadata; a file that is not a clean JPEG gets no header;
+ * a damaged index (cut, a byte changed, numbers too large, a path twice)
+ * is no index, never a crash.
  * Writes only to a mkdtemp folder.
  */
 #include <setjmp.h>
@@ -70,8 +72,7 @@ static int teardown(void **state)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", f->dir);
-    json_decref(f->b.stat_index);
-    free(f->b.stat_index_text);
+    site_stat_index_free(&f->b);
     free(f);
     return 0;
 }
@@ -79,7 +80,7 @@ static int teardown(void **state)
 static void set_index_mtime(struct fixture *f, time_t when)
 {
     char path[TS_LIMIT_PATH];
-    snprintf(path, sizeof path, "%s/.tearsheet/stat-index.json", f->dir);
+    snprintf(path, sizeof path, "%s/.tearsheet/stat-index", f->dir);
     struct timespec ts[2] = {{.tv_sec = when}, {.tv_sec = when}};
     assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
 }
@@ -129,15 +130,13 @@ static void index_lookup_rules(void **state)
     assert_false(site_stat_index_lookup(&f->b, &q, content));
 
     /* racy: the photo's mtime is not older than the index file */
-    json_decref(f->b.stat_index);
     set_index_mtime(f, 1);
     site_stat_index_load(&f->b);
     assert_false(site_stat_index_lookup(&f->b, &p, content));
 
-    /* a damaged index is no index: every photo is read */
-    json_decref(f->b.stat_index);
+    /* version 1 (JSON) is not read: every photo is read once */
     char path[TS_LIMIT_PATH];
-    snprintf(path, sizeof path, "%s/.tearsheet/stat-index.json", f->dir);
+    snprintf(path, sizeof path, "%s/.tearsheet/stat-index", f->dir);
     assert_int_equal(file_write_atomic(path, "{\"version\":1,\"photos\":[", 23, &d), ST_OK);
     site_stat_index_load(&f->b);
     assert_null(f->b.stat_index);
@@ -145,11 +144,130 @@ static void index_lookup_rules(void **state)
     f->b.photos = NULL;
 }
 
+/* The bytes of the index of one_photo(), as saved. */
+static char *read_index(struct fixture *f, size_t *len)
+{
+    char path[TS_LIMIT_PATH];
+    snprintf(path, sizeof path, "%s/.tearsheet/stat-index", f->dir);
+    uint8_t *text = NULL;
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(file_read_all(path, 1 << 20, &text, len, &d), ST_OK);
+    return (char *)text;
+}
+
+static void write_index(struct fixture *f, const char *text, size_t len)
+{
+    char path[TS_LIMIT_PATH];
+    struct diag d;
+    diag_clear(&d);
+    snprintf(path, sizeof path, "%s/.tearsheet/stat-index", f->dir);
+    assert_int_equal(file_write_atomic(path, text, len, &d), ST_OK);
+    set_index_mtime(f, 1000000);
+}
+
+/*
+ * A damaged index is no index (every photo is read), whatever the
+ * damage: cut at every byte, every byte replaced by each of a few
+ * troublesome ones, and lines of numbers too large, duplicated paths.
+ * Under ASan, so a read past a line or an overflow would fail here.
+ */
+static void damaged_index_is_ignored(void **state)
+{
+    struct fixture *f = *state;
+    struct site_photo p;
+    char content[65];
+    index_one_photo(f, &p);
+    size_t len = 0;
+    char *good = read_index(f, &len);
+    char *bad = malloc(len + 256);
+    assert_non_null(bad);
+
+    write_index(f, good, len);
+    site_stat_index_load(&f->b);
+    assert_true(site_stat_index_lookup(&f->b, &p, content));
+
+    /* cut anywhere, or any byte changed to one of a few troublesome
+     * ones: no index */
+    for (size_t cut = 0; cut < len; cut++) {
+        write_index(f, good, cut);
+        site_stat_index_load(&f->b);
+        assert_null(f->b.stat_index);
+    }
+    const char subst[] = {'\0', '\n', ' ', '-', '9', 'a', (char)0xff};
+    for (size_t i = 0; i < len; i++)
+        for (size_t k = 0; k < sizeof subst; k++) {
+            if (good[i] == subst[k])
+                continue;
+            memcpy(bad, good, len);
+            bad[i] = subst[k];
+            write_index(f, bad, len);
+            site_stat_index_load(&f->b);
+            assert_null(f->b.stat_index);
+        }
+
+    /* with a last line that matches them: numbers past 64 bits, a path
+     * twice, a later version give no index; the same line with numbers
+     * that fit is one (so the others fail for what they hold) */
+    const char *sha = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ";
+    const struct {
+        const char *magic, *fields;
+        int lines;
+        bool good;
+    } cases[] = {
+        {"2", "64 7 3 1000000000 1000000001 stories/a/one.jpg", 1, true},
+        {"2", "18446744073709551616 7 3 1000000000 1000000001 stories/a/one.jpg", 1, false},
+        {"2", "64 7 3 9223372036854775808 1000000001 stories/a/one.jpg", 1, false},
+        {"2", "64 7 3 -1000000000 1000000001 stories/a/one.jpg", 1, true},
+        {"2", "64 -7 3 1000000000 1000000001 stories/a/one.jpg", 1, false},
+        {"2", "64 7 3 1000000000 1000000001 stories/a/one.jpg", 2, false}, /* twice */
+        {"2", "64 7 3 1000000000 1000000001 stories/a/one.jpg", 0, false}, /* count */
+        {"3", "64 7 3 1000000000 1000000001 stories/a/one.jpg", 1, false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char text[1024];
+        int n = snprintf(text, sizeof text, "tearsheet stat index %s\n", cases[i].magic);
+        for (int k = 0; k < (cases[i].lines ? cases[i].lines : 1); k++)
+            n += snprintf(text + n, sizeof text - (size_t)n, "%s%s\n", sha, cases[i].fields);
+        n += snprintf(text + n, sizeof text - (size_t)n, "end %d %016llx\n",
+                      cases[i].lines == 0 ? 2 : cases[i].lines,
+                      (unsigned long long)site_name_hash(text, (size_t)n));
+        write_index(f, text, (size_t)n);
+        site_stat_index_load(&f->b);
+        if (cases[i].good) {
+            assert_non_null(f->b.stat_index);
+        } else {
+            assert_null(f->b.stat_index);
+        }
+    }
+    /* and a path with a space and one with a '\n', saved and read back:
+     * the first is indexed, the second is not (it is read every time) */
+    struct site_photo two[2];
+    two[0] = p;
+    two[0].src_path = "stories/a b/one.jpg";
+    two[1] = p;
+    two[1].src_path = "stories/a\nb/one.jpg";
+    f->b.photos = two;
+    f->b.n_photos = 2;
+    site_stat_index_free(&f->b);
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(site_stat_index_save(&f->b, &d), ST_OK);
+    set_index_mtime(f, 1000000);
+    site_stat_index_load(&f->b);
+    assert_non_null(f->b.stat_index);
+    assert_true(site_stat_index_lookup(&f->b, &two[0], content));
+    assert_false(site_stat_index_lookup(&f->b, &two[1], content));
+    f->b.photos = NULL;
+    free(bad);
+    free(good);
+}
+
 static time_t index_mtime(struct fixture *f)
 {
     char path[TS_LIMIT_PATH];
     struct stat sb;
-    snprintf(path, sizeof path, "%s/.tearsheet/stat-index.json", f->dir);
+    snprintf(path, sizeof path, "%s/.tearsheet/stat-index", f->dir);
     assert_int_equal(stat(path, &sb), 0);
     return sb.st_mtime;
 }
@@ -171,14 +289,12 @@ static void unchanged_index_left_alone(void **state)
     assert_int_equal(index_mtime(f), 1000000);
 
     /* a changed entry: written */
-    json_decref(f->b.stat_index);
     site_stat_index_load(&f->b);
     p.stat.size = 65;
     assert_int_equal(site_stat_index_save(&f->b, &d), ST_OK);
     assert_true(index_mtime(f) > 1000000);
 
     /* the same bytes, but the photo is not older than the index: written */
-    json_decref(f->b.stat_index);
     set_index_mtime(f, 1);
     site_stat_index_load(&f->b);
     assert_int_equal(site_stat_index_save(&f->b, &d), ST_OK);
@@ -229,6 +345,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(index_lookup_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(unchanged_index_left_alone, setup, teardown),
+        cmocka_unit_test_setup_teardown(damaged_index_is_ignored, setup, teardown),
         cmocka_unit_test_setup_teardown(header_cache, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

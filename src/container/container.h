@@ -35,23 +35,12 @@ struct container_block {
 };
 
 struct container_jpeg {
-    struct container_block exif;   /* TIFF bytes after "Exif\0\0" (first APP1 Exif) */
-    struct container_block xmp;    /* packet after the XMP signature (first one) */
-    /* Extended XMP payloads after the signature: GUID(32) len(4) off(4) data */
-    struct container_block ext_xmp[CONTAINER_MAX_BLOCKS];
-    size_t n_ext_xmp;
-    /* ICC chunks after "ICC_PROFILE\0": seq(1) count(1) data */
-    struct container_block icc[CONTAINER_MAX_BLOCKS];
-    size_t n_icc;
-    /* Photoshop IRB after "Photoshop 3.0\0", in file order */
-    struct container_block app13[CONTAINER_MAX_BLOCKS];
-    size_t n_app13;
-    /* Whole APP11 payloads (JUMBF/C2PA), kept for the provenance reader */
-    struct container_block app11[CONTAINER_MAX_BLOCKS];
-    size_t n_app11;
+    struct container_block exif; /* TIFF bytes after "Exif\0\0" (first APP1 Exif) */
+    struct container_block xmp;  /* packet after the XMP signature (first one) */
     /* First APP12 payload ("[picture info]" text of Agfa/Olympus/Fuji) */
     struct container_block app12;
-    uint32_t width, height; /* from the first SOFn; 0 when none was seen */
+    size_t n_ext_xmp, n_icc, n_app13, n_app11; /* blocks held in the arrays below */
+    uint32_t width, height;                    /* from the first SOFn; 0 when none was seen */
     bool have_sof, have_sos;
     /* Offset just past the SOS segment header: bytes [0, header_end)
      * hold every segment a metadata reader looks at (site caches them
@@ -62,6 +51,21 @@ struct container_jpeg {
      * what was found before it is still valid. */
     bool partial;
     struct diag warning;
+    /*
+     * The arrays last: the walk zeroes everything above and none of
+     * them (24 KB; only their first n_* entries are valid, and readers
+     * go no further), so a photo with a block or two touches a page or
+     * two, not all of them. Zeroing them was a third of meta_read on a
+     * no-op rebuild of 10,000 photos (docs/performance.md).
+     */
+    /* Extended XMP payloads after the signature: GUID(32) len(4) off(4) data */
+    struct container_block ext_xmp[CONTAINER_MAX_BLOCKS];
+    /* ICC chunks after "ICC_PROFILE\0": seq(1) count(1) data */
+    struct container_block icc[CONTAINER_MAX_BLOCKS];
+    /* Photoshop IRB after "Photoshop 3.0\0", in file order */
+    struct container_block app13[CONTAINER_MAX_BLOCKS];
+    /* Whole APP11 payloads (JUMBF/C2PA), kept for the provenance reader */
+    struct container_block app11[CONTAINER_MAX_BLOCKS];
 };
 
 /* True when the bytes start with a JPEG SOI marker. */

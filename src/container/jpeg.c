@@ -10,6 +10,7 @@
  * Spec: ITU T.81 Annex B.1 (marker syntax); Exif 2.32 §4.5.4 (APP1);
  * XMP Part 3 §1.1.3 (APP1 XMP, Extended XMP); ICC.1:2010 Annex B.4.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "container/container.h"
@@ -99,7 +100,8 @@ static void stop(struct container_jpeg *out, enum status st, size_t off, const c
 enum status container_jpeg_walk(struct span in, struct container_jpeg *out, struct diag *d)
 {
     enum status st = ST_OK;
-    memset(out, 0, sizeof *out);
+    /* not the arrays (container.h says why) */
+    memset(out, 0, offsetof(struct container_jpeg, ext_xmp));
     diag_clear(&out->warning);
     if (!container_is_jpeg(in)) {
         st = diag_set(d, ST_MALFORMED, "JPEG", 0, "not a JPEG file (no SOI marker)");

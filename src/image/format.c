@@ -61,6 +61,8 @@ void image_result_free(struct image_result *r)
 {
     if (!r)
         return;
+    for (size_t i = 0; r->outputs && i < r->n_outputs; i++)
+        free(r->outputs[i].path);
     free(r->outputs);
     memset(r, 0, sizeof *r);
 }

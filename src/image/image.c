@@ -857,10 +857,15 @@ enum status image_derive_pooled(const char *src_path, const struct image_setting
             o->format = (enum image_format)f;
             o->width = (unsigned)sized->Xsize;
             o->height = (unsigned)sized->Ysize;
-            int n = snprintf(o->path, sizeof o->path, "%s-%u.%s", out_prefix, w,
-                             image_format_ext(o->format));
-            if (n < 0 || (size_t)n >= sizeof o->path) {
+            char path[TS_LIMIT_PATH];
+            int n =
+                snprintf(path, sizeof path, "%s-%u.%s", out_prefix, w, image_format_ext(o->format));
+            if (n < 0 || (size_t)n >= sizeof path) {
                 st = diag_set(d, ST_LIMIT, "output", DIAG_NO_OFFSET, "output path too long");
+                goto abort;
+            }
+            if (!(o->path = str_dup(path))) {
+                st = diag_set(d, ST_NOMEM, "output", DIAG_NO_OFFSET, "out of memory");
                 goto abort;
             }
             res->n_outputs++;

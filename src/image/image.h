@@ -43,7 +43,10 @@ struct image_output {
     enum image_format format;
     unsigned width, height;
     size_t bytes;
-    char path[TS_LIMIT_PATH];
+    /* malloc'd, freed by image_result_free: a 4 KB array here was 8 KB
+     * of memory a photo, most of a 10,000-photo no-op's page faults
+     * (docs/performance.md) */
+    char *path;
 };
 
 struct image_result {

@@ -435,8 +435,7 @@ enum status site_build(const struct site_build_options *opt, struct site_build_r
     report->seconds_pages = now_seconds() - t2;
 abort:
     report->seconds = now_seconds() - t0;
-    json_decref(b.stat_index);
-    free(b.stat_index_text);
+    site_stat_index_free(&b);
     for (size_t i = 0; i < b.n_photos; i++) {
         struct site_photo *p = &b.photos[i];
         free(p->src_path);

@@ -138,11 +138,9 @@ struct site_build {
     /* tags and places (page_terms.c): slug → {name, stories: [index
      * into the newest-first order]} */
     json_t *tags, *places;
-    /* stat index of the last build ("photos" object), read-only during jobs */
-    json_t *stat_index;
-    int64_t stat_index_ns; /* the index file's mtime: the racy cut-off */
-    char *stat_index_text; /* its bytes, to leave an unchanged index alone */
-    size_t stat_index_len;
+    /* stat index of the last build (statindex.c), read-only during the
+     * jobs; NULL when there was none of this version */
+    struct site_stat_index *stat_index;
     /* stories/<slug>/story.md hashes, parallel to stories (build.c) */
     char (*story_sha)[65];
     /* stories that failed to load: their published files are kept */
@@ -237,6 +235,7 @@ void site_credentials_results_free(struct c2pa_sign_results *r);
 /* statindex.c */
 void site_stat_from(const struct stat *sb, struct site_stat *out);
 void site_stat_index_load(struct site_build *b);
+void site_stat_index_free(struct site_build *b);
 bool site_stat_index_lookup(const struct site_build *b, const struct site_photo *p,
                             char content[65]);
 enum status site_stat_index_save(struct site_build *b, struct diag *d);
@@ -451,6 +450,9 @@ struct site_name_set {
     const char **slots;
     size_t cap, count;
 };
+/* FNV-1a of n bytes: the names are short and ours, so a simple hash
+ * spreads them well. */
+uint64_t site_name_hash(const char *s, size_t n);
 bool site_name_set_init(struct site_name_set *set, size_t expected);
 void site_name_set_add(struct site_name_set *set, const char *name);
 bool site_name_set_has(const struct site_name_set *set, const char *name);

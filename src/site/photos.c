@@ -150,8 +150,13 @@ static enum status load_manifest(const char *dir, struct image_result *r, json_t
         io->width = (unsigned)json_integer_value(json_object_get(o, "width"));
         io->height = (unsigned)json_integer_value(json_object_get(o, "height"));
         io->bytes = (size_t)json_integer_value(json_object_get(o, "bytes"));
-        if (!path_join(io->path, sizeof io->path, dir, file) || stat(io->path, &ids[i]) != 0)
+        char out[TS_LIMIT_PATH];
+        if (!path_join(out, sizeof out, dir, file) || stat(out, &ids[i]) != 0)
             goto abort;
+        if (!(io->path = str_dup(out))) {
+            st = ST_NOMEM;
+            goto abort;
+        }
         r->n_outputs++;
     }
     st = r->n_outputs ? ST_OK : ST_MALFORMED;
@@ -521,7 +526,13 @@ static enum status process_photo(struct site_build *b, struct site_photo *p,
         }
         if ((st = publish(o->path, have_ids ? &ids[i] : NULL, to, d)) != ST_OK)
             goto abort;
-        snprintf(o->path, sizeof o->path, "%s", to);
+        char *published = str_dup(to);
+        if (!published) {
+            st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
+            goto abort;
+        }
+        free(o->path);
+        o->path = published;
     }
     free(p->original_name);
     p->original_name = NULL;

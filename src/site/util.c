@@ -154,12 +154,11 @@ bool site_form_url(const struct site_build *b, const struct site_photo *p, char 
     return n > 0 && (size_t)n < outlen;
 }
 
-/* FNV-1a: names are short and ours, so a simple hash spreads them well. */
-static uint64_t name_hash(const char *s)
+uint64_t site_name_hash(const char *s, size_t n)
 {
     uint64_t h = 1469598103934665603u;
-    for (; *s; s++)
-        h = (h ^ (uint8_t)*s) * 1099511628211u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (uint8_t)s[i]) * 1099511628211u;
     return h;
 }
 
@@ -179,7 +178,7 @@ void site_name_set_add(struct site_name_set *set, const char *name)
     /* kept at most half full, so a probe always ends at an empty slot */
     if (!set->cap || (set->count + 1) * 2 > set->cap)
         return;
-    size_t i = (size_t)name_hash(name) & (set->cap - 1);
+    size_t i = (size_t)site_name_hash(name, strlen(name)) & (set->cap - 1);
     while (set->slots[i]) {
         if (strcmp(set->slots[i], name) == 0)
             return;
@@ -193,7 +192,7 @@ bool site_name_set_has(const struct site_name_set *set, const char *name)
 {
     if (!set->cap)
         return false;
-    for (size_t i = (size_t)name_hash(name) & (set->cap - 1); set->slots[i];
+    for (size_t i = (size_t)site_name_hash(name, strlen(name)) & (set->cap - 1); set->slots[i];
          i = (i + 1) & (set->cap - 1))
         if (strcmp(set->slots[i], name) == 0)
             return true;
