@@ -78,7 +78,7 @@ static enum status write_script(struct site_build *b, const char *name, const ch
  * worker (docs/performance.md "Pages on every core").
  */
 enum page_kind {
-    PAGE_STORY,      /* story `i`'s page, its fingerprint computed already */
+    PAGE_STORY,      /* story `i`'s page; its fingerprint goes to story_fp[i] */
     PAGE_PHOTO,      /* photo `i`'s own page */
     PAGE_PHOTO_FORM, /* photo `i`'s own page, then its licence form */
 };
@@ -152,6 +152,9 @@ static void run_job(struct site_build *wb, const struct page_run *r, struct page
     wb->manifest_dirty = false;
     site_page_begin(wb, NULL);
     if (j->kind == PAGE_STORY) {
+        /* its own slot of the shared array: no other job writes it, and
+         * only the pages after the run (home, lists, feeds) read it */
+        site_fp_story(wb, r->g, j->i, wb->story_fp[j->i]);
         snprintf(rel, sizeof rel, "%s%s/index.html", j->lang_dir, wb->stories[j->i]->slug);
         render_one(wb, j, rel, wb->story_fp[j->i], r->pages, site_render_story);
     } else {
@@ -274,7 +277,7 @@ abort:
 static enum status write_language(struct site_build *b, size_t l, const char *g_site,
                                   json_t *pages, struct diag *d)
 {
-    char g[65], fp[65], text[200];
+    char g[65], text[200];
     enum status st = ST_OK;
     site_lang_swap(b, l);
     snprintf(text, sizeof text, "%s lang %s", g_site, site_lang_tag(b));
@@ -296,8 +299,6 @@ static enum status write_language(struct site_build *b, size_t l, const char *g_
     for (size_t i = 0; i < b->n_stories; i++) {
         if (!(site_story_versions(b, i) & bit))
             continue;
-        site_fp_story(b, g, i, fp);
-        memcpy(b->story_fp[i], fp, sizeof fp);
         jobs[n_jobs++] = (struct page_job){.kind = PAGE_STORY, .i = i, .lang_dir = site_lang_dir(b)};
         for (size_t k = b->story_first[i]; k < b->story_first[i + 1]; k++)
             if (b->photos[k].status == ST_OK)
@@ -381,14 +382,12 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
         st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
         goto abort;
     }
-    for (size_t i = 0; i < b->n_stories; i++) {
-        site_fp_story(b, g, i, fp);
-        memcpy(b->story_fp[i], fp, sizeof fp);
-        buf_printf(&all, "%s\n", fp);
+    for (size_t i = 0; i < b->n_stories; i++)
         jobs[n_jobs++] = (struct page_job){.kind = PAGE_STORY, .i = i, .lang_dir = ""};
-    }
     if ((st = page_run_all(b, g, pages, jobs, n_jobs, d)) != ST_OK)
         goto abort;
+    for (size_t i = 0; i < b->n_stories; i++)
+        buf_printf(&all, "%s\n", b->story_fp[i]);
     /* each site-wide page: skipped when fresh, else rendered under its
      * fingerprint (a failure stops the build, as before) */
     if ((st = site_render_home(b, pages, d)) != ST_OK) /* each page checked for freshness */
