@@ -143,7 +143,8 @@ static enum status render_form(struct site_build *b, size_t i, json_t *pages, st
 }
 
 /* One job on worker copy `wb` of the build (see page_run_all). */
-static void run_job(struct site_build *wb, const struct page_run *r, struct page_job *j)
+static void run_job(struct site_build *wb, const struct page_run *r, json_t *pages,
+                    struct page_job *j)
 {
     char rel[TS_LIMIT_PATH], fp[65];
     wb->report = &j->report;
@@ -156,16 +157,16 @@ static void run_job(struct site_build *wb, const struct page_run *r, struct page
          * only the pages after the run (home, lists, feeds) read it */
         site_fp_story(wb, r->g, j->i, wb->story_fp[j->i]);
         snprintf(rel, sizeof rel, "%s%s/index.html", j->lang_dir, wb->stories[j->i]->slug);
-        render_one(wb, j, rel, wb->story_fp[j->i], r->pages, site_render_story);
+        render_one(wb, j, rel, wb->story_fp[j->i], pages, site_render_story);
     } else {
         const struct site_photo *p = &wb->photos[j->i];
         site_fp_photo(wb, r->g, j->i, fp);
         snprintf(rel, sizeof rel, "%s%s/%s/index.html", j->lang_dir, p->story_slug, p->id);
-        render_one(wb, j, rel, fp, r->pages, site_render_photo_page);
+        render_one(wb, j, rel, fp, pages, site_render_photo_page);
         if (j->kind == PAGE_PHOTO_FORM) {
             site_fp_form(wb, r->g, p, fp);
             snprintf(rel, sizeof rel, "license/%s/%s/index.html", p->story_slug, p->id);
-            render_one(wb, j, rel, fp, r->pages, render_form);
+            render_one(wb, j, rel, fp, pages, render_form);
         }
     }
     site_page_begin(wb, NULL);
@@ -180,15 +181,25 @@ static void *page_worker(void *arg)
      * everything else it only reads. */
     struct site_build wb = *r->b;
     wb.page_warnings = json_array();
+    /* The navigation and the messages go into every page's context, which
+     * takes a reference: jansson reads a count before it adds to it
+     * atomically, so each worker refers to copies of its own
+     * (ThreadSanitizer saw the shared ones raced). */
+    json_t *pages = json_deep_copy(r->pages);
+    json_t *msg = wb.n_langs ? json_deep_copy(wb.langs[wb.lang].msg) : NULL;
+    if (msg)
+        wb.langs[wb.lang].msg = msg;
     for (;;) {
         pthread_mutex_lock(&r->lock);
         size_t k = r->next < r->n_jobs ? r->next++ : r->n_jobs;
         pthread_mutex_unlock(&r->lock);
         if (k == r->n_jobs)
             break;
-        run_job(&wb, r, &r->jobs[k]);
+        run_job(&wb, r, pages ? pages : r->pages, &r->jobs[k]);
     }
     json_decref(wb.page_warnings);
+    json_decref(pages);
+    json_decref(msg);
     return NULL;
 }
 
