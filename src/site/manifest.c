@@ -152,8 +152,12 @@ static bool rel_ok(const char *rel)
  * cover too), its own page and its licence form: the photographer
  * hears of it once a build. Each page still records the warning, for a
  * later build that skips the page. */
-static void warn_once(struct site_build *b, const char *msg)
+void site_warn_once(struct site_build *b, const char *msg)
 {
+    if (b->warn_later) {
+        json_array_append_new(b->warn_later, json_string(msg));
+        return;
+    }
     if (json_object_get(b->warned, msg))
         return;
     json_object_set_new(b->warned, msg, json_true());
@@ -182,7 +186,7 @@ bool site_page_fresh(struct site_build *b, const char *rel, const char *fp)
     json_array_foreach(json_object_get(old, "warnings"), i, w)
     {
         if (json_is_string(w))
-            warn_once(b, json_string_value(w));
+            site_warn_once(b, json_string_value(w));
     }
     json_object_set(json_object_get(b->manifest_new, "pages"), rel, old);
     b->report->pages++;
@@ -202,7 +206,7 @@ void site_page_warn(struct site_build *b, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    warn_once(b, msg);
+    site_warn_once(b, msg);
     json_array_append_new(b->page_warnings, json_string(msg));
 }
 
