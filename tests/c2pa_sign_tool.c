@@ -99,9 +99,8 @@ int main(int argc, char **argv)
         }
     }
     if (usage || (argc != 5 && argc != 6)) {
-        fprintf(stderr,
-                "usage: c2pa_sign_tool [--box-hash] [--sidecar] [--ocsp RESPONSE.der] [--update ACTION] KEYDIR "
-                "ORIGINAL DERIVATIVE OUT [ORACLE.json]\n");
+        fprintf(stderr, "usage: c2pa_sign_tool [--box-hash] [--sidecar] [--ocsp RESPONSE.der] "
+                        "[--update ACTION] KEYDIR ORIGINAL DERIVATIVE OUT [ORACLE.json]\n");
         free(ocsp);
         return 2;
     }

@@ -14,7 +14,7 @@ vips-made WebP and AVIF from the PNG original), then tampered copies: a
 flipped pixel byte, a flipped claim byte (of the active manifest, and of
 the carried original's), a cut segment / chunk / box, a certificate
 swapped for another key's, a store moved into a PNG, and the wrong trust
-anchor; and update manifests (§11.4) the tool writes on a signed JPEG:
+anchor; and update manifests (C2PA "Update Manifests") the tool writes on a signed JPEG:
 a caption correction, an update on an update, each with a flipped pixel,
 and one recording an action an update may not. For every file, `tearsheet verify --json` and
 `node tools/c2pa-reference/read.mjs` must report the same manifest
@@ -465,7 +465,7 @@ def compare_all(args, readers, tmp):
 
 
 def update_cases(args, T, keys, anchor, signed):
-    """Update manifests (C2PA 2.2 §11.4) that c2pa_sign_tool --update
+    """Update manifests (C2PA 2.2 "Update Manifests") that c2pa_sign_tool --update
     writes on a signed JPEG, the store grown, every other byte kept: the
     asset is bound by the parent's data hash, its exclusion widened to
     the whole store. The oracle for the ingredient's validationResults
@@ -502,7 +502,7 @@ def update_cases(args, T, keys, anchor, signed):
     published = update(caption, "c2pa.published", "published.jpg")
     out.append((published, anchor, "Trusted", []))
     out.append((pixel(published), anchor, "Invalid", ["assertion.dataHash.mismatch"]))
-    # an action §11.4 does not allow in an update manifest (a resize
+    # an action the spec does not allow in an update manifest (a resize
     # changes pixels and needs a standard manifest)
     resized = update(signed, "c2pa.resized", "resized.jpg")
     out.append((resized, anchor, "Invalid", ["manifest.update.invalid"]))

@@ -445,14 +445,14 @@ struct c2pa_sign_input {
     /* A DER OCSPResponse about the signing certificate to staple in the
      * COSE unprotected header (§14.5.2 rVals), or an empty span. */
     struct span ocsp_response;
-    /* Non-NULL: an update manifest (§11.4) on `asset`, a JPEG that
-     * already has a store (`original_store`, validated as
-     * `original_results`; `original` is the same file): no hard
-     * binding, one parentOf ingredient (the store's active manifest),
-     * and this one action. §11.4 allows c2pa.edited.metadata (a caption
-     * correction), c2pa.opened, c2pa.published and c2pa.redacted; the
-     * signer writes what it is given, a validator reports any other as
-     * manifest.update.invalid. */
+    /* Non-NULL: an update manifest (C2PA "Update Manifests") on
+     * `asset`, a JPEG that already has a store (`original_store`,
+     * validated as `original_results`; `original` is the same file):
+     * no hard binding, one parentOf ingredient (the store's active
+     * manifest), and this one action. The spec allows
+     * c2pa.edited.metadata (a caption correction), c2pa.opened,
+     * c2pa.published and c2pa.redacted; the signer writes what it is
+     * given, a validator reports any other as manifest.update.invalid. */
     const char *update_action;
 };
 

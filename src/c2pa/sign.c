@@ -172,7 +172,7 @@ static void actions_cbor(struct c2pa_sign_out *o, const struct signing *g,
                          const uint8_t ingredient_hash[32])
 {
     if (g->in->update_action) {
-        /* §11.4: an update manifest records what changed about the
+        /* the spec: an update manifest records what changed about the
          * unchanged asset, with its parent */
         struct c2pa_sign_cbor_map m;
         c2pa_sign_cbor_map_begin(&m, 65536);
@@ -763,12 +763,12 @@ static enum status sign_placed(const struct signing *g, struct binding *bd,
 
 /* ---- an update manifest --------------------------------------------- */
 
-/* §11.4: the asset keeps every byte but its store, which gets our
- * update manifest after its own manifests; the parent's data hash
- * still binds the asset (a validator widens its exclusion to the
- * grown store). One pass: nothing in an update manifest depends on
- * the store's size. JPEG only: the store's segments are replaced in
- * place. */
+/* An update manifest (C2PA "Update Manifests"): the asset keeps every
+ * byte but its store, which gets our update manifest after its own
+ * manifests; the parent's data hash still binds the asset (a validator
+ * widens its exclusion to the grown store). One pass: nothing in an
+ * update manifest depends on the store's size. JPEG only: the store's
+ * segments are replaced in place. */
 static enum status sign_update(const struct signing *g, struct c2pa_sign_out *store,
                                struct c2pa_sign_out *file, struct diag *d)
 {
@@ -777,7 +777,8 @@ static enum status sign_update(const struct signing *g, struct c2pa_sign_out *st
     size_t old_len = 0, at[2];
     struct binding bd = {0};
     if (!container_is_jpeg(g->in->asset))
-        return diag_set(d, ST_UNSUPPORTED, "c2pa", 0, "update manifests are written into JPEG only");
+        return diag_set(d, ST_UNSUPPORTED, "c2pa", 0,
+                        "update manifests are written into JPEG only");
     if (!g->has_carry)
         return diag_set(d, ST_USAGE, "c2pa", DIAG_NO_OFFSET,
                         "an update manifest needs the file's store and how it validated");

@@ -13,7 +13,9 @@
  * Specs: C2PA 2.2 §15 (validation: §15.5 locate, §15.6 claim, §15.7
  * signature, §15.8 time-stamp, §15.10 assertions, §15.11 ingredients,
  * §15.12 hard bindings), §8.4 (hashed URIs), §14.5.1 (certificate
- * profile), §18.5 (c2pa.hash.data), §18.7 (c2pa.hash.boxes).
+ * profile), §18.5 (c2pa.hash.data), §18.7 (c2pa.hash.boxes),
+ * "Update Manifests" (an update manifest's asset is checked through
+ * its parent's hard binding, as c2pa-rs 0.92 does).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -42,9 +44,10 @@ struct vctx {
      * once, so a store whose ingredients all point at each other costs
      * one pass per manifest, not fan-out^depth. */
     uint8_t *seen;
-    /* The active manifest is an update manifest (§11.4): the asset is
-     * bound by `binding`, the nearest parent manifest with a hard
-     * binding, whose data-hash exclusion then covers the whole store. */
+    /* The active manifest is an update manifest (C2PA "Update
+     * Manifests"): the asset is bound by `binding`, the nearest parent
+     * manifest with a hard binding, whose data-hash exclusion then
+     * covers the whole store. */
     bool update_active;
     size_t binding;
 };
@@ -681,7 +684,7 @@ static void check_binding(struct vctx *v, struct c2pa_results *res, size_t node,
     }
 }
 
-/* ---- update manifests (C2PA 2.2 §11.4) ---- */
+/* ---- update manifests (C2PA 2.2 "Update Manifests") ---- */
 
 static bool is_update(const struct vctx *v, size_t man)
 {
@@ -829,8 +832,8 @@ static void check_parents(struct vctx *v, size_t man, struct c2pa_results *res)
     }
     size_t thumbs = 0;
     size_t as = jumbf_child(v->j, man, "c2pa.assertions", NULL);
-    for (size_t n = as != JUMBF_NONE ? v->j->nodes[as].first_child : JUMBF_NONE;
-         n != JUMBF_NONE; n = v->j->nodes[n].next_sibling)
+    for (size_t n = as != JUMBF_NONE ? v->j->nodes[as].first_child : JUMBF_NONE; n != JUMBF_NONE;
+         n = v->j->nodes[n].next_sibling)
         thumbs += v->j->nodes[n].has_label && strstr(v->j->nodes[n].label, "c2pa.thumbnail.claim");
     if (thumbs > 1)
         results_add(res, C2PA_CODE_MANIFEST_UPDATE_INVALID, murl,

@@ -707,8 +707,8 @@ static void ingredient_delta_leaves_out_what_was_recorded(void **state)
 }
 
 /* An update manifest (`update_action`) on the signed JPEG `file`. */
-static enum status sign_update(const uint8_t *file, size_t len, const char *action,
-                               uint8_t **out, size_t *out_len)
+static enum status sign_update(const uint8_t *file, size_t len, const char *action, uint8_t **out,
+                               size_t *out_len)
 {
     struct c2pa_signer *s = NULL;
     struct diag d;
@@ -743,7 +743,7 @@ static bool report_has(const struct c2pa_report *r, bool failure, const char *co
     return has_code(failure ? &r->active.failure : &r->active.success, code);
 }
 
-/* §11.4: an update manifest on a signed JPEG keeps every byte but the
+/* C2PA "Update Manifests": an update manifest on a signed JPEG keeps every byte but the
  * store's segments; the validator checks the photo through the parent's
  * data hash (its exclusion widened to the grown store), so a changed
  * pixel is still caught, and an action an update may not record is
