@@ -2,12 +2,15 @@
  * sign.c — builds and embeds the C2PA manifest of one derivative: the
  * assertions (ingredient v3, actions v2, data hash), the claim v2, its
  * COSE_Sign1 ES256 signature, the JUMBF store (with the original's own
- * manifests carried along), and the APP11 segments or RIFF chunk.
+ * manifests carried along), and the APP11 segments or RIFF chunk; or
+ * an update manifest on a signed JPEG (sign_update).
  *
  * Must never: change a byte of the derivative outside the inserted
  * store (JPEG) or outside the RIFF header/VP8X/C2PA chunk (WebP), sign
- * a file that already has a store, or let the store's size differ
- * between the sizing pass and the signing pass (ST_INTERNAL if so).
+ * a file that already has a store (except to add an update manifest to
+ * it, which changes only the store's segments), or let the store's
+ * size differ between the sizing pass and the signing pass
+ * (ST_INTERNAL if so).
  *
  * Spec: C2PA 2.2 §10.2 (claim v2), §8.4 (hashed URIs), §13.2 + §14.5
  * (COSE_Sign1, x5chain label 33), §18.5 (c2pa.hash.data, exclusions),
@@ -484,13 +487,13 @@ static enum status build_store(const struct signing *g, const struct binding *bd
                                 : bd->bmff           ? "c2pa.hash.bmff.v2"
                                 : g->in->box_hash    ? "c2pa.hash.boxes"
                                                      : "c2pa.hash.data";
-    if (bd->bmff)
-        bmff_hash_cbor(&dh, bd);
-    else if (g->in->box_hash)
-        box_hash_cbor(&dh, bd);
-    else
-        data_hash_cbor(&dh, bd);
     if (binding_label) {
+        if (bd->bmff)
+            bmff_hash_cbor(&dh, bd);
+        else if (g->in->box_hash)
+            box_hash_cbor(&dh, bd);
+        else
+            data_hash_cbor(&dh, bd);
         at = cbor_assertion(o, binding_label, &dh);
         c2pa_sign_jumbf_content_hash(o, at, hashes[2]);
     }
