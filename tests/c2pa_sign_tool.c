@@ -5,7 +5,10 @@
  * signs DERIVATIVE (JPEG or WebP) as made from ORIGINAL and writes OUT
  * (with --box-hash, bound by c2pa.hash.boxes instead of c2pa.hash.data;
  * with --sidecar, OUT is the manifest store for a sidecar .c2pa);
- * --ocsp staples an OCSP response in the signature (rVals, §14.5.2).
+ * --ocsp staples an OCSP response in the signature (rVals, §14.5.2);
+ * --update ACTION writes an update manifest recording ACTION on top of
+ * DERIVATIVE's store instead (ORIGINAL and DERIVATIVE the same signed
+ * JPEG, ORACLE.json required).
  * With ORACLE.json (the oracle's report on ORIGINAL) the original's
  * manifest store is carried along, with the reference validator's
  * results as the ingredient's validationResults — standing in for
@@ -73,11 +76,16 @@ int main(int argc, char **argv)
     bool box_hash = false, sidecar = false, usage = false;
     uint8_t *ocsp = NULL;
     size_t ocsp_len = 0;
+    const char *update = NULL;
     for (; argc > 1 && strncmp(argv[1], "--", 2) == 0; argc--, argv++) {
         if (strcmp(argv[1], "--box-hash") == 0) {
             box_hash = true;
         } else if (strcmp(argv[1], "--sidecar") == 0) {
             sidecar = true;
+        } else if (strcmp(argv[1], "--update") == 0 && argc > 2 && !update) {
+            update = argv[2];
+            argc--;
+            argv++;
         } else if (strcmp(argv[1], "--ocsp") == 0 && argc > 2 && !ocsp) {
             if (file_read_all(argv[2], 1 << 20, &ocsp, &ocsp_len, &d) != ST_OK) {
                 log_diag(LOG_ERROR, &d);
@@ -91,9 +99,8 @@ int main(int argc, char **argv)
         }
     }
     if (usage || (argc != 5 && argc != 6)) {
-        fprintf(stderr,
-                "usage: c2pa_sign_tool [--box-hash] [--sidecar] [--ocsp RESPONSE.der] KEYDIR "
-                "ORIGINAL DERIVATIVE OUT [ORACLE.json]\n");
+        fprintf(stderr, "usage: c2pa_sign_tool [--box-hash] [--sidecar] [--ocsp RESPONSE.der] "
+                        "[--update ACTION] KEYDIR ORIGINAL DERIVATIVE OUT [ORACLE.json]\n");
         free(ocsp);
         return 2;
     }
@@ -127,6 +134,7 @@ int main(int argc, char **argv)
         .box_hash = box_hash,
         .sidecar = sidecar,
         .ocsp_response = span_make(ocsp, ocsp_len),
+        .update_action = update,
     };
     if (c2pa_sign(s, &in, &out, &out_len, &d) != ST_OK ||
         file_write_atomic(argv[4], out, out_len, &d) != ST_OK)

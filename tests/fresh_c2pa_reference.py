@@ -14,7 +14,9 @@ vips-made WebP and AVIF from the PNG original), then tampered copies: a
 flipped pixel byte, a flipped claim byte (of the active manifest, and of
 the carried original's), a cut segment / chunk / box, a certificate
 swapped for another key's, a store moved into a PNG, and the wrong trust
-anchor. For every file, `tearsheet verify --json` and
+anchor; and update manifests (C2PA "Update Manifests") the tool writes on a signed JPEG:
+a caption correction, an update on an update, each with a flipped pixel,
+and one recording an action an update may not. For every file, `tearsheet verify --json` and
 `node tools/c2pa-reference/read.mjs` must report the same manifest
 presence, validation state, sorted failure codes of the active manifest
 and failure codes of each ingredient delta; each case also states what
@@ -453,12 +455,58 @@ def compare_all(args, readers, tmp):
     with open(out, "wb") as g:
         g.write(break_actions_cbor(open(made[plain][0], "rb").read()))
     cases.append((out, site_anchor, None, []))
+    cases += update_cases(args, T, camera_keys, camera_anchor, signed_orig)
     moved = T("tampered", "moved-store.png")
     with open(moved, "wb") as g:
         g.write(png_with_store(open(png, "rb").read(), open(made[plain][1], "rb").read()))
     cases.append((moved, site_anchor, "Invalid", ["assertion.dataHash.mismatch"]))
 
     return report(readers, cases, tmp)
+
+
+def update_cases(args, T, keys, anchor, signed):
+    """Update manifests (C2PA 2.2 "Update Manifests") that c2pa_sign_tool --update
+    writes on a signed JPEG, the store grown, every other byte kept: the
+    asset is bound by the parent's data hash, its exclusion widened to
+    the whole store. The oracle for the ingredient's validationResults
+    is tearsheet's own report on the file being updated."""
+    os.makedirs(T("update"))
+    out = []
+
+    def update(src, action, name):
+        report = T("update", name + ".verify.json")
+        p = run([args.tearsheet, "verify", "--json", src, "--trust", anchor])
+        if p.returncode not in (0, 1):
+            sys.exit("FAILED: tearsheet verify %s: %s" % (src, p.stderr[-500:]))
+        with open(report, "w") as f:
+            f.write(p.stdout)
+        dst = T("update", name)
+        p = run([args.sign_tool, "--update", action, keys, src, src, dst, report])
+        if p.returncode != 0:
+            sys.exit("FAILED: c2pa_sign_tool --update: " + p.stderr[-1000:])
+        return dst
+
+    def pixel(src):
+        dst = src.replace(".jpg", "-pixel.jpg")
+        with open(dst, "wb") as g:
+            g.write(flip_pixel(open(src, "rb").read(), "jpeg"))
+        return dst
+
+    # a caption correction: Trusted, the pixels checked through the parent
+    caption = update(signed, "c2pa.edited.metadata", "caption.jpg")
+    out.append((caption, anchor, "Trusted", []))
+    # one pixel changed under it: the parent's data hash no longer
+    # matches (before, an update manifest's asset was not checked at all)
+    out.append((pixel(caption), anchor, "Invalid", ["assertion.dataHash.mismatch"]))
+    # an update on an update: the binding is found through both
+    published = update(caption, "c2pa.published", "published.jpg")
+    out.append((published, anchor, "Trusted", []))
+    out.append((pixel(published), anchor, "Invalid", ["assertion.dataHash.mismatch"]))
+    # an action the spec does not allow in an update manifest (a resize
+    # changes pixels and needs a standard manifest)
+    resized = update(signed, "c2pa.resized", "resized.jpg")
+    out.append((resized, anchor, "Invalid", ["manifest.update.invalid"]))
+    return out
 
 
 def show(codes):

@@ -98,6 +98,9 @@ enum c2pa_kind { C2PA_SUCCESS, C2PA_INFORMATIONAL, C2PA_FAILURE };
     X(INGREDIENT_MANIFEST_VALIDATED, "ingredient.manifest.validated", SUCCESS) \
     X(INGREDIENT_UNKNOWN_PROVENANCE, "ingredient.unknownProvenance", INFORMATIONAL) \
     X(MANIFEST_COMPRESSED_INVALID, "manifest.compressed.invalid", FAILURE) \
+    X(MANIFEST_MULTIPLE_PARENTS, "manifest.multipleParents", FAILURE) \
+    X(MANIFEST_UPDATE_INVALID, "manifest.update.invalid", FAILURE) \
+    X(MANIFEST_UPDATE_WRONG_PARENTS, "manifest.update.wrongParents", FAILURE) \
     X(SIGNING_CREDENTIAL_EXPIRED, "signingCredential.expired", FAILURE) \
     X(SIGNING_CREDENTIAL_INVALID, "signingCredential.invalid", FAILURE) \
     X(SIGNING_CREDENTIAL_OCSP_NOT_REVOKED, "signingCredential.ocsp.notRevoked", SUCCESS) \
@@ -442,6 +445,15 @@ struct c2pa_sign_input {
     /* A DER OCSPResponse about the signing certificate to staple in the
      * COSE unprotected header (§14.5.2 rVals), or an empty span. */
     struct span ocsp_response;
+    /* Non-NULL: an update manifest (C2PA "Update Manifests") on
+     * `asset`, a JPEG that already has a store (`original_store`,
+     * validated as `original_results`; `original` is the same file):
+     * no hard binding, one parentOf ingredient (the store's active
+     * manifest), and this one action. The spec allows
+     * c2pa.edited.metadata (a caption correction), c2pa.opened,
+     * c2pa.published and c2pa.redacted; the signer writes what it is
+     * given, a validator reports any other as manifest.update.invalid. */
+    const char *update_action;
 };
 
 /*

@@ -140,6 +140,7 @@ static const char *action_words(const char *a)
         {"c2pa.cropped", "cropped"},
         {"c2pa.color_adjustments", "colour adjusted"},
         {"c2pa.edited", "edited"},
+        {"c2pa.edited.metadata", "metadata edited"}, /* an update manifest's caption fix */
         {"c2pa.converted", "converted to another format"},
         {"c2pa.filtered", "filtered"},
         {"c2pa.orientation", "rotated or flipped"},

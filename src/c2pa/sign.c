@@ -2,12 +2,15 @@
  * sign.c — builds and embeds the C2PA manifest of one derivative: the
  * assertions (ingredient v3, actions v2, data hash), the claim v2, its
  * COSE_Sign1 ES256 signature, the JUMBF store (with the original's own
- * manifests carried along), and the APP11 segments or RIFF chunk.
+ * manifests carried along), and the APP11 segments or RIFF chunk; or
+ * an update manifest on a signed JPEG (sign_update).
  *
  * Must never: change a byte of the derivative outside the inserted
  * store (JPEG) or outside the RIFF header/VP8X/C2PA chunk (WebP), sign
- * a file that already has a store, or let the store's size differ
- * between the sizing pass and the signing pass (ST_INTERNAL if so).
+ * a file that already has a store (except to add an update manifest to
+ * it, which changes only the store's segments), or let the store's
+ * size differ between the sizing pass and the signing pass
+ * (ST_INTERNAL if so).
  *
  * Spec: C2PA 2.2 §10.2 (claim v2), §8.4 (hashed URIs), §13.2 + §14.5
  * (COSE_Sign1, x5chain label 33), §18.5 (c2pa.hash.data, exclusions),
@@ -171,6 +174,17 @@ static void action(struct c2pa_sign_out *o, const struct signing *g, const char 
 static void actions_cbor(struct c2pa_sign_out *o, const struct signing *g,
                          const uint8_t ingredient_hash[32])
 {
+    if (g->in->update_action) {
+        /* the spec: an update manifest records what changed about the
+         * unchanged asset, with its parent */
+        struct c2pa_sign_cbor_map m;
+        c2pa_sign_cbor_map_begin(&m, 65536);
+        struct c2pa_sign_out *list = c2pa_sign_cbor_map_text(&m, "actions");
+        c2pa_sign_cbor_array(list, 1);
+        action(list, g, g->in->update_action, ingredient_hash);
+        c2pa_sign_cbor_map_end(&m, o);
+        return;
+    }
     bool converted = strcmp(g->in->original_format, g->format) != 0;
     struct c2pa_sign_cbor_map m;
     c2pa_sign_cbor_map_begin(&m, 65536);
@@ -300,6 +314,7 @@ static void claim_cbor(struct c2pa_sign_out *o, const struct signing *g,
                        const uint8_t hashes[3][32], const char *binding_label)
 {
     const char *const labels[3] = {"c2pa.ingredient.v3", "c2pa.actions.v2", binding_label};
+    int n = binding_label ? 3 : 2; /* an update manifest has no hard binding */
     char url[512];
     struct c2pa_sign_cbor_map m;
     c2pa_sign_cbor_map_begin(&m, 65536);
@@ -308,8 +323,8 @@ static void claim_cbor(struct c2pa_sign_out *o, const struct signing *g,
     snprintf(url, sizeof url, "self#jumbf=/c2pa/%s/c2pa.signature", g->label);
     c2pa_sign_cbor_text(c2pa_sign_cbor_map_text(&m, "signature"), url);
     struct c2pa_sign_out *list = c2pa_sign_cbor_map_text(&m, "created_assertions");
-    c2pa_sign_cbor_array(list, 3);
-    for (int i = 0; i < 3; i++) {
+    c2pa_sign_cbor_array(list, (size_t)n);
+    for (int i = 0; i < n; i++) {
         snprintf(url, sizeof url, "self#jumbf=c2pa.assertions/%s", labels[i]);
         hashed_uri(list, url, hashes[i]);
     }
@@ -457,7 +472,7 @@ static enum status build_store(const struct signing *g, const struct binding *bd
      * it is the active one (§2.3.7). */
     if (g->has_carry)
         c2pa_sign_out_raw(o, g->carry.manifests.ptr, g->carry.manifests.len);
-    c2pa_sign_jumbf_uuid_4cc(uuid, "c2ma");
+    c2pa_sign_jumbf_uuid_4cc(uuid, g->in->update_action ? "c2um" : "c2ma");
     size_t man_at = c2pa_sign_jumbf_super_open(o, uuid, g->label);
 
     c2pa_sign_jumbf_uuid_4cc(uuid, "c2as");
@@ -468,17 +483,20 @@ static enum status build_store(const struct signing *g, const struct binding *bd
     actions_cbor(&act, g, hashes[0]);
     at = cbor_assertion(o, "c2pa.actions.v2", &act);
     c2pa_sign_jumbf_content_hash(o, at, hashes[1]);
-    const char *binding_label = bd->bmff          ? "c2pa.hash.bmff.v2"
-                                : g->in->box_hash ? "c2pa.hash.boxes"
-                                                  : "c2pa.hash.data";
-    if (bd->bmff)
-        bmff_hash_cbor(&dh, bd);
-    else if (g->in->box_hash)
-        box_hash_cbor(&dh, bd);
-    else
-        data_hash_cbor(&dh, bd);
-    at = cbor_assertion(o, binding_label, &dh);
-    c2pa_sign_jumbf_content_hash(o, at, hashes[2]);
+    const char *binding_label = g->in->update_action ? NULL
+                                : bd->bmff           ? "c2pa.hash.bmff.v2"
+                                : g->in->box_hash    ? "c2pa.hash.boxes"
+                                                     : "c2pa.hash.data";
+    if (binding_label) {
+        if (bd->bmff)
+            bmff_hash_cbor(&dh, bd);
+        else if (g->in->box_hash)
+            box_hash_cbor(&dh, bd);
+        else
+            data_hash_cbor(&dh, bd);
+        at = cbor_assertion(o, binding_label, &dh);
+        c2pa_sign_jumbf_content_hash(o, at, hashes[2]);
+    }
     c2pa_sign_jumbf_close(o, as_at);
 
     claim_cbor(&claim, g, (const uint8_t(*)[32])hashes, binding_label);
@@ -746,6 +764,45 @@ static enum status sign_placed(const struct signing *g, struct binding *bd,
     return ST_OK;
 }
 
+/* ---- an update manifest --------------------------------------------- */
+
+/* An update manifest (C2PA "Update Manifests"): the asset keeps every
+ * byte but its store, which gets our update manifest after its own
+ * manifests; the parent's data hash still binds the asset (a validator
+ * widens its exclusion to the grown store). One pass: nothing in an
+ * update manifest depends on the store's size. JPEG only: the store's
+ * segments are replaced in place. */
+static enum status sign_update(const struct signing *g, struct c2pa_sign_out *store,
+                               struct c2pa_sign_out *file, struct diag *d)
+{
+    enum status st;
+    uint8_t *old = NULL;
+    size_t old_len = 0, at[2];
+    struct binding bd = {0};
+    if (!container_is_jpeg(g->in->asset))
+        return diag_set(d, ST_UNSUPPORTED, "c2pa", 0,
+                        "update manifests are written into JPEG only");
+    if (!g->has_carry)
+        return diag_set(d, ST_USAGE, "c2pa", DIAG_NO_OFFSET,
+                        "an update manifest needs the file's store and how it validated");
+    st = c2pa_sign_jpeg_store(g->in->asset, &old, &old_len, at, d);
+    free(old);
+    if (st == ST_NOT_FOUND)
+        return diag_set(d, ST_USAGE, "c2pa", DIAG_NO_OFFSET,
+                        "the file has no content credentials to update");
+    if (st != ST_OK)
+        return st;
+    if ((st = build_store(g, &bd, store, true)) != ST_OK)
+        return st;
+    c2pa_sign_out_raw(file, g->in->asset.ptr, at[0]);
+    c2pa_sign_app11_write(file, c2pa_sign_out_bytes(store), store->b.len, C2PA_SIGN_APP11_CHUNK);
+    c2pa_sign_out_raw(file, g->in->asset.ptr + at[1], g->in->asset.len - at[1]);
+    if (file->st != ST_OK)
+        return diag_set(d, file->st, "c2pa", DIAG_NO_OFFSET,
+                        "signed file too large or out of memory");
+    return ST_OK;
+}
+
 /* ---- the whole job ---------------------------------------------------- */
 
 enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input *in, uint8_t **out,
@@ -786,7 +843,8 @@ enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input 
                : webp ? MIME_WEBP
                : bmff ? c2pa_bmff_media_type(in->asset)
                       : MIME_JPEG;
-    st = c2pa_sign_find_store(in->asset, &existing, &existing_len, d);
+    st = in->update_action ? ST_NOT_FOUND
+                           : c2pa_sign_find_store(in->asset, &existing, &existing_len, d);
     if (st == ST_OK) {
         st = diag_set(d, ST_UNSUPPORTED, "c2pa", DIAG_NO_OFFSET,
                       "the derivative already has a manifest store");
@@ -820,6 +878,12 @@ enum status c2pa_sign(const struct c2pa_signer *s, const struct c2pa_sign_input 
     uuid_set_version(h, 8);
     uuid_text(h, g.ingredient_iid, sizeof g.ingredient_iid, "xmp:iid:");
 
+    if (in->update_action) {
+        st = sign_update(&g, &store, &file, d);
+        if (st == ST_OK)
+            *out = (uint8_t *)buf_detach(&file.b, out_len);
+        goto abort;
+    }
     if (bmff || placed) {
         st = bmff ? sign_bmff(&g, &bd, &store, &file, d)
                   : sign_placed(&g, &bd, &place, &store, &file, d);

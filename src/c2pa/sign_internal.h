@@ -147,6 +147,13 @@ struct c2pa_sign_carry {
  * diag naming the box and offset. */
 enum status c2pa_sign_carry_parse(struct span store, struct c2pa_sign_carry *out, struct diag *d);
 
+/* A JPEG's store (as c2pa_sign_find_store) and the bytes its APP11
+ * segments take, markers included: [at[0], at[1]). ST_UNSUPPORTED when
+ * other segments sit between them (an update manifest replaces them
+ * as one run). */
+enum status c2pa_sign_jpeg_store(struct span file, uint8_t **store, size_t *len, size_t at[2],
+                                 struct diag *d);
+
 /* ---- GIF, JPEG XL, SVG, TIFF placement (sign_place.c) ---- */
 enum c2pa_place_kind { C2PA_PLACE_GIF, C2PA_PLACE_JXL, C2PA_PLACE_SVG, C2PA_PLACE_TIFF };
 struct c2pa_sign_place {

@@ -31,7 +31,10 @@ static bool app11_is_c2pa(struct span seg)
            memcmp(seg.ptr + 12, "jumb", 4) == 0 && memcmp(seg.ptr + 24, "c2pa", 4) == 0;
 }
 
-static enum status find_jpeg(struct span file, uint8_t **store, size_t *len, struct diag *d)
+/* `at`, when not NULL, gets the bytes the store's APP11 segments take
+ * in the file, markers included: [at[0], at[1]). */
+static enum status find_jpeg(struct span file, uint8_t **store, size_t *len, size_t at[2],
+                             struct diag *d)
 {
     enum status st = ST_NOT_FOUND;
     struct container_jpeg *j = malloc(sizeof *j);
@@ -80,6 +83,15 @@ static enum status find_jpeg(struct span file, uint8_t **store, size_t *len, str
                           "manifest store larger than %zu bytes", (size_t)C2PA_SIGN_MAX_STORE);
             goto abort;
         }
+        if (at && next_z == 1)
+            at[0] = (size_t)(seg.ptr - file.ptr) - 4; /* FF EB and the length */
+        if (at && at[1] != (size_t)(seg.ptr - file.ptr) - 4 && next_z > 1) {
+            st = diag_set(d, ST_UNSUPPORTED, "APP11", j->app11[i].offset,
+                          "other segments between the C2PA segments");
+            goto abort;
+        }
+        if (at)
+            at[1] = (size_t)(seg.ptr - file.ptr) + seg.len;
         next_z++;
     }
     if (next_z > 1) {
@@ -116,12 +128,21 @@ static enum status find_webp(struct span file, uint8_t **store, size_t *len, str
     return st == ST_OK || st == ST_NOT_FOUND ? ST_NOT_FOUND : st;
 }
 
+enum status c2pa_sign_jpeg_store(struct span file, uint8_t **store, size_t *len, size_t at[2],
+                                 struct diag *d)
+{
+    *store = NULL;
+    *len = 0;
+    at[0] = at[1] = 0;
+    return find_jpeg(file, store, len, at, d);
+}
+
 enum status c2pa_sign_find_store(struct span file, uint8_t **store, size_t *len, struct diag *d)
 {
     *store = NULL;
     *len = 0;
     if (container_is_jpeg(file))
-        return find_jpeg(file, store, len, d);
+        return find_jpeg(file, store, len, NULL, d);
     if (container_is_webp(file))
         return find_webp(file, store, len, d);
     if (c2pa_bmff_is(file)) {

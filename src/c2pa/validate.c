@@ -13,7 +13,9 @@
  * Specs: C2PA 2.2 §15 (validation: §15.5 locate, §15.6 claim, §15.7
  * signature, §15.8 time-stamp, §15.10 assertions, §15.11 ingredients,
  * §15.12 hard bindings), §8.4 (hashed URIs), §14.5.1 (certificate
- * profile), §18.5 (c2pa.hash.data), §18.7 (c2pa.hash.boxes).
+ * profile), §18.5 (c2pa.hash.data), §18.7 (c2pa.hash.boxes),
+ * "Update Manifests" (an update manifest's asset is checked through
+ * its parent's hard binding, as c2pa-rs 0.92 does).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +44,12 @@ struct vctx {
      * once, so a store whose ingredients all point at each other costs
      * one pass per manifest, not fan-out^depth. */
     uint8_t *seen;
+    /* The active manifest is an update manifest (C2PA "Update
+     * Manifests"): the asset is bound by `binding`, the nearest parent
+     * manifest with a hard binding, whose data-hash exclusion then
+     * covers the whole store. */
+    bool update_active;
+    size_t binding;
 };
 
 static char *url_of(const struct vctx *v, size_t manifest, const char *rest)
@@ -137,6 +145,29 @@ static bool excl_exact(const struct vctx *v, const struct range *rs, size_t nr)
     return true;
 }
 
+/* An update manifest grew the store after the parent manifest's data
+ * hash was written, so its exclusion (the store as it was then) is
+ * short. c2pa-rs 0.92 claim.rs Claim::verify_hash_binding, when
+ * `svi.update_manifest_label` is set: the exclusion that starts where
+ * the store starts becomes the whole store, and exclusions after it
+ * move by what it grew. The store's own bytes are the last range
+ * locate.c found (TIFF: the tag's value, after its count). */
+static void widen_to_store(const struct vctx *v, struct range *rs, size_t nr)
+{
+    uint64_t start = v->loc.excl[v->loc.n_excl - 1].start;
+    uint64_t len = v->loc.excl[v->loc.n_excl - 1].len;
+    for (size_t i = 0; i < nr; i++) {
+        if (rs[i].start != start)
+            continue;
+        uint64_t grew = len > rs[i].len ? len - rs[i].len : 0; /* saturating_sub */
+        rs[i].len = len;
+        for (size_t k = 0; start > 0 && k < nr; k++)
+            if (rs[k].start > start)
+                rs[k].start += grew;
+        return;
+    }
+}
+
 static void check_data_hash(struct vctx *v, struct c2pa_results *res, size_t node,
                             const char *claim_alg)
 {
@@ -182,6 +213,8 @@ static void check_data_hash(struct vctx *v, struct c2pa_results *res, size_t nod
             nr++;
         }
     }
+    if (v->update_active && v->loc.embedded && v->loc.n_excl > 0)
+        widen_to_store(v, rs, nr);
     qsort(rs, nr, sizeof *rs, range_cmp);
     for (size_t i = 0; i < nr; i++) {
         if (rs[i].start > v->asset.len || rs[i].len > v->asset.len - rs[i].start) {
@@ -621,6 +654,200 @@ static bool must_decode(const struct vctx *v, size_t node)
            c2pa_cbor_check(v->j->nodes[c].payload, &d) != ST_OK;
 }
 
+/* The asset against one hard-binding assertion: its results (match or
+ * mismatch) go to `res`. */
+static void check_binding(struct vctx *v, struct c2pa_results *res, size_t node,
+                          const char *claim_alg)
+{
+    const char *label = v->j->nodes[node].label;
+    size_t content = jumbf_content(v->j, node);
+    if (label_is(label, "c2pa.hash.data"))
+        check_data_hash(v, res, node, claim_alg);
+    else if (label_is(label, "c2pa.hash.bmff"))
+        check_bmff_hash(v, res, node, claim_alg);
+    else if (label_is(label, "c2pa.hash.boxes")) {
+        /* not CBOR: an empty payload, reported malformed */
+        struct span p = {0};
+        if (content != JUMBF_NONE && strcmp(v->j->nodes[content].type, "cbor") == 0)
+            p = v->j->nodes[content].payload;
+        char *u = node_url(v, node);
+        if (boxes_hash_check(v->asset, v->format, p, claim_alg, u, res))
+            v->r->summary.altered = true;
+        free(u);
+    } else {
+        /* a hard binding this validator does not know (collection
+         * hashes): reported unverified rather than guessed */
+        char *u = node_url(v, node);
+        results_add(res, C2PA_CODE_ALGORITHM_UNSUPPORTED, u,
+                    "hard binding %s is not supported by tearsheet", label);
+        free(u);
+    }
+}
+
+/* ---- update manifests (C2PA 2.2 "Update Manifests") ---- */
+
+static bool is_update(const struct vctx *v, size_t man)
+{
+    return jumbf_uuid_is(&v->j->nodes[man], "c2um");
+}
+
+static bool is_hard_binding(const char *label)
+{
+    return label_is(label, "c2pa.hash.data") || label_is(label, "c2pa.hash.boxes") ||
+           label_is(label, "c2pa.hash.bmff");
+}
+
+/* The first labelled assertion of `man` after `after` (JUMBF_NONE:
+ * from the start) whose label is `base` or an instance of it. */
+static size_t next_assertion(const struct vctx *v, size_t man, size_t after, const char *base)
+{
+    size_t n;
+    if (after != JUMBF_NONE) {
+        n = v->j->nodes[after].next_sibling;
+    } else {
+        size_t as = jumbf_child(v->j, man, "c2pa.assertions", NULL);
+        n = as != JUMBF_NONE ? v->j->nodes[as].first_child : JUMBF_NONE;
+    }
+    for (; n != JUMBF_NONE; n = v->j->nodes[n].next_sibling)
+        if (v->j->nodes[n].has_label &&
+            (base ? label_is(v->j->nodes[n].label, base) : is_hard_binding(v->j->nodes[n].label)))
+            return n;
+    return JUMBF_NONE;
+}
+
+/* An ingredient assertion as c2pa-rs's Ingredient::from_assertion
+ * sees it: -1 when it does not decode, 1 for relationship parentOf
+ * (*parent: its manifest in the store, or JUMBF_NONE; *bad_url: it
+ * names a manifest, but not as a JUMBF manifest URI), else 0. */
+static int parent_ingredient(const struct vctx *v, size_t node, size_t *parent, bool *bad_url)
+{
+    struct diag d;
+    cbor_item_t *m = assertion_cbor(v, node, &d);
+    *parent = JUMBF_NONE;
+    *bad_url = false;
+    if (!m || !cbor_isa_map(m)) {
+        if (m)
+            cbor_decref(&m);
+        return -1;
+    }
+    char *rel = cborx_str(cborx_get(m, "relationship"));
+    int r = rel && strcmp(rel, "parentOf") == 0;
+    const cbor_item_t *hu = cborx_get(m, "activeManifest");
+    if (!hu)
+        hu = cborx_get(m, "c2pa_manifest");
+    char *url = hu ? cborx_str(cborx_get(hu, "url")) : NULL;
+    char *label = manifest_label_of(url);
+    *bad_url = url && !label;
+    if (label)
+        *parent = find_manifest_by_url(v, url);
+    free(label);
+    free(url);
+    free(rel);
+    cbor_decref(&m);
+    return r;
+}
+
+/* The manifest whose hard binding covers the asset: `man` itself when
+ * it is a standard manifest with one, else the first parentOf
+ * ingredient's manifest that has one, through update manifests.
+ * c2pa-rs 0.92 store.rs Store::get_hash_binding_manifest_impl, which
+ * gives up (None) on an ingredient that does not decode, a manifest
+ * URI it cannot read, or a cycle (`visited`). */
+static size_t binding_manifest(const struct vctx *v, size_t man, uint8_t *visited, int depth)
+{
+    if (visited[man] || depth >= TS_LIMIT_C2PA_INGREDIENT_DEPTH)
+        return JUMBF_NONE;
+    visited[man] = 1;
+    if (!is_update(v, man) && next_assertion(v, man, JUMBF_NONE, NULL) != JUMBF_NONE)
+        return man;
+    for (size_t n = next_assertion(v, man, JUMBF_NONE, "c2pa.ingredient"); n != JUMBF_NONE;
+         n = next_assertion(v, man, n, "c2pa.ingredient")) {
+        size_t parent;
+        bool bad_url;
+        int r = parent_ingredient(v, n, &parent, &bad_url);
+        if (r < 0 || (r == 1 && bad_url))
+            return JUMBF_NONE;
+        if (r == 0 || parent == JUMBF_NONE)
+            continue;
+        if (is_update(v, parent))
+            return binding_manifest(v, parent, visited, depth + 1);
+        if (next_assertion(v, parent, JUMBF_NONE, NULL) != JUMBF_NONE)
+            return parent;
+    }
+    return JUMBF_NONE;
+}
+
+/* c2pa-rs claim.rs ALLOWED_UPDATE_MANIFEST_ACTIONS */
+static bool update_action_allowed(const char *a)
+{
+    static const char *const ok[] = {"c2pa.edited.metadata", "c2pa.opened", "c2pa.published",
+                                     "c2pa.redacted"};
+    for (size_t i = 0; a && i < sizeof ok / sizeof ok[0]; i++)
+        if (strcmp(a, ok[i]) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * The rules on parents, as c2pa-rs 0.92 checks them for every manifest
+ * it validates (claim.rs Claim::verify_internal, after the signature,
+ * before the assertions): an update manifest records only the allowed
+ * actions, holds at most one thumbnail (the reference counts
+ * "more than one"), and has exactly one parentOf ingredient
+ * (none: manifest.update.wrongParents; more: manifest.update.invalid);
+ * a standard manifest has at most one (manifest.multipleParents).
+ * Every entry's url is the manifest's.
+ */
+static void check_parents(struct vctx *v, size_t man, struct c2pa_results *res)
+{
+    char *murl = url_of(v, man, NULL);
+    size_t parents = 0;
+    for (size_t n = next_assertion(v, man, JUMBF_NONE, "c2pa.ingredient"); n != JUMBF_NONE;
+         n = next_assertion(v, man, n, "c2pa.ingredient")) {
+        size_t parent;
+        bool bad_url;
+        parents += parent_ingredient(v, n, &parent, &bad_url) == 1;
+    }
+    if (!is_update(v, man)) {
+        if (parents > 1)
+            results_add(res, C2PA_CODE_MANIFEST_MULTIPLE_PARENTS, murl,
+                        "too many ingredient parents");
+        goto done;
+    }
+    for (size_t n = next_assertion(v, man, JUMBF_NONE, "c2pa.actions"); n != JUMBF_NONE;
+         n = next_assertion(v, man, n, "c2pa.actions")) {
+        struct diag d;
+        cbor_item_t *m = assertion_cbor(v, n, &d);
+        const cbor_item_t *acts = m ? cborx_get(m, "actions") : NULL;
+        for (size_t i = 0; acts && cbor_isa_array(acts) && i < cbor_array_size(acts); i++) {
+            char *a = cborx_str(cborx_get(cbor_array_handle(acts)[i], "action"));
+            if (!update_action_allowed(a))
+                results_add(res, C2PA_CODE_MANIFEST_UPDATE_INVALID, murl,
+                            "update manifests contains disallowed actions assertion: %s",
+                            a ? a : "(no action)");
+            free(a);
+        }
+        if (m)
+            cbor_decref(&m);
+    }
+    size_t thumbs = 0;
+    size_t as = jumbf_child(v->j, man, "c2pa.assertions", NULL);
+    for (size_t n = as != JUMBF_NONE ? v->j->nodes[as].first_child : JUMBF_NONE; n != JUMBF_NONE;
+         n = v->j->nodes[n].next_sibling)
+        thumbs += v->j->nodes[n].has_label && strstr(v->j->nodes[n].label, "c2pa.thumbnail.claim");
+    if (thumbs > 1)
+        results_add(res, C2PA_CODE_MANIFEST_UPDATE_INVALID, murl,
+                    "update manifests cannot contain thumbnail assertions");
+    if (parents == 0)
+        results_add(res, C2PA_CODE_MANIFEST_UPDATE_WRONG_PARENTS, murl,
+                    "update manifest must have ingredient with parentOf relationship");
+    else if (parents > 1)
+        results_add(res, C2PA_CODE_MANIFEST_UPDATE_INVALID, murl,
+                    "update manifests can have only one ingredient");
+done:
+    free(murl);
+}
+
 static void check_assertions(struct vctx *v, size_t man, struct c2pa_results *res,
                              const cbor_item_t *claim, const char *claim_alg, int depth,
                              bool active)
@@ -689,36 +916,22 @@ static void check_assertions(struct vctx *v, size_t man, struct c2pa_results *re
         }
     }
     char *curl = url_of(v, man, NULL);
-    if (n_hard == 0 && jumbf_uuid_is(&v->j->nodes[man], "c2ma"))
+    /* An update manifest's own hard binding is neither required nor
+     * checked: c2pa-rs 0.92 runs claim.rs Claim::verify_hash_binding
+     * only on the binding manifest, which is never an update manifest
+     * (store.rs Store::get_hash_binding_manifest_impl), so its
+     * "update manifests cannot contain data hash assertions"
+     * (manifest.update.invalid) is never reached; the reference reports
+     * nothing, and neither do we. */
+    if (is_update(v, man))
+        ;
+    else if (n_hard == 0 && jumbf_uuid_is(&v->j->nodes[man], "c2ma"))
         results_add(res, C2PA_CODE_CLAIM_HARD_BINDINGS_MISSING, curl, "no hard binding");
     else if (n_hard > 1)
         results_add(res, C2PA_CODE_ASSERTION_MULTIPLE_HARD_BINDINGS, curl,
                     "more than one hard binding");
-    else if (n_hard == 1 && active) {
-        const char *label = v->j->nodes[hard[0]].label;
-        size_t content = jumbf_content(v->j, hard[0]);
-        if (label_is(label, "c2pa.hash.data"))
-            check_data_hash(v, res, hard[0], claim_alg);
-        else if (label_is(label, "c2pa.hash.bmff"))
-            check_bmff_hash(v, res, hard[0], claim_alg);
-        else if (label_is(label, "c2pa.hash.boxes")) {
-            /* not CBOR: an empty payload, reported malformed */
-            struct span p = {0};
-            if (content != JUMBF_NONE && strcmp(v->j->nodes[content].type, "cbor") == 0)
-                p = v->j->nodes[content].payload;
-            char *u = node_url(v, hard[0]);
-            if (boxes_hash_check(v->asset, v->format, p, claim_alg, u, res))
-                v->r->summary.altered = true;
-            free(u);
-        } else {
-            /* a hard binding this validator does not know (collection
-             * hashes): reported unverified rather than guessed */
-            char *u = node_url(v, hard[0]);
-            results_add(res, C2PA_CODE_ALGORITHM_UNSUPPORTED, u,
-                        "hard binding %s is not supported by tearsheet", label);
-            free(u);
-        }
-    }
+    else if (n_hard == 1 && active)
+        check_binding(v, res, hard[0], claim_alg);
     free(curl);
 }
 
@@ -763,6 +976,7 @@ static enum status validate_manifest(struct vctx *v, size_t man, struct c2pa_res
         summary_generator(v, claim);
     }
     check_signature(v, man, res, claim_bytes, version, active);
+    check_parents(v, man, res);
     check_assertions(v, man, res, claim, claim_alg, depth, active);
     cawg_validate(v->j, man, claim, res, &v->r->active, active ? &v->r->summary : NULL);
 abort:
@@ -1029,6 +1243,49 @@ static void check_referenced_manifests(struct vctx *v, size_t man, uint8_t *walk
     }
 }
 
+/* The asset's bytes under an active update manifest: against the hard
+ * binding of the manifest binding_manifest() found, its results in the
+ * active manifest's list, as c2pa-rs 0.92 does once for the whole store
+ * (store.rs Store::verify_store → claim.rs Claim::verify_hash_binding
+ * on `svi.binding_claim`, outside any ingredient). Without one the
+ * asset is bound by nothing: claim.hardBindings.missing (store.rs
+ * Store::get_store_validation_info). */
+static void check_update_binding(struct vctx *v, size_t active)
+{
+    struct c2pa_results *res = &v->r->active;
+    if (v->binding == JUMBF_NONE) {
+        char *murl = url_of(v, active, NULL);
+        results_add(res, C2PA_CODE_CLAIM_HARD_BINDINGS_MISSING, murl,
+                    "could not find manifest with hard binding");
+        free(murl);
+        return;
+    }
+    size_t hard = next_assertion(v, v->binding, JUMBF_NONE, NULL);
+    if (next_assertion(v, v->binding, hard, NULL) != JUMBF_NONE) {
+        char *murl = url_of(v, v->binding, NULL);
+        results_add(res, C2PA_CODE_ASSERTION_MULTIPLE_HARD_BINDINGS, murl,
+                    "claim has multiple data bindings");
+        free(murl);
+        return;
+    }
+    size_t cl = jumbf_child(v->j, v->binding, "c2pa.claim.v2", NULL);
+    if (cl == JUMBF_NONE)
+        cl = jumbf_child(v->j, v->binding, "c2pa.claim", NULL);
+    size_t box = jumbf_content(v->j, cl);
+    struct diag d;
+    cbor_item_t *claim = box != JUMBF_NONE && strcmp(v->j->nodes[box].type, "cbor") == 0
+                             ? cborx_load(v->j->nodes[box].payload, &d)
+                             : NULL;
+    /* an unreadable parent claim was reported when it was validated
+     * as the update manifest's ingredient */
+    if (!claim)
+        return;
+    char *alg = cborx_str(cborx_get(claim, "alg"));
+    check_binding(v, res, hard, alg);
+    free(alg);
+    cbor_decref(&claim);
+}
+
 /* `sidecar`: the store's bytes come from a .c2pa file next to the
  * asset instead of from inside it (c2pa_verify_sidecar). */
 static enum status verify_impl(struct span asset, const char *name, const struct span *sidecar,
@@ -1124,8 +1381,13 @@ static enum status verify_impl(struct span asset, const char *name, const struct
         goto abort;
     }
     check_referenced_manifests(&v, active, walked, 0);
+    memset(walked, 0, v.j->n);
+    v.update_active = is_update(&v, active);
+    v.binding = binding_manifest(&v, active, walked, 0);
     free(walked);
     validate_manifest(&v, active, &out->active, 0, true);
+    if (v.update_active)
+        check_update_binding(&v, active);
     filter_deltas(&v, v.j->nodes[active].label);
     if (v.unreadable) {
         out->has_manifest = false;

@@ -706,6 +706,98 @@ static void ingredient_delta_leaves_out_what_was_recorded(void **state)
     free(store);
 }
 
+/* An update manifest (`update_action`) on the signed JPEG `file`. */
+static enum status sign_update(const uint8_t *file, size_t len, const char *action, uint8_t **out,
+                               size_t *out_len)
+{
+    struct c2pa_signer *s = NULL;
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(c2pa_signer_load(keydir, &s, &d), ST_OK);
+    uint8_t *store = NULL;
+    size_t n = 0;
+    enum status st = c2pa_sign_find_store(span_make(file, len), &store, &n, &d);
+    assert_true(st == ST_OK || st == ST_NOT_FOUND);
+    const struct c2pa_sign_code ok[] = {{"claimSignature.validated", NULL, "fine"}};
+    const struct c2pa_sign_results r = {.success = ok, .n_success = 1};
+    struct c2pa_sign_input in = {
+        .original = span_make(file, len),
+        .original_title = "kim-01-960.jpg",
+        .original_format = "image/jpeg",
+        .original_store = span_make(store, n),
+        .original_results = &r,
+        .asset = span_make(file, len),
+        .title = "kim-01-960.jpg",
+        .generator_name = "tearsheet",
+        .update_action = action,
+    };
+    *out = NULL;
+    st = c2pa_sign(s, &in, out, out_len, &d);
+    free(store);
+    c2pa_signer_free(s);
+    return st;
+}
+
+static bool report_has(const struct c2pa_report *r, bool failure, const char *code)
+{
+    return has_code(failure ? &r->active.failure : &r->active.success, code);
+}
+
+/* C2PA "Update Manifests": an update manifest on a signed JPEG keeps every byte but the
+ * store's segments; the validator checks the photo through the parent's
+ * data hash (its exclusion widened to the grown store), so a changed
+ * pixel is still caught, and an action an update may not record is
+ * manifest.update.invalid. Files of another kind, or without a store,
+ * are refused. */
+static void update_manifest_binds_through_its_parent(void **state)
+{
+    (void)state;
+    size_t len = 0, up_len = 0, at[2], old_len = 0;
+    enum status st;
+    uint8_t *first = sign(tiny_jpeg, sizeof tiny_jpeg, &len, &st), *up = NULL, *old = NULL;
+    assert_int_equal(st, ST_OK);
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(c2pa_sign_jpeg_store(span_make(first, len), &old, &old_len, at, &d), ST_OK);
+    free(old);
+    assert_int_equal(sign_update(first, len, "c2pa.edited.metadata", &up, &up_len), ST_OK);
+    assert_true(up_len > len);
+    assert_memory_equal(up, first, at[0]);
+    assert_memory_equal(up + up_len - (len - at[1]), first + at[1], len - at[1]);
+    assert_true(contains(up, up_len, "c2um", 4));
+
+    struct c2pa_report rep;
+    assert_int_equal(c2pa_verify(span_make(up, up_len), "u.jpg", NULL, &rep, &d), ST_OK);
+    assert_int_equal(rep.manifest_count, 2);
+    assert_int_equal(rep.state, C2PA_STATE_VALID); /* no anchors: untrusted */
+    assert_true(report_has(&rep, false, "assertion.dataHash.match"));
+    assert_int_equal(rep.active.failure.n, 1);
+    assert_true(report_has(&rep, true, "signingCredential.untrusted"));
+    c2pa_report_free(&rep);
+
+    up[up_len - 4] ^= 1; /* scan data, just before EOI */
+    assert_int_equal(c2pa_verify(span_make(up, up_len), "u.jpg", NULL, &rep, &d), ST_OK);
+    assert_int_equal(rep.state, C2PA_STATE_INVALID);
+    assert_true(report_has(&rep, true, "assertion.dataHash.mismatch"));
+    c2pa_report_free(&rep);
+    free(up);
+
+    assert_int_equal(sign_update(first, len, "c2pa.resized", &up, &up_len), ST_OK);
+    assert_int_equal(c2pa_verify(span_make(up, up_len), "u.jpg", NULL, &rep, &d), ST_OK);
+    assert_int_equal(rep.state, C2PA_STATE_INVALID);
+    assert_true(report_has(&rep, true, "manifest.update.invalid"));
+    assert_true(report_has(&rep, false, "assertion.dataHash.match"));
+    c2pa_report_free(&rep);
+    free(up);
+
+    assert_int_equal(sign_update(tiny_jpeg, sizeof tiny_jpeg, "c2pa.edited.metadata", &up, &up_len),
+                     ST_USAGE);
+    assert_int_equal(sign_update(tiny_webp, sizeof tiny_webp, "c2pa.edited.metadata", &up, &up_len),
+                     ST_UNSUPPORTED);
+    assert_null(up);
+    free(first);
+}
+
 /* The ingredient's instanceID is a version 8 UUID of the original's
  * SHA-256 (one original, one ID), whether the caller hands the hash in
  * (a build signing 8 derivatives hashes the original once) or not. */
@@ -1040,6 +1132,7 @@ int main(void)
         cmocka_unit_test(refuses_what_it_cannot_sign),
         cmocka_unit_test(carry_parser_survives_every_cut_and_byte),
         cmocka_unit_test(time_stamped_signatures_verify),
+        cmocka_unit_test(update_manifest_binds_through_its_parent),
     };
     return cmocka_run_group_tests(tests, make_key, remove_key);
 }
