@@ -73,6 +73,10 @@ struct site_photo {
     bool have_head;        /* its header is in the header cache */
     bool stat_hit;         /* content and header known from the index and cache */
     char content[65];      /* sha256 hex of the file's bytes */
+    /* meta_pack of what meta_read returned, for the metadata cache
+     * (metacache.c); NULL when the cache gave the metadata */
+    char *meta_packed;
+    size_t meta_packed_len;
     size_t bytes_read;     /* of the photo file by us (0 on the fast path) */
     double seconds;
 };
@@ -141,6 +145,7 @@ struct site_build {
     /* stat index of the last build (statindex.c), read-only during the
      * jobs; NULL when there was none of this version */
     struct site_stat_index *stat_index;
+    struct site_meta_cache *meta_cache; /* metacache.c */
     /* stories/<slug>/story.md hashes, parallel to stories (build.c) */
     char (*story_sha)[65];
     /* stories that failed to load: their published files are kept */
@@ -239,12 +244,33 @@ void site_stat_index_free(struct site_build *b);
 bool site_stat_index_lookup(const struct site_build *b, const struct site_photo *p,
                             char content[65]);
 enum status site_stat_index_save(struct site_build *b, struct diag *d);
+/* The line files of .tearsheet (the stat index, the metadata cache)
+ * end with "end <count> <FNV-1a of every byte before it, 16 hex>\n":
+ * where that line starts, or NULL when it is missing or does not match
+ * the bytes before it (a file cut short or changed). */
+const char *site_index_end(const char *text, size_t len, size_t *count);
+/* A decimal number up to `sep`, which is passed; the cursor moves only
+ * on success. One that does not fit 64 bits (63 with a sign) is no
+ * number. */
+bool site_take_number(const char **p, const char *end, char sep, bool may_be_negative,
+                      uint64_t *out, bool *negative);
 /* Caches the photo's header (segments up to SOS) under its content hash;
  * false for a file that is not a clean JPEG (it is then always read). */
 bool site_head_save(const struct site_build *b, const char *content, const uint8_t *data,
                     size_t len);
 enum status site_head_load(const struct site_build *b, const char *content, uint8_t **data,
                            size_t *len);
+
+/* metacache.c: each photo's metadata as meta_read gave it, by content
+ * hash, so an unchanged photo is not read again. */
+void site_meta_cache_load(struct site_build *b);
+void site_meta_cache_free(struct site_build *b);
+/* The metadata of the photo whose bytes hash to `content`: owned by the
+ * caller; false when the cache does not have it. */
+bool site_meta_cache_lookup(const struct site_build *b, const char *content,
+                            struct photo_meta **out);
+/* Written from the photos built, so deleted photos leave it. */
+enum status site_meta_cache_save(struct site_build *b, struct diag *d);
 
 /* manifest.c: the build manifest, .tearsheet/build.json — each page's
  * input fingerprint and the files each story published, so unchanged
@@ -443,6 +469,13 @@ enum status site_write_if_changed(const char *path, const void *data, size_t len
 bool site_url_is_safe(const char *url);
 /* The absolute address of a photo's licence-inquiry form,
  * <base_url>license/<slug>/<id>/; false when it does not fit. */
+/* The slots of an open-addressing table of `n` entries (entry index + 1,
+ * 0 = empty), a power of two at least twice n, so a probe always ends
+ * at an empty slot; and an entry's index put in the first free slot
+ * from its hash. For the in-place line files (statindex.c,
+ * metacache.c). */
+size_t *site_slots_new(size_t n, size_t *cap);
+void site_slots_put(size_t *slots, size_t cap, uint64_t hash, size_t index);
 /* A set of names (borrowed pointers) with lookups in constant time:
  * sized for `expected` names up front; names past that are not added
  * (callers count first). */
