@@ -231,16 +231,23 @@ static size_t entries(const struct site_build *b)
     return n;
 }
 
-/* Every photo with metadata found its record in the old file and they
- * are all of its entries: the file would come out the same (same order:
- * the plan's). Known without printing it. */
+/* Every photo with metadata has its record in the old file, the same
+ * bytes, and they are all of its entries: the file would hold the same
+ * records (in another order at most, which no lookup sees). Known
+ * without printing it. */
 static bool unchanged(const struct site_build *b)
 {
     if (!b->meta_cache)
         return false;
-    for (size_t i = 0; i < b->n_photos; i++)
-        if (b->photos[i].meta_packed)
+    /* a photo read again (a PNG has no cached header, so it is read on
+     * every build) whose record is the old one changes nothing */
+    for (size_t i = 0; i < b->n_photos; i++) {
+        const struct site_photo *p = &b->photos[i];
+        const struct meta_entry *e = p->meta_packed ? find(b->meta_cache, p->content) : NULL;
+        if (p->meta_packed && (!e || e->rec_len != p->meta_packed_len ||
+                               memcmp(e->rec, p->meta_packed, e->rec_len) != 0))
             return false;
+    }
     return entries(b) == b->meta_cache->n;
 }
 
