@@ -434,6 +434,7 @@ enum status site_build(const struct site_build_options *opt, struct site_build_r
     if (site_meta_cache_save(&b, &id) != ST_OK)
         log_diag(LOG_WARN, &id); /* the next build reads every photo's metadata */
     st = site_pages_write(&b, d);
+    site_repeated_warnings_summary(&b);
     if (st == ST_OK)
         site_cache_gc(&b); /* at most once a day */
     report->seconds_pages = now_seconds() - t2;

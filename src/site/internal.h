@@ -43,6 +43,14 @@
  * read every photo and rendered every page. 1 GB is 2.5 million photos. */
 #define SITE_INDEX_MAX_BYTES ((size_t)1 << 30)
 
+/* Warnings of pages not rendered again (their inputs did not change)
+ * said one by one on a rebuild; the rest are one line with their count.
+ * A site of 10,000 photos each narrower than its largest width said
+ * 10,000 lines on every no-op (10,000 writes, a third of its system
+ * calls) that the first build had already said; a small site still
+ * hears each of its few warnings, as a first build would say them. */
+#define SITE_REPEATED_WARNINGS_SHOWN 10
+
 /* What the stat index compares to know a photo unchanged (statindex.c). */
 struct site_stat {
     uint64_t size, ino, dev;
@@ -158,6 +166,7 @@ struct site_build {
     char page_fp[65];        /* of the page being rendered, "" = none */
     json_t *page_warnings;   /* warnings its rendering logged */
     json_t *warned;          /* every page warning said this build, said once */
+    unsigned warnings_repeated; /* of pages not rendered again (manifest.c) */
     /* languages: langs[0] the default; `lang` the one whose pages are
      * being rendered */
     struct site_lang langs[TS_LIMIT_LANGUAGES];
@@ -284,6 +293,8 @@ void site_page_written(struct site_build *b, const char *rel);
 /* A page that could not be rendered keeps its published file. */
 void site_page_failed(struct site_build *b, const char *rel);
 void site_manifest_finish(struct site_build *b);
+/* The line that counts the repeated warnings not said one by one. */
+void site_repeated_warnings_summary(const struct site_build *b);
 /* cachegc.c: removes cache entries this build did not use once they are
  * old enough (docs/performance.md "Incremental builds"). */
 void site_cache_gc(struct site_build *b);

@@ -161,6 +161,29 @@ static void warn_once(struct site_build *b, const char *msg)
     b->report->warnings++;
 }
 
+/* A warning a page recorded when it was rendered, said again because
+ * the page was not: counted as ever (once a build), said one by one
+ * only up to SITE_REPEATED_WARNINGS_SHOWN, then summed up in one line
+ * (site_repeated_warnings_summary). */
+static void warn_again(struct site_build *b, const char *msg)
+{
+    if (json_object_get(b->warned, msg))
+        return;
+    json_object_set_new(b->warned, msg, json_true());
+    if (++b->warnings_repeated <= SITE_REPEATED_WARNINGS_SHOWN)
+        log_msg(LOG_WARN, "%s", msg);
+    b->report->warnings++;
+}
+
+void site_repeated_warnings_summary(const struct site_build *b)
+{
+    if (b->warnings_repeated > SITE_REPEATED_WARNINGS_SHOWN)
+        log_msg(LOG_WARN,
+                "%u more warnings of pages not rendered again, as the build that rendered them "
+                "said (tearsheet lint lists them)",
+                b->warnings_repeated - SITE_REPEATED_WARNINGS_SHOWN);
+}
+
 bool site_page_fresh(struct site_build *b, const char *rel, const char *fp)
 {
     json_t *old = json_object_get(json_object_get(b->manifest_old, "pages"), rel);
@@ -182,7 +205,7 @@ bool site_page_fresh(struct site_build *b, const char *rel, const char *fp)
     json_array_foreach(json_object_get(old, "warnings"), i, w)
     {
         if (json_is_string(w))
-            warn_once(b, json_string_value(w));
+            warn_again(b, json_string_value(w));
     }
     json_object_set(json_object_get(b->manifest_new, "pages"), rel, old);
     b->report->pages++;
