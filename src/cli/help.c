@@ -21,7 +21,7 @@ static const struct cli_option help_option = {"-h", "--help", NULL, "print this 
 /* clang-format off */
 #define SITE_OPTIONS                                                                          \
     {"-o", "--output", "DIR", "write the site into DIR (default SITE/public)", false},        \
-    {"--jobs", NULL, "N", "photos processed at once, 1 to 64 (default: one per core)", false}, \
+    {"--jobs", NULL, "N", "photos, then pages, made at once, 1 to 64 (default: one per core)", false}, \
     {"--stats", NULL, NULL, "print photos read, time per phase and peak memory", false}
 /* clang-format on */
 

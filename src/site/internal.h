@@ -167,6 +167,9 @@ struct site_build {
     json_t *page_warnings;   /* warnings its rendering logged */
     json_t *warned;          /* every page warning said this build, said once */
     unsigned warnings_repeated; /* of pages not rendered again (manifest.c) */
+    /* a page worker's copy of the build (pages.c): its page warnings are
+     * kept here, said by the main thread in page order; NULL: said now */
+    json_t *warn_later;
     /* languages: langs[0] the default; `lang` the one whose pages are
      * being rendered */
     struct site_lang langs[TS_LIMIT_LANGUAGES];
@@ -290,6 +293,12 @@ void site_page_begin(struct site_build *b, const char *fp);
 void site_page_warn(struct site_build *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void site_page_written(struct site_build *b, const char *rel);
+/* A page warning said once a build (counted), or kept in warn_later. */
+void site_warn_once(struct site_build *b, const char *msg);
+/* The same for a warning of a page not rendered again: said one by one
+ * up to SITE_REPEATED_WARNINGS_SHOWN, then counted in one line. Kept in
+ * warn_later as {"again": msg}. */
+void site_warn_again(struct site_build *b, const char *msg);
 /* A page that could not be rendered keeps its published file. */
 void site_page_failed(struct site_build *b, const char *rel);
 void site_manifest_finish(struct site_build *b);

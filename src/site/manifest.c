@@ -152,8 +152,12 @@ static bool rel_ok(const char *rel)
  * cover too), its own page and its licence form: the photographer
  * hears of it once a build. Each page still records the warning, for a
  * later build that skips the page. */
-static void warn_once(struct site_build *b, const char *msg)
+void site_warn_once(struct site_build *b, const char *msg)
 {
+    if (b->warn_later) {
+        json_array_append_new(b->warn_later, json_string(msg));
+        return;
+    }
     if (json_object_get(b->warned, msg))
         return;
     json_object_set_new(b->warned, msg, json_true());
@@ -165,8 +169,12 @@ static void warn_once(struct site_build *b, const char *msg)
  * the page was not: counted as ever (once a build), said one by one
  * only up to SITE_REPEATED_WARNINGS_SHOWN, then summed up in one line
  * (site_repeated_warnings_summary). */
-static void warn_again(struct site_build *b, const char *msg)
+void site_warn_again(struct site_build *b, const char *msg)
 {
+    if (b->warn_later) {
+        json_array_append_new(b->warn_later, json_pack("{s:s}", "again", msg));
+        return;
+    }
     if (json_object_get(b->warned, msg))
         return;
     json_object_set_new(b->warned, msg, json_true());
@@ -205,7 +213,7 @@ bool site_page_fresh(struct site_build *b, const char *rel, const char *fp)
     json_array_foreach(json_object_get(old, "warnings"), i, w)
     {
         if (json_is_string(w))
-            warn_again(b, json_string_value(w));
+            site_warn_again(b, json_string_value(w));
     }
     json_object_set(json_object_get(b->manifest_new, "pages"), rel, old);
     b->report->pages++;
@@ -225,7 +233,7 @@ void site_page_warn(struct site_build *b, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    warn_once(b, msg);
+    site_warn_once(b, msg);
     json_array_append_new(b->page_warnings, json_string(msg));
 }
 

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "site/internal.h"
 
@@ -66,24 +67,218 @@ static enum status write_script(struct site_build *b, const char *name, const ch
     return site_write_if_changed(path, js, len, d);
 }
 
-/* A story's page (photo false: story number `i`) or a photo's (photo
- * number `i` of the plan): rendered unless fresh; a failure is reported
- * and counted, and the published file kept. */
-static void render_page(struct site_build *b, const char *rel, const char *fp, bool photo,
-                        size_t i, json_t *pages)
+/*
+ * Story, photo and licence-form pages depend on each other only through
+ * what was fixed before them (the plan, the fingerprints, the
+ * navigation), so they are rendered on the build's workers (--jobs, as
+ * the photos are). What a page changes of the build (its manifest
+ * entry, the counts, its warnings and errors) goes into its job, and
+ * the main thread hands each job's to the build in page order once all
+ * are done: the output, the manifest and the messages are those of one
+ * worker (docs/performance.md "Pages on every core").
+ */
+enum page_kind {
+    PAGE_STORY,      /* story `i`'s page; its fingerprint goes to story_fp[i] */
+    PAGE_PHOTO,      /* photo `i`'s own page */
+    PAGE_PHOTO_FORM, /* photo `i`'s own page, then its licence form */
+};
+
+struct page_job {
+    enum page_kind kind;
+    size_t i;
+    const char *lang_dir; /* "" or "ko/" */
+    /* results, written by one worker, read by the main thread after */
+    json_t *entries;  /* {"pages": {rel: manifest entry}}, in the order written */
+    /* in order: a warning (string), one of a page not rendered again
+     * ({"again": string}) or an error (index into diags) */
+    json_t *events;
+    struct diag *diags[2];
+    size_t n_diags;
+    struct site_build_report report;
+    bool dirty;
+};
+
+struct page_run {
+    const struct site_build *b;
+    const char *g; /* the site's fingerprint */
+    json_t *pages; /* the navigation, read only */
+    struct page_job *jobs;
+    size_t n_jobs;
+    size_t next; /* the next job to take, under `lock` */
+    pthread_mutex_t lock;
+};
+
+/* An error of a page: kept for the main thread to log in page order. */
+static void job_error(struct page_job *j, const struct diag *d)
 {
-    if (site_page_fresh(b, rel, fp))
+    struct diag *copy = j->n_diags < 2 ? malloc(sizeof *copy) : NULL;
+    if (!copy) { /* out of memory: said now rather than lost */
+        log_diag(LOG_ERROR, d);
+        return;
+    }
+    *copy = *d;
+    json_array_append_new(j->events, json_integer((json_int_t)j->n_diags));
+    j->diags[j->n_diags++] = copy;
+}
+
+/* A page rendered unless fresh; a failure is kept for the report and
+ * counted, and the published file kept. */
+static void render_one(struct site_build *wb, struct page_job *j, const char *rel, const char *fp,
+                       json_t *pages, enum status (*render)(struct site_build *, size_t, json_t *,
+                                                            struct diag *))
+{
+    if (site_page_fresh(wb, rel, fp))
         return;
     struct diag sd;
     diag_clear(&sd);
-    site_page_begin(b, fp);
-    enum status st = photo ? site_render_photo_page(b, i, pages, &sd)
-                           : site_render_story(b, i, pages, &sd);
-    if (st != ST_OK) {
-        log_diag(LOG_ERROR, &sd);
-        b->report->errors++;
-        site_page_failed(b, rel);
+    site_page_begin(wb, fp);
+    if (render(wb, j->i, pages, &sd) != ST_OK) {
+        job_error(j, &sd);
+        wb->report->errors++;
+        site_page_failed(wb, rel);
     }
+}
+
+static enum status render_form(struct site_build *b, size_t i, json_t *pages, struct diag *d)
+{
+    return site_render_license_form(b, &b->photos[i], pages, d);
+}
+
+/* One job on worker copy `wb` of the build (see page_run_all). */
+static void run_job(struct site_build *wb, const struct page_run *r, json_t *pages,
+                    struct page_job *j)
+{
+    char rel[TS_LIMIT_PATH], fp[65];
+    wb->report = &j->report;
+    wb->manifest_new = j->entries;
+    wb->warn_later = j->events;
+    wb->manifest_dirty = false;
+    site_page_begin(wb, NULL);
+    if (j->kind == PAGE_STORY) {
+        /* its own slot of the shared array: no other job writes it, and
+         * only the pages after the run (home, lists, feeds) read it */
+        site_fp_story(wb, r->g, j->i, wb->story_fp[j->i]);
+        snprintf(rel, sizeof rel, "%s%s/index.html", j->lang_dir, wb->stories[j->i]->slug);
+        render_one(wb, j, rel, wb->story_fp[j->i], pages, site_render_story);
+    } else {
+        const struct site_photo *p = &wb->photos[j->i];
+        site_fp_photo(wb, r->g, j->i, fp);
+        snprintf(rel, sizeof rel, "%s%s/%s/index.html", j->lang_dir, p->story_slug, p->id);
+        render_one(wb, j, rel, fp, pages, site_render_photo_page);
+        if (j->kind == PAGE_PHOTO_FORM) {
+            site_fp_form(wb, r->g, p, fp);
+            snprintf(rel, sizeof rel, "license/%s/%s/index.html", p->story_slug, p->id);
+            render_one(wb, j, rel, fp, pages, render_form);
+        }
+    }
+    site_page_begin(wb, NULL);
+    j->dirty = wb->manifest_dirty;
+}
+
+static void *page_worker(void *arg)
+{
+    struct page_run *r = arg;
+    /* A copy of the build whose per-page fields (the page's fingerprint
+     * and warnings, where its entry and counts go) are this worker's;
+     * everything else it only reads. */
+    struct site_build wb = *r->b;
+    wb.page_warnings = json_array();
+    /* The navigation and the messages go into every page's context, which
+     * takes a reference: jansson reads a count before it adds to it
+     * atomically, so each worker refers to copies of its own
+     * (ThreadSanitizer saw the shared ones raced). */
+    json_t *pages = json_deep_copy(r->pages);
+    json_t *msg = wb.n_langs ? json_deep_copy(wb.langs[wb.lang].msg) : NULL;
+    if (msg)
+        wb.langs[wb.lang].msg = msg;
+    for (;;) {
+        pthread_mutex_lock(&r->lock);
+        size_t k = r->next < r->n_jobs ? r->next++ : r->n_jobs;
+        pthread_mutex_unlock(&r->lock);
+        if (k == r->n_jobs)
+            break;
+        run_job(&wb, r, pages ? pages : r->pages, &r->jobs[k]);
+    }
+    json_decref(wb.page_warnings);
+    json_decref(pages);
+    json_decref(msg);
+    return NULL;
+}
+
+/* How many workers render pages: --jobs, else one per core (as the
+ * photo phase), never more than there are jobs. */
+static unsigned page_workers(const struct site_build *b, size_t n_jobs)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned n = b->opt->jobs ? b->opt->jobs : (cores > 0 ? (unsigned)cores : 1);
+    if (n > 64)
+        n = 64;
+    if (n > n_jobs)
+        n = n_jobs ? (unsigned)n_jobs : 1;
+    return n;
+}
+
+/* Hands job `j`'s results to the build, as if its pages had been
+ * rendered here and now. */
+static void commit_job(struct site_build *b, struct page_job *j)
+{
+    size_t k;
+    json_t *e;
+    json_array_foreach(j->events, k, e)
+    {
+        if (json_is_string(e))
+            site_warn_once(b, json_string_value(e));
+        else if (json_is_object(e) && json_string_value(json_object_get(e, "again")))
+            site_warn_again(b, json_string_value(json_object_get(e, "again")));
+        else
+            log_diag(LOG_ERROR, j->diags[json_integer_value(e)]);
+    }
+    json_object_update(json_object_get(b->manifest_new, "pages"),
+                       json_object_get(j->entries, "pages"));
+    b->manifest_dirty = b->manifest_dirty || j->dirty;
+    b->report->pages += j->report.pages;
+    b->report->pages_rendered += j->report.pages_rendered;
+    b->report->errors += j->report.errors;
+    b->report->warnings += j->report.warnings;
+}
+
+/* Runs `jobs` on the build's workers, then commits each in order. */
+static enum status page_run_all(struct site_build *b, const char *g, json_t *pages,
+                                struct page_job *jobs, size_t n_jobs, struct diag *d)
+{
+    enum status st = ST_OK;
+    struct page_run r = {.b = b, .g = g, .pages = pages, .jobs = jobs, .n_jobs = n_jobs};
+    for (size_t k = 0; k < n_jobs; k++) {
+        jobs[k].entries = json_pack("{s:{}}", "pages");
+        jobs[k].events = json_array();
+        if (!jobs[k].entries || !jobs[k].events)
+            st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
+    }
+    if (st != ST_OK || pthread_mutex_init(&r.lock, NULL) != 0) {
+        st = st != ST_OK ? st : diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "no mutex");
+        goto abort;
+    }
+    pthread_t threads[64];
+    unsigned want = page_workers(b, n_jobs), started = 0;
+    for (unsigned t = 1; t < want; t++) {
+        if (pthread_create(&threads[started], NULL, page_worker, &r) != 0)
+            break; /* the threads that did start, and this one, do the work */
+        started++;
+    }
+    page_worker(&r);
+    for (unsigned t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+    pthread_mutex_destroy(&r.lock);
+    for (size_t k = 0; k < n_jobs; k++)
+        commit_job(b, &jobs[k]);
+abort:
+    for (size_t k = 0; k < n_jobs; k++) {
+        json_decref(jobs[k].entries);
+        json_decref(jobs[k].events);
+        for (size_t e = 0; e < jobs[k].n_diags; e++)
+            free(jobs[k].diags[e]);
+    }
+    return st;
 }
 
 /*
@@ -97,36 +292,36 @@ static void render_page(struct site_build *b, const char *rel, const char *fp, b
 static enum status write_language(struct site_build *b, size_t l, const char *g_site,
                                   json_t *pages, struct diag *d)
 {
-    char g[65], fp[65], text[200];
+    char g[65], text[200];
     enum status st = ST_OK;
     site_lang_swap(b, l);
     snprintf(text, sizeof text, "%s lang %s", g_site, site_lang_tag(b));
     site_sha256_hex(text, strlen(text), g);
     memcpy(b->site_fp, g, sizeof g);
     unsigned bit = 1u << l;
-    size_t *order = calloc(b->n_stories + 1, sizeof *order), n = 0;
+    size_t *order = calloc(b->n_stories + 1, sizeof *order), n = 0, n_jobs = 0;
     struct site_story_ref *sorted = site_stories_newest_first(b);
+    struct page_job *jobs = NULL;
     if (!order || !sorted) {
+        st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
+        goto abort;
+    }
+    jobs = calloc(b->n_stories + b->n_photos + 1, sizeof *jobs);
+    if (!jobs) {
         st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
         goto abort;
     }
     for (size_t i = 0; i < b->n_stories; i++) {
         if (!(site_story_versions(b, i) & bit))
             continue;
-        char rel[TS_LIMIT_PATH];
-        site_fp_story(b, g, i, fp);
-        memcpy(b->story_fp[i], fp, sizeof fp);
-        snprintf(rel, sizeof rel, "%s%s/index.html", site_lang_dir(b), b->stories[i]->slug);
-        render_page(b, rel, fp, false, i, pages);
-        for (size_t k = b->story_first[i]; k < b->story_first[i + 1]; k++) {
-            const struct site_photo *p = &b->photos[k];
-            if (p->status != ST_OK)
-                continue;
-            site_fp_photo(b, g, k, fp);
-            snprintf(rel, sizeof rel, "%s%s/%s/index.html", site_lang_dir(b), p->story_slug, p->id);
-            render_page(b, rel, fp, true, k, pages);
-        }
+        jobs[n_jobs++] = (struct page_job){.kind = PAGE_STORY, .i = i, .lang_dir = site_lang_dir(b)};
+        for (size_t k = b->story_first[i]; k < b->story_first[i + 1]; k++)
+            if (b->photos[k].status == ST_OK)
+                jobs[n_jobs++] =
+                    (struct page_job){.kind = PAGE_PHOTO, .i = k, .lang_dir = site_lang_dir(b)};
     }
+    if ((st = page_run_all(b, g, pages, jobs, n_jobs, d)) != ST_OK)
+        goto abort;
     for (size_t i = 0; i < b->n_stories; i++)
         if (site_story_versions(b, sorted[i].no) & bit)
             order[n++] = sorted[i].no;
@@ -138,6 +333,7 @@ static enum status write_language(struct site_build *b, size_t l, const char *g_
     st = site_write_feeds(b, site_lang_dir(b), b->cfg->title ? b->cfg->title : "", order, n, d);
 abort:
     site_page_begin(b, NULL);
+    free(jobs);
     free(order);
     free(sorted);
     memcpy(b->site_fp, g_site, sizeof g);
@@ -153,6 +349,8 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
     struct buf all; /* every story page's fingerprint, for the index */
     buf_init(&all, (b->n_stories + 1) * 66);
     json_t *more = json_array(); /* tag and place pages, for the sitemap */
+    struct page_job *jobs = NULL; /* story pages, then photo pages */
+    size_t n_jobs = 0;
     site_render_text_pages(b, pages, false);
     struct site_story_ref *sorted = site_stories_newest_first(b);
     if (!sorted) {
@@ -194,14 +392,17 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
         (st = write_script(b, b->theme.viewer_js_name, b->theme.viewer_js, b->theme.viewer_js_len,
                            d)) != ST_OK)
         goto abort;
-    for (size_t i = 0; i < b->n_stories; i++) {
-        char rel[TS_LIMIT_PATH];
-        site_fp_story(b, g, i, fp);
-        memcpy(b->story_fp[i], fp, sizeof fp);
-        buf_printf(&all, "%s\n", fp);
-        snprintf(rel, sizeof rel, "%s/index.html", b->stories[i]->slug);
-        render_page(b, rel, fp, false, i, pages);
+    jobs = calloc(b->n_stories + b->n_photos + 1, sizeof *jobs);
+    if (!jobs) {
+        st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
+        goto abort;
     }
+    for (size_t i = 0; i < b->n_stories; i++)
+        jobs[n_jobs++] = (struct page_job){.kind = PAGE_STORY, .i = i, .lang_dir = ""};
+    if ((st = page_run_all(b, g, pages, jobs, n_jobs, d)) != ST_OK)
+        goto abort;
+    for (size_t i = 0; i < b->n_stories; i++)
+        buf_printf(&all, "%s\n", b->story_fp[i]);
     /* each site-wide page: skipped when fresh, else rendered under its
      * fingerprint (a failure stops the build, as before) */
     if ((st = site_render_home(b, pages, d)) != ST_OK) /* each page checked for freshness */
@@ -226,27 +427,12 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
         if ((st = site_render_credentials(b, pages, d)) != ST_OK)
             goto abort;
     }
-    for (size_t i = 0; i < b->n_photos; i++) {
-        struct site_photo *p = &b->photos[i];
-        struct diag fd;
-        diag_clear(&fd);
-        char rel[TS_LIMIT_PATH];
-        if (p->status != ST_OK)
-            continue;
-        site_fp_photo(b, g, i, fp);
-        snprintf(rel, sizeof rel, "%s/%s/index.html", p->story_slug, p->id);
-        render_page(b, rel, fp, true, i, pages);
-        site_fp_form(b, g, p, fp);
-        snprintf(rel, sizeof rel, "license/%s/%s/index.html", p->story_slug, p->id);
-        if (site_page_fresh(b, rel, fp))
-            continue;
-        site_page_begin(b, fp);
-        if (site_render_license_form(b, p, pages, &fd) != ST_OK) {
-            log_diag(LOG_ERROR, &fd);
-            b->report->errors++;
-            site_page_failed(b, rel);
-        }
-    }
+    n_jobs = 0;
+    for (size_t i = 0; i < b->n_photos; i++)
+        if (b->photos[i].status == ST_OK)
+            jobs[n_jobs++] = (struct page_job){.kind = PAGE_PHOTO_FORM, .i = i, .lang_dir = ""};
+    if ((st = page_run_all(b, g, pages, jobs, n_jobs, d)) != ST_OK)
+        goto abort;
     site_fp_page(b, "licensing/thanks/index.html", g, NULL, fp);
     if (!site_page_fresh(b, "licensing/thanks/index.html", fp)) {
         site_page_begin(b, fp);
@@ -270,6 +456,7 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
     site_manifest_finish(b);
 abort:
     site_page_begin(b, NULL);
+    free(jobs);
     free(b->story_fp);
     b->story_fp = NULL;
     buf_free(&all);

@@ -21,6 +21,9 @@ struct theme_source {
 };
 
 static struct theme_source theme_src; /* one build per process */
+/* Page workers (pages.c) look partials up at once, and a lookup may
+ * read a file into theme_src. */
+static pthread_mutex_t theme_src_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static const char *builtin_file(const char *name, size_t *len)
 {
@@ -65,7 +68,10 @@ static const char *partial_lookup(void *ud, const char *name, size_t *len)
         return NULL;
     struct diag ignore;
     diag_clear(&ignore);
-    return theme_file(file, len, &ignore);
+    pthread_mutex_lock(&theme_src_lock);
+    const char *src = theme_file(file, len, &ignore);
+    pthread_mutex_unlock(&theme_src_lock);
+    return src;
 }
 
 static enum status compile(const char *name, struct html_template **out, struct diag *d)
