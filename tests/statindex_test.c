@@ -340,6 +340,147 @@ static void header_cache(void **state)
     assert_false(site_head_save(&f->b, other, (const uint8_t *)"GIF89a", 6));
 }
 
+/* ---- the metadata cache (metacache.c) ---- */
+
+static void meta_cache_path(struct fixture *f, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "%s/.tearsheet/meta-cache", f->dir);
+}
+
+/* Two photos (two contents), the first read from `jpeg` and given a
+ * caption that holds the cache's own syntax; the second twice, as the
+ * same photo in two stories is. Saved as a build saves them. */
+static void cache_photos(struct fixture *f, struct site_photo p[3], const char *caption)
+{
+    struct diag d;
+    diag_clear(&d);
+    struct meta_options mo = {0};
+    for (int i = 0; i < 3; i++) {
+        p[i] = (struct site_photo){.src_path = "stories/a/one.jpg", .status = ST_OK};
+        assert_int_equal(meta_read(jpeg, sizeof jpeg, &mo, &p[i].meta, &d), ST_OK);
+        memset(p[i].content, i == 0 ? 'a' : 'b', 64);
+        p[i].content[64] = '\0';
+    }
+    free(p[0].meta->description);
+    p[0].meta->description = str_dup(caption);
+    for (int i = 0; i < 3; i++) {
+        struct buf packed;
+        buf_init(&packed, 1 << 20);
+        assert_int_equal(meta_pack(p[i].meta, &packed), ST_OK);
+        p[i].meta_packed = buf_detach(&packed, &p[i].meta_packed_len);
+    }
+    f->b.photos = p;
+    f->b.n_photos = 3;
+    assert_int_equal(site_meta_cache_save(&f->b, &d), ST_OK);
+}
+
+static void free_photos(struct fixture *f, struct site_photo p[3])
+{
+    for (int i = 0; i < 3; i++) {
+        meta_free(p[i].meta);
+        free(p[i].meta_packed);
+    }
+    f->b.photos = NULL;
+    f->b.n_photos = 0;
+    site_meta_cache_free(&f->b);
+}
+
+/*
+ * What a build saved comes back, raw (a caption with newlines and a
+ * line "end 1 ..." too); the same content is one entry; a cache of
+ * another IIM charset is not used; and a file with any damage (cut at
+ * every byte, every byte replaced by a few troublesome ones) is no
+ * cache, never a part of one. Under ASan.
+ */
+static void meta_cache_round_trip_and_damage(void **state)
+{
+    struct fixture *f = *state;
+    struct site_photo p[3];
+    const char *caption = "<b>&amp;</b>\nend 1 0123456789abcdef\n2:ab-\r\n";
+    cache_photos(f, p, caption);
+    char path[TS_LIMIT_PATH];
+    meta_cache_path(f, path, sizeof path);
+    uint8_t *good = NULL;
+    size_t len = 0;
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(file_read_all(path, 1 << 20, &good, &len, &d), ST_OK);
+    assert_non_null(strstr((const char *)good, "\nend 2 ")); /* two contents */
+
+    site_meta_cache_load(&f->b);
+    assert_non_null(f->b.meta_cache);
+    struct photo_meta *m = NULL;
+    assert_true(site_meta_cache_lookup(&f->b, p[0].content, &m));
+    assert_string_equal(m->description, caption);
+    assert_string_equal(m->creator.items[0], "Ana");
+    meta_free(m);
+    assert_true(site_meta_cache_lookup(&f->b, p[1].content, &m));
+    assert_string_equal(m->creator.items[0], "Ana");
+    meta_free(m);
+    char other[65];
+    memset(other, 'c', 64);
+    other[64] = '\0';
+    assert_false(site_meta_cache_lookup(&f->b, other, &m));
+    assert_null(m);
+
+    /* unchanged: not written again (a no-op writes nothing), whether
+     * the records came from the cache or from photos read again */
+    struct stat after;
+    struct timespec old[2] = {{.tv_sec = 1000}, {.tv_sec = 1000}};
+    assert_int_equal(utimensat(AT_FDCWD, path, old, 0), 0);
+    assert_int_equal(site_meta_cache_save(&f->b, &d), ST_OK);
+    assert_int_equal(stat(path, &after), 0);
+    assert_int_equal(after.st_mtime, 1000);
+    for (int i = 0; i < 3; i++) {
+        free(p[i].meta_packed);
+        p[i].meta_packed = NULL;
+    }
+    assert_int_equal(site_meta_cache_save(&f->b, &d), ST_OK);
+    assert_int_equal(stat(path, &after), 0);
+    assert_int_equal(after.st_mtime, 1000);
+    /* a photo gone: written, without it */
+    f->b.n_photos = 1;
+    assert_int_equal(site_meta_cache_save(&f->b, &d), ST_OK);
+    site_meta_cache_load(&f->b);
+    assert_true(site_meta_cache_lookup(&f->b, p[0].content, &m));
+    meta_free(m);
+    assert_false(site_meta_cache_lookup(&f->b, p[1].content, &m));
+
+    /* another IIM charset in site.yaml: not used */
+    char euc_kr[] = "EUC-KR";
+    struct story_site cfg = {.iim_charset = euc_kr};
+    f->b.cfg = &cfg;
+    site_meta_cache_load(&f->b);
+    assert_null(f->b.meta_cache);
+    f->b.cfg = NULL;
+
+    char *bad = malloc(len);
+    assert_non_null(bad);
+    for (size_t cut = 0; cut < len; cut++) {
+        assert_int_equal(file_write_atomic(path, good, cut, &d), ST_OK);
+        site_meta_cache_load(&f->b);
+        assert_null(f->b.meta_cache);
+    }
+    const char subst[] = {'\0', '\n', ' ', '-', ':', '9', 'a', (char)0xff};
+    for (size_t i = 0; i < len; i++)
+        for (size_t k = 0; k < sizeof subst; k++) {
+            if (good[i] == (uint8_t)subst[k])
+                continue;
+            memcpy(bad, good, len);
+            bad[i] = subst[k];
+            assert_int_equal(file_write_atomic(path, bad, len, &d), ST_OK);
+            site_meta_cache_load(&f->b);
+            assert_null(f->b.meta_cache);
+        }
+    /* and the good bytes again: a cache */
+    assert_int_equal(file_write_atomic(path, good, len, &d), ST_OK);
+    site_meta_cache_load(&f->b);
+    assert_non_null(f->b.meta_cache);
+    free(bad);
+    free(good);
+    free_photos(f, p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -347,6 +488,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(unchanged_index_left_alone, setup, teardown),
         cmocka_unit_test_setup_teardown(damaged_index_is_ignored, setup, teardown),
         cmocka_unit_test_setup_teardown(header_cache, setup, teardown),
+        cmocka_unit_test_setup_teardown(meta_cache_round_trip_and_damage, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -120,6 +120,23 @@ enum status meta_read(const uint8_t *data, size_t len, const struct meta_options
                       struct photo_meta **out, struct diag *d);
 void meta_free(struct photo_meta *m);
 
+/*
+ * What meta_read returned, as bytes (pack.c) that meta_unpack turns
+ * back into the same struct, so a build need not read an unchanged
+ * photo again. Strings are stored raw, length first: escape them where
+ * they are written, as ever. meta_unpack: ST_MALFORMED for any record
+ * not written by meta_pack of this version, nothing in *out.
+ */
+enum status meta_pack(const struct photo_meta *m, struct buf *out);
+enum status meta_unpack(const uint8_t *data, size_t len, struct photo_meta **out);
+/*
+ * Bumped with every change to what meta_read returns for the same
+ * bytes (a field added, a rule of reconciliation changed, a fix to a
+ * reader) and to pack.c's layout: a cache of metadata packed by another
+ * version is not used, so no build shows what an older reader said.
+ */
+#define META_READER_VERSION 1
+
 /* The value for `lang` ("ko", "en-GB"), falling back to x-default,
  * then to the first; NULL when the list is empty. Borrowed. */
 const char *meta_lang_pick(const struct meta_lang_alt *alt, const char *lang);

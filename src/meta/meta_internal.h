@@ -78,6 +78,11 @@ void meta_lang_clear(struct meta_lang_alt *a);
 void meta_note(struct meta_list *notes, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void meta_source_clear(struct meta_source *s);
 void meta_location_clear(struct meta_location *l);
+
+/* ---- pack.c ---- */
+/* The i-th string field of struct photo_meta, NULL past the last: the
+ * one list meta_free and meta_pack both walk. */
+char **meta_string_field(struct photo_meta *m, size_t i);
 /* Sets s->s[f] when it is still empty (first statement wins); frees v
  * otherwise. */
 void meta_set_once(struct meta_source *s, enum meta_field f, char *v);

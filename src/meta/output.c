@@ -20,20 +20,9 @@ void meta_free(struct photo_meta *m)
 {
     if (!m)
         return;
-    char **strs[] = {
-        &m->headline, &m->description, &m->alt_text, &m->extended_description, &m->title,
-        &m->creator_job_title, &m->credit_line, &m->source, &m->copyright_notice,
-        &m->web_statement, &m->licensor_url, &m->usage_terms, &m->date_created, &m->city,
-        &m->sublocation, &m->province_state, &m->country, &m->country_code, &m->job_id,
-        &m->instructions, &m->caption_writer, &m->icc_description, &m->camera_make,
-        &m->camera_model, &m->serial_number, &m->digital_source_type,
-        &m->creator_contact.email, &m->creator_contact.url, &m->creator_contact.phone,
-        &m->creator_contact.address, &m->creator_contact.city, &m->creator_contact.region,
-        &m->creator_contact.postal_code, &m->creator_contact.country, &m->user_comment,
-        &m->xp_title, &m->xp_comment, &m->xp_author, &m->xp_keywords, &m->xp_subject,
-    };
-    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
-        free(*strs[i]);
+    char **f;
+    for (size_t i = 0; (f = meta_string_field(m, i)); i++)
+        free(*f);
     meta_list_clear(&m->creator);
     meta_list_clear(&m->keywords);
     meta_list_clear(&m->notes);

@@ -43,6 +43,14 @@
  * read every photo and rendered every page. 1 GB is 2.5 million photos. */
 #define SITE_INDEX_MAX_BYTES ((size_t)1 << 30)
 
+/* Warnings of pages not rendered again (their inputs did not change)
+ * said one by one on a rebuild; the rest are one line with their count.
+ * A site of 10,000 photos each narrower than its largest width said
+ * 10,000 lines on every no-op (10,000 writes, a third of its system
+ * calls) that the first build had already said; a small site still
+ * hears each of its few warnings, as a first build would say them. */
+#define SITE_REPEATED_WARNINGS_SHOWN 10
+
 /* What the stat index compares to know a photo unchanged (statindex.c). */
 struct site_stat {
     uint64_t size, ino, dev;
@@ -73,6 +81,10 @@ struct site_photo {
     bool have_head;        /* its header is in the header cache */
     bool stat_hit;         /* content and header known from the index and cache */
     char content[65];      /* sha256 hex of the file's bytes */
+    /* meta_pack of what meta_read returned, for the metadata cache
+     * (metacache.c); NULL when the cache gave the metadata */
+    char *meta_packed;
+    size_t meta_packed_len;
     size_t bytes_read;     /* of the photo file by us (0 on the fast path) */
     double seconds;
 };
@@ -141,6 +153,7 @@ struct site_build {
     /* stat index of the last build (statindex.c), read-only during the
      * jobs; NULL when there was none of this version */
     struct site_stat_index *stat_index;
+    struct site_meta_cache *meta_cache; /* metacache.c */
     /* stories/<slug>/story.md hashes, parallel to stories (build.c) */
     char (*story_sha)[65];
     /* stories that failed to load: their published files are kept */
@@ -153,6 +166,7 @@ struct site_build {
     char page_fp[65];        /* of the page being rendered, "" = none */
     json_t *page_warnings;   /* warnings its rendering logged */
     json_t *warned;          /* every page warning said this build, said once */
+    unsigned warnings_repeated; /* of pages not rendered again (manifest.c) */
     /* a page worker's copy of the build (pages.c): its page warnings are
      * kept here, said by the main thread in page order; NULL: said now */
     json_t *warn_later;
@@ -242,12 +256,33 @@ void site_stat_index_free(struct site_build *b);
 bool site_stat_index_lookup(const struct site_build *b, const struct site_photo *p,
                             char content[65]);
 enum status site_stat_index_save(struct site_build *b, struct diag *d);
+/* The line files of .tearsheet (the stat index, the metadata cache)
+ * end with "end <count> <FNV-1a of every byte before it, 16 hex>\n":
+ * where that line starts, or NULL when it is missing or does not match
+ * the bytes before it (a file cut short or changed). */
+const char *site_index_end(const char *text, size_t len, size_t *count);
+/* A decimal number up to `sep`, which is passed; the cursor moves only
+ * on success. One that does not fit 64 bits (63 with a sign) is no
+ * number. */
+bool site_take_number(const char **p, const char *end, char sep, bool may_be_negative,
+                      uint64_t *out, bool *negative);
 /* Caches the photo's header (segments up to SOS) under its content hash;
  * false for a file that is not a clean JPEG (it is then always read). */
 bool site_head_save(const struct site_build *b, const char *content, const uint8_t *data,
                     size_t len);
 enum status site_head_load(const struct site_build *b, const char *content, uint8_t **data,
                            size_t *len);
+
+/* metacache.c: each photo's metadata as meta_read gave it, by content
+ * hash, so an unchanged photo is not read again. */
+void site_meta_cache_load(struct site_build *b);
+void site_meta_cache_free(struct site_build *b);
+/* The metadata of the photo whose bytes hash to `content`: owned by the
+ * caller; false when the cache does not have it. */
+bool site_meta_cache_lookup(const struct site_build *b, const char *content,
+                            struct photo_meta **out);
+/* Written from the photos built, so deleted photos leave it. */
+enum status site_meta_cache_save(struct site_build *b, struct diag *d);
 
 /* manifest.c: the build manifest, .tearsheet/build.json — each page's
  * input fingerprint and the files each story published, so unchanged
@@ -260,9 +295,15 @@ void site_page_warn(struct site_build *b, const char *fmt, ...)
 void site_page_written(struct site_build *b, const char *rel);
 /* A page warning said once a build (counted), or kept in warn_later. */
 void site_warn_once(struct site_build *b, const char *msg);
+/* The same for a warning of a page not rendered again: said one by one
+ * up to SITE_REPEATED_WARNINGS_SHOWN, then counted in one line. Kept in
+ * warn_later as {"again": msg}. */
+void site_warn_again(struct site_build *b, const char *msg);
 /* A page that could not be rendered keeps its published file. */
 void site_page_failed(struct site_build *b, const char *rel);
 void site_manifest_finish(struct site_build *b);
+/* The line that counts the repeated warnings not said one by one. */
+void site_repeated_warnings_summary(const struct site_build *b);
 /* cachegc.c: removes cache entries this build did not use once they are
  * old enough (docs/performance.md "Incremental builds"). */
 void site_cache_gc(struct site_build *b);
@@ -448,6 +489,13 @@ enum status site_write_if_changed(const char *path, const void *data, size_t len
 bool site_url_is_safe(const char *url);
 /* The absolute address of a photo's licence-inquiry form,
  * <base_url>license/<slug>/<id>/; false when it does not fit. */
+/* The slots of an open-addressing table of `n` entries (entry index + 1,
+ * 0 = empty), a power of two at least twice n, so a probe always ends
+ * at an empty slot; and an entry's index put in the first free slot
+ * from its hash. For the in-place line files (statindex.c,
+ * metacache.c). */
+size_t *site_slots_new(size_t n, size_t *cap);
+void site_slots_put(size_t *slots, size_t cap, uint64_t hash, size_t index);
 /* A set of names (borrowed pointers) with lookups in constant time:
  * sized for `expected` names up front; names past that are not added
  * (callers count first). */

@@ -165,6 +165,33 @@ void site_warn_once(struct site_build *b, const char *msg)
     b->report->warnings++;
 }
 
+/* A warning a page recorded when it was rendered, said again because
+ * the page was not: counted as ever (once a build), said one by one
+ * only up to SITE_REPEATED_WARNINGS_SHOWN, then summed up in one line
+ * (site_repeated_warnings_summary). */
+void site_warn_again(struct site_build *b, const char *msg)
+{
+    if (b->warn_later) {
+        json_array_append_new(b->warn_later, json_pack("{s:s}", "again", msg));
+        return;
+    }
+    if (json_object_get(b->warned, msg))
+        return;
+    json_object_set_new(b->warned, msg, json_true());
+    if (++b->warnings_repeated <= SITE_REPEATED_WARNINGS_SHOWN)
+        log_msg(LOG_WARN, "%s", msg);
+    b->report->warnings++;
+}
+
+void site_repeated_warnings_summary(const struct site_build *b)
+{
+    if (b->warnings_repeated > SITE_REPEATED_WARNINGS_SHOWN)
+        log_msg(LOG_WARN,
+                "%u more warnings of pages not rendered again, as the build that rendered them "
+                "said (tearsheet lint lists them)",
+                b->warnings_repeated - SITE_REPEATED_WARNINGS_SHOWN);
+}
+
 bool site_page_fresh(struct site_build *b, const char *rel, const char *fp)
 {
     json_t *old = json_object_get(json_object_get(b->manifest_old, "pages"), rel);
@@ -186,7 +213,7 @@ bool site_page_fresh(struct site_build *b, const char *rel, const char *fp)
     json_array_foreach(json_object_get(old, "warnings"), i, w)
     {
         if (json_is_string(w))
-            site_warn_once(b, json_string_value(w));
+            site_warn_again(b, json_string_value(w));
     }
     json_object_set(json_object_get(b->manifest_new, "pages"), rel, old);
     b->report->pages++;

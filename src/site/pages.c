@@ -89,7 +89,9 @@ struct page_job {
     const char *lang_dir; /* "" or "ko/" */
     /* results, written by one worker, read by the main thread after */
     json_t *entries;  /* {"pages": {rel: manifest entry}}, in the order written */
-    json_t *events;   /* in order: a warning (string) or an error (index into diags) */
+    /* in order: a warning (string), one of a page not rendered again
+     * ({"again": string}) or an error (index into diags) */
+    json_t *events;
     struct diag *diags[2];
     size_t n_diags;
     struct site_build_report report;
@@ -226,6 +228,8 @@ static void commit_job(struct site_build *b, struct page_job *j)
     {
         if (json_is_string(e))
             site_warn_once(b, json_string_value(e));
+        else if (json_is_object(e) && json_string_value(json_object_get(e, "again")))
+            site_warn_again(b, json_string_value(json_object_get(e, "again")));
         else
             log_diag(LOG_ERROR, j->diags[json_integer_value(e)]);
     }

@@ -391,30 +391,45 @@ static enum status process_photo(struct site_build *b, struct site_photo *p,
     size_t len = 0, sidecar_len = 0;
     struct meta_blobs blobs = {0};
     enum status st = ST_OK;
-    /* Fast path (statindex.c): an unchanged (size, mtime, ctime, inode)
-     * gives the content hash, and the cached header gives the metadata,
-     * so not one byte of the photo is read. */
+    /* Fast path (statindex.c, metacache.c): an unchanged (size, mtime,
+     * ctime, inode) gives the content hash, and the metadata cache the
+     * metadata, so not one byte of the photo is read; without a cache
+     * entry, the cached header gives it through meta_read. */
     char content[65];
     bool whole = false; /* data holds the whole photo, not just its header */
     p->stat_hit = site_stat_index_lookup(b, p, content);
-    p->have_head = p->stat_hit && site_head_load(b, content, &data, &len) == ST_OK;
-    p->stat_hit = p->stat_hit && p->have_head;
-    if (!p->have_head) {
-        free(data);
-        data = NULL;
-        if ((st = file_read_all(p->src_path, TS_LIMIT_PHOTO_BYTES, &data, &len, d)) != ST_OK)
+    if (p->stat_hit && site_meta_cache_lookup(b, content, &p->meta)) {
+        /* its header was cached when the index took it in */
+        p->have_head = true;
+        memcpy(p->content, content, sizeof content);
+        diag_set_file(d, p->src_path);
+    } else {
+        p->have_head = p->stat_hit && site_head_load(b, content, &data, &len) == ST_OK;
+        p->stat_hit = p->stat_hit && p->have_head;
+        if (!p->have_head) {
+            free(data);
+            data = NULL;
+            if ((st = file_read_all(p->src_path, TS_LIMIT_PHOTO_BYTES, &data, &len, d)) != ST_OK)
+                goto abort;
+            p->bytes_read = len;
+            whole = true;
+            site_sha256_hex(data, len, content);
+            p->have_head = site_head_save(b, content, data, len);
+        }
+        memcpy(p->content, content, sizeof content);
+        diag_set_file(d, p->src_path);
+        struct meta_options mo = {.iim_charset = b->cfg->iim_charset};
+        st = meta_read(data, len, &mo, &p->meta, d);
+        if (st != ST_OK)
             goto abort;
-        p->bytes_read = len;
-        whole = true;
-        site_sha256_hex(data, len, content);
-        p->have_head = site_head_save(b, content, data, len);
+        /* packed before fill_rights changes it: the cache holds what the
+         * photo says. A photo that cannot be packed is read next time. */
+        struct buf packed;
+        buf_init(&packed, SITE_INDEX_MAX_BYTES);
+        if (meta_pack(p->meta, &packed) == ST_OK)
+            p->meta_packed = buf_detach(&packed, &p->meta_packed_len);
+        buf_free(&packed);
     }
-    memcpy(p->content, content, sizeof content);
-    diag_set_file(d, p->src_path);
-    struct meta_options mo = {.iim_charset = b->cfg->iim_charset};
-    st = meta_read(data, len, &mo, &p->meta, d);
-    if (st != ST_OK)
-        goto abort;
     fill_rights(b, p);
 
     /* The key changes with the photo's bytes, the derivative settings

@@ -98,10 +98,7 @@ void site_stat_index_free(struct site_build *b)
     b->stat_index = NULL;
 }
 
-/* A decimal number up to `sep`, which is passed; the cursor moves only
- * on success. One that does not fit 64 bits (63 with a sign) is no
- * number. */
-static bool take_number(const char **p, const char *end, char sep, bool may_be_negative,
+bool site_take_number(const char **p, const char *end, char sep, bool may_be_negative,
                         uint64_t *out, bool *negative)
 {
     const char *c = *p;
@@ -126,14 +123,14 @@ static bool take_number(const char **p, const char *end, char sep, bool may_be_n
 static bool take_u64(const char **p, const char *end, uint64_t *out)
 {
     bool neg;
-    return take_number(p, end, ' ', false, out, &neg);
+    return site_take_number(p, end, ' ', false, out, &neg);
 }
 
 static bool take_i64(const char **p, const char *end, int64_t *out)
 {
     uint64_t v;
     bool neg;
-    if (!take_number(p, end, ' ', true, &v, &neg))
+    if (!site_take_number(p, end, ' ', true, &v, &neg))
         return false;
     *out = neg ? -(int64_t)v : (int64_t)v;
     return true;
@@ -168,9 +165,7 @@ static const struct stat_entry *find(const struct site_stat_index *x, const char
     return NULL;
 }
 
-/* The last line, "end <lines> <hash>\n": where it starts, or NULL when
- * it is not there or does not match the bytes before it. */
-static const char *check_end(const char *text, size_t len, size_t *lines)
+const char *site_index_end(const char *text, size_t len, size_t *lines)
 {
     if (len < 2 || text[len - 1] != '\n')
         return NULL;
@@ -181,7 +176,7 @@ static const char *check_end(const char *text, size_t len, size_t *lines)
     uint64_t n, hash = 0;
     bool neg;
     if (last == text || end - last < 4 || memcmp(last, "end ", 4) != 0 ||
-        !take_number(&p, end, ' ', false, &n, &neg) || end - p != 17)
+        !site_take_number(&p, end, ' ', false, &n, &neg) || end - p != 17)
         return NULL;
     for (int i = 0; i < 16; i++) {
         char c = p[i];
@@ -202,7 +197,7 @@ static enum status parse_index(struct site_stat_index *x, size_t *bad_line)
 {
     size_t magic = sizeof STAT_INDEX_MAGIC - 1, lines = 0, found = 0;
     const char *p = x->text + magic;
-    const char *end = check_end(x->text, x->len, &lines);
+    const char *end = site_index_end(x->text, x->len, &lines);
     *bad_line = 0;
     if (!end)
         return ST_MALFORMED;
@@ -210,24 +205,17 @@ static enum status parse_index(struct site_stat_index *x, size_t *bad_line)
         found++;
     if (found != lines)
         return ST_MALFORMED;
-    size_t cap = 16;
-    while (cap < lines * 2 + 1)
-        cap *= 2;
     x->entries = calloc(lines ? lines : 1, sizeof *x->entries);
-    x->slots = calloc(cap, sizeof *x->slots);
+    x->slots = site_slots_new(lines, &x->cap);
     if (!x->entries || !x->slots)
         return ST_NOMEM;
-    x->cap = cap;
     for (size_t i = 0; i < lines; i++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         struct stat_entry *e = &x->entries[x->n];
         *bad_line = i + 2;
         if (!parse_line(p, nl, e) || find(x, e->path, e->path_len))
             return ST_MALFORMED;
-        size_t s = (size_t)site_name_hash(e->path, e->path_len) & (cap - 1);
-        while (x->slots[s])
-            s = (s + 1) & (cap - 1);
-        x->slots[s] = ++x->n;
+        site_slots_put(x->slots, x->cap, site_name_hash(e->path, e->path_len), x->n++);
         p = nl + 1;
     }
     *bad_line = 0;

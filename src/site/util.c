@@ -162,6 +162,23 @@ uint64_t site_name_hash(const char *s, size_t n)
     return h;
 }
 
+size_t *site_slots_new(size_t n, size_t *cap)
+{
+    size_t c = 16;
+    while (c < n * 2 + 1 && c < (SIZE_MAX / sizeof(size_t)) / 4)
+        c *= 2;
+    *cap = c;
+    return calloc(c, sizeof(size_t));
+}
+
+void site_slots_put(size_t *slots, size_t cap, uint64_t hash, size_t index)
+{
+    size_t s = (size_t)hash & (cap - 1);
+    while (slots[s])
+        s = (s + 1) & (cap - 1);
+    slots[s] = index + 1;
+}
+
 bool site_name_set_init(struct site_name_set *set, size_t expected)
 {
     size_t cap = 16;

@@ -234,6 +234,20 @@ printf -- '---\ntitle: No alt\ncover: p.jpg\n---\n\n![](p.jpg)\n' >"$tmp/noalt/s
 check "no alt text: said once a build" test "$(grep -c "has no alt text" "$tmp/noalt1.log")" -eq 1
 "$ts" build "$tmp/noalt" >"$tmp/noalt2.log" 2>&1
 check "no alt text: said once again by a rebuild" test "$(grep -c "has no alt text" "$tmp/noalt2.log")" -eq 1
+# twelve of them: a rebuild that renders none of their pages says ten
+# one by one and counts the other two in one line (docs/site.md)
+for i in 01 02 03 04 05 06 07 08 09 10 11; do
+  cp "$tmp/noalt/stories/s/p.jpg" "$tmp/noalt/stories/s/p$i.jpg"
+  printf '\n![](p%s.jpg)\n' "$i" >>"$tmp/noalt/stories/s/story.md"
+done
+"$ts" build "$tmp/noalt" >"$tmp/noalt3.log" 2>&1
+check "twelve without alt text: each said by the build that renders them" \
+  test "$(grep -c "has no alt text" "$tmp/noalt3.log")" -eq 12
+"$ts" build "$tmp/noalt" >"$tmp/noalt4.log" 2>&1
+check "twelve without alt text: ten said again by a rebuild" \
+  test "$(grep -c "has no alt text" "$tmp/noalt4.log")" -eq 10
+check "twelve without alt text: the other two counted in one line" \
+  has "$tmp/noalt4.log" "warning: 2 more warnings of pages not rendered again"
 
 # tearsheet new: a newcomer's site builds as it comes
 "$ts" new "$tmp/mysite" >/dev/null 2>&1

@@ -614,6 +614,19 @@ static void webp_with_xmp(void **state)
 
 /* ---- the corpus's malformed files ---- */
 
+/* The bytes of dir/name, or NULL. */
+static uint8_t *read_file_in(const char *dir, const char *name, size_t *len)
+{
+    char path[TS_LIMIT_PATH];
+    uint8_t *data = NULL;
+    struct diag d;
+    diag_clear(&d);
+    if (!path_join(path, sizeof path, dir, name) ||
+        file_read_all(path, TS_LIMIT_PHOTO_BYTES, &data, len, &d) != ST_OK)
+        return NULL;
+    return data;
+}
+
 static void corpus_bad_files_fail_fast(void **state)
 {
     (void)state;
@@ -626,13 +639,11 @@ static void corpus_bad_files_fail_fast(void **state)
     while ((de = readdir(dp)) != NULL) {
         if (strncmp(de->d_name, "bad_", 4) != 0 || str_ends_with(de->d_name, ".json"))
             continue;
-        char path[TS_LIMIT_PATH];
-        path_join(path, sizeof path, dir, de->d_name);
-        uint8_t *data = NULL;
         size_t len = 0;
+        uint8_t *data = read_file_in(dir, de->d_name, &len);
         struct diag d;
         diag_clear(&d);
-        assert_int_equal(file_read_all(path, TS_LIMIT_PHOTO_BYTES, &data, &len, &d), ST_OK);
+        assert_non_null(data);
         struct photo_meta *m = NULL;
         double t0 = now_ms();
         enum status st = meta_read(data, len, NULL, &m, &d);
@@ -844,6 +855,189 @@ static void xmp_iptc_extension_fields(void **state)
     buf_free(&j);
 }
 
+/* ---- pack.c: what the metadata cache keeps ---- */
+
+/* Packed, unpacked and packed again: the same bytes, and the same
+ * `meta --json` (which would show a field the tables of pack.c
+ * forgot). Returns the first packing. */
+static void assert_round_trip(const struct photo_meta *m, struct buf *first)
+{
+    struct buf again;
+    struct photo_meta *u = NULL;
+    buf_init(first, (size_t)1 << 26);
+    buf_init(&again, (size_t)1 << 26);
+    assert_int_equal(meta_pack(m, first), ST_OK);
+    assert_int_equal(meta_unpack((const uint8_t *)first->data, first->len, &u), ST_OK);
+    assert_int_equal(meta_pack(u, &again), ST_OK);
+    assert_int_equal(again.len, first->len);
+    assert_memory_equal(again.data, first->data, first->len);
+    json_t *a = meta_to_json(m), *b = meta_to_json(u);
+    assert_true(json_equal(a, b));
+    json_decref(a);
+    json_decref(b);
+    meta_free(u);
+    buf_free(&again);
+}
+
+/* A caption may hold any byte a photo can put in a C string: the
+ * cache's own syntax ("-", "3:", a line "end 1 ..."), newlines, markup,
+ * every byte from 1 to 255; empty strings stay empty, NULL stays NULL. */
+static void pack_keeps_hostile_strings(void **state)
+{
+    (void)state;
+    char every[256];
+    for (int i = 1; i < 256; i++)
+        every[i - 1] = (char)i;
+    every[255] = '\0';
+    char *kw[] = {"-", "3:abc", "\nend 1 0123456789abcdef\n", "", every};
+    struct meta_lang_value langs[] = {{"x-default", "<script>alert(1)</script>"},
+                                      {"ko", "길게\r\n"}};
+    struct meta_location shown[] = {{.city = "9999999999999999999999:", .has_gps = true},
+                                    {.world_region = ""}};
+    struct photo_meta m = {
+        .headline = "-",
+        .description = every,
+        .title = "",
+        .keywords = {kw, 5},
+        .creator = {kw + 2, 1},
+        .title_langs = {langs, 2},
+        .location_created = {.country = "Korea, \"South\"", .has_gps = true},
+        .location_shown = shown,
+        .n_location_shown = 2,
+        .creator_contact = {.email = "a@b.example\n"},
+        .orientation = 8,
+        .width = UINT32_MAX,
+        .height = 1,
+        .has_gps = true,
+    };
+    struct buf packed;
+    assert_round_trip(&m, &packed);
+    struct photo_meta *u = NULL;
+    assert_int_equal(meta_unpack((const uint8_t *)packed.data, packed.len, &u), ST_OK);
+    assert_string_equal(u->headline, "-");
+    assert_string_equal(u->description, every);
+    assert_string_equal(u->title, "");
+    assert_null(u->alt_text);
+    assert_int_equal(u->keywords.n, 5);
+    for (size_t i = 0; i < 5; i++)
+        assert_string_equal(u->keywords.items[i], kw[i]);
+    assert_string_equal(u->title_langs.items[1].value, "길게\r\n");
+    assert_string_equal(u->location_shown[0].city, "9999999999999999999999:");
+    assert_true(u->location_shown[0].has_gps);
+    assert_string_equal(u->location_shown[1].world_region, "");
+    assert_int_equal(u->orientation, 8);
+    assert_int_equal(u->width, UINT32_MAX);
+    meta_free(u);
+
+    /* cut anywhere, or one byte more: no metadata, never a part of it */
+    for (size_t cut = 0; cut < packed.len; cut++) {
+        u = (struct photo_meta *)&m; /* must come back NULL */
+        assert_int_equal(meta_unpack((const uint8_t *)packed.data, cut, &u), ST_MALFORMED);
+        assert_null(u);
+    }
+    buf_putc(&packed, '-');
+    assert_int_equal(meta_unpack((const uint8_t *)packed.data, packed.len, &u), ST_MALFORMED);
+    buf_free(&packed);
+}
+
+/* Records meta_pack never writes: a NUL inside a value, a length or a
+ * count past the bytes there are (refused before anything that size is
+ * allocated), a number past its range. */
+static void unpack_refuses_damaged_records(void **state)
+{
+    (void)state;
+    struct photo_meta empty = {0};
+    struct buf good;
+    assert_round_trip(&empty, &good);
+    struct photo_meta *u = NULL;
+    /* the empty record: 40 NULL strings, 4 empty lists, 6 empty Lang
+     * Alts, a location of 7 NULLs and no GPS, no shown locations, then
+     * orientation, width, height, GPS */
+    const char *tail_lists = "1:01:01:01:01:01:01:01:01:01:0-------1:01:0";
+    char rec[512];
+    const struct {
+        const char *strings, *rest;
+        enum status st;
+    } cases[] = {
+        {"", "1:01:01:01:0", ST_OK},
+        {"", "1:01:01:09", ST_MALFORMED},                 /* orientation 9 */
+        {"", "1:01:04294967296:01:0", ST_MALFORMED},      /* width past 32 bits */
+        {"", "1:01:01:01:2", ST_MALFORMED},               /* GPS is 0 or 1 */
+        {"", "1:01:01:01:", ST_MALFORMED},                /* a value cut */
+        {"", "1:01:01:01:0x", ST_MALFORMED},              /* a byte left over */
+        {"", "1:-1:01:01:0", ST_MALFORMED},               /* a number as NULL */
+        {"", "1:01:01:020:0", ST_MALFORMED},              /* a length past the end */
+        {"", "1:01:01:099999999999999999999:0", ST_MALFORMED}, /* 20 digits */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int n = 0;
+        for (int k = 0; k < 40; k++)
+            n += snprintf(rec + n, sizeof rec - (size_t)n, "-");
+        n += snprintf(rec + n, sizeof rec - (size_t)n, "%s%s", tail_lists, cases[i].rest);
+        enum status st = meta_unpack((const uint8_t *)rec, (size_t)n, &u);
+        if (st != cases[i].st)
+            fail_msg("case %zu: %s", i, rec);
+        if (st == ST_OK)
+            assert_int_equal((size_t)n, good.len);
+        meta_free(u);
+    }
+    /* a NUL inside a string; a keyword list of a billion items in a
+     * record of a few bytes (refused before a billion pointers are
+     * allocated); a NULL keyword */
+    const struct {
+        const char *rec;
+        size_t len;
+    } bad[] = {
+        {"3:a\0b", 5},
+        {"10:1000000000", 13},
+        {"1:1-", 4},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        int n = 0;
+        for (int k = 0; k < (i == 0 ? 0 : 40); k++)
+            n += snprintf(rec + n, sizeof rec - (size_t)n, "-");
+        n += snprintf(rec + n, sizeof rec - (size_t)n, "%s", i == 0 ? "" : "1:0");
+        memcpy(rec + n, bad[i].rec, bad[i].len);
+        assert_int_equal(meta_unpack((const uint8_t *)rec, (size_t)n + bad[i].len, &u),
+                         ST_MALFORMED);
+        assert_null(u);
+    }
+    buf_free(&good);
+}
+
+/* Every photo of the corpus that meta_read takes: the cache gives back
+ * what it read. */
+static void corpus_pack_round_trip(void **state)
+{
+    (void)state;
+    char dir[TS_LIMIT_PATH];
+    snprintf(dir, sizeof dir, "%s/corpus/metadata", TS_SHARED_DIR);
+    DIR *dp = opendir(dir);
+    assert_non_null(dp);
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(dp)) != NULL) {
+        if (de->d_name[0] == '.' || str_ends_with(de->d_name, ".json") ||
+            str_ends_with(de->d_name, ".md"))
+            continue;
+        size_t len = 0;
+        uint8_t *data = read_file_in(dir, de->d_name, &len);
+        struct diag d;
+        diag_clear(&d);
+        struct photo_meta *m = NULL;
+        if (data && meta_read(data, len, NULL, &m, &d) == ST_OK) {
+            struct buf packed;
+            assert_round_trip(m, &packed);
+            buf_free(&packed);
+            n++;
+        }
+        meta_free(m);
+        free(data);
+    }
+    closedir(dp);
+    assert_true(n > 10);
+}
+
 int main(int argc, char **argv)
 {
     ts_unit_select(argc, argv);
@@ -867,6 +1061,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(corpus_bad_files_fail_fast),
         cmocka_unit_test(exif_user_comment_and_xp_tags),
         cmocka_unit_test(xmp_iptc_extension_fields),
+        cmocka_unit_test(pack_keeps_hostile_strings),
+        cmocka_unit_test(unpack_refuses_damaged_records),
+        cmocka_unit_test(corpus_pack_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
