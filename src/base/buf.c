@@ -49,7 +49,9 @@ static enum status buf_reserve(struct buf *b, size_t extra)
             break;
         }
     }
-    if (cap > b->max + 1)
+    /* max + 1 wraps to 0 for a buffer without a limit (SIZE_MAX): the
+     * cap is then whatever doubling (or `need`) gave */
+    if (b->max < SIZE_MAX && cap > b->max + 1)
         cap = b->max + 1;
     char *p = realloc(b->data, cap);
     if (!p)

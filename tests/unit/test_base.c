@@ -77,6 +77,20 @@ static void buf_refuses_to_grow_past_its_maximum(void **state)
     buf_free(&b);
 }
 
+/* SIZE_MAX means "no limit of its own": max + 1 must not wrap the
+ * capacity to 0 and let an append write past the allocation (ASan) */
+static void buf_without_a_limit_grows(void **state)
+{
+    struct buf b;
+    buf_init(&b, SIZE_MAX);
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal(buf_puts(&b, "0123456789"), ST_OK);
+    assert_int_equal(b.len, 10000);
+    assert_true(b.cap > b.len);
+    assert_int_equal(b.data[b.len], '\0');
+    buf_free(&b);
+}
+
 static void utf8_validation_follows_rfc3629(void **state)
 {
     assert_true(utf8_valid((const uint8_t *)"caf\xc3\xa9 \xea\xb9\x80", 9));
@@ -166,6 +180,7 @@ int main(void)
         cmocka_unit_test(cursor_uint_be_reads_0_4_or_8_bytes),
         cmocka_unit_test(span_sub_refuses_overflowing_ranges),
         cmocka_unit_test(buf_refuses_to_grow_past_its_maximum),
+        cmocka_unit_test(buf_without_a_limit_grows),
         cmocka_unit_test(utf8_validation_follows_rfc3629),
         cmocka_unit_test(diag_names_file_line_offset_and_field),
         cmocka_unit_test(files_are_written_atomically_and_read_with_a_cap),
