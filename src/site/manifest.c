@@ -149,7 +149,7 @@ static bool table_index(struct manifest_table *t)
 static bool table_add(struct manifest_table *t, const struct manifest_rec *r)
 {
     if (t->n == t->room) {
-        size_t room = t->room ? t->room * 2 : 64;
+        size_t room = t->room ? t->room * 2 : 4; /* a page job has one to three */
         struct manifest_rec *grown = reallocarray(t->recs, room, sizeof *grown);
         if (!grown)
             return false;
