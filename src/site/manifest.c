@@ -303,13 +303,15 @@ static enum status parse_manifest(struct site_manifest *m, const char *out_dir, 
         st = ST_NOMEM;
         goto abort;
     }
-    /* a key twice: not a file we wrote */
-    for (size_t i = 0; i < m->pages.n; i++)
-        if (m->pages.recs[i].dropped)
-            return ST_MALFORMED;
-    for (size_t i = 0; i < m->stories.n; i++)
-        if (m->stories.recs[i].dropped)
-            return ST_MALFORMED;
+    /* a key twice: not a file we wrote (the first of the two is named) */
+    for (size_t i = 0; i < m->pages.n + m->stories.n; i++) {
+        const struct manifest_rec *r =
+            i < m->pages.n ? &m->pages.recs[i] : &m->stories.recs[i - m->pages.n];
+        if (r->dropped) {
+            bad = r->text;
+            goto abort;
+        }
+    }
     return ST_OK;
 abort:
     if (st == ST_MALFORMED) {
@@ -503,7 +505,7 @@ bool site_page_fresh(struct site_build *b, const char *rel, const char *fp)
     struct stat sb;
     /* the file must also be the one we wrote: an edited or deleted page
      * is rendered again */
-    if (!old || !old->fp || memcmp(old->fp, fp, 64) != 0 || strlen(fp) != 64 ||
+    if (!old || !old->fp || strlen(fp) != 64 || memcmp(old->fp, fp, 64) != 0 ||
         !path_join(path, sizeof path, b->out_dir, rel) || stat(path, &sb) != 0 ||
         !S_ISREG(sb.st_mode) || old->size != (int64_t)sb.st_size ||
         old->mtime_ns != (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec)
