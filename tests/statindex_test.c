@@ -22,6 +22,7 @@
 
 #include <cmocka.h>
 
+#include "lib/tmpdir.h"
 #include "site/internal.h"
 
 /* A small JPEG header: SOI, APP1 EXIF with Artist "Ana", SOF0 8×8, SOS,
@@ -68,10 +69,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", f->dir);
+    test_tmpdir_remove(f->dir);
     site_stat_index_free(&f->b);
     free(f);
     return 0;

@@ -458,8 +458,8 @@ abort:
     free(b.photos);
     free(b.story_first);
     site_stories_free(&b);
-    json_decref(b.manifest_old);
-    json_decref(b.manifest_new);
+    site_manifest_free(b.manifest_new); /* first: it points into the old one */
+    site_manifest_free(b.manifest_old);
     json_decref(b.page_warnings);
     json_decref(b.warned);
     site_theme_free(&b.theme);

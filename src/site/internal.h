@@ -120,6 +120,8 @@ struct site_lang {
     char (*sha)[65];
 };
 
+struct site_manifest; /* manifest.c */
+
 struct site_build {
     const struct site_build_options *opt;
     struct site_build_report *report;
@@ -159,8 +161,9 @@ struct site_build {
     /* stories that failed to load: their published files are kept */
     char **broken_slugs;
     size_t n_broken;
-    /* build manifest (manifest.c): the last build's, this build's */
-    json_t *manifest_old, *manifest_new;
+    /* build manifest (manifest.c): the last build's (NULL: none of
+     * this version and output folder), this build's */
+    struct site_manifest *manifest_old, *manifest_new;
     bool manifest_dirty;     /* a page written, failed or removed: manifest_new differs */
     char inputs_fp[65];      /* version, binary, site.yaml, theme files */
     char page_fp[65];        /* of the page being rendered, "" = none */
@@ -261,11 +264,16 @@ enum status site_stat_index_save(struct site_build *b, struct diag *d);
  * where that line starts, or NULL when it is missing or does not match
  * the bytes before it (a file cut short or changed). */
 const char *site_index_end(const char *text, size_t len, size_t *count);
+/* The same, for a file whose count is of the lines from `start` (after
+ * its first line) up to "end": NULL when there are not that many. */
+const char *site_index_lines(const char *text, size_t len, const char *start, size_t *lines);
 /* A decimal number up to `sep`, which is passed; the cursor moves only
  * on success. One that does not fit 64 bits (63 with a sign) is no
  * number. */
 bool site_take_number(const char **p, const char *end, char sep, bool may_be_negative,
                       uint64_t *out, bool *negative);
+/* A signed decimal number followed by a space, as site_take_number. */
+bool site_take_i64(const char **p, const char *end, int64_t *out);
 /* Caches the photo's header (segments up to SOS) under its content hash;
  * false for a file that is not a clean JPEG (it is then always read). */
 bool site_head_save(const struct site_build *b, const char *content, const uint8_t *data,
@@ -284,10 +292,17 @@ bool site_meta_cache_lookup(const struct site_build *b, const char *content,
 /* Written from the photos built, so deleted photos leave it. */
 enum status site_meta_cache_save(struct site_build *b, struct diag *d);
 
-/* manifest.c: the build manifest, .tearsheet/build.json — each page's
- * input fingerprint and the files each story published, so unchanged
- * pages are not rendered and a deleted story's files are removed. */
+/* manifest.c: the build manifest, .tearsheet/build-manifest — each
+ * page's input fingerprint and the files each story published, so
+ * unchanged pages are not rendered and a deleted story's files are
+ * removed. */
 void site_manifest_begin(struct site_build *b);
+/* An empty manifest (a page worker's records), and its end. */
+struct site_manifest *site_manifest_new(void);
+void site_manifest_free(struct site_manifest *m);
+/* Appends the records of `from` to `into`, leaving `from` empty; false
+ * when some were lost (out of memory: those pages are rendered again). */
+bool site_manifest_take(struct site_manifest *into, struct site_manifest *from);
 bool site_page_fresh(struct site_build *b, const char *rel, const char *fp);
 void site_page_begin(struct site_build *b, const char *fp);
 void site_page_warn(struct site_build *b, const char *fmt, ...)
@@ -308,7 +323,7 @@ void site_repeated_warnings_summary(const struct site_build *b);
  * old enough (docs/performance.md "Incremental builds"). */
 void site_cache_gc(struct site_build *b);
 
-/* manifest.c: removes derivatives of photos that are gone or changed
+/* prune.c: removes derivatives of photos that are gone or changed
  * and old stylesheets and scripts (only names we make); linear in the
  * files of the output. */
 void site_prune_outputs(struct site_build *b);

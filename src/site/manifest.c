@@ -1,5 +1,5 @@
 /*
- * manifest.c — the build manifest, <site>/.tearsheet/build.json
+ * manifest.c — the build manifest, <site>/.tearsheet/build-manifest
  * (docs/performance.md "Incremental builds"): what the last build wrote
  * into the output folder and from which inputs. For each page it keeps
  * the fingerprint of the page's inputs (computed by pages.c), the size
@@ -9,18 +9,36 @@
  * (and repeats its warnings), and removes the pages and derivatives of
  * stories, photos and pages/ entries that are gone.
  *
+ * The file is lines, read in place like the stat index (statindex.c):
+ *
+ *     tearsheet build manifest 2
+ *     out <output folder>
+ *     page <fingerprint, or - when not to be trusted> <size> <mtime ns> <warnings> <path>
+ *     warn <message>                  (as many as the page line says)
+ *     story <files> <slug>
+ *     file <name>                     (as many as the story line says)
+ *     end <lines after the first> <FNV-1a of every byte before "end", 16 hex>
+ *
+ * Strings are written with '\' as "\\" and a newline as "\n", so each
+ * stays on its line; they are kept in that form in memory too, so a
+ * record is its lines, and a page not rendered again is copied by
+ * pointer into the next manifest. Version 1 was JSON (build.json): one
+ * jansson tree of 20,000 objects read and one built per build, a third
+ * of a no-op rebuild at 10,000 photos.
+ *
  * Must never: delete a file the manifest does not name, a path that
  * leaves the output folder, anything when the output folder is not the
  * one the manifest was written for, or the files of a story that only
  * failed to load, or of a page that only failed to render, this time
- * (they stay published until fixed).
+ * (they stay published until fixed); trust any line of a manifest with
+ * one damaged line (it is then no manifest, with a warning naming it).
  * A missing or damaged manifest only costs a full render.
  *
- * Also here, the other half of keeping the output clean: pruning the
- * derivatives of a story that are no longer made (a photo replaced or
- * removed), found by their names, which only we make.
+ * The other half of keeping the output clean, derivatives no longer
+ * made, is prune.c's.
  */
 #include <dirent.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,15 +48,279 @@
 
 #include "site/internal.h"
 
-/* Bumped when an entry's meaning changes: older manifests are ignored
- * (a full render, nothing deleted). */
-#define MANIFEST_VERSION 1
+/* Bumped when a line's meaning changes: older manifests are ignored
+ * (a full render, nothing deleted). Version 1 was build.json. */
+#define MANIFEST_VERSION 2
+#define MANIFEST_MAGIC_PREFIX "tearsheet build manifest "
+#define MANIFEST_MAGIC "tearsheet build manifest 2\n"
+#define MANIFEST_NAME "build-manifest"
+#define MANIFEST_OLD_NAME "build.json"
 
-static bool manifest_path(const struct site_build *b, char *out, size_t outlen)
+/* A page's or a story's record: its lines, and its fields pointing
+ * into them (strings escaped, not NUL-terminated). */
+struct manifest_rec {
+    const char *text; /* the record's lines, each ending in '\n' */
+    size_t len;
+    char *owned;     /* text, when this build made it; else the old file's */
+    const char *key; /* the page's path, or the story's slug */
+    size_t key_len;
+    const char *fp; /* 64 hex digits, or NULL */
+    int64_t size, mtime_ns;
+    const char *items; /* the warn or file lines */
+    size_t n_items;
+    bool dropped; /* a later record has the same key */
+};
+
+struct manifest_table {
+    struct manifest_rec *recs;
+    size_t n, room;
+    size_t *slots; /* open addressing over recs (entry index + 1) */
+    size_t cap;
+};
+
+struct site_manifest {
+    char *text; /* the old file's bytes; NULL for this build's */
+    size_t len;
+    struct manifest_table pages, stories;
+};
+
+static bool manifest_path(const struct site_build *b, const char *name, char *out, size_t outlen)
 {
     char dir[TS_LIMIT_PATH];
     return path_join(dir, sizeof dir, b->opt->site_dir, ".tearsheet") &&
-           path_join(out, outlen, dir, "build.json");
+           path_join(out, outlen, dir, name);
+}
+
+static void table_free(struct manifest_table *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free(t->recs[i].owned);
+    free(t->recs);
+    free(t->slots);
+}
+
+void site_manifest_free(struct site_manifest *m)
+{
+    if (!m)
+        return;
+    table_free(&m->pages);
+    table_free(&m->stories);
+    free(m->text);
+    free(m);
+}
+
+struct site_manifest *site_manifest_new(void)
+{
+    return calloc(1, sizeof(struct site_manifest));
+}
+
+static const struct manifest_rec *table_find(const struct manifest_table *t, const char *key,
+                                             size_t len)
+{
+    if (!t->slots)
+        return NULL;
+    for (size_t i = (size_t)site_name_hash(key, len) & (t->cap - 1); t->slots[i];
+         i = (i + 1) & (t->cap - 1)) {
+        const struct manifest_rec *r = &t->recs[t->slots[i] - 1];
+        if (r->key_len == len && memcmp(r->key, key, len) == 0)
+            return r;
+    }
+    return NULL;
+}
+
+/* Makes the table's slots for its records; a record whose key a later
+ * one has again is dropped (the later one is this build's word).
+ * false: out of memory. */
+static bool table_index(struct manifest_table *t)
+{
+    free(t->slots);
+    t->slots = site_slots_new(t->n, &t->cap);
+    if (!t->slots)
+        return false;
+    for (size_t k = t->n; k-- > 0;) {
+        struct manifest_rec *r = &t->recs[k];
+        r->dropped = table_find(t, r->key, r->key_len) != NULL;
+        if (!r->dropped)
+            site_slots_put(t->slots, t->cap, site_name_hash(r->key, r->key_len), k);
+    }
+    return true;
+}
+
+static bool table_add(struct manifest_table *t, const struct manifest_rec *r)
+{
+    if (t->n == t->room) {
+        size_t room = t->room ? t->room * 2 : 4; /* a page job has one to three */
+        struct manifest_rec *grown = reallocarray(t->recs, room, sizeof *grown);
+        if (!grown)
+            return false;
+        t->recs = grown;
+        t->room = room;
+    }
+    t->recs[t->n++] = *r;
+    return true;
+}
+
+/* A string in its escaped form (in `out`, or `s` itself when nothing
+ * needs escaping); NULL when it does not fit. */
+static const char *escaped(const char *s, char *out, size_t outlen, size_t *len)
+{
+    if (!strpbrk(s, "\\\n")) {
+        *len = strlen(s);
+        return s;
+    }
+    size_t k = 0;
+    for (; *s; s++) {
+        if (k + 3 > outlen)
+            return NULL;
+        if (*s == '\\' || *s == '\n') {
+            out[k++] = '\\';
+            out[k++] = *s == '\\' ? '\\' : 'n';
+        } else
+            out[k++] = *s;
+    }
+    out[k] = '\0';
+    *len = k;
+    return out;
+}
+
+static enum status put_escaped(struct buf *o, const char *s)
+{
+    enum status st = ST_OK;
+    for (const char *c = s; *c && st == ST_OK; c++)
+        st = *c == '\\' ? buf_puts(o, "\\\\") : *c == '\n' ? buf_puts(o, "\\n") : buf_putc(o, *c);
+    return st;
+}
+
+/* An escaped string of n bytes, plain, in `out` (at most n + 1 bytes). */
+static void unescape(const char *s, size_t n, char *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\\' && i + 1 < n)
+            out[k++] = s[++i] == 'n' ? '\n' : '\\';
+        else
+            out[k++] = s[i];
+    }
+    out[k] = '\0';
+}
+
+/* An escaped string up to `end`: no NUL, every '\' followed by '\' or 'n'. */
+static bool escaped_ok(const char *s, const char *end)
+{
+    if (s >= end || memchr(s, '\0', (size_t)(end - s)))
+        return false;
+    for (const char *c = s; (c = memchr(c, '\\', (size_t)(end - c))); c += 2)
+        if (c + 1 >= end || (c[1] != '\\' && c[1] != 'n'))
+            return false;
+    return true;
+}
+
+/*
+ * One record from `p` (a page or a story line and its item lines, all
+ * before `end`) into `r`; *next: where the next record starts. false
+ * when a line is not as written (*bad_at: where).
+ */
+static bool parse_rec(const char *p, const char *end, bool page, struct manifest_rec *r,
+                      const char **next, const char **bad_at)
+{
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *tag = page ? "page " : "story ";
+    size_t tag_len = strlen(tag);
+    uint64_t n;
+    bool neg;
+    *bad_at = p;
+    memset(r, 0, sizeof *r);
+    r->text = p;
+    if (!nl || (size_t)(nl - p) < tag_len || memcmp(p, tag, tag_len) != 0)
+        return false;
+    p += tag_len;
+    if (page) {
+        if (nl - p > 65 && p[64] == ' ' && strspn(p, "0123456789abcdef") >= 64) {
+            r->fp = p;
+            p += 65;
+        } else if (nl - p > 2 && p[0] == '-' && p[1] == ' ')
+            p += 2;
+        else
+            return false;
+        if (!site_take_i64(&p, nl, &r->size) || !site_take_i64(&p, nl, &r->mtime_ns))
+            return false;
+    }
+    if (!site_take_number(&p, nl, ' ', false, &n, &neg) || !escaped_ok(p, nl))
+        return false;
+    r->key = p;
+    r->key_len = (size_t)(nl - p);
+    r->items = p = nl + 1;
+    const char *item = page ? "warn " : "file ";
+    for (uint64_t i = 0; i < n; i++) {
+        *bad_at = p;
+        nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl || nl - p < 6 || memcmp(p, item, 5) != 0 || !escaped_ok(p + 5, nl))
+            return false;
+        p = nl + 1;
+    }
+    r->n_items = (size_t)n;
+    r->len = (size_t)(p - r->text);
+    *next = p;
+    return true;
+}
+
+/* The old file's text → its records. ST_MALFORMED: *bad_line names the
+ * damaged line (0: the last one, which does not match the rest). */
+static enum status parse_manifest(struct site_manifest *m, const char *out_dir, size_t *bad_line,
+                                  bool *other_out)
+{
+    size_t lines = 0;
+    const char *p = m->text + sizeof MANIFEST_MAGIC - 1;
+    const char *end = site_index_lines(m->text, m->len, p, &lines);
+    *bad_line = 0;
+    *other_out = false;
+    if (!end)
+        return ST_MALFORMED;
+    const char *nl = memchr(p, '\n', (size_t)(end - p)), *bad = p;
+    enum status st = ST_MALFORMED;
+    if (!nl || nl - p < 5 || memcmp(p, "out ", 4) != 0 || !escaped_ok(p + 4, nl))
+        goto abort;
+    char dir[2 * TS_LIMIT_PATH];
+    size_t dir_len;
+    const char *want = escaped(out_dir, dir, sizeof dir, &dir_len);
+    if (!want || dir_len != (size_t)(nl - p - 4) || memcmp(p + 4, want, dir_len) != 0) {
+        *other_out = true;
+        return ST_MALFORMED;
+    }
+    p = nl + 1;
+    while (p < end) {
+        struct manifest_rec r;
+        bool page = (size_t)(end - p) > 5 && memcmp(p, "page ", 5) == 0;
+        struct manifest_table *t = page ? &m->pages : &m->stories;
+        if (!parse_rec(p, end, page, &r, &p, &bad))
+            goto abort;
+        if (!table_add(t, &r)) {
+            st = ST_NOMEM;
+            goto abort;
+        }
+    }
+    if (!table_index(&m->pages) || !table_index(&m->stories)) {
+        st = ST_NOMEM;
+        goto abort;
+    }
+    /* a key twice: not a file we wrote (the first of the two is named) */
+    for (size_t i = 0; i < m->pages.n + m->stories.n; i++) {
+        const struct manifest_rec *r =
+            i < m->pages.n ? &m->pages.recs[i] : &m->stories.recs[i - m->pages.n];
+        if (r->dropped) {
+            bad = r->text;
+            goto abort;
+        }
+    }
+    return ST_OK;
+abort:
+    if (st == ST_MALFORMED) {
+        *bad_line = 2;
+        for (const char *c = m->text + sizeof MANIFEST_MAGIC - 1;
+             c < bad && (c = memchr(c, '\n', (size_t)(bad - c))); c++)
+            (*bad_line)++;
+    }
+    return st;
 }
 
 /* Hashes a file's bytes into `h` ("-" when it cannot be read). */
@@ -108,35 +390,50 @@ static void inputs_fingerprint(const struct site_build *b, char out[65])
 void site_manifest_begin(struct site_build *b)
 {
     char path[TS_LIMIT_PATH];
-    json_t *j = NULL;
     b->manifest_old = NULL;
-    b->manifest_new = json_pack("{s:i, s:s, s:{}, s:{}}", "version", MANIFEST_VERSION, "out_dir",
-                                b->out_dir, "pages", "stories");
+    b->manifest_new = site_manifest_new();
     b->page_warnings = json_array();
     b->warned = json_object();
     b->page_fp[0] = '\0';
     inputs_fingerprint(b, b->inputs_fp);
-    if (!manifest_path(b, path, sizeof path))
+    if (!manifest_path(b, MANIFEST_NAME, path, sizeof path))
         return;
-    json_error_t err;
+    struct site_manifest *m = calloc(1, sizeof *m);
     uint8_t *text = NULL;
-    size_t len = 0;
     struct diag ignored;
-    if (file_read_all(path, SITE_INDEX_MAX_BYTES, &text, &len, &ignored) != ST_OK)
-        return; /* a first build */
-    j = json_loadb((const char *)text, len, 0, &err);
-    free(text);
-    const char *out = json_string_value(json_object_get(j, "out_dir"));
-    if (!j || json_integer_value(json_object_get(j, "version")) != MANIFEST_VERSION || !out ||
-        strcmp(out, b->out_dir) != 0 || !json_is_object(json_object_get(j, "pages")) ||
-        !json_is_object(json_object_get(j, "stories"))) {
-        if (j)
-            log_msg(LOG_DEBUG, "%s: of another version or output folder; every page is rendered",
-                    path);
-        json_decref(j);
+    if (!m || file_read_all(path, SITE_INDEX_MAX_BYTES, &text, &m->len, &ignored) != ST_OK) {
+        free(m);
+        return; /* a first build, or one after a build of version 1 */
+    }
+    m->text = (char *)text;
+    size_t magic = sizeof MANIFEST_MAGIC - 1, bad = 0;
+    bool other_out = false;
+    enum status st = ST_MALFORMED;
+    bool this_version = m->len >= magic && memcmp(m->text, MANIFEST_MAGIC, magic) == 0;
+    if (this_version)
+        st = parse_manifest(m, b->out_dir, &bad, &other_out);
+    else if (m->len >= sizeof MANIFEST_MAGIC_PREFIX - 1 &&
+             memcmp(m->text, MANIFEST_MAGIC_PREFIX, sizeof MANIFEST_MAGIC_PREFIX - 1) == 0)
+        log_msg(LOG_WARN, "%s: of another version of tearsheet; every page is rendered", path);
+    else
+        log_msg(LOG_WARN, "%s: not a build manifest; it is ignored and every page is rendered",
+                path);
+    if (st == ST_OK) {
+        b->manifest_old = m;
         return;
     }
-    b->manifest_old = j;
+    if (other_out)
+        log_msg(LOG_DEBUG, "%s: written for another output folder; every page is rendered", path);
+    else if (st == ST_MALFORMED && bad)
+        log_msg(LOG_WARN,
+                "%s: line %zu is damaged; the manifest is ignored and every page is rendered", path,
+                bad);
+    else if (st == ST_MALFORMED && this_version)
+        log_msg(LOG_WARN,
+                "%s: cut short or changed (its last line does not match); the manifest is "
+                "ignored and every page is rendered",
+                path);
+    site_manifest_free(m);
 }
 
 /* A relative path inside the output folder: no ".." part, no leading '/'. */
@@ -192,30 +489,45 @@ void site_repeated_warnings_summary(const struct site_build *b)
                 b->warnings_repeated - SITE_REPEATED_WARNINGS_SHOWN);
 }
 
+/* The old manifest's record of page `rel`, or NULL. */
+static const struct manifest_rec *old_page(const struct site_build *b, const char *rel)
+{
+    char esc[2 * TS_LIMIT_PATH];
+    size_t len;
+    const char *key = escaped(rel, esc, sizeof esc, &len);
+    return b->manifest_old && key ? table_find(&b->manifest_old->pages, key, len) : NULL;
+}
+
 bool site_page_fresh(struct site_build *b, const char *rel, const char *fp)
 {
-    json_t *old = json_object_get(json_object_get(b->manifest_old, "pages"), rel);
-    const char *old_fp = json_string_value(json_object_get(old, "fp"));
+    const struct manifest_rec *old = old_page(b, rel);
     char path[TS_LIMIT_PATH];
     struct stat sb;
     /* the file must also be the one we wrote: an edited or deleted page
      * is rendered again */
-    if (!old_fp || strcmp(old_fp, fp) != 0 || !path_join(path, sizeof path, b->out_dir, rel) ||
-        stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) ||
-        json_integer_value(json_object_get(old, "size")) != (json_int_t)sb.st_size ||
-        json_integer_value(json_object_get(old, "mtime_ns")) !=
-            (json_int_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec)
+    if (!old || !old->fp || strlen(fp) != 64 || memcmp(old->fp, fp, 64) != 0 ||
+        !path_join(path, sizeof path, b->out_dir, rel) || stat(path, &sb) != 0 ||
+        !S_ISREG(sb.st_mode) || old->size != (int64_t)sb.st_size ||
+        old->mtime_ns != (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec)
         return false;
     /* the same inputs give the same warnings: say them again, so a
      * rebuild reports what a first build would */
-    size_t i;
-    json_t *w;
-    json_array_foreach(json_object_get(old, "warnings"), i, w)
-    {
-        if (json_is_string(w))
-            site_warn_again(b, json_string_value(w));
+    const char *w = old->items;
+    for (size_t i = 0; i < old->n_items; i++) {
+        const char *nl = memchr(w, '\n', (size_t)(old->text + old->len - w));
+        char msg[2 * 1024];
+        size_t n = (size_t)(nl - w - 5);
+        if (n < sizeof msg) {
+            unescape(w + 5, n, msg);
+            site_warn_again(b, msg);
+        }
+        w = nl + 1;
     }
-    json_object_set(json_object_get(b->manifest_new, "pages"), rel, old);
+    /* its lines are the old file's, which outlives this build's manifest */
+    struct manifest_rec kept = *old;
+    kept.owned = NULL;
+    if (!b->manifest_new || !table_add(&b->manifest_new->pages, &kept))
+        b->manifest_dirty = true; /* out of memory: the page is rendered next time */
     b->report->pages++;
     return true;
 }
@@ -237,35 +549,89 @@ void site_page_warn(struct site_build *b, const char *fmt, ...)
     json_array_append_new(b->page_warnings, json_string(msg));
 }
 
+/* A page record made here: its lines printed, then read back as any
+ * other record. `warn`: its warn lines (escaped), n of them. */
+static void add_page(struct site_build *b, const char *rel, const char *fp, int64_t size,
+                     int64_t mtime_ns, const char *warn, size_t warn_len, size_t n_warn)
+{
+    struct buf o;
+    buf_init(&o, SITE_INDEX_MAX_BYTES);
+    enum status st = buf_printf(&o, "page %s %" PRId64 " %" PRId64 " %zu ", fp ? fp : "-", size,
+                                mtime_ns, n_warn);
+    if (st == ST_OK)
+        st = put_escaped(&o, rel);
+    if (st == ST_OK)
+        st = buf_putc(&o, '\n');
+    if (st == ST_OK && warn_len)
+        st = buf_append(&o, warn, warn_len);
+    struct manifest_rec r;
+    const char *next, *bad;
+    if (st != ST_OK || !b->manifest_new ||
+        !parse_rec(o.data, o.data + o.len, true, &r, &next, &bad)) {
+        buf_free(&o);
+        return; /* out of memory: unknown next time, so rendered again */
+    }
+    r.owned = o.data;
+    if (!table_add(&b->manifest_new->pages, &r))
+        buf_free(&o);
+}
+
 void site_page_written(struct site_build *b, const char *rel)
 {
     b->manifest_dirty = true;
-    json_t *e = json_object();
     char path[TS_LIMIT_PATH];
     struct stat sb;
     if (b->page_fp[0] && path_join(path, sizeof path, b->out_dir, rel) && stat(path, &sb) == 0) {
-        json_object_set_new(e, "fp", json_string(b->page_fp));
-        json_object_set_new(e, "size", json_integer((json_int_t)sb.st_size));
-        json_object_set_new(e, "mtime_ns", json_integer((json_int_t)sb.st_mtim.tv_sec * 1000000000 +
-                                                        sb.st_mtim.tv_nsec));
-        if (json_array_size(b->page_warnings))
-            json_object_set_new(e, "warnings", json_deep_copy(b->page_warnings));
-    }
-    json_object_set_new(json_object_get(b->manifest_new, "pages"), rel, e);
+        struct buf w;
+        buf_init(&w, SITE_INDEX_MAX_BYTES);
+        size_t i;
+        json_t *v;
+        enum status st = ST_OK;
+        json_array_foreach(b->page_warnings, i, v)
+        {
+            if (st == ST_OK)
+                st = buf_puts(&w, "warn ");
+            if (st == ST_OK)
+                st = put_escaped(&w, json_string_value(v));
+            if (st == ST_OK)
+                st = buf_putc(&w, '\n');
+        }
+        if (st == ST_OK)
+            add_page(b, rel, b->page_fp, (int64_t)sb.st_size,
+                     (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec, w.data, w.len,
+                     json_array_size(b->page_warnings));
+        buf_free(&w);
+    } else
+        add_page(b, rel, NULL, 0, 0, NULL, 0, 0);
     site_page_begin(b, NULL);
 }
 
 void site_page_failed(struct site_build *b, const char *rel)
 {
     b->manifest_dirty = true;
-    json_t *old = json_object_get(json_object_get(b->manifest_old, "pages"), rel);
-    if (old) {
-        /* kept as published, without a fingerprint: tried again next time */
-        json_t *e = json_deep_copy(old);
-        json_object_del(e, "fp");
-        json_object_set_new(json_object_get(b->manifest_new, "pages"), rel, e);
-    }
+    const struct manifest_rec *old = old_page(b, rel);
+    /* kept as published, without a fingerprint: tried again next time */
+    if (old)
+        add_page(b, rel, NULL, old->size, old->mtime_ns, old->items,
+                 (size_t)(old->text + old->len - old->items), old->n_items);
     site_page_begin(b, NULL);
+}
+
+/* The records a page worker made, appended to the build's in the order
+ * of its jobs (pages.c); `from` is left empty. */
+bool site_manifest_take(struct site_manifest *into, struct site_manifest *from)
+{
+    for (size_t i = 0; i < from->pages.n; i++) {
+        if (!table_add(&into->pages, &from->pages.recs[i])) {
+            /* the rest are lost: this build's manifest is not saved */
+            for (size_t k = i; k < from->pages.n; k++)
+                free(from->pages.recs[k].owned);
+            from->pages.n = 0;
+            return false;
+        }
+    }
+    from->pages.n = 0;
+    return true;
 }
 
 /* The story a path of the output belongs to: "<slug>/..." or
@@ -309,19 +675,58 @@ static void remove_output(struct site_build *b, const char *rel)
 /* This build's derivatives, by story: what a later deletion removes. */
 static void record_files(struct site_build *b)
 {
-    json_t *stories = json_object_get(b->manifest_new, "stories");
-    for (size_t i = 0; i < b->n_stories; i++)
-        json_object_set_new(stories, b->stories[i]->slug, json_array());
-    for (size_t i = 0; i < b->n_photos; i++) {
-        const struct site_photo *p = &b->photos[i];
-        json_t *list = json_object_get(stories, p->story_slug);
-        for (size_t k = 0; p->status == ST_OK && list && k < p->result.n_outputs; k++) {
-            const char *name = strrchr(p->result.outputs[k].path, '/');
-            json_array_append_new(list, json_string(name ? name + 1 : p->result.outputs[k].path));
+    for (size_t s = 0; s < b->n_stories; s++) {
+        struct buf o;
+        buf_init(&o, SITE_INDEX_MAX_BYTES);
+        size_t n = 0;
+        enum status st = ST_OK;
+        for (size_t i = b->story_first[s]; i < b->story_first[s + 1]; i++) {
+            const struct site_photo *p = &b->photos[i];
+            if (p->status != ST_OK)
+                continue;
+            for (size_t k = 0; k <= p->result.n_outputs && st == ST_OK; k++) {
+                const char *name = k < p->result.n_outputs
+                                       ? site_base_name(p->result.outputs[k].path)
+                                       : p->original_name;
+                if (!name)
+                    continue;
+                n++;
+                st = buf_puts(&o, "file ");
+                if (st == ST_OK)
+                    st = put_escaped(&o, name);
+                if (st == ST_OK)
+                    st = buf_putc(&o, '\n');
+            }
         }
-        if (p->status == ST_OK && list && p->original_name)
-            json_array_append_new(list, json_string(p->original_name));
+        struct buf r;
+        buf_init(&r, SITE_INDEX_MAX_BYTES);
+        if (st == ST_OK)
+            st = buf_printf(&r, "story %zu ", n);
+        if (st == ST_OK)
+            st = put_escaped(&r, b->stories[s]->slug);
+        if (st == ST_OK)
+            st = buf_putc(&r, '\n');
+        if (st == ST_OK && o.len)
+            st = buf_append(&r, o.data, o.len);
+        buf_free(&o);
+        struct manifest_rec rec;
+        const char *next, *bad;
+        if (st == ST_OK && parse_rec(r.data, r.data + r.len, false, &rec, &next, &bad)) {
+            rec.owned = r.data;
+            if (table_add(&b->manifest_new->stories, &rec))
+                continue;
+        }
+        buf_free(&r);
     }
+}
+
+/* A record of the old manifest kept in this build's, by pointer. */
+static void keep_old(struct manifest_table *t, const struct manifest_rec *old)
+{
+    struct manifest_rec kept = *old;
+    kept.owned = NULL;
+    kept.dropped = false;
+    table_add(t, &kept); /* out of memory: forgotten, as a page that failed */
 }
 
 /* Removes what the last build wrote and this one did not: pages of
@@ -329,174 +734,145 @@ static void record_files(struct site_build *b)
  * derivatives. A story that failed to load keeps its entries. */
 static void remove_stale(struct site_build *b)
 {
-    json_t *old_pages = json_object_get(b->manifest_old, "pages");
-    json_t *new_pages = json_object_get(b->manifest_new, "pages");
-    json_t *old_stories = json_object_get(b->manifest_old, "stories");
-    json_t *new_stories = json_object_get(b->manifest_new, "stories");
-    const char *rel;
-    json_t *v;
-    json_object_foreach(old_pages, rel, v)
-    {
-        if (json_object_get(new_pages, rel))
+    struct site_manifest *old = b->manifest_old, *now = b->manifest_new;
+    char plain[TS_LIMIT_PATH];
+    for (size_t i = 0; i < old->pages.n; i++) {
+        const struct manifest_rec *r = &old->pages.recs[i];
+        if (table_find(&now->pages, r->key, r->key_len))
             continue;
         b->manifest_dirty = true;
-        if (is_broken(b, rel, false))
-            json_object_set(new_pages, rel, v);
+        if (r->key_len >= sizeof plain)
+            continue;
+        unescape(r->key, r->key_len, plain);
+        if (is_broken(b, plain, false))
+            keep_old(&now->pages, r);
         else
-            remove_output(b, rel);
+            remove_output(b, plain);
     }
-    const char *slug;
-    json_object_foreach(old_stories, slug, v)
-    {
-        if (json_object_get(new_stories, slug) || !rel_ok(slug) || strchr(slug, '/'))
+    for (size_t i = 0; i < old->stories.n; i++) {
+        const struct manifest_rec *r = &old->stories.recs[i];
+        if (table_find(&now->stories, r->key, r->key_len) || r->key_len >= sizeof plain)
             continue;
-        if (is_broken(b, slug, true)) {
-            json_object_set(new_stories, slug, v);
+        unescape(r->key, r->key_len, plain);
+        if (!rel_ok(plain) || strchr(plain, '/'))
+            continue;
+        if (is_broken(b, plain, true)) {
+            keep_old(&now->stories, r);
             continue;
         }
-        size_t i;
-        json_t *name;
-        json_array_foreach(v, i, name)
-        {
-            const char *n = json_string_value(name);
-            char r[TS_LIMIT_PATH];
-            if (n && !strchr(n, '/') && snprintf(r, sizeof r, "%s/%s", slug, n) < (int)sizeof r)
-                remove_output(b, r);
-        }
-    }
-}
-
-/* Our derivative names: <id>.<10 hex>-<width>.<ext>, and a published
- * original's: <id>.<10 hex>-original.<ext>. */
-static bool is_derivative_name(const char *name)
-{
-    const char *dot = strchr(name, '.');
-    if (!dot)
-        return false;
-    const char *h = dot + 1;
-    for (int i = 0; i < SITE_KEY_SHORT; i++)
-        if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f')))
-            return false;
-    if (h[SITE_KEY_SHORT] != '-')
-        return false;
-    const char *w = h + SITE_KEY_SHORT + 1;
-    if (strncmp(w, "original.", 9) == 0) {
-        for (const char *e = w + 9; *e; e++)
-            if (!((*e >= 'a' && *e <= 'z') || (*e >= '0' && *e <= '9')))
-                return false;
-        return w[9] != '\0';
-    }
-    if (!(*w >= '0' && *w <= '9'))
-        return false;
-    while (*w >= '0' && *w <= '9')
-        w++;
-    return strcmp(w, ".jpg") == 0 || strcmp(w, ".webp") == 0 || strcmp(w, ".avif") == 0;
-}
-
-/* Removes derivatives of photos that are gone or changed, and old
- * stylesheets and form scripts: only files whose names we make. */
-void site_prune_outputs(struct site_build *b)
-{
-    for (size_t s = 0; s < b->n_stories; s++) {
-        char dir[TS_LIMIT_PATH];
-        if (!path_join(dir, sizeof dir, b->out_dir, b->stories[s]->slug))
-            continue;
-        DIR *dh = opendir(dir);
-        if (!dh)
-            continue;
-        /* the names this story's photos publish, looked up by name: a
-         * scan of every photo per file was quadratic at 10,000 photos
-         * (../shared/notes/performance-10k.md) */
-        size_t count = 0;
-        for (size_t i = b->story_first[s]; i < b->story_first[s + 1]; i++)
-            count += b->photos[i].result.n_outputs + 1;
-        struct site_name_set keep;
-        if (!site_name_set_init(&keep, count)) {
-            closedir(dh);
-            continue; /* out of memory: nothing is removed this time */
-        }
-        for (size_t i = b->story_first[s]; i < b->story_first[s + 1]; i++) {
-            const struct site_photo *p = &b->photos[i];
-            if (p->status != ST_OK)
-                continue;
-            for (size_t k = 0; k < p->result.n_outputs; k++)
-                site_name_set_add(&keep, site_base_name(p->result.outputs[k].path));
-            if (p->original_name)
-                site_name_set_add(&keep, p->original_name);
-        }
-        struct dirent *e;
-        while ((e = readdir(dh))) {
-            char path[TS_LIMIT_PATH];
-            if (is_derivative_name(e->d_name) && !site_name_set_has(&keep, e->d_name) &&
-                path_join(path, sizeof path, dir, e->d_name))
-                unlink(path);
-        }
-        site_name_set_free(&keep);
-        closedir(dh);
-    }
-    DIR *dh = opendir(b->out_dir);
-    if (dh) {
-        struct dirent *e;
-        while ((e = readdir(dh))) {
-            /* an older build's stylesheet or scripts (names we make) */
-            bool old_css = strncmp(e->d_name, "style.", 6) == 0 &&
-                           str_ends_with(e->d_name, ".css") &&
-                           strlen(e->d_name) == 6 + SITE_KEY_SHORT + 4 &&
-                           strcmp(e->d_name, b->theme.css_name) != 0;
-            bool old_js = strncmp(e->d_name, "pow.", 4) == 0 && str_ends_with(e->d_name, ".js") &&
-                          strlen(e->d_name) == 4 + SITE_KEY_SHORT + 3 &&
-                          (b->cfg->proof_of_work <= 0 ||
-                           strcmp(e->d_name, b->theme.pow_js_name) != 0);
-            bool old_viewer = strncmp(e->d_name, "viewer.", 7) == 0 &&
-                              str_ends_with(e->d_name, ".js") &&
-                              strlen(e->d_name) == 7 + SITE_KEY_SHORT + 3 &&
-                              strcmp(e->d_name, b->theme.viewer_js_name) != 0;
-            if (old_css || old_js || old_viewer) {
-                char path[TS_LIMIT_PATH];
-                if (path_join(path, sizeof path, b->out_dir, e->d_name))
-                    unlink(path);
+        const char *f = r->items;
+        for (size_t k = 0; k < r->n_items; k++) {
+            const char *nl = memchr(f, '\n', (size_t)(r->text + r->len - f));
+            char name[TS_LIMIT_PATH], rel[TS_LIMIT_PATH];
+            size_t n = (size_t)(nl - f - 5);
+            if (n < sizeof name) {
+                unescape(f + 5, n, name);
+                if (!strchr(name, '/') &&
+                    snprintf(rel, sizeof rel, "%s/%s", plain, name) < (int)sizeof rel)
+                    remove_output(b, rel);
             }
+            f = nl + 1;
         }
-        closedir(dh);
     }
+}
+
+static size_t live(const struct manifest_table *t)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->n; i++)
+        n += !t->recs[i].dropped;
+    return n;
+}
+
+/* Each story published the same files as the last build said. */
+static bool same_stories(const struct site_manifest *old, const struct site_manifest *now)
+{
+    if (live(&now->stories) != old->stories.n)
+        return false;
+    for (size_t i = 0; i < now->stories.n; i++) {
+        const struct manifest_rec *r = &now->stories.recs[i];
+        const struct manifest_rec *o = table_find(&old->stories, r->key, r->key_len);
+        if (!r->dropped && (!o || o->len != r->len || memcmp(o->text, r->text, r->len) != 0))
+            return false;
+    }
+    return true;
+}
+
+static enum status put_table(struct buf *o, const struct manifest_table *t, bool drop_fp,
+                             size_t *lines)
+{
+    enum status st = ST_OK;
+    for (size_t i = 0; i < t->n && st == ST_OK; i++) {
+        const struct manifest_rec *r = &t->recs[i];
+        if (r->dropped)
+            continue;
+        const char *from = r->text;
+        if (drop_fp && r->fp) {
+            st = buf_puts(o, "page -");
+            from = r->fp + 64;
+        }
+        if (st == ST_OK)
+            st = buf_append(o, from, (size_t)(r->text + r->len - from));
+        *lines += 1 + r->n_items;
+    }
+    return st;
 }
 
 void site_manifest_finish(struct site_build *b)
 {
-    char path[TS_LIMIT_PATH], now[65];
+    char path[TS_LIMIT_PATH], old_path[TS_LIMIT_PATH], now[65];
+    struct site_manifest *m = b->manifest_new;
+    if (!m)
+        return;
     record_files(b);
+    if (!table_index(&m->pages) || !table_index(&m->stories)) {
+        /* out of memory: without the table, stale files cannot be told */
+        if (manifest_path(b, MANIFEST_NAME, path, sizeof path))
+            unlink(path);
+        return;
+    }
     if (b->manifest_old)
         remove_stale(b);
     /* site.yaml or the theme changed while we rendered: the pages may
      * be of either version, so none is trusted next time */
     inputs_fingerprint(b, now);
+    bool inputs_moved = strcmp(now, b->inputs_fp) != 0;
     /* Nothing rendered, failed or removed, the same pages and the same
-     * files of each story: the manifest would be the one on disk, and
-     * printing 20,000 entries to find that out was a tenth of a no-op
-     * rebuild at 10,000 photos. */
-    if (b->manifest_old && !b->manifest_dirty && strcmp(now, b->inputs_fp) == 0 &&
-        json_object_size(json_object_get(b->manifest_new, "pages")) ==
-            json_object_size(json_object_get(b->manifest_old, "pages")) &&
-        json_equal(json_object_get(b->manifest_new, "stories"),
-                   json_object_get(b->manifest_old, "stories")))
+     * files of each story: the manifest would be the one on disk (its
+     * lines in another order at most), so it is left alone. */
+    if (b->manifest_old && !b->manifest_dirty && !inputs_moved &&
+        live(&m->pages) == b->manifest_old->pages.n && same_stories(b->manifest_old, m))
         return;
-    if (strcmp(now, b->inputs_fp) != 0) {
-        const char *rel;
-        json_t *v;
-        json_object_foreach(json_object_get(b->manifest_new, "pages"), rel, v)
-            json_object_del(v, "fp");
-    }
-    if (!manifest_path(b, path, sizeof path))
+    if (!manifest_path(b, MANIFEST_NAME, path, sizeof path) ||
+        !manifest_path(b, MANIFEST_OLD_NAME, old_path, sizeof old_path))
         return;
-    char *text = json_dumps(b->manifest_new, JSON_COMPACT | JSON_SORT_KEYS);
+    struct buf o;
+    buf_init(&o, SITE_INDEX_MAX_BYTES);
+    size_t lines = 1;
+    enum status st = buf_puts(&o, MANIFEST_MAGIC);
+    if (st == ST_OK)
+        st = buf_puts(&o, "out ");
+    if (st == ST_OK)
+        st = put_escaped(&o, b->out_dir);
+    if (st == ST_OK)
+        st = buf_putc(&o, '\n');
+    if (st == ST_OK)
+        st = put_table(&o, &m->pages, inputs_moved, &lines);
+    if (st == ST_OK)
+        st = put_table(&o, &m->stories, false, &lines);
+    if (st == ST_OK)
+        st = buf_printf(&o, "end %zu %016" PRIx64 "\n", lines, site_name_hash(o.data, o.len));
     struct diag d;
     diag_clear(&d);
     /* unchanged on a no-op build: written only when its bytes differ */
-    if (!text || site_write_if_changed(path, text, strlen(text), &d) != ST_OK) {
+    if (st != ST_OK || site_write_if_changed(path, o.data, o.len, &d) != ST_OK) {
         /* an old manifest would not name this build's files */
         unlink(path);
-        log_msg(LOG_WARN, "%s: cannot save the build manifest (%s); the next build renders "
-                          "every page", path, text ? d.message : "out of memory");
-    }
-    free(text);
+        log_msg(LOG_WARN,
+                "%s: cannot save the build manifest (%s); the next build renders "
+                "every page",
+                path, st == ST_OK ? d.message : "out of memory or too big");
+    } else
+        unlink(old_path); /* version 1's, which no build reads any more */
+    buf_free(&o);
 }

@@ -88,7 +88,7 @@ struct page_job {
     size_t i;
     const char *lang_dir; /* "" or "ko/" */
     /* results, written by one worker, read by the main thread after */
-    json_t *entries;  /* {"pages": {rel: manifest entry}}, in the order written */
+    struct site_manifest *entries; /* its pages' manifest records, in the order written */
     /* in order: a warning (string), one of a page not rendered again
      * ({"again": string}) or an error (index into diags) */
     json_t *events;
@@ -233,9 +233,9 @@ static void commit_job(struct site_build *b, struct page_job *j)
         else
             log_diag(LOG_ERROR, j->diags[json_integer_value(e)]);
     }
-    json_object_update(json_object_get(b->manifest_new, "pages"),
-                       json_object_get(j->entries, "pages"));
-    b->manifest_dirty = b->manifest_dirty || j->dirty;
+    /* a record lost: that page is rendered again next time */
+    bool kept = site_manifest_take(b->manifest_new, j->entries);
+    b->manifest_dirty = b->manifest_dirty || j->dirty || !kept;
     b->report->pages += j->report.pages;
     b->report->pages_rendered += j->report.pages_rendered;
     b->report->errors += j->report.errors;
@@ -249,7 +249,7 @@ static enum status page_run_all(struct site_build *b, const char *g, json_t *pag
     enum status st = ST_OK;
     struct page_run r = {.b = b, .g = g, .pages = pages, .jobs = jobs, .n_jobs = n_jobs};
     for (size_t k = 0; k < n_jobs; k++) {
-        jobs[k].entries = json_pack("{s:{}}", "pages");
+        jobs[k].entries = site_manifest_new();
         jobs[k].events = json_array();
         if (!jobs[k].entries || !jobs[k].events)
             st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
@@ -273,7 +273,7 @@ static enum status page_run_all(struct site_build *b, const char *g, json_t *pag
         commit_job(b, &jobs[k]);
 abort:
     for (size_t k = 0; k < n_jobs; k++) {
-        json_decref(jobs[k].entries);
+        site_manifest_free(jobs[k].entries);
         json_decref(jobs[k].events);
         for (size_t e = 0; e < jobs[k].n_diags; e++)
             free(jobs[k].diags[e]);

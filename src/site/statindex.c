@@ -99,7 +99,7 @@ void site_stat_index_free(struct site_build *b)
 }
 
 bool site_take_number(const char **p, const char *end, char sep, bool may_be_negative,
-                        uint64_t *out, bool *negative)
+                      uint64_t *out, bool *negative)
 {
     const char *c = *p;
     *negative = false;
@@ -126,7 +126,7 @@ static bool take_u64(const char **p, const char *end, uint64_t *out)
     return site_take_number(p, end, ' ', false, out, &neg);
 }
 
-static bool take_i64(const char **p, const char *end, int64_t *out)
+bool site_take_i64(const char **p, const char *end, int64_t *out)
 {
     uint64_t v;
     bool neg;
@@ -146,8 +146,8 @@ static bool parse_line(const char *line, const char *end, struct stat_entry *e)
     p += 65;
     struct site_stat *s = &e->stat;
     if (!take_u64(&p, end, &s->size) || !take_u64(&p, end, &s->ino) ||
-        !take_u64(&p, end, &s->dev) || !take_i64(&p, end, &s->mtime_ns) ||
-        !take_i64(&p, end, &s->ctime_ns) || p >= end || memchr(p, '\0', (size_t)(end - p)))
+        !take_u64(&p, end, &s->dev) || !site_take_i64(&p, end, &s->mtime_ns) ||
+        !site_take_i64(&p, end, &s->ctime_ns) || p >= end || memchr(p, '\0', (size_t)(end - p)))
         return false;
     e->path = p;
     e->path_len = (size_t)(end - p);
@@ -191,19 +191,26 @@ const char *site_index_end(const char *text, size_t len, size_t *lines)
     return last;
 }
 
+const char *site_index_lines(const char *text, size_t len, const char *start, size_t *lines)
+{
+    size_t found = 0;
+    const char *end = site_index_end(text, len, lines);
+    if (!end || start > end)
+        return NULL;
+    for (const char *c = start; c < end && (c = memchr(c, '\n', (size_t)(end - c))); c++)
+        found++;
+    return found == *lines ? end : NULL;
+}
+
 /* Lines → entries and their table. ST_MALFORMED names the line (0:
  * the last one, which does not match the rest). */
 static enum status parse_index(struct site_stat_index *x, size_t *bad_line)
 {
-    size_t magic = sizeof STAT_INDEX_MAGIC - 1, lines = 0, found = 0;
+    size_t magic = sizeof STAT_INDEX_MAGIC - 1, lines = 0;
     const char *p = x->text + magic;
-    const char *end = site_index_end(x->text, x->len, &lines);
+    const char *end = site_index_lines(x->text, x->len, p, &lines);
     *bad_line = 0;
     if (!end)
-        return ST_MALFORMED;
-    for (const char *c = p; c < end && (c = memchr(c, '\n', (size_t)(end - c))); c++)
-        found++;
-    if (found != lines)
         return ST_MALFORMED;
     x->entries = calloc(lines ? lines : 1, sizeof *x->entries);
     x->slots = site_slots_new(lines, &x->cap);
