@@ -174,7 +174,9 @@ done
 # A caption in one photo: after the no-op rebuild its page must still
 # show it, i.e. the metadata read from the cached header (statindex.c)
 # is the metadata of the file.
-s1=$tmp/site/stories/story-$(seq -w 1 "$stories" | head -1)
+# sed reads to the end: `head -1` would close the pipe early, and at
+# 2,000 stories seq's second write then dies of SIGPIPE (pipefail)
+s1=$tmp/site/stories/story-$(seq -w 1 "$stories" | sed -n 1p)
 page1=$tmp/site/public/$(basename "$s1")/index.html
 captioned=0
 if [ "$check" = 1 ] && ! command -v exiftool >/dev/null 2>&1; then
@@ -250,7 +252,7 @@ row "one story's text edited ($read photos read, $rendered pages)" "$(median $ti
 times="" cpus=""
 
 # ---- replace one photo ----------------------------------------------------------
-victim=$(ls "$s1"/*.jpg | head -1)
+victim=$(ls "$s1"/*.jpg | sed -n 1p)
 vname=$(basename "$victim" .jpg)
 for r in $(seq 1 "$repeat"); do
   old=$(ls "$tmp/site/public/$(basename "$s1")/$vname".*-*.* 2>/dev/null | sort)
