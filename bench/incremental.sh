@@ -221,6 +221,40 @@ build "$tmp/site" tampered
 [ "$rendered" = 1 ] || fail "a hand-edited page: $rendered pages rendered (expected 1)"
 ! grep -q tampered-marker "$page1" || fail "a hand-edited page was not restored"
 
+# A published derivative or its cache file lost (derivindex.c: a no-op
+# trusts the index, so these show that it still looks when a link is not
+# the recorded file): a link alone is linked again from the cache, nothing
+# read; a cache file gone, with its link or alone (the published file
+# then its last name), has its photo encoded again, and both are back.
+pub=$(ls "$tmp/site/public/$(basename "$s1")"/photo-*.*-*.jpg | sed -n 2p)
+cfile=$(find "$tmp/site/.tearsheet/cache" -samefile "$pub" | head -1)
+[ -n "$cfile" ] || fail "a published derivative is not a link to a cache file: $pub"
+rm "$pub"
+build "$tmp/site" relink
+[ "$read" = 0 ] || fail "a deleted published derivative: $read photos read (expected 0)"
+[ "$pub" -ef "$cfile" ] || fail "a deleted published derivative was not linked again: $pub"
+rm "$pub" "$cfile"
+build "$tmp/site" repair
+[ "$read" = 1 ] || fail "a cache file and its link deleted: $read photos read (expected 1)"
+[ -f "$cfile" ] && [ "$pub" -ef "$cfile" ] || fail "a deleted cache file and its link were not made again"
+rm "$cfile"
+build "$tmp/site" repair-cache
+[ "$read" = 1 ] || fail "a cache file deleted: $read photos read (expected 1)"
+[ -f "$cfile" ] && [ "$pub" -ef "$cfile" ] || fail "a deleted cache file was not made again"
+# a damaged index is no index: named in a warning, each cache
+# manifest.json read instead, still nothing encoded or rendered
+dindex=$tmp/site/.tearsheet/deriv-index
+[ -s "$dindex" ] || fail "no derivative index after a build"
+printf 'x' | dd of="$dindex" bs=1 seek=100 conv=notrunc status=none
+build "$tmp/site" damaged-index
+[ "$read" = 0 ] && [ "$rendered" = 0 ] ||
+  fail "a damaged derivative index: $read photos read, $rendered pages rendered (expected 0, 0)"
+grep -q 'deriv-index.*ignored' "$tmp/damaged-index.log" ||
+  fail "a damaged derivative index was not named in a warning"
+build "$tmp/site" index-again
+[ "$read" = 0 ] && [ "$rendered" = 0 ] || fail "after the index was written again: $read read, $rendered rendered"
+! grep -q 'deriv-index' "$tmp/index-again.log" || fail "the derivative index was not written again"
+
 # Where a story stands in the newest-first order the home pages (24 a
 # page) and the feeds (the newest 20) use: its date, ties by title
 # ("Story NN", in the order of the folders).

@@ -417,6 +417,7 @@ enum status site_build(const struct site_build_options *opt, struct site_build_r
     /* stat index of the last build: unchanged photos are not read */
     site_stat_index_load(&b);
     site_meta_cache_load(&b);
+    site_deriv_index_load(&b); /* cached photos' outputs, without their manifest.json */
     double t1 = now_seconds();
     report->seconds_plan = t1 - t0;
     if ((st = site_photos_run(&b, d)) != ST_OK)
@@ -433,6 +434,9 @@ enum status site_build(const struct site_build_options *opt, struct site_build_r
     diag_clear(&id);
     if (site_meta_cache_save(&b, &id) != ST_OK)
         log_diag(LOG_WARN, &id); /* the next build reads every photo's metadata */
+    diag_clear(&id);
+    if (site_deriv_index_save(&b, &id) != ST_OK)
+        log_diag(LOG_WARN, &id); /* the next build reads each cache manifest.json */
     st = site_pages_write(&b, d);
     site_repeated_warnings_summary(&b);
     if (st == ST_OK)
@@ -442,6 +446,7 @@ abort:
     report->seconds = now_seconds() - t0;
     site_stat_index_free(&b);
     site_meta_cache_free(&b);
+    site_deriv_index_free(&b);
     for (size_t i = 0; i < b.n_photos; i++) {
         struct site_photo *p = &b.photos[i];
         free(p->src_path);
@@ -452,6 +457,7 @@ abort:
         free(p->original_name);
         meta_free(p->meta);
         free(p->meta_packed);
+        free(p->deriv_new);
         image_result_free(&p->result);
         json_decref(p->credentials);
     }

@@ -86,6 +86,12 @@ struct site_photo {
     char *meta_packed;
     size_t meta_packed_len;
     size_t bytes_read;     /* of the photo file by us (0 on the fast path) */
+    /* its derivative index line (derivindex.c): the old index's, when
+     * it still holds (deriv_old_len bytes, without the '\n'), else a
+     * new one made from its cache entry (malloc'd), else neither */
+    const char *deriv_old;
+    size_t deriv_old_len;
+    char *deriv_new;
     double seconds;
 };
 
@@ -156,6 +162,7 @@ struct site_build {
      * jobs; NULL when there was none of this version */
     struct site_stat_index *stat_index;
     struct site_meta_cache *meta_cache; /* metacache.c */
+    struct site_deriv_index *deriv_index; /* derivindex.c, read-only during the jobs */
     /* stories/<slug>/story.md hashes, parallel to stories (build.c) */
     char (*story_sha)[65];
     /* stories that failed to load: their published files are kept */
@@ -254,6 +261,8 @@ enum status site_credentials_results(const struct c2pa_report *r, struct c2pa_si
 void site_credentials_results_free(struct c2pa_sign_results *r);
 /* statindex.c */
 void site_stat_from(const struct stat *sb, struct site_stat *out);
+/* <site>/.tearsheet/<name>: where the build's own files are kept */
+bool site_state_path(const struct site_build *b, const char *name, char *out, size_t outlen);
 void site_stat_index_load(struct site_build *b);
 void site_stat_index_free(struct site_build *b);
 bool site_stat_index_lookup(const struct site_build *b, const struct site_photo *p,
@@ -291,6 +300,22 @@ bool site_meta_cache_lookup(const struct site_build *b, const char *content,
                             struct photo_meta **out);
 /* Written from the photos built, so deleted photos leave it. */
 enum status site_meta_cache_save(struct site_build *b, struct diag *d);
+
+/* derivindex.c: each derivative cache entry's outputs, so a no-op
+ * opens no cache manifest.json (docs/performance.md). */
+void site_deriv_index_load(struct site_build *b);
+void site_deriv_index_free(struct site_build *b);
+/* The entry of p->key: p->result (outputs' paths in the cache folder
+ * `dir`), p->credentials, p->deriv_old, and each output's cache file
+ * (inode, device) in ids; false when the index does not have it. */
+bool site_deriv_index_lookup(const struct site_build *b, struct site_photo *p, const char *dir,
+                             struct stat *ids, size_t max_ids);
+/* p->deriv_new from p->result (outputs' paths still in the cache
+ * folder) and their cache files' stats; not ST_OK: p is not indexed. */
+enum status site_deriv_line_make(struct site_photo *p, const struct stat *ids);
+/* Written from the photos built, so deleted photos leave it; a no-op
+ * writes nothing. */
+enum status site_deriv_index_save(struct site_build *b, struct diag *d);
 
 /* manifest.c: the build manifest, .tearsheet/build-manifest — each
  * page's input fingerprint and the files each story published, so
@@ -501,6 +526,8 @@ void site_human_date_in(const char *iso, const char *lang, char *out, size_t out
  * makes parent folders. */
 enum status site_write_if_changed(const char *path, const void *data, size_t len,
                                   struct diag *d);
+/* Makes the folder `path` is in (and its parents). */
+enum status site_mkdirs_parent(const char *path, struct diag *d);
 bool site_url_is_safe(const char *url);
 /* The absolute address of a photo's licence-inquiry form,
  * <base_url>license/<slug>/<id>/; false when it does not fit. */

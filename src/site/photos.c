@@ -200,7 +200,11 @@ static enum status save_manifest(const char *dir, const struct image_result *r,
 
 /* Hard-links a cached derivative into the output (copying across file
  * systems); an identical file already there is left alone. `from_sb`:
- * the cache file's stat when the caller has it, else NULL. */
+ * the cache file's stat when the caller has it, else NULL. The story's
+ * output folder is made here, when a link into it finds it missing: a
+ * no-op build links nothing, and made up front it was a mkdir of each
+ * component of the path for every story on every build (2,500 at 500
+ * stories, each EEXIST). */
 static enum status publish(const char *from, const struct stat *from_sb, const char *to,
                            struct diag *d)
 {
@@ -213,9 +217,15 @@ static enum status publish(const char *from, const struct stat *from_sb, const c
     unlink(to);
     if (link(from, to) == 0)
         return ST_OK;
+    enum status st;
+    bool no_folder = errno == ENOENT; /* or no cache file: then copied, which says so */
+    if (no_folder && (st = site_mkdirs_parent(to, d)) != ST_OK)
+        return st;
+    if (no_folder && link(from, to) == 0)
+        return ST_OK;
     uint8_t *data;
     size_t len;
-    enum status st = file_read_all(from, TS_LIMIT_PHOTO_BYTES, &data, &len, d);
+    st = file_read_all(from, TS_LIMIT_PHOTO_BYTES, &data, &len, d);
     if (st != ST_OK)
         return st;
     st = file_write_atomic(to, data, len, d);
@@ -268,7 +278,7 @@ static enum status publish_original(struct site_photo *p, const char *story_out,
     uint8_t *data = NULL;
     size_t len = 0;
     enum status st = file_read_all(p->src_path, TS_LIMIT_PHOTO_BYTES, &data, &len, d);
-    if (st == ST_OK)
+    if (st == ST_OK && (st = file_mkdirs(story_out, d)) == ST_OK) /* publish() makes it lazily too */
         st = file_write_atomic(to, data, len, d);
     free(data);
     return st;
@@ -280,6 +290,43 @@ static void published_name(const struct site_photo *p, const struct image_output
 {
     snprintf(out, outlen, "%s.%.*s-%u.%s", p->id, SITE_KEY_SHORT, p->key, o->width,
              image_format_ext(o->format));
+}
+
+/*
+ * Publishes each output under story_out. `ids`: the cache files'
+ * (inode, device) when `have_ids`. From the index (`indexed`) they are
+ * what the last build recorded, not a stat: a published link with that
+ * inode and a second name (the cache file) is taken as it is — the one
+ * stat a no-op makes of it — and any other (missing, replaced, or the
+ * cache file's last name) sends us to the cache file itself. That one
+ * gone: ST_NOT_FOUND, the photo must be encoded again. *changed: a
+ * cache file's inode was not the recorded one.
+ */
+static enum status publish_outputs(struct site_photo *p, const char *story_out, struct stat *ids,
+                                   bool have_ids, bool indexed, bool *changed, struct diag *d)
+{
+    for (size_t i = 0; i < p->result.n_outputs; i++) {
+        const struct image_output *o = &p->result.outputs[i];
+        char name[512], to[TS_LIMIT_PATH];
+        published_name(p, o, name, sizeof name);
+        if (!path_join(to, sizeof to, story_out, name))
+            return diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "output path too long");
+        if (indexed) {
+            struct stat sb, cache;
+            if (stat(to, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_nlink >= 2 &&
+                sb.st_ino == ids[i].st_ino && sb.st_dev == ids[i].st_dev)
+                continue;
+            if (stat(o->path, &cache) != 0 || !S_ISREG(cache.st_mode))
+                return ST_NOT_FOUND;
+            if (cache.st_ino != ids[i].st_ino || cache.st_dev != ids[i].st_dev)
+                *changed = true;
+            ids[i] = cache;
+        }
+        enum status st = publish(o->path, have_ids ? &ids[i] : NULL, to, d);
+        if (st != ST_OK)
+            return st;
+    }
+    return ST_OK;
 }
 
 /*
@@ -465,83 +512,106 @@ static enum status process_photo(struct site_build *b, struct site_photo *p,
     site_sha256_hex(k.data ? k.data : "", k.len, p->key);
     buf_free(&k);
 
-    char dir[TS_LIMIT_PATH], prefix[TS_LIMIT_PATH];
+    char dir[TS_LIMIT_PATH], prefix[TS_LIMIT_PATH], story_out[TS_LIMIT_PATH];
     if (!path_join(dir, sizeof dir, b->cache_dir, p->key) || !path_join(prefix, sizeof prefix, dir, "d")) {
         st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "cache path too long");
         goto abort;
     }
-    /* a cached entry's outputs, as load_manifest found them */
-    struct stat ids[IMAGE_MAX_WIDTHS * IMAGE_FORMAT_COUNT];
-    bool have_ids = false;
-    if (load_manifest(dir, &p->result, &p->credentials, ids, sizeof ids / sizeof *ids) == ST_OK) {
-        have_ids = true;
-        p->cached = true;
-    } else {
-        if ((st = file_mkdirs(dir, d)) != ST_OK)
-            goto abort;
-        diag_set_file(d, p->src_path);
-        if ((st = meta_write_rights(p->meta, &b->keep, &blobs, d)) != ST_OK)
-            goto abort;
-        struct image_embed embed = {
-            .exif = span_make(blobs.exif, blobs.exif_len),
-            .xmp = span_make(blobs.xmp, blobs.xmp_len),
-            .iptc = span_make(blobs.iptc, blobs.iptc_len),
-        };
-        if (!p->bytes_read)
-            p->bytes_read = (size_t)p->stat.size; /* libvips reads it now */
-        /* Only the signer needs the original's bytes after this: each
-         * worker would otherwise hold a whole camera file (7 MB) through
-         * its decode and encodes. */
-        if (!b->signer) {
-            free(data);
-            data = NULL;
-        }
-        if ((st = image_derive_pooled(p->src_path, &b->image, &embed, prefix, pool, &p->result,
-                                      d)) != ST_OK)
-            goto abort;
-        /* Signing hashes the whole original (the derivatives' parent
-         * ingredient): read it now when the fast path gave only its header. */
-        if (b->signer && !whole) {
-            free(data);
-            data = NULL;
-            if ((st = file_read_all(p->src_path, TS_LIMIT_PHOTO_BYTES, &data, &len, d)) != ST_OK)
-                goto abort;
-            whole = true;
-        }
-        /* Signed before the cache manifest is written, so the cache
-         * never holds an unsigned derivative under a signed key. */
-        if (b->signer &&
-            (st = sign_outputs(b, p, span_make(data, len), span_make(sidecar, sidecar_len), d)) !=
-                ST_OK)
-            goto abort;
-        /* what the Content Credentials panel shows, kept with the cache
-         * so an unchanged photo is not validated again */
-        if (b->signer && (st = site_credentials_make(b, p, span_make(data, len),
-                                                     span_make(sidecar, sidecar_len),
-                                                     &p->credentials, d)) != ST_OK)
-            goto abort;
-        if ((st = save_manifest(dir, &p->result, p->credentials, d)) != ST_OK)
-            goto abort;
-    }
-
-    /* publish as <out>/<slug>/<id>.<key10>-<width>.<ext> */
-    char story_out[TS_LIMIT_PATH];
     if (!path_join(story_out, sizeof story_out, b->out_dir, p->story_slug)) {
         st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "output path too long");
         goto abort;
     }
-    /* story_out was made before the jobs (site_photos_run) */
+    /*
+     * The cache entry's outputs and each cache file's (inode, device):
+     * from the derivative index (derivindex.c: nothing opened), else
+     * from its manifest.json (which stats each file), else encoded.
+     * The index is trusted only as far as the published links show it
+     * right; a cache file it names that is gone sends the photo back
+     * here to be encoded (`fresh`), as a manifest.json whose file is
+     * gone always did.
+     */
+    struct stat ids[IMAGE_MAX_WIDTHS * IMAGE_FORMAT_COUNT];
+    size_t max_ids = sizeof ids / sizeof *ids;
+    for (bool fresh = false;; fresh = true) {
+        bool indexed = !fresh && site_deriv_index_lookup(b, p, dir, ids, max_ids);
+        bool have_ids = true;
+        p->cached = true;
+        if (!indexed && (fresh || load_manifest(dir, &p->result, &p->credentials, ids, max_ids) !=
+                                      ST_OK)) {
+            p->cached = false;
+            if ((st = file_mkdirs(dir, d)) != ST_OK)
+                goto abort;
+            diag_set_file(d, p->src_path);
+            if ((st = meta_write_rights(p->meta, &b->keep, &blobs, d)) != ST_OK)
+                goto abort;
+            struct image_embed embed = {
+                .exif = span_make(blobs.exif, blobs.exif_len),
+                .xmp = span_make(blobs.xmp, blobs.xmp_len),
+                .iptc = span_make(blobs.iptc, blobs.iptc_len),
+            };
+            if (!p->bytes_read)
+                p->bytes_read = (size_t)p->stat.size; /* libvips reads it now */
+            /* Only the signer needs the original's bytes after this: each
+             * worker would otherwise hold a whole camera file (7 MB) through
+             * its decode and encodes. */
+            if (!b->signer) {
+                free(data);
+                data = NULL;
+            }
+            if ((st = image_derive_pooled(p->src_path, &b->image, &embed, prefix, pool, &p->result,
+                                          d)) != ST_OK)
+                goto abort;
+            /* Signing hashes the whole original (the derivatives' parent
+             * ingredient): read it now when the fast path gave only its header. */
+            if (b->signer && !whole) {
+                free(data);
+                data = NULL;
+                if ((st = file_read_all(p->src_path, TS_LIMIT_PHOTO_BYTES, &data, &len, d)) != ST_OK)
+                    goto abort;
+                whole = true;
+            }
+            /* Signed before the cache manifest is written, so the cache
+             * never holds an unsigned derivative under a signed key. */
+            if (b->signer &&
+                (st = sign_outputs(b, p, span_make(data, len), span_make(sidecar, sidecar_len), d)) !=
+                    ST_OK)
+                goto abort;
+            /* what the Content Credentials panel shows, kept with the cache
+             * so an unchanged photo is not validated again */
+            if (b->signer && (st = site_credentials_make(b, p, span_make(data, len),
+                                                         span_make(sidecar, sidecar_len),
+                                                         &p->credentials, d)) != ST_OK)
+                goto abort;
+            if ((st = save_manifest(dir, &p->result, p->credentials, d)) != ST_OK)
+                goto abort;
+            /* the index's line for it: one stat of each file just made */
+            for (size_t i = 0; i < p->result.n_outputs && have_ids; i++)
+                have_ids = stat(p->result.outputs[i].path, &ids[i]) == 0;
+        }
+        bool changed = !indexed;
+        st = publish_outputs(p, story_out, ids, have_ids, indexed, &changed, d);
+        if (st == ST_NOT_FOUND && indexed) {
+            image_result_free(&p->result);
+            json_decref(p->credentials);
+            p->credentials = NULL;
+            p->deriv_old = NULL;
+            continue;
+        }
+        if (st != ST_OK)
+            goto abort;
+        /* not indexed when it cannot be: its manifest.json is read next time */
+        if (changed && have_ids && site_deriv_line_make(p, ids) != ST_OK) {
+            free(p->deriv_new);
+            p->deriv_new = NULL;
+        }
+        break;
+    }
+    /* the pages name the published files */
     for (size_t i = 0; i < p->result.n_outputs; i++) {
         struct image_output *o = &p->result.outputs[i];
         char name[512], to[TS_LIMIT_PATH];
         published_name(p, o, name, sizeof name);
-        if (!path_join(to, sizeof to, story_out, name)) {
-            st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "output path too long");
-            goto abort;
-        }
-        if ((st = publish(o->path, have_ids ? &ids[i] : NULL, to, d)) != ST_OK)
-            goto abort;
-        char *published = str_dup(to);
+        char *published = path_join(to, sizeof to, story_out, name) ? str_dup(to) : NULL;
         if (!published) {
             st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
             goto abort;
@@ -684,16 +754,7 @@ enum status site_photos_run(struct site_build *b, struct diag *d)
     pthread_t threads[64];
     struct worker workers[64];
     unsigned started = 0;
-    /* Each story's output folder once here, not once per photo: on a
-     * no-op build of 1,000 photos that was 3,000 mkdir calls. */
-    for (size_t i = 0; i < b->n_stories; i++) {
-        char story_out[TS_LIMIT_PATH];
-        struct diag md;
-        diag_clear(&md);
-        if (path_join(story_out, sizeof story_out, b->out_dir, b->stories[i]->slug) &&
-            file_mkdirs(story_out, &md) != ST_OK)
-            log_diag(LOG_ERROR, &md); /* its photos then fail to publish, each reported */
-    }
+    /* each story's output folder is made by the first link into it (publish) */
     b->next_photo = 0;
     b->done_photos = 0;
     b->done_built = 0;

@@ -79,7 +79,7 @@ void site_stat_from(const struct stat *sb, struct site_stat *out)
     out->ctime_ns = ns_of(sb->st_ctim);
 }
 
-static bool index_path(const struct site_build *b, const char *name, char *out, size_t outlen)
+bool site_state_path(const struct site_build *b, const char *name, char *out, size_t outlen)
 {
     char dir[TS_LIMIT_PATH];
     return path_join(dir, sizeof dir, b->opt->site_dir, ".tearsheet") &&
@@ -235,7 +235,7 @@ void site_stat_index_load(struct site_build *b)
     struct stat sb;
     struct diag ignored;
     site_stat_index_free(b);
-    if (!index_path(b, STAT_INDEX_NAME, path, sizeof path) || stat(path, &sb) != 0)
+    if (!site_state_path(b, STAT_INDEX_NAME, path, sizeof path) || stat(path, &sb) != 0)
         return;
     struct site_stat_index *x = calloc(1, sizeof *x);
     uint8_t *text = NULL;
@@ -371,8 +371,8 @@ enum status site_stat_index_save(struct site_build *b, struct diag *d)
     if (st != ST_OK)
         st = diag_set(d, st, NULL, DIAG_NO_OFFSET, "stat index: out of memory or over %zu bytes",
                       SITE_INDEX_MAX_BYTES);
-    else if (!index_path(b, STAT_INDEX_NAME, path, sizeof path) ||
-             !index_path(b, STAT_INDEX_OLD_NAME, old, sizeof old))
+    else if (!site_state_path(b, STAT_INDEX_NAME, path, sizeof path) ||
+             !site_state_path(b, STAT_INDEX_OLD_NAME, old, sizeof old))
         st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "site path too long");
     else if (!same_as_before(b, out.data, out.len)) {
         st = file_write_atomic(path, out.data, out.len, d);

@@ -116,16 +116,19 @@ enum status site_write_if_changed(const char *path, const void *data, size_t len
 {
     if (same_file(path, data, len))
         return ST_OK;
+    enum status st = site_mkdirs_parent(path, d);
+    return st == ST_OK ? file_write_atomic(path, data, len, d) : st;
+}
+
+enum status site_mkdirs_parent(const char *path, struct diag *d)
+{
     char dir[TS_LIMIT_PATH];
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');
-    if (slash && slash != dir) {
-        *slash = '\0';
-        enum status st = file_mkdirs(dir, d);
-        if (st != ST_OK)
-            return st;
-    }
-    return file_write_atomic(path, data, len, d);
+    if (!slash || slash == dir)
+        return ST_OK;
+    *slash = '\0';
+    return file_mkdirs(dir, d);
 }
 
 bool site_url_is_safe(const char *url)
