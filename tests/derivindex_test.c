@@ -22,6 +22,7 @@
 
 #include <cmocka.h>
 
+#include "lib/damage.h"
 #include "lib/tmpdir.h"
 #include "site/internal.h"
 
@@ -203,40 +204,34 @@ static void round_trip(void **state)
     forget(&q);
 }
 
+static void refused(void *ctx, const char *bytes, size_t len)
+{
+    struct fixture *f = ctx;
+    write_index(f, bytes, len);
+    site_deriv_index_load(&f->b);
+    assert_null(f->b.deriv_index);
+}
+
 static void damaged_index_is_ignored(void **state)
 {
     struct fixture *f = *state;
     index_one_photo(f, json_pack("{s:s}", "signer", "Ana"));
     size_t len = 0;
     char *good = read_index(f, &len);
-    char *bad = malloc(len);
-    assert_non_null(bad);
     site_deriv_index_load(&f->b);
     assert_non_null(f->b.deriv_index);
-    for (size_t cut = 0; cut < len; cut++) {
-        write_index(f, good, cut);
-        site_deriv_index_load(&f->b);
-        assert_null(f->b.deriv_index);
-    }
     const char subst[] = {'\0', '\n', ' ', '-', '/', '9', 'a', (char)0xff};
-    for (size_t i = 0; i < len; i++)
-        for (size_t k = 0; k < sizeof subst; k++) {
-            if (good[i] == subst[k])
-                continue;
-            memcpy(bad, good, len);
-            bad[i] = subst[k];
-            write_index(f, bad, len);
-            site_deriv_index_load(&f->b);
-            assert_null(f->b.deriv_index);
-        }
-    /* lines whose last line matches them: only the first is an index */
-    const char *key = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb ";
+    test_each_damage(good, len, subst, sizeof subst, refused, f);
+    free(good);
+    /* lines under a last line that matches them: only the first is an
+     * index */
+    const char *ok = "64 48 12abff 1 jpg 64 48 1000 11 3 d-64.jpg -";
     const struct {
         const char *magic, *fields;
         int lines;
         bool good;
     } cases[] = {
-        {"1", "64 48 12abff 1 jpg 64 48 1000 11 3 d-64.jpg -", 1, true},
+        {"1", ok, 1, true},
         {"1", "64 48 12abff 1 jpg 64 48 1000 11 3 ../../x -", 1, false},   /* a path */
         {"1", "64 48 12abff 1 jpg 64 48 1000 11 3 .. -", 1, false},       /* hidden */
         {"1", "64 48 12abff 1 gif 64 48 1000 11 3 d-64.gif -", 1, false}, /* format */
@@ -246,17 +241,16 @@ static void damaged_index_is_ignored(void **state)
         {"1", "64 48 12abzz 1 jpg 64 48 1000 11 3 d-64.jpg -", 1, false}, /* colour */
         {"1", "64 48 12abff 1 jpg 4294967296 48 1000 11 3 d-64.jpg -", 1, false},
         {"1", "64 48 12abff 1 jpg 64 48 1000 11 3 d-64.jpg [1]", 1, false}, /* not {} */
-        {"1", "64 48 12abff 1 jpg 64 48 1000 11 3 d-64.jpg -", 2, false}, /* twice */
-        {"2", "64 48 12abff 1 jpg 64 48 1000 11 3 d-64.jpg -", 1, false}, /* version */
+        {"1", ok, 2, false},                                              /* twice */
+        {"2", ok, 1, false},                                              /* version */
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        char text[1024];
-        int n = snprintf(text, sizeof text, "tearsheet derivative index %s\n", cases[i].magic);
-        for (int k = 0; k < cases[i].lines; k++)
-            n += snprintf(text + n, sizeof text - (size_t)n, "%s%s\n", key, cases[i].fields);
-        n += snprintf(text + n, sizeof text - (size_t)n, "end %d %016llx\n", cases[i].lines,
-                      (unsigned long long)site_name_hash(text, (size_t)n));
-        write_index(f, text, (size_t)n);
+        char first[64], line[256], text[1024];
+        snprintf(first, sizeof first, "tearsheet derivative index %s", cases[i].magic);
+        snprintf(line, sizeof line, "%s %s", f->p.key, cases[i].fields);
+        size_t n = test_line_file(text, sizeof text, first, line, cases[i].lines);
+        assert_int_not_equal(n, 0);
+        write_index(f, text, n);
         site_deriv_index_load(&f->b);
         if (cases[i].good) {
             assert_non_null(f->b.deriv_index);
@@ -264,8 +258,6 @@ static void damaged_index_is_ignored(void **state)
             assert_null(f->b.deriv_index);
         }
     }
-    free(bad);
-    free(good);
 }
 
 int main(void)
