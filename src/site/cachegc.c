@@ -9,6 +9,12 @@
  * reverted within the month is still free; one a month gone is
  * encoded again.
  *
+ * The derivative index (derivindex.c) agrees with it by construction:
+ * it is written from this build's photos, so it names only keys this
+ * build used, which are the entries a collection keeps; an entry gone
+ * anyway (deleted by hand) is found by its published link no longer
+ * having a second name, and encoded again (photos.c).
+ *
  * Must never: remove an entry this build uses, anything whose name is
  * not a cache key (64 hex digits), or anything outside the cache
  * folder; nor cost a no-op build more than the one stat of the stamp.
