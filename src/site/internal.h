@@ -127,6 +127,9 @@ struct site_build {
     struct site_build_report *report;
     struct story_site *cfg;
     char out_dir[TS_LIMIT_PATH];
+    /* out_dir opened while pages.c writes pages, for the one
+     * stat of each page (manifest.c); 0 or less: none, paths are whole */
+    int out_fd;
     char cache_dir[TS_LIMIT_PATH];
     struct image_settings image;
     struct meta_keep keep;
