@@ -303,9 +303,12 @@ void site_manifest_begin(struct site_build *b);
 /* An empty manifest (a page worker's records), and its end. */
 struct site_manifest *site_manifest_new(void);
 void site_manifest_free(struct site_manifest *m);
-/* Appends the records of `from` to `into`, leaving `from` empty; false
- * when some were lost (out of memory: those pages are rendered again). */
-bool site_manifest_take(struct site_manifest *into, struct site_manifest *from);
+/* Appends page records [first, end) of `from` to `into` (they leave
+ * `from`); false when some were lost (out of memory: those pages are
+ * rendered again). */
+bool site_manifest_take(struct site_manifest *into, struct site_manifest *from, size_t first,
+                        size_t end);
+size_t site_manifest_pages(const struct site_manifest *m); /* how many page records */
 bool site_page_fresh(struct site_build *b, const char *rel, const char *fp);
 void site_page_begin(struct site_build *b, const char *fp);
 void site_page_warn(struct site_build *b, const char *fmt, ...)

@@ -632,21 +632,27 @@ void site_page_failed(struct site_build *b, const char *rel)
     site_page_begin(b, NULL);
 }
 
-/* The records a page worker made, appended to the build's in the order
- * of its jobs (pages.c); `from` is left empty. */
-bool site_manifest_take(struct site_manifest *into, struct site_manifest *from)
+/* Page records [first, end) of `from` (a page worker's, pages.c),
+ * appended to `into` in that order; they leave `from`, which still
+ * frees what it holds. */
+bool site_manifest_take(struct site_manifest *into, struct site_manifest *from, size_t first,
+                        size_t end)
 {
-    for (size_t i = 0; i < from->pages.n; i++) {
-        if (!table_add(&into->pages, &from->pages.recs[i])) {
-            /* the rest are lost: this build's manifest is not saved */
-            for (size_t k = i; k < from->pages.n; k++)
-                free(from->pages.recs[k].owned);
-            from->pages.n = 0;
-            return false;
-        }
+    bool kept = true;
+    for (size_t i = first; i < end && i < from->pages.n; i++) {
+        /* after one is lost, the rest too: this build's manifest is not
+         * saved */
+        kept = kept && table_add(&into->pages, &from->pages.recs[i]);
+        if (!kept)
+            free(from->pages.recs[i].owned);
+        from->pages.recs[i].owned = NULL;
     }
-    from->pages.n = 0;
-    return true;
+    return kept;
+}
+
+size_t site_manifest_pages(const struct site_manifest *m)
+{
+    return m->pages.n;
 }
 
 /* The story a path of the output belongs to: "<slug>/..." or
