@@ -70,14 +70,9 @@ static void fp_begin(struct fp *f, const char *what)
 
 static void fp_end(struct fp *f, char out[65])
 {
-    static const char hex[] = "0123456789abcdef";
     uint8_t md[32];
     SHA256_Final(md, &f->c);
-    for (int i = 0; i < 32; i++) {
-        out[2 * i] = hex[md[i] >> 4];
-        out[2 * i + 1] = hex[md[i] & 15];
-    }
-    out[64] = '\0';
+    site_digest_hex(md, out);
 }
 
 /* Deeper than any panel credentials.c makes; a deeper tree (a damaged

@@ -496,6 +496,7 @@ void site_slugify(const char *in, char *out, size_t outlen);
  * a space or a control; "t-<10 hex>" for a name of punctuation only. */
 void site_term_slug(const char *in, char *out, size_t outlen);
 void site_sha256_hex(const void *p, size_t n, char out[65]);
+void site_digest_hex(const uint8_t md[32], char out[65]); /* 64 lowercase hex digits */
 /* signer.c: the signing identity, its checks and the time-stamp
  * authority, before any photo (ST_CONFIG with the reason). */
 enum status site_load_signer(struct site_build *b, struct diag *d);
