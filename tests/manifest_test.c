@@ -9,6 +9,7 @@
  * read and is removed by the first save.
  * Writes only to a mkdtemp folder.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -157,6 +159,33 @@ static void fresh_pages_and_their_warnings(void **state)
     assert_false(site_page_fresh(&f->b, "a/index.html", fp_a));
 }
 
+/* While pages.c holds the output folder open, a page is stat'ed by
+ * descriptor: the same answers as by whole path. */
+static void fresh_by_descriptor(void **state)
+{
+    struct fixture *f = *state;
+    first_build(f);
+    f->b.out_fd = open(f->b.out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    assert_true(f->b.out_fd > 0);
+    site_manifest_begin(&f->b);
+    assert_true(site_page_fresh(&f->b, "a/index.html", fp_a));
+    assert_true(site_page_fresh(&f->b, "b\nc.html", fp_b));
+    assert_false(site_page_fresh(&f->b, "b\nc.html", fp_a));
+    site_manifest_finish(&f->b);
+    end_build(f);
+    char p[TS_LIMIT_PATH];
+    snprintf(p, sizeof p, "%s/out/a/index.html", f->dir);
+    write_file(p, "<p>A</p>", 8); /* the same size, a later mtime */
+    struct timespec t[2] = {{.tv_nsec = UTIME_OMIT}, {.tv_sec = 1}};
+    assert_int_equal(utimensat(AT_FDCWD, p, t, 0), 0);
+    site_manifest_begin(&f->b);
+    assert_false(site_page_fresh(&f->b, "a/index.html", fp_a));
+    assert_int_equal(unlink(p), 0);
+    assert_false(site_page_fresh(&f->b, "a/index.html", fp_a));
+    close(f->b.out_fd);
+    f->b.out_fd = 0;
+}
+
 static void damaged_manifest_is_ignored(void **state)
 {
     struct fixture *f = *state;
@@ -184,8 +213,9 @@ static void damaged_manifest_is_ignored(void **state)
             end_build(f);
         }
     /* lines whose last line matches them: a bad escape, a page twice,
-     * a warning count past the lines, another version or output
-     * folder give no manifest; the well-formed one is one */
+     * a warning count past the lines, another version (2, whose
+     * fingerprints were of printed lines) or output folder give no
+     * manifest; the well-formed one is one */
     char out_line[TS_LIMIT_PATH + 8];
     snprintf(out_line, sizeof out_line, "out %s/out\n", f->dir);
     const struct {
@@ -193,13 +223,13 @@ static void damaged_manifest_is_ignored(void **state)
         int lines;
         bool good;
     } cases[] = {
-        {"2", out_line, "page - 1 2 0 x.html\nstory 1 s\nfile f.jpg\n", 4, true},
-        {"2", out_line, "page - 1 2 0 x\\q.html\n", 2, false},
-        {"2", out_line, "page - 1 2 0 x.html\npage - 1 2 0 x.html\n", 3, false},
-        {"2", out_line, "page - 1 2 1 x.html\n", 2, false},
-        {"2", out_line, "page - 99999999999999999999 2 0 x.html\n", 2, false},
-        {"2", "out /elsewhere\n", "page - 1 2 0 x.html\n", 2, false},
-        {"3", out_line, "page - 1 2 0 x.html\n", 2, false},
+        {"3", out_line, "page - 1 2 0 x.html\nstory 1 s\nfile f.jpg\n", 4, true},
+        {"3", out_line, "page - 1 2 0 x\\q.html\n", 2, false},
+        {"3", out_line, "page - 1 2 0 x.html\npage - 1 2 0 x.html\n", 3, false},
+        {"3", out_line, "page - 1 2 1 x.html\n", 2, false},
+        {"3", out_line, "page - 99999999999999999999 2 0 x.html\n", 2, false},
+        {"3", "out /elsewhere\n", "page - 1 2 0 x.html\n", 2, false},
+        {"2", out_line, "page - 1 2 0 x.html\n", 2, false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char text[2 * TS_LIMIT_PATH];
@@ -234,6 +264,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(fresh_pages_and_their_warnings, setup, teardown),
+        cmocka_unit_test_setup_teardown(fresh_by_descriptor, setup, teardown),
         cmocka_unit_test_setup_teardown(damaged_manifest_is_ignored, setup, teardown),
         cmocka_unit_test_setup_teardown(version_1_is_replaced, setup, teardown),
     };

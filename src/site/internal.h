@@ -133,6 +133,9 @@ struct site_build {
     struct site_build_report *report;
     struct story_site *cfg;
     char out_dir[TS_LIMIT_PATH];
+    /* out_dir opened while pages.c writes pages, for the one
+     * stat of each page (manifest.c); 0 or less: none, paths are whole */
+    int out_fd;
     char cache_dir[TS_LIMIT_PATH];
     struct image_settings image;
     struct meta_keep keep;
@@ -325,9 +328,12 @@ void site_manifest_begin(struct site_build *b);
 /* An empty manifest (a page worker's records), and its end. */
 struct site_manifest *site_manifest_new(void);
 void site_manifest_free(struct site_manifest *m);
-/* Appends the records of `from` to `into`, leaving `from` empty; false
- * when some were lost (out of memory: those pages are rendered again). */
-bool site_manifest_take(struct site_manifest *into, struct site_manifest *from);
+/* Appends page records [first, end) of `from` to `into` (they leave
+ * `from`); false when some were lost (out of memory: those pages are
+ * rendered again). */
+bool site_manifest_take(struct site_manifest *into, struct site_manifest *from, size_t first,
+                        size_t end);
+size_t site_manifest_pages(const struct site_manifest *m); /* how many page records */
 bool site_page_fresh(struct site_build *b, const char *rel, const char *fp);
 void site_page_begin(struct site_build *b, const char *fp);
 void site_page_warn(struct site_build *b, const char *fmt, ...)
@@ -515,6 +521,7 @@ void site_slugify(const char *in, char *out, size_t outlen);
  * a space or a control; "t-<10 hex>" for a name of punctuation only. */
 void site_term_slug(const char *in, char *out, size_t outlen);
 void site_sha256_hex(const void *p, size_t n, char out[65]);
+void site_digest_hex(const uint8_t md[32], char out[65]); /* 64 lowercase hex digits */
 /* signer.c: the signing identity, its checks and the time-stamp
  * authority, before any photo (ST_CONFIG with the reason). */
 enum status site_load_signer(struct site_build *b, struct diag *d);

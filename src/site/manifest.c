@@ -11,7 +11,7 @@
  *
  * The file is lines, read in place like the stat index (statindex.c):
  *
- *     tearsheet build manifest 2
+ *     tearsheet build manifest 3
  *     out <output folder>
  *     page <fingerprint, or - when not to be trusted> <size> <mtime ns> <warnings> <path>
  *     warn <message>                  (as many as the page line says)
@@ -49,10 +49,12 @@
 #include "site/internal.h"
 
 /* Bumped when a line's meaning changes: older manifests are ignored
- * (a full render, nothing deleted). Version 1 was build.json. */
-#define MANIFEST_VERSION 2
+ * (a full render, nothing deleted). Version 1 was build.json; 2 had
+ * fingerprints of printed lines, 3 of length-prefixed fields
+ * (fingerprint.c), so a version 2 fingerprint never matches. */
+#define MANIFEST_VERSION 3
 #define MANIFEST_MAGIC_PREFIX "tearsheet build manifest "
-#define MANIFEST_MAGIC "tearsheet build manifest 2\n"
+#define MANIFEST_MAGIC "tearsheet build manifest 3\n"
 #define MANIFEST_NAME "build-manifest"
 #define MANIFEST_OLD_NAME "build.json"
 
@@ -489,25 +491,39 @@ void site_repeated_warnings_summary(const struct site_build *b)
                 b->warnings_repeated - SITE_REPEATED_WARNINGS_SHOWN);
 }
 
-/* The old manifest's record of page `rel`, or NULL. */
+/* The old manifest's record of page `rel`, or NULL. A path needs no
+ * escaping (no '\\', no newline) almost always: it is then its own key. */
 static const struct manifest_rec *old_page(const struct site_build *b, const char *rel)
 {
+    if (!b->manifest_old)
+        return NULL;
+    size_t len = strcspn(rel, "\\\n");
+    if (!rel[len])
+        return table_find(&b->manifest_old->pages, rel, len);
     char esc[2 * TS_LIMIT_PATH];
-    size_t len;
     const char *key = escaped(rel, esc, sizeof esc, &len);
-    return b->manifest_old && key ? table_find(&b->manifest_old->pages, key, len) : NULL;
+    return key ? table_find(&b->manifest_old->pages, key, len) : NULL;
+}
+
+/* One stat of page `rel`: relative to the output folder's descriptor
+ * while pages.c holds one (the kernel walks only the path inside it),
+ * else by its whole path. */
+static bool stat_output(const struct site_build *b, const char *rel, struct stat *sb)
+{
+    char path[TS_LIMIT_PATH];
+    if (b->out_fd > 0)
+        return fstatat(b->out_fd, rel, sb, 0) == 0;
+    return path_join(path, sizeof path, b->out_dir, rel) && stat(path, sb) == 0;
 }
 
 bool site_page_fresh(struct site_build *b, const char *rel, const char *fp)
 {
     const struct manifest_rec *old = old_page(b, rel);
-    char path[TS_LIMIT_PATH];
     struct stat sb;
     /* the file must also be the one we wrote: an edited or deleted page
      * is rendered again */
     if (!old || !old->fp || strlen(fp) != 64 || memcmp(old->fp, fp, 64) != 0 ||
-        !path_join(path, sizeof path, b->out_dir, rel) || stat(path, &sb) != 0 ||
-        !S_ISREG(sb.st_mode) || old->size != (int64_t)sb.st_size ||
+        !stat_output(b, rel, &sb) || !S_ISREG(sb.st_mode) || old->size != (int64_t)sb.st_size ||
         old->mtime_ns != (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec)
         return false;
     /* the same inputs give the same warnings: say them again, so a
@@ -579,9 +595,8 @@ static void add_page(struct site_build *b, const char *rel, const char *fp, int6
 void site_page_written(struct site_build *b, const char *rel)
 {
     b->manifest_dirty = true;
-    char path[TS_LIMIT_PATH];
     struct stat sb;
-    if (b->page_fp[0] && path_join(path, sizeof path, b->out_dir, rel) && stat(path, &sb) == 0) {
+    if (b->page_fp[0] && stat_output(b, rel, &sb)) {
         struct buf w;
         buf_init(&w, SITE_INDEX_MAX_BYTES);
         size_t i;
@@ -617,21 +632,27 @@ void site_page_failed(struct site_build *b, const char *rel)
     site_page_begin(b, NULL);
 }
 
-/* The records a page worker made, appended to the build's in the order
- * of its jobs (pages.c); `from` is left empty. */
-bool site_manifest_take(struct site_manifest *into, struct site_manifest *from)
+/* Page records [first, end) of `from` (a page worker's, pages.c),
+ * appended to `into` in that order; they leave `from`, which still
+ * frees what it holds. */
+bool site_manifest_take(struct site_manifest *into, struct site_manifest *from, size_t first,
+                        size_t end)
 {
-    for (size_t i = 0; i < from->pages.n; i++) {
-        if (!table_add(&into->pages, &from->pages.recs[i])) {
-            /* the rest are lost: this build's manifest is not saved */
-            for (size_t k = i; k < from->pages.n; k++)
-                free(from->pages.recs[k].owned);
-            from->pages.n = 0;
-            return false;
-        }
+    bool kept = true;
+    for (size_t i = first; i < end && i < from->pages.n; i++) {
+        /* after one is lost, the rest too: this build's manifest is not
+         * saved */
+        kept = kept && table_add(&into->pages, &from->pages.recs[i]);
+        if (!kept)
+            free(from->pages.recs[i].owned);
+        from->pages.recs[i].owned = NULL;
     }
-    from->pages.n = 0;
-    return true;
+    return kept;
+}
+
+size_t site_manifest_pages(const struct site_manifest *m)
+{
+    return m->pages.n;
 }
 
 /* The story a path of the output belongs to: "<slug>/..." or

@@ -12,6 +12,7 @@
  * (a no-op rebuild renders nothing), or stop the build for one story's
  * or photo's page (reported, counted, the rest written).
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,9 +73,9 @@ static enum status write_script(struct site_build *b, const char *name, const ch
  * what was fixed before them (the plan, the fingerprints, the
  * navigation), so they are rendered on the build's workers (--jobs, as
  * the photos are). What a page changes of the build (its manifest
- * entry, the counts, its warnings and errors) goes into its job, and
- * the main thread hands each job's to the build in page order once all
- * are done: the output, the manifest and the messages are those of one
+ * entry, the counts, its warnings and errors) goes into its job and its
+ * worker's lists, and the main thread hands each job's to the build in
+ * page order once all are done: the output, the manifest and the messages are those of one
  * worker (docs/performance.md "Pages on every core").
  */
 enum page_kind {
@@ -87,16 +88,22 @@ struct page_job {
     enum page_kind kind;
     size_t i;
     const char *lang_dir; /* "" or "ko/" */
-    /* results, written by one worker, read by the main thread after */
-    struct site_manifest *entries; /* its pages' manifest records, in the order written */
-    /* in order: a warning (string), one of a page not rendered again
-     * ({"again": string}) or an error (index into diags) */
-    json_t *events;
+    /* results, written by one worker, read by the main thread after:
+     * its pages' manifest records and its events are the ranges
+     * [first, end) of its worker's (a worker's jobs run one after
+     * another), so a page not rendered again allocates nothing of its
+     * own; an event is, in order, a warning (string), one of a page not
+     * rendered again ({"again": string}) or an error (index into diags) */
+    unsigned worker;
+    size_t first_entry, end_entry, first_event, end_event;
+    bool done;
     struct diag *diags[2];
     size_t n_diags;
     struct site_build_report report;
     bool dirty;
 };
+
+#define PAGE_WORKERS_MAX 64
 
 struct page_run {
     const struct site_build *b;
@@ -105,11 +112,16 @@ struct page_run {
     struct page_job *jobs;
     size_t n_jobs;
     size_t next; /* the next job to take, under `lock` */
+    /* each worker's manifest records and events (page_job's ranges),
+     * freed by the main thread after the jobs are committed */
+    struct site_manifest *entries[PAGE_WORKERS_MAX];
+    json_t *events[PAGE_WORKERS_MAX];
+    unsigned n_workers; /* slots taken, under `lock` */
     pthread_mutex_t lock;
 };
 
 /* An error of a page: kept for the main thread to log in page order. */
-static void job_error(struct page_job *j, const struct diag *d)
+static void job_error(struct site_build *wb, struct page_job *j, const struct diag *d)
 {
     struct diag *copy = j->n_diags < 2 ? malloc(sizeof *copy) : NULL;
     if (!copy) { /* out of memory: said now rather than lost */
@@ -117,7 +129,7 @@ static void job_error(struct page_job *j, const struct diag *d)
         return;
     }
     *copy = *d;
-    json_array_append_new(j->events, json_integer((json_int_t)j->n_diags));
+    json_array_append_new(wb->warn_later, json_integer((json_int_t)j->n_diags));
     j->diags[j->n_diags++] = copy;
 }
 
@@ -133,7 +145,7 @@ static void render_one(struct site_build *wb, struct page_job *j, const char *re
     diag_clear(&sd);
     site_page_begin(wb, fp);
     if (render(wb, j->i, pages, &sd) != ST_OK) {
-        job_error(j, &sd);
+        job_error(wb, j, &sd);
         wb->report->errors++;
         site_page_failed(wb, rel);
     }
@@ -150,9 +162,9 @@ static void run_job(struct site_build *wb, const struct page_run *r, json_t *pag
 {
     char rel[TS_LIMIT_PATH], fp[65];
     wb->report = &j->report;
-    wb->manifest_new = j->entries;
-    wb->warn_later = j->events;
     wb->manifest_dirty = false;
+    j->first_entry = site_manifest_pages(wb->manifest_new);
+    j->first_event = json_array_size(wb->warn_later);
     site_page_begin(wb, NULL);
     if (j->kind == PAGE_STORY) {
         /* its own slot of the shared array: no other job writes it, and
@@ -173,6 +185,9 @@ static void run_job(struct site_build *wb, const struct page_run *r, json_t *pag
     }
     site_page_begin(wb, NULL);
     j->dirty = wb->manifest_dirty;
+    j->end_entry = site_manifest_pages(wb->manifest_new);
+    j->end_event = json_array_size(wb->warn_later);
+    j->done = true;
 }
 
 static void *page_worker(void *arg)
@@ -182,6 +197,15 @@ static void *page_worker(void *arg)
      * and warnings, where its entry and counts go) are this worker's;
      * everything else it only reads. */
     struct site_build wb = *r->b;
+    pthread_mutex_lock(&r->lock);
+    unsigned t = r->n_workers < PAGE_WORKERS_MAX ? r->n_workers++ : PAGE_WORKERS_MAX;
+    pthread_mutex_unlock(&r->lock);
+    if (t == PAGE_WORKERS_MAX)
+        return NULL;
+    wb.manifest_new = r->entries[t] = site_manifest_new();
+    wb.warn_later = r->events[t] = json_array();
+    if (!wb.manifest_new || !wb.warn_later)
+        return NULL; /* out of memory: the other workers take the jobs */
     wb.page_warnings = json_array();
     /* The navigation and the messages go into every page's context, which
      * takes a reference: jansson reads a count before it adds to it
@@ -197,6 +221,7 @@ static void *page_worker(void *arg)
         pthread_mutex_unlock(&r->lock);
         if (k == r->n_jobs)
             break;
+        r->jobs[k].worker = t;
         run_job(&wb, r, pages ? pages : r->pages, &r->jobs[k]);
     }
     json_decref(wb.page_warnings);
@@ -211,8 +236,8 @@ static unsigned page_workers(const struct site_build *b, size_t n_jobs)
 {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned n = b->opt->jobs ? b->opt->jobs : (cores > 0 ? (unsigned)cores : 1);
-    if (n > 64)
-        n = 64;
+    if (n > PAGE_WORKERS_MAX)
+        n = PAGE_WORKERS_MAX;
     if (n > n_jobs)
         n = n_jobs ? (unsigned)n_jobs : 1;
     return n;
@@ -220,12 +245,11 @@ static unsigned page_workers(const struct site_build *b, size_t n_jobs)
 
 /* Hands job `j`'s results to the build, as if its pages had been
  * rendered here and now. */
-static void commit_job(struct site_build *b, struct page_job *j)
+static void commit_job(struct site_build *b, const struct page_run *r, struct page_job *j)
 {
-    size_t k;
-    json_t *e;
-    json_array_foreach(j->events, k, e)
-    {
+    json_t *events = r->events[j->worker];
+    for (size_t k = j->first_event; k < j->end_event; k++) {
+        json_t *e = json_array_get(events, k);
         if (json_is_string(e))
             site_warn_once(b, json_string_value(e));
         else if (json_is_object(e) && json_string_value(json_object_get(e, "again")))
@@ -234,7 +258,8 @@ static void commit_job(struct site_build *b, struct page_job *j)
             log_diag(LOG_ERROR, j->diags[json_integer_value(e)]);
     }
     /* a record lost: that page is rendered again next time */
-    bool kept = site_manifest_take(b->manifest_new, j->entries);
+    bool kept =
+        site_manifest_take(b->manifest_new, r->entries[j->worker], j->first_entry, j->end_entry);
     b->manifest_dirty = b->manifest_dirty || j->dirty || !kept;
     b->report->pages += j->report.pages;
     b->report->pages_rendered += j->report.pages_rendered;
@@ -248,17 +273,9 @@ static enum status page_run_all(struct site_build *b, const char *g, json_t *pag
 {
     enum status st = ST_OK;
     struct page_run r = {.b = b, .g = g, .pages = pages, .jobs = jobs, .n_jobs = n_jobs};
-    for (size_t k = 0; k < n_jobs; k++) {
-        jobs[k].entries = site_manifest_new();
-        jobs[k].events = json_array();
-        if (!jobs[k].entries || !jobs[k].events)
-            st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
-    }
-    if (st != ST_OK || pthread_mutex_init(&r.lock, NULL) != 0) {
-        st = st != ST_OK ? st : diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "no mutex");
-        goto abort;
-    }
-    pthread_t threads[64];
+    if (pthread_mutex_init(&r.lock, NULL) != 0)
+        return diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "no mutex");
+    pthread_t threads[PAGE_WORKERS_MAX];
     unsigned want = page_workers(b, n_jobs), started = 0;
     for (unsigned t = 1; t < want; t++) {
         if (pthread_create(&threads[started], NULL, page_worker, &r) != 0)
@@ -269,15 +286,18 @@ static enum status page_run_all(struct site_build *b, const char *g, json_t *pag
     for (unsigned t = 0; t < started; t++)
         pthread_join(threads[t], NULL);
     pthread_mutex_destroy(&r.lock);
+    for (size_t k = 0; k < n_jobs && st == ST_OK; k++)
+        if (!jobs[k].done) /* no worker could start: out of memory */
+            st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
+    for (size_t k = 0; k < n_jobs && st == ST_OK; k++)
+        commit_job(b, &r, &jobs[k]);
+    for (unsigned t = 0; t < r.n_workers; t++) {
+        site_manifest_free(r.entries[t]);
+        json_decref(r.events[t]);
+    }
     for (size_t k = 0; k < n_jobs; k++)
-        commit_job(b, &jobs[k]);
-abort:
-    for (size_t k = 0; k < n_jobs; k++) {
-        site_manifest_free(jobs[k].entries);
-        json_decref(jobs[k].events);
         for (size_t e = 0; e < jobs[k].n_diags; e++)
             free(jobs[k].diags[e]);
-    }
     return st;
 }
 
@@ -351,6 +371,10 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
     json_t *more = json_array(); /* tag and place pages, for the sitemap */
     struct page_job *jobs = NULL; /* story pages, then photo pages */
     size_t n_jobs = 0;
+    /* each page's freshness is one stat of it inside this folder: by
+     * descriptor, the kernel does not walk the folder's own path 20,000
+     * times (without one, whole paths as before) */
+    b->out_fd = open(b->out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     site_render_text_pages(b, pages, false);
     struct site_story_ref *sorted = site_stories_newest_first(b);
     if (!sorted) {
@@ -456,6 +480,9 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
     site_manifest_finish(b);
 abort:
     site_page_begin(b, NULL);
+    if (b->out_fd >= 0)
+        close(b->out_fd);
+    b->out_fd = 0;
     free(jobs);
     free(b->story_fp);
     b->story_fp = NULL;

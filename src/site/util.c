@@ -45,12 +45,22 @@ void site_sha256(const void *p, size_t n, uint8_t out[32])
         memset(out, 0, 32);
 }
 
+/* by table: 32 snprintf calls were most of the cost of a short hash */
+void site_digest_hex(const uint8_t md[32], char out[65])
+{
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 32; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 15];
+    }
+    out[64] = '\0';
+}
+
 void site_sha256_hex(const void *p, size_t n, char out[65])
 {
     uint8_t md[32];
     site_sha256(p, n, md);
-    for (int i = 0; i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", md[i]);
+    site_digest_hex(md, out);
 }
 
 void site_human_date(const char *iso, char *out, size_t outlen)
