@@ -461,7 +461,7 @@ abort:
     site_manifest_free(b.manifest_new); /* first: it points into the old one */
     site_manifest_free(b.manifest_old);
     json_decref(b.page_warnings);
-    json_decref(b.warned);
+    site_name_set_free(&b.warned);
     site_theme_free(&b.theme);
     c2pa_signer_free(b.signer);
     c2pa_trust_free(b.trust);

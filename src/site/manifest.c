@@ -393,7 +393,6 @@ void site_manifest_begin(struct site_build *b)
     b->manifest_old = NULL;
     b->manifest_new = site_manifest_new();
     b->page_warnings = json_array();
-    b->warned = json_object();
     b->page_fp[0] = '\0';
     inputs_fingerprint(b, b->inputs_fp);
     if (!manifest_path(b, MANIFEST_NAME, path, sizeof path))
@@ -455,9 +454,8 @@ void site_warn_once(struct site_build *b, const char *msg)
         json_array_append_new(b->warn_later, json_string(msg));
         return;
     }
-    if (json_object_get(b->warned, msg))
+    if (!site_name_set_keep(&b->warned, msg))
         return;
-    json_object_set_new(b->warned, msg, json_true());
     log_msg(LOG_WARN, "%s", msg);
     b->report->warnings++;
 }
@@ -472,9 +470,8 @@ void site_warn_again(struct site_build *b, const char *msg)
         json_array_append_new(b->warn_later, json_pack("{s:s}", "again", msg));
         return;
     }
-    if (json_object_get(b->warned, msg))
+    if (!site_name_set_keep(&b->warned, msg))
         return;
-    json_object_set_new(b->warned, msg, json_true());
     if (++b->warnings_repeated <= SITE_REPEATED_WARNINGS_SHOWN)
         log_msg(LOG_WARN, "%s", msg);
     b->report->warnings++;

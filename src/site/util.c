@@ -187,6 +187,7 @@ bool site_name_set_init(struct site_name_set *set, size_t expected)
     set->slots = calloc(cap, sizeof *set->slots);
     set->cap = set->slots ? cap : 0;
     set->count = 0;
+    set->owns = false;
     return set->slots != NULL;
 }
 
@@ -216,11 +217,50 @@ bool site_name_set_has(const struct site_name_set *set, const char *name)
     return false;
 }
 
+/* The first slot from `name`'s hash that holds it or is empty. */
+static size_t name_slot(const char **slots, size_t cap, const char *name)
+{
+    size_t i = (size_t)site_name_hash(name, strlen(name)) & (cap - 1);
+    while (slots[i] && strcmp(slots[i], name) != 0)
+        i = (i + 1) & (cap - 1);
+    return i;
+}
+
+bool site_name_set_keep(struct site_name_set *set, const char *name)
+{
+    if (set->cap && set->slots[name_slot(set->slots, set->cap, name)])
+        return false;
+    /* kept at most half full, doubled when it would be more */
+    if ((set->count + 1) * 2 > set->cap) {
+        size_t cap = set->cap ? set->cap * 2 : 64;
+        const char **grown = cap < (SIZE_MAX / sizeof *grown) / 4 ? calloc(cap, sizeof *grown)
+                                                                   : NULL;
+        if (!grown)
+            return true;
+        for (size_t i = 0; i < set->cap; i++)
+            if (set->slots[i])
+                grown[name_slot(grown, cap, set->slots[i])] = set->slots[i];
+        free(set->slots);
+        set->slots = grown;
+        set->cap = cap;
+    }
+    char *copy = str_dup(name);
+    if (!copy)
+        return true;
+    set->slots[name_slot(set->slots, set->cap, copy)] = copy;
+    set->count++;
+    set->owns = true;
+    return true;
+}
+
 void site_name_set_free(struct site_name_set *set)
 {
+    for (size_t i = 0; set->owns && i < set->cap; i++)
+        free((char *)set->slots[i]);
     free(set->slots);
     set->slots = NULL;
     set->cap = set->count = 0;
+    set->owns = false;
 }
 
 void site_term_slug(const char *in, char *out, size_t outlen)
