@@ -308,6 +308,13 @@ enum status site_meta_cache_save(struct site_build *b, struct diag *d);
  * unchanged pages are not rendered and a deleted story's files are
  * removed. */
 void site_manifest_begin(struct site_build *b);
+/* Its two halves, as build.c calls them: start (this build's empty
+ * manifest and the inputs' fingerprint; before the theme is loaded)
+ * and load (the last build's file, read and checked; it touches only
+ * manifest_old, so it may run on another thread while the stories
+ * load). */
+void site_manifest_start(struct site_build *b);
+void site_manifest_load(struct site_build *b);
 /* An empty manifest (a page worker's records), and its end. */
 struct site_manifest *site_manifest_new(void);
 void site_manifest_free(struct site_manifest *m);

@@ -387,14 +387,24 @@ static void inputs_fingerprint(const struct site_build *b, char out[65])
     buf_free(&h);
 }
 
-void site_manifest_begin(struct site_build *b)
+void site_manifest_start(struct site_build *b)
 {
-    char path[TS_LIMIT_PATH];
     b->manifest_old = NULL;
     b->manifest_new = site_manifest_new();
     b->page_warnings = json_array();
     b->page_fp[0] = '\0';
     inputs_fingerprint(b, b->inputs_fp);
+}
+
+void site_manifest_begin(struct site_build *b)
+{
+    site_manifest_start(b);
+    site_manifest_load(b);
+}
+
+void site_manifest_load(struct site_build *b)
+{
+    char path[TS_LIMIT_PATH];
     if (!manifest_path(b, MANIFEST_NAME, path, sizeof path))
         return;
     struct site_manifest *m = calloc(1, sizeof *m);
