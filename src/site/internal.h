@@ -130,7 +130,10 @@ struct site_manifest; /* manifest.c */
 struct site_name_set {
     const char **slots;
     size_t cap, count;
-    bool owns; /* the names are copies, freed with the set */
+    bool owns;       /* the names are copies, freed with the set */
+    uint64_t *hashes; /* of each slot's name, when it owns them: a
+                       * growing table is not hashed again, and a probe
+                       * compares strings only when their hashes agree */
 };
 
 struct site_build {

@@ -477,7 +477,9 @@ void site_warn_once(struct site_build *b, const char *msg)
 void site_warn_again(struct site_build *b, const char *msg)
 {
     if (b->warn_later) {
-        json_array_append_new(b->warn_later, json_pack("{s:s}", "again", msg));
+        json_t *again = json_object(); /* json_pack would parse a format each time */
+        json_object_set_new(again, "again", json_string(msg));
+        json_array_append_new(b->warn_later, again);
         return;
     }
     if (!site_name_set_keep(&b->warned, msg))

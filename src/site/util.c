@@ -188,6 +188,7 @@ bool site_name_set_init(struct site_name_set *set, size_t expected)
     set->cap = set->slots ? cap : 0;
     set->count = 0;
     set->owns = false;
+    set->hashes = NULL;
     return set->slots != NULL;
 }
 
@@ -217,39 +218,51 @@ bool site_name_set_has(const struct site_name_set *set, const char *name)
     return false;
 }
 
-/* The first slot from `name`'s hash that holds it or is empty. */
-static size_t name_slot(const char **slots, size_t cap, const char *name)
+/* The first slot from hash `h` that holds `name` or is empty (a table
+ * with stored hashes; `name` NULL: the first empty one). */
+static size_t name_slot(const struct site_name_set *set, uint64_t h, const char *name)
 {
-    size_t i = (size_t)site_name_hash(name, strlen(name)) & (cap - 1);
-    while (slots[i] && strcmp(slots[i], name) != 0)
-        i = (i + 1) & (cap - 1);
+    size_t i = (size_t)h & (set->cap - 1);
+    while (set->slots[i] && !(name && set->hashes[i] == h && strcmp(set->slots[i], name) == 0))
+        i = (i + 1) & (set->cap - 1);
     return i;
 }
 
 bool site_name_set_keep(struct site_name_set *set, const char *name)
 {
-    if (set->cap && set->slots[name_slot(set->slots, set->cap, name)])
+    uint64_t h = site_name_hash(name, strlen(name));
+    if (set->cap && set->hashes && set->slots[name_slot(set, h, name)])
         return false;
     /* kept at most half full, doubled when it would be more */
     if ((set->count + 1) * 2 > set->cap) {
-        size_t cap = set->cap ? set->cap * 2 : 64;
-        const char **grown = cap < (SIZE_MAX / sizeof *grown) / 4 ? calloc(cap, sizeof *grown)
-                                                                   : NULL;
-        if (!grown)
+        struct site_name_set grown = {.cap = set->cap ? set->cap * 2 : 64, .owns = true};
+        if (grown.cap < (SIZE_MAX / sizeof *grown.hashes) / 4) {
+            grown.slots = calloc(grown.cap, sizeof *grown.slots);
+            grown.hashes = calloc(grown.cap, sizeof *grown.hashes);
+        }
+        if (!grown.slots || !grown.hashes) {
+            free(grown.slots);
+            free(grown.hashes);
             return true;
+        }
         for (size_t i = 0; i < set->cap; i++)
-            if (set->slots[i])
-                grown[name_slot(grown, cap, set->slots[i])] = set->slots[i];
+            if (set->slots[i]) {
+                size_t to = name_slot(&grown, set->hashes[i], NULL);
+                grown.slots[to] = set->slots[i];
+                grown.hashes[to] = set->hashes[i];
+            }
         free(set->slots);
-        set->slots = grown;
-        set->cap = cap;
+        free(set->hashes);
+        grown.count = set->count;
+        *set = grown;
     }
     char *copy = str_dup(name);
     if (!copy)
         return true;
-    set->slots[name_slot(set->slots, set->cap, copy)] = copy;
+    size_t to = name_slot(set, h, NULL);
+    set->slots[to] = copy;
+    set->hashes[to] = h;
     set->count++;
-    set->owns = true;
     return true;
 }
 
@@ -258,7 +271,9 @@ void site_name_set_free(struct site_name_set *set)
     for (size_t i = 0; set->owns && i < set->cap; i++)
         free((char *)set->slots[i]);
     free(set->slots);
+    free(set->hashes);
     set->slots = NULL;
+    set->hashes = NULL;
     set->cap = set->count = 0;
     set->owns = false;
 }
