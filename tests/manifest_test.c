@@ -60,9 +60,9 @@ static void end_build(struct fixture *f)
     site_manifest_free(f->b.manifest_new);
     site_manifest_free(f->b.manifest_old);
     json_decref(f->b.page_warnings);
-    json_decref(f->b.warned);
+    site_name_set_free(&f->b.warned);
     f->b.manifest_new = f->b.manifest_old = NULL;
-    f->b.page_warnings = f->b.warned = NULL;
+    f->b.page_warnings = NULL;
     f->b.manifest_dirty = false;
     memset(&f->report, 0, sizeof f->report);
 }
@@ -132,7 +132,7 @@ static void fresh_pages_and_their_warnings(void **state)
     assert_true(site_page_fresh(&f->b, "b\nc.html", fp_b));
     assert_int_equal(f->report.pages, 2);
     assert_int_equal(f->report.warnings, 1);
-    assert_non_null(json_object_get(f->b.warned, "photo \"x\\y\"\nhas no alt text"));
+    assert_true(site_name_set_has(&f->b.warned, "photo \"x\\y\"\nhas no alt text"));
     /* a no-op: the file is left as it was */
     struct stat before, after;
     assert_int_equal(stat(f->path, &before), 0);
@@ -184,6 +184,28 @@ static void fresh_by_descriptor(void **state)
     assert_false(site_page_fresh(&f->b, "a/index.html", fp_a));
     close(f->b.out_fd);
     f->b.out_fd = 0;
+}
+
+/* Each warning is counted once a build however often pages repeat it,
+ * and however many there are (the set grows from 64 slots: 10,000
+ * photos without alt text are 10,000 warnings on every no-op). */
+static void repeated_warnings_counted_once(void **state)
+{
+    struct fixture *f = *state;
+    char msg[64];
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < 3000; i++) {
+            snprintf(msg, sizeof msg, "p/%d has no alt text", i);
+            site_warn_again(&f->b, msg);
+        }
+    site_warn_once(&f->b, "p/7 has no alt text");
+    assert_int_equal(f->report.warnings, 3000);
+    assert_int_equal(f->b.warnings_repeated, 3000);
+    assert_int_equal(f->b.warned.count, 3000);
+    assert_true(site_name_set_has(&f->b.warned, "p/2999 has no alt text"));
+    assert_false(site_name_set_has(&f->b.warned, "p/3000 has no alt text"));
+    site_warn_once(&f->b, "a new one");
+    assert_int_equal(f->report.warnings, 3001);
 }
 
 static void damaged_manifest_is_ignored(void **state)
@@ -265,6 +287,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(fresh_pages_and_their_warnings, setup, teardown),
         cmocka_unit_test_setup_teardown(fresh_by_descriptor, setup, teardown),
+        cmocka_unit_test_setup_teardown(repeated_warnings_counted_once, setup, teardown),
         cmocka_unit_test_setup_teardown(damaged_manifest_is_ignored, setup, teardown),
         cmocka_unit_test_setup_teardown(version_1_is_replaced, setup, teardown),
     };

@@ -50,12 +50,13 @@ bool html_utf8_next(struct cursor *c, struct span *seq, bool *valid)
 }
 
 /* ASCII bytes each set stops at, one bit a set (html_plain_set):
- * markup 1, XML 1|2, JSON in a script 4. */
+ * markup 1, XML 1|2, JSON in a script 4, a JSON string 8. */
 static const uint8_t ascii_stop[128] = {
-    [0] = 1,  [1] = 2,  [2] = 2,   [3] = 2,    [4] = 2,   [5] = 2,   [6] = 2,   [7] = 2,  [8] = 2,
-    [11] = 2, [12] = 2, [14] = 2,  [15] = 2,   [16] = 2,  [17] = 2,  [18] = 2,  [19] = 2, [20] = 2,
-    [21] = 2, [22] = 2, [23] = 2,  [24] = 2,   [25] = 2,  [26] = 2,  [27] = 2,  [28] = 2, [29] = 2,
-    [30] = 2, [31] = 2, ['"'] = 1, ['\''] = 1, ['&'] = 5, ['<'] = 5, ['>'] = 5,
+    [0] = 9,    [1] = 10,   [2] = 10,  [3] = 10,   [4] = 10,  [5] = 10,  [6] = 10,  [7] = 10,
+    [8] = 10,   [9] = 8,    [10] = 8,  [11] = 10,  [12] = 10, [13] = 8,  [14] = 10, [15] = 10,
+    [16] = 10,  [17] = 10,  [18] = 10, [19] = 10,  [20] = 10, [21] = 10, [22] = 10, [23] = 10,
+    [24] = 10,  [25] = 10,  [26] = 10, [27] = 10,  [28] = 10, [29] = 10, [30] = 10, [31] = 10,
+    ['"'] = 9,  ['\''] = 1, ['&'] = 5, ['<'] = 5,   ['>'] = 5, ['\\'] = 8,
 };
 
 size_t html_utf8_plain(const struct cursor *c, enum html_plain_set set)
@@ -63,7 +64,8 @@ size_t html_utf8_plain(const struct cursor *c, enum html_plain_set set)
     static const uint8_t mask[] = {[HTML_PLAIN_RAW] = 0,
                                    [HTML_PLAIN_MARKUP] = 1,
                                    [HTML_PLAIN_XML] = 3,
-                                   [HTML_PLAIN_SCRIPT] = 4};
+                                   [HTML_PLAIN_SCRIPT] = 4,
+                                   [HTML_PLAIN_JSON] = 8};
     const uint8_t m = mask[set];
     const uint8_t *s = c->in.ptr;
     size_t n = c->in.len, i = c->pos;
@@ -308,6 +310,41 @@ enum status html_escape_json_script(struct buf *out, const char *json, size_t n)
             st = buf_append(out, seq.ptr, seq.len);
     }
     return st;
+}
+
+/* Escapes as jansson's dump does (RFC 8259 §7: the quote, the
+ * backslash and C0 controls; short forms where JSON has them), so a
+ * file written with it is byte for byte what json_dumps wrote before. */
+enum status html_json_string(struct buf *out, const char *s, size_t n)
+{
+    enum status st = buf_putc(out, '"');
+    struct cursor c;
+    struct span seq;
+    bool valid;
+    cursor_init(&c, span_make((const uint8_t *)s, s ? n : 0));
+    bool moved;
+    while (st == ST_OK) {
+        if ((st = html_put_plain(out, &c, HTML_PLAIN_JSON, &moved)) != ST_OK || moved)
+            continue;
+        if (!html_utf8_next(&c, &seq, &valid))
+            break;
+        if (!valid) {
+            st = buf_puts(out, HTML_REPLACEMENT);
+            continue;
+        }
+        uint8_t b = seq.ptr[0];
+        static const char short_form[32] = {['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n',
+                                            ['\r'] = 'r', ['\t'] = 't'};
+        if (seq.len == 1 && (b == '"' || b == '\\'))
+            st = buf_printf(out, "\\%c", b);
+        else if (seq.len == 1 && b < 0x20 && short_form[b])
+            st = buf_printf(out, "\\%c", short_form[b]);
+        else if (seq.len == 1 && b < 0x20)
+            st = buf_printf(out, "\\u%04X", b);
+        else
+            st = buf_append(out, seq.ptr, seq.len);
+    }
+    return st == ST_OK ? buf_putc(out, '"') : st;
 }
 
 /*

@@ -52,6 +52,11 @@ enum status html_escape_img_src(struct buf *out, const char *s, size_t n);
  * not well-formed UTF-8 into U+FFFD. */
 enum status html_escape_json_script(struct buf *out, const char *json, size_t n);
 
+/* `s` as a JSON string, quotes included: the quote, the backslash and
+ * C0 controls escaped (\n, \t, ... or \u00XX), bad UTF-8 as U+FFFD.
+ * For a JSON file built without a tree of objects (api/photos.json). */
+enum status html_json_string(struct buf *out, const char *s, size_t n);
+
 /* ---- Mustache --------------------------------------------------- */
 
 struct html_template;

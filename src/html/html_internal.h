@@ -26,7 +26,8 @@ enum html_plain_set {
     HTML_PLAIN_RAW,    /* nothing else: bytes as they are */
     HTML_PLAIN_MARKUP, /* & < > " ' and NUL */
     HTML_PLAIN_XML,    /* those, C0 controls but tab/LF/CR, U+FFFE, U+FFFF */
-    HTML_PLAIN_SCRIPT  /* JSON in <script>: < > & U+2028 U+2029 */
+    HTML_PLAIN_SCRIPT, /* JSON in <script>: < > & U+2028 U+2029 */
+    HTML_PLAIN_JSON    /* a JSON string's contents: quote, backslash, C0 */
 };
 
 /*

@@ -3,6 +3,12 @@
  * for the inquiry server (it accepts a photo_id only from this list and
  * shows the owner its headline). Contract in docs/site.md "Licensing".
  *
+ * Written straight into one buffer with the html module's JSON string
+ * writer, in the layout jansson's JSON_INDENT(1) gives (the file is
+ * byte for byte the one the jansson tree made): at 10,000 photos that
+ * tree of 50,000 strings, built and dumped each build to be compared
+ * with the file in place, was 5 % of a no-op rebuild.
+ *
  * Must never: list a photo that failed to build (it has no page).
  */
 #include <stdio.h>
@@ -11,41 +17,56 @@
 
 #include "site/internal.h"
 
-/* api/photos.json: every photo that can be asked about, for the inquiry
- * server (it accepts a photo_id only from this list and shows the owner
- * its headline). Contract in docs/site.md "Licensing". */
+/* `"key": "value"` (or null) at an object's depth, after a comma when
+ * not the first. */
+static enum status put_field(struct buf *o, const char *key, const char *value, bool first)
+{
+    enum status st = buf_printf(o, "%s\n   \"%s\": ", first ? "" : ",", key);
+    if (st == ST_OK)
+        st = value ? html_json_string(o, value, strlen(value)) : buf_puts(o, "null");
+    return st;
+}
+
 enum status site_write_photos_json(struct site_build *b, struct diag *d)
 {
-    json_t *list = json_array();
-    for (size_t i = 0; i < b->n_photos; i++) {
+    struct buf o;
+    /* a photo's entry is a few hundred bytes: the indexes' cap (1 GB)
+     * holds millions */
+    buf_init(&o, SITE_INDEX_MAX_BYTES);
+    enum status st = buf_puts(&o, "{\n \"photos\": [");
+    bool any = false;
+    for (size_t i = 0; i < b->n_photos && st == ST_OK; i++) {
         const struct site_photo *p = &b->photos[i];
         if (p->status != ST_OK)
             continue;
         char id[600], page[600];
         snprintf(id, sizeof id, "%s/%s", p->story_slug, p->id);
         snprintf(page, sizeof page, "%s/%s/", p->story_slug, p->id); /* its own page */
-        json_t *o = json_object();
-        json_object_set_new(o, "id", json_string(id));
-        json_object_set_new(o, "headline", json_string(site_photo_headline(p)));
-        json_object_set_new(o, "job_id",
-                            p->meta->job_id && !str_blank(p->meta->job_id)
-                                ? json_string(p->meta->job_id)
-                                : json_null());
-        json_object_set_new(o, "title", json_string(p->story->title));
-        json_object_set_new(o, "page", json_string(page));
-        json_array_append_new(list, o);
+        const char *job = p->meta->job_id && !str_blank(p->meta->job_id) ? p->meta->job_id : NULL;
+        st = buf_puts(&o, any ? ",\n  {" : "\n  {");
+        if (st == ST_OK)
+            st = put_field(&o, "id", id, true);
+        if (st == ST_OK)
+            st = put_field(&o, "headline", site_photo_headline(p), false);
+        if (st == ST_OK)
+            st = put_field(&o, "job_id", job, false);
+        if (st == ST_OK)
+            st = put_field(&o, "title", p->story->title, false);
+        if (st == ST_OK)
+            st = put_field(&o, "page", page, false);
+        if (st == ST_OK)
+            st = buf_puts(&o, "\n  }");
+        any = true;
     }
-    json_t *doc = json_pack("{s:o}", "photos", list);
-    char *text = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-    json_decref(doc);
-    if (!text)
-        return diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
-    enum status st = ST_OK;
+    if (st == ST_OK)
+        st = buf_puts(&o, any ? "\n ]\n}" : "]\n}");
     char path[TS_LIMIT_PATH];
-    if (!path_join(path, sizeof path, b->out_dir, "api/photos.json"))
+    if (st != ST_OK)
+        st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
+    else if (!path_join(path, sizeof path, b->out_dir, "api/photos.json"))
         st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "output path too long");
     else
-        st = site_write_if_changed(path, text, strlen(text), d);
-    free(text);
+        st = site_write_if_changed(path, o.data ? o.data : "", o.len, d);
+    buf_free(&o);
     return st;
 }

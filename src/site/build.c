@@ -133,9 +133,15 @@ enum status site_load_stories(struct site_build *b, struct diag *d)
     while ((e = readdir(dh))) {
         if (e->d_name[0] == '.')
             continue;
+        /* the entry's type when the file system gives it (a stat of
+         * each folder otherwise, and for a link, followed as before) */
         char sub[TS_LIMIT_PATH];
         struct stat sb;
-        if (!path_join(sub, sizeof sub, dir, e->d_name) || stat(sub, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        bool is_dir = e->d_type == DT_DIR;
+        if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK)
+            is_dir = path_join(sub, sizeof sub, dir, e->d_name) && stat(sub, &sb) == 0 &&
+                     S_ISDIR(sb.st_mode);
+        if (!is_dir)
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 32;
@@ -359,12 +365,23 @@ void site_settings_from_config(struct site_build *b)
 }
 
 /*
- * site.yaml's signing_key: load the key folder, or make an untrusted
- * demo key there when the folder does not exist yet (so the example
- * site signs out of the box). The signer's fingerprint joins the
- * settings fingerprint: a new key means new derivatives, not cached
- * ones signed by the old key.
+ * What the last build left (the build manifest, the stat index, the
+ * metadata cache): three files read and checked in full, 8 % of a
+ * 10,000-photo no-op's CPU. None depends on the stories or the photos,
+ * and each sets only its own field of the build, so they are read on a
+ * second thread while this one loads the theme and the stories and
+ * stats the photos (the other core idles in those steps otherwise).
  */
+static void *load_last_build(void *arg)
+{
+    struct site_build *b = arg;
+    site_manifest_load(b);
+    site_stat_index_load(b);
+    site_meta_cache_load(b);
+    site_deriv_index_load(b); /* cached photos' outputs, without their manifest.json */
+    return NULL;
+}
+
 static double now_seconds(void)
 {
     struct timespec ts;
@@ -382,6 +399,8 @@ enum status site_build(const struct site_build_options *opt, struct site_build_r
     b.opt = opt;
     b.report = report;
     pthread_mutex_init(&b.lock, NULL);
+    pthread_t loader_id;
+    bool loader = false;
     enum status st;
     if ((st = story_site_load(opt->site_dir, &b.cfg, d)) != ST_OK)
         goto abort;
@@ -405,7 +424,11 @@ enum status site_build(const struct site_build_options *opt, struct site_build_r
     /* what the last build wrote: unchanged pages are not rendered
      * again. Before the theme is loaded, so a theme file changed from
      * here on shows as a changed fingerprint at the end (manifest.c). */
-    site_manifest_begin(&b);
+    site_manifest_start(&b);
+    /* joined before the photos, the first to use what it reads */
+    loader = pthread_create(&loader_id, NULL, load_last_build, &b) == 0;
+    if (!loader)
+        load_last_build(&b);
     site_settings_from_config(&b);
     if ((st = site_load_signer(&b, d)) != ST_OK)
         goto abort;
@@ -415,9 +438,9 @@ enum status site_build(const struct site_build_options *opt, struct site_build_r
     if ((st = site_load_stories(&b, d)) != ST_OK || (st = plan_photos(&b, d)) != ST_OK)
         goto abort;
     /* stat index of the last build: unchanged photos are not read */
-    site_stat_index_load(&b);
-    site_meta_cache_load(&b);
-    site_deriv_index_load(&b); /* cached photos' outputs, without their manifest.json */
+    if (loader)
+        pthread_join(loader_id, NULL);
+    loader = false;
     double t1 = now_seconds();
     report->seconds_plan = t1 - t0;
     if ((st = site_photos_run(&b, d)) != ST_OK)
@@ -443,6 +466,8 @@ enum status site_build(const struct site_build_options *opt, struct site_build_r
         site_cache_gc(&b); /* at most once a day */
     report->seconds_pages = now_seconds() - t2;
 abort:
+    if (loader)
+        pthread_join(loader_id, NULL);
     report->seconds = now_seconds() - t0;
     site_stat_index_free(&b);
     site_meta_cache_free(&b);
@@ -467,7 +492,7 @@ abort:
     site_manifest_free(b.manifest_new); /* first: it points into the old one */
     site_manifest_free(b.manifest_old);
     json_decref(b.page_warnings);
-    json_decref(b.warned);
+    site_name_set_free(&b.warned);
     site_theme_free(&b.theme);
     c2pa_signer_free(b.signer);
     c2pa_trust_free(b.trust);

@@ -128,6 +128,20 @@ struct site_lang {
 
 struct site_manifest; /* manifest.c */
 
+/* A set of names with lookups in constant time. Either of borrowed
+ * pointers, sized for `expected` names up front by site_name_set_init
+ * (names past that are not added: callers count first), or, from all
+ * zeros, of copies that site_name_set_keep makes and grows the table
+ * for (the build's warnings, whose number nobody knows first). */
+struct site_name_set {
+    const char **slots;
+    size_t cap, count;
+    bool owns;       /* the names are copies, freed with the set */
+    uint64_t *hashes; /* of each slot's name, when it owns them: a
+                       * growing table is not hashed again, and a probe
+                       * compares strings only when their hashes agree */
+};
+
 struct site_build {
     const struct site_build_options *opt;
     struct site_build_report *report;
@@ -178,7 +192,7 @@ struct site_build {
     char inputs_fp[65];      /* version, binary, site.yaml, theme files */
     char page_fp[65];        /* of the page being rendered, "" = none */
     json_t *page_warnings;   /* warnings its rendering logged */
-    json_t *warned;          /* every page warning said this build, said once */
+    struct site_name_set warned; /* every page warning said this build, said once */
     unsigned warnings_repeated; /* of pages not rendered again (manifest.c) */
     /* a page worker's copy of the build (pages.c): its page warnings are
      * kept here, said by the main thread in page order; NULL: said now */
@@ -325,6 +339,13 @@ enum status site_deriv_index_save(struct site_build *b, struct diag *d);
  * unchanged pages are not rendered and a deleted story's files are
  * removed. */
 void site_manifest_begin(struct site_build *b);
+/* Its two halves, as build.c calls them: start (this build's empty
+ * manifest and the inputs' fingerprint; before the theme is loaded)
+ * and load (the last build's file, read and checked; it touches only
+ * manifest_old, so it may run on another thread while the stories
+ * load). */
+void site_manifest_start(struct site_build *b);
+void site_manifest_load(struct site_build *b);
 /* An empty manifest (a page worker's records), and its end. */
 struct site_manifest *site_manifest_new(void);
 void site_manifest_free(struct site_manifest *m);
@@ -545,19 +566,15 @@ bool site_url_is_safe(const char *url);
  * metacache.c). */
 size_t *site_slots_new(size_t n, size_t *cap);
 void site_slots_put(size_t *slots, size_t cap, uint64_t hash, size_t index);
-/* A set of names (borrowed pointers) with lookups in constant time:
- * sized for `expected` names up front; names past that are not added
- * (callers count first). */
-struct site_name_set {
-    const char **slots;
-    size_t cap, count;
-};
 /* FNV-1a of n bytes: the names are short and ours, so a simple hash
  * spreads them well. */
 uint64_t site_name_hash(const char *s, size_t n);
 bool site_name_set_init(struct site_name_set *set, size_t expected);
 void site_name_set_add(struct site_name_set *set, const char *name);
 bool site_name_set_has(const struct site_name_set *set, const char *name);
+/* Adds a copy of `name`; true when it was not in the set before. Out of
+ * memory it is not kept (true again next time: said twice, not lost). */
+bool site_name_set_keep(struct site_name_set *set, const char *name);
 void site_name_set_free(struct site_name_set *set);
 bool site_form_url(const struct site_build *b, const struct site_photo *p, char *out,
                    size_t outlen);

@@ -389,15 +389,24 @@ static void inputs_fingerprint(const struct site_build *b, char out[65])
     buf_free(&h);
 }
 
-void site_manifest_begin(struct site_build *b)
+void site_manifest_start(struct site_build *b)
 {
-    char path[TS_LIMIT_PATH];
     b->manifest_old = NULL;
     b->manifest_new = site_manifest_new();
     b->page_warnings = json_array();
-    b->warned = json_object();
     b->page_fp[0] = '\0';
     inputs_fingerprint(b, b->inputs_fp);
+}
+
+void site_manifest_begin(struct site_build *b)
+{
+    site_manifest_start(b);
+    site_manifest_load(b);
+}
+
+void site_manifest_load(struct site_build *b)
+{
+    char path[TS_LIMIT_PATH];
     if (!manifest_path(b, MANIFEST_NAME, path, sizeof path))
         return;
     struct site_manifest *m = calloc(1, sizeof *m);
@@ -457,9 +466,8 @@ void site_warn_once(struct site_build *b, const char *msg)
         json_array_append_new(b->warn_later, json_string(msg));
         return;
     }
-    if (json_object_get(b->warned, msg))
+    if (!site_name_set_keep(&b->warned, msg))
         return;
-    json_object_set_new(b->warned, msg, json_true());
     log_msg(LOG_WARN, "%s", msg);
     b->report->warnings++;
 }
@@ -471,12 +479,13 @@ void site_warn_once(struct site_build *b, const char *msg)
 void site_warn_again(struct site_build *b, const char *msg)
 {
     if (b->warn_later) {
-        json_array_append_new(b->warn_later, json_pack("{s:s}", "again", msg));
+        json_t *again = json_object(); /* json_pack would parse a format each time */
+        json_object_set_new(again, "again", json_string(msg));
+        json_array_append_new(b->warn_later, again);
         return;
     }
-    if (json_object_get(b->warned, msg))
+    if (!site_name_set_keep(&b->warned, msg))
         return;
-    json_object_set_new(b->warned, msg, json_true());
     if (++b->warnings_repeated <= SITE_REPEATED_WARNINGS_SHOWN)
         log_msg(LOG_WARN, "%s", msg);
     b->report->warnings++;

@@ -238,6 +238,36 @@ static void img_src_allows_only_raster_base64_placeholders(void **state)
     ESC(html_escape_url, "data:image/webp;base64,AAAA", "#");
 }
 
+/* api/photos.json is written with html_json_string where jansson's dump
+ * wrote it: the same bytes for every ASCII byte (NUL and controls
+ * included) and for UTF-8, and bad UTF-8 as U+FFFD (jansson refuses it). */
+static void json_strings_are_what_jansson_writes(void **state)
+{
+    static const char *const texts[] = {"", "plain", "quote \" back \\ slash /",
+                                        "line\nbreak\ttab\r\b\f\x01\x1f\x7f",
+                                        "caf\xC3\xA9 \xEA\xB9\x80 \xF0\x9F\x93\xB7 \xE2\x80\xA8",
+                                        "</script><!--"};
+    (void)state;
+    for (size_t k = 0; k < 128 + sizeof texts / sizeof texts[0]; k++) {
+        char one = (char)k;
+        const char *s = k < 128 ? &one : texts[k - 128];
+        size_t n = k < 128 ? 1 : strlen(s);
+        json_t *j = json_stringn(s, n);
+        assert_non_null(j);
+        char *want = json_dumps(j, JSON_ENCODE_ANY);
+        assert_non_null(want);
+        struct buf got;
+        buf_init(&got, MAX_OUT);
+        assert_int_equal(html_json_string(&got, s, n), ST_OK);
+        assert_int_equal(got.len, strlen(want));
+        assert_memory_equal(got.data, want, got.len);
+        buf_free(&got);
+        free(want);
+        json_decref(j);
+    }
+    ESC(html_json_string, "a\xFF\xC0\xBC\"", "\"a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\\\"\"");
+}
+
 static void json_in_script_cannot_close_the_script(void **state)
 {
     const char in[] = "{\"caption\":\"</script><script>alert(1)</script><!-- & \xE2\x80\xA8 "
@@ -706,6 +736,7 @@ int main(void)
         cmocka_unit_test(active_url_schemes_become_a_hash),
         cmocka_unit_test(safe_urls_are_kept_and_encoded_for_attributes),
         cmocka_unit_test(img_src_allows_only_raster_base64_placeholders),
+        cmocka_unit_test(json_strings_are_what_jansson_writes),
         cmocka_unit_test(json_in_script_cannot_close_the_script),
         cmocka_unit_test(escapers_stop_at_the_buffer_cap),
         cmocka_unit_test(variables_are_escaped_and_triple_braces_are_not),
