@@ -26,15 +26,19 @@ struct image_pool_task {
     struct image_pool_batch *batch;
     enum status (*run)(struct image_pool_task *t);
     enum status st;
+    /* on its photo's critical path (the next width, which the rest of
+     * the photo waits for): a helper takes it before any encode */
+    bool critical;
 };
 
 /* Queues a task of its batch, or without a pool (NULL) runs it at once. */
 void image_pool_post(struct image_pool *p, struct image_pool_task *t);
 
-/* The photo's own thread runs its batch's queued tasks. With
- * `keep_going` false it stops as soon as a helper waits; with true it
- * runs them all and then waits for those a helper took. */
-void image_pool_run_own(struct image_pool *p, struct image_pool_batch *b, bool keep_going);
+/* The photo's own thread runs its batch's queued tasks, those they post
+ * too, and waits for those a helper took: on return the batch is done.
+ * In the order posted while every worker has a photo of its own (the
+ * memory of image_derive); critical tasks first once one has not. */
+void image_pool_run_own(struct image_pool *p, struct image_pool_batch *b);
 
 /* Whether a task of the batch failed so far. */
 bool image_pool_batch_failed(struct image_pool *p, const struct image_pool_batch *b);

@@ -5,8 +5,8 @@
  * each width (largest first, each from the one before) resample,
  * convert the first to sRGB 8-bit, hold it upright in memory, and
  * encode every format, embedding only the caller's blocks (embed.c).
- * The encodes may run on another thread through an image_pool
- * (encode_pool.c).
+ * The encodes, and the making of each width after the first, may run
+ * on another thread through an image_pool (encode_pool.c).
  *
  * Must never: keep global mutable state (image_derive runs on several
  * threads at once; a pool is the caller's object) but the once-only
@@ -17,9 +17,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,9 +27,11 @@
 
 #include "image/embed.h"
 #include "image/encode_pool.h"
+#include "image/heap.h"
 #include "image/jpegdec.h"
 #include "image/image.h"
 #include "image/module.h"
+#include "image/trace.h"
 
 /* Most images a single derive holds at once (pipeline stages in one
  * pass); a fixed array keeps the one cleanup exit simple. */
@@ -109,24 +108,8 @@ enum status image_init(const char *argv0, int threads, struct diag *d)
     g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE, vips_warning, NULL);
     if (threads > 0)
         vips_concurrency_set(threads);
-#ifdef __GLIBC__
-    /* Malloc for photos. glibc's dynamic mmap threshold rises after
-     * every large free, and fragmentation in the arenas then kept the
-     * 10-30 MB buffers of later photos: RSS grew with the photo count
-     * (327 MB for 24 photos on 2 workers). A 1 MB fixed threshold gave
-     * every large buffer a fresh mapping, but the page faults of those
-     * mappings were 15-25 % of the CPU time. Now: buffers up to 32 MB
-     * (glibc's maximum; every width, libjpeg's coefficient arrays,
-     * libwebp's planes) come from at most two arenas, which keep up to
-     * 8 MB free at their top instead of returning it at once, so each
-     * photo reuses the previous photo's pages. 24 photos, 2 workers
-     * (tearsheet build): 557k -> 273k page faults, 47.7 -> 38.1 CPU s,
-     * peak RSS 129 -> 136 MB (docs/performance.md "Memory"). Fixed
-     * values also stop the dynamic threshold. */
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);
-    mallopt(M_TRIM_THRESHOLD, 8 << 20);
-    mallopt(M_ARENA_MAX, 2);
-#endif
+    /* buffers of photos reused from photo to photo (heap.c) */
+    image_heap_tune();
     /* Each photo is decoded once; a cache would only hold memory. */
     vips_cache_set_max(0);
     vips_cache_set_max_mem(0);
@@ -594,14 +577,17 @@ struct encode_task {
     const struct image_settings *s;
     const struct image_embed *e;
     struct image_output *o;
+    const char *src; /* the photo, for the timeline */
     struct diag d;
 };
 
 static enum status run_encode(struct image_pool_task *base)
 {
     struct encode_task *t = (struct encode_task *)base;
+    double t0 = image_trace_now();
     enum status st = encode(t->im, t->format, t->s, t->e, t->o->path, &t->o->bytes, &t->d);
     VIPS_UNREF(t->im); /* the width goes as soon as its last encode is done */
+    image_trace_step(t->src, t0, image_format_ext(t->format), t->o->width);
     return st;
 }
 
@@ -705,19 +691,176 @@ enum status image_derive(const char *src_path, const struct image_settings *s,
     return image_derive_pooled(src_path, s, embed, out_prefix, NULL, res, d);
 }
 
+/*
+ * One derive's state, shared by the steps that make its widths. Width
+ * i+1 is resampled from width i, so those steps run one after the other
+ * (each posts the next as it ends); an idle worker may run one (the
+ * critical path of the photo) while the photo's own thread encodes.
+ */
+struct derive {
+    const char *src_path;
+    const struct image_settings *s;
+    const struct image_embed *embed;
+    const char *out_prefix;
+    struct image_pool *pool;
+    struct image_pool_batch batch;
+    struct image_result *res;
+    struct encode_task *tasks;
+    unsigned widths[IMAGE_MAX_WIDTHS];
+    size_t n_widths;
+    unsigned up_w, up_h;
+    int orientation;
+    bool swap, stream;
+    bool src_stored;      /* t[4] still in the file's stored orientation */
+    VipsImage *t[STAGES]; /* t[4] the decode, t[5] the last width made */
+};
+
+/* Making width i as a task of the photo's batch (i ≥ 1). */
+struct width_task {
+    struct image_pool_task base; /* first: the pool hands back this pointer */
+    struct derive *dv;
+    size_t i;
+    struct diag d;
+};
+
+static enum status make_width(struct derive *dv, size_t i, struct width_task *wt, struct diag *d);
+
+static enum status run_width(struct image_pool_task *base)
+{
+    struct width_task *wt = (struct width_task *)base;
+    return make_width(wt->dv, wt->i, wt + 1, &wt->d);
+}
+
+/*
+ * Width i: resampled from the one before (the first from the decode),
+ * held upright in memory, its encodes posted slowest first (AVIF, WebP,
+ * JPEG: a helper that takes the head takes the longest), then the next
+ * width posted after them, so that the photo's own thread, running its
+ * batch in order, encodes a width before it makes the next one and holds
+ * what it held before widths were tasks. `wt` is the next width's task
+ * (wt[0] for i+1, wt[1] for i+2...).
+ */
+static enum status make_width(struct derive *dv, size_t i, struct width_task *wt, struct diag *d)
+{
+    /* this width's stages: resized, sRGB, 8-bit, in memory, flattened;
+     * local, since the next width may start on another thread before
+     * this function returns */
+    VipsImage *resized = NULL, *rgb = NULL, *rgb8 = NULL, *mem = NULL, *flat = NULL;
+    const struct image_settings *s = dv->s;
+    struct image_result *res = dv->res;
+    enum status st = ST_OK;
+    unsigned w = dv->widths[i];
+    unsigned long long hh = ((unsigned long long)w * dv->up_h + dv->up_w / 2) / dv->up_w;
+    unsigned h = hh ? (unsigned)hh : 1;
+    bool turn = dv->src_stored && dv->swap;
+    double t0 = image_trace_now();
+    VipsImage *src = dv->src_stored ? dv->t[4] : dv->t[5];
+    if ((st = resize_to(src, turn ? h : w, turn ? w : h, &resized, d)) != ST_OK)
+        goto abort;
+    VipsImage *sized = resized;
+    /* the streamed decode: to sRGB now, on the largest width */
+    if (dv->src_stored && dv->stream &&
+        (st = to_srgb8(resized, &rgb, &rgb8, &sized, dv->src_path, d)) != ST_OK)
+        goto abort;
+    /* in memory, where the decode happens, and upright */
+    if ((st = materialize(sized, dv->src_stored ? dv->orientation : 1, &mem, d)) != ST_OK)
+        goto abort;
+    VIPS_UNREF(resized); /* with them the previous width, or the decode */
+    VIPS_UNREF(rgb);
+    VIPS_UNREF(rgb8);
+    VIPS_UNREF(dv->t[5]);
+    VIPS_UNREF(dv->t[4]);
+    sized = dv->t[5] = mem;
+    mem = NULL;
+    dv->src_stored = false;
+    drop_metadata(sized);
+    image_trace_step(dv->src_path, t0, i == 0 ? "decode+width" : "width", w);
+
+    VipsImage *jpeg_src = sized;
+    if (vips_image_hasalpha(sized)) {
+        /* JPEG has no alpha: flatten on white, as a page would show it */
+        double white[3] = {255, 255, 255};
+        VipsArrayDouble *bg = vips_array_double_new(white, sized->Bands >= 3 ? 3 : 1);
+        int bad = vips_flatten(sized, &flat, "background", bg, NULL);
+        vips_area_unref(VIPS_AREA(bg));
+        if (bad) {
+            st = vips_fail(d, ST_INTERNAL, "flatten", "cannot flatten transparency");
+            goto abort;
+        }
+        jpeg_src = flat;
+    }
+    size_t first = res->n_outputs;
+    for (int f = 0; f < IMAGE_FORMAT_COUNT; f++) {
+        if (!s->formats[f])
+            continue;
+        struct image_output *o = &res->outputs[res->n_outputs];
+        o->format = (enum image_format)f;
+        o->width = (unsigned)sized->Xsize;
+        o->height = (unsigned)sized->Ysize;
+        char path[TS_LIMIT_PATH];
+        int n =
+            snprintf(path, sizeof path, "%s-%u.%s", dv->out_prefix, w, image_format_ext(o->format));
+        if (n < 0 || (size_t)n >= sizeof path) {
+            st = diag_set(d, ST_LIMIT, "output", DIAG_NO_OFFSET, "output path too long");
+            goto abort;
+        }
+        if (!(o->path = str_dup(path))) {
+            st = diag_set(d, ST_NOMEM, "output", DIAG_NO_OFFSET, "out of memory");
+            goto abort;
+        }
+        res->n_outputs++;
+    }
+    if (i + 1 == dv->n_widths)
+        dominant(jpeg_src, res->dominant_rgb);
+    for (size_t k = res->n_outputs; k-- > first;) {
+        struct encode_task *tk = &dv->tasks[k];
+        struct image_output *o = &res->outputs[k];
+        *tk = (struct encode_task){.base = {.batch = &dv->batch, .run = run_encode},
+                                   .format = o->format,
+                                   .s = s,
+                                   .e = dv->embed,
+                                   .o = o,
+                                   .src = dv->src_path};
+        diag_clear(&tk->d);
+        diag_set_file(&tk->d, dv->src_path);
+        tk->im = o->format == IMAGE_JPEG ? jpeg_src : sized;
+        g_object_ref(tk->im);
+        image_pool_post(dv->pool, &tk->base);
+    }
+    VIPS_UNREF(flat); /* the JPEG encode holds its own reference */
+    /* last: from here another thread may be making the next width */
+    if (i + 1 < dv->n_widths && !image_pool_batch_failed(dv->pool, &dv->batch)) {
+        *wt = (struct width_task){.base = {.batch = &dv->batch, .run = run_width, .critical = true},
+                                  .dv = dv,
+                                  .i = i + 1};
+        diag_clear(&wt->d);
+        diag_set_file(&wt->d, dv->src_path);
+        image_pool_post(dv->pool, &wt->base);
+    }
+abort:
+    VIPS_UNREF(resized);
+    VIPS_UNREF(rgb);
+    VIPS_UNREF(rgb8);
+    VIPS_UNREF(mem);
+    VIPS_UNREF(flat);
+    return st;
+}
+
 enum status image_derive_pooled(const char *src_path, const struct image_settings *s,
                                 const struct image_embed *embed, const char *out_prefix,
                                 struct image_pool *pool, struct image_result *res, struct diag *d)
 {
-    VipsImage *t[STAGES] = {NULL};
-    struct encode_task *tasks = NULL;
-    struct image_pool_batch batch = {0, false};
+    struct derive dv = {.src_path = src_path, .s = s, .embed = embed, .out_prefix = out_prefix};
+    dv.pool = pool;
+    dv.res = res;
+    dv.src_stored = true; /* the decode is, until the first width */
+    VipsImage **t = dv.t;
+    struct width_task *wtasks = NULL;
     enum status st = ST_OK;
-    unsigned widths[IMAGE_MAX_WIDTHS];
-    size_t n_widths = 0;
 
     memset(res, 0, sizeof *res);
     diag_set_file(d, src_path);
+    double t0 = image_trace_now();
     if ((st = validate_settings(s, d)) != ST_OK || (st = check_readable(src_path, d)) != ST_OK)
         goto abort;
     open_modules_for(src_path, s);
@@ -737,10 +880,10 @@ enum status image_derive_pooled(const char *src_path, const struct image_setting
                       pixels, (unsigned long long)TS_LIMIT_PIXELS);
         goto abort;
     }
-    bool swap = vips_image_get_orientation_swap(head);
-    unsigned up_w = (unsigned)(swap ? head->Ysize : head->Xsize);
-    unsigned up_h = (unsigned)(swap ? head->Xsize : head->Ysize);
-    n_widths = plan_widths(s, up_w, widths);
+    dv.swap = vips_image_get_orientation_swap(head);
+    dv.up_w = (unsigned)(dv.swap ? head->Ysize : head->Xsize);
+    dv.up_h = (unsigned)(dv.swap ? head->Xsize : head->Ysize);
+    dv.n_widths = plan_widths(s, dv.up_w, dv.widths);
 
     /* 2. Decode once. JPEG: libjpeg-turbo's DCT scaling by the smallest
      * eighth that leaves at least the largest output width (jpegdec.c);
@@ -753,16 +896,17 @@ enum status image_derive_pooled(const char *src_path, const struct image_setting
     int shrink = 1;
     if (jpeg) {
         shrink = 8;
-        while (shrink > 1 && up_w / (unsigned)shrink < widths[0])
+        while (shrink > 1 && dv.up_w / (unsigned)shrink < dv.widths[0])
             shrink /= 2;
     }
-    VipsImage *loaded = t[1] = jpeg ? image_jpeg_open(src_path, widths[0], swap) : NULL;
+    VipsImage *loaded = t[1] = jpeg ? image_jpeg_open(src_path, dv.widths[0], dv.swap) : NULL;
     if (!loaded)
         loaded = t[1] = open_photo(src_path, shrink);
     if (!loaded) {
         st = vips_fail(d, ST_MALFORMED, "decode", "cannot open the photo");
         goto abort;
     }
+    image_trace_step(src_path, t0, "open", 0);
 
     /* 3. Colour. An 8-bit image without alpha (every JPEG) streams from
      * the decoder straight into the first, largest resize, and is
@@ -771,9 +915,9 @@ enum status image_derive_pooled(const char *src_path, const struct image_setting
      * and lcms converts the smaller image. Anything else (16-bit, alpha)
      * is converted first and held in memory, so the premultiplied resize
      * sees 8-bit sRGB. Either way every pixel is decoded exactly once. */
-    int orientation = vips_image_get_orientation(head); /* our decoder sets none */
-    bool stream = loaded->BandFmt == VIPS_FORMAT_UCHAR && !vips_image_hasalpha(loaded);
-    if (stream) {
+    dv.orientation = vips_image_get_orientation(head); /* our decoder sets none */
+    dv.stream = loaded->BandFmt == VIPS_FORMAT_UCHAR && !vips_image_hasalpha(loaded);
+    if (dv.stream) {
         g_object_ref(loaded);
         t[4] = loaded;
     } else {
@@ -791,115 +935,37 @@ enum status image_derive_pooled(const char *src_path, const struct image_setting
     /* 4. Widths largest first, each resampled from the one before (the
      * first from the decode) and kept in memory while both encoders
      * read it: the full decode is resampled once, not once per width
-     * and format. */
+     * and format. The first is made here; each posts the next. */
     size_t n_formats = 0;
     for (int f = 0; f < IMAGE_FORMAT_COUNT; f++)
         n_formats += s->formats[f];
-    res->outputs = calloc(n_widths * n_formats, sizeof *res->outputs);
-    tasks = calloc(n_widths * n_formats, sizeof *tasks);
-    if (!res->outputs || !tasks) {
+    res->outputs = calloc(dv.n_widths * n_formats, sizeof *res->outputs);
+    dv.tasks = calloc(dv.n_widths * n_formats, sizeof *dv.tasks);
+    wtasks = calloc(dv.n_widths, sizeof *wtasks);
+    if (!res->outputs || !dv.tasks || !wtasks) {
         st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
         goto abort;
     }
-    res->width = up_w;
-    res->height = up_h;
-    VipsImage *src = t[4];
-    bool src_stored = true; /* still in the file's stored orientation */
-    for (size_t i = 0; i < n_widths; i++) {
-        unsigned w = widths[i];
-        unsigned long long hh = ((unsigned long long)w * up_h + up_w / 2) / up_w;
-        unsigned h = hh ? (unsigned)hh : 1;
-        bool turn = src_stored && swap;
-        if ((st = resize_to(src, turn ? h : w, turn ? w : h, &t[7], d)) != ST_OK)
-            goto abort;
-        VipsImage *sized = t[7];
-        /* the streamed decode: to sRGB now, on the largest width */
-        if (src_stored && stream &&
-            (st = to_srgb8(t[7], &t[12], &t[13], &sized, src_path, d)) != ST_OK)
-            goto abort;
-        /* in memory, where the decode happens, and upright */
-        if ((st = materialize(sized, src_stored ? orientation : 1, &t[10], d)) != ST_OK)
-            goto abort;
-        VIPS_UNREF(t[12]);
-        VIPS_UNREF(t[13]);
-        VIPS_UNREF(t[14]);
-        VIPS_UNREF(t[7]);
-        VIPS_UNREF(t[8]);
-        VIPS_UNREF(t[9]);
-        VIPS_UNREF(t[5]); /* the previous width, or the decode: done with */
-        VIPS_UNREF(t[4]);
-        t[5] = t[10];
-        t[10] = NULL;
-        src = sized = t[5];
-        src_stored = false;
-        drop_metadata(sized);
-
-        VipsImage *flat = sized;
-        if (vips_image_hasalpha(sized)) {
-            /* JPEG has no alpha: flatten on white, as a page would show it */
-            double white[3] = {255, 255, 255};
-            VipsArrayDouble *bg = vips_array_double_new(white, sized->Bands >= 3 ? 3 : 1);
-            int bad = vips_flatten(sized, &t[11], "background", bg, NULL);
-            vips_area_unref(VIPS_AREA(bg));
-            if (bad) {
-                st = vips_fail(d, ST_INTERNAL, "flatten", "cannot flatten transparency");
-                goto abort;
-            }
-            flat = t[11];
-        }
-        /* Slots in format order; queued slowest first (AVIF, WebP,
-         * JPEG), so a helper that takes the head takes the longest. */
-        size_t first = res->n_outputs;
-        for (int f = 0; f < IMAGE_FORMAT_COUNT; f++) {
-            if (!s->formats[f])
-                continue;
-            struct image_output *o = &res->outputs[res->n_outputs];
-            o->format = (enum image_format)f;
-            o->width = (unsigned)sized->Xsize;
-            o->height = (unsigned)sized->Ysize;
-            char path[TS_LIMIT_PATH];
-            int n =
-                snprintf(path, sizeof path, "%s-%u.%s", out_prefix, w, image_format_ext(o->format));
-            if (n < 0 || (size_t)n >= sizeof path) {
-                st = diag_set(d, ST_LIMIT, "output", DIAG_NO_OFFSET, "output path too long");
-                goto abort;
-            }
-            if (!(o->path = str_dup(path))) {
-                st = diag_set(d, ST_NOMEM, "output", DIAG_NO_OFFSET, "out of memory");
-                goto abort;
-            }
-            res->n_outputs++;
-        }
-        for (size_t k = res->n_outputs; k-- > first;) {
-            struct encode_task *tk = &tasks[k];
-            struct image_output *o = &res->outputs[k];
-            *tk = (struct encode_task){.base = {.batch = &batch, .run = run_encode},
-                                       .format = o->format, .s = s, .e = embed, .o = o};
-            diag_clear(&tk->d);
-            diag_set_file(&tk->d, src_path);
-            tk->im = o->format == IMAGE_JPEG ? flat : sized;
-            g_object_ref(tk->im);
-            image_pool_post(pool, &tk->base);
-        }
-        if (i + 1 == n_widths)
-            dominant(flat, res->dominant_rgb);
-        VIPS_UNREF(t[11]);
-        /* this width's encodes: here, unless a helper is waiting for
-         * them and there is a next width to make meanwhile */
-        image_pool_run_own(pool, &batch, i + 1 == n_widths);
-        if (image_pool_batch_failed(pool, &batch))
-            break;
-    }
+    res->width = dv.up_w;
+    res->height = dv.up_h;
+    st = make_width(&dv, 0, wtasks, d);
 
 abort:
-    /* nothing is freed or unlinked while a helper still encodes */
-    image_pool_run_own(pool, &batch, true);
-    for (size_t k = 0; st == ST_OK && tasks && k < res->n_outputs; k++)
-        if (tasks[k].base.st != ST_OK) {
-            *d = tasks[k].d;
-            st = tasks[k].base.st;
+    /* the batch to its end: nothing is freed or unlinked while another
+     * thread still makes a width or an encode of this photo */
+    image_pool_run_own(pool, &dv.batch);
+    for (size_t k = 0; st == ST_OK && wtasks && k < dv.n_widths; k++)
+        if (wtasks[k].base.run && wtasks[k].base.st != ST_OK) {
+            *d = wtasks[k].d;
+            st = wtasks[k].base.st;
         }
-    free(tasks);
+    for (size_t k = 0; st == ST_OK && dv.tasks && k < res->n_outputs; k++)
+        if (dv.tasks[k].base.st != ST_OK) {
+            *d = dv.tasks[k].d;
+            st = dv.tasks[k].base.st;
+        }
+    free(dv.tasks);
+    free(wtasks);
     for (int i = 0; i < STAGES; i++)
         VIPS_UNREF(t[i]);
     if (st != ST_OK) {

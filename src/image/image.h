@@ -50,7 +50,7 @@ struct image_output {
 };
 
 struct image_result {
-    unsigned width, height; /* upright size of the original */
+    unsigned width, height;  /* upright size of the original */
     uint8_t dominant_rgb[3]; /* for the loading placeholder */
     struct image_output *outputs;
     size_t n_outputs;
@@ -90,12 +90,13 @@ enum status image_derive(const char *src_path, const struct image_settings *s,
  * (docs/performance.md "Photos spread over all cores"). A build makes
  * one pool for its `workers` threads; each thread derives photos with
  * image_derive_pooled, and when no photo is left it calls
- * image_pool_help, which runs encodes of the photos still being derived
- * and returns once every worker has reached it. A photo's widths are
- * still made by its own thread, largest first; an encode waiting in the
- * pool holds only its width. The pool is otherwise idle: while every
- * thread has a photo, each runs its own encodes, in the order and with
- * the memory of image_derive.
+ * image_pool_help, which makes the next widths and runs the encodes of
+ * the photos still being derived and returns once every worker has
+ * reached it. A photo's widths are made largest first, each from the
+ * one before; an encode waiting in the pool holds only its width. The
+ * pool is otherwise idle: while every thread has a photo, each runs its
+ * own widths and encodes, in the order and with the memory of
+ * image_derive.
  */
 struct image_pool;
 struct image_pool *image_pool_new(unsigned workers);

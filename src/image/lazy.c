@@ -30,6 +30,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "image/heap.h"
 #include "image/image.h"
 #include "image/module.h"
 
@@ -182,6 +183,8 @@ struct image_pool {
     bool failed; /* the module's pool could not be made: derive alone */
 };
 
+/* The stand-in is made before the build's workers start, the last
+ * moment their malloc arena can still be chosen (heap.c). */
 struct image_pool *image_pool_new(unsigned workers)
 {
     struct image_pool *p = calloc(1, sizeof *p);
@@ -189,6 +192,7 @@ struct image_pool *image_pool_new(unsigned workers)
         return NULL;
     pthread_mutex_init(&p->lock, NULL);
     p->workers = workers;
+    image_heap_photos_begin();
     return p;
 }
 
@@ -196,6 +200,7 @@ void image_pool_free(struct image_pool *p)
 {
     if (!p)
         return;
+    image_heap_photos_end();
     if (p->real && lazy.m)
         lazy.m->pool_free(p->real);
     pthread_mutex_destroy(&p->lock);
@@ -253,6 +258,6 @@ enum status image_derive_pooled(const char *src_path, const struct image_setting
     if (!lazy.m)
         return diag_set(d, lazy.failure_status, lazy.failure.field, DIAG_NO_OFFSET, "%s",
                         lazy.failure.message);
-    return lazy.m->derive_pooled(src_path, s, embed, out_prefix, pool ? real_pool(pool) : NULL,
-                                 res, d);
+    return lazy.m->derive_pooled(src_path, s, embed, out_prefix, pool ? real_pool(pool) : NULL, res,
+                                 d);
 }

@@ -877,19 +877,27 @@ static bool same_file(const char *a, const char *b)
 
 /*
  * The end of a build: a thread with no photo left helps the one still
- * deriving. The outputs must be byte for byte those of a derive alone,
- * a failing photo must still fail cleanly (no files, no hang), and
+ * deriving, taking its encodes and the making of its next widths (the
+ * next width resampled on the helper's thread from the width the
+ * photo's thread made). The outputs must be byte for byte those of a
+ * derive alone, for a landscape and for a portrait turned upright on the
+ * way, a failing photo must still fail cleanly (no files, no hang), and
  * both threads must come back.
  */
-static void an_idle_thread_takes_encodes_of_a_photo_in_flight(void **state)
+static void pooled_derive_matches_a_derive_alone(int orientation)
 {
-    char src[512], cut[512], alone[512], shared[512], broken[512];
-    tmp_path(src, sizeof src, "pool.jpg");
-    tmp_path(cut, sizeof cut, "poolcut.jpg");
-    tmp_path(alone, sizeof alone, "poolalone");
-    tmp_path(shared, sizeof shared, "poolshared");
-    tmp_path(broken, sizeof broken, "poolbroken");
+    char src[512], cut[512], alone[512], shared[512], broken[512], name[64];
+#define POOL_PATH(var, what)                                                                       \
+    snprintf(name, sizeof name, "pool%d%s", orientation, what);                                    \
+    tmp_path(var, sizeof var, name)
+    POOL_PATH(src, ".jpg");
+    POOL_PATH(cut, "cut.jpg");
+    POOL_PATH(alone, "alone");
+    POOL_PATH(shared, "shared");
+    POOL_PATH(broken, "broken");
+#undef POOL_PATH
     VipsImage *im = make_scene(1600, 1000, NULL);
+    vips_image_set_int(im, VIPS_META_ORIENTATION, orientation);
     save_jpeg(im, src);
     g_object_unref(im);
     write_cut_copy(src, cut, 1, 2);
@@ -897,7 +905,7 @@ static void an_idle_thread_takes_encodes_of_a_photo_in_flight(void **state)
     diag_clear(&d);
 
     struct image_settings s;
-    const unsigned w[] = {200, 400, 800, 1600};
+    const unsigned w[] = {200, 400, 800, 1000};
     settings_with(&s, w, 4);
     struct image_result a, b, c;
     assert_int_equal(image_derive(src, &s, NULL, alone, &a, &d), ST_OK);
@@ -910,7 +918,8 @@ static void an_idle_thread_takes_encodes_of_a_photo_in_flight(void **state)
     usleep(50 * 1000); /* let it wait for work, as at the end of a build */
     diag_clear(&d);
     assert_int_equal(image_derive_pooled(cut, &s, NULL, broken, pool, &c, &d), ST_TRUNCATED);
-    assert_int_equal(count_files_with_prefix("poolbroken"), 0);
+    snprintf(name, sizeof name, "pool%dbroken", orientation);
+    assert_int_equal(count_files_with_prefix(name), 0);
     diag_clear(&d);
     assert_int_equal(image_derive_pooled(src, &s, NULL, shared, pool, &b, &d), ST_OK);
     (void)image_pool_help(pool);
@@ -919,17 +928,25 @@ static void an_idle_thread_takes_encodes_of_a_photo_in_flight(void **state)
 
     assert_int_equal(a.n_outputs, 8);
     assert_int_equal(b.n_outputs, a.n_outputs);
+    assert_int_equal(b.width, orientation >= 5 ? 1000 : 1600);
     for (size_t i = 0; i < a.n_outputs; i++) {
         assert_int_equal(a.outputs[i].format, b.outputs[i].format);
         assert_int_equal(a.outputs[i].width, b.outputs[i].width);
+        assert_int_equal(a.outputs[i].height, b.outputs[i].height);
         assert_int_equal(a.outputs[i].bytes, b.outputs[i].bytes);
         if (!same_file(a.outputs[i].path, b.outputs[i].path))
             fail_msg("%s differs from %s", b.outputs[i].path, a.outputs[i].path);
     }
     assert_memory_equal(a.dominant_rgb, b.dominant_rgb, 3);
-    print_message("helper encoded for %.3f s\n", h.seconds);
+    print_message("orientation %d: the helper worked for %.3f s\n", orientation, h.seconds);
     image_result_free(&a);
     image_result_free(&b);
+}
+
+static void an_idle_thread_takes_encodes_and_widths_of_a_photo_in_flight(void **state)
+{
+    pooled_derive_matches_a_derive_alone(1);
+    pooled_derive_matches_a_derive_alone(6);
 }
 
 static void a_block_too_large_for_jpeg_is_refused(void **state)
@@ -1022,7 +1039,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(other_pixel_formats_come_out_as_8_bit_srgb_or_grey),
         cmocka_unit_test(several_photos_at_once),
         cmocka_unit_test(eighth_scaled_decode_matches_a_full_decode),
-        cmocka_unit_test(an_idle_thread_takes_encodes_of_a_photo_in_flight),
+        cmocka_unit_test(an_idle_thread_takes_encodes_and_widths_of_a_photo_in_flight),
         cmocka_unit_test(a_block_too_large_for_jpeg_is_refused),
         cmocka_unit_test(bad_settings_are_refused),
     };
