@@ -231,18 +231,18 @@ static void damaged_index_is_ignored(void **state)
         int lines;
         bool good;
     } cases[] = {
-        {"1", ok, 1, true},
-        {"1", "64 48 12abff 1 jpg 64 48 1000 11 3 ../../x -", 1, false},   /* a path */
-        {"1", "64 48 12abff 1 jpg 64 48 1000 11 3 .. -", 1, false},       /* hidden */
-        {"1", "64 48 12abff 1 gif 64 48 1000 11 3 d-64.gif -", 1, false}, /* format */
-        {"1", "64 48 12abff 2 jpg 64 48 1000 11 3 d-64.jpg -", 1, false}, /* count */
-        {"1", "64 48 12abff 0 -", 1, false},                              /* none */
-        {"1", "64 48 12abff 99 jpg 64 48 1000 11 3 d-64.jpg -", 1, false},
-        {"1", "64 48 12abzz 1 jpg 64 48 1000 11 3 d-64.jpg -", 1, false}, /* colour */
-        {"1", "64 48 12abff 1 jpg 4294967296 48 1000 11 3 d-64.jpg -", 1, false},
-        {"1", "64 48 12abff 1 jpg 64 48 1000 11 3 d-64.jpg [1]", 1, false}, /* not {} */
-        {"1", ok, 2, false},                                              /* twice */
-        {"2", ok, 1, false},                                              /* version */
+        {"2", ok, 1, true},
+        {"2", "64 48 12abff 1 jpg 64 48 1000 11 3 ../../x -", 1, false},   /* a path */
+        {"2", "64 48 12abff 1 jpg 64 48 1000 11 3 .. -", 1, false},       /* hidden */
+        {"2", "64 48 12abff 1 gif 64 48 1000 11 3 d-64.gif -", 1, false}, /* format */
+        {"2", "64 48 12abff 2 jpg 64 48 1000 11 3 d-64.jpg -", 1, false}, /* count */
+        {"2", "64 48 12abff 0 -", 1, false},                              /* none */
+        {"2", "64 48 12abff 99 jpg 64 48 1000 11 3 d-64.jpg -", 1, false},
+        {"2", "64 48 12abzz 1 jpg 64 48 1000 11 3 d-64.jpg -", 1, false}, /* colour */
+        {"2", "64 48 12abff 1 jpg 4294967296 48 1000 11 3 d-64.jpg -", 1, false},
+        {"2", "64 48 12abff 1 jpg 64 48 1000 11 3 d-64.jpg [1]", 1, false}, /* not {} */
+        {"2", ok, 2, false},                                              /* twice */
+        {"1", ok, 1, false},                                              /* version */
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char first[64], line[256], text[1024];

@@ -245,13 +245,13 @@ static void damaged_manifest_is_ignored(void **state)
         int lines;
         bool good;
     } cases[] = {
-        {"3", out_line, "page - 1 2 0 x.html\nstory 1 s\nfile f.jpg\n", 4, true},
-        {"3", out_line, "page - 1 2 0 x\\q.html\n", 2, false},
-        {"3", out_line, "page - 1 2 0 x.html\npage - 1 2 0 x.html\n", 3, false},
-        {"3", out_line, "page - 1 2 1 x.html\n", 2, false},
-        {"3", out_line, "page - 99999999999999999999 2 0 x.html\n", 2, false},
-        {"3", "out /elsewhere\n", "page - 1 2 0 x.html\n", 2, false},
-        {"2", out_line, "page - 1 2 0 x.html\n", 2, false},
+        {"4", out_line, "page - 1 2 0 x.html\nstory 1 s\nfile f.jpg\n", 4, true},
+        {"4", out_line, "page - 1 2 0 x\\q.html\n", 2, false},
+        {"4", out_line, "page - 1 2 0 x.html\npage - 1 2 0 x.html\n", 3, false},
+        {"4", out_line, "page - 1 2 1 x.html\n", 2, false},
+        {"4", out_line, "page - 99999999999999999999 2 0 x.html\n", 2, false},
+        {"4", "out /elsewhere\n", "page - 1 2 0 x.html\n", 2, false},
+        {"3", out_line, "page - 1 2 0 x.html\n", 2, false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char text[2 * TS_LIMIT_PATH];

@@ -196,6 +196,19 @@ enum status entity_put(struct buf *out, const char *e, size_t n);
 /* Reads a whole file of at most `max` bytes; diag names the file. */
 enum status file_read_all(const char *path, size_t max, uint8_t **data, size_t *len,
                           struct diag *d);
+/*
+ * Maps a whole file of at most `max` bytes read-only (PROT_READ,
+ * MAP_PRIVATE); *sb gets its fstat. Only for files this program
+ * replaces by rename (file_write_atomic) and never writes in place: a
+ * rename leaves the mapped inode as it was, while a file cut short
+ * under a mapping would kill the process (SIGBUS) when its lost pages
+ * are touched. The bytes are not NUL-terminated; an empty file maps to
+ * a zero-length span. Undo with file_unmap(*data, *len).
+ */
+struct stat;
+enum status file_map_read(const char *path, size_t max, const uint8_t **data, size_t *len,
+                          struct stat *sb, struct diag *d);
+void file_unmap(const void *data, size_t len);
 /* Writes through a temporary file in the same folder, then renames, so
  * readers never see half a file and a failure keeps the old one. */
 enum status file_write_atomic(const char *path, const void *data, size_t len, struct diag *d);

@@ -1,6 +1,7 @@
 /*
- * file.c — whole-file reads with a cap, atomic writes (temporary file
- * + rename), mkdir -p, path joining.
+ * file.c — whole-file reads with a cap (copied, or mapped for files we
+ * replace only by rename), atomic writes (temporary file + rename),
+ * mkdir -p, path joining.
  * Must never: leave a half-written file under the final name.
  */
 #include <errno.h>
@@ -8,39 +9,49 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/base.h"
+
+/* Opens a regular file of at most `max` bytes: *fd, and its fstat in
+ * *sb. On failure nothing is left open. */
+static enum status open_capped(const char *path, size_t max, int *fd, struct stat *sb,
+                               struct diag *d)
+{
+    diag_set_file(d, path);
+    *fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (*fd < 0)
+        return diag_set(d, errno == ENOENT ? ST_NOT_FOUND : ST_IO, NULL, DIAG_NO_OFFSET,
+                        "cannot open: %s", strerror(errno));
+    enum status st = ST_OK;
+    if (fstat(*fd, sb) != 0)
+        st = diag_set(d, ST_IO, NULL, DIAG_NO_OFFSET, "cannot stat: %s", strerror(errno));
+    else if (!S_ISREG(sb->st_mode))
+        st = diag_set(d, ST_IO, NULL, DIAG_NO_OFFSET, "not a regular file");
+    else if ((uint64_t)sb->st_size > max)
+        st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "file is %lld bytes, over the limit of %zu",
+                      (long long)sb->st_size, max);
+    if (st != ST_OK) {
+        close(*fd);
+        *fd = -1;
+    }
+    return st;
+}
 
 enum status file_read_all(const char *path, size_t max, uint8_t **data, size_t *len,
                           struct diag *d)
 {
     *data = NULL;
     *len = 0;
-    diag_set_file(d, path);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return diag_set(d, errno == ENOENT ? ST_NOT_FOUND : ST_IO, NULL, DIAG_NO_OFFSET,
-                        "cannot open: %s", strerror(errno));
-    enum status st = ST_OK;
-    uint8_t *p = NULL;
+    int fd;
     struct stat sb;
-    if (fstat(fd, &sb) != 0) {
-        st = diag_set(d, ST_IO, NULL, DIAG_NO_OFFSET, "cannot stat: %s", strerror(errno));
-        goto abort;
-    }
-    if (!S_ISREG(sb.st_mode)) {
-        st = diag_set(d, ST_IO, NULL, DIAG_NO_OFFSET, "not a regular file");
-        goto abort;
-    }
-    if ((uint64_t)sb.st_size > max) {
-        st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "file is %lld bytes, over the limit of %zu",
-                      (long long)sb.st_size, max);
-        goto abort;
-    }
+    enum status st = open_capped(path, max, &fd, &sb, d);
+    if (st != ST_OK)
+        return st;
     size_t want = (size_t)sb.st_size;
-    p = malloc(want + 1);
+    uint8_t *p = malloc(want + 1);
     if (!p) {
         st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory reading %zu bytes", want);
         goto abort;
@@ -66,6 +77,38 @@ abort:
     free(p);
     close(fd);
     return st;
+}
+
+enum status file_map_read(const char *path, size_t max, const uint8_t **data, size_t *len,
+                          struct stat *sb, struct diag *d)
+{
+    *data = NULL;
+    *len = 0;
+    int fd;
+    enum status st = open_capped(path, max, &fd, sb, d);
+    if (st != ST_OK)
+        return st;
+    if (sb->st_size == 0) {
+        *data = (const uint8_t *)""; /* mmap refuses a length of 0 */
+        goto abort;
+    }
+    void *p = mmap(NULL, (size_t)sb->st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) {
+        st = diag_set(d, errno == ENOMEM ? ST_NOMEM : ST_IO, NULL, DIAG_NO_OFFSET,
+                      "cannot map: %s", strerror(errno));
+        goto abort;
+    }
+    *data = p;
+    *len = (size_t)sb->st_size;
+abort:
+    close(fd); /* the mapping keeps the inode */
+    return st;
+}
+
+void file_unmap(const void *data, size_t len)
+{
+    if (data && len)
+        munmap((void *)(uintptr_t)data, len);
 }
 
 enum status file_write_atomic(const char *path, const void *data, size_t len, struct diag *d)

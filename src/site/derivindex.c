@@ -5,14 +5,14 @@
  * stats no cache file. One file, <site>/.tearsheet/deriv-index, read in
  * place, one line a cache key:
  *
- *     tearsheet derivative index 1
+ *     tearsheet derivative index 2
  *     <key> <width> <height> <dominant rrggbb> <outputs>
  *         (<format> <width> <height> <bytes> <inode> <device> <file> ){outputs}
  *         <credentials: compact JSON, or ->
  *     ...
- *     end <lines> <FNV-1a of every byte before "end", 16 hex digits>
+ *     end <lines> <site_name_hash of every byte before "end", 16 hex digits>
  *
- * (one line; wrapped here). <inode> <device> are the cache file's: a
+ * (one line; wrapped here; version 1 ended in FNV-1a). <inode> <device> are the cache file's: a
  * published derivative is a hard link to it, so one stat of the
  * published name that finds that inode, with a second name (the cache
  * file's), shows both are there. The credentials are the Content
@@ -40,7 +40,7 @@
 
 /* Bumped when the meaning or the layout of a line changes: an index of
  * another version is no index (each photo's manifest.json is read once). */
-#define DERIV_INDEX_MAGIC "tearsheet derivative index 1\n"
+#define DERIV_INDEX_MAGIC "tearsheet derivative index 2\n"
 #define DERIV_INDEX_NAME "deriv-index"
 /* Outputs a line may list: every width in every format. */
 #define DERIV_MAX_OUTPUTS (IMAGE_MAX_WIDTHS * IMAGE_FORMAT_COUNT)
@@ -52,7 +52,7 @@ struct deriv_entry {
 };
 
 struct site_deriv_index {
-    char *text;
+    const char *text; /* the file's bytes, mapped */
     size_t len;
     struct deriv_entry *entries;
     size_t n;
@@ -81,7 +81,7 @@ static void index_free(struct site_deriv_index *x)
 {
     if (!x)
         return;
-    free(x->text);
+    site_index_unmap(x->text, x->len);
     free(x->entries);
     free(x->slots);
     free(x);
@@ -215,17 +215,15 @@ static enum status parse_index(struct site_deriv_index *x, size_t *bad_line)
 void site_deriv_index_load(struct site_build *b)
 {
     char path[TS_LIMIT_PATH];
-    struct diag ignored;
+    struct stat sb;
     site_deriv_index_free(b);
-    if (!site_state_path(b, DERIV_INDEX_NAME, path, sizeof path) || !file_exists(path))
+    if (!site_state_path(b, DERIV_INDEX_NAME, path, sizeof path))
         return;
     struct site_deriv_index *x = calloc(1, sizeof *x);
-    uint8_t *text = NULL;
-    if (!x || file_read_all(path, SITE_INDEX_MAX_BYTES, &text, &x->len, &ignored) != ST_OK) {
+    if (!x || !site_index_map(path, &x->text, &x->len, &sb)) {
         free(x);
         return;
     }
-    x->text = (char *)text;
     size_t magic = sizeof DERIV_INDEX_MAGIC - 1, bad = 0;
     if (x->len < magic || memcmp(x->text, DERIV_INDEX_MAGIC, magic) != 0) {
         log_msg(LOG_DEBUG, "%s: not a derivative index of this version; cache manifests are read",

@@ -285,8 +285,14 @@ void site_stat_index_free(struct site_build *b);
 bool site_stat_index_lookup(const struct site_build *b, const struct site_photo *p,
                             char content[65]);
 enum status site_stat_index_save(struct site_build *b, struct diag *d);
-/* The line files of .tearsheet (the stat index, the metadata cache)
- * end with "end <count> <FNV-1a of every byte before it, 16 hex>\n":
+/* One of the line files of .tearsheet (the stat index, the metadata
+ * cache, the build manifest, the derivative index), mapped read-only
+ * (*sb: its fstat); false when it is missing or cannot be read. Release
+ * with site_index_unmap. */
+bool site_index_map(const char *path, const char **text, size_t *len, struct stat *sb);
+void site_index_unmap(const char *text, size_t len);
+/* Those files end with "end <count> <site_name_hash of every byte
+ * before it, 16 hex>\n":
  * where that line starts, or NULL when it is missing or does not match
  * the bytes before it (a file cut short or changed). */
 const char *site_index_end(const char *text, size_t len, size_t *count);
@@ -566,8 +572,8 @@ bool site_url_is_safe(const char *url);
  * metacache.c). */
 size_t *site_slots_new(size_t n, size_t *cap);
 void site_slots_put(size_t *slots, size_t cap, uint64_t hash, size_t index);
-/* FNV-1a of n bytes: the names are short and ours, so a simple hash
- * spreads them well. */
+/* A 64-bit hash of n bytes, a word at a time, for the tables and the
+ * line files' end lines: any one word changed changes it (util.c). */
 uint64_t site_name_hash(const char *s, size_t n);
 bool site_name_set_init(struct site_name_set *set, size_t expected);
 void site_name_set_add(struct site_name_set *set, const char *name);

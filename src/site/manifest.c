@@ -11,13 +11,13 @@
  *
  * The file is lines, read in place like the stat index (statindex.c):
  *
- *     tearsheet build manifest 3
+ *     tearsheet build manifest 4
  *     out <output folder>
  *     page <fingerprint, or - when not to be trusted> <size> <mtime ns> <warnings> <path>
  *     warn <message>                  (as many as the page line says)
  *     story <files> <slug>
  *     file <name>                     (as many as the story line says)
- *     end <lines after the first> <FNV-1a of every byte before "end", 16 hex>
+ *     end <lines after the first> <site_name_hash of every byte before "end", 16 hex>
  *
  * Strings are written with '\' as "\\" and a newline as "\n", so each
  * stays on its line; they are kept in that form in memory too, so a
@@ -51,10 +51,11 @@
 /* Bumped when a line's meaning changes: older manifests are ignored
  * (a full render, nothing deleted). Version 1 was build.json; 2 had
  * fingerprints of printed lines, 3 of length-prefixed fields
- * (fingerprint.c), so a version 2 fingerprint never matches. */
-#define MANIFEST_VERSION 3
+ * (fingerprint.c), so a version 2 fingerprint never matches; 3 ended in
+ * FNV-1a, 4 in site_name_hash's word-at-a-time hash. */
+#define MANIFEST_VERSION 4
 #define MANIFEST_MAGIC_PREFIX "tearsheet build manifest "
-#define MANIFEST_MAGIC "tearsheet build manifest 3\n"
+#define MANIFEST_MAGIC "tearsheet build manifest 4\n"
 #define MANIFEST_NAME "build-manifest"
 #define MANIFEST_OLD_NAME "build.json"
 
@@ -81,7 +82,7 @@ struct manifest_table {
 };
 
 struct site_manifest {
-    char *text; /* the old file's bytes; NULL for this build's */
+    const char *text; /* the old file's bytes, mapped; NULL for this build's */
     size_t len;
     struct manifest_table pages, stories;
 };
@@ -107,7 +108,7 @@ void site_manifest_free(struct site_manifest *m)
         return;
     table_free(&m->pages);
     table_free(&m->stories);
-    free(m->text);
+    site_index_unmap(m->text, m->len);
     free(m);
 }
 
@@ -410,13 +411,11 @@ void site_manifest_load(struct site_build *b)
     if (!manifest_path(b, MANIFEST_NAME, path, sizeof path))
         return;
     struct site_manifest *m = calloc(1, sizeof *m);
-    uint8_t *text = NULL;
-    struct diag ignored;
-    if (!m || file_read_all(path, SITE_INDEX_MAX_BYTES, &text, &m->len, &ignored) != ST_OK) {
+    struct stat sb;
+    if (!m || !site_index_map(path, &m->text, &m->len, &sb)) {
         free(m);
         return; /* a first build, or one after a build of version 1 */
     }
-    m->text = (char *)text;
     size_t magic = sizeof MANIFEST_MAGIC - 1, bad = 0;
     bool other_out = false;
     enum status st = ST_MALFORMED;

@@ -5,13 +5,13 @@
  * its struct photo_meta without opening the photo or its cached header
  * and without walking JPEG, XMP, IIM and EXIF again
  * (docs/performance.md "The metadata cache"). One file,
- * <site>/.tearsheet/meta-cache, read in place:
+ * <site>/.tearsheet/meta-cache, mapped and read in place:
  *
- *     tearsheet meta cache 1 reader <META_READER_VERSION> charset <16 hex>
+ *     tearsheet meta cache 2 reader <META_READER_VERSION> charset <16 hex>
  *     <sha256 hex> <bytes>
  *     <record of that many bytes: meta_pack's, src/meta/pack.c>
  *     ...
- *     end <records> <FNV-1a of every byte before "end", 16 hex digits>
+ *     end <records> <site_name_hash of every byte before "end", 16 hex digits>
  *
  * A record's strings are raw (a caption may hold newlines, or a line
  * that reads "end 1 ..."): records are found by their lengths, never by
@@ -33,8 +33,8 @@
 #include "site/internal.h"
 
 /* Bumped when the layout of the file (not of a record: that is
- * META_READER_VERSION's) changes. */
-#define META_CACHE_MAGIC "tearsheet meta cache 1"
+ * META_READER_VERSION's) changes; version 1 ended in FNV-1a. */
+#define META_CACHE_MAGIC "tearsheet meta cache 2"
 #define META_CACHE_NAME "meta-cache"
 
 struct meta_entry {
@@ -44,7 +44,7 @@ struct meta_entry {
 };
 
 struct site_meta_cache {
-    char *text; /* the file's bytes: records are read in place */
+    const char *text; /* the file's bytes, mapped: records are read in place */
     size_t len;
     struct meta_entry *entries;
     size_t n;
@@ -71,7 +71,7 @@ static void cache_free(struct site_meta_cache *x)
 {
     if (!x)
         return;
-    free(x->text);
+    site_index_unmap(x->text, x->len);
     free(x->entries);
     free(x->slots);
     free(x);
@@ -131,17 +131,15 @@ static enum status parse_entries(struct site_meta_cache *x, const char *p, const
 void site_meta_cache_load(struct site_build *b)
 {
     char path[TS_LIMIT_PATH], magic[128];
-    struct diag ignored;
+    struct stat sb;
     site_meta_cache_free(b);
-    if (!cache_path(b, path, sizeof path) || !file_exists(path))
+    if (!cache_path(b, path, sizeof path))
         return;
     struct site_meta_cache *x = calloc(1, sizeof *x);
-    uint8_t *text = NULL;
-    if (!x || file_read_all(path, SITE_INDEX_MAX_BYTES, &text, &x->len, &ignored) != ST_OK) {
+    if (!x || !site_index_map(path, &x->text, &x->len, &sb)) {
         free(x);
         return;
     }
-    x->text = (char *)text;
     magic_line(b, magic, sizeof magic);
     size_t ml = strlen(magic), count = 0, bad = 0;
     if (x->len < ml || memcmp(x->text, magic, ml) != 0) {

@@ -39,7 +39,7 @@ static inline void test_each_damage(const char *good, size_t len, const char *su
     free(bad);
 }
 
-/* "<first>\n", `lines` times "<line>\n", and the "end <lines> <FNV-1a>"
+/* "<first>\n", `lines` times "<line>\n", and the "end <lines> <hash>"
  * line that matches them, into out; its length (0 when it does not fit). */
 static inline size_t test_line_file(char *out, size_t outlen, const char *first, const char *line,
                                     int lines)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/base.h"
@@ -141,6 +142,24 @@ static void files_are_written_atomically_and_read_with_a_cap(void **state)
     char msg[1024];
     diag_format(&d, msg, sizeof msg);
     assert_non_null(strstr(msg, "nope"));
+    /* mapped: the same bytes and the same cap; a file replaced by
+     * rename leaves a mapping of the old one whole (why the .tearsheet
+     * line files may be mapped); an empty file is an empty span */
+    const uint8_t *map;
+    struct stat sb;
+    assert_int_equal(file_map_read(path, 4, &map, &len, &sb, &d), ST_LIMIT);
+    assert_null(map);
+    assert_int_equal(file_map_read(missing, 100, &map, &len, &sb, &d), ST_NOT_FOUND);
+    assert_int_equal(file_map_read(path, 100, &map, &len, &sb, &d), ST_OK);
+    assert_int_equal(len, 5);
+    assert_int_equal(sb.st_size, 5);
+    assert_int_equal(file_write_atomic(path, "", 0, &d), ST_OK);
+    assert_memory_equal(map, "hello", 5);
+    file_unmap(map, len);
+    assert_int_equal(file_map_read(path, 100, &map, &len, &sb, &d), ST_OK);
+    assert_non_null(map);
+    assert_int_equal(len, 0);
+    file_unmap(map, len);
     unlink(path);
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
