@@ -102,6 +102,10 @@ struct photo_meta {
      * never used for MWG fields (Creator, Keywords, Description name
      * their sources). */
     char *xp_title, *xp_comment, *xp_author, *xp_keywords, *xp_subject;
+    /* Every string and array above lies in the struct's own allocation
+     * (meta_unpack): meta_free frees the struct alone. Such a struct is
+     * read only; a field set to another string would never be freed. */
+    bool one_block;
 };
 
 /* How to read text that does not say its encoding. */

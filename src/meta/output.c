@@ -20,6 +20,10 @@ void meta_free(struct photo_meta *m)
 {
     if (!m)
         return;
+    if (m->one_block) {
+        free(m);
+        return;
+    }
     char **f;
     for (size_t i = 0; (f = meta_string_field(m, i)); i++)
         free(*f);
