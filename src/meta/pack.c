@@ -353,14 +353,16 @@ enum status meta_unpack(const uint8_t *data, size_t len, struct photo_meta **out
     if (!parse(data, len, &k, &scratch))
         return ST_MALFORMED;
     /* the struct, then the arrays (pointer-aligned sizes), then the
-     * strings: meta_free frees the one block (m->one_block) */
-    struct photo_meta *m = calloc(1, sizeof *m + k.arrays + k.strings);
+     * strings: meta_free frees the one block (m->one_block) and any
+     * string meta_set_string put in a field since */
+    size_t bytes = sizeof(struct photo_meta) + k.arrays + k.strings;
+    struct photo_meta *m = calloc(1, bytes);
     if (!m)
         return ST_NOMEM;
     k.fill = true;
     k.arr = (char *)(m + 1);
     k.str = k.arr + k.arrays;
-    m->one_block = true;
+    m->one_block = bytes;
     /* the bytes were checked by the first pass: the second cannot fail */
     if (!parse(data, len, &k, m)) {
         free(m);
