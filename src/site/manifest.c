@@ -686,9 +686,14 @@ bool site_page_fresh(struct site_build *b, const char *rel, const char *fp)
     return true;
 }
 
+/* Called three times a page job, rendered or not: copied, not printed
+ * (snprintf's format parse showed in the no-op profile). */
 void site_page_begin(struct site_build *b, const char *fp)
 {
-    snprintf(b->page_fp, sizeof b->page_fp, "%s", fp ? fp : "");
+    size_t n = fp ? strnlen(fp, sizeof b->page_fp - 1) : 0;
+    if (n)
+        memcpy(b->page_fp, fp, n);
+    b->page_fp[n] = '\0';
     json_array_clear(b->page_warnings);
 }
 
