@@ -489,7 +489,7 @@ abort:
     free(b.photos);
     free(b.story_first);
     site_stories_free(&b);
-    site_warned_free(&b.warned); /* before the old manifest, whose text it borrows */
+    site_warned_free(&b.warned);        /* before the old manifest, whose text it borrows */
     site_manifest_free(b.manifest_new); /* first: it points into the old one */
     site_manifest_free(b.manifest_old);
     json_decref(b.page_warnings);

@@ -218,7 +218,7 @@ struct site_build {
     char inputs_fp[65];      /* version, binary, site.yaml, theme files */
     char page_fp[65];        /* of the page being rendered, "" = none */
     json_t *page_warnings;   /* warnings its rendering logged */
-    struct site_warned warned; /* every page warning said this build, said once */
+    struct site_warned warned;  /* every page warning said this build, said once */
     unsigned warnings_repeated; /* of pages not rendered again (manifest.c) */
     /* a page worker's copy of the build (pages.c): its page warnings are
      * kept here, said by the main thread in page order; NULL: said now */

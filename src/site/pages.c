@@ -129,8 +129,8 @@ static void job_error(struct site_build *wb, struct page_job *j, const struct di
         return;
     }
     *copy = *d;
-    if (!site_events_push(wb->warn_later, (struct site_event){.kind = SITE_EVENT_ERROR,
-                                                               .diag = j->n_diags})) {
+    if (!site_events_push(wb->warn_later,
+                          (struct site_event){.kind = SITE_EVENT_ERROR, .diag = j->n_diags})) {
         free(copy);
         log_diag(LOG_ERROR, d);
         return;

@@ -76,7 +76,8 @@ static void fill_rights(struct site_build *b, struct site_photo *p)
     const struct story_license *photo = pr ? &pr->license : &none;
     const struct story_license *story = &p->story->license;
     const struct story_license *site = &b->cfg->license;
-    fill(m, &m->web_statement, pick(photo->web_statement, story->web_statement, site->web_statement));
+    fill(m, &m->web_statement,
+         pick(photo->web_statement, story->web_statement, site->web_statement));
     fill(m, &m->licensor_url, pick(photo->licensor_url, story->licensor_url, site->licensor_url));
     fill(m, &m->credit_line, pick(photo->credit_line, story->credit_line, site->credit_line));
     fill(m, &m->usage_terms, pick(photo->usage_terms, story->usage_terms, site->usage_terms));
