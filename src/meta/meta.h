@@ -102,6 +102,12 @@ struct photo_meta {
      * never used for MWG fields (Creator, Keywords, Description name
      * their sources). */
     char *xp_title, *xp_comment, *xp_author, *xp_keywords, *xp_subject;
+    /* Bytes of the one allocation, from the struct on, that holds every
+     * string and array above (meta_unpack), 0 when each is its own: a
+     * string field is set with meta_set_string, which frees the old
+     * string only when it is not in the block; meta_free frees the
+     * block and any string set since. Lists are not changed in place. */
+    size_t one_block;
 };
 
 /* How to read text that does not say its encoding. */
@@ -119,6 +125,9 @@ struct meta_options {
 enum status meta_read(const uint8_t *data, size_t len, const struct meta_options *opt,
                       struct photo_meta **out, struct diag *d);
 void meta_free(struct photo_meta *m);
+/* String field `*field` of `m` set to `value` (a heap string or NULL,
+ * taken), the old value freed (unless it lies in m's one block). */
+void meta_set_string(struct photo_meta *m, char **field, char *value);
 
 /*
  * What meta_read returned, as bytes (pack.c) that meta_unpack turns

@@ -10,11 +10,27 @@
  * Spec: ../shared/corpus/metadata/README.md (keys), DESIGN.md (meta
  * command).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "meta/meta_internal.h"
+
+/* Whether `s` is a string of m's one block (meta_unpack), not one set
+ * since by meta_set_string. */
+static bool in_block(const struct photo_meta *m, const char *s)
+{
+    uintptr_t at = (uintptr_t)m, p = (uintptr_t)s;
+    return m->one_block && p >= at && p - at < m->one_block;
+}
+
+void meta_set_string(struct photo_meta *m, char **field, char *value)
+{
+    if (!in_block(m, *field))
+        free(*field);
+    *field = value;
+}
 
 void meta_free(struct photo_meta *m)
 {
@@ -22,7 +38,12 @@ void meta_free(struct photo_meta *m)
         return;
     char **f;
     for (size_t i = 0; (f = meta_string_field(m, i)); i++)
-        free(*f);
+        if (!in_block(m, *f))
+            free(*f);
+    if (m->one_block) {
+        free(m);
+        return;
+    }
     meta_list_clear(&m->creator);
     meta_list_clear(&m->keywords);
     meta_list_clear(&m->notes);

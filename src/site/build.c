@@ -489,10 +489,10 @@ abort:
     free(b.photos);
     free(b.story_first);
     site_stories_free(&b);
+    site_warned_free(&b.warned);        /* before the old manifest, whose text it borrows */
     site_manifest_free(b.manifest_new); /* first: it points into the old one */
     site_manifest_free(b.manifest_old);
     json_decref(b.page_warnings);
-    site_name_set_free(&b.warned);
     site_theme_free(&b.theme);
     c2pa_signer_free(b.signer);
     c2pa_trust_free(b.trust);

@@ -128,18 +128,44 @@ struct site_lang {
 
 struct site_manifest; /* manifest.c */
 
-/* A set of names with lookups in constant time. Either of borrowed
- * pointers, sized for `expected` names up front by site_name_set_init
- * (names past that are not added: callers count first), or, from all
- * zeros, of copies that site_name_set_keep makes and grows the table
- * for (the build's warnings, whose number nobody knows first). */
+/* A set of names with lookups in constant time, of borrowed pointers,
+ * sized for `expected` names up front by site_name_set_init (names
+ * past that are not added: callers count first). */
 struct site_name_set {
     const char **slots;
     size_t cap, count;
-    bool owns;       /* the names are copies, freed with the set */
-    uint64_t *hashes; /* of each slot's name, when it owns them: a
-                       * growing table is not hashed again, and a probe
-                       * compares strings only when their hashes agree */
+};
+
+/* The page warnings said this build, each once (manifest.c). A name is
+ * a warning as the manifest writes it (escaped: one message, one text),
+ * borrowed from the last build's manifest, which outlives the set, for
+ * a page not rendered again (10,000 of them on a 10,000-photo no-op),
+ * else a copy. */
+struct site_warned_name {
+    const char *text;
+    size_t len;
+    uint64_t hash; /* a growing table is not hashed again; a probe
+                    * compares texts only when their hashes agree */
+    bool owned;
+};
+struct site_warned {
+    struct site_warned_name *slots;
+    size_t cap, count;
+};
+
+/* What a page worker's pages would have said (pages.c), said by the
+ * main thread in page order: a warning (`text` an escaped copy, owned),
+ * one of a page not rendered again (`text` borrowed from the old
+ * manifest, escaped) or an error (`diag`, the job's index). */
+struct site_event {
+    enum { SITE_EVENT_WARN, SITE_EVENT_AGAIN, SITE_EVENT_ERROR } kind;
+    const char *text;
+    size_t len;
+    size_t diag;
+};
+struct site_events {
+    struct site_event *v;
+    size_t n, cap;
 };
 
 struct site_build {
@@ -192,11 +218,11 @@ struct site_build {
     char inputs_fp[65];      /* version, binary, site.yaml, theme files */
     char page_fp[65];        /* of the page being rendered, "" = none */
     json_t *page_warnings;   /* warnings its rendering logged */
-    struct site_name_set warned; /* every page warning said this build, said once */
+    struct site_warned warned;  /* every page warning said this build, said once */
     unsigned warnings_repeated; /* of pages not rendered again (manifest.c) */
     /* a page worker's copy of the build (pages.c): its page warnings are
      * kept here, said by the main thread in page order; NULL: said now */
-    json_t *warn_later;
+    struct site_events *warn_later;
     /* languages: langs[0] the default; `lang` the one whose pages are
      * being rendered */
     struct site_lang langs[TS_LIMIT_LANGUAGES];
@@ -368,10 +394,20 @@ void site_page_warn(struct site_build *b, const char *fmt, ...)
 void site_page_written(struct site_build *b, const char *rel);
 /* A page warning said once a build (counted), or kept in warn_later. */
 void site_warn_once(struct site_build *b, const char *msg);
-/* The same for a warning of a page not rendered again: said one by one
- * up to SITE_REPEATED_WARNINGS_SHOWN, then counted in one line. Kept in
- * warn_later as {"again": msg}. */
-void site_warn_again(struct site_build *b, const char *msg);
+/* The same for a warning of a page not rendered again, `len` bytes of
+ * its manifest's text (escaped, not NUL-terminated), which must outlive
+ * the build's warned set: said one by one up to
+ * SITE_REPEATED_WARNINGS_SHOWN, then counted in one line. Kept in
+ * warn_later as a SITE_EVENT_AGAIN pointing at the same text. */
+void site_warn_again(struct site_build *b, const char *esc, size_t len);
+/* A worker's warning event said on the main thread (a
+ * SITE_EVENT_WARN's copy is taken: e->text is NULL after). */
+void site_warn_event(struct site_build *b, struct site_event *e);
+/* One more event (false: out of memory, nothing kept; a
+ * SITE_EVENT_WARN's text is then freed), and all of them freed. */
+bool site_events_push(struct site_events *ev, struct site_event e);
+void site_events_free(struct site_events *ev);
+void site_warned_free(struct site_warned *w);
 /* A page that could not be rendered keeps its published file. */
 void site_page_failed(struct site_build *b, const char *rel);
 void site_manifest_finish(struct site_build *b);
@@ -578,9 +614,6 @@ uint64_t site_name_hash(const char *s, size_t n);
 bool site_name_set_init(struct site_name_set *set, size_t expected);
 void site_name_set_add(struct site_name_set *set, const char *name);
 bool site_name_set_has(const struct site_name_set *set, const char *name);
-/* Adds a copy of `name`; true when it was not in the set before. Out of
- * memory it is not kept (true again next time: said twice, not lost). */
-bool site_name_set_keep(struct site_name_set *set, const char *name);
 void site_name_set_free(struct site_name_set *set);
 bool site_form_url(const struct site_build *b, const struct site_photo *p, char *out,
                    size_t outlen);

@@ -92,8 +92,8 @@ struct page_job {
      * its pages' manifest records and its events are the ranges
      * [first, end) of its worker's (a worker's jobs run one after
      * another), so a page not rendered again allocates nothing of its
-     * own; an event is, in order, a warning (string), one of a page not
-     * rendered again ({"again": string}) or an error (index into diags) */
+     * own; an event (struct site_event) is, in order, a warning, one of
+     * a page not rendered again or an error (index into diags) */
     unsigned worker;
     size_t first_entry, end_entry, first_event, end_event;
     bool done;
@@ -115,7 +115,7 @@ struct page_run {
     /* each worker's manifest records and events (page_job's ranges),
      * freed by the main thread after the jobs are committed */
     struct site_manifest *entries[PAGE_WORKERS_MAX];
-    json_t *events[PAGE_WORKERS_MAX];
+    struct site_events *events[PAGE_WORKERS_MAX];
     unsigned n_workers; /* slots taken, under `lock` */
     pthread_mutex_t lock;
 };
@@ -129,7 +129,12 @@ static void job_error(struct site_build *wb, struct page_job *j, const struct di
         return;
     }
     *copy = *d;
-    json_array_append_new(wb->warn_later, json_integer((json_int_t)j->n_diags));
+    if (!site_events_push(wb->warn_later,
+                          (struct site_event){.kind = SITE_EVENT_ERROR, .diag = j->n_diags})) {
+        free(copy);
+        log_diag(LOG_ERROR, d);
+        return;
+    }
     j->diags[j->n_diags++] = copy;
 }
 
@@ -164,7 +169,7 @@ static void run_job(struct site_build *wb, const struct page_run *r, json_t *pag
     wb->report = &j->report;
     wb->manifest_dirty = false;
     j->first_entry = site_manifest_pages(wb->manifest_new);
-    j->first_event = json_array_size(wb->warn_later);
+    j->first_event = wb->warn_later->n;
     site_page_begin(wb, NULL);
     if (j->kind == PAGE_STORY) {
         /* its own slot of the shared array: no other job writes it, and
@@ -186,7 +191,7 @@ static void run_job(struct site_build *wb, const struct page_run *r, json_t *pag
     site_page_begin(wb, NULL);
     j->dirty = wb->manifest_dirty;
     j->end_entry = site_manifest_pages(wb->manifest_new);
-    j->end_event = json_array_size(wb->warn_later);
+    j->end_event = wb->warn_later->n;
     j->done = true;
 }
 
@@ -203,7 +208,7 @@ static void *page_worker(void *arg)
     if (t == PAGE_WORKERS_MAX)
         return NULL;
     wb.manifest_new = r->entries[t] = site_manifest_new();
-    wb.warn_later = r->events[t] = json_array();
+    wb.warn_later = r->events[t] = calloc(1, sizeof *wb.warn_later);
     if (!wb.manifest_new || !wb.warn_later)
         return NULL; /* out of memory: the other workers take the jobs */
     wb.page_warnings = json_array();
@@ -247,15 +252,13 @@ static unsigned page_workers(const struct site_build *b, size_t n_jobs)
  * rendered here and now. */
 static void commit_job(struct site_build *b, const struct page_run *r, struct page_job *j)
 {
-    json_t *events = r->events[j->worker];
+    struct site_events *events = r->events[j->worker];
     for (size_t k = j->first_event; k < j->end_event; k++) {
-        json_t *e = json_array_get(events, k);
-        if (json_is_string(e))
-            site_warn_once(b, json_string_value(e));
-        else if (json_is_object(e) && json_string_value(json_object_get(e, "again")))
-            site_warn_again(b, json_string_value(json_object_get(e, "again")));
+        struct site_event *e = &events->v[k];
+        if (e->kind == SITE_EVENT_ERROR)
+            log_diag(LOG_ERROR, j->diags[e->diag]);
         else
-            log_diag(LOG_ERROR, j->diags[json_integer_value(e)]);
+            site_warn_event(b, e);
     }
     /* a record lost: that page is rendered again next time */
     bool kept =
@@ -293,7 +296,7 @@ static enum status page_run_all(struct site_build *b, const char *g, json_t *pag
         commit_job(b, &r, &jobs[k]);
     for (unsigned t = 0; t < r.n_workers; t++) {
         site_manifest_free(r.entries[t]);
-        json_decref(r.events[t]);
+        site_events_free(r.events[t]);
     }
     for (size_t k = 0; k < n_jobs; k++)
         for (size_t e = 0; e < jobs[k].n_diags; e++)

@@ -57,12 +57,10 @@ static char *expand_copyright(const char *tmpl, const struct photo_meta *m)
     return buf_detach(&out, NULL);
 }
 
-static void fill(char **field, const char *value)
+static void fill(struct photo_meta *m, char **field, const char *value)
 {
-    if (str_blank(*field) && value && !str_blank(value)) {
-        free(*field);
-        *field = str_dup(value);
-    }
+    if (str_blank(*field) && value && !str_blank(value))
+        meta_set_string(m, field, str_dup(value));
 }
 
 /* Rights the photographer did not embed come from the photo's entry in
@@ -78,19 +76,19 @@ static void fill_rights(struct site_build *b, struct site_photo *p)
     const struct story_license *photo = pr ? &pr->license : &none;
     const struct story_license *story = &p->story->license;
     const struct story_license *site = &b->cfg->license;
-    fill(&m->web_statement, pick(photo->web_statement, story->web_statement, site->web_statement));
-    fill(&m->licensor_url, pick(photo->licensor_url, story->licensor_url, site->licensor_url));
-    fill(&m->credit_line, pick(photo->credit_line, story->credit_line, site->credit_line));
-    fill(&m->usage_terms, pick(photo->usage_terms, story->usage_terms, site->usage_terms));
+    fill(m, &m->web_statement,
+         pick(photo->web_statement, story->web_statement, site->web_statement));
+    fill(m, &m->licensor_url, pick(photo->licensor_url, story->licensor_url, site->licensor_url));
+    fill(m, &m->credit_line, pick(photo->credit_line, story->credit_line, site->credit_line));
+    fill(m, &m->usage_terms, pick(photo->usage_terms, story->usage_terms, site->usage_terms));
     const char *tmpl = pick(photo->copyright, story->copyright, site->copyright);
     if (str_blank(m->copyright_notice) && tmpl) {
-        free(m->copyright_notice);
-        m->copyright_notice = expand_copyright(tmpl, m);
+        meta_set_string(m, &m->copyright_notice, expand_copyright(tmpl, m));
     }
     if (str_blank(m->licensor_url)) {
         char url[TS_LIMIT_PATH];
         if (site_form_url(b, p, url, sizeof url))
-            fill(&m->licensor_url, url);
+            fill(m, &m->licensor_url, url);
     }
 }
 

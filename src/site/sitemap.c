@@ -14,6 +14,24 @@
 
 #include "site/internal.h"
 
+/* `parts` (NULL-ended) joined into `loc` as snprintf("%s%s…") would
+ * join them, cut to TS_LIMIT_PATH - 1 bytes: a 10,000-photo site has
+ * 30,000 URLs built every build, and snprintf's format parse showed in
+ * the no-op profile. */
+static const char *join(char loc[TS_LIMIT_PATH], const char *const *parts)
+{
+    size_t n = 0;
+    for (; *parts; parts++) {
+        size_t len = strlen(*parts);
+        if (len > TS_LIMIT_PATH - 1 - n)
+            len = TS_LIMIT_PATH - 1 - n;
+        memcpy(loc + n, *parts, len);
+        n += len;
+    }
+    loc[n] = '\0';
+    return loc;
+}
+
 /* <image:image> of each built photo of story number `story`: the
  * largest derivative, the one Google Images should index. */
 static void story_images(const struct site_build *b, size_t story, const char *base, struct buf *x)
@@ -24,7 +42,7 @@ static void story_images(const struct site_build *b, size_t story, const char *b
         if (!o)
             continue;
         char loc[TS_LIMIT_PATH];
-        snprintf(loc, sizeof loc, "%s%s/%s", base, p->story_slug, site_base_name(o->path));
+        join(loc, (const char *[]){base, p->story_slug, "/", site_base_name(o->path), NULL});
         buf_puts(x, "<image:image><image:loc>");
         html_escape_xml(x, loc, strlen(loc));
         buf_puts(x, "</image:loc></image:image>");
@@ -63,7 +81,7 @@ static void alternates(const struct site_build *b, unsigned versions, const char
         if (!(versions & (1u << which)))
             continue;
         char loc[TS_LIMIT_PATH];
-        snprintf(loc, sizeof loc, "%s%s%s", base, b->langs[which].dir, same);
+        join(loc, (const char *[]){base, b->langs[which].dir, same, NULL});
         buf_puts(x, "<xhtml:link rel=\"alternate\" hreflang=\"");
         const char *tag = l < b->n_langs ? b->langs[which].tag : "x-default";
         html_escape_xml(x, tag, strlen(tag));
@@ -89,7 +107,7 @@ enum status site_write_sitemap(struct site_build *b, json_t *pages, json_t *more
         if (!(home & (1u << l)))
             continue;
         char loc[TS_LIMIT_PATH];
-        snprintf(loc, sizeof loc, "%s%s", base, b->langs[l].dir);
+        join(loc, (const char *[]){base, b->langs[l].dir, NULL});
         url_open(&x, loc);
         alternates(b, home, base, "", &x);
         buf_puts(&x, "</url>\n");
@@ -101,11 +119,14 @@ enum status site_write_sitemap(struct site_build *b, json_t *pages, json_t *more
                 continue;
             const char *dir = b->langs[l].dir;
             char loc[TS_LIMIT_PATH], same[TS_LIMIT_PATH];
-            snprintf(loc, sizeof loc, "%s%s%s/", base, dir, b->stories[i]->slug);
-            snprintf(same, sizeof same, "%s/", b->stories[i]->slug);
+            join(loc, (const char *[]){base, dir, b->stories[i]->slug, "/", NULL});
+            join(same, (const char *[]){b->stories[i]->slug, "/", NULL});
             url_open(&x, loc);
-            if (b->stories[i]->date)
-                buf_printf(&x, "<lastmod>%.10s</lastmod>", b->stories[i]->date);
+            if (b->stories[i]->date) {
+                buf_puts(&x, "<lastmod>");
+                buf_append(&x, b->stories[i]->date, strnlen(b->stories[i]->date, 10));
+                buf_puts(&x, "</lastmod>");
+            }
             story_images(b, i, base, &x);
             alternates(b, versions, base, same, &x);
             buf_puts(&x, "</url>\n");
@@ -115,10 +136,11 @@ enum status site_write_sitemap(struct site_build *b, json_t *pages, json_t *more
                 const struct image_output *o = p->status == ST_OK ? site_output_largest(p) : NULL;
                 if (!o)
                     continue;
-                snprintf(loc, sizeof loc, "%s%s%s/%s/", base, dir, p->story_slug, p->id);
-                snprintf(same, sizeof same, "%s/%s/", p->story_slug, p->id);
+                join(loc, (const char *[]){base, dir, p->story_slug, "/", p->id, "/", NULL});
+                join(same, (const char *[]){p->story_slug, "/", p->id, "/", NULL});
                 url_open(&x, loc);
-                snprintf(loc, sizeof loc, "%s%s/%s", base, p->story_slug, site_base_name(o->path));
+                join(loc,
+                     (const char *[]){base, p->story_slug, "/", site_base_name(o->path), NULL});
                 buf_puts(&x, "<image:image><image:loc>");
                 html_escape_xml(&x, loc, strlen(loc));
                 buf_puts(&x, "</image:loc></image:image>");
@@ -134,7 +156,8 @@ enum status site_write_sitemap(struct site_build *b, json_t *pages, json_t *more
         json_array_foreach(lists[l], i, pg)
         {
             char loc[TS_LIMIT_PATH];
-            snprintf(loc, sizeof loc, "%s%s", base, json_string_value(json_object_get(pg, "href")));
+            const char *href = json_string_value(json_object_get(pg, "href"));
+            join(loc, (const char *[]){base, href ? href : "", NULL});
             url_open(&x, loc);
             buf_puts(&x, "</url>\n");
         }

@@ -237,8 +237,6 @@ bool site_name_set_init(struct site_name_set *set, size_t expected)
     set->slots = calloc(cap, sizeof *set->slots);
     set->cap = set->slots ? cap : 0;
     set->count = 0;
-    set->owns = false;
-    set->hashes = NULL;
     return set->slots != NULL;
 }
 
@@ -268,64 +266,11 @@ bool site_name_set_has(const struct site_name_set *set, const char *name)
     return false;
 }
 
-/* The first slot from hash `h` that holds `name` or is empty (a table
- * with stored hashes; `name` NULL: the first empty one). */
-static size_t name_slot(const struct site_name_set *set, uint64_t h, const char *name)
-{
-    size_t i = (size_t)h & (set->cap - 1);
-    while (set->slots[i] && !(name && set->hashes[i] == h && strcmp(set->slots[i], name) == 0))
-        i = (i + 1) & (set->cap - 1);
-    return i;
-}
-
-bool site_name_set_keep(struct site_name_set *set, const char *name)
-{
-    uint64_t h = site_name_hash(name, strlen(name));
-    if (set->cap && set->hashes && set->slots[name_slot(set, h, name)])
-        return false;
-    /* kept at most half full, doubled when it would be more */
-    if ((set->count + 1) * 2 > set->cap) {
-        struct site_name_set grown = {.cap = set->cap ? set->cap * 2 : 64, .owns = true};
-        if (grown.cap < (SIZE_MAX / sizeof *grown.hashes) / 4) {
-            grown.slots = calloc(grown.cap, sizeof *grown.slots);
-            grown.hashes = calloc(grown.cap, sizeof *grown.hashes);
-        }
-        if (!grown.slots || !grown.hashes) {
-            free(grown.slots);
-            free(grown.hashes);
-            return true;
-        }
-        for (size_t i = 0; i < set->cap; i++)
-            if (set->slots[i]) {
-                size_t to = name_slot(&grown, set->hashes[i], NULL);
-                grown.slots[to] = set->slots[i];
-                grown.hashes[to] = set->hashes[i];
-            }
-        free(set->slots);
-        free(set->hashes);
-        grown.count = set->count;
-        *set = grown;
-    }
-    char *copy = str_dup(name);
-    if (!copy)
-        return true;
-    size_t to = name_slot(set, h, NULL);
-    set->slots[to] = copy;
-    set->hashes[to] = h;
-    set->count++;
-    return true;
-}
-
 void site_name_set_free(struct site_name_set *set)
 {
-    for (size_t i = 0; set->owns && i < set->cap; i++)
-        free((char *)set->slots[i]);
     free(set->slots);
-    free(set->hashes);
     set->slots = NULL;
-    set->hashes = NULL;
     set->cap = set->count = 0;
-    set->owns = false;
 }
 
 void site_term_slug(const char *in, char *out, size_t outlen)
