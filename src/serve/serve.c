@@ -108,6 +108,13 @@ enum status serve_run(const struct serve_options *opt, struct diag *d)
     unsigned port = 0;
     sigset_t wait_for, old;
     int sig = 0;
+    /* A peer that hangs up makes a write fail with EPIPE; the signal it
+     * also raises must not end the server from whichever thread wrote
+     * (MHD's block it, but the main thread's stop and the watch's
+     * thread do not). Hooks get the default back (notify.c). */
+    struct sigaction ignore = {.sa_handler = SIG_IGN}, old_pipe;
+    sigemptyset(&ignore.sa_mask);
+    sigaction(SIGPIPE, &ignore, &old_pipe);
     /* Blocked before any thread exists, so the signals stay pending
      * for sigwait below instead of killing the process mid-response. */
     sigemptyset(&wait_for);
@@ -133,5 +140,6 @@ enum status serve_run(const struct serve_options *opt, struct diag *d)
 abort:
     serve_stop(s);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
+    sigaction(SIGPIPE, &old_pipe, NULL);
     return st;
 }

@@ -51,7 +51,8 @@ async function startServer(site, extra) {
 // SIGTERM, then the exit (bounded): its status and how long it took.
 async function stopServer(s) {
   const t0 = Date.now();
-  const exited = new Promise(r => s.proc.once('exit', code => r(code)));
+  // the signal's name when a signal ended it, so a failure says which
+  const exited = new Promise(r => s.proc.once('exit', (code, signal) => r(code ?? signal)));
   s.proc.kill('SIGTERM');
   const code = await Promise.race([exited, new Promise(r => setTimeout(() => r('timeout'), 15000))]);
   if (code === 'timeout') s.proc.kill('SIGKILL');
