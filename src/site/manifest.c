@@ -87,13 +87,6 @@ struct site_manifest {
     struct manifest_table pages, stories;
 };
 
-static bool manifest_path(const struct site_build *b, const char *name, char *out, size_t outlen)
-{
-    char dir[TS_LIMIT_PATH];
-    return path_join(dir, sizeof dir, b->opt->site_dir, ".tearsheet") &&
-           path_join(out, outlen, dir, name);
-}
-
 static void table_free(struct manifest_table *t)
 {
     for (size_t i = 0; i < t->n; i++)
@@ -408,7 +401,7 @@ void site_manifest_begin(struct site_build *b)
 void site_manifest_load(struct site_build *b)
 {
     char path[TS_LIMIT_PATH];
-    if (!manifest_path(b, MANIFEST_NAME, path, sizeof path))
+    if (!site_state_path(b, MANIFEST_NAME, path, sizeof path))
         return;
     struct site_manifest *m = calloc(1, sizeof *m);
     struct stat sb;
@@ -990,7 +983,7 @@ void site_manifest_finish(struct site_build *b)
     record_files(b);
     if (!table_index(&m->pages) || !table_index(&m->stories)) {
         /* out of memory: without the table, stale files cannot be told */
-        if (manifest_path(b, MANIFEST_NAME, path, sizeof path))
+        if (site_state_path(b, MANIFEST_NAME, path, sizeof path))
             unlink(path);
         return;
     }
@@ -1006,8 +999,8 @@ void site_manifest_finish(struct site_build *b)
     if (b->manifest_old && !b->manifest_dirty && !inputs_moved &&
         live(&m->pages) == b->manifest_old->pages.n && same_stories(b->manifest_old, m))
         return;
-    if (!manifest_path(b, MANIFEST_NAME, path, sizeof path) ||
-        !manifest_path(b, MANIFEST_OLD_NAME, old_path, sizeof old_path))
+    if (!site_state_path(b, MANIFEST_NAME, path, sizeof path) ||
+        !site_state_path(b, MANIFEST_OLD_NAME, old_path, sizeof old_path))
         return;
     struct buf o;
     buf_init(&o, SITE_INDEX_MAX_BYTES);

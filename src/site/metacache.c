@@ -60,13 +60,6 @@ static void magic_line(const struct site_build *b, char *out, size_t outlen)
              META_READER_VERSION, site_name_hash(cs, strlen(cs)));
 }
 
-static bool cache_path(const struct site_build *b, char *out, size_t outlen)
-{
-    char dir[TS_LIMIT_PATH];
-    return path_join(dir, sizeof dir, b->opt->site_dir, ".tearsheet") &&
-           path_join(out, outlen, dir, META_CACHE_NAME);
-}
-
 static void cache_free(struct site_meta_cache *x)
 {
     if (!x)
@@ -133,7 +126,7 @@ void site_meta_cache_load(struct site_build *b)
     char path[TS_LIMIT_PATH], magic[128];
     struct stat sb;
     site_meta_cache_free(b);
-    if (!cache_path(b, path, sizeof path))
+    if (!site_state_path(b, META_CACHE_NAME, path, sizeof path))
         return;
     struct site_meta_cache *x = calloc(1, sizeof *x);
     if (!x || !site_index_map(path, &x->text, &x->len, &sb)) {
@@ -277,7 +270,7 @@ enum status site_meta_cache_save(struct site_build *b, struct diag *d)
     if (st != ST_OK)
         st = diag_set(d, st, NULL, DIAG_NO_OFFSET, "metadata cache: out of memory or over %zu bytes",
                       SITE_INDEX_MAX_BYTES);
-    else if (!cache_path(b, path, sizeof path))
+    else if (!site_state_path(b, META_CACHE_NAME, path, sizeof path))
         st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "site path too long");
     else
         st = file_write_atomic(path, out.data, out.len, d);
