@@ -9,6 +9,7 @@
  * derivative under a name that does not change with its content.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -300,8 +301,9 @@ static void published_name(const struct site_photo *p, const struct image_output
  * gone: ST_NOT_FOUND, the photo must be encoded again. *changed: a
  * cache file's inode was not the recorded one.
  */
-static enum status publish_outputs(struct site_photo *p, const char *story_out, struct stat *ids,
-                                   bool have_ids, bool indexed, bool *changed, struct diag *d)
+static enum status publish_outputs(struct site_photo *p, const char *story_out, int story_fd,
+                                   struct stat *ids, bool have_ids, bool indexed, bool *changed,
+                                   char **published, struct diag *d)
 {
     for (size_t i = 0; i < p->result.n_outputs; i++) {
         const struct image_output *o = &p->result.outputs[i];
@@ -309,9 +311,14 @@ static enum status publish_outputs(struct site_photo *p, const char *story_out, 
         published_name(p, o, name, sizeof name);
         if (!path_join(to, sizeof to, story_out, name))
             return diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "output path too long");
+        /* kept for the pages (process_photo), not formatted again */
+        if (!published[i] && !(published[i] = str_dup(to)))
+            return diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
         if (indexed) {
             struct stat sb, cache;
-            if (stat(to, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_nlink >= 2 &&
+            /* the same file as `to`: the story's folder, opened by the worker */
+            int found = story_fd >= 0 ? fstatat(story_fd, name, &sb, 0) : stat(to, &sb);
+            if (found == 0 && S_ISREG(sb.st_mode) && sb.st_nlink >= 2 &&
                 sb.st_ino == ids[i].st_ino && sb.st_dev == ids[i].st_dev)
                 continue;
             if (stat(o->path, &cache) != 0 || !S_ISREG(cache.st_mode))
@@ -429,13 +436,44 @@ abort:
     return st;
 }
 
+/*
+ * A worker's descriptor of the output folder of the story it works in:
+ * a cached photo's published derivatives are stat'ed relative to it,
+ * not by their whole path (its six components were walked for each of
+ * the 20,000 stats of a 10,000-photo no-op, 11 % of its CPU). A story's
+ * photos are next to each other in the plan, so a worker opens it about
+ * once per story. fd < 0: none (no output folder yet, the story's is
+ * missing, or it could not be opened): whole paths, as before.
+ */
+struct story_dir {
+    int out_fd; /* b->out_dir, opened once for the jobs; < 0: none */
+    size_t story_no;
+    int fd;
+};
+
+static int story_dir_get(struct story_dir *sd, const struct site_photo *p)
+{
+    if (sd->fd >= 0 && sd->story_no == p->story_no)
+        return sd->fd;
+    if (sd->fd >= 0)
+        close(sd->fd);
+    sd->story_no = p->story_no;
+    sd->fd = sd->out_fd >= 0
+                 ? openat(sd->out_fd, p->story_slug, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                 : -1;
+    return sd->fd;
+}
+
 static enum status process_photo(struct site_build *b, struct site_photo *p,
-                                 struct image_pool *pool, struct diag *d)
+                                 struct image_pool *pool, struct story_dir *sd, struct diag *d)
 {
     uint8_t *data = NULL, *sidecar = NULL;
     size_t len = 0, sidecar_len = 0;
     struct meta_blobs blobs = {0};
     enum status st = ST_OK;
+    /* each output's published path, made while publishing it */
+    char *published[IMAGE_MAX_WIDTHS * IMAGE_FORMAT_COUNT] = {0};
+    const size_t max_published = sizeof published / sizeof *published;
     /* Fast path (statindex.c, metacache.c): an unchanged (size, mtime,
      * ctime, inode) gives the content hash, and the metadata cache the
      * metadata, so not one byte of the photo is read; without a cache
@@ -587,8 +625,16 @@ static enum status process_photo(struct site_build *b, struct site_photo *p,
                 have_ids = stat(p->result.outputs[i].path, &ids[i]) == 0;
         }
         bool changed = !indexed;
-        st = publish_outputs(p, story_out, ids, have_ids, indexed, &changed, d);
+        int story_fd = indexed ? story_dir_get(sd, p) : -1;
+        /* a name depends on the key, width and format only: the same
+         * in the second pass, when the first left some */
+        st = publish_outputs(p, story_out, story_fd, ids, have_ids, indexed, &changed, published,
+                             d);
         if (st == ST_NOT_FOUND && indexed) {
+            for (size_t i = 0; i < max_published; i++) {
+                free(published[i]);
+                published[i] = NULL;
+            }
             image_result_free(&p->result);
             json_decref(p->credentials);
             p->credentials = NULL;
@@ -604,18 +650,12 @@ static enum status process_photo(struct site_build *b, struct site_photo *p,
         }
         break;
     }
-    /* the pages name the published files */
+    /* the pages name the published files (publish_outputs made each path) */
     for (size_t i = 0; i < p->result.n_outputs; i++) {
         struct image_output *o = &p->result.outputs[i];
-        char name[512], to[TS_LIMIT_PATH];
-        published_name(p, o, name, sizeof name);
-        char *published = path_join(to, sizeof to, story_out, name) ? str_dup(to) : NULL;
-        if (!published) {
-            st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
-            goto abort;
-        }
         free(o->path);
-        o->path = published;
+        o->path = published[i];
+        published[i] = NULL;
     }
     free(p->original_name);
     p->original_name = NULL;
@@ -623,6 +663,8 @@ static enum status process_photo(struct site_build *b, struct site_photo *p,
         goto abort;
     st = ST_OK;
 abort:
+    for (size_t i = 0; i < max_published; i++)
+        free(published[i]);
     meta_blobs_free(&blobs);
     free(sidecar);
     free(data);
@@ -704,6 +746,7 @@ static void report_progress(struct site_build *b, const struct site_photo *p, si
 struct worker {
     struct site_build *b;
     struct image_pool *pool;
+    struct story_dir dir;
     double busy;
 };
 
@@ -724,7 +767,7 @@ static void *worker(void *arg)
         struct diag d;
         diag_clear(&d);
         diag_set_file(&d, p->src_path);
-        p->status = process_photo(b, p, w->pool, &d);
+        p->status = process_photo(b, p, w->pool, &w->dir, &d);
         if (p->status != ST_OK && (p->diag = malloc(sizeof *p->diag)))
             *p->diag = d;
         p->seconds = now_seconds() - t0;
@@ -736,6 +779,9 @@ static void *worker(void *arg)
         report_progress(b, p, done);
         pthread_mutex_unlock(&b->lock);
     }
+    if (w->dir.fd >= 0)
+        close(w->dir.fd);
+    w->dir.fd = -1;
     if (w->pool)
         w->busy += image_pool_help(w->pool);
     return NULL;
@@ -759,8 +805,11 @@ enum status site_photos_run(struct site_build *b, struct diag *d)
     b->jobs_started = now_seconds();
     /* Without a pool (out of memory) workers take whole photos only. */
     struct image_pool *pool = jobs > 1 ? image_pool_new(jobs) : NULL;
+    /* the folder the workers' story folders are opened in (struct story_dir) */
+    int out_fd = open(b->out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     for (unsigned i = 0; i < jobs; i++)
-        workers[i] = (struct worker){.b = b, .pool = pool, .busy = 0};
+        workers[i] = (struct worker){
+            .b = b, .pool = pool, .dir = {.out_fd = out_fd, .fd = -1}, .busy = 0};
     for (unsigned i = 1; i < jobs; i++) {
         if (pthread_create(&threads[started], NULL, worker, &workers[i]) != 0)
             break;
@@ -773,6 +822,8 @@ enum status site_photos_run(struct site_build *b, struct diag *d)
     for (unsigned i = 0; i < started; i++)
         pthread_join(threads[i], NULL);
     image_pool_free(pool);
+    if (out_fd >= 0)
+        close(out_fd);
     /* idle: worker time not spent on a photo or an encode, up to the
      * moment the last worker finished (the tail of the build) */
     double span = now_seconds() - b->jobs_started;
