@@ -178,10 +178,19 @@ bool file_exists(const char *path)
     return stat(path, &sb) == 0;
 }
 
+/* Copied, not formatted: a 10,000-photo no-op joins 40,000 paths, and
+ * snprintf's format parsing was most of each. What does not fit is cut
+ * as snprintf cut it, for a caller that prints it. */
 bool path_join(char *out, size_t outlen, const char *a, const char *b)
 {
-    size_t na = strlen(a);
+    size_t na = strlen(a), nb = strlen(b);
     bool slash = na > 0 && a[na - 1] != '/';
-    int n = snprintf(out, outlen, "%s%s%s", a, slash ? "/" : "", b);
-    return n >= 0 && (size_t)n < outlen;
+    if (na + slash + nb >= outlen) {
+        int n = snprintf(out, outlen, "%s%s%s", a, slash ? "/" : "", b);
+        return n >= 0 && (size_t)n < outlen;
+    }
+    memcpy(out, a, na);
+    out[na] = '/';
+    memcpy(out + na + slash, b, nb + 1);
+    return true;
 }

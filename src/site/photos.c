@@ -283,12 +283,35 @@ static enum status publish_original(struct site_photo *p, const char *story_out,
     return st;
 }
 
-/* <id>.<key10>-<width>.<ext>: the name a derivative is published under. */
+/* <id>.<key10>-<width>.<ext>: the name a derivative is published under.
+ * Copied, not formatted (twice per photo of a no-op); what does not fit
+ * is cut as snprintf cut it. */
 static void published_name(const struct site_photo *p, const struct image_output *o, char *out,
                            size_t outlen)
 {
-    snprintf(out, outlen, "%s.%.*s-%u.%s", p->id, SITE_KEY_SHORT, p->key, o->width,
-             image_format_ext(o->format));
+    char width[16];
+    size_t nw = 0;
+    unsigned w = o->width;
+    do
+        width[sizeof width - 1 - nw++] = (char)('0' + w % 10);
+    while ((w /= 10) && nw < sizeof width);
+    const char *ext = image_format_ext(o->format);
+    size_t ni = strlen(p->id), nk = strnlen(p->key, SITE_KEY_SHORT), ne = strlen(ext);
+    if (ni + 1 + nk + 1 + nw + 1 + ne >= outlen) {
+        snprintf(out, outlen, "%s.%.*s-%u.%s", p->id, SITE_KEY_SHORT, p->key, o->width, ext);
+        return;
+    }
+    char *c = out;
+    memcpy(c, p->id, ni);
+    c += ni;
+    *c++ = '.';
+    memcpy(c, p->key, nk);
+    c += nk;
+    *c++ = '-';
+    memcpy(c, width + sizeof width - nw, nw);
+    c += nw;
+    *c++ = '.';
+    memcpy(c, ext, ne + 1);
 }
 
 /*
@@ -521,12 +544,15 @@ static enum status process_photo(struct site_build *b, struct site_photo *p,
      * path) stays until the end: the signer needs the whole original. */
     struct buf k;
     buf_init(&k, TS_LIMIT_FIELD_BYTES * 8);
-    buf_printf(&k, "%s\n%s\n", content, b->settings_fingerprint);
-    const char *rights[] = {p->meta->web_statement, p->meta->licensor_url,
-                            p->meta->credit_line, p->meta->usage_terms,
-                            p->meta->copyright_notice};
-    for (size_t i = 0; i < sizeof rights / sizeof *rights; i++)
-        buf_printf(&k, "%s\n", rights[i] ? rights[i] : "");
+    /* the same bytes "%s\n" made, joined without a format: every photo
+     * of every build makes its key */
+    const char *parts[] = {content, b->settings_fingerprint, p->meta->web_statement,
+                           p->meta->licensor_url, p->meta->credit_line, p->meta->usage_terms,
+                           p->meta->copyright_notice};
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+        buf_puts(&k, parts[i] ? parts[i] : "");
+        buf_putc(&k, '\n');
+    }
     /* A C2PA sidecar beside the original ("photo.c2pa", §11.4) holds
      * its credentials when the photo has none of its own: its bytes go
      * into the key, so a sidecar added or changed re-signs the
