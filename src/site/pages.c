@@ -2,9 +2,10 @@
  * pages.c — the order in which the site's files are written: the
  * stylesheet and form script under hashed names, each story page, the
  * home page, the pages/ folder, 404.html, the Content Credentials page,
- * each photo's own page and licence form, api/photos.json and
- * sitemap.xml; then
- * what is no longer made is removed (manifest.c). Each page type has a
+ * each photo's own page and licence form (api/photos.json and
+ * sitemap.xml made, and derivatives no longer made removed, prune.c,
+ * on the workers beside them), api/photos.json and sitemap.xml written;
+ * then the pages no longer made are removed (manifest.c). Each page type has a
  * file of its own (page_*.c); a page whose input fingerprint
  * (fingerprint.c) is unchanged is not rendered again.
  *
@@ -83,6 +84,7 @@ enum page_kind {
     PAGE_PHOTO,      /* photo `i`'s own page */
     PAGE_PHOTO_FORM, /* photo `i`'s own page, then its licence form */
     PAGE_FILE,       /* made[i]: api/photos.json (0) or sitemap.xml (1) */
+    PAGE_PRUNE,      /* the derivatives no longer made removed (prune.c) */
 };
 
 struct page_job {
@@ -204,6 +206,8 @@ static void run_job(struct site_build *wb, const struct page_run *r, json_t *pag
     site_page_begin(wb, NULL);
     if (j->kind == PAGE_FILE) {
         make_file(wb, r, j->i);
+    } else if (j->kind == PAGE_PRUNE) {
+        site_prune_outputs(wb);
     } else if (j->kind == PAGE_STORY) {
         /* its own slot of the shared array: no other job writes it, and
          * only the pages after the run (home, lists, feeds) read it */
@@ -456,7 +460,7 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
         (st = write_script(b, b->theme.viewer_js_name, b->theme.viewer_js, b->theme.viewer_js_len,
                            d)) != ST_OK)
         goto abort;
-    jobs = calloc(b->n_stories + b->n_photos + 2, sizeof *jobs);
+    jobs = calloc(b->n_stories + b->n_photos + 3, sizeof *jobs);
     if (!jobs) {
         st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
         goto abort;
@@ -491,14 +495,16 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
         if ((st = site_render_credentials(b, pages, d)) != ST_OK)
             goto abort;
     }
-    /* api/photos.json and sitemap.xml first, each on the worker that
-     * takes it while the others check photo pages: all they read is
-     * fixed by now (the navigation, the tag and place pages, every
-     * photo's outputs; a language's pages swap its stories in and back
-     * only after this run) */
+    /* api/photos.json, sitemap.xml and the pruning of derivatives no
+     * longer made first, each on the worker that takes it while the
+     * others check photo pages: all they read is fixed by now (the
+     * navigation, the tag and place pages, every photo's outputs; a
+     * language's pages swap its stories in and back only after this
+     * run), and pruning removes only derivative names, never a page */
     n_jobs = 0;
     jobs[n_jobs++] = (struct page_job){.kind = PAGE_FILE, .i = 0, .lang_dir = ""};
     jobs[n_jobs++] = (struct page_job){.kind = PAGE_FILE, .i = 1, .lang_dir = ""};
+    jobs[n_jobs++] = (struct page_job){.kind = PAGE_PRUNE, .lang_dir = ""};
     for (size_t i = 0; i < b->n_photos; i++)
         if (b->photos[i].status == ST_OK)
             jobs[n_jobs++] = (struct page_job){.kind = PAGE_PHOTO_FORM, .i = i, .lang_dir = ""};
@@ -523,7 +529,6 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
         goto abort;
     if ((st = site_made_write(b, &made[1], d)) != ST_OK)
         goto abort;
-    site_prune_outputs(b);
     site_manifest_finish(b);
 abort:
     site_page_begin(b, NULL);
