@@ -180,11 +180,19 @@ static const char *escaped(const char *s, char *out, size_t outlen, size_t *len)
     return out;
 }
 
+/* The runs between a '\' or a newline appended whole: a byte at a time,
+ * the 20,000 file names of a 10,000-photo build's story records were
+ * 600,000 buf_putc calls every build. */
 static enum status put_escaped(struct buf *o, const char *s)
 {
     enum status st = ST_OK;
-    for (const char *c = s; *c && st == ST_OK; c++)
-        st = *c == '\\' ? buf_puts(o, "\\\\") : *c == '\n' ? buf_puts(o, "\\n") : buf_putc(o, *c);
+    while (st == ST_OK && *s) {
+        size_t run = strcspn(s, "\\\n");
+        st = buf_append(o, s, run);
+        s += run;
+        if (st == ST_OK && *s)
+            st = buf_puts(o, *s++ == '\\' ? "\\\\" : "\\n");
+    }
     return st;
 }
 
