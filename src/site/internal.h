@@ -176,15 +176,6 @@ struct site_build {
     /* out_dir opened while pages.c writes pages, for the one
      * stat of each page (manifest.c); 0 or less: none, paths are whole */
     int out_fd;
-    /* the last two folders a page was stat'ed in (a story's and
-     * license/<story>'s), open while out_fd is: a photo page is then two
-     * parts inside one, not three or four inside out_fd (manifest.c,
-     * site_page_dirs_init; fd -1 with a name: that folder cannot be opened) */
-    struct site_page_dir {
-        int fd;
-        char rel[128];
-    } page_dirs[2];
-    unsigned page_dir_next;
     char cache_dir[TS_LIMIT_PATH];
     struct image_settings image;
     struct meta_keep keep;
@@ -397,10 +388,6 @@ bool site_manifest_take(struct site_manifest *into, struct site_manifest *from, 
                         size_t end);
 size_t site_manifest_pages(const struct site_manifest *m); /* how many page records */
 bool site_page_fresh(struct site_build *b, const char *rel, const char *fp);
-/* b->page_dirs none (a page worker's copy of the build: its own), and
- * closed again */
-void site_page_dirs_init(struct site_build *b);
-void site_page_dirs_close(struct site_build *b);
 void site_page_begin(struct site_build *b, const char *fp);
 void site_page_warn(struct site_build *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -38,7 +38,6 @@
  * made, is prune.c's.
  */
 #include <dirent.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -656,63 +655,15 @@ static const struct manifest_rec *old_page(const struct site_build *b, const cha
     return key ? table_find(&b->manifest_old->pages, key, len) : NULL;
 }
 
-void site_page_dirs_init(struct site_build *b)
-{
-    for (size_t i = 0; i < sizeof b->page_dirs / sizeof *b->page_dirs; i++)
-        b->page_dirs[i] = (struct site_page_dir){.fd = -1};
-    b->page_dir_next = 0;
-}
-
-void site_page_dirs_close(struct site_build *b)
-{
-    for (size_t i = 0; i < sizeof b->page_dirs / sizeof *b->page_dirs; i++)
-        if (b->page_dirs[i].fd >= 0)
-            close(b->page_dirs[i].fd);
-    site_page_dirs_init(b);
-}
-
-/* The descriptor of folder `rel` (its first n bytes) inside the output
- * folder, from the two kept, else opened in place of the older one; -1
- * when it cannot be opened (the caller then stats by out_fd, which
- * says what a missing folder means). */
-static int page_dir(struct site_build *b, const char *rel, size_t n)
-{
-    size_t slots = sizeof b->page_dirs / sizeof *b->page_dirs;
-    if (n >= sizeof b->page_dirs[0].rel)
-        return -1;
-    for (size_t i = 0; i < slots; i++)
-        if (b->page_dirs[i].rel[n] == '\0' && memcmp(b->page_dirs[i].rel, rel, n) == 0 && n)
-            return b->page_dirs[i].fd;
-    struct site_page_dir *d = &b->page_dirs[b->page_dir_next++ % slots];
-    if (d->fd >= 0)
-        close(d->fd);
-    memcpy(d->rel, rel, n);
-    d->rel[n] = '\0';
-    d->fd = openat(b->out_fd, d->rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    return d->fd;
-}
-
-/*
- * One stat of page `rel`: while pages.c holds the output folder's
- * descriptor, relative to it (the kernel walks only the path inside
- * it), and a page two folders down or more relative to its folder
- * there ("story-7/" of "story-7/photo-3/index.html", "license/story-7/"
- * of its form), kept open for the pages after it (a worker's jobs are
- * a story's photos in turn); else by its whole path. A 10,000-photo
- * no-op stats 20,000 pages: each path part is a lookup in the kernel.
- */
-static bool stat_output(struct site_build *b, const char *rel, struct stat *sb)
+/* One stat of page `rel`: relative to the output folder's descriptor
+ * while pages.c holds one (the kernel walks only the path inside it),
+ * else by its whole path. */
+static bool stat_output(const struct site_build *b, const char *rel, struct stat *sb)
 {
     char path[TS_LIMIT_PATH];
-    if (b->out_fd <= 0)
-        return path_join(path, sizeof path, b->out_dir, rel) && stat(path, sb) == 0;
-    const char *last = strrchr(rel, '/'), *cut = last;
-    while (cut && cut > rel && *--cut != '/')
-        ;
-    int fd = cut && cut > rel && *cut == '/' ? page_dir(b, rel, (size_t)(cut - rel)) : -1;
-    if (fd >= 0)
-        return fstatat(fd, cut + 1, sb, 0) == 0;
-    return fstatat(b->out_fd, rel, sb, 0) == 0;
+    if (b->out_fd > 0)
+        return fstatat(b->out_fd, rel, sb, 0) == 0;
+    return path_join(path, sizeof path, b->out_dir, rel) && stat(path, sb) == 0;
 }
 
 bool site_page_fresh(struct site_build *b, const char *rel, const char *fp)

@@ -239,7 +239,6 @@ static void *page_worker(void *arg)
      * and warnings, where its entry and counts go) are this worker's;
      * everything else it only reads. */
     struct site_build wb = *r->b;
-    site_page_dirs_init(&wb); /* the main thread's are its own */
     pthread_mutex_lock(&r->lock);
     unsigned t = r->n_workers < PAGE_WORKERS_MAX ? r->n_workers++ : PAGE_WORKERS_MAX;
     pthread_mutex_unlock(&r->lock);
@@ -270,7 +269,6 @@ static void *page_worker(void *arg)
     json_decref(wb.page_warnings);
     json_decref(pages);
     json_decref(msg);
-    site_page_dirs_close(&wb);
     return NULL;
 }
 
@@ -421,7 +419,6 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
      * descriptor, the kernel does not walk the folder's own path 20,000
      * times (without one, whole paths as before) */
     b->out_fd = open(b->out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    site_page_dirs_init(b);
     site_render_text_pages(b, pages, false);
     struct site_story_ref *sorted = site_stories_newest_first(b);
     if (!sorted) {
@@ -537,7 +534,6 @@ abort:
     site_page_begin(b, NULL);
     buf_free(&made[0].data); /* not written: the build stopped before */
     buf_free(&made[1].data);
-    site_page_dirs_close(b);
     if (b->out_fd >= 0)
         close(b->out_fd);
     b->out_fd = 0;
