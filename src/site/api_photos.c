@@ -7,7 +7,9 @@
  * writer, in the layout jansson's JSON_INDENT(1) gives (the file is
  * byte for byte the one the jansson tree made): at 10,000 photos that
  * tree of 50,000 strings, built and dumped each build to be compared
- * with the file in place, was 5 % of a no-op rebuild.
+ * with the file in place, was 5 % of a no-op rebuild. It is made on a
+ * page worker beside the photo pages (pages.c, struct site_made), so it
+ * only reads the build.
  *
  * Must never: list a photo that failed to build (it has no page).
  */
