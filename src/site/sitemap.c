@@ -2,7 +2,8 @@
  * sitemap.c — sitemap.xml: every page of the site with an absolute URL,
  * and every photo of a page as an image:image (its largest derivative),
  * so image search learns each photo and where it is shown; robots.txt
- * pointing at it.
+ * pointing at it. The sitemap is made on a page worker beside the photo
+ * pages (pages.c, struct site_made), so it only reads the build.
  *
  * Must never: write a URL except through html_escape_xml (XML text).
  *
