@@ -571,9 +571,30 @@ json_t *site_publications_json(const struct story *s);
 enum status site_render_publications(struct site_build *b, const struct site_story_ref *sorted,
                                      json_t *pages, struct diag *d);
 enum status site_write_robots(struct site_build *b, struct diag *d);
+/*
+ * A file of the output made ahead of the moment it is written:
+ * api/photos.json and sitemap.xml are made (and compared with the files
+ * in place) on a page worker while the photo pages are checked, as they
+ * only read the build, and written where pages.c always wrote them
+ * (site_made_write), so the files and messages are in the same order.
+ */
+struct site_made {
+    const char *rel; /* its path in the output folder */
+    struct buf data;
+    bool same;      /* the file in place holds exactly `data` */
+    enum status st; /* not ST_OK: making it failed, as `d` says */
+    struct diag d;
+};
 /* sitemap.c: `pages` and `more` list further pages ({"href": ...}) */
-enum status site_write_sitemap(struct site_build *b, json_t *pages, json_t *more, struct diag *d);
-enum status site_write_photos_json(struct site_build *b, struct diag *d);
+/* `parts` (NULL-ended) joined into `out` as snprintf("%s%s…") would
+ * join them, cut to `size` - 1 bytes */
+const char *site_join(char *out, size_t size, const char *const *parts);
+void site_make_sitemap(const struct site_build *b, json_t *pages, json_t *more,
+                       struct site_made *m);
+/* api_photos.c */
+void site_make_photos_json(const struct site_build *b, struct site_made *m);
+/* pages.c: `m` written unless the file in place holds it (then freed) */
+enum status site_made_write(struct site_build *b, struct site_made *m, struct diag *d);
 
 /* util.c */
 void site_slugify(const char *in, char *out, size_t outlen);
@@ -596,6 +617,8 @@ void site_human_date_in(const char *iso, const char *lang, char *out, size_t out
  * makes parent folders. */
 enum status site_write_if_changed(const char *path, const void *data, size_t len,
                                   struct diag *d);
+/* Whether the regular file at `path` holds exactly those bytes. */
+bool site_file_same(const char *path, const void *data, size_t len);
 /* Makes the folder `path` is in (and its parents). */
 enum status site_mkdirs_parent(const char *path, struct diag *d);
 bool site_url_is_safe(const char *url);

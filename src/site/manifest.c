@@ -110,23 +110,31 @@ struct site_manifest *site_manifest_new(void)
     return calloc(1, sizeof(struct site_manifest));
 }
 
+/* The slot holding `key` (hash `h`), or the empty one where it goes. */
+static size_t table_slot(const struct manifest_table *t, const char *key, size_t len, uint64_t h)
+{
+    size_t i = (size_t)h & (t->cap - 1);
+    for (; t->slots[i]; i = (i + 1) & (t->cap - 1)) {
+        const struct manifest_rec *r = &t->recs[t->slots[i] - 1];
+        if (r->key_len == len && memcmp(r->key, key, len) == 0)
+            break;
+    }
+    return i;
+}
+
 static const struct manifest_rec *table_find(const struct manifest_table *t, const char *key,
                                              size_t len)
 {
     if (!t->slots)
         return NULL;
-    for (size_t i = (size_t)site_name_hash(key, len) & (t->cap - 1); t->slots[i];
-         i = (i + 1) & (t->cap - 1)) {
-        const struct manifest_rec *r = &t->recs[t->slots[i] - 1];
-        if (r->key_len == len && memcmp(r->key, key, len) == 0)
-            return r;
-    }
-    return NULL;
+    size_t i = table_slot(t, key, len, site_name_hash(key, len));
+    return t->slots[i] ? &t->recs[t->slots[i] - 1] : NULL;
 }
 
 /* Makes the table's slots for its records; a record whose key a later
- * one has again is dropped (the later one is this build's word).
- * false: out of memory. */
+ * one has again is dropped (the later one is this build's word). One
+ * hash and one probe a record (a lookup, then an insert, hashed each
+ * of 20,000 keys twice, twice a build). false: out of memory. */
 static bool table_index(struct manifest_table *t)
 {
     free(t->slots);
@@ -135,9 +143,10 @@ static bool table_index(struct manifest_table *t)
         return false;
     for (size_t k = t->n; k-- > 0;) {
         struct manifest_rec *r = &t->recs[k];
-        r->dropped = table_find(t, r->key, r->key_len) != NULL;
+        size_t i = table_slot(t, r->key, r->key_len, site_name_hash(r->key, r->key_len));
+        r->dropped = t->slots[i] != 0;
         if (!r->dropped)
-            site_slots_put(t->slots, t->cap, site_name_hash(r->key, r->key_len), k);
+            t->slots[i] = k + 1;
     }
     return true;
 }
@@ -179,11 +188,19 @@ static const char *escaped(const char *s, char *out, size_t outlen, size_t *len)
     return out;
 }
 
+/* The runs between a '\' or a newline appended whole: a byte at a time,
+ * the 20,000 file names of a 10,000-photo build's story records were
+ * 600,000 buf_putc calls every build. */
 static enum status put_escaped(struct buf *o, const char *s)
 {
     enum status st = ST_OK;
-    for (const char *c = s; *c && st == ST_OK; c++)
-        st = *c == '\\' ? buf_puts(o, "\\\\") : *c == '\n' ? buf_puts(o, "\\n") : buf_putc(o, *c);
+    while (st == ST_OK && *s) {
+        size_t run = strcspn(s, "\\\n");
+        st = buf_append(o, s, run);
+        s += run;
+        if (st == ST_OK && *s)
+            st = buf_puts(o, *s++ == '\\' ? "\\\\" : "\\n");
+    }
     return st;
 }
 

@@ -2,9 +2,10 @@
  * pages.c — the order in which the site's files are written: the
  * stylesheet and form script under hashed names, each story page, the
  * home page, the pages/ folder, 404.html, the Content Credentials page,
- * each photo's own page and licence form, api/photos.json and
- * sitemap.xml; then
- * what is no longer made is removed (manifest.c). Each page type has a
+ * each photo's own page and licence form (api/photos.json and
+ * sitemap.xml made, and derivatives no longer made removed, prune.c,
+ * on the workers beside them), api/photos.json and sitemap.xml written;
+ * then the pages no longer made are removed (manifest.c). Each page type has a
  * file of its own (page_*.c); a page whose input fingerprint
  * (fingerprint.c) is unchanged is not rendered again.
  *
@@ -82,6 +83,8 @@ enum page_kind {
     PAGE_STORY,      /* story `i`'s page; its fingerprint goes to story_fp[i] */
     PAGE_PHOTO,      /* photo `i`'s own page */
     PAGE_PHOTO_FORM, /* photo `i`'s own page, then its licence form */
+    PAGE_FILE,       /* made[i]: api/photos.json (0) or sitemap.xml (1) */
+    PAGE_PRUNE,      /* the derivatives no longer made removed (prune.c) */
 };
 
 struct page_job {
@@ -109,6 +112,8 @@ struct page_run {
     const struct site_build *b;
     const char *g; /* the site's fingerprint */
     json_t *pages; /* the navigation, read only */
+    json_t *more;  /* tag and place pages, read only (the sitemap's) */
+    struct site_made *made; /* PAGE_FILE's, one job each */
     struct page_job *jobs;
     size_t n_jobs;
     size_t next; /* the next job to take, under `lock` */
@@ -161,6 +166,34 @@ static enum status render_form(struct site_build *b, size_t i, json_t *pages, st
     return site_render_license_form(b, &b->photos[i], pages, d);
 }
 
+/* File `i` of the run's made files, and whether the output holds it
+ * already: the reading and comparing off the main thread too. */
+static void make_file(const struct site_build *wb, const struct page_run *r, size_t i)
+{
+    struct site_made *m = &r->made[i];
+    if (i == 0)
+        site_make_photos_json(wb, m);
+    else
+        site_make_sitemap(wb, r->pages, r->more, m);
+    char path[TS_LIMIT_PATH];
+    m->same = m->st == ST_OK && path_join(path, sizeof path, wb->out_dir, m->rel) &&
+              site_file_same(path, m->data.data ? m->data.data : "", m->data.len);
+}
+
+enum status site_made_write(struct site_build *b, struct site_made *m, struct diag *d)
+{
+    enum status st = m->st;
+    char path[TS_LIMIT_PATH];
+    if (st != ST_OK)
+        *d = m->d;
+    else if (!m->same && !path_join(path, sizeof path, b->out_dir, m->rel))
+        st = diag_set(d, ST_LIMIT, NULL, DIAG_NO_OFFSET, "output path too long");
+    else if (!m->same && (st = site_mkdirs_parent(path, d)) == ST_OK)
+        st = file_write_atomic(path, m->data.data ? m->data.data : "", m->data.len, d);
+    buf_free(&m->data);
+    return st;
+}
+
 /* One job on worker copy `wb` of the build (see page_run_all). */
 static void run_job(struct site_build *wb, const struct page_run *r, json_t *pages,
                     struct page_job *j)
@@ -171,7 +204,11 @@ static void run_job(struct site_build *wb, const struct page_run *r, json_t *pag
     j->first_entry = site_manifest_pages(wb->manifest_new);
     j->first_event = wb->warn_later->n;
     site_page_begin(wb, NULL);
-    if (j->kind == PAGE_STORY) {
+    if (j->kind == PAGE_FILE) {
+        make_file(wb, r, j->i);
+    } else if (j->kind == PAGE_PRUNE) {
+        site_prune_outputs(wb);
+    } else if (j->kind == PAGE_STORY) {
         /* its own slot of the shared array: no other job writes it, and
          * only the pages after the run (home, lists, feeds) read it */
         site_fp_story(wb, r->g, j->i, wb->story_fp[j->i]);
@@ -271,11 +308,14 @@ static void commit_job(struct site_build *b, const struct page_run *r, struct pa
 }
 
 /* Runs `jobs` on the build's workers, then commits each in order. */
-static enum status page_run_all(struct site_build *b, const char *g, json_t *pages,
-                                struct page_job *jobs, size_t n_jobs, struct diag *d)
+static enum status page_run_all(struct site_build *b, const char *g, json_t *pages, json_t *more,
+                                struct site_made *made, struct page_job *jobs, size_t n_jobs,
+                                struct diag *d)
 {
     enum status st = ST_OK;
     struct page_run r = {.b = b, .g = g, .pages = pages, .jobs = jobs, .n_jobs = n_jobs};
+    r.more = more;
+    r.made = made;
     if (pthread_mutex_init(&r.lock, NULL) != 0)
         return diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "no mutex");
     pthread_t threads[PAGE_WORKERS_MAX];
@@ -343,7 +383,7 @@ static enum status write_language(struct site_build *b, size_t l, const char *g_
                 jobs[n_jobs++] =
                     (struct page_job){.kind = PAGE_PHOTO, .i = k, .lang_dir = site_lang_dir(b)};
     }
-    if ((st = page_run_all(b, g, pages, jobs, n_jobs, d)) != ST_OK)
+    if ((st = page_run_all(b, g, pages, NULL, NULL, jobs, n_jobs, d)) != ST_OK)
         goto abort;
     for (size_t i = 0; i < b->n_stories; i++)
         if (site_story_versions(b, sorted[i].no) & bit)
@@ -374,6 +414,7 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
     json_t *more = json_array(); /* tag and place pages, for the sitemap */
     struct page_job *jobs = NULL; /* story pages, then photo pages */
     size_t n_jobs = 0;
+    struct site_made made[2] = {0}; /* api/photos.json, sitemap.xml */
     /* each page's freshness is one stat of it inside this folder: by
      * descriptor, the kernel does not walk the folder's own path 20,000
      * times (without one, whole paths as before) */
@@ -419,14 +460,14 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
         (st = write_script(b, b->theme.viewer_js_name, b->theme.viewer_js, b->theme.viewer_js_len,
                            d)) != ST_OK)
         goto abort;
-    jobs = calloc(b->n_stories + b->n_photos + 1, sizeof *jobs);
+    jobs = calloc(b->n_stories + b->n_photos + 3, sizeof *jobs);
     if (!jobs) {
         st = diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
         goto abort;
     }
     for (size_t i = 0; i < b->n_stories; i++)
         jobs[n_jobs++] = (struct page_job){.kind = PAGE_STORY, .i = i, .lang_dir = ""};
-    if ((st = page_run_all(b, g, pages, jobs, n_jobs, d)) != ST_OK)
+    if ((st = page_run_all(b, g, pages, NULL, NULL, jobs, n_jobs, d)) != ST_OK)
         goto abort;
     for (size_t i = 0; i < b->n_stories; i++)
         buf_printf(&all, "%s\n", b->story_fp[i]);
@@ -454,11 +495,20 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
         if ((st = site_render_credentials(b, pages, d)) != ST_OK)
             goto abort;
     }
+    /* api/photos.json, sitemap.xml and the pruning of derivatives no
+     * longer made first, each on the worker that takes it while the
+     * others check photo pages: all they read is fixed by now (the
+     * navigation, the tag and place pages, every photo's outputs; a
+     * language's pages swap its stories in and back only after this
+     * run), and pruning removes only derivative names, never a page */
     n_jobs = 0;
+    jobs[n_jobs++] = (struct page_job){.kind = PAGE_FILE, .i = 0, .lang_dir = ""};
+    jobs[n_jobs++] = (struct page_job){.kind = PAGE_FILE, .i = 1, .lang_dir = ""};
+    jobs[n_jobs++] = (struct page_job){.kind = PAGE_PRUNE, .lang_dir = ""};
     for (size_t i = 0; i < b->n_photos; i++)
         if (b->photos[i].status == ST_OK)
             jobs[n_jobs++] = (struct page_job){.kind = PAGE_PHOTO_FORM, .i = i, .lang_dir = ""};
-    if ((st = page_run_all(b, g, pages, jobs, n_jobs, d)) != ST_OK)
+    if ((st = page_run_all(b, g, pages, more, made, jobs, n_jobs, d)) != ST_OK)
         goto abort;
     site_fp_page(b, "licensing/thanks/index.html", g, NULL, fp);
     if (!site_page_fresh(b, "licensing/thanks/index.html", fp)) {
@@ -467,7 +517,7 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
             goto abort;
     }
     site_page_begin(b, NULL);
-    if ((st = site_write_photos_json(b, d)) != ST_OK)
+    if ((st = site_made_write(b, &made[0], d)) != ST_OK)
         goto abort;
     if ((st = write_site_feeds(b, d)) != ST_OK)
         goto abort;
@@ -477,12 +527,13 @@ enum status site_pages_write(struct site_build *b, struct diag *d)
     site_page_begin(b, NULL);
     if ((st = site_write_robots(b, d)) != ST_OK)
         goto abort;
-    if ((st = site_write_sitemap(b, pages, more, d)) != ST_OK)
+    if ((st = site_made_write(b, &made[1], d)) != ST_OK)
         goto abort;
-    site_prune_outputs(b);
     site_manifest_finish(b);
 abort:
     site_page_begin(b, NULL);
+    buf_free(&made[0].data); /* not written: the build stopped before */
+    buf_free(&made[1].data);
     if (b->out_fd >= 0)
         close(b->out_fd);
     b->out_fd = 0;

@@ -2,7 +2,8 @@
  * sitemap.c — sitemap.xml: every page of the site with an absolute URL,
  * and every photo of a page as an image:image (its largest derivative),
  * so image search learns each photo and where it is shown; robots.txt
- * pointing at it.
+ * pointing at it. The sitemap is made on a page worker beside the photo
+ * pages (pages.c, struct site_made), so it only reads the build.
  *
  * Must never: write a URL except through html_escape_xml (XML text).
  *
@@ -14,22 +15,25 @@
 
 #include "site/internal.h"
 
-/* `parts` (NULL-ended) joined into `loc` as snprintf("%s%s…") would
- * join them, cut to TS_LIMIT_PATH - 1 bytes: a 10,000-photo site has
- * 30,000 URLs built every build, and snprintf's format parse showed in
- * the no-op profile. */
-static const char *join(char loc[TS_LIMIT_PATH], const char *const *parts)
+/* a 10,000-photo site has 30,000 URLs built every build, and
+ * snprintf's format parse showed in the no-op profile */
+const char *site_join(char *out, size_t size, const char *const *parts)
 {
     size_t n = 0;
     for (; *parts; parts++) {
         size_t len = strlen(*parts);
-        if (len > TS_LIMIT_PATH - 1 - n)
-            len = TS_LIMIT_PATH - 1 - n;
-        memcpy(loc + n, *parts, len);
+        if (len > size - 1 - n)
+            len = size - 1 - n;
+        memcpy(out + n, *parts, len);
         n += len;
     }
-    loc[n] = '\0';
-    return loc;
+    out[n] = '\0';
+    return out;
+}
+
+static const char *join(char loc[TS_LIMIT_PATH], const char *const *parts)
+{
+    return site_join(loc, TS_LIMIT_PATH, parts);
 }
 
 /* <image:image> of each built photo of story number `story`: the
@@ -91,7 +95,7 @@ static void alternates(const struct site_build *b, unsigned versions, const char
     }
 }
 
-enum status site_write_sitemap(struct site_build *b, json_t *pages, json_t *more, struct diag *d)
+void site_make_sitemap(const struct site_build *b, json_t *pages, json_t *more, struct site_made *m)
 {
     struct buf x;
     buf_init(&x, TS_LIMIT_PAGE_BYTES);
@@ -163,7 +167,10 @@ enum status site_write_sitemap(struct site_build *b, json_t *pages, json_t *more
         }
     }
     buf_puts(&x, "</urlset>\n");
-    return write_out(b, "sitemap.xml", &x, d);
+    m->rel = "sitemap.xml";
+    m->data = x;
+    m->st = ST_OK;
+    diag_clear(&m->d);
 }
 
 /* robots.txt: everything may be crawled, and where the sitemap is (the

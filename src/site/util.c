@@ -105,8 +105,9 @@ void site_human_date_in(const char *iso, const char *lang, char *out, size_t out
  * heap (a site.yaml comment re-renders every page, and most come out
  * the same).
  */
-static bool same_file(const char *path, const uint8_t *data, size_t len)
+bool site_file_same(const char *path, const void *bytes, size_t len)
 {
+    const uint8_t *data = bytes;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return false;
@@ -128,7 +129,7 @@ static bool same_file(const char *path, const uint8_t *data, size_t len)
 
 enum status site_write_if_changed(const char *path, const void *data, size_t len, struct diag *d)
 {
-    if (same_file(path, data, len))
+    if (site_file_same(path, data, len))
         return ST_OK;
     enum status st = site_mkdirs_parent(path, d);
     return st == ST_OK ? file_write_atomic(path, data, len, d) : st;
