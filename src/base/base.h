@@ -218,6 +218,24 @@ bool file_exists(const char *path);
 /* path_join into a buffer of TS_LIMIT_PATH; false when it would not fit. */
 bool path_join(char *out, size_t outlen, const char *a, const char *b);
 
+/* ---- libraries opened when first used (dynlib.c) ---------------- */
+
+/*
+ * dlopen of `soname` ("libcurl.so.4"); NULL and ST_NOT_FOUND in d, with
+ * a message that names the library, the Debian `package` that provides
+ * it and `purpose` (what needs it: "verify --fetch"), when it cannot be
+ * loaded. The handle is never closed.
+ */
+void *dynlib_open(const char *soname, const char *package, const char *purpose, struct diag *d);
+/*
+ * *slot = the function `name` of the library `h`; false and
+ * ST_NOT_FOUND in d when the library has none (an older version). Pass
+ * a typed function pointer as (void **)&table.fn, POSIX's way of
+ * storing dlsym's answer into one.
+ */
+bool dynlib_bind(void *h, const char *soname, const char *package, const char *name, void **slot,
+                 struct diag *d);
+
 /* ---- log --------------------------------------------------------- */
 
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
