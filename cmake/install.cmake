@@ -56,11 +56,12 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION graphics)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# libcurl and libpq are opened by soname when first used (src/base/
-# dynlib.c), so dpkg-shlibdeps, which reads only DT_NEEDED, cannot see
-# them: named here, CPack adds what it computes after them. 7.85: the
-# first libcurl with CURLOPT_PROTOCOLS_STR (src/fetch/fetch.c).
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.85.0), libpq5")
+# libcurl, libpq and libmicrohttpd are opened by soname when first
+# used (src/base/dynlib.c), so dpkg-shlibdeps, which reads only
+# DT_NEEDED, cannot see them: named here, CPack adds what it computes
+# after them. 7.85: the first libcurl with CURLOPT_PROTOCOLS_STR
+# (src/fetch/fetch.c).
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.85.0), libpq5, libmicrohttpd12")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion")
 set(CPACK_STRIP_FILES ON)
 # CPack adds an ldconfig call to postinst/postrm for any shared object

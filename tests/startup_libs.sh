@@ -2,11 +2,12 @@
 # Libraries a command does not use are not mapped (docs/performance.md
 # "Start-up"): `tearsheet build` of a small site (the golden site: its
 # first build and a no-op rebuild) and `tearsheet build --help` load
-# neither libcurl nor libpq, nor what only they pull in (Kerberos,
-# LDAP, libssh2, librtmp). The dynamic loader's own account of the files
-# it opens (LD_DEBUG=files) is the witness; `tearsheet --version`, which
-# opens both on purpose, shows that the same check sees them when they
-# are loaded, and libyaml, linked, that the account is there at all.
+# neither libcurl, libpq nor libmicrohttpd, nor what only they pull in
+# (Kerberos, LDAP, libssh2, librtmp, GnuTLS). The dynamic loader's own
+# account of the files it opens (LD_DEBUG=files) is the witness;
+# `tearsheet --version`, which opens all three on purpose, shows that
+# the same check sees them when they are loaded, and libyaml, linked,
+# that the account is there at all.
 # usage: startup_libs.sh TEARSHEET SOURCE_DIR
 set -u
 ts=$1 src=$2
@@ -17,7 +18,7 @@ check() { # check WHAT CMD...
   if "${@:2}" >"$tmp/why" 2>&1; then pass=$((pass + 1)); echo "ok   $1"
   else fail=$((fail + 1)); echo "FAIL $1"; head -20 "$tmp/why"; fi
 }
-only_used='libcurl\.so|libpq\.so|libkrb5\.so|libgssapi_krb5\.so|libldap-|libssh2\.so|librtmp\.so'
+only_used='libcurl\.so|libpq\.so|libkrb5\.so|libgssapi_krb5\.so|libldap-|libssh2\.so|librtmp\.so|libmicrohttpd\.so|libgnutls\.so'
 # loaded NAME: the libraries NAME's run opened, one a line
 loaded() { grep -o 'file=[^ ]*' "$tmp/$1.ld" | sort -u; }
 none_of_them() { ! loaded "$1" | grep -E "$only_used"; }
@@ -33,17 +34,19 @@ cp -r "$src/tests/golden/site/input" "$tmp/site"
 run build "$ts" build "$tmp/site" -o "$tmp/out"
 check "build: exit 0" grep -qx 0 "$tmp/build.rc"
 check "build: the loader's account names libyaml" sh -c "grep -q 'file=libyaml' '$tmp/build.ld'"
-check "build: no libcurl, libpq or what only they need" none_of_them build
+check "build: no libcurl, libpq, libmicrohttpd or what only they need" none_of_them build
 run noop "$ts" build "$tmp/site" -o "$tmp/out"
 check "no-op build: exit 0" grep -qx 0 "$tmp/noop.rc"
-check "no-op build: no libcurl, libpq or what only they need" none_of_them noop
+check "no-op build: no libcurl, libpq, libmicrohttpd or what only they need" none_of_them noop
 run help "$ts" build --help
-check "build --help: no libcurl, libpq or what only they need" none_of_them help
+check "build --help: no libcurl, libpq, libmicrohttpd or what only they need" none_of_them help
 run version "$ts" --version
-check "--version: reports libcurl and libpq" \
-  sh -c "grep -q '^libcurl [0-9]' '$tmp/version.out' && grep -q '^libpq [0-9]' '$tmp/version.out'"
+check "--version: reports libcurl, libpq and libmicrohttpd" \
+  sh -c "grep -q '^libcurl [0-9]' '$tmp/version.out' && grep -q '^libpq [0-9]' '$tmp/version.out' &&
+         grep -q '^libmicrohttpd [0-9]' '$tmp/version.out'"
 loaded version >"$tmp/version.libs"
 check "--version: the same check sees libcurl loaded" grep -q 'libcurl\.so' "$tmp/version.libs"
 check "--version: the same check sees libpq loaded" grep -q 'libpq\.so' "$tmp/version.libs"
+check "--version: the same check sees libmicrohttpd loaded" grep -q 'libmicrohttpd\.so' "$tmp/version.libs"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

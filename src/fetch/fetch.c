@@ -12,7 +12,6 @@
  *
  * Spec: RFC 9110 §15 (status codes), §15.4 (redirects).
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +22,6 @@
 #include "fetch/fetch.h"
 
 #define CURL_SONAME "libcurl.so.4"
-#define CURL_PACKAGE "libcurl4"
 
 /* The libcurl functions fetch.c calls, each of its curl/curl.h type
  * (members lose the curl_ prefix: curl.h makes curl_easy_setopt and
@@ -46,45 +44,29 @@ static struct {
 #undef X
 } curl;
 
-static struct {
-    pthread_once_t once;
-    bool ready;          /* every function bound, curl_global_init done */
-    struct diag failure; /* else why not, for every fetch */
-} lib = {.once = PTHREAD_ONCE_INIT};
-
-static void load(void)
+/* Binds `curl` and starts libcurl, once for the process, before any
+ * thread's first transfer. */
+static bool bind_curl(const struct dynlib *l, void *h, struct diag *d)
 {
-    struct diag *d = &lib.failure;
-    diag_clear(d);
-    void *h = dynlib_open(CURL_SONAME, CURL_PACKAGE,
-                          "fetching over HTTP (verify --fetch, a time-stamp authority)", d);
-    if (!h)
-        return;
 #define X(member, fn)                                                                              \
-    if (!dynlib_bind(h, CURL_SONAME, CURL_PACKAGE, #fn, (void **)&curl.member, d))                 \
-        return;
+    if (!dynlib_bind(l, h, #fn, (void **)&curl.member, d))                                         \
+        return false;
     CURL_FUNCTIONS(X)
 #undef X
-    /* once for the process, before any thread's first transfer */
     if (curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        diag_set(d, ST_INTERNAL, CURL_SONAME, DIAG_NO_OFFSET, "libcurl did not start");
-        return;
+        diag_set(d, ST_INTERNAL, l->soname, DIAG_NO_OFFSET, "libcurl did not start");
+        return false;
     }
-    lib.ready = true;
+    return true;
 }
 
-/* libcurl, loaded once; false with the reason in d (field `what`). */
-static bool loaded(const char *what, struct diag *d)
-{
-    pthread_once(&lib.once, load);
-    if (!lib.ready)
-        diag_set(d, lib.failure.status, what, DIAG_NO_OFFSET, "%s", lib.failure.message);
-    return lib.ready;
-}
+static struct dynlib libcurl =
+    DYNLIB_INIT(CURL_SONAME, "libcurl4",
+                "fetching over HTTP (verify --fetch, a time-stamp authority)", bind_curl);
 
 const char *fetch_libcurl_version(struct diag *d)
 {
-    return loaded("libcurl", d) ? curl.version_info(CURLVERSION_NOW)->version : NULL;
+    return dynlib_load(&libcurl, "libcurl", d) ? curl.version_info(CURLVERSION_NOW)->version : NULL;
 }
 
 struct sink {
@@ -126,8 +108,8 @@ static enum status transfer(const char *what, const char *url, const char *body_
         st = diag_set(d, ST_USAGE, what, DIAG_NO_OFFSET, "only http and https URLs are fetched");
         goto abort;
     }
-    if (!loaded(what, d)) {
-        st = lib.failure.status;
+    if (!dynlib_load(&libcurl, what, d)) {
+        st = d->status;
         goto abort;
     }
     if (!(h = curl.easy_init())) {
@@ -187,7 +169,7 @@ static enum status transfer(const char *what, const char *url, const char *body_
             st = diag_set(d, ST_IO, what, DIAG_NO_OFFSET, "the answer was empty");
     }
 abort:
-    if (lib.ready) {
+    if (curl.easy_cleanup) { /* NULL: libcurl never loaded, nothing to free */
         curl.slist_free_all(headers);
         curl.easy_cleanup(h);
     }

@@ -63,8 +63,8 @@ struct serve_options {
     unsigned notify_retry_s; /* first retry of a failed hook, doubled each time (0: 30) */
     /* From site.yaml, read by the story module's parser (main.c hands
      * them over; serve itself never parses YAML): */
-    const char *notify;              /* the notify: command, NULL or "": none */
-    unsigned pow_bits;               /* proof_of_work: (0: off, at most TS_LIMIT_POW_BITS) */
+    const char *notify; /* the notify: command, NULL or "": none */
+    unsigned pow_bits;  /* proof_of_work: (0: off, at most TS_LIMIT_POW_BITS) */
     const char *store;               /* store: (see serve_store_options) */
     const char *store_password_file; /* store_password_file: */
 
@@ -243,7 +243,8 @@ enum status serve_cli_mark(const struct serve_store_options *o, int64_t id, cons
 /* A consistent copy of the inquiry database (SQLite's online backup,
  * safe while a server writes) into a new file (refused if it exists);
  * a PostgreSQL store: ST_USAGE with pg_dump's command line in d. */
-enum status serve_cli_backup(const struct serve_store_options *o, const char *path, struct diag *d);
+enum status serve_cli_backup(const struct serve_store_options *o, const char *path,
+                             struct diag *d);
 /* Stores a salted scrypt hash of password (at least 10 bytes). */
 enum status serve_cli_passwd(const struct serve_store_options *o, const char *password,
                              struct diag *d);

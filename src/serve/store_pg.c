@@ -27,7 +27,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,9 +37,6 @@
 #include <openssl/crypto.h>
 
 #include "serve/lic.h"
-
-#define PQ_SONAME "libpq.so.5"
-#define PQ_PACKAGE "libpq5"
 
 /* The libpq functions this engine calls, each of its libpq-fe.h type. */
 #define PQ_FUNCTIONS(X)                                                                            \
@@ -77,39 +73,22 @@ static struct {
 #undef X
 } pq;
 
-static struct {
-    pthread_once_t once;
-    bool ready;          /* every function bound */
-    struct diag failure; /* else why not, for every store */
-} lib = {.once = PTHREAD_ONCE_INIT};
-
-static void load(void)
+static bool bind_pq(const struct dynlib *l, void *h, struct diag *d)
 {
-    struct diag *d = &lib.failure;
-    diag_clear(d);
-    void *h = dynlib_open(PQ_SONAME, PQ_PACKAGE, "a PostgreSQL inquiry store", d);
-    if (!h)
-        return;
 #define X(fn)                                                                                      \
-    if (!dynlib_bind(h, PQ_SONAME, PQ_PACKAGE, #fn, (void **)&pq.fn, d))                           \
-        return;
+    if (!dynlib_bind(l, h, #fn, (void **)&pq.fn, d))                                               \
+        return false;
     PQ_FUNCTIONS(X)
 #undef X
-    lib.ready = true;
+    return true;
 }
 
-/* libpq, loaded once; false with the reason in d. */
-static bool loaded(struct diag *d)
-{
-    pthread_once(&lib.once, load);
-    if (!lib.ready)
-        diag_set(d, lib.failure.status, "database", DIAG_NO_OFFSET, "%s", lib.failure.message);
-    return lib.ready;
-}
+static struct dynlib libpq =
+    DYNLIB_INIT("libpq.so.5", "libpq5", "a PostgreSQL inquiry store", bind_pq);
 
 int serve_libpq_version(struct diag *d)
 {
-    return loaded(d) ? pq.PQlibVersion() : 0;
+    return dynlib_load(&libpq, "libpq", d) ? pq.PQlibVersion() : 0;
 }
 
 /* "tearshee": the advisory lock of schema migrations, one number that
@@ -449,8 +428,8 @@ enum status serve_store_pg_open(const struct serve_store_options *o, struct serv
     enum status st = ST_OK;
     char password[1024] = "";
     *out = NULL;
-    if (!loaded(d))
-        return lib.failure.status;
+    if (!dynlib_load(&libpq, "database", d))
+        return d->status;
     struct store_pg *p = calloc(1, sizeof *p);
     if (!p)
         return diag_set(d, ST_NOMEM, "database", DIAG_NO_OFFSET, "out of memory");
