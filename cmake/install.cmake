@@ -60,8 +60,9 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # used (src/base/dynlib.c), so dpkg-shlibdeps, which reads only
 # DT_NEEDED, cannot see them: named here, CPack adds what it computes
 # after them. 7.85: the first libcurl with CURLOPT_PROTOCOLS_STR
-# (src/fetch/fetch.c).
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.85.0), libpq5, libmicrohttpd12")
+# (src/fetch/fetch.c); 0.9.75: the libmicrohttpd docs/serve.md names;
+# every libpq function store_pg.c calls is in libpq5 since 9.1.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.85.0), libpq5, libmicrohttpd12 (>= 0.9.75)")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion")
 set(CPACK_STRIP_FILES ON)
 # CPack adds an ldconfig call to postinst/postrm for any shared object
