@@ -7,7 +7,8 @@
 # account of the files it opens (LD_DEBUG=files) is the witness;
 # `tearsheet --version`, which opens all three on purpose, shows that
 # the same check sees them when they are loaded, and libyaml, linked,
-# that the account is there at all.
+# that the account is there at all. And a library that cannot be loaded
+# is named with its Debian package (by serve and --version).
 # usage: startup_libs.sh TEARSHEET SOURCE_DIR
 set -u
 ts=$1 src=$2
@@ -48,5 +49,23 @@ loaded version >"$tmp/version.libs"
 check "--version: the same check sees libcurl loaded" grep -q 'libcurl\.so' "$tmp/version.libs"
 check "--version: the same check sees libpq loaded" grep -q 'libpq\.so' "$tmp/version.libs"
 check "--version: the same check sees libmicrohttpd loaded" grep -q 'libmicrohttpd\.so' "$tmp/version.libs"
+
+# A library that cannot be loaded (here a file of its soname that is no
+# library, found first through LD_LIBRARY_PATH) is named with its Debian
+# package: serve stops with exit 1, --version says so for each.
+mkdir "$tmp/broken"
+for so in libmicrohttpd.so.12 libcurl.so.4 libpq.so.5; do : >"$tmp/broken/$so"; done
+LD_LIBRARY_PATH="$tmp/broken" timeout 120 "$ts" serve "$tmp/site" -o "$tmp/out" --listen 127.0.0.1:0 \
+  >"$tmp/serve.out" 2>&1
+echo $? >"$tmp/serve.rc"
+check "serve without libmicrohttpd: exit 1" grep -qx 1 "$tmp/serve.rc"
+check "serve without libmicrohttpd: the library and its package named" \
+  grep -q 'error: serve: tearsheet serve needs libmicrohttpd.so.12 (Debian package libmicrohttpd12), which cannot be loaded' "$tmp/serve.out"
+LD_LIBRARY_PATH="$tmp/broken" "$ts" --version >"$tmp/broken.out" 2>&1
+for lib in "libmicrohttpd libmicrohttpd.so.12 libmicrohttpd12" "libcurl libcurl.so.4 libcurl4" "libpq libpq.so.5 libpq5"; do
+  set -- $lib
+  check "--version without $1: named with its package" \
+    grep -q "^$1: not available: .* needs $2 (Debian package $3), which cannot be loaded" "$tmp/broken.out"
+done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -33,13 +33,10 @@
 static void print_opened(FILE *f, const char *name, const char *version, const char *use,
                          const struct diag *d)
 {
-    char why[TS_LIMIT_PATH + 1024];
-    if (version) {
+    if (version)
         fprintf(f, "%s %s (%s)\n", name, version, use);
-        return;
-    }
-    diag_format(d, why, sizeof why);
-    fprintf(f, "%s: not available: %s\n", name, why);
+    else /* the message names the library already */
+        fprintf(f, "%s: not available: %s\n", name, d->message);
 }
 
 int cli_print_version(FILE *f)

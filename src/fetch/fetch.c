@@ -99,6 +99,7 @@ static enum status transfer(const char *what, const char *url, const char *body_
     struct curl_slist *headers = NULL;
     struct sink s = {.too_big = false};
     CURL *h = NULL;
+    bool have_curl = false; /* every function of `curl` bound */
     char err[CURL_ERROR_SIZE] = "";
     long code = 0;
     *out = NULL;
@@ -108,7 +109,7 @@ static enum status transfer(const char *what, const char *url, const char *body_
         st = diag_set(d, ST_USAGE, what, DIAG_NO_OFFSET, "only http and https URLs are fetched");
         goto abort;
     }
-    if (!dynlib_load(&libcurl, what, d)) {
+    if (!(have_curl = dynlib_load(&libcurl, what, d))) {
         st = d->status;
         goto abort;
     }
@@ -169,7 +170,7 @@ static enum status transfer(const char *what, const char *url, const char *body_
             st = diag_set(d, ST_IO, what, DIAG_NO_OFFSET, "the answer was empty");
     }
 abort:
-    if (curl.easy_cleanup) { /* NULL: libcurl never loaded, nothing to free */
+    if (have_curl) { /* else nothing of libcurl's to free */
         curl.slist_free_all(headers);
         curl.easy_cleanup(h);
     }
