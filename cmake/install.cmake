@@ -37,7 +37,8 @@ install(FILES ${CMAKE_BINARY_DIR}/dist/tearsheet-site.yaml.5.gz DESTINATION ${CM
 install(FILES ${CMAKE_BINARY_DIR}/dist/changelog.gz DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 # The Debian package: tearsheet_<version>_<arch>.deb, Depends computed
-# by dpkg-shlibdeps from the binary and the module.
+# by dpkg-shlibdeps from the binary and the module, plus the libraries
+# opened by soname.
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME tearsheet)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
@@ -55,6 +56,13 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION graphics)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# libcurl, libpq and libmicrohttpd are opened by soname when first
+# used (src/base/dynlib.c), so dpkg-shlibdeps, which reads only
+# DT_NEEDED, cannot see them: named here, CPack adds what it computes
+# after them. 7.85: the first libcurl with CURLOPT_PROTOCOLS_STR
+# (src/fetch/fetch.c); 0.9.75: the libmicrohttpd docs/serve.md names;
+# every libpq function store_pg.c calls is in libpq5 since 9.1.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.85.0), libpq5, libmicrohttpd12 (>= 0.9.75)")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion")
 set(CPACK_STRIP_FILES ON)
 # CPack adds an ldconfig call to postinst/postrm for any shared object

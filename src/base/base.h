@@ -13,6 +13,7 @@
 #ifndef TS_BASE_H
 #define TS_BASE_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -217,6 +218,43 @@ enum status file_mkdirs(const char *path, struct diag *d);
 bool file_exists(const char *path);
 /* path_join into a buffer of TS_LIMIT_PATH; false when it would not fit. */
 bool path_join(char *out, size_t outlen, const char *a, const char *b);
+
+/* ---- libraries opened when first used (dynlib.c) ---------------- */
+
+/*
+ * A library opened by soname on first use. The user declares one with
+ * DYNLIB_INIT; `bind` fills the user's table of functions (dynlib_bind
+ * for each) and may start the library.
+ */
+enum dynlib_state { DYNLIB_UNTRIED, DYNLIB_READY, DYNLIB_FAILED };
+struct dynlib {
+    const char *soname;  /* "libcurl.so.4" */
+    const char *package; /* the Debian package that provides it: "libcurl4" */
+    const char *purpose; /* what needs it, for messages: "verify --fetch" */
+    bool (*bind)(const struct dynlib *l, void *handle, struct diag *d);
+    pthread_mutex_t lock;
+    enum dynlib_state state;
+    struct diag failure; /* when DYNLIB_FAILED: why, for every caller */
+};
+#define DYNLIB_INIT(soname_, package_, purpose_, bind_)                                            \
+    {                                                                                              \
+        .soname = (soname_), .package = (package_), .purpose = (purpose_), .bind = (bind_),        \
+        .lock = PTHREAD_MUTEX_INITIALIZER                                                          \
+    }
+/*
+ * Opens and binds l the first time it is asked (from any thread); true
+ * when it is ready. Else false, and d (with `field`) says why: the
+ * library, its Debian package and the purpose (ST_NOT_FOUND when it is
+ * not installed or lacks a function). Never closed.
+ */
+bool dynlib_load(struct dynlib *l, const char *field, struct diag *d);
+/*
+ * *slot = the function `name` of l's handle h; false and ST_NOT_FOUND
+ * in d when the library has none (an older version). Pass a typed
+ * function pointer as (void **)&table.fn, POSIX's way of storing
+ * dlsym's answer into one.
+ */
+bool dynlib_bind(const struct dynlib *l, void *h, const char *name, void **slot, struct diag *d);
 
 /* ---- log --------------------------------------------------------- */
 

@@ -4,6 +4,8 @@
  * --fetch` (a remote C2PA manifest, C2PA 2.2 §11.3); and one POST of
  * the same kind, for an RFC 3161 time-stamp request while signing.
  *
+ * libcurl is loaded on the first fetch, never at start-up (fetch.c).
+ *
  * Must never: follow a redirect to a scheme other than http/https
  * (file:, ftp:, gopher: would read the machine or reach other
  * services), keep more than `max` bytes, take longer than
@@ -37,5 +39,11 @@ enum status fetch_url(const char *url, size_t max, uint8_t **out, size_t *len, s
  */
 enum status fetch_post(const char *what, const char *url, const char *type, const uint8_t *body,
                        size_t body_len, size_t max, uint8_t **out, size_t *len, struct diag *d);
+
+/*
+ * libcurl's version ("7.88.1"), loading it as a fetch would; NULL with
+ * the reason in d when it cannot be loaded. For `tearsheet --version`.
+ */
+const char *fetch_libcurl_version(struct diag *d);
 
 #endif

@@ -22,6 +22,9 @@
  * never a thread, so slow-loris style clients cannot exhaust threads;
  * static files go out with sendfile() and are never CPU-bound, and the
  * pool leaves room for the routes' durable writes (inquiries).
+ *
+ * libmicrohttpd is opened by the first serve_http_new and called
+ * through serve_mhd (http.h says why).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -42,6 +45,26 @@
 #include <microhttpd.h>
 
 #include "serve/http.h"
+
+struct serve_mhd serve_mhd;
+
+static bool bind_mhd(const struct dynlib *l, void *h, struct diag *d)
+{
+#define X(fn)                                                                                      \
+    if (!dynlib_bind(l, h, #fn, (void **)&serve_mhd.fn, d))                                        \
+        return false;
+    SERVE_MHD_FUNCTIONS(X)
+#undef X
+    return true;
+}
+
+static struct dynlib libmhd =
+    DYNLIB_INIT("libmicrohttpd.so.12", "libmicrohttpd12", "tearsheet serve", bind_mhd);
+
+const char *serve_http_mhd_version(struct diag *d)
+{
+    return dynlib_load(&libmhd, "libmicrohttpd", d) ? serve_mhd.MHD_get_version() : NULL;
+}
 
 struct serve_http_route {
     const char *prefix;
@@ -81,7 +104,7 @@ static const char csp[] = "default-src 'self'; img-src 'self' data:; style-src '
 
 bool serve_add_header(struct MHD_Response *r, const char *name, const char *value)
 {
-    return MHD_add_response_header(r, name, value) == MHD_YES;
+    return serve_mhd.MHD_add_response_header(r, name, value) == MHD_YES;
 }
 
 /* Queues r with the headers every response carries and records what
@@ -96,7 +119,7 @@ enum MHD_Result serve_respond(struct MHD_Connection *c, struct request *rq, unsi
         !serve_add_header(r, "Referrer-Policy", "strict-origin-when-cross-origin") ||
         !serve_add_header(r, "Content-Security-Policy", csp))
         goto abort;
-    res = MHD_queue_response(c, status, r);
+    res = serve_mhd.MHD_queue_response(c, status, r);
     if (res == MHD_YES && rq) {
         bool head = strcmp(rq->method, MHD_HTTP_METHOD_HEAD) == 0;
         rq->status = status;
@@ -104,7 +127,7 @@ enum MHD_Result serve_respond(struct MHD_Connection *c, struct request *rq, unsi
     }
 abort:
     if (r)
-        MHD_destroy_response(r);
+        serve_mhd.MHD_destroy_response(r);
     return res;
 }
 
@@ -145,11 +168,12 @@ enum MHD_Result serve_respond_error(struct MHD_Connection *c, struct request *rq
                      "<title>%u %s</title><h1>%s</h1></html>\n",
                      status, status_title(status), status_title(status));
     size_t len = n > 0 && (size_t)n < sizeof page ? (size_t)n : 0;
-    struct MHD_Response *r = MHD_create_response_from_buffer(len, page, MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *r =
+        serve_mhd.MHD_create_response_from_buffer(len, page, MHD_RESPMEM_MUST_COPY);
     if (r && (!serve_add_header(r, "Content-Type", "text/html; charset=utf-8") ||
               !serve_add_header(r, "Cache-Control", "no-cache") ||
               (allow && !serve_add_header(r, "Allow", allow)))) {
-        MHD_destroy_response(r);
+        serve_mhd.MHD_destroy_response(r);
         r = NULL;
     }
     return serve_respond(c, rq, status, r, len);
@@ -159,10 +183,10 @@ enum MHD_Result serve_respond_text(struct MHD_Connection *c, struct request *rq,
                                    const char *type, const char *body, size_t len)
 {
     struct MHD_Response *r =
-        MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+        serve_mhd.MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
     if (r && (!serve_add_header(r, "Content-Type", type) ||
               !serve_add_header(r, "Cache-Control", "no-store"))) {
-        MHD_destroy_response(r);
+        serve_mhd.MHD_destroy_response(r);
         r = NULL;
     }
     return serve_respond(c, rq, status, r, len);
@@ -313,8 +337,10 @@ static enum MHD_Result respond_file(struct MHD_Connection *c, struct request *rq
                             : "no-cache";
     bool not_modified = false;
     if (cacheable) {
-        const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
-        const char *ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-Modified-Since");
+        const char *inm =
+            serve_mhd.MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+        const char *ims =
+            serve_mhd.MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-Modified-Since");
         time_t since;
         /* RFC 9110 §13.1.3: If-Modified-Since only counts without
          * If-None-Match. */
@@ -329,13 +355,13 @@ static enum MHD_Result respond_file(struct MHD_Connection *c, struct request *rq
     /* Also for 304: MHD sends no body then, and its Content-Length is
      * the file's, as RFC 9110 §8.6 requires if one is sent at all (an
      * empty response would announce 0 and make caches store that). */
-    r = MHD_create_response_from_fd64(size, fd);
+    r = serve_mhd.MHD_create_response_from_fd64(size, fd);
     if (r)
         fd = -1; /* the response closes it */
     if (r && (!serve_add_header(r, "Cache-Control", cache) || !serve_add_header(r, "ETag", etag) ||
               !serve_add_header(r, "Last-Modified", modified) ||
               (!not_modified && !serve_add_header(r, "Content-Type", serve_content_type(name))))) {
-        MHD_destroy_response(r);
+        serve_mhd.MHD_destroy_response(r);
         r = NULL;
     }
     if (fd >= 0)
@@ -391,10 +417,10 @@ static enum MHD_Result respond_page(struct MHD_Connection *c, struct request *rq
                                     const struct buf *page)
 {
     struct MHD_Response *r =
-        MHD_create_response_from_buffer(page->len, page->data, MHD_RESPMEM_MUST_COPY);
+        serve_mhd.MHD_create_response_from_buffer(page->len, page->data, MHD_RESPMEM_MUST_COPY);
     if (r && (!serve_add_header(r, "Content-Type", "text/html; charset=utf-8") ||
               !serve_add_header(r, "Cache-Control", "no-store"))) {
-        MHD_destroy_response(r);
+        serve_mhd.MHD_destroy_response(r);
         r = NULL;
     }
     return serve_respond(c, rq, status, r, page->len);
@@ -498,10 +524,10 @@ static enum MHD_Result static_route(void *ud, struct MHD_Connection *c, struct r
     case FOUND_DIR: {
         struct MHD_Response *r = NULL;
         if (location_for(rel, &loc) == ST_OK) {
-            r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+            r = serve_mhd.MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
             if (r && (!serve_add_header(r, "Location", loc.data) ||
                       !serve_add_header(r, "Cache-Control", "no-cache"))) {
-                MHD_destroy_response(r);
+                serve_mhd.MHD_destroy_response(r);
                 r = NULL;
             }
         }
@@ -545,8 +571,8 @@ static bool method_allowed(const char *allow, const char *method)
 
 static bool has_body(struct MHD_Connection *c)
 {
-    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-    const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding");
+    const char *cl = serve_mhd.MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    const char *te = serve_mhd.MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding");
     return te || (cl && strcmp(cl, "0") != 0);
 }
 
@@ -554,7 +580,7 @@ static bool has_body(struct MHD_Connection *c)
  * the body is read. (Chunked bodies are counted as they come.) */
 static bool body_too_large(struct MHD_Connection *c, size_t max)
 {
-    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    const char *cl = serve_mhd.MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
     if (!cl)
         return false;
     char *end;
@@ -635,7 +661,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     snprintf(rq->method, sizeof rq->method, "-");
     snprintf(rq->client, sizeof rq->client, "-");
     const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        serve_mhd.MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (ci && ci->client_addr) {
         socklen_t len = ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
                                                                : sizeof(struct sockaddr_in);
@@ -726,6 +752,8 @@ enum status serve_http_new(const struct serve_http_options *opt, struct serve_ht
     struct sockaddr_storage addr;
     bool v6;
     *out = NULL;
+    if (!dynlib_load(&libmhd, "serve", d))
+        return d->status;
     if (!opt || !opt->root || !opt->host || opt->port > 65535) {
         st = diag_set(d, ST_USAGE, "serve", DIAG_NO_OFFSET, "no site folder, host or port");
         goto abort;
@@ -810,7 +838,7 @@ enum status serve_http_listen(struct serve_http *s, unsigned *bound_port, struct
                      MHD_ALLOW_SUSPEND_RESUME;
     if (v6)
         flags |= MHD_USE_IPv6;
-    s->daemon = MHD_start_daemon(
+    s->daemon = serve_mhd.MHD_start_daemon(
         /* The logger first: MHD reports options before it through its
          * default logger. The port only names the port in its messages:
          * MHD_OPTION_SOCK_ADDR says where to bind. */
@@ -833,7 +861,8 @@ enum status serve_http_listen(struct serve_http *s, unsigned *bound_port, struct
         s->nroutes--;
         return st;
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    const union MHD_DaemonInfo *info =
+        serve_mhd.MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     if (bound_port)
         *bound_port = info && info->port ? info->port : s->opt.port;
     return ST_OK;
@@ -846,7 +875,7 @@ void serve_http_free(struct serve_http *s)
     /* MHD_stop_daemon joins the workers, so a request that is storing
      * an inquiry finishes its commit before the app closes its store. */
     if (s->daemon)
-        MHD_stop_daemon(s->daemon);
+        serve_mhd.MHD_stop_daemon(s->daemon);
     if (s->quiesced_fd >= 0)
         close(s->quiesced_fd);
     if (s->root_fd >= 0)
@@ -863,10 +892,10 @@ void serve_http_drain(struct serve_http *s)
 {
     if (!s->daemon)
         return;
-    MHD_socket listen_fd = MHD_quiesce_daemon(s->daemon);
+    MHD_socket listen_fd = serve_mhd.MHD_quiesce_daemon(s->daemon);
     for (int waited = 0; waited < TS_LIMIT_HTTP_DRAIN_MS; waited += 50) {
         const union MHD_DaemonInfo *info =
-            MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+            serve_mhd.MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
         if (!info || info->num_connections == 0)
             break;
         usleep(50 * 1000);
@@ -877,19 +906,19 @@ void serve_http_drain(struct serve_http *s)
 
 void serve_http_suspend(struct MHD_Connection *c)
 {
-    MHD_suspend_connection(c);
+    serve_mhd.MHD_suspend_connection(c);
 }
 
 void serve_http_resume(struct MHD_Connection *c)
 {
-    MHD_resume_connection(c);
+    serve_mhd.MHD_resume_connection(c);
 }
 
 /* ---- clients ---------------------------------------------------------- */
 
 void serve_client_of(struct MHD_Connection *c, const struct request *rq, char *out, size_t outlen)
 {
-    const char *real = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP");
+    const char *real = serve_mhd.MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP");
     unsigned char addr[sizeof(struct in6_addr)];
     /* Behind a proxy on this machine every peer is the proxy: count
      * the address it names. From anywhere else the header is ignored
@@ -904,9 +933,9 @@ void serve_client_of(struct MHD_Connection *c, const struct request *rq, char *o
 
 bool serve_cross_site(struct MHD_Connection *c)
 {
-    const char *site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
-    const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
-    const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+    const char *site = serve_mhd.MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
+    const char *origin = serve_mhd.MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+    const char *host = serve_mhd.MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
     if (site && strcasecmp(site, "cross-site") == 0)
         return true;
     if (!origin)

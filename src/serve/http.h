@@ -24,6 +24,42 @@
 
 #include "serve/serve.h"
 
+/*
+ * libmicrohttpd's functions, each of its microhttpd.h type, for this
+ * layer and every route: the library is opened by the first
+ * serve_http_new (base's dynlib.c), not linked, so that commands other
+ * than serve never map it and GnuTLS with the eight libraries it pulls
+ * in (docs/performance.md "Start-up"). Routes run only on a daemon, so
+ * only after the table is filled.
+ */
+#define SERVE_MHD_FUNCTIONS(X)                                                                     \
+    X(MHD_add_response_header)                                                                     \
+    X(MHD_create_response_from_buffer)                                                             \
+    X(MHD_create_response_from_callback)                                                           \
+    X(MHD_create_response_from_fd64)                                                               \
+    X(MHD_destroy_response)                                                                        \
+    X(MHD_get_connection_info)                                                                     \
+    X(MHD_get_daemon_info)                                                                         \
+    X(MHD_get_version)                                                                             \
+    X(MHD_lookup_connection_value)                                                                 \
+    X(MHD_queue_response)                                                                          \
+    X(MHD_quiesce_daemon)                                                                          \
+    X(MHD_resume_connection)                                                                       \
+    X(MHD_start_daemon)                                                                            \
+    X(MHD_stop_daemon)                                                                             \
+    X(MHD_suspend_connection)
+
+struct serve_mhd {
+#define X(fn) __typeof__(fn) *fn;
+    SERVE_MHD_FUNCTIONS(X)
+#undef X
+};
+extern struct serve_mhd serve_mhd;
+/* libmicrohttpd's version, loading it as serve_http_new would; NULL
+ * with the reason (which names its Debian package) in d. For
+ * `tearsheet --version`. */
+const char *serve_http_mhd_version(struct diag *d);
+
 struct serve_http;
 struct serve_http_route;
 

@@ -85,7 +85,7 @@ static enum MHD_Result answer_form_errors(struct serve_lic *l, struct MHD_Connec
  * other than UTF-8 is refused too: we store what we were sent. */
 static bool body_kind_of(struct MHD_Connection *c, enum serve_body_kind *kind)
 {
-    const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    const char *ct = serve_mhd.MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
     if (!ct)
         return false;
     size_t n = strcspn(ct, "; \t");
@@ -140,12 +140,12 @@ enum MHD_Result serve_inquiry_route(void *ud, struct MHD_Connection *c, struct r
     if (!serve_rate_take(l->inquiry_rate, client, now, &retry)) {
         char after[16];
         snprintf(after, sizeof after, "%u", retry);
-        struct MHD_Response *r = MHD_create_response_from_buffer(
+        struct MHD_Response *r = serve_mhd.MHD_create_response_from_buffer(
             sizeof "Too many inquiries; try again later.\n" - 1,
             "Too many inquiries; try again later.\n", MHD_RESPMEM_PERSISTENT);
         if (r && (!serve_add_header(r, "Retry-After", after) ||
                   !serve_add_header(r, "Content-Type", "text/plain; charset=utf-8"))) {
-            MHD_destroy_response(r);
+            serve_mhd.MHD_destroy_response(r);
             r = NULL;
         }
         res = serve_respond(c, rq, MHD_HTTP_TOO_MANY_REQUESTS, r,
@@ -200,10 +200,10 @@ enum MHD_Result serve_inquiry_route(void *ud, struct MHD_Connection *c, struct r
                 char loc[64];
                 snprintf(loc, sizeof loc, "../licensing/thanks/?id=%lld", (long long)id);
                 struct MHD_Response *r =
-                    MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+                    serve_mhd.MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
                 if (r && (!serve_add_header(r, "Location", loc) ||
                           !serve_add_header(r, "Cache-Control", "no-store"))) {
-                    MHD_destroy_response(r);
+                    serve_mhd.MHD_destroy_response(r);
                     r = NULL;
                 }
                 res = serve_respond(c, rq, MHD_HTTP_SEE_OTHER, r, 0);

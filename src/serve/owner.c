@@ -45,12 +45,12 @@ static enum MHD_Result send_page(struct MHD_Connection *c, struct request *rq, u
                                  struct buf *b, const char *cookie)
 {
     buf_puts(b, "</html>\n");
-    struct MHD_Response *r = MHD_create_response_from_buffer(b->len, b->data ? b->data : (char *)"",
-                                                             MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *r = serve_mhd.MHD_create_response_from_buffer(
+        b->len, b->data ? b->data : (char *)"", MHD_RESPMEM_MUST_COPY);
     if (r && (!serve_add_header(r, "Content-Type", "text/html; charset=utf-8") ||
               !serve_add_header(r, "Cache-Control", "no-store") ||
               (cookie && !serve_add_header(r, "Set-Cookie", cookie)))) {
-        MHD_destroy_response(r);
+        serve_mhd.MHD_destroy_response(r);
         r = NULL;
     }
     size_t len = b->len;
@@ -61,11 +61,12 @@ static enum MHD_Result send_page(struct MHD_Connection *c, struct request *rq, u
 static enum MHD_Result redirect(struct MHD_Connection *c, struct request *rq, const char *to,
                                 const char *cookie)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *r =
+        serve_mhd.MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
     if (r && (!serve_add_header(r, "Location", to) ||
               !serve_add_header(r, "Cache-Control", "no-store") ||
               (cookie && !serve_add_header(r, "Set-Cookie", cookie)))) {
-        MHD_destroy_response(r);
+        serve_mhd.MHD_destroy_response(r);
         r = NULL;
     }
     return serve_respond(c, rq, MHD_HTTP_SEE_OTHER, r, 0);
@@ -95,7 +96,7 @@ static enum MHD_Result login_page(struct MHD_Connection *c, struct request *rq, 
 static bool session_of(struct serve_lic *l, struct MHD_Connection *c, char id[SERVE_SESSION_HEX],
                        char csrf[SERVE_SESSION_HEX])
 {
-    const char *v = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE);
+    const char *v = serve_mhd.MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE);
     bool found = false;
     struct diag d;
     diag_clear(&d);
@@ -234,12 +235,12 @@ static enum MHD_Result too_many(struct MHD_Connection *c, struct request *rq, un
     buf_puts(&b, "<p role=\"alert\"><strong>");
     esc(&b, problem);
     buf_puts(&b, "</strong></p>\n</html>\n");
-    struct MHD_Response *r = MHD_create_response_from_buffer(b.len, b.data ? b.data : (char *)"",
-                                                             MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *r = serve_mhd.MHD_create_response_from_buffer(
+        b.len, b.data ? b.data : (char *)"", MHD_RESPMEM_MUST_COPY);
     if (r && (!serve_add_header(r, "Content-Type", "text/html; charset=utf-8") ||
               !serve_add_header(r, "Cache-Control", "no-store") ||
               !serve_add_header(r, "Retry-After", after))) {
-        MHD_destroy_response(r);
+        serve_mhd.MHD_destroy_response(r);
         r = NULL;
     }
     size_t len = b.len;
@@ -271,7 +272,7 @@ static enum MHD_Result login(struct serve_lic *l, struct MHD_Connection *c, stru
         }
         /* A new id at every login: a session id planted before it (a
          * fixation) ends here. */
-        const char *old = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE);
+        const char *old = serve_mhd.MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE);
         if (old && strlen(old) == 64 && strspn(old, "0123456789abcdef") == 64 &&
             serve_store_session_end(l->store, old, &d) != ST_OK)
             log_diag(LOG_WARN, &d);

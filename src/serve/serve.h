@@ -249,4 +249,10 @@ enum status serve_cli_backup(const struct serve_store_options *o, const char *pa
 enum status serve_cli_passwd(const struct serve_store_options *o, const char *password,
                              struct diag *d);
 
+/* libpq's version, major * 10000 + minor (PQlibVersion), loading it
+ * as a PostgreSQL store would (it is never loaded at start-up,
+ * store_pg.c); 0 with the reason in d when it cannot be loaded. For
+ * `tearsheet --version`. */
+int serve_libpq_version(struct diag *d);
+
 #endif

@@ -9,6 +9,12 @@
  * transaction-scoped advisory lock, so processes starting together
  * take turns.
  *
+ * libpq is opened (dynlib.c) by the first PostgreSQL store, not linked:
+ * it and what it pulls in (Kerberos, LDAP, OpenSSL's libssl) would
+ * otherwise be mapped at the start of every command, `tearsheet build`
+ * included (docs/performance.md "Start-up"). Its functions are called
+ * through `pq`, a table typed from libpq-fe.h's declarations.
+ *
  * Must never: take a password from site.yaml (a URI with one is
  * refused, and no message prints a URI that could hold one), read a
  * password file others may read, or call a commit good that the server
@@ -32,6 +38,59 @@
 
 #include "serve/lic.h"
 
+/* The libpq functions this engine calls, each of its libpq-fe.h type. */
+#define PQ_FUNCTIONS(X)                                                                            \
+    X(PQclear)                                                                                     \
+    X(PQcmdStatus)                                                                                 \
+    X(PQcmdTuples)                                                                                 \
+    X(PQconnectdbParams)                                                                           \
+    X(PQconninfoFree)                                                                              \
+    X(PQconninfoParse)                                                                             \
+    X(PQdb)                                                                                        \
+    X(PQerrorMessage)                                                                              \
+    X(PQexec)                                                                                      \
+    X(PQexecParams)                                                                                \
+    X(PQfinish)                                                                                    \
+    X(PQfreemem)                                                                                   \
+    X(PQgetisnull)                                                                                 \
+    X(PQgetlength)                                                                                 \
+    X(PQgetvalue)                                                                                  \
+    X(PQnfields)                                                                                   \
+    X(PQntuples)                                                                                   \
+    X(PQreset)                                                                                     \
+    X(PQresultErrorField)                                                                          \
+    X(PQresultErrorMessage)                                                                        \
+    X(PQresultStatus)                                                                              \
+    X(PQsetClientEncoding)                                                                         \
+    X(PQsetNoticeReceiver)                                                                         \
+    X(PQstatus)                                                                                    \
+    X(PQtransactionStatus)                                                                         \
+    X(PQlibVersion)
+
+static struct {
+#define X(fn) __typeof__(fn) *fn;
+    PQ_FUNCTIONS(X)
+#undef X
+} pq;
+
+static bool bind_pq(const struct dynlib *l, void *h, struct diag *d)
+{
+#define X(fn)                                                                                      \
+    if (!dynlib_bind(l, h, #fn, (void **)&pq.fn, d))                                               \
+        return false;
+    PQ_FUNCTIONS(X)
+#undef X
+    return true;
+}
+
+static struct dynlib libpq =
+    DYNLIB_INIT("libpq.so.5", "libpq5", "a PostgreSQL inquiry store", bind_pq);
+
+int serve_libpq_version(struct diag *d)
+{
+    return dynlib_load(&libpq, "libpq", d) ? pq.PQlibVersion() : 0;
+}
+
 /* "tearshee": the advisory lock of schema migrations, one number that
  * any other application on the database is unlikely to take. */
 #define SCHEMA_LOCK "7310016396549498213"
@@ -51,9 +110,9 @@ static struct store_pg *pg(struct serve_store *s)
 static enum status pg_error(struct serve_store *s, struct diag *d, const char *what,
                             const PGresult *r)
 {
-    const char *msg = r ? PQresultErrorMessage(r) : "";
+    const char *msg = r ? pq.PQresultErrorMessage(r) : "";
     if (!msg[0])
-        msg = PQerrorMessage(pg(s)->conn);
+        msg = pq.PQerrorMessage(pg(s)->conn);
     size_t n = strcspn(msg, "\n");
     return diag_set(d, ST_IO, "database", DIAG_NO_OFFSET, "%s: %s: %.*s", s->where, what, (int)n,
                     msg);
@@ -64,15 +123,15 @@ static enum status pg_error(struct serve_store *s, struct diag *d, const char *w
 static void pg_notice(void *arg, const PGresult *r)
 {
     (void)arg;
-    const char *severity = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
-    const char *msg = PQresultErrorMessage(r);
+    const char *severity = pq.PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+    const char *msg = pq.PQresultErrorMessage(r);
     if (severity && strcmp(severity, "WARNING") == 0)
         log_msg(LOG_WARN, "database: %.*s", (int)strcspn(msg, "\n"), msg);
 }
 
 static void pg_close(struct serve_store *s)
 {
-    PQfinish(pg(s)->conn);
+    pq.PQfinish(pg(s)->conn);
     pthread_mutex_destroy(&s->lock);
     free(s);
 }
@@ -80,11 +139,11 @@ static void pg_close(struct serve_store *s)
 static enum status pg_command(struct serve_store *s, const char *sql, const char *what,
                               struct diag *d)
 {
-    PGresult *r = PQexec(pg(s)->conn, sql);
-    ExecStatusType rs = PQresultStatus(r);
-    enum status st = rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK ? ST_OK
-                                                                     : pg_error(s, d, what, r);
-    PQclear(r);
+    PGresult *r = pq.PQexec(pg(s)->conn, sql);
+    ExecStatusType rs = pq.PQresultStatus(r);
+    enum status st =
+        rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK ? ST_OK : pg_error(s, d, what, r);
+    pq.PQclear(r);
     return st;
 }
 
@@ -94,7 +153,7 @@ static enum status pg_command(struct serve_store *s, const char *sql, const char
 static enum status pg_session(struct serve_store *s, struct diag *d)
 {
     char sql[160];
-    if (PQsetClientEncoding(pg(s)->conn, "UTF8") != 0)
+    if (pq.PQsetClientEncoding(pg(s)->conn, "UTF8") != 0)
         return pg_error(s, d, "cannot use UTF-8", NULL);
     snprintf(sql, sizeof sql,
              "SET idle_in_transaction_session_timeout = '%ds'; SET lock_timeout = '%ds'",
@@ -107,12 +166,12 @@ static enum status pg_session(struct serve_store *s, struct diag *d)
 static enum status pg_alive(struct serve_store *s, struct diag *d)
 {
     struct store_pg *p = pg(s);
-    if (PQstatus(p->conn) == CONNECTION_OK)
+    if (pq.PQstatus(p->conn) == CONNECTION_OK)
         return ST_OK;
     if (p->in_tx)
         return pg_error(s, d, "connection lost in a transaction", NULL);
-    PQreset(p->conn);
-    if (PQstatus(p->conn) != CONNECTION_OK)
+    pq.PQreset(p->conn);
+    if (pq.PQstatus(p->conn) != CONNECTION_OK)
         return pg_error(s, d, "cannot reconnect", NULL);
     return pg_session(s, d);
 }
@@ -129,7 +188,7 @@ static enum status pg_begin(struct serve_store *s, bool schema, struct diag *d)
         st = pg_command(s, "BEGIN", "cannot start a transaction", d);
     /* The server went away since the last statement: nothing was
      * started, so connect again and begin once more. */
-    if (st != ST_OK && PQstatus(pg(s)->conn) == CONNECTION_BAD && pg_alive(s, d) == ST_OK)
+    if (st != ST_OK && pq.PQstatus(pg(s)->conn) == CONNECTION_BAD && pg_alive(s, d) == ST_OK)
         st = pg_command(s, "BEGIN", "cannot start a transaction", d);
     if (st != ST_OK)
         return st;
@@ -152,22 +211,22 @@ static enum status pg_begin(struct serve_store *s, bool schema, struct diag *d)
  * disk. */
 static enum status pg_commit(struct serve_store *s, struct diag *d)
 {
-    PGresult *r = PQexec(pg(s)->conn, "COMMIT");
+    PGresult *r = pq.PQexec(pg(s)->conn, "COMMIT");
     enum status st = ST_OK;
-    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+    if (pq.PQresultStatus(r) != PGRES_COMMAND_OK)
         st = pg_error(s, d, "cannot commit", r);
-    else if (strcmp(PQcmdStatus(r), "COMMIT") != 0)
+    else if (strcmp(pq.PQcmdStatus(r), "COMMIT") != 0)
         st = diag_set(d, ST_IO, "database", DIAG_NO_OFFSET, "%s: the transaction was rolled back",
                       s->where);
-    PQclear(r);
+    pq.PQclear(r);
     pg(s)->in_tx = false;
     return st;
 }
 
 static void pg_rollback(struct serve_store *s)
 {
-    if (PQtransactionStatus(pg(s)->conn) != PQTRANS_IDLE)
-        PQclear(PQexec(pg(s)->conn, "ROLLBACK"));
+    if (pq.PQtransactionStatus(pg(s)->conn) != PQTRANS_IDLE)
+        pq.PQclear(pq.PQexec(pg(s)->conn, "ROLLBACK"));
     pg(s)->in_tx = false;
 }
 
@@ -215,51 +274,51 @@ static enum status pg_exec(struct serve_store *s, const char *sql, const char *k
             values[i] = args[i];
         }
     }
-    r = PQexecParams(pg(s)->conn, text.data, n, NULL, values, NULL, NULL, 0);
-    ExecStatusType rs = PQresultStatus(r);
+    r = pq.PQexecParams(pg(s)->conn, text.data, n, NULL, values, NULL, NULL, 0);
+    ExecStatusType rs = pq.PQresultStatus(r);
     /* A read outside a transaction on a connection the server dropped
      * since the last statement: connect again and read once more (a
      * write is not sent twice: it may have been committed). */
     if (rs != PGRES_TUPLES_OK && !pg(s)->in_tx && strncmp(sql, "SELECT", 6) == 0 &&
-        PQstatus(pg(s)->conn) == CONNECTION_BAD && pg_alive(s, d) == ST_OK) {
-        PQclear(r);
-        r = PQexecParams(pg(s)->conn, text.data, n, NULL, values, NULL, NULL, 0);
-        rs = PQresultStatus(r);
+        pq.PQstatus(pg(s)->conn) == CONNECTION_BAD && pg_alive(s, d) == ST_OK) {
+        pq.PQclear(r);
+        r = pq.PQexecParams(pg(s)->conn, text.data, n, NULL, values, NULL, NULL, 0);
+        rs = pq.PQresultStatus(r);
     }
     if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK) {
         st = pg_error(s, d, "statement failed", r);
         goto abort;
     }
-    int ncols = PQnfields(r), nrows = PQntuples(r);
+    int ncols = pq.PQnfields(r), nrows = pq.PQntuples(r);
     if (ncols > MAXP) {
         st = diag_set(d, ST_INTERNAL, "database", DIAG_NO_OFFSET, "too many columns");
         goto abort;
     }
     for (int row = 0; fn && row < nrows; row++) {
         for (int c = 0; c < ncols; c++) {
-            v[c] = PQgetisnull(r, row, c) ? NULL : PQgetvalue(r, row, c);
-            len[c] = (size_t)PQgetlength(r, row, c);
+            v[c] = pq.PQgetisnull(r, row, c) ? NULL : pq.PQgetvalue(r, row, c);
+            len[c] = (size_t)pq.PQgetlength(r, row, c);
         }
         if ((st = fn(ud, v, len, ncols)) != ST_OK)
             goto abort;
     }
     if (changes)
-        *changes = strtoll(PQcmdTuples(r), NULL, 10);
+        *changes = strtoll(pq.PQcmdTuples(r), NULL, 10);
 abort:
-    PQclear(r);
+    pq.PQclear(r);
     buf_free(&text);
     return st;
 }
 
 static enum status pg_version(struct serve_store *s, int *version, struct diag *d)
 {
-    PGresult *r = PQexec(pg(s)->conn, "SELECT version FROM schema_version WHERE id = 1");
+    PGresult *r = pq.PQexec(pg(s)->conn, "SELECT version FROM schema_version WHERE id = 1");
     enum status st = ST_OK;
-    if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+    if (pq.PQresultStatus(r) != PGRES_TUPLES_OK || pq.PQntuples(r) != 1)
         st = pg_error(s, d, "cannot read the schema version", r);
     else
-        *version = atoi(PQgetvalue(r, 0, 0));
-    PQclear(r);
+        *version = atoi(pq.PQgetvalue(r, 0, 0));
+    pq.PQclear(r);
     return st;
 }
 
@@ -283,7 +342,7 @@ static enum status pg_backup(struct serve_store *s, const char *path, struct dia
     return diag_set(d, ST_USAGE, "backup", DIAG_NO_OFFSET,
                     "the store is PostgreSQL (%s): back it up with pg_dump, e.g. "
                     "pg_dump --format=custom --file='%s' '%s' (docs/deploy.md)",
-                    PQdb(pg(s)->conn), path, s->where);
+                    pq.PQdb(pg(s)->conn), path, s->where);
 }
 
 static const struct serve_store_ops pg_ops = {
@@ -343,7 +402,7 @@ abort:
 static enum status check_uri(const char *uri, struct diag *d)
 {
     char *err = NULL;
-    PQconninfoOption *opts = PQconninfoParse(uri, &err);
+    PQconninfoOption *opts = pq.PQconninfoParse(uri, &err);
     enum status st = ST_OK;
     if (!opts) {
         size_t n = err ? strcspn(err, "\n") : 0;
@@ -358,8 +417,8 @@ static enum status check_uri(const char *uri, struct diag *d)
                           "copied, shared, committed): take it out and set PGPASSWORD or "
                           "store_password_file: (docs/deploy.md)");
 abort:
-    PQfreemem(err);
-    PQconninfoFree(opts);
+    pq.PQfreemem(err);
+    pq.PQconninfoFree(opts);
     return st;
 }
 
@@ -368,8 +427,10 @@ enum status serve_store_pg_open(const struct serve_store_options *o, struct serv
 {
     enum status st = ST_OK;
     char password[1024] = "";
-    struct store_pg *p = calloc(1, sizeof *p);
     *out = NULL;
+    if (!dynlib_load(&libpq, "database", d))
+        return d->status;
+    struct store_pg *p = calloc(1, sizeof *p);
     if (!p)
         return diag_set(d, ST_NOMEM, "database", DIAG_NO_OFFSET, "out of memory");
     struct serve_store *s = &p->base;
@@ -398,17 +459,17 @@ enum status serve_store_pg_open(const struct serve_store_options *o, struct serv
     char timeout[16];
     snprintf(timeout, sizeof timeout, "%d", (int)TS_LIMIT_PG_CONNECT_S);
     const char *vals[] = {timeout, "tearsheet serve", o->uri, password, NULL};
-    p->conn = PQconnectdbParams(keys, vals, 1);
+    p->conn = pq.PQconnectdbParams(keys, vals, 1);
     OPENSSL_cleanse(password, sizeof password);
     if (!p->conn) {
         st = diag_set(d, ST_NOMEM, "database", DIAG_NO_OFFSET, "out of memory");
         goto abort;
     }
-    if (PQstatus(p->conn) != CONNECTION_OK) {
+    if (pq.PQstatus(p->conn) != CONNECTION_OK) {
         st = pg_error(s, d, "cannot connect", NULL);
         goto abort;
     }
-    PQsetNoticeReceiver(p->conn, pg_notice, NULL);
+    pq.PQsetNoticeReceiver(p->conn, pg_notice, NULL);
     if ((st = pg_session(s, d)) != ST_OK)
         goto abort;
     *out = s;

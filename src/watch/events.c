@@ -215,15 +215,15 @@ static enum MHD_Result open_stream(struct watch *w, struct MHD_Connection *c, st
                                   "too many open pages\n", 20);
     }
     /* From here the response owns s: stream_free unlinks it. */
-    struct MHD_Response *r =
-        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, s, stream_free);
+    struct MHD_Response *r = serve_mhd.MHD_create_response_from_callback(
+        MHD_SIZE_UNKNOWN, 4096, stream_read, s, stream_free);
     if (!r) {
         stream_free(s);
         return serve_respond_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, NULL);
     }
     if (!serve_add_header(r, "Content-Type", "text/event-stream; charset=utf-8") ||
         !serve_add_header(r, "Cache-Control", "no-store")) {
-        MHD_destroy_response(r);
+        serve_mhd.MHD_destroy_response(r);
         return serve_respond_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, NULL);
     }
     return serve_respond(c, rq, MHD_HTTP_OK, r, 0);

@@ -192,6 +192,52 @@ static void entities_decode_with_the_one_table(void **state)
     buf_free(&b);
 }
 
+/* dynlib: libc (in every process) bound for abort, and for a function
+ * it lacks when `missing` is set. */
+static bool missing;
+static void (*libc_abort)(void);
+static bool bind_libc(const struct dynlib *l, void *h, struct diag *d)
+{
+    void (*fn)(void) = NULL;
+    return dynlib_bind(l, h, "abort", (void **)&libc_abort, d) &&
+           (!missing || dynlib_bind(l, h, "curl_easy_init", (void **)&fn, d));
+}
+
+/* A library that is not installed: the message names it, its Debian
+ * package and what needed it, for the person who must install it; one
+ * that is but lacks a function: both named; the first answer stands. */
+static void dynlib_names_library_package_and_purpose(void **state)
+{
+    (void)state;
+    struct diag d;
+    diag_clear(&d);
+    struct dynlib absent = DYNLIB_INIT("libtearsheet-absent.so.9", "libtearsheet-absent9",
+                                       "the absent test", bind_libc);
+    assert_false(dynlib_load(&absent, "field", &d));
+    assert_int_equal(d.status, ST_NOT_FOUND);
+    assert_string_equal(d.field, "field");
+    assert_non_null(strstr(d.message, "the absent test needs libtearsheet-absent.so.9 (Debian "
+                                      "package libtearsheet-absent9)"));
+
+    missing = true;
+    struct dynlib lacking = DYNLIB_INIT("libc.so.6", "libc6", "the lacking test", bind_libc);
+    diag_clear(&d);
+    assert_false(dynlib_load(&lacking, "field", &d));
+    assert_int_equal(d.status, ST_NOT_FOUND);
+    assert_non_null(strstr(d.message, "libc.so.6 has no curl_easy_init"));
+    assert_non_null(strstr(d.message, "Debian package libc6"));
+
+    missing = false;
+    struct dynlib present = DYNLIB_INIT("libc.so.6", "libc6", "the present test", bind_libc);
+    diag_clear(&d);
+    assert_true(dynlib_load(&present, "field", &d));
+    assert_int_equal(d.status, ST_OK);
+    assert_ptr_equal(libc_abort, (void (*)(void))abort);
+    missing = true; /* tried once: not bound again */
+    assert_true(dynlib_load(&present, "field", &d));
+    assert_false(dynlib_load(&lacking, "field", &d));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -204,6 +250,7 @@ int main(void)
         cmocka_unit_test(diag_names_file_line_offset_and_field),
         cmocka_unit_test(files_are_written_atomically_and_read_with_a_cap),
         cmocka_unit_test(entities_decode_with_the_one_table),
+        cmocka_unit_test(dynlib_names_library_package_and_purpose),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
