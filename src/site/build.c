@@ -220,95 +220,6 @@ void site_stories_free(struct site_build *b)
     b->n_stories = b->n_broken = 0;
 }
 
-/* One job per distinct photo of each story; missing files reported
- * with story, line and file. */
-static enum status plan_photos(struct site_build *b, struct diag *d)
-{
-    size_t total = 0;
-    for (size_t i = 0; i < b->n_stories; i++)
-        total += b->stories[i]->n_photos + (b->stories[i]->cover ? 1 : 0);
-    b->photos = calloc(total ? total : 1, sizeof *b->photos);
-    b->story_first = calloc(b->n_stories + 1, sizeof *b->story_first);
-    if (!b->photos || !b->story_first)
-        return diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
-    for (size_t i = 0; i < b->n_stories; i++) {
-        const struct story *s = b->stories[i];
-        size_t first = b->n_photos;
-        b->story_first[i] = first;
-        for (size_t k = 0; k <= s->n_photos; k++) {
-            const char *file = k < s->n_photos ? s->photos[k].src : s->cover;
-            unsigned line = k < s->n_photos ? s->photos[k].line : 0;
-            if (!file)
-                continue;
-            bool seen = false;
-            for (size_t j = first; j < b->n_photos && !seen; j++)
-                seen = strcmp(b->photos[j].file, file) == 0;
-            if (seen)
-                continue;
-            char path[TS_LIMIT_PATH];
-            struct stat sb;
-            if (!path_join(path, sizeof path, s->dir, file) || stat(path, &sb) != 0 ||
-                !S_ISREG(sb.st_mode)) {
-                if (line)
-                    log_msg(LOG_ERROR, "%s: line %u: photo '%s' not found in %s/", s->path, line,
-                            file, s->dir);
-                else
-                    log_msg(LOG_ERROR, "%s: cover photo '%s' not found in %s/", s->path, file,
-                            s->dir);
-                b->report->errors++;
-                continue;
-            }
-            struct site_photo *p = &b->photos[b->n_photos];
-            p->src_path = str_dup(path);
-            p->file = str_dup(file);
-            p->story_slug = str_dup(s->slug);
-            p->line = line;
-            p->story = s;
-            p->story_no = i;
-            /* the stat index's key: taken before the photo is read, so a
-             * change while it is read shows next time (statindex.c) */
-            site_stat_from(&sb, &p->stat);
-            p->have_stat = true;
-            char stem[256], id[256];
-            snprintf(stem, sizeof stem, "%s", file);
-            char *dot = strrchr(stem, '.');
-            if (dot)
-                *dot = '\0';
-            site_slugify(stem, id, sizeof id);
-            /* ids are unique within a story: kim, kim-2, ... */
-            char unique[300];
-            snprintf(unique, sizeof unique, "%s", id);
-            for (unsigned n = 2;; n++) {
-                bool clash = false;
-                for (size_t j = first; j < b->n_photos && !clash; j++)
-                    clash = strcmp(b->photos[j].id, unique) == 0;
-                if (!clash)
-                    break;
-                snprintf(unique, sizeof unique, "%s-%u", id, n);
-            }
-            p->id = str_dup(unique);
-            if (!p->src_path || !p->file || !p->story_slug || !p->id)
-                return diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
-            b->n_photos++;
-        }
-        /* a `photos:` entry for a file the story does not show is a typo
-         * whose rights would silently apply to nothing */
-        for (size_t r = 0; r < s->n_photo_rights; r++) {
-            bool used = false;
-            for (size_t j = first; j < b->n_photos && !used; j++)
-                used = strcmp(b->photos[j].file, s->photo_rights[r].file) == 0;
-            if (!used) {
-                log_msg(LOG_WARN, "%s: line %u: photos: '%s' is not shown in this story (ignored)",
-                        s->path, s->photo_rights[r].line, s->photo_rights[r].file);
-                b->report->warnings++;
-            }
-        }
-    }
-    b->story_first[b->n_stories] = b->n_photos;
-    b->report->photos = (unsigned)b->n_photos;
-    return ST_OK;
-}
-
 void site_settings_from_config(struct site_build *b)
 {
     const struct story_site *c = b->cfg;
@@ -435,7 +346,7 @@ enum status site_build(const struct site_build_options *opt, struct site_build_r
     site_langs_init(&b);
     if ((st = site_theme_load(&b, d)) != ST_OK || (st = site_messages_load(&b, d)) != ST_OK)
         goto abort;
-    if ((st = site_load_stories(&b, d)) != ST_OK || (st = plan_photos(&b, d)) != ST_OK)
+    if ((st = site_load_stories(&b, d)) != ST_OK || (st = site_plan_photos(&b, d)) != ST_OK)
         goto abort;
     /* stat index of the last build: unchanged photos are not read */
     if (loader)

@@ -242,6 +242,8 @@ struct site_build {
  * reads the same stories the build publishes). */
 enum status site_load_stories(struct site_build *b, struct diag *d);
 void site_stories_free(struct site_build *b); /* what site_load_stories made */
+/* One job per distinct photo of each story (plan.c). */
+enum status site_plan_photos(struct site_build *b, struct diag *d);
 /* site.yaml's images: and privacy: → b->image, b->keep and the settings
  * fingerprint (build.c; lint reads the widths from it too) */
 void site_settings_from_config(struct site_build *b);
