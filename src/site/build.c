@@ -36,7 +36,7 @@ static bool slug_ok(const char *s)
  * must not come from a second read that could see a newer file.
  */
 static enum status load_story(const char *dir, const char *name, const char *slug,
-                              struct story **out, char sha[65], struct diag *d)
+                              struct buf *held, struct story **out, char sha[65], struct diag *d)
 {
     char path[TS_LIMIT_PATH];
     uint8_t *data = NULL;
@@ -49,7 +49,7 @@ static enum status load_story(const char *dir, const char *name, const char *slu
         goto abort;
     }
     if ((st = file_read_all(path, TS_LIMIT_TEXT_BYTES, &data, &len, d)) != ST_OK ||
-        (st = story_parse(path, (const char *)data, len, &s, d)) != ST_OK)
+        (st = story_parse_held(path, (const char *)data, len, held, &s, d)) != ST_OK)
         goto abort;
     s->slug = str_dup(slug);
     s->dir = str_dup(dir);
@@ -82,7 +82,7 @@ static void load_translations(struct site_build *b, const char *dir, size_t stor
             !path_join(path, sizeof path, dir, name) || !file_exists(path))
             continue;
         struct story *t = NULL;
-        if (load_story(dir, name, s->slug, &t, lg->sha[story], &sd) != ST_OK) {
+        if (load_story(dir, name, s->slug, NULL, &t, lg->sha[story], &sd) != ST_OK) {
             log_diag(LOG_ERROR, &sd);
             b->report->errors++;
             continue;
@@ -115,6 +115,68 @@ static bool lang_folder(const struct site_build *b, const char *slug)
         if (strcasecmp(b->langs[l].tag, slug) == 0)
             return true;
     return false;
+}
+
+/*
+ * One story.md read and parsed on either thread, kept until the serial
+ * pass takes it: the story, or the error (only then allocated: a diag
+ * is a kilobyte, 500 of them fresh pages), and the warnings to log.
+ */
+struct story_slot {
+    struct story *s;
+    struct diag *err;
+    char *held;
+    enum status st;
+    char sha[65];
+};
+
+struct story_loads {
+    const struct site_build *b;
+    const char *dir;
+    char **names;
+    size_t n;
+    struct story_slot *slot;
+    size_t next; /* the next name to take, shared (atomic) */
+};
+
+/* Fewer stories than this are read on this thread alone: a thread's
+ * start costs more than it would save. */
+#define STORY_THREAD_MIN 16
+
+/* A folder to read story.md from (the others' messages are the serial
+ * pass's). */
+static bool story_folder(const struct site_build *b, const char *name)
+{
+    return slug_ok(name) && !lang_folder(b, name);
+}
+
+static void load_slot(const struct story_loads *ls, size_t i)
+{
+    struct story_slot *o = &ls->slot[i];
+    char sub[TS_LIMIT_PATH];
+    struct diag sd;
+    struct buf held;
+    if (!story_folder(ls->b, ls->names[i]))
+        return;
+    diag_clear(&sd);
+    buf_init(&held, 64 * 1024);
+    path_join(sub, sizeof sub, ls->dir, ls->names[i]);
+    o->st = load_story(sub, "story.md", ls->names[i], &held, &o->s, o->sha, &sd);
+    if (o->st != ST_OK && (o->err = malloc(sizeof *o->err)))
+        *o->err = sd;
+    o->held = held.len ? buf_detach(&held, NULL) : NULL;
+    buf_free(&held);
+}
+
+static void *load_slots(void *arg)
+{
+    struct story_loads *ls = arg;
+    for (;;) {
+        size_t i = __atomic_fetch_add(&ls->next, 1, __ATOMIC_RELAXED);
+        if (i >= ls->n)
+            return NULL;
+        load_slot(ls, i);
+    }
 }
 
 /* Every stories/<slug>/story.md, in name order. */
@@ -164,10 +226,26 @@ enum status site_load_stories(struct site_build *b, struct diag *d)
     b->stories = calloc(n ? n : 1, sizeof *b->stories);
     b->story_sha = calloc(n ? n : 1, sizeof *b->story_sha);
     b->broken_slugs = calloc(n ? n : 1, sizeof *b->broken_slugs);
+    /*
+     * Read and parse on two threads (the parse is reentrant: libyaml,
+     * md4c and the story module keep no state between calls), then,
+     * in name order on this one, all that depends on order: messages,
+     * the lists, the translations.
+     */
+    struct story_loads ls = {.b = b, .dir = dir, .names = names, .n = n};
+    ls.slot = calloc(n ? n : 1, sizeof *ls.slot);
+    if (ls.slot) {
+        pthread_t helper;
+        bool two = n >= STORY_THREAD_MIN && pthread_create(&helper, NULL, load_slots, &ls) == 0;
+        load_slots(&ls);
+        if (two)
+            pthread_join(helper, NULL);
+    } else {
+        ls.n = 0;
+    }
     for (size_t i = 0; i < n; i++) {
         char sub[TS_LIMIT_PATH];
-        struct diag sd;
-        diag_clear(&sd);
+        struct story_slot none = {.st = ST_NOMEM}, *o = i < ls.n ? &ls.slot[i] : &none;
         path_join(sub, sizeof sub, dir, names[i]);
         if (!slug_ok(names[i])) {
             log_msg(LOG_ERROR, "%s: folder name must be lower-case letters, digits, '-' or '_' "
@@ -179,10 +257,15 @@ enum status site_load_stories(struct site_build *b, struct diag *d)
                                "rename the story's folder", sub, names[i]);
             b->report->errors++;
         } else {
-            struct story *s = NULL;
-            char sha[65];
-            if (load_story(sub, "story.md", names[i], &s, sha, &sd) != ST_OK) {
-                log_diag(LOG_ERROR, &sd);
+            struct story *s = o->s;
+            /* printed as they were found: before the story's error */
+            for (char *w = o->held, *nl; w && (nl = strchr(w, '\n')); w = nl + 1)
+                log_msg(LOG_WARN, "%.*s", (int)(nl - w), w);
+            if (o->st != ST_OK) {
+                if (o->err)
+                    log_diag(LOG_ERROR, o->err);
+                else
+                    log_msg(LOG_ERROR, "%s/story.md: out of memory", sub);
                 b->report->errors++;
                 /* its published pages stay until it is fixed or deleted */
                 if (b->broken_slugs && (b->broken_slugs[b->n_broken] = str_dup(names[i])))
@@ -190,15 +273,18 @@ enum status site_load_stories(struct site_build *b, struct diag *d)
             } else if (s->draft) {
                 story_free(s);
             } else if (b->stories && b->story_sha) {
-                memcpy(b->story_sha[b->n_stories], sha, sizeof sha);
+                memcpy(b->story_sha[b->n_stories], o->sha, sizeof o->sha);
                 b->stories[b->n_stories++] = s;
                 load_translations(b, sub, b->n_stories - 1);
             } else {
                 story_free(s);
             }
         }
+        free(o->err);
+        free(o->held);
         free(names[i]);
     }
+    free(ls.slot);
     free(names);
     b->report->stories = (unsigned)b->n_stories;
     return ST_OK;

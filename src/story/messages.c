@@ -82,7 +82,7 @@ enum status story_messages_parse(const char *path, const char *text, size_t len,
     }
     if ((st = story_yaml_file(path, text, len, &norm, &root, d)) != ST_OK)
         goto abort;
-    struct story_ctx c = {path, d, 0};
+    struct story_ctx c = {path, d, 0, NULL};
     if (root && !story_yaml_is_null(root)) {
         if (root->kind != STORY_Y_MAP) {
             st = story_config_error(&c, root, NULL, "expected 'key: text' lines");

@@ -513,7 +513,7 @@ enum status story_site_load(const char *dir, struct story_site **out, struct dia
     }
     if ((st = story_yaml_file(path, (const char *)data, len, &text, &root, d)) != ST_OK)
         goto abort;
-    struct story_ctx c = {path, d, 0};
+    struct story_ctx c = {path, d, 0, NULL};
     if (root && !story_yaml_is_null(root)) {
         if (root->kind != STORY_Y_MAP) {
             st =

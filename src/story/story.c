@@ -235,6 +235,12 @@ static enum status front_matter_key(struct story_ctx *c, const char *key,
 enum status story_parse(const char *path, const char *text, size_t len, struct story **out,
                         struct diag *d)
 {
+    return story_parse_held(path, text, len, NULL, out, d);
+}
+
+enum status story_parse_held(const char *path, const char *text, size_t len, struct buf *held,
+                             struct story **out, struct diag *d)
+{
     enum status st = ST_OK;
     struct story *s = NULL;
     struct story_ynode *root = NULL;
@@ -304,7 +310,7 @@ enum status story_parse(const char *path, const char *text, size_t len, struct s
     st = story_yaml_parse(file, norm + fm, fm_end - fm, 2, &root, d);
     if (st != ST_OK)
         goto abort;
-    struct story_ctx c = {file, d, 0};
+    struct story_ctx c = {file, d, 0, held};
     if (root && !story_yaml_is_null(root)) {
         if (root->kind != STORY_Y_MAP) {
             st = story_config_error(&c, root, NULL,

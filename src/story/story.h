@@ -158,6 +158,11 @@ enum status story_load(const char *story_dir, const char *slug, struct story **o
 /* Same from memory (tests, fuzzing); `path` is only used in messages. */
 enum status story_parse(const char *path, const char *text, size_t len, struct story **out,
                         struct diag *d);
+/* The same, but each warning (an unknown key) is a line appended to
+ * `held` instead of logged: story_parse is reentrant, and a caller
+ * that parses on several threads logs `held` in its own order. */
+enum status story_parse_held(const char *path, const char *text, size_t len, struct buf *held,
+                             struct story **out, struct diag *d);
 void story_free(struct story *s);
 
 /* A theme's message catalogue (messages.<lang>.yaml): interface

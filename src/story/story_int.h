@@ -64,6 +64,10 @@ struct story_ctx {
     const char *file; /* for messages */
     struct diag *d;
     unsigned n_warnings;
+    /* NULL: warnings are logged as they are found; else each is a line
+     * here, for a caller that parses on another thread and logs them
+     * later in its own order (story_parse_held) */
+    struct buf *held;
 };
 
 enum status story_get_text(struct story_ctx *c, const struct story_ynode *v, const char *field,

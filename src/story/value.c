@@ -51,8 +51,12 @@ void story_warn_unknown(struct story_ctx *c, const struct story_ynode *key, cons
 {
     char k[80];
     quote_value(k, sizeof k, key->text ? key->text : "");
-    log_msg(LOG_WARN, "%s: line %u: unknown key '%s'%s%s (ignored; a typo?)", c->file, key->line, k,
-            where ? " in " : "", where ? where : "");
+    if (c->held) /* out of memory or past its limit, the line is dropped whole */
+        buf_printf(c->held, "%s: line %u: unknown key '%s'%s%s (ignored; a typo?)\n", c->file,
+                   key->line, k, where ? " in " : "", where ? where : "");
+    else
+        log_msg(LOG_WARN, "%s: line %u: unknown key '%s'%s%s (ignored; a typo?)", c->file,
+                key->line, k, where ? " in " : "", where ? where : "");
     c->n_warnings++;
 }
 
