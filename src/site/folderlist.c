@@ -21,6 +21,7 @@
 /* Room asked of getdents64 each call: a 20-photo story's folder (40
  * entries, 2 KB) in one call, 2,000 photos' in a few. */
 #define FOLDER_READ_STEP (64u * 1024u)
+#define FOLDER_READ_MIN 4096u
 
 static bool grow(void **p, size_t *cap, size_t want, size_t size)
 {
@@ -52,8 +53,12 @@ bool site_folder_list_read(struct site_folder_list *l, int fd)
         return false;
     l->dev = (uint64_t)sb.st_dev;
     for (;;) {
-        if (used + FOLDER_READ_STEP > SITE_FOLDER_LIST_MAX_BYTES ||
-            !grow((void **)&l->buf, &l->buf_cap, used + FOLDER_READ_STEP, 1))
+        /* grown only when a longest record (a 255-byte name) might not
+         * fit: the buffer of the last folder is the next one's, its
+         * pages already touched */
+        if (l->buf_cap - used < FOLDER_READ_MIN &&
+            (used + FOLDER_READ_STEP > SITE_FOLDER_LIST_MAX_BYTES ||
+             !grow((void **)&l->buf, &l->buf_cap, used + FOLDER_READ_STEP, 1)))
             return false;
         ssize_t got = getdents64(fd, l->buf + used, l->buf_cap - used);
         if (got < 0)
@@ -64,8 +69,12 @@ bool site_folder_list_read(struct site_folder_list *l, int fd)
     }
     /* a table twice the entries' count (a power of two): probes stay short */
     size_t count = 0;
-    for (size_t off = 0; off < used; off += record(l, (uint32_t)off)->d_reclen)
-        count++;
+    for (size_t off = 0; off < used; count++) {
+        size_t len = record(l, (uint32_t)off)->d_reclen;
+        if (len < offsetof(struct dirent64, d_name) + 2 || len > used - off)
+            return false; /* not what getdents64 writes: not trusted */
+        off += len;
+    }
     size_t want = 16;
     while (want < 2 * count)
         want *= 2;
