@@ -234,8 +234,11 @@ build "$tmp/site" tampered
 # A published derivative or its cache file lost (derivindex.c: a no-op
 # trusts the index, so these show that it still looks when a link is not
 # the recorded file): a link alone is linked again from the cache, nothing
-# read; a cache file gone, with its link or alone (the published file
-# then its last name), has its photo encoded again, and both are back.
+# read; a cache file gone with its link has its photo encoded again, and
+# both are back. A cache file deleted alone is not seen by a no-op (it
+# reads each story's folder, not each link's count of names): the
+# published file stays as it was, nothing read; its link deleted too,
+# both are made again (docs/site.md "Derivatives").
 pub=$(ls "$tmp/site/public/$(basename "$s1")"/photo-*.*-*.jpg | sed -n 2p)
 cfile=$(find "$tmp/site/.tearsheet/cache" -samefile "$pub" | head -1)
 [ -n "$cfile" ] || fail "a published derivative is not a link to a cache file: $pub"
@@ -247,10 +250,16 @@ rm "$pub" "$cfile"
 build "$tmp/site" repair
 [ "$read" = 1 ] || fail "a cache file and its link deleted: $read photos read (expected 1)"
 [ -f "$cfile" ] && [ "$pub" -ef "$cfile" ] || fail "a deleted cache file and its link were not made again"
+pub_before=$(stat -c '%i %s %Y' "$pub") pub_sum=$(cksum <"$pub")
 rm "$cfile"
+build "$tmp/site" cache-alone
+[ "$read" = 0 ] || fail "a cache file deleted alone: $read photos read (expected 0)"
+[ "$(stat -c '%i %s %Y' "$pub" 2>&1)" = "$pub_before" ] && [ "$(cksum <"$pub")" = "$pub_sum" ] ||
+  fail "a cache file deleted alone: its published file changed or went: $pub"
+rm "$pub"
 build "$tmp/site" repair-cache
-[ "$read" = 1 ] || fail "a cache file deleted: $read photos read (expected 1)"
-[ -f "$cfile" ] && [ "$pub" -ef "$cfile" ] || fail "a deleted cache file was not made again"
+[ "$read" = 1 ] || fail "a cache file deleted, then its link: $read photos read (expected 1)"
+[ -f "$cfile" ] && [ "$pub" -ef "$cfile" ] || fail "a deleted cache file and its link were not made again"
 # a damaged index is no index: named in a warning, each cache
 # manifest.json read instead, still nothing encoded or rendered
 dindex=$tmp/site/.tearsheet/deriv-index

@@ -368,6 +368,33 @@ enum status site_deriv_line_make(struct site_photo *p, const struct stat *ids);
  * writes nothing. */
 enum status site_deriv_index_save(struct site_build *b, struct diag *d);
 
+/* folderlist.c: a folder's entries, read once, by name. A folder whose
+ * records would pass this (about 280,000 entries) is not listed: its
+ * names are stat'ed one by one, as before, rather than held in memory. */
+#define SITE_FOLDER_LIST_MAX_BYTES (16u << 20)
+struct site_folder_list {
+    char *buf; /* getdents64's records, as it wrote them */
+    size_t buf_cap;
+    struct site_folder_slot {
+        uint32_t off_plus1; /* the record's offset in buf + 1; 0: empty */
+        uint32_t hash;      /* the high half of the name's hash */
+    } *slots;
+    size_t slots_cap, mask, n;
+    uint64_t dev; /* the folder's device (its entries are on it) */
+    bool valid;
+};
+enum site_folder_hit {
+    SITE_FOLDER_SAME,  /* a regular file with that inode on that device */
+    SITE_FOLDER_OTHER, /* no such name, or another file, or not a regular file */
+    SITE_FOLDER_ASK,   /* not known from the listing (DT_UNKNOWN, none read): stat it */
+};
+/* Reads the open folder fd from its current position to its end (buf
+ * and slots are reused from the last folder); false: not listed. */
+bool site_folder_list_read(struct site_folder_list *l, int fd);
+enum site_folder_hit site_folder_list_find(const struct site_folder_list *l, const char *name,
+                                           uint64_t ino, uint64_t dev);
+void site_folder_list_free(struct site_folder_list *l);
+
 /* manifest.c: the build manifest, .tearsheet/build-manifest — each
  * page's input fingerprint and the files each story published, so
  * unchanged pages are not rendered and a deleted story's files are

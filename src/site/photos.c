@@ -318,15 +318,20 @@ static void published_name(const struct site_photo *p, const struct image_output
  * Publishes each output under story_out. `ids`: the cache files'
  * (inode, device) when `have_ids`. From the index (`indexed`) they are
  * what the last build recorded, not a stat: a published link with that
- * inode and a second name (the cache file) is taken as it is — the one
- * stat a no-op makes of it — and any other (missing, replaced, or the
- * cache file's last name) sends us to the cache file itself. That one
- * gone: ST_NOT_FOUND, the photo must be encoded again. *changed: a
+ * inode, in the listing of its story's folder (`listed`, read once per
+ * story: no system call here), is taken as it is; any other (missing,
+ * replaced) sends us to the cache file itself. That one gone:
+ * ST_NOT_FOUND, the photo must be encoded again. Given up on purpose:
+ * a cache file deleted alone, its published link intact, is not seen by
+ * a no-op (the link's count of names is a stat away); the published
+ * file is right as it is, and the cache file is made again the next
+ * time the photo needs it (docs/site.md "Derivatives"). *changed: a
  * cache file's inode was not the recorded one.
  */
 static enum status publish_outputs(struct site_photo *p, const char *story_out, int story_fd,
-                                   struct stat *ids, bool have_ids, bool indexed, bool *changed,
-                                   char **published, struct diag *d)
+                                   const struct site_folder_list *listed, struct stat *ids,
+                                   bool have_ids, bool indexed, bool *changed, char **published,
+                                   struct diag *d)
 {
     for (size_t i = 0; i < p->result.n_outputs; i++) {
         const struct image_output *o = &p->result.outputs[i];
@@ -339,8 +344,16 @@ static enum status publish_outputs(struct site_photo *p, const char *story_out, 
             return diag_set(d, ST_NOMEM, NULL, DIAG_NO_OFFSET, "out of memory");
         if (indexed) {
             struct stat sb, cache;
+            enum site_folder_hit hit =
+                story_fd >= 0 ? site_folder_list_find(listed, name, (uint64_t)ids[i].st_ino,
+                                                      (uint64_t)ids[i].st_dev)
+                              : SITE_FOLDER_ASK;
+            if (hit == SITE_FOLDER_SAME)
+                continue;
             /* the same file as `to`: the story's folder, opened by the worker */
-            int found = story_fd >= 0 ? fstatat(story_fd, name, &sb, 0) : stat(to, &sb);
+            int found = hit == SITE_FOLDER_OTHER ? -1
+                        : story_fd >= 0          ? fstatat(story_fd, name, &sb, 0)
+                                                 : stat(to, &sb);
             if (found == 0 && S_ISREG(sb.st_mode) && sb.st_nlink >= 2 &&
                 sb.st_ino == ids[i].st_ino && sb.st_dev == ids[i].st_dev)
                 continue;
@@ -472,6 +485,10 @@ struct story_dir {
     int out_fd; /* b->out_dir, opened once for the jobs; < 0: none */
     size_t story_no;
     int fd;
+    /* its entries, read when it is opened (folderlist.c): what this
+     * worker links into it afterwards is not in it, and needs not be
+     * (each photo's names are its own, looked up once) */
+    struct site_folder_list list;
 };
 
 static int story_dir_get(struct story_dir *sd, const struct site_photo *p)
@@ -484,6 +501,9 @@ static int story_dir_get(struct story_dir *sd, const struct site_photo *p)
     sd->fd = sd->out_fd >= 0
                  ? openat(sd->out_fd, p->story_slug, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
                  : -1;
+    /* not listed (out of memory, a read error, too many entries): each
+     * name is stat'ed (SITE_FOLDER_ASK) */
+    site_folder_list_read(&sd->list, sd->fd);
     return sd->fd;
 }
 
@@ -654,8 +674,8 @@ static enum status process_photo(struct site_build *b, struct site_photo *p,
         int story_fd = indexed ? story_dir_get(sd, p) : -1;
         /* a name depends on the key, width and format only: the same
          * in the second pass, when the first left some */
-        st = publish_outputs(p, story_out, story_fd, ids, have_ids, indexed, &changed, published,
-                             d);
+        st = publish_outputs(p, story_out, story_fd, &sd->list, ids, have_ids, indexed, &changed,
+                             published, d);
         if (st == ST_NOT_FOUND && indexed) {
             for (size_t i = 0; i < max_published; i++) {
                 free(published[i]);
@@ -808,6 +828,7 @@ static void *worker(void *arg)
     if (w->dir.fd >= 0)
         close(w->dir.fd);
     w->dir.fd = -1;
+    site_folder_list_free(&w->dir.list);
     if (w->pool)
         w->busy += image_pool_help(w->pool);
     return NULL;
