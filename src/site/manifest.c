@@ -72,6 +72,7 @@ struct manifest_rec {
     const char *items; /* the warn or file lines */
     size_t n_items;
     bool dropped; /* a later record has the same key */
+    size_t old_no; /* kept from the old manifest: its record's index + 1; else 0 */
 };
 
 struct manifest_table {
@@ -689,6 +690,7 @@ bool site_page_fresh(struct site_build *b, const char *rel, const char *fp)
     /* its lines are the old file's, which outlives this build's manifest */
     struct manifest_rec kept = *old;
     kept.owned = NULL;
+    kept.old_no = (size_t)(old - b->manifest_old->pages.recs) + 1;
     if (!b->manifest_new || !table_add(&b->manifest_new->pages, &kept))
         b->manifest_dirty = true; /* out of memory: the page is rendered next time */
     b->report->pages++;
@@ -905,11 +907,11 @@ static void keep_old(struct manifest_table *t, const struct manifest_rec *old)
 /* Removes what the last build wrote and this one did not: pages of
  * deleted stories, photos and pages/ entries, and deleted stories'
  * derivatives. A story that failed to load keeps its entries. */
-static void remove_stale(struct site_build *b)
+static void remove_stale(struct site_build *b, bool pages_as_before)
 {
     struct site_manifest *old = b->manifest_old, *now = b->manifest_new;
     char plain[TS_LIMIT_PATH];
-    for (size_t i = 0; i < old->pages.n; i++) {
+    for (size_t i = 0; i < old->pages.n && !pages_as_before; i++) {
         const struct manifest_rec *r = &old->pages.recs[i];
         if (table_find(&now->pages, r->key, r->key_len))
             continue;
@@ -947,6 +949,32 @@ static void remove_stale(struct site_build *b)
             f = nl + 1;
         }
     }
+}
+
+/*
+ * Every page record of this build is one of the old manifest's, kept
+ * as fresh by site_page_fresh, none twice, and as many as the old file
+ * has: so every old page is among them, none is stale and no key is
+ * there twice. Then the new table needs no slots (nothing looks a page
+ * up in it) and remove_stale no pass over the pages: indexing 20,000
+ * records of a no-op was 10 ms of the main thread's tail, alone on its
+ * core after the page workers (docs/performance.md, round 4).
+ */
+static bool pages_as_before(const struct site_build *b)
+{
+    const struct site_manifest *old = b->manifest_old, *now = b->manifest_new;
+    if (!old || b->manifest_dirty || now->pages.n != old->pages.n)
+        return false;
+    bool *kept = calloc(old->pages.n + 1, sizeof *kept);
+    bool same = kept != NULL;
+    for (size_t i = 0; i < now->pages.n && same; i++) {
+        size_t k = now->pages.recs[i].old_no;
+        same = k > 0 && k <= old->pages.n && !kept[k - 1];
+        if (same)
+            kept[k - 1] = true;
+    }
+    free(kept);
+    return same;
 }
 
 static size_t live(const struct manifest_table *t)
@@ -998,14 +1026,15 @@ void site_manifest_finish(struct site_build *b)
     if (!m)
         return;
     record_files(b);
-    if (!table_index(&m->pages) || !table_index(&m->stories)) {
+    bool as_before = pages_as_before(b);
+    if ((!as_before && !table_index(&m->pages)) || !table_index(&m->stories)) {
         /* out of memory: without the table, stale files cannot be told */
         if (site_state_path(b, MANIFEST_NAME, path, sizeof path))
             unlink(path);
         return;
     }
     if (b->manifest_old)
-        remove_stale(b);
+        remove_stale(b, as_before);
     /* site.yaml or the theme changed while we rendered: the pages may
      * be of either version, so none is trusted next time */
     inputs_fingerprint(b, now);

@@ -206,42 +206,40 @@ static bool first_of(struct site_name_set *seen, const char *content)
     return true;
 }
 
-/* How many entries the file would have; SIZE_MAX when out of memory. */
-static size_t entries(const struct site_build *b)
-{
-    struct site_name_set seen;
-    size_t n = 0;
-    const uint8_t *rec;
-    size_t len;
-    if (!site_name_set_init(&seen, b->n_photos))
-        return SIZE_MAX;
-    for (size_t i = 0; i < b->n_photos; i++)
-        if (record_of(b, &b->photos[i], &rec, &len) && first_of(&seen, b->photos[i].content))
-            n++;
-    site_name_set_free(&seen);
-    return n;
-}
-
 /* Every photo with metadata has its record in the old file, the same
  * bytes, and they are all of its entries: the file would hold the same
  * records (in another order at most, which no lookup sees). Known
- * without printing it. */
+ * without printing it. A photo's record is found once, and the records
+ * found are told apart by their entry (one content, one entry), not by
+ * a set of contents hashed again: 4 ms of a 10,000-photo no-op's
+ * serial tail was two hashes, two probes and a fresh set. */
 static bool unchanged(const struct site_build *b)
 {
-    if (!b->meta_cache)
+    const struct site_meta_cache *x = b->meta_cache;
+    if (!x)
         return false;
-    /* a photo read again (a PNG has no cached header, so it is read on
-     * every build) whose record is the old one changes nothing */
-    for (size_t i = 0; i < b->n_photos; i++) {
+    bool *used = calloc(x->n + 1, sizeof *used);
+    if (!used)
+        return false;
+    size_t n = 0;
+    bool same = true;
+    for (size_t i = 0; i < b->n_photos && same; i++) {
         const struct site_photo *p = &b->photos[i];
-        const struct meta_entry *e = p->meta_packed ? find(b->meta_cache, p->content) : NULL;
+        bool has_record = p->status == ST_OK && p->meta; /* as record_of says */
+        const struct meta_entry *e = p->meta_packed || has_record ? find(x, p->content) : NULL;
+        /* a photo read again (a PNG has no cached header, so it is read
+         * on every build) whose record is the old one changes nothing */
         if (p->meta_packed && (!e || e->rec_len != p->meta_packed_len ||
                                memcmp(e->rec, p->meta_packed, e->rec_len) != 0))
-            return false;
+            same = false;
+        else if (has_record && e && !used[e - x->entries]) {
+            used[e - x->entries] = true;
+            n++;
+        }
     }
-    return entries(b) == b->meta_cache->n;
+    free(used);
+    return same && n == x->n;
 }
-
 
 enum status site_meta_cache_save(struct site_build *b, struct diag *d)
 {
